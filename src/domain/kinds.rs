@@ -1,0 +1,203 @@
+//! The enumerated values of the data model. Each enum stores as its snake_case
+//! name, which is also what the CHECK constraints in the schema list.
+
+use std::fmt;
+
+/// Declares a closed set of named values with their storage name and a label.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name stored in the database and accepted on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// A short human label for tables and forms.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        format!("'{}' is not a {}; expected one of: {}", s, stringify!($name).to_lowercase(), names.join(", "))
+                    })
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// How much an account matters to the book.
+    Tier {
+        Strategic => "strategic", "Strategic";
+        Key => "key", "Key";
+        Standard => "standard", "Standard";
+    }
+);
+
+named_enum!(
+    /// Where an account stands commercially.
+    AccountStatus {
+        Prospect => "prospect", "Prospect";
+        Customer => "customer", "Customer";
+        Churned => "churned", "Churned";
+    }
+);
+
+named_enum!(
+    /// The pipeline stage of a deal.
+    DealStage {
+        Prospecting => "prospecting", "Prospecting";
+        Qualified => "qualified", "Qualified";
+        Proposal => "proposal", "Proposal";
+        Negotiation => "negotiation", "Negotiation";
+        Won => "won", "Won";
+        Lost => "lost", "Lost";
+    }
+);
+
+impl DealStage {
+    /// The win probability (percent) a deal gets on entering this stage.
+    pub fn default_probability(self) -> u8 {
+        match self {
+            DealStage::Prospecting => 10,
+            DealStage::Qualified => 25,
+            DealStage::Proposal => 50,
+            DealStage::Negotiation => 75,
+            DealStage::Won => 100,
+            DealStage::Lost => 0,
+        }
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, DealStage::Won | DealStage::Lost)
+    }
+}
+
+named_enum!(
+    /// How bad a customer conflict is; drives its SLA.
+    Severity {
+        Low => "low", "Low";
+        Normal => "normal", "Normal";
+        High => "high", "High";
+        Critical => "critical", "Critical";
+    }
+);
+
+impl Severity {
+    /// Hours allowed from opening to resolution before the SLA is breached.
+    pub fn sla_hours(self) -> i64 {
+        match self {
+            Severity::Low => 24 * 10,
+            Severity::Normal => 24 * 5,
+            Severity::High => 48,
+            Severity::Critical => 8,
+        }
+    }
+}
+
+named_enum!(
+    /// The life of a customer conflict.
+    ConflictStatus {
+        Open => "open", "Open";
+        InProgress => "in_progress", "In progress";
+        Waiting => "waiting", "Waiting";
+        Resolved => "resolved", "Resolved";
+    }
+);
+
+named_enum!(
+    /// What an entry on the timeline records.
+    ActivityKind {
+        Call => "call", "Call";
+        Email => "email", "Email";
+        Meeting => "meeting", "Meeting";
+        Note => "note", "Note";
+        FollowUp => "follow_up", "Follow-up";
+    }
+);
+
+named_enum!(
+    /// A contact's part in the buying relationship.
+    ContactRole {
+        DecisionMaker => "decision_maker", "Decision maker";
+        Champion => "champion", "Champion";
+        Influencer => "influencer", "Influencer";
+        User => "user", "User";
+        Finance => "finance", "Finance";
+        Technical => "technical", "Technical";
+        Other => "other", "Other";
+    }
+);
+
+named_enum!(
+    /// A rep's place in the team.
+    RepRole {
+        Manager => "manager", "Manager";
+        Lead => "lead", "Team lead";
+        Rep => "rep", "Account rep";
+    }
+);
+
+named_enum!(
+    /// Whose number a target is.
+    TargetScope {
+        Company => "company", "Company";
+        Team => "team", "Team";
+        Rep => "rep", "Rep";
+        Account => "account", "Account";
+    }
+);
+
+named_enum!(
+    /// What a target measures.
+    TargetMetric {
+        WonRevenue => "won_revenue", "Won revenue";
+        NewDeals => "new_deals", "New deals";
+        Activities => "activities", "Activities";
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for s in DealStage::ALL {
+            assert_eq!(s.as_str().parse::<DealStage>().unwrap(), *s);
+        }
+        assert_eq!("In Progress".parse::<ConflictStatus>().unwrap(), ConflictStatus::InProgress);
+        assert_eq!("follow-up".parse::<ActivityKind>().unwrap(), ActivityKind::FollowUp);
+        let err = "gold".parse::<Tier>().unwrap_err();
+        assert!(err.contains("strategic, key, standard"), "{err}");
+    }
+
+    #[test]
+    fn stage_probabilities_follow_the_pipeline() {
+        let probs: Vec<u8> = DealStage::ALL.iter().map(|s| s.default_probability()).collect();
+        assert_eq!(probs, vec![10, 25, 50, 75, 100, 0]);
+    }
+}

@@ -1,0 +1,12 @@
+//! Plain types and pure rules. Nothing here does I/O or reads the clock:
+//! `today` and `now` are always passed in.
+
+pub mod kinds;
+pub mod money;
+pub mod period;
+pub mod sanitize;
+pub mod time;
+
+pub use kinds::*;
+pub use money::Money;
+pub use period::{FiscalCalendar, Period};
