@@ -129,13 +129,15 @@ named_enum!(
 );
 
 named_enum!(
-    /// What an entry on the timeline records.
+    /// What an entry on the timeline records. `Event` is written by rapport
+    /// itself (a deal changed stage, a conflict was opened or resolved).
     ActivityKind {
         Call => "call", "Call";
         Email => "email", "Email";
         Meeting => "meeting", "Meeting";
         Note => "note", "Note";
         FollowUp => "follow_up", "Follow-up";
+        Event => "event", "Event";
     }
 );
 
@@ -180,6 +182,30 @@ named_enum!(
     }
 );
 
+/// The value a new record starts with, matching the schema's DEFAULTs.
+macro_rules! defaults {
+    ($($t:ident => $v:ident),+) => {$(
+        impl Default for $t {
+            fn default() -> Self {
+                $t::$v
+            }
+        }
+    )+};
+}
+
+defaults!(
+    Tier => Standard,
+    AccountStatus => Customer,
+    DealStage => Prospecting,
+    Severity => Normal,
+    ConflictStatus => Open,
+    ActivityKind => Note,
+    ContactRole => Other,
+    RepRole => Rep,
+    TargetScope => Company,
+    TargetMetric => WonRevenue
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,15 +215,34 @@ mod tests {
         for s in DealStage::ALL {
             assert_eq!(s.as_str().parse::<DealStage>().unwrap(), *s);
         }
-        assert_eq!("In Progress".parse::<ConflictStatus>().unwrap(), ConflictStatus::InProgress);
-        assert_eq!("follow-up".parse::<ActivityKind>().unwrap(), ActivityKind::FollowUp);
+        assert_eq!(
+            "In Progress".parse::<ConflictStatus>().unwrap(),
+            ConflictStatus::InProgress
+        );
+        assert_eq!(
+            "follow-up".parse::<ActivityKind>().unwrap(),
+            ActivityKind::FollowUp
+        );
         let err = "gold".parse::<Tier>().unwrap_err();
         assert!(err.contains("strategic, key, standard"), "{err}");
     }
 
     #[test]
     fn stage_probabilities_follow_the_pipeline() {
-        let probs: Vec<u8> = DealStage::ALL.iter().map(|s| s.default_probability()).collect();
+        let probs: Vec<u8> = DealStage::ALL
+            .iter()
+            .map(|s| s.default_probability())
+            .collect();
         assert_eq!(probs, vec![10, 25, 50, 75, 100, 0]);
+    }
+}
+
+impl ActivityKind {
+    /// Kinds that count as contact with the customer ("last touch").
+    pub fn is_touch(self) -> bool {
+        matches!(
+            self,
+            ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting
+        )
     }
 }

@@ -1,1 +1,199 @@
-//! store
+//! The only place with SQL. `Store` owns one connection to one rapport file;
+//! each entity has a module with typed functions.
+
+mod accounts;
+mod activities;
+mod changes;
+mod conflicts;
+mod contacts;
+mod deals;
+mod info;
+pub mod migrations;
+mod open;
+pub mod record;
+mod reps;
+mod search;
+mod sql_types;
+mod targets;
+
+pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
+pub use activities::{Activity, FollowUp, TimelineItem};
+pub use changes::{Change, ChangeOp, Entity};
+pub use conflicts::{Conflict, ConflictRow};
+pub use contacts::Contact;
+pub use deals::{Deal, WonByQuarter};
+pub use info::{DbInfo, Problem};
+pub use open::{OpenMode, OpenReport};
+pub use record::{Meta, Record};
+pub use reps::{Rep, RepRow};
+pub use search::{ContactHit, SearchRecord};
+pub use targets::Target;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+/// Where "now" comes from: the system clock, or a fixed instant in tests.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    pub fn today(self) -> NaiveDate {
+        self.now().date_naive()
+    }
+}
+
+/// ISO-8601 UTC with seconds: `2026-11-26T14:03:00Z`. Sorts as text.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Clock,
+    /// Identifies this process's changes in the change log, for undo.
+    session: String,
+    /// Depth of nested `write` calls; inner ones use savepoints.
+    depth: Cell<u32>,
+}
+
+impl Store {
+    /// Opens (or with `OpenMode::Create`, creates) a rapport database and
+    /// brings its schema up to date. See `open.rs` for the checks made first.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<(Store, OpenReport)> {
+        open::open(path, mode)
+    }
+
+    /// A fresh database in memory, for tests.
+    pub fn in_memory(clock: Clock) -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        open::configure(&conn)?;
+        migrations::migrate(&conn)?;
+        Ok(Store::wrap(conn, PathBuf::from(":memory:"), clock))
+    }
+
+    fn wrap(conn: Connection, path: PathBuf, clock: Clock) -> Store {
+        Store {
+            conn,
+            path,
+            clock,
+            session: uuid::Uuid::now_v7().to_string(),
+            depth: Cell::new(0),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn now_text(&self) -> String {
+        timestamp(self.clock.now())
+    }
+
+    /// Runs `f` inside one writing transaction (`BEGIN IMMEDIATE`, so two
+    /// writers queue on the busy timeout instead of failing mid-way). Nested
+    /// calls become savepoints, so a caller can group many writes into one.
+    pub fn write<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let depth = self.depth.get();
+        let (begin, commit, rollback) = if depth == 0 {
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        } else {
+            (
+                "SAVEPOINT nested",
+                "RELEASE nested",
+                "ROLLBACK TO nested; RELEASE nested",
+            )
+        };
+        self.conn
+            .execute_batch(begin)
+            .context("could not start a write")?;
+        self.depth.set(depth + 1);
+        let result = f(self);
+        self.depth.set(depth);
+        match result {
+            Ok(v) => {
+                self.conn
+                    .execute_batch(commit)
+                    .context("could not commit the write")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch(rollback);
+                Err(e)
+            }
+        }
+    }
+
+    /// A value from the settings table.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.write(|s| {
+            s.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn fiscal_calendar(&self) -> Result<crate::domain::FiscalCalendar> {
+        let start = self
+            .setting("fiscal_start_month")?
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|m| (1..=12).contains(m))
+            .unwrap_or(1);
+        Ok(crate::domain::FiscalCalendar { start_month: start })
+    }
+
+    /// The database's data version: changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+/// A new stable global id.
+pub(crate) fn new_uid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,269 @@
+//! Accounts: the companies in the book of business.
+
+use super::record::{Meta, Record};
+use super::{Entity, Store};
+use crate::domain::{AccountStatus, Money, Tier};
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use rusqlite::types::ToSql;
+use rusqlite::Row;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    pub sector: Option<String>,
+    pub tier: Tier,
+    pub status: AccountStatus,
+    pub owner_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub annual_value: Money,
+    pub renewal_date: Option<NaiveDate>,
+    pub website: Option<String>,
+    pub phone: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub notes: Option<String>,
+    /// Kept by the database from the timeline; never written directly.
+    #[serde(default)]
+    pub last_touch_at: Option<String>,
+}
+
+impl Record for Account {
+    const ENTITY: Entity = Entity::Account;
+    const TABLE: &'static str = "accounts";
+    const COLUMNS: &'static [&'static str] = &[
+        "name",
+        "sector",
+        "tier",
+        "status",
+        "owner_id",
+        "parent_id",
+        "annual_value",
+        "renewal_date",
+        "website",
+        "phone",
+        "city",
+        "country",
+        "notes",
+    ];
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn values(&self) -> Vec<&dyn ToSql> {
+        vec![
+            &self.name,
+            &self.sector,
+            &self.tier,
+            &self.status,
+            &self.owner_id,
+            &self.parent_id,
+            &self.annual_value,
+            &self.renewal_date,
+            &self.website,
+            &self.phone,
+            &self.city,
+            &self.country,
+            &self.notes,
+        ]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Account {
+            meta: Meta::from_row(r)?,
+            name: r.get("name")?,
+            sector: r.get("sector")?,
+            tier: r.get("tier")?,
+            status: r.get("status")?,
+            owner_id: r.get("owner_id")?,
+            parent_id: r.get("parent_id")?,
+            annual_value: r.get("annual_value")?,
+            renewal_date: r.get("renewal_date")?,
+            website: r.get("website")?,
+            phone: r.get("phone")?,
+            city: r.get("city")?,
+            country: r.get("country")?,
+            notes: r.get("notes")?,
+            last_touch_at: r.get("last_touch_at")?,
+        })
+    }
+    fn prepare(&mut self) -> Result<()> {
+        self.name = self.name.trim().to_string();
+        if self.name.is_empty() {
+            bail!("an account needs a name");
+        }
+        if self.annual_value.cents() < 0 {
+            bail!("annual value of {} cannot be negative", self.name);
+        }
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        format!("account {}", self.name)
+    }
+}
+
+/// An account as the portfolio and lookups show it: compact, one query for all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub name: String,
+    pub sector: Option<String>,
+    pub tier: Tier,
+    pub status: AccountStatus,
+    pub owner_id: Option<i64>,
+    pub owner: Option<String>,
+    pub annual_value: Money,
+    pub last_touch_at: Option<String>,
+    pub renewal_date: Option<NaiveDate>,
+    pub open_conflicts: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountSort {
+    #[default]
+    Name,
+    ValueDesc,
+    Renewal,
+    LastTouch,
+    Owner,
+    Conflicts,
+}
+
+impl AccountSort {
+    pub const ALL: [AccountSort; 6] = [
+        AccountSort::Name,
+        AccountSort::ValueDesc,
+        AccountSort::Renewal,
+        AccountSort::LastTouch,
+        AccountSort::Owner,
+        AccountSort::Conflicts,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AccountSort::Name => "name",
+            AccountSort::ValueDesc => "value",
+            AccountSort::Renewal => "renewal",
+            AccountSort::LastTouch => "stalest",
+            AccountSort::Owner => "owner",
+            AccountSort::Conflicts => "conflicts",
+        }
+    }
+
+    /// Sorts rows in place; ties fall back to the name so the order is stable.
+    pub fn apply(self, rows: &mut [AccountRow]) {
+        let by_name = |a: &AccountRow, b: &AccountRow| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then(a.id.cmp(&b.id))
+        };
+        match self {
+            AccountSort::Name => rows.sort_by(by_name),
+            AccountSort::ValueDesc => rows.sort_by(|a, b| {
+                b.annual_value
+                    .cmp(&a.annual_value)
+                    .then_with(|| by_name(a, b))
+            }),
+            // Accounts without a renewal date go last.
+            AccountSort::Renewal => rows.sort_by(|a, b| {
+                (a.renewal_date.is_none(), a.renewal_date)
+                    .cmp(&(b.renewal_date.is_none(), b.renewal_date))
+                    .then_with(|| by_name(a, b))
+            }),
+            // Never-touched first, then the longest untouched.
+            AccountSort::LastTouch => rows.sort_by(|a, b| {
+                a.last_touch_at
+                    .cmp(&b.last_touch_at)
+                    .then_with(|| by_name(a, b))
+            }),
+            AccountSort::Owner => {
+                rows.sort_by(|a, b| a.owner.cmp(&b.owner).then_with(|| by_name(a, b)))
+            }
+            AccountSort::Conflicts => rows.sort_by(|a, b| {
+                b.open_conflicts
+                    .cmp(&a.open_conflicts)
+                    .then_with(|| by_name(a, b))
+            }),
+        }
+    }
+}
+
+/// Which accounts a list shows. `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountFilter {
+    pub owner_id: Option<i64>,
+    pub tier: Option<Tier>,
+    pub status: Option<AccountStatus>,
+}
+
+impl AccountFilter {
+    pub fn matches(&self, row: &AccountRow) -> bool {
+        self.owner_id.is_none_or(|o| row.owner_id == Some(o))
+            && self.tier.is_none_or(|t| row.tier == t)
+            && self.status.is_none_or(|s| row.status == s)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == AccountFilter::default()
+    }
+}
+
+const ROW_SELECT: &str = "
+    SELECT a.id, a.name, a.sector, a.tier, a.status, a.owner_id, r.name, a.annual_value,
+           a.last_touch_at, a.renewal_date,
+           (SELECT count(*) FROM conflicts c
+             WHERE c.account_id = a.id AND c.status <> 'resolved' AND c.deleted_at IS NULL)
+    FROM accounts a LEFT JOIN reps r ON r.id = a.owner_id
+    WHERE a.deleted_at IS NULL";
+
+fn account_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
+    Ok(AccountRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        sector: r.get(2)?,
+        tier: r.get(3)?,
+        status: r.get(4)?,
+        owner_id: r.get(5)?,
+        owner: r.get(6)?,
+        annual_value: r.get(7)?,
+        last_touch_at: r.get(8)?,
+        renewal_date: r.get(9)?,
+        open_conflicts: r.get(10)?,
+    })
+}
+
+impl Store {
+    /// Every live account as a compact row, in id order. The portfolio keeps
+    /// these in memory and sorts and filters them there.
+    pub fn account_rows(&self) -> Result<Vec<AccountRow>> {
+        let mut stmt = self.conn().prepare_cached(ROW_SELECT)?;
+        let rows = stmt.query_map([], account_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One account's row, after a change to it.
+    pub fn account_row(&self, id: i64) -> Result<Option<AccountRow>> {
+        use rusqlite::OptionalExtension;
+        let sql = format!("{ROW_SELECT} AND a.id = ?1");
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([id], account_row)
+            .optional()?)
+    }
+
+    /// Live accounts whose parent is `id`.
+    pub fn child_accounts(&self, id: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name FROM accounts WHERE parent_id = ?1 AND deleted_at IS NULL ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

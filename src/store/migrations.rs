@@ -1,0 +1,89 @@
+//! Numbered schema migrations, embedded in the binary. A shipped file never
+//! changes; a new schema is a new file at the end of the list.
+
+use anyhow::{bail, Context, Result};
+use rusqlite::Connection;
+
+/// (version, name, SQL). The version is the `user_version` after applying it.
+pub const MIGRATIONS: &[(u32, &str, &str)] =
+    &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
+
+/// The schema version this build writes.
+pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Refuses a database written by a newer rapport, before anything touches it.
+pub fn check_not_newer(found: u32) -> Result<()> {
+    if found > LATEST {
+        bail!(
+            "this database was written by a newer rapport (schema {found}; this build knows {LATEST}); \
+             it was not changed — upgrade rapport to open it"
+        );
+    }
+    Ok(())
+}
+
+/// Applies every pending migration, each in its own transaction together
+/// with its `user_version` bump. Returns the versions applied.
+pub fn migrate(conn: &Connection) -> Result<Vec<u32>> {
+    let current = version(conn)?;
+    check_not_newer(current)?;
+    let mut applied = Vec::new();
+    for &(v, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let step = conn
+            .execute_batch(sql)
+            .and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
+        match step {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e).with_context(|| {
+                    format!(
+                        "migration {name} failed; the database was left at schema {}",
+                        v - 1
+                    )
+                });
+            }
+        }
+        applied.push(v);
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (i, (v, name, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v as usize, i + 1);
+            assert!(name.starts_with(&format!("{:04}_", v)), "{name}");
+        }
+    }
+
+    #[test]
+    fn migrate_from_zero_then_again_is_a_no_op() {
+        let conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&conn).unwrap(), (1..=LATEST).collect::<Vec<_>>());
+        assert_eq!(version(&conn).unwrap(), LATEST);
+        assert!(migrate(&conn).unwrap().is_empty());
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let err = check_not_newer(LATEST + 6).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "schema {}; this build knows {}",
+                LATEST + 6,
+                LATEST
+            )),
+            "{err}"
+        );
+    }
+}

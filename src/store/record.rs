@@ -1,0 +1,220 @@
+//! Writing and reading whole records, the same way for every entity: one
+//! place that stamps ids and times, keeps tombstones and logs each change.
+
+use super::{new_uid, ChangeOp, Entity, Store};
+use anyhow::{anyhow, bail, Result};
+use rusqlite::types::ToSql;
+use rusqlite::{OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+/// The columns every entity row has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: i64,
+    pub uid: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+}
+
+impl Meta {
+    pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Meta> {
+        Ok(Meta {
+            id: r.get("id")?,
+            uid: r.get("uid")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
+            deleted_at: r.get("deleted_at")?,
+        })
+    }
+}
+
+/// An entity stored in its own table. `COLUMNS` are the columns a person
+/// writes, in the order `values` binds them; the meta columns are handled here.
+pub trait Record: Serialize + Sized {
+    const ENTITY: Entity;
+    const TABLE: &'static str;
+    const COLUMNS: &'static [&'static str];
+    fn meta(&self) -> &Meta;
+    fn meta_mut(&mut self) -> &mut Meta;
+    fn values(&self) -> Vec<&dyn ToSql>;
+    /// Reads a full row selected with `SELECT *`.
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+    /// Derives stored fields and checks the record before it is written.
+    fn prepare(&mut self) -> Result<()> {
+        Ok(())
+    }
+    /// A short name for messages: "account Acme Ltd".
+    fn describe(&self) -> String;
+}
+
+// The SQL below is assembled from the compile-time table and column names of
+// `Record` implementations only; values are always bound parameters.
+fn insert_sql<T: Record>() -> String {
+    let cols = T::COLUMNS.join(", ");
+    let marks: Vec<String> = (5..5 + T::COLUMNS.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO {} (uid, created_at, updated_at, deleted_at, {cols}) VALUES (?1, ?2, ?3, ?4, {})",
+        T::TABLE,
+        marks.join(", ")
+    )
+}
+
+fn update_sql<T: Record>() -> String {
+    let sets: Vec<String> = T::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 3))
+        .collect();
+    format!(
+        "UPDATE {} SET updated_at = ?2, {} WHERE id = ?1",
+        T::TABLE,
+        sets.join(", ")
+    )
+}
+
+impl Store {
+    /// Inserts a new record, filling in its id, uid and times.
+    pub fn insert<T: Record>(&self, rec: &mut T) -> Result<i64> {
+        self.write(|s| {
+            let id = s.insert_unlogged(rec)?;
+            s.log_change(T::ENTITY, id, ChangeOp::Insert, None, Some(&*rec))?;
+            Ok(id)
+        })
+    }
+
+    /// Inserts without a change-log row: for seeding a new database in bulk,
+    /// where the seed itself is the baseline.
+    pub(crate) fn insert_unlogged<T: Record>(&self, rec: &mut T) -> Result<i64> {
+        rec.prepare()?;
+        let now = self.now_text();
+        let meta = rec.meta_mut();
+        if meta.uid.is_empty() {
+            meta.uid = new_uid();
+        }
+        if meta.created_at.is_empty() {
+            meta.created_at = now.clone();
+        }
+        meta.updated_at = now;
+        let meta = rec.meta().clone();
+        let mut params: Vec<&dyn ToSql> = vec![
+            &meta.uid,
+            &meta.created_at,
+            &meta.updated_at,
+            &meta.deleted_at,
+        ];
+        params.extend(rec.values());
+        let mut stmt = self.conn().prepare_cached(&insert_sql::<T>())?;
+        stmt.execute(params.as_slice())
+            .map_err(|e| constraint_error(e, &rec.describe()))?;
+        let id = self.conn().last_insert_rowid();
+        rec.meta_mut().id = id;
+        Ok(id)
+    }
+
+    /// Writes every column of a live record and logs before and after.
+    pub fn update<T: Record>(&self, rec: &mut T) -> Result<()> {
+        rec.prepare()?;
+        let id = rec.meta().id;
+        self.write(|s| {
+            let before: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
+            rec.meta_mut().updated_at = s.now_text();
+            let updated_at = rec.meta().updated_at.clone();
+            let mut params: Vec<&dyn ToSql> = vec![&id, &updated_at];
+            params.extend(rec.values());
+            s.conn()
+                .prepare_cached(&update_sql::<T>())?
+                .execute(params.as_slice())
+                .map_err(|e| constraint_error(e, &rec.describe()))?;
+            let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
+            *rec = after;
+            s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))
+        })
+    }
+
+    /// Tombstones a live record; returns it as it was.
+    pub fn delete<T: Record>(&self, id: i64) -> Result<T> {
+        self.set_deleted::<T>(id, true)
+    }
+
+    /// Lifts a tombstone; returns the live record.
+    pub fn restore<T: Record>(&self, id: i64) -> Result<T> {
+        self.set_deleted::<T>(id, false)
+    }
+
+    fn set_deleted<T: Record>(&self, id: i64, delete: bool) -> Result<T> {
+        self.write(|s| {
+            let before: T = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
+            if before.meta().deleted_at.is_some() == delete {
+                let state = if delete {
+                    "already deleted"
+                } else {
+                    "not deleted"
+                };
+                bail!("{} {id} is {state}", T::ENTITY.as_str());
+            }
+            let now = s.now_text();
+            let tomb = delete.then(|| now.clone());
+            let sql = format!(
+                "UPDATE {} SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1",
+                T::TABLE
+            );
+            s.conn()
+                .prepare_cached(&sql)?
+                .execute(rusqlite::params![id, tomb, now])?;
+            let after: T = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
+            let op = if delete {
+                ChangeOp::Delete
+            } else {
+                ChangeOp::Restore
+            };
+            s.log_change(T::ENTITY, id, op, Some(&before), Some(&after))?;
+            Ok(if delete { before } else { after })
+        })
+    }
+
+    /// A live record by id.
+    pub fn get<T: Record>(&self, id: i64) -> Result<Option<T>> {
+        Ok(self
+            .get_any::<T>(id)?
+            .filter(|r| r.meta().deleted_at.is_none()))
+    }
+
+    /// A record by id, tombstoned or not.
+    pub fn get_any<T: Record>(&self, id: i64) -> Result<Option<T>> {
+        let sql = format!("SELECT * FROM {} WHERE id = ?1", T::TABLE);
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([id], T::from_row)
+            .optional()?)
+    }
+
+    /// A live record by id, or an error that names it.
+    pub fn require<T: Record>(&self, id: i64) -> Result<T> {
+        self.get(id)?.ok_or_else(|| missing::<T>(id))
+    }
+}
+
+fn missing<T: Record>(id: i64) -> anyhow::Error {
+    anyhow!("no {} with id {id}", T::ENTITY.as_str())
+}
+
+/// Turns a constraint failure into a sentence about the record.
+fn constraint_error(e: rusqlite::Error, what: &str) -> anyhow::Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            let detail = e.to_string();
+            let hint = if detail.contains("FOREIGN KEY") {
+                "it refers to a record that does not exist".to_string()
+            } else if detail.contains("UNIQUE") {
+                "a record with the same unique value exists".to_string()
+            } else {
+                format!("a value is out of range ({detail})")
+            };
+            anyhow!("cannot save {what}: {hint}")
+        }
+        _ => anyhow!(e).context(format!("cannot save {what}")),
+    }
+}

@@ -1,0 +1,117 @@
+//! Targets: what the company, a team, a rep or an account should reach in a period.
+
+use super::record::{Meta, Record};
+use super::{Entity, Store};
+use crate::domain::{Period, TargetMetric, TargetScope};
+use anyhow::{bail, Result};
+use rusqlite::types::ToSql;
+use rusqlite::Row;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub scope: TargetScope,
+    /// The rep for a rep target, the team lead for a team target.
+    pub rep_id: Option<i64>,
+    pub account_id: Option<i64>,
+    #[serde(with = "period_text")]
+    pub period: Period,
+    pub metric: TargetMetric,
+    /// Minor units for revenue; a count for the other metrics.
+    pub amount: i64,
+}
+
+mod period_text {
+    use crate::domain::Period;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(p: &Period, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(p)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Period, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Record for Target {
+    const ENTITY: Entity = Entity::Target;
+    const TABLE: &'static str = "targets";
+    const COLUMNS: &'static [&'static str] = &[
+        "scope",
+        "rep_id",
+        "account_id",
+        "period",
+        "metric",
+        "amount",
+    ];
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn values(&self) -> Vec<&dyn ToSql> {
+        vec![
+            &self.scope,
+            &self.rep_id,
+            &self.account_id,
+            &self.period,
+            &self.metric,
+            &self.amount,
+        ]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Target {
+            meta: Meta::from_row(r)?,
+            scope: r.get("scope")?,
+            rep_id: r.get("rep_id")?,
+            account_id: r.get("account_id")?,
+            period: r.get("period")?,
+            metric: r.get("metric")?,
+            amount: r.get("amount")?,
+        })
+    }
+    fn prepare(&mut self) -> Result<()> {
+        let ok = match self.scope {
+            TargetScope::Company => self.rep_id.is_none() && self.account_id.is_none(),
+            TargetScope::Team | TargetScope::Rep => {
+                self.rep_id.is_some() && self.account_id.is_none()
+            }
+            TargetScope::Account => self.account_id.is_some() && self.rep_id.is_none(),
+        };
+        if !ok {
+            bail!(
+                "a {} target needs {}",
+                self.scope,
+                match self.scope {
+                    TargetScope::Company => "neither a rep nor an account",
+                    TargetScope::Team | TargetScope::Rep => "a rep and no account",
+                    TargetScope::Account => "an account and no rep",
+                }
+            );
+        }
+        if self.amount < 0 {
+            bail!("a target cannot be negative");
+        }
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        format!("{} target for {}", self.scope, self.period)
+    }
+}
+
+impl Store {
+    /// Live targets set for exactly this period.
+    pub fn targets_for(&self, period: Period) -> Result<Vec<Target>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT * FROM targets WHERE period = ?1 AND deleted_at IS NULL ORDER BY scope, rep_id, account_id, id")?;
+        let rows = stmt.query_map([period], Target::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
