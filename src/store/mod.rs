@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activities;
+mod bulk;
 mod changes;
 mod conflicts;
 mod contacts;

@@ -1,0 +1,49 @@
+//! One large write, such as building the demo database: secondary indexes
+//! are dropped first and built again at the end (sorting once is much
+//! cheaper than a million scattered index inserts), the page cache is big
+//! enough not to spill, and statement journals stay in memory.
+
+use super::Store;
+use anyhow::{Context, Result};
+
+/// Page cache during a bulk write, in KiB (SQLite's negative cache_size).
+const BULK_CACHE_KIB: i64 = 256 * 1024;
+
+impl Store {
+    /// Runs `f` in one writing transaction, like `write`, with the database
+    /// tuned for many inserts. Everything, the indexes included, is as
+    /// before when `f` fails; the connection settings are restored either way.
+    pub(crate) fn bulk_write<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let conn = self.conn();
+        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        conn.pragma_update(None, "temp_store", 2)?; // MEMORY
+        let result = self.write(|s| {
+            // The indexes a migration made (not those behind UNIQUE and
+            // PRIMARY KEY constraints, which have no SQL of their own).
+            let indexes: Vec<(String, String)> = {
+                let mut stmt = s.conn().prepare(
+                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (name, _) in &indexes {
+                // Names come from the schema itself, quoted as identifiers.
+                s.conn()
+                    .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            }
+            let value = f(s)?;
+            for (name, sql) in &indexes {
+                s.conn()
+                    .execute_batch(sql)
+                    .with_context(|| format!("could not rebuild index {name}"))?;
+            }
+            Ok(value)
+        });
+        conn.pragma_update(None, "cache_size", cache)?;
+        conn.pragma_update(None, "temp_store", temp)?;
+        result
+    }
+}
