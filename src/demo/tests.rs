@@ -1,0 +1,238 @@
+use super::*;
+use crate::domain::{ActivityKind, ConflictStatus, DealStage};
+use crate::store::{Activity, Clock, Conflict, Contact, Deal};
+use chrono::TimeZone;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 14, 3, 0).unwrap()
+}
+
+fn spec(accounts: usize, seed: u64) -> DemoSpec {
+    DemoSpec {
+        accounts,
+        seed,
+        ..DemoSpec::at(now())
+    }
+}
+
+fn build(accounts: usize, seed: u64) -> (Store, DemoSummary) {
+    let store = Store::in_memory(Clock::Fixed(now())).unwrap();
+    let summary = generate(&store, &spec(accounts, seed), &mut |_, _, _| {}).unwrap();
+    (store, summary)
+}
+
+/// Every live record of a kind, in id order, without the meta columns.
+fn all<T: crate::store::Record>(store: &Store, count: usize) -> Vec<T> {
+    (1..=count as i64)
+        .map(|id| {
+            let mut r: T = store.require(id).unwrap();
+            *r.meta_mut() = Default::default();
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn fills_every_entity_and_passes_the_checks() {
+    let (store, s) = build(40, 42);
+    assert!(s.reps >= 9 && s.reps <= 13, "{s:?}");
+    assert_eq!(s.accounts, 40);
+    assert!(s.contacts >= 80 && s.contacts <= 200, "{s:?}");
+    assert!(
+        s.deals > 0 && s.conflicts > 0 && s.activities > 200 && s.targets > 0,
+        "{s:?}"
+    );
+    let info = store.info().unwrap();
+    let count = |n: &str| info.counts.iter().find(|(k, _)| k == n).unwrap().1 as usize;
+    assert_eq!(count("reps"), s.reps);
+    assert_eq!(count("accounts"), s.accounts);
+    assert_eq!(count("contacts"), s.contacts);
+    assert_eq!(count("deals"), s.deals);
+    assert_eq!(count("conflicts"), s.conflicts);
+    assert_eq!(count("activities"), s.activities);
+    assert_eq!(count("targets"), s.targets);
+    assert_eq!(info.changes_logged, 0, "the seed is the baseline");
+    let problems = store.check().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn same_seed_same_content_other_seed_other_content() {
+    let (a, sa) = build(30, 7);
+    let (b, sb) = build(30, 7);
+    assert_eq!(sa, sb);
+    let names = |s: &Store| -> Vec<String> {
+        s.account_rows()
+            .unwrap()
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    assert_eq!(names(&a), names(&b));
+    assert_eq!(a.account_rows().unwrap(), b.account_rows().unwrap());
+    assert_eq!(
+        all::<Contact>(&a, sa.contacts),
+        all::<Contact>(&b, sb.contacts)
+    );
+    assert_eq!(all::<Deal>(&a, sa.deals), all::<Deal>(&b, sb.deals));
+    assert_eq!(
+        all::<Conflict>(&a, sa.conflicts),
+        all::<Conflict>(&b, sb.conflicts)
+    );
+    let acts_a = all::<Activity>(&a, sa.activities);
+    let acts_b = all::<Activity>(&b, sb.activities);
+    let summaries = |v: &[Activity]| v.iter().map(|x| x.summary.clone()).collect::<Vec<_>>();
+    assert_eq!(summaries(&acts_a), summaries(&acts_b));
+    assert_eq!(acts_a, acts_b);
+
+    let (c, _) = build(30, 8);
+    assert_ne!(names(&a), names(&c));
+}
+
+#[test]
+fn nothing_happens_in_the_future_and_rules_hold() {
+    let (store, s) = build(50, 3);
+    let now_text = crate::store::timestamp(now());
+    for a in all::<Activity>(&store, s.activities) {
+        assert!(a.occurred_at <= now_text, "{a:?}");
+        assert_eq!(
+            a.kind == ActivityKind::FollowUp,
+            a.due_on.is_some(),
+            "{a:?}"
+        );
+        if let Some(done) = &a.done_at {
+            assert!(*done <= now_text && *done >= a.occurred_at, "{a:?}");
+        }
+    }
+    for d in all::<Deal>(&store, s.deals) {
+        match d.stage {
+            DealStage::Won | DealStage::Lost => {
+                assert!(d.closed_on.unwrap() <= now().date_naive(), "{d:?}")
+            }
+            stage => {
+                let close = d.expected_close.unwrap();
+                assert!(close > now().date_naive(), "{d:?}");
+                if !d.probability_manual {
+                    assert_eq!(d.probability, stage.default_probability());
+                }
+            }
+        }
+        assert!(d.amount.cents() > 0);
+    }
+    for c in all::<Conflict>(&store, s.conflicts) {
+        assert!(
+            c.opened_at <= now_text && c.opened_at < c.sla_due_at,
+            "{c:?}"
+        );
+        if c.status == ConflictStatus::Resolved {
+            assert!(c.resolved_at.as_deref().unwrap() <= now_text.as_str());
+        }
+    }
+    // Contacts: one primary per account, addresses at the company's domain.
+    for row in store.account_rows().unwrap() {
+        let people = store.contacts_of(row.id).unwrap();
+        assert!((2..=5).contains(&people.len()), "{}", row.name);
+        assert_eq!(people.iter().filter(|c| c.is_primary).count(), 1);
+    }
+}
+
+#[test]
+fn conflicts_breached_and_in_time_and_follow_ups_due() {
+    let (store, _) = build(40, 42);
+    let now_text = crate::store::timestamp(now());
+    let breached = store.breached_conflicts(&now_text).unwrap();
+    let open = store.open_conflicts().unwrap();
+    assert!(breached >= 3, "{breached}");
+    assert!(open.len() as i64 > breached, "{} open", open.len());
+    assert!(open.iter().any(|c| {
+        let left = c.sla_due_at.as_str() > now_text.as_str();
+        let soon = crate::store::timestamp(now() + chrono::Duration::hours(8));
+        left && c.sla_due_at <= soon
+    }));
+    let today = now().date_naive();
+    let due = store.follow_ups_due(today).unwrap();
+    assert!(due.iter().any(|f| f.due_on < today), "{due:?}");
+    assert!(due.iter().any(|f| f.due_on == today), "{due:?}");
+    let later = store
+        .follow_ups_due(today + chrono::Duration::days(30))
+        .unwrap();
+    assert!(later.len() > due.len());
+}
+
+#[test]
+fn revenue_is_won_in_each_of_the_last_eight_quarters() {
+    let (store, _) = build(40, 42);
+    let current = Quarter::of(now().date_naive());
+    for k in 1..=8 {
+        let q = current.shift(-k);
+        let won = store.won_total(q.start(), q.end()).unwrap();
+        assert!(won.cents() > 0, "nothing won in {}", q.label());
+    }
+}
+
+#[test]
+fn refuses_a_store_that_has_data() {
+    let (store, _) = build(5, 1);
+    let err = generate(&store, &spec(5, 1), &mut |_, _, _| {}).unwrap_err();
+    assert!(err.to_string().contains("empty database"), "{err}");
+    let empty = Store::in_memory(Clock::Fixed(now())).unwrap();
+    assert!(generate(&empty, &spec(0, 1), &mut |_, _, _| {}).is_err());
+}
+
+#[test]
+fn reports_progress_up_to_the_total() {
+    let store = Store::in_memory(Clock::Fixed(now())).unwrap();
+    let mut seen = Vec::new();
+    generate(&store, &spec(12, 5), &mut |stage, done, total| {
+        seen.push((stage.to_string(), done, total))
+    })
+    .unwrap();
+    assert!(seen.contains(&("accounts".to_string(), 12, 12)), "{seen:?}");
+    assert!(seen.iter().any(|(s, ..)| s == "targets"));
+}
+
+/// Builds a demo database file and prints how long it took and how big it is.
+fn timed_file(accounts: usize, keep: Option<&str>) {
+    use crate::store::OpenMode;
+    use std::time::Instant;
+    let dir = tempfile::tempdir().unwrap();
+    let path = match keep {
+        Some(p) => std::path::PathBuf::from(p),
+        None => dir.path().join("demo.rapport"),
+    };
+    let _ = std::fs::remove_file(&path);
+    let started = Instant::now();
+    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
+    let spec = DemoSpec {
+        accounts,
+        ..DemoSpec::at(now())
+    };
+    let summary = generate(&store, &spec, &mut |stage, done, total| {
+        if stage != "accounts" || done % 10_000 == 0 || done == total {
+            eprintln!("  {stage} {done}/{total} at {:.1?}", started.elapsed());
+        }
+    })
+    .unwrap();
+    let generated = started.elapsed();
+    drop(store);
+    let closed = started.elapsed();
+    let size = std::fs::metadata(&path).unwrap().len();
+    println!(
+        "{accounts} accounts: generated in {generated:.2?} (closed at {closed:.2?}), file {:.1} MB\n{summary:?}",
+        size as f64 / 1e6
+    );
+}
+
+/// `cargo test --release --lib -- --ignored --nocapture demo_large`
+#[test]
+#[ignore = "takes a while; a measurement, not a check"]
+fn demo_large() {
+    timed_file(100_000, std::env::var("DEMO_KEEP").ok().as_deref());
+}
+
+/// `cargo test --release --lib -- --ignored --nocapture demo_default`
+#[test]
+#[ignore = "a measurement, not a check"]
+fn demo_default() {
+    timed_file(300, std::env::var("DEMO_KEEP").ok().as_deref());
+}
