@@ -236,3 +236,58 @@ fn demo_large() {
 fn demo_default() {
     timed_file(300, std::env::var("DEMO_KEEP").ok().as_deref());
 }
+
+#[test]
+fn tiny_books_and_awkward_moments_still_make_sense() {
+    // A Sunday just after midnight, and books too small for every situation.
+    let sunday = Utc.with_ymd_and_hms(2027, 1, 3, 0, 10, 0).unwrap();
+    for (accounts, seed) in [(1, 1), (2, 2), (3, 3), (7, 4), (25, 5)] {
+        let store = Store::in_memory(Clock::Fixed(sunday)).unwrap();
+        let spec = DemoSpec {
+            accounts,
+            seed,
+            ..DemoSpec::at(sunday)
+        };
+        let s = generate(&store, &spec, &mut |_, _, _| {}).unwrap();
+        assert_eq!(s.accounts, accounts);
+        assert!(store.check().unwrap().is_empty());
+        let now_text = crate::store::timestamp(sunday);
+        for a in all::<Activity>(&store, s.activities) {
+            assert!(a.occurred_at <= now_text, "{a:?}");
+        }
+    }
+}
+
+#[test]
+fn owners_leads_and_subsidiaries_are_spread_sensibly() {
+    use crate::domain::{RepRole, Tier};
+    let (store, _) = build(300, 42);
+    let reps = store.reps().unwrap();
+    let role_of = |id: i64| reps.iter().find(|r| r.id == id).unwrap().role;
+    assert_eq!(
+        reps.iter().filter(|r| r.role == RepRole::Manager).count(),
+        1
+    );
+    assert_eq!(reps.iter().filter(|r| r.role == RepRole::Lead).count(), 2);
+    let rows = store.account_rows().unwrap();
+    let by_leads = rows
+        .iter()
+        .filter(|r| role_of(r.owner_id.unwrap()) == RepRole::Lead)
+        .count();
+    assert!(by_leads > 0 && by_leads < rows.len() / 5, "{by_leads}");
+    assert!(rows
+        .iter()
+        .all(|r| role_of(r.owner_id.unwrap()) != RepRole::Manager));
+    let strategic = rows.iter().filter(|r| r.tier == Tier::Strategic).count();
+    assert!((15..=45).contains(&strategic), "{strategic}");
+    let children: usize = rows
+        .iter()
+        .map(|r| store.child_accounts(r.id).unwrap().len())
+        .sum();
+    assert!((5..=30).contains(&children), "{children}");
+    let stale = rows
+        .iter()
+        .filter(|r| r.last_touch_at.as_deref() < Some("2026-08-28"))
+        .count();
+    assert!(stale >= 10, "{stale}");
+}

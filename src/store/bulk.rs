@@ -7,7 +7,7 @@ use super::Store;
 use anyhow::{Context, Result};
 
 /// Page cache during a bulk write, in KiB (SQLite's negative cache_size).
-const BULK_CACHE_KIB: i64 = 256 * 1024;
+const BULK_CACHE_KIB: i64 = 64 * 1024;
 
 impl Store {
     /// Runs `f` in one writing transaction, like `write`, with the database
@@ -45,5 +45,57 @@ impl Store {
         conn.pragma_update(None, "cache_size", cache)?;
         conn.pragma_update(None, "temp_store", temp)?;
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Clock, Rep};
+
+    fn schema(s: &Store) -> Vec<String> {
+        let mut stmt = s
+            .conn()
+            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn indexes_and_settings_come_back_after_success_and_failure() {
+        let s = Store::in_memory(Clock::System).unwrap();
+        let before = schema(&s);
+        let cache: i64 = s
+            .conn()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap();
+        let err = s
+            .bulk_write(|s| -> Result<()> {
+                s.insert_unlogged(&mut Rep {
+                    name: "Ana".into(),
+                    ..Rep::default()
+                })?;
+                anyhow::bail!("stop")
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "stop");
+        assert_eq!(schema(&s), before);
+        assert!(s.reps().unwrap().is_empty());
+        s.bulk_write(|s| {
+            s.insert_unlogged(&mut Rep {
+                name: "Ana".into(),
+                ..Rep::default()
+            })
+        })
+        .unwrap();
+        assert_eq!(schema(&s), before);
+        assert_eq!(s.reps().unwrap().len(), 1);
+        let after: i64 = s
+            .conn()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(after, cache);
+        assert!(s.check().unwrap().is_empty());
     }
 }
