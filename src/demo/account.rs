@@ -704,7 +704,11 @@ impl Book<'_> {
             });
             let k = pick_contact(&mut rng);
             let who = &people[k];
-            let title = speaker.say(&mut rng, "conflict", Some(who), opened.date_naive());
+            let line = *rng.pick(w.templates("conflict"));
+            let mut parts = line.split('|').map(str::trim);
+            let title = parts.next().unwrap_or(line);
+            let fixes: Vec<&str> = parts.collect();
+            let title = speaker.fill(&mut rng, title, Some(who), opened.date_naive(), None);
             let description = rng.chance(0.7).then(|| {
                 speaker.say(
                     &mut rng,
@@ -713,8 +717,14 @@ impl Book<'_> {
                     opened.date_naive(),
                 )
             });
-            let resolution =
-                resolved.map(|r| speaker.say(&mut rng, "resolution", Some(who), r.date_naive()));
+            let resolution = resolved.map(|r| {
+                let fix = if fixes.is_empty() {
+                    "Resolved with the customer."
+                } else {
+                    *rng.pick(&fixes)
+                };
+                speaker.fill(&mut rng, fix, Some(who), r.date_naive(), None)
+            });
             let status = if resolved.is_some() {
                 ConflictStatus::Resolved
             } else {
@@ -853,7 +863,8 @@ impl Book<'_> {
                     }
                 }
             }
-            let age = (today - day).num_days() as f64;
+            // A churned account was as busy before it left as others are now.
+            let age = (hist_end - day).num_days() as f64;
             let thinning = 1.0 + (age - STEADY_DAYS).max(0.0) / THINNING_DAYS;
             let gap = base * rng.uniform(0.5, 1.5) * thinning;
             day -= days((gap as i64).max(1));

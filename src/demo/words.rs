@@ -237,6 +237,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_conflict_comes_with_a_way_to_resolve_it() {
+        let w = Words::load();
+        for line in w.templates("conflict") {
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            assert!(
+                parts.len() >= 2 && parts.iter().all(|p| !p.is_empty()),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
     fn every_list_is_filled() {
         let w = Words::load();
         assert!(w.origins.len() >= 15);
@@ -273,7 +285,6 @@ mod tests {
             "conflict",
             "conflict_description",
             "conflict_touch",
-            "resolution",
             "account_note",
             "prospect_note",
             "competitor",
