@@ -9,10 +9,13 @@
 
 mod account;
 mod calendar;
+mod conflicts;
+mod deals;
 mod names;
 mod plan;
 mod rng;
 mod targets;
+mod timeline;
 mod words;
 
 use crate::domain::RepRole;
