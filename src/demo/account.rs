@@ -9,7 +9,7 @@ use super::plan::{Profile, STREAM_ACCOUNT};
 use super::rng::Rng;
 use super::timeline::{Speaker, Timeline};
 use super::words::{City, Country, Words};
-use super::{DemoSummary, QUARTERS};
+use super::{Tally, QUARTERS};
 use crate::domain::{AccountStatus, ContactRole, Money, Tier};
 use crate::store::{Account, Contact, Store};
 use anyhow::Result;
@@ -47,7 +47,7 @@ pub struct Book<'a> {
     /// Won revenue in cents, per owner and quarter (0 = `first_q`).
     pub won: Vec<[i64; QUARTERS]>,
     pub next_ref: u32,
-    pub summary: DemoSummary,
+    pub tally: Tally,
 }
 
 /// A contact as the rest of the account refers to it.
@@ -149,7 +149,7 @@ impl<'a> Book<'a> {
         self.conflicts(&mut rng, &facts, &mut tl)?;
         self.everyday(&mut rng, &facts, &mut tl);
         self.open_follow_ups(&mut rng, &facts, &mut tl);
-        self.summary.activities += tl.write(self.store)?;
+        self.tally.activities += tl.write(self.store)?;
         Ok(())
     }
 
@@ -232,7 +232,7 @@ impl<'a> Book<'a> {
             ..Account::default()
         };
         let account_id = self.store.insert_unlogged(&mut account)?;
-        self.summary.accounts += 1;
+        self.tally.accounts += 1;
         if parent.is_none() && p.tier != Tier::Standard && p.status != AccountStatus::Churned {
             self.parents.push(ParentInfo {
                 id: account_id,
@@ -330,7 +330,7 @@ impl<'a> Book<'a> {
                 role,
             });
         }
-        self.summary.contacts += people.len();
+        self.tally.contacts += people.len();
         Ok(people)
     }
 }

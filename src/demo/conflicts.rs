@@ -138,7 +138,7 @@ impl Book<'_> {
                 ..Conflict::default()
             };
             let conflict_id = self.store.insert_unlogged(&mut c)?;
-            self.summary.conflicts += 1;
+            self.tally.conflicts += 1;
 
             let event = |tl: &mut Timeline, t: DateTime<Utc>, s: String, body: Option<String>| {
                 if let Some(a) = tl.add(t, ActivityKind::Event, s) {

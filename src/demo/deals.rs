@@ -207,7 +207,7 @@ impl Book<'_> {
                 ..Deal::default()
             };
             let deal_id = self.store.insert_unlogged(&mut deal)?;
-            self.summary.deals += 1;
+            self.tally.deals += 1;
 
             let label = &plan.label;
             let event = |tl: &mut Timeline, rng: &mut Rng, d: NaiveDate, s: String| {

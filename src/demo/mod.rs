@@ -66,13 +66,47 @@ impl Default for DemoSpec {
 /// How many rows of each kind were written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DemoSummary {
-    pub reps: usize,
-    pub accounts: usize,
-    pub contacts: usize,
-    pub deals: usize,
-    pub conflicts: usize,
-    pub activities: usize,
-    pub targets: usize,
+    /// (entity, rows) in the order `rapport db info` lists them: reps,
+    /// accounts, contacts, activities, deals, conflicts, targets.
+    pub counts: Vec<(&'static str, usize)>,
+}
+
+impl DemoSummary {
+    /// Rows written of one entity ("accounts"); 0 for an unknown name.
+    pub fn count(&self, entity: &str) -> usize {
+        self.counts
+            .iter()
+            .find(|(e, _)| *e == entity)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Rows written so far.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    reps: usize,
+    accounts: usize,
+    contacts: usize,
+    activities: usize,
+    deals: usize,
+    conflicts: usize,
+    targets: usize,
+}
+
+impl Tally {
+    fn summary(&self) -> DemoSummary {
+        DemoSummary {
+            counts: vec![
+                ("reps", self.reps),
+                ("accounts", self.accounts),
+                ("contacts", self.contacts),
+                ("activities", self.activities),
+                ("deals", self.deals),
+                ("conflicts", self.conflicts),
+                ("targets", self.targets),
+            ],
+        }
+    }
 }
 
 /// How often `progress` hears about accounts.
@@ -105,10 +139,10 @@ pub fn generate(
                 s.path().display()
             );
         }
-        let mut summary = DemoSummary::default();
+        let mut tally = Tally::default();
         progress("team", 0, 1);
         let mut team_rng = Rng::derive(spec.seed, plan::STREAM_TEAM, 0);
-        let team = team(s, &w, &mut team_rng, &mut summary)?;
+        let team = team(s, &w, &mut team_rng, &mut tally)?;
         progress("team", 1, 1);
 
         let current = Quarter::of(spec.today);
@@ -127,7 +161,7 @@ pub fn generate(
             names: CompanyNames::new(),
             parents: Vec::new(),
             next_ref: 10_000,
-            summary,
+            tally,
         };
         let total = spec.accounts;
         progress("accounts", 0, total);
@@ -143,10 +177,10 @@ pub fn generate(
         progress("targets", 0, all.len());
         for mut t in all {
             s.insert_unlogged(&mut t)?;
-            book.summary.targets += 1;
+            book.tally.targets += 1;
         }
-        progress("targets", book.summary.targets, book.summary.targets);
-        Ok(book.summary)
+        progress("targets", book.tally.targets, book.tally.targets);
+        Ok(book.tally.summary())
     })
 }
 
@@ -161,7 +195,7 @@ struct Team {
 
 /// The sales team: a manager, two team leads, and six to ten reps split
 /// between the leads.
-fn team(store: &Store, w: &Words, rng: &mut Rng, summary: &mut DemoSummary) -> Result<Team> {
+fn team(store: &Store, w: &Words, rng: &mut Rng, tally: &mut Tally) -> Result<Team> {
     // The team sits in the United States, the currency's home.
     let home = w
         .countries
@@ -185,7 +219,7 @@ fn team(store: &Store, w: &Words, rng: &mut Rng, summary: &mut DemoSummary) -> R
             ..Rep::default()
         };
         let id = store.insert_unlogged(&mut rep)?;
-        summary.reps += 1;
+        tally.reps += 1;
         Ok(id)
     };
     let manager = add(RepRole::Manager, None, rng)?;
