@@ -5,8 +5,9 @@ use anyhow::{bail, Context, Result};
 use rusqlite::Connection;
 
 /// (version, name, SQL). The version is the `user_version` after applying it.
-pub const MIGRATIONS: &[(u32, &str, &str)] =
-    &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
+pub type Migration = (u32, &'static str, &'static str);
+
+pub const MIGRATIONS: &[Migration] = &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
 
 /// The schema version this build writes.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -16,23 +17,28 @@ pub fn version(conn: &Connection) -> Result<u32> {
 }
 
 /// Refuses a database written by a newer rapport, before anything touches it.
-pub fn check_not_newer(found: u32) -> Result<()> {
-    if found > LATEST {
+pub fn check_not_newer(found: u32, latest: u32) -> Result<()> {
+    if found > latest {
         bail!(
-            "this database was written by a newer rapport (schema {found}; this build knows {LATEST}); \
+            "this database was written by a newer rapport (schema {found}; this build knows {latest}); \
              it was not changed — upgrade rapport to open it"
         );
     }
     Ok(())
 }
 
-/// Applies every pending migration, each in its own transaction together
-/// with its `user_version` bump. Returns the versions applied.
+/// Applies every pending migration of this build.
 pub fn migrate(conn: &Connection) -> Result<Vec<u32>> {
+    migrate_list(conn, MIGRATIONS)
+}
+
+/// Applies every pending migration of `list`, each in its own transaction
+/// together with its `user_version` bump. Returns the versions applied.
+pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<u32>> {
     let current = version(conn)?;
-    check_not_newer(current)?;
+    check_not_newer(current, list.last().map_or(0, |m| m.0))?;
     let mut applied = Vec::new();
-    for &(v, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+    for &(v, name, sql) in list.iter().filter(|(v, _, _)| *v > current) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let step = conn
             .execute_batch(sql)
@@ -76,7 +82,7 @@ mod tests {
 
     #[test]
     fn newer_schema_is_refused() {
-        let err = check_not_newer(LATEST + 6).unwrap_err().to_string();
+        let err = check_not_newer(LATEST + 6, LATEST).unwrap_err().to_string();
         assert!(
             err.contains(&format!(
                 "schema {}; this build knows {}",
