@@ -48,9 +48,7 @@ pub struct Lookup {
 /// the punctuation people type in numbers.
 fn phone_query(q: &str) -> Option<String> {
     let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
-    let phoney = q
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let phoney = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     (digits.len() >= 3 && phoney).then_some(digits)
 }
 
@@ -62,11 +60,7 @@ fn phone_matches(stored: &str, query: &str) -> bool {
 
 impl Lookup {
     pub fn new(records: Vec<SearchRecord>) -> Lookup {
-        Lookup {
-            records,
-            matcher: Matcher::new(Config::DEFAULT),
-            last: None,
-        }
+        Lookup { records, matcher: Matcher::new(Config::DEFAULT), last: None }
     }
 
     pub fn len(&self) -> usize {
@@ -84,34 +78,29 @@ impl Lookup {
             self.last = None;
             return Vec::new();
         }
+        let phone = phone_query(query);
+        // Narrowing holds for fuzzy text only: phone matching has other rules.
         let candidates: Vec<u32> = match &self.last {
-            Some((prev, matched)) if query.starts_with(prev.as_str()) && !prev.is_empty() => {
+            Some((prev, matched))
+                if query.starts_with(prev.as_str()) && phone.is_none() && phone_query(prev).is_none() =>
+            {
                 matched.clone()
             }
             _ => (0..self.records.len() as u32).collect(),
         };
-        let pattern = Pattern::new(
-            query,
-            CaseMatching::Ignore,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-        );
-        let phone = phone_query(query);
+        let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
         let mut buf = Vec::new();
         let mut matched = Vec::new();
         let mut best: HashMap<i64, (u32, Field, u32)> = HashMap::new();
         for idx in candidates {
             let rec = &self.records[idx as usize];
-            let Some((score, field)) =
-                score_record(rec, &pattern, phone.as_deref(), &mut self.matcher, &mut buf)
+            let Some((score, field)) = score_record(rec, &pattern, phone.as_deref(), &mut self.matcher, &mut buf)
             else {
                 continue;
             };
             matched.push(idx);
             let slot = best.entry(rec.account_id).or_insert((score, field, idx));
-            if score > slot.0
-                || (score == slot.0 && field == Field::Account && slot.1 != Field::Account)
-            {
+            if score > slot.0 || (score == slot.0 && field == Field::Account && slot.1 != Field::Account) {
                 *slot = (score, field, idx);
             }
         }
@@ -120,19 +109,13 @@ impl Lookup {
         let mut ranked: Vec<(u32, Field, u32)> = best.into_values().collect();
         ranked.sort_by(|a, b| {
             b.0.cmp(&a.0)
-                .then_with(|| {
-                    self.records[a.2 as usize]
-                        .account
-                        .cmp(&self.records[b.2 as usize].account)
-                })
+                .then_with(|| self.records[a.2 as usize].account.cmp(&self.records[b.2 as usize].account))
                 .then_with(|| a.2.cmp(&b.2))
         });
         ranked.truncate(limit);
         ranked
             .into_iter()
-            .map(|(score, field, idx)| {
-                self.hit(idx, field, score, &pattern, phone.as_deref(), &mut buf)
-            })
+            .map(|(score, field, idx)| self.hit(idx, field, score, &pattern, phone.as_deref(), &mut buf))
             .collect()
     }
 
@@ -194,9 +177,7 @@ fn score_record(
     buf: &mut Vec<char>,
 ) -> Option<(u32, Field)> {
     let Some(c) = &rec.contact else {
-        return pattern
-            .score(Utf32Str::new(&rec.account, buf), matcher)
-            .map(|s| (s, Field::Account));
+        return pattern.score(Utf32Str::new(&rec.account, buf), matcher).map(|s| (s, Field::Account));
     };
     let mut best: Option<(u32, Field)> = None;
     let mut consider = |s: Option<u32>, f: Field| {
@@ -212,27 +193,17 @@ fn score_record(
             consider(Some(10_000 + q.len() as u32), Field::Phone);
         }
     }
-    consider(
-        pattern.score(Utf32Str::new(&c.name, buf), matcher),
-        Field::Contact,
-    );
+    consider(pattern.score(Utf32Str::new(&c.name, buf), matcher), Field::Contact);
     if let Some(email) = &c.email {
-        consider(
-            pattern.score(Utf32Str::new(email, buf), matcher),
-            Field::Email,
-        );
+        consider(pattern.score(Utf32Str::new(email, buf), matcher), Field::Email);
     }
     best
 }
 
 /// Positions in a formatted phone number of the digits that matched.
 fn phone_indices(text: &str, query: &str) -> Vec<u32> {
-    let digit_pos: Vec<u32> = text
-        .chars()
-        .enumerate()
-        .filter(|(_, c)| c.is_ascii_digit())
-        .map(|(i, _)| i as u32)
-        .collect();
+    let digit_pos: Vec<u32> =
+        text.chars().enumerate().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i as u32).collect();
     let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
     if let Some(start) = digits.find(query) {
         return digit_pos[start..start + query.len()].to_vec();
@@ -255,20 +226,10 @@ mod tests {
     use crate::store::ContactHit;
 
     fn account(id: i64, name: &str) -> SearchRecord {
-        SearchRecord {
-            account_id: id,
-            account: name.into(),
-            contact: None,
-        }
+        SearchRecord { account_id: id, account: name.into(), contact: None }
     }
 
-    fn contact(
-        account_id: i64,
-        account: &str,
-        name: &str,
-        email: &str,
-        phone: &str,
-    ) -> SearchRecord {
+    fn contact(account_id: i64, account: &str, name: &str, email: &str, phone: &str) -> SearchRecord {
         SearchRecord {
             account_id,
             account: account.into(),
@@ -289,20 +250,8 @@ mod tests {
             account(1, "Acme Logistics"),
             account(2, "Borealis Systems"),
             account(3, "Cobalt Mining"),
-            contact(
-                2,
-                "Borealis Systems",
-                "Jane Roe",
-                "jane.roe@borealis.example",
-                "+1 (555) 010-2030",
-            ),
-            contact(
-                3,
-                "Cobalt Mining",
-                "Acmed Ali",
-                "a.ali@cobalt.example",
-                "+44 20 7946 0123",
-            ),
+            contact(2, "Borealis Systems", "Jane Roe", "jane.roe@borealis.example", "+1 (555) 010-2030"),
+            contact(3, "Cobalt Mining", "Acmed Ali", "a.ali@cobalt.example", "+44 20 7946 0123"),
         ])
     }
 
@@ -330,13 +279,7 @@ mod tests {
     #[test]
     fn phone_matches_on_digits_whatever_the_format() {
         let mut l = sample();
-        for q in [
-            "555-010-2030",
-            "5550102030",
-            "+1 555 010 2030",
-            "0102030",
-            "(555) 010",
-        ] {
+        for q in ["555-010-2030", "5550102030", "+1 555 010 2030", "0102030", "(555) 010"] {
             let hits = l.query(q, 10);
             assert_eq!(hits.first().map(|h| h.account_id), Some(2), "query {q}");
             assert_eq!(hits[0].field, Field::Phone);
@@ -357,6 +300,13 @@ mod tests {
         assert_eq!(narrowed, fresh);
         // Deleting back widens again.
         assert_eq!(typed.query("c", 10), sample().query("c", 10));
+        // A number typed key by key passes through non-phone queries first.
+        let mut dialled = sample();
+        let mut last = Vec::new();
+        for end in 1..="+44 20 7946 0123".len() {
+            last = dialled.query(&"+44 20 7946 0123"[..end], 10);
+        }
+        assert_eq!(last.first().map(|h| h.account_id), Some(3));
     }
 
     #[test]

@@ -21,29 +21,13 @@ fn mode(p: &Path) -> u32 {
 }
 
 fn account(store: &Store, name: &str) -> Account {
-    let mut a = Account {
-        name: name.into(),
-        annual_value: Money::from_units(1000),
-        ..Default::default()
-    };
+    let mut a = Account { name: name.into(), annual_value: Money::from_units(1000), ..Default::default() };
     store.insert(&mut a).unwrap();
     a
 }
 
-fn activity(
-    store: &Store,
-    account_id: i64,
-    kind: ActivityKind,
-    at: &str,
-    summary: &str,
-) -> Activity {
-    let mut a = Activity {
-        account_id,
-        kind,
-        occurred_at: at.into(),
-        summary: summary.into(),
-        ..Default::default()
-    };
+fn activity(store: &Store, account_id: i64, kind: ActivityKind, at: &str, summary: &str) -> Activity {
+    let mut a = Activity { account_id, kind, occurred_at: at.into(), summary: summary.into(), ..Default::default() };
     if kind == ActivityKind::FollowUp {
         a.due_on = Some(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
     }
@@ -66,10 +50,8 @@ fn new_database_is_private_and_so_are_its_wal_files() {
         assert!(p.exists(), "{side} exists while open");
         assert_eq!(mode(&p), 0o600, "{side}");
     }
-    let journal: String = rusqlite::Connection::open(&path)
-        .unwrap()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    let journal: String =
+        rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(journal, "wal");
 }
 
@@ -92,17 +74,13 @@ fn a_newer_database_is_refused_and_left_byte_identical() {
     let path = dir.path().join("newer.db");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;")
-            .unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;").unwrap();
     }
     let before = fs::read(&path).unwrap();
     let err = Store::open(&path, OpenMode::Existing).err().unwrap();
     let msg = format!("{err:#}");
     assert!(
-        msg.contains(&format!(
-            "written by a newer rapport (schema 7; this build knows {})",
-            migrations::LATEST
-        )),
+        msg.contains(&format!("written by a newer rapport (schema 7; this build knows {})", migrations::LATEST)),
         "{msg}"
     );
     assert_eq!(fs::read(&path).unwrap(), before);
@@ -113,16 +91,9 @@ fn a_newer_database_is_refused_and_left_byte_identical() {
 fn files_that_are_not_rapport_databases_are_refused_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let text = dir.path().join("notes.db");
-    fs::write(
-        &text,
-        "this is not a database, just some text that is long enough to have a header",
-    )
-    .unwrap();
+    fs::write(&text, "this is not a database, just some text that is long enough to have a header").unwrap();
     let other = dir.path().join("other.db");
-    rusqlite::Connection::open(&other)
-        .unwrap()
-        .execute_batch("CREATE TABLE t (x)")
-        .unwrap();
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
     for (path, expected) in [(&text, "not an SQLite file"), (&other, "no rapport schema")] {
         let before = fs::read(path).unwrap();
         let msg = format!("{:#}", Store::open(path, OpenMode::Existing).err().unwrap());
@@ -135,31 +106,14 @@ fn files_that_are_not_rapport_databases_are_refused_unchanged() {
 fn missing_files_folders_and_read_only_files_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.db");
-    let msg = format!(
-        "{:#}",
-        Store::open(&missing, OpenMode::Existing).err().unwrap()
-    );
-    assert!(
-        msg.contains("no database at") && msg.contains("missing.db"),
-        "{msg}"
-    );
+    let msg = format!("{:#}", Store::open(&missing, OpenMode::Existing).err().unwrap());
+    assert!(msg.contains("no database at") && msg.contains("missing.db"), "{msg}");
     assert!(!missing.exists());
 
-    let msg = format!(
-        "{:#}",
-        Store::open(&dir.path().join("nope/x.db"), OpenMode::Create)
-            .err()
-            .unwrap()
-    );
-    assert!(
-        msg.contains("does not exist") && msg.contains("nope"),
-        "{msg}"
-    );
+    let msg = format!("{:#}", Store::open(&dir.path().join("nope/x.db"), OpenMode::Create).err().unwrap());
+    assert!(msg.contains("does not exist") && msg.contains("nope"), "{msg}");
 
-    let msg = format!(
-        "{:#}",
-        Store::open(dir.path(), OpenMode::Existing).err().unwrap()
-    );
+    let msg = format!("{:#}", Store::open(dir.path(), OpenMode::Existing).err().unwrap());
     assert!(msg.contains("is a folder"), "{msg}");
 
     let ro = dir.path().join("ro.db");
@@ -176,19 +130,11 @@ fn schema_is_reviewed_on_every_change() {
     let path = dir.path().join("s.db");
     store.backup(&path).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let mut stmt = conn
-        .prepare(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name",
-        )
-        .unwrap();
+    let mut stmt =
+        conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").unwrap();
     let schema: Vec<String> = stmt
         .query_map([], |r| {
-            Ok(format!(
-                "-- {} {}\n{};",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?
-            ))
+            Ok(format!("-- {} {}\n{};", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
         })
         .unwrap()
         .map(Result::unwrap)
@@ -223,10 +169,7 @@ fn records_round_trip_and_every_change_is_logged() {
     store.update(&mut a).unwrap();
     store.delete::<Account>(a.meta.id).unwrap();
     assert!(store.get::<Account>(a.meta.id).unwrap().is_none());
-    assert!(
-        store.account_rows().unwrap().is_empty(),
-        "tombstones are not listed"
-    );
+    assert!(store.account_rows().unwrap().is_empty(), "tombstones are not listed");
     store.restore::<Account>(a.meta.id).unwrap();
     assert_eq!(store.account_rows().unwrap()[0].tier, Tier::Strategic);
 
@@ -234,19 +177,9 @@ fn records_round_trip_and_every_change_is_logged() {
     let ops: Vec<&str> = log.iter().rev().map(|c| c.op.as_str()).collect();
     assert_eq!(ops, vec!["insert", "update", "delete", "restore"]);
     let update = &log[2];
-    assert!(update
-        .before
-        .as_deref()
-        .unwrap()
-        .contains("\"tier\":\"standard\""));
-    assert!(update
-        .after
-        .as_deref()
-        .unwrap()
-        .contains("\"tier\":\"strategic\""));
-    assert!(log.iter().all(|c| c.entity == "account"
-        && c.entity_id == a.meta.id
-        && c.session == store.session()));
+    assert!(update.before.as_deref().unwrap().contains("\"tier\":\"standard\""));
+    assert!(update.after.as_deref().unwrap().contains("\"tier\":\"strategic\""));
+    assert!(log.iter().all(|c| c.entity == "account" && c.entity_id == a.meta.id && c.session == store.session()));
 }
 
 #[test]
@@ -264,32 +197,12 @@ fn a_failed_write_changes_nothing() {
 #[test]
 fn invalid_records_are_refused_with_their_reason() {
     let store = mem();
-    let msg = format!(
-        "{:#}",
-        store
-            .insert(&mut Account {
-                name: " ".into(),
-                ..Default::default()
-            })
-            .unwrap_err()
-    );
+    let msg = format!("{:#}", store.insert(&mut Account { name: " ".into(), ..Default::default() }).unwrap_err());
     assert!(msg.contains("needs a name"), "{msg}");
-    let mut orphan = Contact {
-        account_id: 999,
-        name: "Jane".into(),
-        ..Default::default()
-    };
+    let mut orphan = Contact { account_id: 999, name: "Jane".into(), ..Default::default() };
     let msg = format!("{:#}", store.insert(&mut orphan).unwrap_err());
-    assert!(
-        msg.contains("refers to a record that does not exist"),
-        "{msg}"
-    );
-    let mut won = Deal {
-        account_id: 1,
-        name: "x".into(),
-        stage: DealStage::Won,
-        ..Default::default()
-    };
+    assert!(msg.contains("refers to a record that does not exist"), "{msg}");
+    let mut won = Deal { account_id: 1, name: "x".into(), stage: DealStage::Won, ..Default::default() };
     let msg = format!("{:#}", store.insert(&mut won).unwrap_err());
     assert!(msg.contains("close date"), "{msg}");
 }
@@ -298,27 +211,9 @@ fn invalid_records_are_refused_with_their_reason() {
 fn last_touch_follows_the_timeline() {
     let store = mem();
     let a = account(&store, "Acme");
-    activity(
-        &store,
-        a.meta.id,
-        ActivityKind::Call,
-        "2026-10-01T09:00:00Z",
-        "Call one",
-    );
-    let newest = activity(
-        &store,
-        a.meta.id,
-        ActivityKind::Email,
-        "2026-11-02T09:00:00Z",
-        "Mail",
-    );
-    activity(
-        &store,
-        a.meta.id,
-        ActivityKind::Note,
-        "2026-11-20T09:00:00Z",
-        "A note is not a touch",
-    );
+    activity(&store, a.meta.id, ActivityKind::Call, "2026-10-01T09:00:00Z", "Call one");
+    let newest = activity(&store, a.meta.id, ActivityKind::Email, "2026-11-02T09:00:00Z", "Mail");
+    activity(&store, a.meta.id, ActivityKind::Note, "2026-11-20T09:00:00Z", "A note is not a touch");
     let touch = |s: &Store| s.account_rows().unwrap()[0].last_touch_at.clone();
     assert_eq!(touch(&store).as_deref(), Some("2026-11-02T09:00:00Z"));
     store.delete::<Activity>(newest.meta.id).unwrap();
@@ -340,22 +235,14 @@ fn timeline_pages_by_key_without_gaps_or_repeats() {
                 let at = format!("2026-{:02}-{:02}T10:00:00Z", 1 + i / 56, 1 + (i / 2) % 28);
                 activity(s, a.meta.id, ActivityKind::Call, &at, &format!("call {i}"));
             }
-            activity(
-                s,
-                other.meta.id,
-                ActivityKind::Call,
-                "2026-11-01T10:00:00Z",
-                "not mine",
-            );
+            activity(s, other.meta.id, ActivityKind::Call, "2026-11-01T10:00:00Z", "not mine");
             Ok(())
         })
         .unwrap();
     let mut seen = Vec::new();
     let mut after: Option<(String, i64)> = None;
     loop {
-        let page = store
-            .timeline(a.meta.id, after.as_ref().map(|(t, i)| (t.as_str(), *i)), 50)
-            .unwrap();
+        let page = store.timeline(a.meta.id, after.as_ref().map(|(t, i)| (t.as_str(), *i)), 50).unwrap();
         if page.is_empty() {
             break;
         }
@@ -363,9 +250,7 @@ fn timeline_pages_by_key_without_gaps_or_repeats() {
         seen.extend(page);
     }
     assert_eq!(seen.len(), 120);
-    assert!(seen
-        .windows(2)
-        .all(|w| (w[0].occurred_at.as_str(), w[0].id) > (w[1].occurred_at.as_str(), w[1].id)));
+    assert!(seen.windows(2).all(|w| (w[0].occurred_at.as_str(), w[0].id) > (w[1].occurred_at.as_str(), w[1].id)));
     assert_eq!(store.timeline_len(a.meta.id).unwrap(), 120);
 }
 
@@ -373,10 +258,7 @@ fn timeline_pages_by_key_without_gaps_or_repeats() {
 fn queues_and_totals_the_panes_use() {
     let store = mem();
     let a = account(&store, "Acme");
-    let mut rep = Rep {
-        name: "Rae Rep".into(),
-        ..Default::default()
-    };
+    let mut rep = Rep { name: "Rae Rep".into(), ..Default::default() };
     store.insert(&mut rep).unwrap();
     for (title, due, status) in [
         ("late", "2026-11-25T10:00:00Z", ConflictStatus::Open),
@@ -398,22 +280,15 @@ fn queues_and_totals_the_panes_use() {
         }
         store.insert(&mut c).unwrap();
     }
-    let queue: Vec<String> = store
-        .open_conflicts()
-        .unwrap()
-        .into_iter()
-        .map(|c| c.title)
-        .collect();
+    let queue: Vec<String> = store.open_conflicts().unwrap().into_iter().map(|c| c.title).collect();
     assert_eq!(queue, vec!["late", "soon"]);
     assert_eq!(store.breached_conflicts("2026-11-26T14:00:00Z").unwrap(), 1);
     assert_eq!(store.account_rows().unwrap()[0].open_conflicts, 2);
 
     let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-    for (amount, closed, stage) in [
-        (500, d(10, 5), DealStage::Won),
-        (300, d(11, 5), DealStage::Won),
-        (900, d(11, 6), DealStage::Lost),
-    ] {
+    for (amount, closed, stage) in
+        [(500, d(10, 5), DealStage::Won), (300, d(11, 5), DealStage::Won), (900, d(11, 6), DealStage::Lost)]
+    {
         let mut deal = Deal {
             account_id: a.meta.id,
             owner_id: Some(rep.meta.id),
@@ -425,26 +300,11 @@ fn queues_and_totals_the_panes_use() {
         };
         store.insert(&mut deal).unwrap();
     }
-    assert_eq!(
-        store.won_total(d(10, 1), d(12, 1)).unwrap(),
-        Money::from_units(800)
-    );
-    assert_eq!(
-        store.won_total(d(11, 1), d(12, 1)).unwrap(),
-        Money::from_units(300)
-    );
-    assert_eq!(
-        store.won_by_rep(d(10, 1), d(12, 1)).unwrap(),
-        vec![(rep.meta.id, Money::from_units(800))]
-    );
+    assert_eq!(store.won_total(d(10, 1), d(12, 1)).unwrap(), Money::from_units(800));
+    assert_eq!(store.won_total(d(11, 1), d(12, 1)).unwrap(), Money::from_units(300));
+    assert_eq!(store.won_by_rep(d(10, 1), d(12, 1)).unwrap(), vec![(rep.meta.id, Money::from_units(800))]);
 
-    activity(
-        &store,
-        a.meta.id,
-        ActivityKind::FollowUp,
-        "2026-11-10T10:00:00Z",
-        "Send pricing",
-    );
+    activity(&store, a.meta.id, ActivityKind::FollowUp, "2026-11-10T10:00:00Z", "Send pricing");
     let due = store.follow_ups_due(d(11, 26)).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].summary, "Send pricing");

@@ -32,11 +32,8 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> Result<ExitCode> {
         DbCommand::Info(args) => {
             let info = store.info()?;
             if args.json {
-                let counts: serde_json::Map<String, serde_json::Value> = info
-                    .counts
-                    .iter()
-                    .map(|(k, v)| (k.clone(), (*v).into()))
-                    .collect();
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    info.counts.iter().map(|(k, v)| (k.clone(), (*v).into())).collect();
                 super::print_json(&serde_json::json!({
                     "path": info.path,
                     "schema_version": info.schema_version,
@@ -47,11 +44,7 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> Result<ExitCode> {
             } else {
                 println!("path        {}", crate::domain::sanitize::line(&info.path));
                 println!("schema      {}", info.schema_version);
-                println!(
-                    "size        {:.1} MB ({} bytes)",
-                    info.size_bytes as f64 / 1e6,
-                    info.size_bytes
-                );
+                println!("size        {:.1} MB ({} bytes)", info.size_bytes as f64 / 1e6, info.size_bytes);
                 println!("changes     {} logged", info.changes_logged);
                 let mut t = Table::new(&[("records", Align::Left), ("count", Align::Right)]);
                 for (k, v) in &info.counts {
@@ -64,29 +57,16 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> Result<ExitCode> {
         DbCommand::Check(args) => {
             let problems = store.check()?;
             if args.json {
-                super::print_json(
-                    &serde_json::json!({ "ok": problems.is_empty(), "problems": problems }),
-                )?;
+                super::print_json(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }))?;
             } else if problems.is_empty() {
-                println!(
-                    "ok: {} passed integrity, foreign-key and consistency checks",
-                    store.path().display()
-                );
+                println!("ok: {} passed integrity, foreign-key and consistency checks", store.path().display());
             } else {
                 for p in &problems {
                     eprintln!("problem: {}: {}", p.check, p.detail);
                 }
-                eprintln!(
-                    "error: {} problems found in {}",
-                    problems.len(),
-                    store.path().display()
-                );
+                eprintln!("error: {} problems found in {}", problems.len(), store.path().display());
             }
-            Ok(if problems.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         DbCommand::Backup { path } => {
             store.backup(&path)?;

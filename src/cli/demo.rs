@@ -31,20 +31,14 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
     // The demo never falls back to $RAPPORT_DB: that is the user's own data.
     let (path, mode) = match db {
         Some(p) => (p, OpenMode::Create),
-        None => (
-            super::data_dir()?.join("demo.db"),
-            OpenMode::CreateWithFolders,
-        ),
+        None => (super::data_dir()?.join("demo.db"), OpenMode::CreateWithFolders),
     };
     if path.exists() {
         ensure_demo(&path)?;
         if args.fresh {
             remove_database(&path)?;
         } else {
-            eprintln!(
-                "rapport: reusing the demo database {} (--fresh rebuilds it)",
-                path.display()
-            );
+            eprintln!("rapport: reusing the demo database {} (--fresh rebuilds it)", path.display());
         }
     }
     if !path.exists() {
@@ -53,11 +47,7 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
     let (store, _) = Store::open(&path, OpenMode::Existing)?;
     if args.no_open {
         let info = store.info()?;
-        let counts: Vec<String> = info
-            .counts
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect();
+        let counts: Vec<String> = info.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
         println!("demo database {}: {}", path.display(), counts.join(", "));
         return Ok(ExitCode::SUCCESS);
     }
@@ -109,12 +99,7 @@ fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
     {
         let (store, _) = Store::open(&partial, mode)?;
         let now = store.clock().now();
-        let spec = DemoSpec {
-            accounts: args.accounts as usize,
-            seed: args.seed,
-            today: now.date_naive(),
-            now,
-        };
+        let spec = DemoSpec { accounts: args.accounts as usize, seed: args.seed, today: now.date_naive(), now };
         let tty = std::io::stderr().is_terminal();
         let mut last_step = usize::MAX;
         let mut progress = |stage: &str, done: usize, total: usize| {
@@ -132,17 +117,8 @@ fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
             eprintln!();
         }
         store.set_setting(DEMO_MARK, "1")?;
-        let counts: Vec<String> = summary
-            .counts
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect();
-        eprintln!(
-            "built {} in {:.1}s: {}",
-            path.display(),
-            started.elapsed().as_secs_f64(),
-            counts.join(", ")
-        );
+        let counts: Vec<String> = summary.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        eprintln!("built {} in {:.1}s: {}", path.display(), started.elapsed().as_secs_f64(), counts.join(", "));
     }
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot move the new demo database to {}", path.display()))?;

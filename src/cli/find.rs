@@ -61,10 +61,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
     if args.json {
         super::print_json(&found)?;
     } else if found.is_empty() {
-        eprintln!(
-            "no account matches \"{}\"",
-            crate::domain::sanitize::line(&args.query)
-        );
+        eprintln!("no account matches \"{}\"", crate::domain::sanitize::line(&args.query));
     } else {
         let today = store.clock().today();
         let mut t = Table::new(&[
@@ -94,18 +91,12 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
                 f.annual_value.to_string(),
                 touched,
                 f.open_conflicts.to_string(),
-                f.next_renewal
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
+                f.next_renewal.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
                 f.reason.clone().unwrap_or_else(|| "name".into()),
             ]);
         }
         print!("{}", t.render());
     }
     // No match is an answer, not a failure, but scripts can tell it apart.
-    Ok(if found.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if found.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -52,10 +52,7 @@ impl std::error::Error for UserError {}
 
 /// Wraps any error with a hint line.
 pub fn hinted(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UserError {
-        message: format!("{err:#}"),
-        hint: hint.into(),
-    })
+    anyhow::Error::new(UserError { message: format!("{err:#}"), hint: hint.into() })
 }
 
 pub fn main() -> ExitCode {
@@ -90,12 +87,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 pub fn data_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "rapport")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            hinted(
-                anyhow::anyhow!("cannot find a home folder for rapport's data"),
-                "pass --db PATH",
-            )
-        })
+        .ok_or_else(|| hinted(anyhow::anyhow!("cannot find a home folder for rapport's data"), "pass --db PATH"))
 }
 
 /// `--db`, else `$RAPPORT_DB`, else the data folder's `rapport.db`. A path the
@@ -111,12 +103,8 @@ pub fn database_path(flag: Option<PathBuf>) -> Result<(PathBuf, OpenMode)> {
 }
 
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
-    let (store, report) = Store::open(path, mode).map_err(|e| {
-        hinted(
-            e,
-            "choose a database with --db PATH or the RAPPORT_DB variable",
-        )
-    })?;
+    let (store, report) = Store::open(path, mode)
+        .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if let Some(backup) = &report.backup {
         eprintln!(
             "rapport: upgraded {} from schema {}; the previous file is saved as {}",

@@ -26,12 +26,7 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(
-            cells
-                .into_iter()
-                .map(|c| sanitize::line(&c).into_owned())
-                .collect(),
-        );
+        self.rows.push(cells.into_iter().map(|c| sanitize::line(&c).into_owned()).collect());
     }
 
     pub fn render(&self) -> String {

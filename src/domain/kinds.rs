@@ -215,24 +215,15 @@ mod tests {
         for s in DealStage::ALL {
             assert_eq!(s.as_str().parse::<DealStage>().unwrap(), *s);
         }
-        assert_eq!(
-            "In Progress".parse::<ConflictStatus>().unwrap(),
-            ConflictStatus::InProgress
-        );
-        assert_eq!(
-            "follow-up".parse::<ActivityKind>().unwrap(),
-            ActivityKind::FollowUp
-        );
+        assert_eq!("In Progress".parse::<ConflictStatus>().unwrap(), ConflictStatus::InProgress);
+        assert_eq!("follow-up".parse::<ActivityKind>().unwrap(), ActivityKind::FollowUp);
         let err = "gold".parse::<Tier>().unwrap_err();
         assert!(err.contains("strategic, key, standard"), "{err}");
     }
 
     #[test]
     fn stage_probabilities_follow_the_pipeline() {
-        let probs: Vec<u8> = DealStage::ALL
-            .iter()
-            .map(|s| s.default_probability())
-            .collect();
+        let probs: Vec<u8> = DealStage::ALL.iter().map(|s| s.default_probability()).collect();
         assert_eq!(probs, vec![10, 25, 50, 75, 100, 0]);
     }
 }
@@ -240,9 +231,6 @@ mod tests {
 impl ActivityKind {
     /// Kinds that count as contact with the customer ("last touch").
     pub fn is_touch(self) -> bool {
-        matches!(
-            self,
-            ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting
-        )
+        matches!(self, ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting)
     }
 }

@@ -7,3 +7,7 @@ use std::borrow::Cow;
 pub fn line(s: &str) -> Cow<'_, str> {
     Cow::Borrowed(s)
 }
+
+pub fn multiline(s: &str) -> Cow<'_, str> {
+    Cow::Borrowed(s)
+}

@@ -5,3 +5,7 @@ use chrono::NaiveDate;
 pub fn ago(today: NaiveDate, date: NaiveDate) -> String {
     format!("{}d ago", (today - date).num_days())
 }
+
+pub fn sla_left(now: chrono::NaiveDateTime, due: chrono::NaiveDateTime) -> String {
+    format!("{}h", (due - now).num_hours())
+}

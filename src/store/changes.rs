@@ -81,15 +81,7 @@ impl Store {
                 "INSERT INTO change_log (at, session, entity, entity_id, op, before, after)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![
-                self.now_text(),
-                self.session(),
-                entity.as_str(),
-                id,
-                op.as_str(),
-                before,
-                after
-            ])?;
+            .execute(params![self.now_text(), self.session(), entity.as_str(), id, op.as_str(), before, after])?;
         Ok(())
     }
 

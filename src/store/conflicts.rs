@@ -92,16 +92,8 @@ impl Record for Conflict {
         if self.title.is_empty() {
             bail!("a conflict needs a title");
         }
-        if self.status == ConflictStatus::Resolved
-            && self
-                .resolution
-                .as_deref()
-                .is_none_or(|r| r.trim().is_empty())
-        {
-            bail!(
-                "resolving conflict \"{}\" needs a resolution text",
-                self.title
-            );
+        if self.status == ConflictStatus::Resolved && self.resolution.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            bail!("resolving conflict \"{}\" needs a resolution text", self.title);
         }
         Ok(())
     }

@@ -90,10 +90,7 @@ impl Record for Deal {
             bail!("probability {} is above 100%", self.probability);
         }
         if self.stage.is_closed() != self.closed_on.is_some() {
-            bail!(
-                "deal {}: a won or lost deal needs a close date, an open one must not have one",
-                self.name
-            );
+            bail!("deal {}: a won or lost deal needs a close date, an open one must not have one", self.name);
         }
         Ok(())
     }

@@ -40,19 +40,13 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
     let mut applied = Vec::new();
     for &(v, name, sql) in list.iter().filter(|(v, _, _)| *v > current) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let step = conn
-            .execute_batch(sql)
-            .and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
+        let step = conn.execute_batch(sql).and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
         match step {
             Ok(()) => conn.execute_batch("COMMIT")?,
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
-                return Err(e).with_context(|| {
-                    format!(
-                        "migration {name} failed; the database was left at schema {}",
-                        v - 1
-                    )
-                });
+                return Err(e)
+                    .with_context(|| format!("migration {name} failed; the database was left at schema {}", v - 1));
             }
         }
         applied.push(v);
@@ -83,13 +77,6 @@ mod tests {
     #[test]
     fn newer_schema_is_refused() {
         let err = check_not_newer(LATEST + 6, LATEST).unwrap_err().to_string();
-        assert!(
-            err.contains(&format!(
-                "schema {}; this build knows {}",
-                LATEST + 6,
-                LATEST
-            )),
-            "{err}"
-        );
+        assert!(err.contains(&format!("schema {}; this build knows {}", LATEST + 6, LATEST)), "{err}");
     }
 }

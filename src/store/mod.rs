@@ -86,13 +86,7 @@ impl Store {
     }
 
     fn wrap(conn: Connection, path: PathBuf, clock: Clock) -> Store {
-        Store {
-            conn,
-            path,
-            clock,
-            session: uuid::Uuid::now_v7().to_string(),
-            depth: Cell::new(0),
-        }
+        Store { conn, path, clock, session: uuid::Uuid::now_v7().to_string(), depth: Cell::new(0) }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Store {
@@ -128,23 +122,15 @@ impl Store {
         let (begin, commit, rollback) = if depth == 0 {
             ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
         } else {
-            (
-                "SAVEPOINT nested",
-                "RELEASE nested",
-                "ROLLBACK TO nested; RELEASE nested",
-            )
+            ("SAVEPOINT nested", "RELEASE nested", "ROLLBACK TO nested; RELEASE nested")
         };
-        self.conn
-            .execute_batch(begin)
-            .context("could not start a write")?;
+        self.conn.execute_batch(begin).context("could not start a write")?;
         self.depth.set(depth + 1);
         let result = f(self);
         self.depth.set(depth);
         match result {
             Ok(v) => {
-                self.conn
-                    .execute_batch(commit)
-                    .context("could not commit the write")?;
+                self.conn.execute_batch(commit).context("could not commit the write")?;
                 Ok(v)
             }
             Err(e) => {
@@ -157,12 +143,7 @@ impl Store {
     /// A value from the settings table.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -187,9 +168,7 @@ impl Store {
 
     /// The database's data version: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 }
 

@@ -35,11 +35,7 @@ pub(super) fn open(path: &Path, mode: OpenMode) -> Result<(Store, OpenReport)> {
 }
 
 /// `open` with a given migration list, so tests can play an older build.
-pub(crate) fn open_with(
-    path: &Path,
-    mode: OpenMode,
-    list: &[migrations::Migration],
-) -> Result<(Store, OpenReport)> {
+pub(crate) fn open_with(path: &Path, mode: OpenMode, list: &[migrations::Migration]) -> Result<(Store, OpenReport)> {
     let latest = list.last().map_or(0, |m| m.0);
     let mut report = OpenReport::default();
     let shown = path.display();
@@ -51,10 +47,7 @@ pub(crate) fn open_with(
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let parent = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             match mode {
                 OpenMode::Existing => bail!(
                     "no database at {shown}; create one with `rapport demo --db {shown}` or open the cockpit to start an empty one"
@@ -81,11 +74,8 @@ pub(crate) fn open_with(
         Err(e) => return Err(anyhow!(e).context(format!("cannot read {shown}"))),
     }
 
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("cannot open {shown}"))?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .with_context(|| format!("cannot open {shown}"))?;
     conn.busy_timeout(Duration::from_secs(5))?;
 
     // Read-only look first: a file that is not ours, or is newer, stays as it was.
@@ -108,26 +98,24 @@ pub(crate) fn open_with(
         report.backup = Some(backup);
         report.migrated_from = Some(found);
     }
-    migrations::migrate_list(&conn, list)
-        .with_context(|| format!("cannot bring {shown} up to date"))?;
+    migrations::migrate_list(&conn, list).with_context(|| format!("cannot bring {shown} up to date"))?;
     Ok((Store::wrap(conn, path.to_path_buf(), Clock::System), report))
 }
 
 fn inspect(conn: &Connection) -> rusqlite::Result<(u32, i64, i64)> {
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let tables: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-        [],
-        |r| r.get(0),
-    )?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
     Ok((version, app_id, tables))
 }
 
 fn not_a_database(path: &Path, e: rusqlite::Error) -> anyhow::Error {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => {
-            anyhow!("{} is not a rapport database (not an SQLite file); expected a database made by rapport", path.display())
+            anyhow!(
+                "{} is not a rapport database (not an SQLite file); expected a database made by rapport",
+                path.display()
+            )
         }
         _ => anyhow!(e).context(format!("cannot read {}", path.display())),
     }
@@ -145,20 +133,14 @@ pub(super) fn configure(conn: &Connection) -> Result<()> {
 
 fn backup_path(path: &Path, version: u32) -> PathBuf {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!("{name}.schema{version}-{stamp}.bak"))
 }
 
 /// A consistent copy of the whole database at `dest`, mode 0600.
 pub(super) fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
     if dest.exists() {
-        bail!(
-            "{} already exists; expected a new file name for the backup",
-            dest.display()
-        );
+        bail!("{} already exists; expected a new file name for the backup", dest.display());
     }
     fs::OpenOptions::new()
         .write(true)
@@ -199,33 +181,18 @@ mod tests {
             store.set_setting("marker", "before").unwrap();
         }
         let mut newer = old.clone();
-        newer.push((
-            old.len() as u32 + 1,
-            "0099_test",
-            "CREATE TABLE extra (x INTEGER) STRICT;",
-        ));
+        newer.push((old.len() as u32 + 1, "0099_test", "CREATE TABLE extra (x INTEGER) STRICT;"));
         let (store, report) = open_with(&path, OpenMode::Existing, &newer).unwrap();
         assert_eq!(report.migrated_from, Some(old.len() as u32));
         let backup = report.backup.expect("a backup was written");
-        assert_eq!(
-            fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
         let copy = Connection::open(&backup).unwrap();
-        let v: u32 = copy
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: u32 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, old.len() as u32);
-        let marker: String = copy
-            .query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let marker: String =
+            copy.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| r.get(0)).unwrap();
         assert_eq!(marker, "before");
-        assert_eq!(
-            migrations::version(store.conn()).unwrap(),
-            newer.len() as u32
-        );
+        assert_eq!(migrations::version(store.conn()).unwrap(), newer.len() as u32);
     }
 
     #[test]
@@ -243,13 +210,8 @@ mod tests {
         assert!(format!("{err:#}").contains("0099_broken"), "{err:#}");
         let conn = Connection::open(&path).unwrap();
         assert_eq!(migrations::version(&conn).unwrap(), MIGRATIONS.len() as u32);
-        let partial: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'ok_part'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let partial: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'ok_part'", [], |r| r.get(0)).unwrap();
         assert_eq!(partial, 0, "the failed migration was rolled back whole");
     }
 }

@@ -31,13 +31,7 @@ impl Record for Rep {
         &mut self.meta
     }
     fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.name,
-            &self.email,
-            &self.phone,
-            &self.role,
-            &self.manager_id,
-        ]
+        vec![&self.name, &self.email, &self.phone, &self.role, &self.manager_id]
     }
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Rep {
@@ -69,14 +63,8 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, name, role, manager_id FROM reps WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(RepRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                manager_id: r.get(3)?,
-            })
-        })?;
+        let rows = stmt
+            .query_map([], |r| Ok(RepRow { id: r.get(0)?, name: r.get(1)?, role: r.get(2)?, manager_id: r.get(3)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

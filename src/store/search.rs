@@ -28,16 +28,11 @@ impl Store {
     /// Every live account and contact, accounts first.
     pub fn search_records(&self) -> Result<Vec<SearchRecord>> {
         let mut out = Vec::new();
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, name FROM accounts WHERE deleted_at IS NULL ORDER BY id")?;
-        for row in stmt.query_map([], |r| {
-            Ok(SearchRecord {
-                account_id: r.get(0)?,
-                account: r.get(1)?,
-                contact: None,
-            })
-        })? {
+        let mut stmt =
+            self.conn().prepare_cached("SELECT id, name FROM accounts WHERE deleted_at IS NULL ORDER BY id")?;
+        for row in
+            stmt.query_map([], |r| Ok(SearchRecord { account_id: r.get(0)?, account: r.get(1)?, contact: None }))?
+        {
             out.push(row?);
         }
         let mut stmt = self.conn().prepare_cached(
