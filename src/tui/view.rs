@@ -51,10 +51,10 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
         Span::styled(" rapport ", t.selected(true)),
         Span::raw(" "),
         Span::styled(app.db_name.clone(), t.title()),
-        Span::styled(format!("  {}  {}", app.targets.period, app.today.format("%a %d %b %Y")), t.dim()),
+        Span::styled(format!("  {} · {}", app.targets.period, app.today.format("%a %d %b %Y")), t.dim()),
     ];
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
-    spans.push(Span::styled(format!("  {} overdue follow-ups", b.overdue_follow_ups), overdue_style));
+    spans.push(Span::styled(format!("  {} overdue", b.overdue_follow_ups), overdue_style));
     if b.due_today > 0 {
         spans.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
     }
@@ -63,7 +63,8 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys that matter in the focused pane, from the keymap.
+/// The keys that matter in the focused pane, from the keymap; what does not
+/// fit is left out, but help and quit always show.
 fn footer(f: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     if let Some(msg) = &app.message {
@@ -72,33 +73,39 @@ fn footer(f: &mut Frame, area: Rect, app: &App) {
     }
     let ctx = app.context();
     let mut actions: Vec<Action> = app.keymap.entries(ctx).into_iter().map(|(a, _)| a).collect();
-    actions.extend([
-        Action::Search,
-        Action::Open,
-        Action::NextPane,
-        Action::Zoom,
-        Action::Palette,
-        Action::Help,
-        Action::Quit,
-    ]);
-    let mut spans = Vec::new();
+    actions.extend([Action::Search, Action::Open, Action::NextPane, Action::Zoom, Action::Palette]);
+    let key_of = |a: Action| {
+        let mut k = app.keymap.keys_for(ctx, a);
+        if k.is_empty() {
+            k = app.keymap.keys_for(Context::Global, a);
+        }
+        k.first().map(|k| format!(" {k} {}", short(a)))
+    };
+    let tail: Vec<String> = [Action::Help, Action::Quit].into_iter().filter_map(key_of).collect();
+    let mut room = (area.width as usize).saturating_sub(tail.iter().map(|s| s.chars().count()).sum());
+    let mut items = Vec::new();
     let mut seen = Vec::new();
     for a in actions {
         if seen.contains(&a) {
             continue;
         }
         seen.push(a);
-        let keys = {
-            let mut k = app.keymap.keys_for(ctx, a);
-            if k.is_empty() {
-                k = app.keymap.keys_for(Context::Global, a);
+        if let Some(text) = key_of(a) {
+            let w = text.chars().count();
+            if w <= room {
+                room -= w;
+                items.push(text);
             }
-            k
-        };
-        let Some(key) = keys.first() else { continue };
-        spans.push(Span::styled(format!(" {key}"), t.key()));
-        spans.push(Span::styled(format!(" {}", short(a)), t.dim()));
+        }
     }
+    items.extend(tail);
+    let spans: Vec<Span> = items
+        .into_iter()
+        .flat_map(|text| {
+            let (key, word) = text[1..].split_once(' ').unwrap_or((&text[1..], ""));
+            [Span::styled(format!(" {key}"), t.key()), Span::styled(format!(" {word}"), t.dim())]
+        })
+        .collect();
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

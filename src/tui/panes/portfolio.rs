@@ -170,7 +170,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         let row = Row::new(vec![
             Cell::from(format!("{}{}", r.name, status_mark)),
             Cell::from(if wide { r.tier.label() } else { tier_short(r.tier) }),
-            Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())),
+            Cell::from(fit(r.owner.as_deref().unwrap_or("—"), if wide { 18 } else { 13 })),
             Cell::from(
                 Line::from(if wide { r.annual_value.to_string() } else { r.annual_value.compact() }).right_aligned(),
             ),
@@ -204,7 +204,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         [
             Constraint::Min(14),
             Constraint::Length(5),
-            Constraint::Length(12),
+            Constraint::Length(13),
             Constraint::Length(6),
             Constraint::Length(8),
             Constraint::Length(10),
@@ -214,5 +214,4 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let header = Row::new(["Account", "Tier", "Owner", "Value", "Touched", "Renewal", "⚑"]).style(theme.header_row());
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     f.render_widget(table, inner);
-    let _ = fit;
 }
