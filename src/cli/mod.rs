@@ -33,6 +33,15 @@ pub enum Command {
     /// Database file tools: info, check, backup
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// The config file (key bindings)
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print where the config file lives
+    Path,
 }
 
 /// An error with a suggestion of what to do next.
@@ -74,6 +83,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Demo(args)) => demo::run(cli.db, args),
         Some(Command::Find(args)) => find::run(&open_existing(cli.db)?, args),
         Some(Command::Db(cmd)) => db::run(cli.db, cmd),
+        Some(Command::Config(ConfigCommand::Path)) => {
+            println!("{}", crate::tui::config::path()?.display());
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
