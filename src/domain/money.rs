@@ -3,19 +3,7 @@
 
 use std::fmt;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Money(pub i64);
 
@@ -90,15 +78,10 @@ impl Money {
         if number.is_empty() {
             return fail("there are no digits".into());
         }
-        if let Some(c) = number
-            .chars()
-            .find(|c| !(c.is_ascii_digit() || *c == ',' || *c == '.'))
-        {
+        if let Some(c) = number.chars().find(|c| !(c.is_ascii_digit() || *c == ',' || *c == '.')) {
             return match c {
                 '-' | '+' => fail("the sign must come first".into()),
-                c if CURRENCY_SYMBOLS.contains(&c) => {
-                    fail("the currency symbol must come first".into())
-                }
+                c if CURRENCY_SYMBOLS.contains(&c) => fail("the currency symbol must come first".into()),
                 c => fail(format!("unexpected '{c}'")),
             };
         }
@@ -126,11 +109,7 @@ impl Money {
         // Cents per unit of the written number.
         let unit = scale * 100;
         let fraction = fraction.unwrap_or("");
-        let fraction = if has_suffix {
-            fraction.trim_end_matches('0')
-        } else {
-            fraction
-        };
+        let fraction = if has_suffix { fraction.trim_end_matches('0') } else { fraction };
         let fraction_len = fraction.len() as u32;
         let too_precise = match 10u128.checked_pow(fraction_len) {
             Some(p) => unit % p != 0,
@@ -146,11 +125,7 @@ impl Money {
         let fraction_unit = unit / 10u128.pow(fraction_len);
 
         let too_large = || {
-            Err(format!(
-                "'{text}' is too large: amounts must lie between {} and {}",
-                Money(i64::MIN),
-                Money(i64::MAX)
-            ))
+            Err(format!("'{text}' is too large: amounts must lie between {} and {}", Money(i64::MIN), Money(i64::MAX)))
         };
         let Some(whole_value) = digits_value(whole_digits) else {
             return too_large();
@@ -158,11 +133,9 @@ impl Money {
         let Some(fraction_value) = digits_value(fraction.bytes()) else {
             return too_large();
         };
-        let magnitude = whole_value.checked_mul(unit).and_then(|w| {
-            fraction_value
-                .checked_mul(fraction_unit)
-                .and_then(|f| w.checked_add(f))
-        });
+        let magnitude = whole_value
+            .checked_mul(unit)
+            .and_then(|w| fraction_value.checked_mul(fraction_unit).and_then(|f| w.checked_add(f)));
         let Some(magnitude) = magnitude else {
             return too_large();
         };
@@ -183,12 +156,8 @@ impl Money {
     /// below 100 of a unit (`12.5k`, `123k`) and left out when it is zero
     /// (`12k`). Amounts of a trillion or more use `T`.
     pub fn compact(self) -> String {
-        const SCALES: [(u64, &str); 4] = [
-            (1_000_000_000_000, "T"),
-            (1_000_000_000, "B"),
-            (1_000_000, "M"),
-            (1_000, "k"),
-        ];
+        const SCALES: [(u64, &str); 4] =
+            [(1_000_000_000_000, "T"), (1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")];
         let units = self.0.unsigned_abs() / 100;
         let body = match SCALES.iter().find(|(scale, _)| units >= *scale) {
             None => units.to_string(),
@@ -288,11 +257,7 @@ impl fmt::Display for Money {
     /// `1,234.50`, `-50.00`. Honours width and alignment (`{:>12}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let magnitude = self.0.unsigned_abs();
-        let body = format!(
-            "{}.{:02}",
-            group_thousands(magnitude / 100),
-            magnitude % 100
-        );
+        let body = format!("{}.{:02}", group_thousands(magnitude / 100), magnitude % 100);
         f.pad_integral(self.0 >= 0, "", &body)
     }
 }
@@ -463,10 +428,7 @@ mod tests {
         for &(s, reason) in cases {
             let err = Money::parse(s).expect_err(s);
             assert!(err.contains(reason), "{s:?}: {err}");
-            assert!(
-                err.contains(&format!("'{}'", s.trim())),
-                "{s:?} should be named: {err}"
-            );
+            assert!(err.contains(&format!("'{}'", s.trim())), "{s:?} should be named: {err}");
             assert!(err.contains("expected"), "{s:?}: {err}");
         }
     }
@@ -494,10 +456,7 @@ mod tests {
             assert!(Money::parse(s).is_err(), "{s:?}");
         }
         let err = Money::parse("100000T").unwrap_err();
-        assert!(
-            err.contains("too large") && err.contains("92,233,720,368,547,758.07"),
-            "{err}"
-        );
+        assert!(err.contains("too large") && err.contains("92,233,720,368,547,758.07"), "{err}");
     }
 
     #[test]
@@ -615,16 +574,10 @@ mod tests {
 
     #[test]
     fn mul_div_truncates_and_reports_overflow() {
-        assert_eq!(
-            Money(1_000_000).checked_mul_div(25, 100),
-            Some(Money(250_000))
-        );
+        assert_eq!(Money(1_000_000).checked_mul_div(25, 100), Some(Money(250_000)));
         assert_eq!(Money(100).checked_mul_div(1, 3), Some(Money(33)));
         assert_eq!(Money(-100).checked_mul_div(1, 3), Some(Money(-33)));
-        assert_eq!(
-            Money(i64::MAX).checked_mul_div(30, 92),
-            Some(Money((i128::from(i64::MAX) * 30 / 92) as i64))
-        );
+        assert_eq!(Money(i64::MAX).checked_mul_div(30, 92), Some(Money((i128::from(i64::MAX) * 30 / 92) as i64)));
         assert_eq!(Money(100).checked_mul_div(1, 0), None);
         assert_eq!(Money(i64::MAX).checked_mul_div(2, 1), None);
     }

@@ -26,9 +26,7 @@ impl FiscalCalendar {
         if (1..=12).contains(&start_month) {
             Ok(FiscalCalendar { start_month })
         } else {
-            Err(format!(
-                "the fiscal year must start in month 1 to 12, not {start_month}"
-            ))
+            Err(format!("the fiscal year must start in month 1 to 12, not {start_month}"))
         }
     }
 
@@ -56,9 +54,7 @@ pub enum Period {
     Month(i32, u8),
 }
 
-const MONTH_ABBR: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTH_ABBR: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
@@ -92,14 +88,11 @@ fn month_index_of(date: NaiveDate) -> i64 {
 fn first_of_month(index: i64) -> NaiveDate {
     let year = index.div_euclid(12);
     let month = index.rem_euclid(12) as u32 + 1;
-    i32::try_from(year)
-        .ok()
-        .and_then(|y| NaiveDate::from_ymd_opt(y, month, 1))
-        .unwrap_or(if index < 0 {
-            NaiveDate::MIN
-        } else {
-            NaiveDate::MAX
-        })
+    i32::try_from(year).ok().and_then(|y| NaiveDate::from_ymd_opt(y, month, 1)).unwrap_or(if index < 0 {
+        NaiveDate::MIN
+    } else {
+        NaiveDate::MAX
+    })
 }
 
 /// The quarter or month at `index`, counted from the first of year 0 in units
@@ -161,10 +154,7 @@ impl Period {
         if rest.is_empty() {
             return Ok(Period::Year(year));
         }
-        let quarter = rest
-            .strip_prefix('Q')
-            .or_else(|| rest.strip_prefix("-Q"))
-            .or_else(|| rest.strip_prefix(" Q"));
+        let quarter = rest.strip_prefix('Q').or_else(|| rest.strip_prefix("-Q")).or_else(|| rest.strip_prefix(" Q"));
         if let Some(quarter) = quarter {
             return match parse_quarter(quarter) {
                 Ok(q) => Ok(Period::Quarter(year, q)),
@@ -255,12 +245,8 @@ impl Period {
     fn step(self, by: i64) -> Period {
         let moved = match self {
             Period::Year(y) => y.checked_add(by as i32).map(Period::Year),
-            Period::Quarter(y, q) => {
-                from_index(i64::from(y) * 4 + i64::from(q) - 1 + by, 4, Period::Quarter)
-            }
-            Period::Month(y, m) => {
-                from_index(i64::from(y) * 12 + i64::from(m) - 1 + by, 12, Period::Month)
-            }
+            Period::Quarter(y, q) => from_index(i64::from(y) * 4 + i64::from(q) - 1 + by, 4, Period::Quarter),
+            Period::Month(y, m) => from_index(i64::from(y) * 12 + i64::from(m) - 1 + by, 12, Period::Month),
         };
         moved.unwrap_or(self)
     }
@@ -268,9 +254,7 @@ impl Period {
     /// The calendar months in the period, in order.
     pub fn months(self, cal: FiscalCalendar) -> Vec<Period> {
         let first = self.first_month_index(cal);
-        (first..first + self.len_months())
-            .filter_map(|i| from_index(i, 12, Period::Month))
-            .collect()
+        (first..first + self.len_months()).filter_map(|i| from_index(i, 12, Period::Month)).collect()
     }
 
     /// How far through the period `today` is, as `(elapsed_days,
@@ -301,10 +285,7 @@ impl Period {
     fn month_span(self, cal: FiscalCalendar) -> String {
         let first = self.start(cal);
         let last = self.end(cal).pred_opt().unwrap_or(first);
-        let (a, b) = (
-            MONTH_ABBR[first.month0() as usize],
-            MONTH_ABBR[last.month0() as usize],
-        );
+        let (a, b) = (MONTH_ABBR[first.month0() as usize], MONTH_ABBR[last.month0() as usize]);
         if first.year() == last.year() {
             format!("{a}–{b} {}", last.year())
         } else {
@@ -439,10 +420,7 @@ mod tests {
     fn fiscal_calendar_validates_its_start_month() {
         assert!(FiscalCalendar::new(0).is_err());
         assert!(FiscalCalendar::new(13).is_err());
-        assert_eq!(
-            FiscalCalendar::new(7),
-            Ok(FiscalCalendar { start_month: 7 })
-        );
+        assert_eq!(FiscalCalendar::new(7), Ok(FiscalCalendar { start_month: 7 }));
         assert_eq!(FiscalCalendar::default(), cal(1));
         // A bad value written straight into the field is clamped, not a panic.
         let zero = FiscalCalendar { start_month: 0 };
@@ -467,48 +445,24 @@ mod tests {
         assert_eq!(Period::year_of(jul, d(2026, 6, 30)), Period::Year(2026));
         assert_eq!(Period::year_of(cal(1), d(2026, 12, 31)), Period::Year(2026));
         assert_eq!(Period::year_of(cal(12), d(2025, 12, 1)), Period::Year(2026));
-        assert_eq!(
-            Period::year_of(cal(12), d(2025, 11, 30)),
-            Period::Year(2025)
-        );
+        assert_eq!(Period::year_of(cal(12), d(2025, 11, 30)), Period::Year(2025));
     }
 
     #[test]
     fn quarters_are_fiscal_quarters() {
         let jul = cal(7);
         let q = |n| Period::Quarter(2026, n);
-        assert_eq!(
-            (q(1).start(jul), q(1).end(jul)),
-            (d(2025, 7, 1), d(2025, 10, 1))
-        );
-        assert_eq!(
-            (q(2).start(jul), q(2).end(jul)),
-            (d(2025, 10, 1), d(2026, 1, 1))
-        );
-        assert_eq!(
-            (q(3).start(jul), q(3).end(jul)),
-            (d(2026, 1, 1), d(2026, 4, 1))
-        );
-        assert_eq!(
-            (q(4).start(jul), q(4).end(jul)),
-            (d(2026, 4, 1), d(2026, 7, 1))
-        );
-        assert_eq!(
-            (q(3).start(cal(1)), q(3).end(cal(1))),
-            (d(2026, 7, 1), d(2026, 10, 1))
-        );
-        assert_eq!(
-            (q(1).start(cal(12)), q(1).end(cal(12))),
-            (d(2025, 12, 1), d(2026, 3, 1))
-        );
+        assert_eq!((q(1).start(jul), q(1).end(jul)), (d(2025, 7, 1), d(2025, 10, 1)));
+        assert_eq!((q(2).start(jul), q(2).end(jul)), (d(2025, 10, 1), d(2026, 1, 1)));
+        assert_eq!((q(3).start(jul), q(3).end(jul)), (d(2026, 1, 1), d(2026, 4, 1)));
+        assert_eq!((q(4).start(jul), q(4).end(jul)), (d(2026, 4, 1), d(2026, 7, 1)));
+        assert_eq!((q(3).start(cal(1)), q(3).end(cal(1))), (d(2026, 7, 1), d(2026, 10, 1)));
+        assert_eq!((q(1).start(cal(12)), q(1).end(cal(12))), (d(2025, 12, 1), d(2026, 3, 1)));
 
         assert_eq!(Period::quarter_of(jul, d(2025, 9, 30)), q(1));
         assert_eq!(Period::quarter_of(jul, d(2025, 10, 1)), q(2));
         assert_eq!(Period::quarter_of(jul, d(2026, 6, 30)), q(4));
-        assert_eq!(
-            Period::quarter_of(jul, d(2026, 7, 1)),
-            Period::Quarter(2027, 1)
-        );
+        assert_eq!(Period::quarter_of(jul, d(2026, 7, 1)), Period::Quarter(2027, 1));
         assert_eq!(Period::quarter_of(cal(1), d(2026, 11, 26)), q(4));
         assert_eq!(Period::quarter_of(cal(12), d(2026, 2, 28)), q(1));
         assert_eq!(Period::quarter_of(cal(12), d(2025, 12, 1)), q(1));
@@ -525,10 +479,7 @@ mod tests {
             assert_eq!(m.end(c), d(2026, 12, 1));
         }
         assert_eq!(Period::Month(2026, 12).end(cal(1)), d(2027, 1, 1));
-        assert_eq!(
-            Period::Month(2024, 2).fraction_elapsed(cal(1), d(2024, 2, 29)),
-            (29, 29)
-        );
+        assert_eq!(Period::Month(2024, 2).fraction_elapsed(cal(1), d(2024, 2, 29)), (29, 29));
         assert_eq!(Period::month_of(d(2026, 11, 26)), m);
         assert!(m.contains(cal(4), d(2026, 11, 30)));
         assert!(!m.contains(cal(4), d(2026, 12, 1)));
@@ -537,20 +488,13 @@ mod tests {
     #[test]
     fn months_lists_the_months_in_order() {
         let jul = cal(7);
-        let months: Vec<String> = Period::Quarter(2026, 2)
-            .months(jul)
-            .iter()
-            .map(|m| m.to_string())
-            .collect();
+        let months: Vec<String> = Period::Quarter(2026, 2).months(jul).iter().map(|m| m.to_string()).collect();
         assert_eq!(months, ["2025-10", "2025-11", "2025-12"]);
         let year = Period::Year(2026).months(jul);
         assert_eq!(year.len(), 12);
         assert_eq!(year[0], Period::Month(2025, 7));
         assert_eq!(year[11], Period::Month(2026, 6));
-        assert_eq!(
-            Period::Month(2026, 11).months(jul),
-            vec![Period::Month(2026, 11)]
-        );
+        assert_eq!(Period::Month(2026, 11).months(jul), vec![Period::Month(2026, 11)]);
     }
 
     #[test]
@@ -579,27 +523,15 @@ mod tests {
             Period::Month(2026, 0),
             Period::Month(2026, 255),
         ] {
-            for c in [
-                cal(1),
-                cal(7),
-                FiscalCalendar {
-                    start_month: u32::MAX,
-                },
-            ] {
+            for c in [cal(1), cal(7), FiscalCalendar { start_month: u32::MAX }] {
                 let _ = (p.start(c), p.end(c), p.months(c), p.label(c), p.to_string());
                 let _ = p.fraction_elapsed(c, d(2026, 1, 1));
             }
             let _ = (p.next(), p.prev());
         }
         assert_eq!(Period::Year(i32::MAX).next(), Period::Year(i32::MAX));
-        assert_eq!(
-            Period::Quarter(i32::MIN, 1).prev(),
-            Period::Quarter(i32::MIN, 1)
-        );
-        assert_eq!(
-            Period::Month(i32::MAX, 12).next(),
-            Period::Month(i32::MAX, 12)
-        );
+        assert_eq!(Period::Quarter(i32::MIN, 1).prev(), Period::Quarter(i32::MIN, 1));
+        assert_eq!(Period::Month(i32::MAX, 12).next(), Period::Month(i32::MAX, 12));
         assert_eq!(Period::Quarter(2026, 0).next(), Period::Quarter(2026, 1));
         assert_eq!(Period::Month(2026, 13).prev(), Period::Month(2026, 12));
         let _ = Period::quarter_of(cal(7), NaiveDate::MAX).start(cal(7));
@@ -616,35 +548,17 @@ mod tests {
         assert_eq!(q1.fraction_elapsed(c, d(2026, 2, 14)), (45, 90));
         assert_eq!(q1.fraction_elapsed(c, d(2026, 3, 31)), (90, 90));
         assert_eq!(q1.fraction_elapsed(c, d(2026, 4, 15)), (90, 90));
-        assert_eq!(
-            Period::Year(2026).fraction_elapsed(cal(7), d(2025, 7, 1)),
-            (1, 365)
-        );
-        assert_eq!(
-            Period::Year(2024).fraction_elapsed(c, d(2024, 12, 31)),
-            (366, 366)
-        );
+        assert_eq!(Period::Year(2026).fraction_elapsed(cal(7), d(2025, 7, 1)), (1, 365));
+        assert_eq!(Period::Year(2024).fraction_elapsed(c, d(2024, 12, 31)), (366, 366));
     }
 
     #[test]
     fn labels_read_naturally() {
-        assert_eq!(
-            Period::Quarter(2026, 3).label(cal(1)),
-            "Q3 FY2026 (Jul–Sep 2026)"
-        );
-        assert_eq!(
-            Period::Quarter(2026, 3).label(cal(7)),
-            "Q3 FY2026 (Jan–Mar 2026)"
-        );
-        assert_eq!(
-            Period::Quarter(2026, 1).label(cal(12)),
-            "Q1 FY2026 (Dec 2025–Feb 2026)"
-        );
+        assert_eq!(Period::Quarter(2026, 3).label(cal(1)), "Q3 FY2026 (Jul–Sep 2026)");
+        assert_eq!(Period::Quarter(2026, 3).label(cal(7)), "Q3 FY2026 (Jan–Mar 2026)");
+        assert_eq!(Period::Quarter(2026, 1).label(cal(12)), "Q1 FY2026 (Dec 2025–Feb 2026)");
         assert_eq!(Period::Year(2026).label(cal(1)), "FY2026 (Jan–Dec 2026)");
-        assert_eq!(
-            Period::Year(2026).label(cal(7)),
-            "FY2026 (Jul 2025–Jun 2026)"
-        );
+        assert_eq!(Period::Year(2026).label(cal(7)), "FY2026 (Jul 2025–Jun 2026)");
         assert_eq!(Period::Month(2026, 11).label(cal(7)), "November 2026");
     }
 

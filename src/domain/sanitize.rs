@@ -67,9 +67,7 @@ fn clean(s: &str, mode: Mode) -> Cow<'_, str> {
     // Fast path: printable ASCII needs no work, so only look at characters
     // from the first byte that is anything else.
     let keep_newline = mode == Mode::Multiline;
-    let first_other = s
-        .bytes()
-        .position(|b| !((0x20..0x7f).contains(&b) || (keep_newline && b == b'\n')));
+    let first_other = s.bytes().position(|b| !((0x20..0x7f).contains(&b) || (keep_newline && b == b'\n')));
     let Some(first_other) = first_other else {
         return Cow::Borrowed(s);
     };
@@ -213,10 +211,7 @@ mod tests {
     fn removes_string_sequences() {
         let cases: &[(&str, &str)] = &[
             // OSC 8 hyperlink, terminated by ESC \.
-            (
-                "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
-                "link",
-            ),
+            ("\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\", "link"),
             // OSC 52 clipboard write.
             ("x\x1b]52;c;cm0gLXJmIH4=\x07y", "xy"),
             ("\x1bPq#0;2;0;0;0\x1b\\after", "after"),
@@ -318,14 +313,8 @@ mod tests {
 
     #[test]
     fn borrows_when_nothing_changes() {
-        for s in [
-            "",
-            "Acme Corp",
-            "Acme Corp — Zürich 東京 🚀",
-            "ab\u{00ad}c",
-            "\u{2028}",
-            "price: $5 (approx.) ~",
-        ] {
+        for s in ["", "Acme Corp", "Acme Corp — Zürich 東京 🚀", "ab\u{00ad}c", "\u{2028}", "price: $5 (approx.) ~"]
+        {
             let cleaned = line(s);
             assert_eq!(cleaned, s);
             assert!(is_borrowed(cleaned), "{s:?}");
@@ -344,10 +333,9 @@ mod tests {
     /// Text full of escape introducers, terminators and awkward characters.
     fn escape_soup() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "\x1b", "[", "]", "P", "X", "^", "_", "(", "#", "\x07", "\\", "\u{9b}", "\u{9c}",
-            "\u{9d}", "\u{90}", "\u{98}", "\u{9e}", "\u{9f}", "\u{85}", "0", ";", "?", "m", "J",
-            "A", " ", "é", "東", "\n", "\r", "\t", "\x00", "\x7f", "\u{202e}", "\u{2066}",
-            "\u{200b}", "\u{feff}", "\u{061c}", "\u{200d}",
+            "\x1b", "[", "]", "P", "X", "^", "_", "(", "#", "\x07", "\\", "\u{9b}", "\u{9c}", "\u{9d}", "\u{90}",
+            "\u{98}", "\u{9e}", "\u{9f}", "\u{85}", "0", ";", "?", "m", "J", "A", " ", "é", "東", "\n", "\r", "\t",
+            "\x00", "\x7f", "\u{202e}", "\u{2066}", "\u{200b}", "\u{feff}", "\u{061c}", "\u{200d}",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
@@ -356,12 +344,7 @@ mod tests {
         let one = line(input);
         prop_assert!(!one.chars().any(forbidden), "line({:?}) = {:?}", input, one);
         let many = multiline(input);
-        prop_assert!(
-            !many.chars().any(|c| c != '\n' && forbidden(c)),
-            "multiline({:?}) = {:?}",
-            input,
-            many
-        );
+        prop_assert!(!many.chars().any(|c| c != '\n' && forbidden(c)), "multiline({:?}) = {:?}", input, many);
         // Cleaning is idempotent: clean text comes back borrowed.
         prop_assert!(is_borrowed(line(&one)));
         prop_assert!(is_borrowed(multiline(&many)));

@@ -94,12 +94,9 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     }
 
     if let Some(weekday) = parse_weekday(&word) {
-        let ahead =
-            (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+        let ahead = (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
         let ahead = if ahead == 0 { 7 } else { ahead };
-        return today
-            .checked_add_days(chrono::Days::new(u64::from(ahead)))
-            .map_or_else(out_of_range, Ok);
+        return today.checked_add_days(chrono::Days::new(u64::from(ahead))).map_or_else(out_of_range, Ok);
     }
 
     let signed = match word.as_bytes().first() {
@@ -122,9 +119,7 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
             'd' => offset_days(today, sign, i64::from(amount)),
             'w' => offset_days(today, sign, i64::from(amount) * 7),
             'm' => offset_months(today, sign, amount),
-            'y' => amount
-                .checked_mul(12)
-                .and_then(|months| offset_months(today, sign, months)),
+            'y' => amount.checked_mul(12).and_then(|months| offset_months(today, sign, months)),
             _ => return fail("an offset's unit is d (days), w (weeks), m (months) or y (years)"),
         };
         return moved.map_or_else(out_of_range, Ok);
@@ -153,18 +148,13 @@ fn parse_weekday(word: &str) -> Option<Weekday> {
     if word.len() < 3 {
         return None;
     }
-    WEEKDAYS
-        .iter()
-        .find(|(name, _)| name.starts_with(word))
-        .map(|&(_, day)| day)
+    WEEKDAYS.iter().find(|(name, _)| name.starts_with(word)).map(|&(_, day)| day)
 }
 
 /// `2026-11-26` (month and day may also be written with one digit).
 fn parse_iso(text: &str) -> Result<NaiveDate, &'static str> {
     let mut parts = text.split('-');
-    let (Some(year), Some(month), Some(day), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err("a date is written year-month-day");
     };
     let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
@@ -174,11 +164,7 @@ fn parse_iso(text: &str) -> Result<NaiveDate, &'static str> {
         return Err("a date is written year-month-day, as in 2026-11-26");
     }
     // The digit checks above make these parses infallible.
-    let (year, month, day) = (
-        year.parse().unwrap_or(0),
-        month.parse().unwrap_or(0),
-        day.parse().unwrap_or(0),
-    );
+    let (year, month, day) = (year.parse().unwrap_or(0), month.parse().unwrap_or(0), day.parse().unwrap_or(0));
     NaiveDate::from_ymd_opt(year, month, day).ok_or("there is no such day")
 }
 
@@ -233,14 +219,8 @@ mod tests {
     #[test]
     fn ago_in_the_future() {
         let t = today();
-        let cases: &[(i64, &str)] = &[
-            (1, "tomorrow"),
-            (3, "in 3d"),
-            (14, "in 2w"),
-            (35, "in 5w"),
-            (120, "in 4mo"),
-            (800, "in 2y"),
-        ];
+        let cases: &[(i64, &str)] =
+            &[(1, "tomorrow"), (3, "in 3d"), (14, "in 2w"), (35, "in 5w"), (120, "in 4mo"), (800, "in 2y")];
         for &(days, text) in cases {
             assert_eq!(ago(t, t + TimeDelta::days(days)), text, "{days} days ahead");
         }
@@ -250,10 +230,7 @@ mod tests {
     fn ago_handles_the_extremes() {
         assert_eq!(
             ago(NaiveDate::MAX, NaiveDate::MIN),
-            format!(
-                "{}y ago",
-                (NaiveDate::MAX - NaiveDate::MIN).num_days() / 365
-            )
+            format!("{}y ago", (NaiveDate::MAX - NaiveDate::MIN).num_days() / 365)
         );
         assert!(ago(NaiveDate::MIN, NaiveDate::MAX).starts_with("in "));
     }
