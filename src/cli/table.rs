@@ -66,6 +66,6 @@ mod tests {
         let mut t = Table::new(&[("name", Align::Left), ("value", Align::Right)]);
         t.row(vec!["Acme".into(), "1,000.00".into()]);
         t.row(vec!["\x1b[2JEvil".into(), "5.00".into()]);
-        assert_eq!(t.render(), "name  value\nAcme  1,000.00\nEvil      5.00\n");
+        assert_eq!(t.render(), "name     value\nAcme  1,000.00\nEvil      5.00\n");
     }
 }

@@ -283,8 +283,12 @@ impl Keymap {
     }
 
     /// The keys bound to an action in a context, for help and the footer.
+    /// Plain keys come before ones with modifiers, so `q` shows rather than `ctrl-c`.
     pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<Key> {
-        self.bindings.iter().filter(|((c, _), a)| *c == ctx && **a == action).map(|((_, k), _)| *k).collect()
+        let mut keys: Vec<Key> =
+            self.bindings.iter().filter(|((c, _), a)| *c == ctx && **a == action).map(|((_, k), _)| *k).collect();
+        keys.sort_by_key(|k| k.ctrl || k.alt);
+        keys
     }
 
     /// (action, keys) for one context, in the order of the action list.

@@ -47,19 +47,24 @@ pub fn draw(f: &mut Frame, app: &App) {
 fn header(f: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let b = &app.badges;
+    // Narrow screens get the short words, so every count stays visible.
+    let narrow = area.width < 100;
+    let date = if narrow { app.today.format("%a %d %b") } else { app.today.format("%a %d %b %Y") };
     let mut spans = vec![
         Span::styled(" rapport ", t.selected(true)),
         Span::raw(" "),
         Span::styled(app.db_name.clone(), t.title()),
-        Span::styled(format!("  {} · {}", app.targets.period, app.today.format("%a %d %b %Y")), t.dim()),
+        Span::styled(format!("  {} · {date}", app.targets.period), t.dim()),
     ];
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
-    spans.push(Span::styled(format!("  {} overdue", b.overdue_follow_ups), overdue_style));
+    let follow = if narrow { "" } else { " follow-ups" };
+    spans.push(Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style));
     if b.due_today > 0 {
         spans.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
     }
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
-    spans.push(Span::styled(format!("  {} SLA breached", b.breached), breach_style));
+    let sla = if narrow { "" } else { "SLA " };
+    spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

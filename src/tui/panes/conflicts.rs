@@ -154,7 +154,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 Constraint::Min(16),
                 Constraint::Min(16),
                 Constraint::Length(16),
-                Constraint::Length(8),
+                Constraint::Length(9),
             ],
             vec!["SLA", "Severity", "Account", "Issue", "Owner", "Opened"],
         )
@@ -165,7 +165,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 Constraint::Length(9),
                 Constraint::Min(14),
                 Constraint::Length(14),
-                Constraint::Length(8),
+                Constraint::Length(9),
             ],
             vec!["SLA", "Severity", "Account", "Owner", "Opened"],
         )

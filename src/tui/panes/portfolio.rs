@@ -206,7 +206,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(5),
             Constraint::Length(13),
             Constraint::Length(6),
-            Constraint::Length(8),
+            Constraint::Length(9),
             Constraint::Length(10),
             Constraint::Length(2),
         ]
