@@ -226,7 +226,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         ])
     });
     let widths = [
-        Constraint::Min(12),
+        Constraint::Length(22),
         Constraint::Length(8),
         Constraint::Length(8),
         Constraint::Length(7),
