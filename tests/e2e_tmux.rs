@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 /// The binary under test: the release build when CI names it, else this build's.
 fn binary() -> PathBuf {
-    std::env::var_os("RAPPORT_E2E_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rapport")))
+    std::env::var_os("RAPPORT_E2E_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rapport")))
 }
 
 struct Tmux {
@@ -95,12 +97,7 @@ fn lookup_open_and_quit_in_a_real_terminal() {
 
     let Some(t) = Tmux::start(dir.path(), 120, 40) else { return };
     let config = dir.path().join("config");
-    let command = format!(
-        "XDG_CONFIG_HOME={} {} --db {}",
-        config.display(),
-        binary().display(),
-        db.display()
-    );
+    let command = format!("XDG_CONFIG_HOME={} {} --db {}", config.display(), binary().display(), db.display());
     t.text(&command);
     t.keys(&["Enter"]);
     let first = t.wait_for("1 Portfolio");

@@ -37,8 +37,9 @@ struct Found {
 }
 
 pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
-    let mut lookup = Lookup::new(store.search_records()?);
-    let hits = lookup.query(&args.query, args.limit as usize);
+    let mut lookup = Lookup::build(store)?;
+    let mut hits = lookup.query(&args.query, args.limit as usize);
+    crate::lookup::explain(store, &mut hits, &args.query)?;
     let mut found = Vec::with_capacity(hits.len());
     for hit in hits {
         let Some(row) = store.account_row(hit.account_id)? else {

@@ -26,7 +26,7 @@ pub use info::{DbInfo, Problem};
 pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
-pub use search::{ContactHit, SearchRecord};
+pub use search::SearchRow;
 pub use targets::Target;
 
 use anyhow::{Context, Result};

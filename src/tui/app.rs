@@ -324,9 +324,16 @@ impl App {
     /// The lookup over the whole book, built on first use and after reloads.
     fn lookup(&mut self) -> Result<&mut Lookup> {
         if self.lookup.is_none() {
-            self.lookup = Some(Lookup::new(self.store.search_records()?));
+            self.lookup = Some(Lookup::build(&self.store)?);
         }
         Ok(self.lookup.as_mut().expect("built above"))
+    }
+
+    /// The lookup's best accounts for `query`, with their reasons.
+    fn find(&mut self, query: &str) -> Result<Vec<crate::lookup::Hit>> {
+        let mut hits = self.lookup()?.query(query, search::RESULTS);
+        crate::lookup::explain(&self.store, &mut hits, query)?;
+        Ok(hits)
     }
 
     /// Keys for overlays that edit text (search, palette).
@@ -363,7 +370,7 @@ impl App {
                 _ => {
                     if search.input.handle(&key) {
                         let query = search.input.text.clone();
-                        let hits = self.lookup()?.query(&query, search::RESULTS);
+                        let hits = self.find(&query)?;
                         search.set_hits(hits);
                     }
                 }
@@ -440,7 +447,7 @@ impl App {
             Overlay::Search(search) => {
                 search.input.insert_str(text);
                 let query = search.input.text.clone();
-                let hits = self.lookup()?.query(&query, search::RESULTS);
+                let hits = self.find(&query)?;
                 if let Overlay::Search(search) = &mut self.overlay {
                     search.set_hits(hits);
                 }
