@@ -89,6 +89,20 @@ impl Store {
         Store { conn, path, clock, session: uuid::Uuid::now_v7().to_string(), depth: Cell::new(0) }
     }
 
+    /// A second, read-only connection to the same file, for work on another
+    /// thread (an in-memory store has no file to share and says so).
+    pub fn reader(&self) -> Result<Store> {
+        if self.path.as_os_str() == ":memory:" {
+            anyhow::bail!("an in-memory database has no second connection");
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Store::wrap(conn, self.path.clone(), self.clock))
+    }
+
     pub fn with_clock(mut self, clock: Clock) -> Store {
         self.clock = clock;
         self

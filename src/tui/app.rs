@@ -79,8 +79,16 @@ pub struct App {
     pub theme: Theme,
     pub quit: bool,
     pub db_name: String,
-    lookup: Option<Lookup>,
+    lookup: LookupSlot,
     data_version: i64,
+}
+
+/// The lookup index: built on a second connection in the background after
+/// the first frame, so opening the cockpit never waits for it.
+enum LookupSlot {
+    Empty,
+    Building(std::sync::mpsc::Receiver<Result<Lookup>>),
+    Ready(Lookup),
 }
 
 impl App {
@@ -113,7 +121,7 @@ impl App {
             theme,
             quit: false,
             db_name,
-            lookup: None,
+            lookup: LookupSlot::Empty,
             data_version,
             store,
         };
@@ -144,7 +152,7 @@ impl App {
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
         }
-        self.lookup = None;
+        self.lookup = LookupSlot::Empty;
         self.relayout();
         Ok(())
     }
@@ -157,6 +165,7 @@ impl App {
         }
         self.data_version = v;
         self.reload()?;
+        self.prepare_lookup();
         Ok(true)
     }
 
@@ -260,6 +269,7 @@ impl App {
             Action::NextPeriod if self.focus == PaneId::Targets => self.targets.shift(1, &self.store, &self.reps)?,
             Action::Refresh => {
                 self.reload()?;
+                self.prepare_lookup();
                 self.message = Some("reloaded".into());
             }
             Action::CycleSort | Action::Filter | Action::PrevPeriod | Action::NextPeriod => {
@@ -321,12 +331,35 @@ impl App {
         self.overlay = Overlay::Search(Search::new(previous));
     }
 
-    /// The lookup over the whole book, built on first use and after reloads.
-    fn lookup(&mut self) -> Result<&mut Lookup> {
-        if self.lookup.is_none() {
-            self.lookup = Some(Lookup::build(&self.store)?);
+    /// Starts building the lookup in the background, when the store is a
+    /// file another connection can read; in memory it is built on first use.
+    pub fn prepare_lookup(&mut self) {
+        if !matches!(self.lookup, LookupSlot::Empty) {
+            return;
         }
-        Ok(self.lookup.as_mut().expect("built above"))
+        let Ok(reader) = self.store.reader() else { return };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(Lookup::build(&reader));
+        });
+        self.lookup = LookupSlot::Building(rx);
+    }
+
+    /// The lookup over the whole book, waiting for the background build if needed.
+    fn lookup(&mut self) -> Result<&mut Lookup> {
+        let slot = std::mem::replace(&mut self.lookup, LookupSlot::Empty);
+        self.lookup = LookupSlot::Ready(match slot {
+            LookupSlot::Ready(l) => l,
+            LookupSlot::Building(rx) => match rx.recv() {
+                Ok(built) => built?,
+                Err(_) => Lookup::build(&self.store)?,
+            },
+            LookupSlot::Empty => Lookup::build(&self.store)?,
+        });
+        match &mut self.lookup {
+            LookupSlot::Ready(l) => Ok(l),
+            _ => unreachable!("set just above"),
+        }
     }
 
     /// The lookup's best accounts for `query`, with their reasons.

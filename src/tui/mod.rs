@@ -32,6 +32,7 @@ pub fn run(store: Store) -> Result<()> {
         let size = term.size()?;
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
         term.draw(|f| view::draw(f, &app))?;
+        app.prepare_lookup();
         while !app.quit && !terminal::stopped(&stop) {
             let dirty;
             if event::poll(WAKE)? {
