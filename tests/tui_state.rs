@@ -156,7 +156,9 @@ fn target_period_steps_back_and_forward() {
 fn help_palette_and_quit() {
     let (mut app, _) = app(120, 40);
     press(&mut app, "?");
-    assert!(matches!(app.overlay, Overlay::Help));
+    assert!(matches!(app.overlay, Overlay::Help(0)));
+    press(&mut app, "j");
+    assert!(matches!(app.overlay, Overlay::Help(3)), "j scrolls the help");
     press(&mut app, "x");
     assert!(matches!(app.overlay, Overlay::None));
     press(&mut app, ":zoom");

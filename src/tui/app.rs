@@ -228,7 +228,7 @@ impl App {
         let page = rows.max(1) as isize;
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.overlay = Overlay::Help,
+            Action::Help => self.overlay = Overlay::Help(0),
             Action::Search => self.open_search(),
             Action::Palette => self.overlay = Overlay::Palette(Palette::default()),
             Action::NextPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 1) % 4]),
@@ -439,7 +439,7 @@ impl App {
         let mut overlay = std::mem::replace(&mut self.overlay, Overlay::None);
         let mut keep = true;
         let used = match &mut overlay {
-            Overlay::Help | Overlay::Detail(_) => {
+            Overlay::Help(_) | Overlay::Detail(_) => {
                 match action {
                     Some(Action::Quit) => self.quit = true,
                     Some(Action::Down) | Some(Action::PageDown) => overlay_scroll(&mut overlay, 1),
@@ -557,7 +557,7 @@ impl App {
 fn overlay_scroll(overlay: &mut Overlay, delta: isize) {
     match overlay {
         Overlay::Detail(d) => d.scroll = d.scroll.saturating_add_signed(delta * 3),
-        Overlay::Help => {}
+        Overlay::Help(scroll) => *scroll = scroll.saturating_add_signed(delta * 3),
         _ => {}
     }
 }

@@ -15,7 +15,8 @@ pub enum Overlay {
     None,
     Search(Search),
     Palette(Palette),
-    Help,
+    /// The key list, scrolled by this many lines.
+    Help(usize),
     Filter(Filter),
     Detail(Detail),
 }

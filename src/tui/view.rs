@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::None => {}
         Overlay::Search(s) => search(f, app, s),
         Overlay::Palette(p) => palette(f, app, p),
-        Overlay::Help => help(f, app),
+        Overlay::Help(scroll) => help(f, app, *scroll),
         Overlay::Filter(flt) => filter(f, app, flt),
         Overlay::Detail(d) => detail(f, app, d),
     }
@@ -194,7 +194,9 @@ fn search(f: &mut Frame, app: &App, s: &Search) {
     } else if s.hits.is_empty() {
         "no match".to_string()
     } else {
-        format!("{} accounts{}", s.hits.len(), if s.hits.len() >= super::app::search::RESULTS { "+" } else { "" })
+        let n = s.hits.len();
+        let more = if n >= super::app::search::RESULTS { "+" } else { "" };
+        format!("{n}{more} account{}", if n == 1 { "" } else { "s" })
     };
     f.render_widget(Paragraph::new(vec![line, Line::from(Span::styled(status, app.theme.dim()))]), input);
     let height = list.height as usize;
@@ -272,7 +274,7 @@ fn palette(f: &mut Frame, app: &App, p: &Palette) {
     f.render_widget(Paragraph::new(lines), list);
 }
 
-fn help(f: &mut Frame, app: &App) {
+fn help(f: &mut Frame, app: &App, scroll: usize) {
     let ctx = app.context();
     let mut lines = Vec::new();
     for (heading, c) in [(format!("{} keys", app.focus.title()), ctx), ("Everywhere".to_string(), Context::Global)] {
@@ -286,12 +288,21 @@ fn help(f: &mut Frame, app: &App) {
         }
         lines.push(Line::from(""));
     }
-    lines.push(Line::from(Span::styled(
-        "In lookup: type to search, ↑↓ choose, Enter open, Esc back. Any key closes this.",
-        app.theme.dim(),
-    )));
-    let inner = popup(f, app, 76, lines.len() as u16 + 2, "Keys");
-    f.render_widget(Paragraph::new(lines), inner);
+    lines
+        .push(Line::from(Span::styled("In lookup: type to search, ↑↓ choose, Enter open, Esc back.", app.theme.dim())));
+    let inner = popup(f, app, 76, lines.len() as u16 + 3, "Keys");
+    let [body, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let max_scroll = lines.len().saturating_sub(body.height as usize);
+    let scroll = scroll.min(max_scroll);
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+    let more = if scroll < max_scroll {
+        "j/k scroll · more below · "
+    } else if scroll > 0 {
+        "j/k scroll · "
+    } else {
+        ""
+    };
+    f.render_widget(Paragraph::new(Span::styled(format!("{more}any other key closes"), app.theme.dim())), hint);
 }
 
 fn filter(f: &mut Frame, app: &App, flt: &Filter) {
