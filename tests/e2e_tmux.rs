@@ -136,3 +136,37 @@ fn lookup_open_and_quit_in_a_real_terminal() {
     let shell = t.wait_for("shell-ok\n");
     assert!(!shell.contains("-icanon") && !shell.contains("-echo "), "the terminal is out of raw mode:\n{shell}");
 }
+
+#[test]
+fn resize_and_sigterm_leave_a_clean_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-open", "--accounts", "40", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let Some(t) = Tmux::start(dir.path(), 200, 60) else { return };
+    let config = dir.path().join("config");
+    t.text(&format!("XDG_CONFIG_HOME={} {} --db {}", config.display(), binary().display(), db.display()));
+    t.keys(&["Enter"]);
+    let wide = t.wait_for("4 Target tracker");
+    assert!(wide.contains("1 Portfolio") && wide.contains("3 Conflict queue"), "{wide}");
+    assert!(!wide.contains(" 1 Portfolio   2 Client timeline "), "a grid, not tabs, at 200 columns:\n{wide}");
+
+    t.cmd(&["resize-window", "-x", "80", "-y", "24"]);
+    let narrow = t.wait_for(" 1 Portfolio   2 Client timeline ");
+    assert!(narrow.lines().count() <= 24, "{narrow}");
+
+    let shell_pid = t.show("#{pane_pid}");
+    let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
+    let pid = pid.trim();
+    assert!(!pid.is_empty(), "rapport runs under the shell");
+    assert!(Command::new("kill").args(["-TERM", pid]).status().unwrap().success());
+    let start = Instant::now();
+    while t.show("#{pane_current_command}") != "bash" {
+        assert!(start.elapsed() < Duration::from_secs(10), "rapport ignored SIGTERM:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.show("#{alternate_on}"), "0", "the normal screen is back after SIGTERM");
+}

@@ -181,3 +181,35 @@ fn timeline_entry_opens_in_full() {
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Overlay::None));
 }
+
+#[test]
+fn mouse_click_focuses_and_selects_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (mut app, ids) = app(160, 48);
+    let mouse = |kind, column, row| MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE };
+    // Grid: the portfolio is top-left; its third data row is Borealis (border, header, rows).
+    app.on_mouse(mouse(MouseEventKind::Down(MouseButton::Left), 10, 1 + 2 + 2)).unwrap();
+    assert_eq!(app.focus, PaneId::Portfolio);
+    assert_eq!(app.current, Some(ids.borealis));
+    // A click in the conflict queue (bottom-left) focuses it.
+    let conflicts = rapport::tui::layout::areas(app.size, app.focus, false).pane(PaneId::Conflicts).unwrap();
+    app.on_mouse(mouse(MouseEventKind::Down(MouseButton::Left), conflicts.x + 3, conflicts.y + 3)).unwrap();
+    assert_eq!(app.focus, PaneId::Conflicts);
+    assert_eq!(app.conflicts.nav.selected, 1);
+    // The wheel over the portfolio scrolls it without taking focus.
+    app.on_mouse(mouse(MouseEventKind::ScrollDown, 10, 10)).unwrap();
+    assert_eq!(app.focus, PaneId::Conflicts);
+    assert_eq!(app.portfolio.selected_id(), Some(ids.cobalt));
+}
+
+#[test]
+fn resizing_to_a_narrow_screen_keeps_focus_and_selection() {
+    let (mut app, ids) = app(200, 60);
+    press(&mut app, "jj3");
+    app.resize(80, 24);
+    assert_eq!(app.focus, PaneId::Conflicts);
+    assert_eq!(app.current, Some(ids.borealis));
+    let areas = rapport::tui::layout::areas(app.size, app.focus, app.zoom);
+    assert!(areas.tab_bar.is_some());
+    assert_eq!(areas.pane(PaneId::Portfolio), None);
+}
