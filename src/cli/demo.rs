@@ -103,7 +103,7 @@ fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
         let tty = std::io::stderr().is_terminal();
         let mut last_step = usize::MAX;
         let mut progress = |stage: &str, done: usize, total: usize| {
-            let step = if total == 0 { 10 } else { done * 10 / total };
+            let step = (done * 10).checked_div(total).unwrap_or(10);
             if tty {
                 eprint!("\rbuilding demo: {stage} {done}/{total}   ");
                 let _ = std::io::stderr().flush();

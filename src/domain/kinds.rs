@@ -182,6 +182,13 @@ named_enum!(
     }
 );
 
+impl ActivityKind {
+    /// Kinds that count as contact with the customer ("last touch").
+    pub fn is_touch(self) -> bool {
+        matches!(self, ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting)
+    }
+}
+
 /// The value a new record starts with, matching the schema's DEFAULTs.
 macro_rules! defaults {
     ($($t:ident => $v:ident),+) => {$(
@@ -225,12 +232,5 @@ mod tests {
     fn stage_probabilities_follow_the_pipeline() {
         let probs: Vec<u8> = DealStage::ALL.iter().map(|s| s.default_probability()).collect();
         assert_eq!(probs, vec![10, 25, 50, 75, 100, 0]);
-    }
-}
-
-impl ActivityKind {
-    /// Kinds that count as contact with the customer ("last touch").
-    pub fn is_touch(self) -> bool {
-        matches!(self, ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting)
     }
 }

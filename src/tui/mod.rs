@@ -37,6 +37,8 @@ pub fn run(store: Store) -> Result<()> {
             let dirty;
             if event::poll(WAKE)? {
                 dirty = true;
+                // Another window may have written since: act on fresh data.
+                app.refresh_if_changed()?;
                 // Take every pending event before drawing once.
                 loop {
                     match event::read()? {

@@ -57,6 +57,7 @@ fn account(
     s.insert(&mut a).unwrap()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn contact(
     s: &Store,
     account: i64,
