@@ -310,3 +310,100 @@ fn queues_and_totals_the_panes_use() {
     assert_eq!(due[0].summary, "Send pricing");
     assert!(store.follow_ups_due(d(11, 19)).unwrap().is_empty());
 }
+
+/// Every older schema this project shipped, as a database file with data.
+const OLD_FIXTURES: &[(u32, &str)] = &[(1, "tests/fixtures/v1.db")];
+
+fn schema_of(path: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn old_databases_migrate_keep_their_data_and_end_with_the_fresh_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open(&fresh, OpenMode::Create).unwrap());
+    for (version, fixture) in OLD_FIXTURES {
+        let path = dir.path().join(format!("v{version}.db"));
+        fs::copy(fixture, &path).unwrap();
+        let original = fs::read(&path).unwrap();
+        let (store, report) = Store::open(&path, OpenMode::Existing).unwrap();
+        assert_eq!(report.migrated_from, Some(*version));
+        let backup = report.backup.expect("a backup before migrating");
+        assert_eq!(fs::read(&backup).unwrap().len(), original.len());
+        let rows = store.account_rows().unwrap();
+        assert_eq!(rows[0].name, "Acme Logistics");
+        assert_eq!(rows[0].last_touch_at.as_deref(), Some("2026-01-06T10:00:00Z"));
+        assert!(store.check().unwrap().is_empty(), "{:?}", store.check().unwrap());
+        drop(store);
+        assert_eq!(schema_of(&path), schema_of(&fresh), "migrating from v{version} gives the fresh schema");
+    }
+}
+
+#[test]
+fn undo_and_redo_walk_back_and_forth_through_whole_changes() {
+    let store = mem();
+    let acme = account(&store, "Acme");
+    let mut jane = Contact { account_id: acme.meta.id, name: "Jane Roe".into(), ..Default::default() };
+    store.insert(&mut jane).unwrap();
+    let mut edited = store.require::<Account>(acme.meta.id).unwrap();
+    edited.tier = Tier::Key;
+    store.update(&mut edited).unwrap();
+    store.delete::<Contact>(jane.meta.id).unwrap();
+
+    let live_contacts = |s: &Store| s.contacts_of(acme.meta.id).unwrap().len();
+    assert_eq!(live_contacts(&store), 0);
+    assert_eq!(store.undo().unwrap().unwrap().summary, "delete contact Jane Roe");
+    assert_eq!(live_contacts(&store), 1, "the tombstone is lifted");
+    assert_eq!(store.undo().unwrap().unwrap().summary, "edit account Acme");
+    assert_eq!(store.require::<Account>(acme.meta.id).unwrap().tier, Tier::Standard);
+    assert_eq!(store.redo().unwrap().unwrap().summary, "edit account Acme");
+    assert_eq!(store.require::<Account>(acme.meta.id).unwrap().tier, Tier::Key);
+    assert_eq!(store.redo().unwrap().unwrap().summary, "delete contact Jane Roe");
+    assert_eq!(live_contacts(&store), 0);
+    assert!(store.redo().unwrap().is_none(), "nothing left to redo");
+
+    // Back to the start, then a new change ends the redo trail.
+    for _ in 0..4 {
+        store.undo().unwrap().unwrap();
+    }
+    assert!(store.undo().unwrap().is_none(), "nothing left to undo");
+    assert!(store.account_rows().unwrap().is_empty());
+    account(&store, "Borealis");
+    assert!(store.redo().unwrap().is_none());
+    assert!(store.check().unwrap().is_empty());
+    // The log keeps every step as an audit trail: 4 changes, 2 undos and 2
+    // redos, 4 more undos, and the new account.
+    assert_eq!(store.recent_changes(100).unwrap().len(), 4 + 2 + 2 + 4 + 1);
+}
+
+#[test]
+fn undo_refuses_to_break_what_a_later_change_built_on() {
+    let mut mine = mem();
+    mine.set_session("window-a");
+    let acme = account(&mine, "Acme");
+    // Another window adds a contact to the new account.
+    mine.set_session("window-b");
+    let mut jane = Contact { account_id: acme.meta.id, name: "Jane Roe".into(), ..Default::default() };
+    mine.insert(&mut jane).unwrap();
+    mine.set_session("window-a");
+    let err = format!("{:#}", mine.undo().unwrap_err());
+    assert_eq!(err, "account Acme has 1 contacts added after it; remove those first");
+    assert_eq!(mine.account_rows().unwrap().len(), 1, "nothing changed");
+    assert_eq!(mine.contacts_of(acme.meta.id).unwrap().len(), 1);
+
+    // An edit that another window edited again is not silently overwritten.
+    let mut a = mine.require::<Account>(acme.meta.id).unwrap();
+    a.tier = Tier::Key;
+    mine.update(&mut a).unwrap();
+    mine.set_session("window-b");
+    let mut b = mine.require::<Account>(acme.meta.id).unwrap();
+    b.annual_value = Money::from_units(5);
+    mine.update(&mut b).unwrap();
+    mine.set_session("window-a");
+    let err = format!("{:#}", mine.undo().unwrap_err());
+    assert!(err.contains("was changed after that"), "{err}");
+    assert_eq!(mine.require::<Account>(acme.meta.id).unwrap().tier, Tier::Key);
+}

@@ -34,6 +34,14 @@ pub struct Account {
 impl Record for Account {
     const ENTITY: Entity = Entity::Account;
     const TABLE: &'static str = "accounts";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[
+        ("contacts", "SELECT count(*) FROM contacts WHERE account_id = ?1 AND deleted_at IS NULL"),
+        ("deals", "SELECT count(*) FROM deals WHERE account_id = ?1 AND deleted_at IS NULL"),
+        ("conflicts", "SELECT count(*) FROM conflicts WHERE account_id = ?1 AND deleted_at IS NULL"),
+        ("activities", "SELECT count(*) FROM activities WHERE account_id = ?1 AND deleted_at IS NULL"),
+        ("subsidiaries", "SELECT count(*) FROM accounts WHERE parent_id = ?1 AND deleted_at IS NULL"),
+        ("targets", "SELECT count(*) FROM targets WHERE account_id = ?1 AND deleted_at IS NULL"),
+    ];
     const COLUMNS: &'static [&'static str] = &[
         "name",
         "sector",

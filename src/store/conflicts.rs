@@ -30,6 +30,8 @@ pub struct Conflict {
 impl Record for Conflict {
     const ENTITY: Entity = Entity::Conflict;
     const TABLE: &'static str = "conflicts";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] =
+        &[("timeline entries", "SELECT count(*) FROM activities WHERE conflict_id = ?1 AND deleted_at IS NULL")];
     const COLUMNS: &'static [&'static str] = &[
         "account_id",
         "contact_id",

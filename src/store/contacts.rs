@@ -33,6 +33,10 @@ pub fn phone_digits(phone: &str) -> String {
 impl Record for Contact {
     const ENTITY: Entity = Entity::Contact;
     const TABLE: &'static str = "contacts";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[
+        ("activities", "SELECT count(*) FROM activities WHERE contact_id = ?1 AND deleted_at IS NULL"),
+        ("conflicts", "SELECT count(*) FROM conflicts WHERE contact_id = ?1 AND deleted_at IS NULL"),
+    ];
     const COLUMNS: &'static [&'static str] =
         &["account_id", "name", "title", "role", "email", "phone", "phone_digits", "is_primary", "notes"];
 

@@ -30,6 +30,8 @@ pub struct Deal {
 impl Record for Deal {
     const ENTITY: Entity = Entity::Deal;
     const TABLE: &'static str = "deals";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] =
+        &[("timeline entries", "SELECT count(*) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")];
     const COLUMNS: &'static [&'static str] = &[
         "account_id",
         "owner_id",

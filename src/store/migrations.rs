@@ -7,7 +7,10 @@ use rusqlite::Connection;
 /// (version, name, SQL). The version is the `user_version` after applying it.
 pub type Migration = (u32, &'static str, &'static str);
 
-pub const MIGRATIONS: &[Migration] = &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[Migration] = &[
+    (1, "0001_init", include_str!("migrations/0001_init.sql")),
+    (2, "0002_undo", include_str!("migrations/0002_undo.sql")),
+];
 
 /// The schema version this build writes.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -7,6 +7,7 @@ mod changes;
 mod conflicts;
 mod contacts;
 mod deals;
+mod history;
 mod info;
 pub mod migrations;
 mod open;
@@ -22,6 +23,7 @@ pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
 pub use deals::{Deal, WonByQuarter};
+pub use history::Undone;
 pub use info::{DbInfo, Problem};
 pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
@@ -68,6 +70,10 @@ pub struct Store {
     session: String,
     /// Depth of nested `write` calls; inner ones use savepoints.
     depth: Cell<u32>,
+    /// The change-log batch of the running write: one user action, one undo step.
+    batch: Cell<Option<i64>>,
+    /// Whether writes now are an undo or redo of another batch.
+    replay: Cell<history::Replay>,
 }
 
 impl Store {
@@ -86,7 +92,15 @@ impl Store {
     }
 
     fn wrap(conn: Connection, path: PathBuf, clock: Clock) -> Store {
-        Store { conn, path, clock, session: uuid::Uuid::now_v7().to_string(), depth: Cell::new(0) }
+        Store {
+            conn,
+            path,
+            clock,
+            session: uuid::Uuid::now_v7().to_string(),
+            depth: Cell::new(0),
+            batch: Cell::new(None),
+            replay: Cell::new(history::Replay::None),
+        }
     }
 
     /// A second, read-only connection to the same file, for work on another
@@ -120,6 +134,12 @@ impl Store {
         &self.session
     }
 
+    /// Names whose changes `undo` takes back: the cockpit keeps one per
+    /// window; the command line shares one, so `rapport undo` follows `rapport log`.
+    pub fn set_session(&mut self, session: &str) {
+        self.session = session.to_string();
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -139,6 +159,9 @@ impl Store {
             ("SAVEPOINT nested", "RELEASE nested", "ROLLBACK TO nested; RELEASE nested")
         };
         self.conn.execute_batch(begin).context("could not start a write")?;
+        if depth == 0 {
+            self.batch.set(None);
+        }
         self.depth.set(depth + 1);
         let result = f(self);
         self.depth.set(depth);

@@ -36,6 +36,9 @@ pub trait Record: Serialize + Sized {
     const ENTITY: Entity;
     const TABLE: &'static str;
     const COLUMNS: &'static [&'static str];
+    /// (what, SQL counting live rows that point at `?1`): a record they
+    /// point at is not taken away by an undo.
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[];
     fn meta(&self) -> &Meta;
     fn meta_mut(&mut self) -> &mut Meta;
     fn values(&self) -> Vec<&dyn ToSql>;

@@ -22,6 +22,14 @@ pub struct Rep {
 impl Record for Rep {
     const ENTITY: Entity = Entity::Rep;
     const TABLE: &'static str = "reps";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[
+        ("accounts", "SELECT count(*) FROM accounts WHERE owner_id = ?1 AND deleted_at IS NULL"),
+        ("deals", "SELECT count(*) FROM deals WHERE owner_id = ?1 AND deleted_at IS NULL"),
+        ("conflicts", "SELECT count(*) FROM conflicts WHERE owner_id = ?1 AND deleted_at IS NULL"),
+        ("timeline entries", "SELECT count(*) FROM activities WHERE rep_id = ?1 AND deleted_at IS NULL"),
+        ("targets", "SELECT count(*) FROM targets WHERE rep_id = ?1 AND deleted_at IS NULL"),
+        ("reports", "SELECT count(*) FROM reps WHERE manager_id = ?1 AND deleted_at IS NULL"),
+    ];
     const COLUMNS: &'static [&'static str] = &["name", "email", "phone", "role", "manager_id"];
 
     fn meta(&self) -> &Meta {
