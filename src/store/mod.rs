@@ -16,6 +16,7 @@ mod reps;
 mod search;
 mod sql_types;
 mod targets;
+mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
@@ -30,6 +31,7 @@ pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
 pub use search::SearchRow;
 pub use targets::Target;
+pub use workflows::LogEntry;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
