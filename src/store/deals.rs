@@ -119,6 +119,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// All of an account's live deals: open ones by expected close, then closed ones, newest first.
+    pub fn deals_of(&self, account_id: i64) -> Result<Vec<Deal>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT * FROM deals WHERE account_id = ?1 AND deleted_at IS NULL
+             ORDER BY closed_on IS NOT NULL, expected_close, closed_on DESC, id",
+        )?;
+        let rows = stmt.query_map([account_id], Deal::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Revenue won with `start <= closed_on < end`, in total.
     pub fn won_total(&self, start: NaiveDate, end: NaiveDate) -> Result<Money> {
         Ok(self

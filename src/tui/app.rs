@@ -92,7 +92,9 @@ enum LookupSlot {
 }
 
 impl App {
-    pub fn new(store: Store, keymap: Keymap, theme: Theme, size: Rect) -> Result<App> {
+    pub fn new(mut store: Store, keymap: Keymap, theme: Theme, size: Rect) -> Result<App> {
+        // Each window undoes its own changes only.
+        store.set_session(&uuid::Uuid::now_v7().to_string());
         let now = store.clock().now();
         let calendar = store.fiscal_calendar()?;
         let db_name = store
@@ -210,6 +212,12 @@ impl App {
     /// A key press: overlays take keys first, then the keymap.
     pub fn on_key(&mut self, key: KeyEvent) -> Result<()> {
         self.message = None;
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::Form(form) => return self.on_form_key(form, key),
+            Overlay::List(list) => return self.on_list_key(list, key),
+            Overlay::Confirm(c) => return self.on_confirm_key(c, key),
+            other => self.overlay = other,
+        }
         if self.overlay.takes_text() {
             return self.on_overlay_key(key);
         }
@@ -274,6 +282,9 @@ impl App {
             }
             Action::CycleSort | Action::Filter | Action::PrevPeriod | Action::NextPeriod => {
                 self.message = Some(format!("{} works in another pane", action.description().to_lowercase()))
+            }
+            _ => {
+                self.edit_action(action)?;
             }
         }
         Ok(())
@@ -486,6 +497,7 @@ impl App {
                 }
             }
             Overlay::Palette(p) => p.input.insert_str(text),
+            Overlay::Form(f) => f.paste(text, self.today),
             _ => {}
         }
         Ok(())

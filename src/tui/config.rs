@@ -99,7 +99,7 @@ mod tests {
         let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
         assert_eq!(km.resolve(Context::Portfolio, &key('o')), Some(Action::CycleSort));
         assert_eq!(km.resolve(Context::Portfolio, &key('s')), None);
-        assert_eq!(km.resolve(Context::Timeline, &key('x')), Some(Action::Quit));
+        assert_eq!(km.resolve(Context::Portfolio, &key('x')), Some(Action::Quit));
         assert_eq!(km.resolve(Context::Timeline, &key('q')), None);
     }
 

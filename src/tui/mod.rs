@@ -2,9 +2,13 @@
 
 pub mod app;
 pub mod config;
+pub mod edit;
+mod editing;
+pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod lists;
 pub mod nav;
 pub mod overlays;
 pub mod panes;

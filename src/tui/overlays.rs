@@ -2,12 +2,15 @@
 //! the full text of a timeline entry.
 
 use super::app::{App, PaneId};
+use super::edit::EditForm;
 use super::input::TextInput;
 use super::keymap::{Action, Context, Keymap};
+use super::lists::RecordList;
 use super::nav::Nav;
 use crate::domain::{AccountStatus, Severity, Tier};
 use crate::lookup::Hit;
 use crate::store::AccountFilter;
+use crate::store::Entity;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -19,12 +22,24 @@ pub enum Overlay {
     Help(usize),
     Filter(Filter),
     Detail(Detail),
+    Form(EditForm),
+    List(RecordList),
+    Confirm(Confirm),
+}
+
+/// A question before a destructive step.
+pub struct Confirm {
+    pub question: String,
+    pub entity: Entity,
+    pub id: i64,
+    /// The list to return to afterwards, if the question came from one.
+    pub back_to: Option<RecordList>,
 }
 
 impl Overlay {
     /// Whether typed characters go to the overlay rather than the keymap.
     pub fn takes_text(&self) -> bool {
-        matches!(self, Overlay::Search(_) | Overlay::Palette(_))
+        matches!(self, Overlay::Search(_) | Overlay::Palette(_) | Overlay::Form(_))
     }
 }
 

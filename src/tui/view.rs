@@ -41,6 +41,18 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::Help(scroll) => help(f, app, *scroll),
         Overlay::Filter(flt) => filter(f, app, flt),
         Overlay::Detail(d) => detail(f, app, d),
+        Overlay::Form(form) => form_view(f, app, form),
+        Overlay::List(list) => list_view(f, app, list),
+        Overlay::Confirm(c) => {
+            let inner = popup(f, app, (c.question.chars().count() as u16 + 6).max(40), 4, "Confirm");
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::from(c.question.clone()),
+                    Line::from(Span::styled("y or Enter: yes · any other key: no", app.theme.dim())),
+                ]),
+                inner,
+            );
+        }
     }
 }
 
@@ -74,6 +86,10 @@ fn footer(f: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     if let Some(msg) = &app.message {
         f.render_widget(Paragraph::new(Span::styled(format!(" {msg}"), t.warn())), area);
+        return;
+    }
+    if !matches!(app.overlay, Overlay::None) {
+        // The overlay shows its own keys.
         return;
     }
     let ctx = app.context();
@@ -335,4 +351,139 @@ fn detail(f: &mut Frame, app: &App, d: &Detail) {
         popup(f, app, area.width.saturating_sub(8).min(100), (d.lines.len() as u16 + 4).min(area.height), &d.title);
     let lines: Vec<Line> = d.lines.iter().map(|l| Line::from(l.clone())).collect();
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll as u16, 0)), inner);
+}
+
+/// What a valid field means, shown beside it: the contact picked, the date understood.
+fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<String> {
+    use super::form::FieldKind;
+    if field.error.is_some() || field.text().is_empty() {
+        return None;
+    }
+    match &field.kind {
+        FieldKind::Pick(_) => {
+            field.pick().filter(|(_, name)| *name != field.text()).map(|(_, name)| format!("→ {name}"))
+        }
+        FieldKind::Date => {
+            crate::domain::time::parse_date(field.text(), today).ok().map(|d| format!("→ {}", d.format("%a %d %b %Y")))
+        }
+        FieldKind::Money => crate::domain::Money::parse(field.text()).ok().map(|m| format!("→ {m}")),
+        _ => None,
+    }
+}
+
+fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
+    use super::form::FieldKind;
+    let t = app.theme;
+    let body_lines: usize = form
+        .fields
+        .iter()
+        .map(|fl| if matches!(fl.kind, FieldKind::Body) { fl.input.text.lines().count().clamp(1, 4) } else { 1 })
+        .sum();
+    let height = body_lines as u16 + 4;
+    let inner = popup(f, app, 78, height, &form.title);
+    let mut lines = Vec::new();
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused { t.key() } else { t.dim() };
+        let mark = if field.required { "*" } else { " " };
+        let mut spans =
+            vec![Span::styled(format!("{}{mark}{:<14}", if focused { "▶" } else { " " }, field.label), label_style)];
+        match &field.kind {
+            FieldKind::Choice(options) => {
+                for (j, (_, label, key)) in options.iter().enumerate() {
+                    let style = if j == field.choice { t.selected(focused) } else { t.dim() };
+                    spans.push(Span::styled(format!(" {label} "), style));
+                    if focused {
+                        spans.push(Span::styled(format!("{key}"), t.key()));
+                    }
+                }
+            }
+            FieldKind::Body => {
+                let text = crate::domain::sanitize::multiline(&field.input.text).into_owned();
+                let mut body = text.lines().map(str::to_string).collect::<Vec<_>>();
+                if body.is_empty() {
+                    body.push(String::new());
+                }
+                let shown = body.len().min(4);
+                let skip = body.len() - shown;
+                for (k, l) in body.into_iter().skip(skip).enumerate() {
+                    let cursor = if focused && k + 1 == shown { "▏" } else { "" };
+                    if k == 0 {
+                        spans.push(Span::raw(format!("{l}{cursor}")));
+                        lines.push(Line::from(std::mem::take(&mut spans)));
+                    } else {
+                        lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::raw(format!("{l}{cursor}"))]));
+                    }
+                }
+                if let Some(e) = &field.error {
+                    lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::styled(format!("⚠ {e}"), t.bad())]));
+                }
+                continue;
+            }
+            _ => {
+                let before: String = field.input.text.chars().take(field.input.cursor).collect();
+                let after: String = field.input.text.chars().skip(field.input.cursor).collect();
+                spans.push(Span::raw(crate::domain::sanitize::line(&before).into_owned()));
+                if focused {
+                    spans.push(Span::styled("▏", t.key()));
+                }
+                spans.push(Span::raw(crate::domain::sanitize::line(&after).into_owned()));
+            }
+        }
+        if let Some(hint) = field_hint(field, app.today) {
+            spans.push(Span::styled(format!("  {hint}"), t.good()));
+        }
+        if let Some(e) = &field.error {
+            spans.push(Span::styled(format!("  ⚠ {e}"), t.bad()));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    if form.confirm_discard {
+        lines.push(Line::from(Span::styled("Throw away your changes? y: yes · any other key: keep editing", t.warn())));
+    } else if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(e.clone(), t.bad())));
+    } else {
+        let focused = &form.fields[form.focus];
+        let hint = match focused.kind {
+            FieldKind::Body => "Enter save · Alt-Enter new line · Tab next field · Esc cancel",
+            FieldKind::Choice(_) => "Enter save · ←→ or its letter chooses · Tab next field · Esc cancel",
+            _ => "Enter save · Tab/↑↓ next field · Esc cancel · * required",
+        };
+        lines.push(Line::from(Span::styled(hint, t.dim())));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
+    use ratatui::widgets::{Row, Table};
+    let t = app.theme;
+    let area = f.area();
+    let height = (list.rows.len() as u16 + 5).min(area.height.saturating_sub(2)).max(7);
+    let inner = popup(f, app, area.width.saturating_sub(6).min(110), height, &list.title);
+    let [table_area, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    if list.rows.is_empty() {
+        f.render_widget(Paragraph::new(Span::styled("Nothing here yet.", t.dim())), table_area);
+    } else {
+        let visible = table_area.height.saturating_sub(1) as usize;
+        let start = list.nav.selected.saturating_sub(visible.saturating_sub(1));
+        let rows = list.rows.iter().enumerate().skip(start).take(visible).map(|(i, r)| {
+            let row = Row::new(r.cells.clone());
+            if i == list.nav.selected {
+                row.style(t.selected(true))
+            } else if r.alert {
+                row.style(t.bad())
+            } else {
+                row
+            }
+        });
+        let n = list.header.len();
+        let widths: Vec<Constraint> =
+            (0..n).map(|i| if i == 0 || i == 2 && n > 4 { Constraint::Fill(2) } else { Constraint::Fill(1) }).collect();
+        f.render_widget(
+            Table::new(rows, widths).header(Row::new(list.header.clone()).style(t.header_row())),
+            table_area,
+        );
+    }
+    f.render_widget(Paragraph::new(Span::styled(list.keys, t.dim())), hint);
 }
