@@ -1,1 +1,155 @@
-fn main() {}
+//! Speed of the cockpit on the large demo set (100,000 accounts, ≈300,000
+//! contacts, ≈1,000,000 activities), against the budgets in the design:
+//! open to first frame ≤ 100 ms, keystroke to results median ≤ 16 ms and
+//! p99 ≤ 50 ms, select → timeline ≤ 10 ms, full redraw at 200×60 ≤ 2 ms.
+//!
+//! The database is built once into target/bench-data and reused.
+//! `RAPPORT_BENCH_ACCOUNTS` picks another size.
+
+use criterion::{criterion_group, Criterion};
+use rapport::demo::{self, DemoSpec};
+use rapport::lookup::Lookup;
+use rapport::store::{OpenMode, Store};
+use rapport::tui::app::App;
+use rapport::tui::keymap::Keymap;
+use rapport::tui::theme::Theme;
+use rapport::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn accounts() -> usize {
+    std::env::var("RAPPORT_BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
+}
+
+fn database() -> PathBuf {
+    let n = accounts();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("demo-{n}.db"));
+    if !path.exists() {
+        let partial = dir.join(format!("demo-{n}.db.partial"));
+        let _ = std::fs::remove_file(&partial);
+        let started = Instant::now();
+        {
+            let (store, _) = Store::open(&partial, OpenMode::Create).unwrap();
+            let now = store.clock().now();
+            let spec = DemoSpec { accounts: n, seed: 42, today: now.date_naive(), now };
+            demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
+            store.set_setting("demo", "1").unwrap();
+        }
+        std::fs::rename(&partial, &path).unwrap();
+        eprintln!("built {} in {:.1}s", path.display(), started.elapsed().as_secs_f64());
+    }
+    path
+}
+
+const SIZE: Rect = Rect { x: 0, y: 0, width: 200, height: 60 };
+
+fn open_app() -> App {
+    let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
+    App::new(store, Keymap::default(), Theme { color: true }, SIZE).unwrap()
+}
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(SIZE.width, SIZE.height)).unwrap()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Types many realistic queries key by key, timing each keystroke (matching
+/// plus the reasons looked up for the shown results), and prints median and p99.
+fn keystroke_percentiles() {
+    let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
+    let started = Instant::now();
+    let mut lookup = Lookup::build(&store).unwrap();
+    eprintln!(
+        "lookup index: {} entries, {:.1} MB, built in {} ms",
+        lookup.len(),
+        lookup.heap_bytes() as f64 / 1e6,
+        started.elapsed().as_millis()
+    );
+    // Queries as a caller would give them: parts of account names, contact
+    // surnames, e-mail fragments and phone digits, from the data itself.
+    let rows = store.account_rows().unwrap();
+    let mut queries = Vec::new();
+    for (i, r) in rows.iter().step_by(rows.len() / 60 + 1).enumerate() {
+        let word = r.name.split_whitespace().next().unwrap_or("a").to_lowercase();
+        queries.push(word.chars().take(3 + i % 4).collect::<String>());
+        if let Some(c) = store.contacts_of(r.id).unwrap().first() {
+            let surname = c.name.split_whitespace().last().unwrap_or("x").to_lowercase();
+            queries.push(surname.chars().take(4).collect());
+            if let Some(p) = &c.phone {
+                let digits: String = p.chars().filter(|c| c.is_ascii_digit()).collect();
+                queries.push(digits.chars().rev().take(7).collect::<Vec<_>>().into_iter().rev().collect());
+            }
+        }
+    }
+    let mut times = Vec::new();
+    for q in &queries {
+        lookup.query("", 50);
+        for end in 1..=q.chars().count() {
+            let typed: String = q.chars().take(end).collect();
+            let t = Instant::now();
+            let mut hits = lookup.query(&typed, 50);
+            rapport::lookup::explain(&store, &mut hits, &typed).unwrap();
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    eprintln!(
+        "keystroke → results over {} keystrokes in {} queries: median {:.2} ms, p99 {:.2} ms, max {:.2} ms (budget: 16 / 50 ms)",
+        times.len(),
+        queries.len(),
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    database();
+    keystroke_percentiles();
+
+    let mut g = c.benchmark_group("cockpit");
+    g.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("open_to_first_frame", |b| {
+        b.iter(|| {
+            let app = open_app();
+            terminal().draw(|f| view::draw(f, &app)).unwrap();
+        })
+    });
+    g.finish();
+
+    let mut app = open_app();
+    let mut term = terminal();
+    let ids: Vec<i64> = app.portfolio.rows.iter().step_by(997).map(|r| r.id).collect();
+    let mut g = c.benchmark_group("cockpit");
+    g.sample_size(50).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
+    let mut i = 0;
+    g.bench_function("select_account_to_timeline_drawn", |b| {
+        b.iter(|| {
+            i = (i + 1) % ids.len();
+            app.set_current(ids[i]).unwrap();
+            term.draw(|f| view::draw(f, &app)).unwrap();
+        })
+    });
+    g.bench_function("full_redraw_200x60", |b| {
+        b.iter(|| {
+            term.draw(|f| view::draw(f, &app)).unwrap();
+        })
+    });
+    g.bench_function("portfolio_sort_cycle", |b| b.iter(|| app.portfolio.cycle_sort(50)));
+    g.finish();
+}
+
+criterion_group!(cockpit, benches);
+
+fn main() {
+    cockpit();
+    Criterion::default().configure_from_args().final_summary();
+}

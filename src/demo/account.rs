@@ -97,11 +97,7 @@ impl Facts<'_> {
 
     /// Someone in one of `roles`, or the primary contact.
     pub fn someone_in(&self, rng: &mut Rng, roles: &[ContactRole]) -> &ContactRef {
-        let fits: Vec<&ContactRef> = self
-            .people
-            .iter()
-            .filter(|c| roles.contains(&c.role))
-            .collect();
+        let fits: Vec<&ContactRef> = self.people.iter().filter(|c| roles.contains(&c.role)).collect();
         if fits.is_empty() {
             &self.people[0]
         } else {
@@ -182,29 +178,20 @@ impl<'a> Book<'a> {
         };
         let u = rng.unit();
         let value = round_to((lo as f64 + (hi - lo) as f64 * u * u) * 100.0, step);
-        let growth = if p.status == AccountStatus::Churned {
-            rng.uniform(-0.1, 0.05)
-        } else {
-            rng.uniform(0.0, 0.16)
-        };
+        let growth = if p.status == AccountStatus::Churned { rng.uniform(-0.1, 0.05) } else { rng.uniform(0.0, 0.16) };
         // The next anniversary of the contract, or one missed in the last
         // three weeks.
         let renewal = match (p.status, p.since) {
-            (AccountStatus::Customer, Some(since)) => (1..)
-                .map(|k| add_years(since, k))
-                .find(|r| *r >= today - days(21)),
+            (AccountStatus::Customer, Some(since)) => {
+                (1..).map(|k| add_years(since, k)).find(|r| *r >= today - days(21))
+            }
             _ => None,
         };
         let notes = match p.status {
-            AccountStatus::Prospect => rng
-                .chance(0.5)
-                .then(|| rng.word(w.templates("prospect_note")).to_string()),
-            AccountStatus::Churned => p.churned_on.map(|c| {
-                format!(
-                    "Did not renew in {}; moved to a competitor.",
-                    c.format("%B %Y")
-                )
-            }),
+            AccountStatus::Prospect => rng.chance(0.5).then(|| rng.word(w.templates("prospect_note")).to_string()),
+            AccountStatus::Churned => {
+                p.churned_on.map(|c| format!("Did not renew in {}; moved to a competitor.", c.format("%B %Y")))
+            }
             AccountStatus::Customer => rng.chance(0.35).then(|| {
                 let since = p.since.map_or(today.year(), |s| s.year());
                 let mut n = format!("Customer since {since}.");
@@ -234,11 +221,7 @@ impl<'a> Book<'a> {
         let account_id = self.store.insert_unlogged(&mut account)?;
         self.tally.accounts += 1;
         if parent.is_none() && p.tier != Tier::Standard && p.status != AccountStatus::Churned {
-            self.parents.push(ParentInfo {
-                id: account_id,
-                short: name.short.clone(),
-                sector: sector_idx,
-            });
+            self.parents.push(ParentInfo { id: account_id, short: name.short.clone(), sector: sector_idx });
         }
         let people = self.contacts(rng, account_id, p.tier, &name, country, city)?;
 
@@ -261,11 +244,7 @@ impl<'a> Book<'a> {
             None => today - days(rng.range(30, 420)),
         };
         let hist_start = start.min(last_touch - days(14));
-        let hist_end = if p.churned_on.is_some() {
-            last_touch
-        } else {
-            today
-        };
+        let hist_end = if p.churned_on.is_some() { last_touch } else { today };
         Ok(Facts {
             p: p.clone(),
             account_id,
@@ -323,12 +302,7 @@ impl<'a> Book<'a> {
                 ..Contact::default()
             };
             let id = self.store.insert_unlogged(&mut c)?;
-            people.push(ContactRef {
-                id,
-                name: c.name,
-                first: person.first,
-                role,
-            });
+            people.push(ContactRef { id, name: c.name, first: person.first, role });
         }
         self.tally.contacts += people.len();
         Ok(people)

@@ -14,15 +14,11 @@ pub struct Quarter {
 
 impl Quarter {
     pub fn of(d: NaiveDate) -> Quarter {
-        Quarter {
-            year: d.year(),
-            q: (d.month0() / 3 + 1) as u8,
-        }
+        Quarter { year: d.year(), q: (d.month0() / 3 + 1) as u8 }
     }
 
     pub fn start(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, u32::from(self.q - 1) * 3 + 1, 1)
-            .expect("a quarter starts on a valid date")
+        NaiveDate::from_ymd_opt(self.year, u32::from(self.q - 1) * 3 + 1, 1).expect("a quarter starts on a valid date")
     }
 
     /// The first day after the quarter.
@@ -33,10 +29,7 @@ impl Quarter {
     /// The quarter `n` quarters later (earlier when negative).
     pub fn shift(self, n: i32) -> Quarter {
         let idx = self.year * 4 + i32::from(self.q - 1) + n;
-        Quarter {
-            year: idx.div_euclid(4),
-            q: (idx.rem_euclid(4) + 1) as u8,
-        }
+        Quarter { year: idx.div_euclid(4), q: (idx.rem_euclid(4) + 1) as u8 }
     }
 
     /// How many quarters `self` is after `other`.
@@ -73,19 +66,13 @@ pub fn workday(d: NaiveDate) -> NaiveDate {
 /// A time of day in office hours, on the quarter hour more often than not.
 pub fn office_time(rng: &mut Rng) -> u32 {
     let hour = 8 + rng.weighted(&[5, 9, 10, 8, 4, 7, 9, 8, 6, 3]) as u32;
-    let minute = if rng.chance(0.6) {
-        rng.below(4) as u32 * 15
-    } else {
-        rng.below(60) as u32
-    };
+    let minute = if rng.chance(0.6) { rng.below(4) as u32 * 15 } else { rng.below(60) as u32 };
     hour * 60 + minute
 }
 
 /// A moment on `d` at `minutes` after midnight, UTC.
 pub fn at(d: NaiveDate, minutes: u32) -> DateTime<Utc> {
-    d.and_hms_opt(minutes / 60, minutes % 60, 0)
-        .expect("minutes within a day")
-        .and_utc()
+    d.and_hms_opt(minutes / 60, minutes % 60, 0).expect("minutes within a day").and_utc()
 }
 
 /// A moment in office hours on `d` (a working day), never after `now`.

@@ -63,25 +63,14 @@ impl Book<'_> {
                     let day = lo + days(rng.range(0, span));
                     let opened = office_moment(rng, day, now);
                     let late = rng.chance(0.2);
-                    let took = if late {
-                        sla as f64 * rng.uniform(1.05, 3.0)
-                    } else {
-                        sla as f64 * rng.uniform(0.1, 0.9)
-                    };
-                    let level = if late {
-                        rng.weighted(&[20, 55, 25]) as u8
-                    } else {
-                        u8::from(rng.chance(0.1))
-                    };
+                    let took =
+                        if late { sla as f64 * rng.uniform(1.05, 3.0) } else { sla as f64 * rng.uniform(0.1, 0.9) };
+                    let level = if late { rng.weighted(&[20, 55, 25]) as u8 } else { u8::from(rng.chance(0.1)) };
                     (opened, Some(opened + minutes(took as i64)), level)
                 }
                 Shape::Breached => {
                     let opened = now - minutes(sla + rng.range(60, 60 * 60));
-                    let level = if rng.chance(0.7) {
-                        1 + u8::from(rng.chance(0.35))
-                    } else {
-                        0
-                    };
+                    let level = if rng.chance(0.7) { 1 + u8::from(rng.chance(0.35)) } else { 0 };
                     (opened, None, level)
                 }
                 Shape::Close => (now - minutes(sla - rng.range(60, 360)), None, 0),
@@ -100,26 +89,16 @@ impl Book<'_> {
             let title = parts.next().unwrap_or(line);
             let fixes: Vec<&str> = parts.collect();
             let title = f.speaker.fill(rng, title, who, opened.date_naive(), None);
-            let description = rng.chance(0.7).then(|| {
-                f.speaker
-                    .say(rng, "conflict_description", who, opened.date_naive())
-            });
+            let description =
+                rng.chance(0.7).then(|| f.speaker.say(rng, "conflict_description", who, opened.date_naive()));
             let resolution = resolved.map(|r| {
-                let fix = if fixes.is_empty() {
-                    "Resolved with the customer."
-                } else {
-                    rng.word(&fixes)
-                };
+                let fix = if fixes.is_empty() { "Resolved with the customer." } else { rng.word(&fixes) };
                 f.speaker.fill(rng, fix, who, r.date_naive(), None)
             });
             let status = if resolved.is_some() {
                 ConflictStatus::Resolved
             } else {
-                [
-                    ConflictStatus::Open,
-                    ConflictStatus::InProgress,
-                    ConflictStatus::Waiting,
-                ][rng.weighted(&[40, 40, 20])]
+                [ConflictStatus::Open, ConflictStatus::InProgress, ConflictStatus::Waiting][rng.weighted(&[40, 40, 20])]
             };
             let mut c = Conflict {
                 account_id: f.account_id,
@@ -159,11 +138,7 @@ impl Book<'_> {
             if rng.chance(0.6) {
                 let t = opened + minutes(rng.range(30, 600));
                 if resolved.is_none_or(|r| t < r) {
-                    let kind = if rng.chance(0.7) {
-                        ActivityKind::Call
-                    } else {
-                        ActivityKind::Email
-                    };
+                    let kind = if rng.chance(0.7) { ActivityKind::Call } else { ActivityKind::Email };
                     let s = f.speaker.say(rng, "conflict_touch", who, t.date_naive());
                     if let Some(a) = tl.add(t, kind, s) {
                         a.conflict_id = Some(conflict_id);

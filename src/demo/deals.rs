@@ -25,12 +25,7 @@ struct DealPlan {
 }
 
 fn open_stage(rng: &mut Rng, weights: &[u32; 4]) -> DealStage {
-    [
-        DealStage::Prospecting,
-        DealStage::Qualified,
-        DealStage::Proposal,
-        DealStage::Negotiation,
-    ][rng.weighted(weights)]
+    [DealStage::Prospecting, DealStage::Qualified, DealStage::Proposal, DealStage::Negotiation][rng.weighted(weights)]
 }
 
 /// How far along a renewal due in `until` days is.
@@ -93,11 +88,7 @@ impl Book<'_> {
         // Renewals signed up to two weeks early; the last three weeks'
         // are still open.
         let renewed_until = f.p.churned_on.unwrap_or(today - days(21));
-        for a in (1..)
-            .map(|k| add_years(since, k))
-            .take_while(|a| *a < renewed_until)
-            .filter(|a| *a >= window_start)
-        {
+        for a in (1..).map(|k| add_years(since, k)).take_while(|a| *a < renewed_until).filter(|a| *a >= window_start) {
             plans.push(DealPlan {
                 label: format!("Renewal {}", a.year()),
                 product: plan,
@@ -123,11 +114,7 @@ impl Book<'_> {
             let until = (r - today).num_days();
             if until <= 150 {
                 // An overdue renewal has slipped to the coming weeks.
-                let close = if until < 3 {
-                    today + days(rng.range(5, 20))
-                } else {
-                    r
-                };
+                let close = if until < 3 { today + days(rng.range(5, 20)) } else { r };
                 plans.push(DealPlan {
                     label: format!("Renewal {}", r.year()),
                     product: plan,
@@ -147,11 +134,7 @@ impl Book<'_> {
             let roll = rng.weighted(&[40, 20, 40]);
             let (stage, closed_on, expected_close) = if roll < 2 && span > 0 {
                 let d = workday(lo + days(rng.range(0, span)));
-                let stage = if roll == 0 {
-                    DealStage::Won
-                } else {
-                    DealStage::Lost
-                };
+                let stage = if roll == 0 { DealStage::Won } else { DealStage::Lost };
                 (stage, Some(d), None)
             } else {
                 let stage = open_stage(rng, &[30, 30, 25, 15]);
@@ -183,11 +166,8 @@ impl Book<'_> {
         for plan in self.plan_deals(rng, f) {
             let manual = plan.closed_on.is_none() && rng.chance(0.15);
             let default = plan.stage.default_probability();
-            let probability = if manual {
-                (i64::from(default) + rng.range(-3, 3) * 5).clamp(5, 95) as u8
-            } else {
-                default
-            };
+            let probability =
+                if manual { (i64::from(default) + rng.range(-3, 3) * 5).clamp(5, 95) as u8 } else { default };
             let external_ref = rng.chance(0.4).then(|| {
                 self.next_ref += 1;
                 format!("OPP-{:06}", self.next_ref)
@@ -265,15 +245,9 @@ impl Book<'_> {
                     let line = rng.word(self.w.templates("deal_touch"));
                     let (kind, template) = line.split_once('|').unwrap_or(("email", line));
                     let kind = kind.trim().parse().unwrap_or(ActivityKind::Email);
-                    let roles = [
-                        ContactRole::DecisionMaker,
-                        ContactRole::Finance,
-                        ContactRole::Champion,
-                    ];
+                    let roles = [ContactRole::DecisionMaker, ContactRole::Finance, ContactRole::Champion];
                     let who = f.someone_in(rng, &roles);
-                    let s = f
-                        .speaker
-                        .fill(rng, template.trim(), who, d, Some(plan.product));
+                    let s = f.speaker.fill(rng, template.trim(), who, d, Some(plan.product));
                     let t = office_moment(rng, d, now);
                     if let Some(a) = tl.add(t, kind, s) {
                         a.deal_id = Some(deal_id);

@@ -47,12 +47,7 @@ pub struct DemoSpec {
 impl DemoSpec {
     /// 300 accounts from seed 42, around `now`.
     pub fn at(now: DateTime<Utc>) -> DemoSpec {
-        DemoSpec {
-            accounts: 300,
-            seed: 42,
-            today: now.date_naive(),
-            now,
-        }
+        DemoSpec { accounts: 300, seed: 42, today: now.date_naive(), now }
     }
 }
 
@@ -74,10 +69,7 @@ pub struct DemoSummary {
 impl DemoSummary {
     /// Rows written of one entity ("accounts"); 0 for an unknown name.
     pub fn count(&self, entity: &str) -> usize {
-        self.counts
-            .iter()
-            .find(|(e, _)| *e == entity)
-            .map_or(0, |(_, n)| *n)
+        self.counts.iter().find(|(e, _)| *e == entity).map_or(0, |(_, n)| *n)
     }
 }
 
@@ -115,11 +107,7 @@ const PROGRESS_EVERY: usize = 1_000;
 /// Fills an empty store with demo data in one transaction. `progress` is
 /// called with a stage name ("team", "accounts", "targets") and how far
 /// along it is.
-pub fn generate(
-    store: &Store,
-    spec: &DemoSpec,
-    progress: &mut dyn FnMut(&str, usize, usize),
-) -> Result<DemoSummary> {
+pub fn generate(store: &Store, spec: &DemoSpec, progress: &mut dyn FnMut(&str, usize, usize)) -> Result<DemoSummary> {
     if spec.accounts == 0 {
         bail!("the demo needs at least one account");
     }
@@ -197,11 +185,7 @@ struct Team {
 /// between the leads.
 fn team(store: &Store, w: &Words, rng: &mut Rng, tally: &mut Tally) -> Result<Team> {
     // The team sits in the United States, the currency's home.
-    let home = w
-        .countries
-        .iter()
-        .find(|c| c.code == "US")
-        .unwrap_or(&w.countries[0]);
+    let home = w.countries.iter().find(|c| c.code == "US").unwrap_or(&w.countries[0]);
     let mut taken: Vec<&str> = Vec::new();
     let mut add = |role: RepRole, manager_id: Option<i64>, rng: &mut Rng| -> Result<i64> {
         // Different family names, so nobody mixes them up.
@@ -223,10 +207,7 @@ fn team(store: &Store, w: &Words, rng: &mut Rng, tally: &mut Tally) -> Result<Te
         Ok(id)
     };
     let manager = add(RepRole::Manager, None, rng)?;
-    let leads = [
-        add(RepRole::Lead, Some(manager), rng)?,
-        add(RepRole::Lead, Some(manager), rng)?,
-    ];
+    let leads = [add(RepRole::Lead, Some(manager), rng)?, add(RepRole::Lead, Some(manager), rng)?];
     let mut owners: Vec<Owner> = leads.iter().map(|&id| Owner { id, lead_id: id }).collect();
     // Leads own a few accounts, more of them strategic.
     let mut weights = vec![(1, 3); 2];
@@ -236,11 +217,7 @@ fn team(store: &Store, w: &Words, rng: &mut Rng, tally: &mut Tally) -> Result<Te
         owners.push(Owner { id, lead_id });
         weights.push((4, 4));
     }
-    Ok(Team {
-        owners,
-        weights,
-        manager_id: manager,
-    })
+    Ok(Team { owners, weights, manager_id: manager })
 }
 
 #[cfg(test)]

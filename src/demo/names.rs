@@ -73,11 +73,7 @@ impl CompanyNames {
             short.clone()
         };
         let domain = domain_of(&short);
-        CompanyName {
-            short,
-            full,
-            domain,
-        }
+        CompanyName { short, full, domain }
     }
 
     /// A subsidiary of `parent` (a short name) in `country`: "Veritas
@@ -99,11 +95,7 @@ impl CompanyNames {
         }
         let full = format!("{short} {}", rng.pick(&country.suffixes));
         let domain = domain_of(&short);
-        CompanyName {
-            short,
-            full,
-            domain,
-        }
+        CompanyName { short, full, domain }
     }
 }
 
@@ -114,11 +106,7 @@ fn plain_name(w: &Words, rng: &mut Rng, sector: &Sector, country: &Country) -> S
         0 => format!("{} {word}", rng.pick(&w.brands)),
         1 => format!("{} {} {word}", rng.pick(&w.adjectives), rng.pick(&w.nouns)),
         2 => {
-            let noun = if rng.chance(0.5) {
-                rng.pick(&w.tails).to_string()
-            } else {
-                rng.pick(&w.nouns).to_lowercase()
-            };
+            let noun = if rng.chance(0.5) { rng.pick(&w.tails).to_string() } else { rng.pick(&w.nouns).to_lowercase() };
             let prefix = *rng.pick(&w.prefixes);
             if prefix.eq_ignore_ascii_case(&noun) {
                 format!("{prefix}field {word}")
@@ -230,20 +218,13 @@ impl Person {
 
     /// `first.last@domain`, folded to plain ASCII.
     pub fn email(&self, domain: &str) -> String {
-        let part = |s: &str| -> String {
-            fold(s)
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect()
-        };
+        let part = |s: &str| -> String { fold(s).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect() };
         format!("{}.{}@{domain}", part(self.first), part(self.last))
     }
 }
 
 fn digits(rng: &mut Rng, n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(b'0' + rng.below(10) as u8))
-        .collect()
+    (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect()
 }
 
 /// Splits `s` into groups of `size` separated by spaces.
@@ -267,11 +248,7 @@ pub fn phone(rng: &mut Rng, country: &Country, city: &City, formal: bool) -> Str
     let cc = country.dial;
     match country.code {
         "US" | "CA" => {
-            let area = if city.area.is_empty() {
-                "555"
-            } else {
-                city.area
-            };
+            let area = if city.area.is_empty() { "555" } else { city.area };
             let line = digits(rng, 4);
             match style {
                 0 => format!("+1 ({area}) 555-{line}"),
@@ -378,40 +355,20 @@ mod tests {
 
     #[test]
     fn folding_makes_plain_addresses() {
-        let p = Person {
-            first: "Søren",
-            last: "Müller",
-        };
+        let p = Person { first: "Søren", last: "Müller" };
         assert_eq!(p.email("x.example"), "soren.mueller@x.example");
-        let p = Person {
-            first: "Min-jun",
-            last: "O'Brien",
-        };
+        let p = Person { first: "Min-jun", last: "O'Brien" };
         assert_eq!(p.email("x.example"), "min-jun.obrien@x.example");
-        let p = Person {
-            first: "Zoë",
-            last: "van den Berg",
-        };
+        let p = Person { first: "Zoë", last: "van den Berg" };
         assert_eq!(p.email("x.example"), "zoe.vandenberg@x.example");
         assert_eq!(domain_of("Hartmann & Cole"), "hartmann-cole.example");
-        assert_eq!(
-            domain_of("Nordwind Logistics Köln"),
-            "nordwind-logistics-koeln.example"
-        );
+        assert_eq!(domain_of("Nordwind Logistics Köln"), "nordwind-logistics-koeln.example");
     }
 
     #[test]
     fn templates_fill_known_placeholders() {
-        let v = Vars {
-            contact: "Ana Silva",
-            first: "Ana",
-            product: "Premium support",
-            ..Vars::default()
-        };
-        assert_eq!(
-            fill("Called {contact} about {product}", &v),
-            "Called Ana Silva about Premium support"
-        );
+        let v = Vars { contact: "Ana Silva", first: "Ana", product: "Premium support", ..Vars::default() };
+        assert_eq!(fill("Called {contact} about {product}", &v), "Called Ana Silva about Premium support");
         assert_eq!(fill("{first}'s {odd} {", &v), "Ana's {odd} {");
     }
 

@@ -59,13 +59,7 @@ fn day_in_quarter(rng: &mut Rng, q: Quarter) -> NaiveDate {
 /// Everyone's profile, and the features placed on some of them.
 /// `owner_weights` are the relative shares of accounts per owner for
 /// standard accounts and for strategic ones.
-pub fn plan(
-    seed: u64,
-    n: usize,
-    today: NaiveDate,
-    first_q: Quarter,
-    owner_weights: &[(u32, u32)],
-) -> Vec<Profile> {
+pub fn plan(seed: u64, n: usize, today: NaiveDate, first_q: Quarter, owner_weights: &[(u32, u32)]) -> Vec<Profile> {
     let window_start = first_q.start();
     let standard_w: Vec<u32> = owner_weights.iter().map(|w| w.0).collect();
     let strategic_w: Vec<u32> = owner_weights.iter().map(|w| w.1).collect();
@@ -78,16 +72,9 @@ pub fn plan(
                 Tier::Key => &[6, 90, 4],
                 Tier::Standard => &[11, 82, 7],
             };
-            let mut status = [
-                AccountStatus::Prospect,
-                AccountStatus::Customer,
-                AccountStatus::Churned,
-            ][rng.weighted(status_w)];
-            let owner = rng.weighted(if tier == Tier::Strategic {
-                &strategic_w
-            } else {
-                &standard_w
-            });
+            let mut status =
+                [AccountStatus::Prospect, AccountStatus::Customer, AccountStatus::Churned][rng.weighted(status_w)];
+            let owner = rng.weighted(if tier == Tier::Strategic { &strategic_w } else { &standard_w });
             let new_share = match tier {
                 Tier::Strategic => 0.15,
                 Tier::Key => 0.3,
@@ -123,15 +110,7 @@ pub fn plan(
                 }
             }
             let stale = status != AccountStatus::Churned && rng.chance(0.08);
-            Profile {
-                tier,
-                status,
-                stale,
-                owner,
-                since,
-                churned_on,
-                features: 0,
-            }
+            Profile { tier, status, stale, owner, since, churned_on, features: 0 }
         })
         .collect();
     place_features(seed, today, &mut profiles);
@@ -143,9 +122,7 @@ fn place_features(seed: u64, today: NaiveDate, profiles: &mut [Profile]) {
     let n = profiles.len();
     let mut rng = Rng::derive(seed, STREAM_QUOTA, 0);
     // Open follow-ups: any account still in business.
-    let mut eligible: Vec<usize> = (0..n)
-        .filter(|&i| profiles[i].status != AccountStatus::Churned)
-        .collect();
+    let mut eligible: Vec<usize> = (0..n).filter(|&i| profiles[i].status != AccountStatus::Churned).collect();
     rng.shuffle(&mut eligible);
     let quotas = [
         (FOLLOW_UP_OVERDUE, (n / 50).max(3)),
@@ -162,11 +139,8 @@ fn place_features(seed: u64, today: NaiveDate, profiles: &mut [Profile]) {
         .collect();
     rng.shuffle(&mut eligible);
     let open = (n / 25).max(4);
-    let quotas = [
-        (CONFLICT_BREACHED, (n * 17 / 1000).max(3)),
-        (CONFLICT_CLOSE, (open / 3).max(2)),
-        (CONFLICT_OPEN, open),
-    ];
+    let quotas =
+        [(CONFLICT_BREACHED, (n * 17 / 1000).max(3)), (CONFLICT_CLOSE, (open / 3).max(2)), (CONFLICT_OPEN, open)];
     assign(profiles, &eligible, &quotas);
 }
 

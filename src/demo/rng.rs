@@ -17,8 +17,7 @@ impl Rng {
     /// (`index`), so each account's data does not depend on the others'.
     pub fn derive(seed: u64, stream: u64, index: u64) -> Rng {
         let mut r = Rng::new(seed ^ mix(stream.wrapping_add(1).wrapping_mul(GOLDEN)));
-        r.0 =
-            r.0.wrapping_add(mix(index.wrapping_add(0x5851_F42D_4C95_7F2D)));
+        r.0 = r.0.wrapping_add(mix(index.wrapping_add(0x5851_F42D_4C95_7F2D)));
         r.next_u64();
         r
     }

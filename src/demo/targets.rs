@@ -11,15 +11,7 @@ use crate::store::{Meta, Target};
 const CURRENT: usize = QUARTERS - 1;
 
 fn target(scope: TargetScope, rep_id: Option<i64>, period: Period, amount: i64) -> Target {
-    Target {
-        meta: Meta::default(),
-        scope,
-        rep_id,
-        account_id: None,
-        period,
-        metric: TargetMetric::WonRevenue,
-        amount,
-    }
+    Target { meta: Meta::default(), scope, rep_id, account_id: None, period, metric: TargetMetric::WonRevenue, amount }
 }
 
 fn period(q: Quarter) -> Period {
@@ -36,11 +28,7 @@ fn quarter_amounts(
     attain: (f64, f64),
     step_units: i64,
 ) -> Vec<i64> {
-    let nonzero: Vec<i64> = actual[..CURRENT]
-        .iter()
-        .copied()
-        .filter(|&a| a > 0)
-        .collect();
+    let nonzero: Vec<i64> = actual[..CURRENT].iter().copied().filter(|&a| a > 0).collect();
     let typical = if nonzero.is_empty() {
         (step_units * 100 * 25) as f64
     } else {
@@ -71,12 +59,7 @@ fn quarter_amounts(
 
 /// Company targets for every quarter with history and for the current
 /// year; team and rep targets for the last four quarters and this one.
-pub fn targets(
-    rng: &mut Rng,
-    first_q: Quarter,
-    owners: &[Owner],
-    won: &[[i64; QUARTERS]],
-) -> Vec<Target> {
+pub fn targets(rng: &mut Rng, first_q: Quarter, owners: &[Owner], won: &[[i64; QUARTERS]]) -> Vec<Target> {
     let mut out = Vec::new();
     let quarter = |i: usize| first_q.shift(i as i32);
 
@@ -88,42 +71,22 @@ pub fn targets(
     }
     let company_amounts = quarter_amounts(rng, &company, 0, (0.85, 1.15), 10_000);
     for (i, &amount) in company_amounts.iter().enumerate() {
-        out.push(target(
-            TargetScope::Company,
-            None,
-            period(quarter(i)),
-            amount,
-        ));
+        out.push(target(TargetScope::Company, None, period(quarter(i)), amount));
     }
     // The year: its quarters' targets, with the rest of the year at the
     // current quarter's level plus a little growth.
     let current = quarter(CURRENT);
     let mut year = 0i64;
     for q in 1..=4u8 {
-        let i = Quarter {
-            year: current.year,
-            q,
-        }
-        .since(first_q);
+        let i = Quarter { year: current.year, q }.since(first_q);
         year += match usize::try_from(i) {
             Ok(i) if i < QUARTERS => company_amounts[i],
-            _ => {
-                company_amounts[CURRENT] + company_amounts[CURRENT] / 20 * i64::from(q - current.q)
-            }
+            _ => company_amounts[CURRENT] + company_amounts[CURRENT] / 20 * i64::from(q - current.q),
         };
     }
-    out.push(target(
-        TargetScope::Company,
-        None,
-        Period::Year(current.year),
-        round_to(year as f64, 10_000),
-    ));
+    out.push(target(TargetScope::Company, None, Period::Year(current.year), round_to(year as f64, 10_000)));
 
-    let leads: Vec<i64> = owners
-        .iter()
-        .filter(|o| o.lead_id == o.id)
-        .map(|o| o.id)
-        .collect();
+    let leads: Vec<i64> = owners.iter().filter(|o| o.lead_id == o.id).map(|o| o.id).collect();
     for lead in leads {
         let mut team = [0i64; QUARTERS];
         for (o, w) in owners.iter().zip(won) {
@@ -133,19 +96,13 @@ pub fn targets(
                 }
             }
         }
-        for (k, amount) in quarter_amounts(rng, &team, CURRENT - 4, (0.75, 1.2), 5_000)
-            .into_iter()
-            .enumerate()
-        {
+        for (k, amount) in quarter_amounts(rng, &team, CURRENT - 4, (0.75, 1.2), 5_000).into_iter().enumerate() {
             let q = quarter(CURRENT - 4 + k);
             out.push(target(TargetScope::Team, Some(lead), period(q), amount));
         }
     }
     for (o, w) in owners.iter().zip(won) {
-        for (k, amount) in quarter_amounts(rng, w, CURRENT - 4, (0.6, 1.3), 1_000)
-            .into_iter()
-            .enumerate()
-        {
+        for (k, amount) in quarter_amounts(rng, w, CURRENT - 4, (0.6, 1.3), 1_000).into_iter().enumerate() {
             let q = quarter(CURRENT - 4 + k);
             out.push(target(TargetScope::Rep, Some(o.id), period(q), amount));
         }

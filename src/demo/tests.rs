@@ -8,11 +8,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn spec(accounts: usize, seed: u64) -> DemoSpec {
-    DemoSpec {
-        accounts,
-        seed,
-        ..DemoSpec::at(now())
-    }
+    DemoSpec { accounts, seed, ..DemoSpec::at(now()) }
 }
 
 fn build(accounts: usize, seed: u64) -> (Store, DemoSummary) {
@@ -37,15 +33,9 @@ fn fills_every_entity_and_passes_the_checks() {
     let (store, s) = build(40, 42);
     assert!(s.count("reps") >= 9 && s.count("reps") <= 13, "{s:?}");
     assert_eq!(s.count("accounts"), 40);
+    assert!(s.count("contacts") >= 80 && s.count("contacts") <= 200, "{s:?}");
     assert!(
-        s.count("contacts") >= 80 && s.count("contacts") <= 200,
-        "{s:?}"
-    );
-    assert!(
-        s.count("deals") > 0
-            && s.count("conflicts") > 0
-            && s.count("activities") > 200
-            && s.count("targets") > 0,
+        s.count("deals") > 0 && s.count("conflicts") > 0 && s.count("activities") > 200 && s.count("targets") > 0,
         "{s:?}"
     );
     let info = store.info().unwrap();
@@ -67,27 +57,12 @@ fn same_seed_same_content_other_seed_other_content() {
     let (a, sa) = build(30, 7);
     let (b, sb) = build(30, 7);
     assert_eq!(sa, sb);
-    let names = |s: &Store| -> Vec<String> {
-        s.account_rows()
-            .unwrap()
-            .into_iter()
-            .map(|r| r.name)
-            .collect()
-    };
+    let names = |s: &Store| -> Vec<String> { s.account_rows().unwrap().into_iter().map(|r| r.name).collect() };
     assert_eq!(names(&a), names(&b));
     assert_eq!(a.account_rows().unwrap(), b.account_rows().unwrap());
-    assert_eq!(
-        all::<Contact>(&a, sa.count("contacts")),
-        all::<Contact>(&b, sb.count("contacts"))
-    );
-    assert_eq!(
-        all::<Deal>(&a, sa.count("deals")),
-        all::<Deal>(&b, sb.count("deals"))
-    );
-    assert_eq!(
-        all::<Conflict>(&a, sa.count("conflicts")),
-        all::<Conflict>(&b, sb.count("conflicts"))
-    );
+    assert_eq!(all::<Contact>(&a, sa.count("contacts")), all::<Contact>(&b, sb.count("contacts")));
+    assert_eq!(all::<Deal>(&a, sa.count("deals")), all::<Deal>(&b, sb.count("deals")));
+    assert_eq!(all::<Conflict>(&a, sa.count("conflicts")), all::<Conflict>(&b, sb.count("conflicts")));
     let acts_a = all::<Activity>(&a, sa.count("activities"));
     let acts_b = all::<Activity>(&b, sb.count("activities"));
     let summaries = |v: &[Activity]| v.iter().map(|x| x.summary.clone()).collect::<Vec<_>>();
@@ -104,11 +79,7 @@ fn nothing_happens_in_the_future_and_rules_hold() {
     let now_text = crate::store::timestamp(now());
     for a in all::<Activity>(&store, s.count("activities")) {
         assert!(a.occurred_at <= now_text, "{a:?}");
-        assert_eq!(
-            a.kind == ActivityKind::FollowUp,
-            a.due_on.is_some(),
-            "{a:?}"
-        );
+        assert_eq!(a.kind == ActivityKind::FollowUp, a.due_on.is_some(), "{a:?}");
         if let Some(done) = &a.done_at {
             assert!(*done <= now_text && *done >= a.occurred_at, "{a:?}");
         }
@@ -129,10 +100,7 @@ fn nothing_happens_in_the_future_and_rules_hold() {
         assert!(d.amount.cents() > 0);
     }
     for c in all::<Conflict>(&store, s.count("conflicts")) {
-        assert!(
-            c.opened_at <= now_text && c.opened_at < c.sla_due_at,
-            "{c:?}"
-        );
+        assert!(c.opened_at <= now_text && c.opened_at < c.sla_due_at, "{c:?}");
         if c.status == ConflictStatus::Resolved {
             assert!(c.resolved_at.as_deref().unwrap() <= now_text.as_str());
         }
@@ -162,9 +130,7 @@ fn conflicts_breached_and_in_time_and_follow_ups_due() {
     let due = store.follow_ups_due(today).unwrap();
     assert!(due.iter().any(|f| f.due_on < today), "{due:?}");
     assert!(due.iter().any(|f| f.due_on == today), "{due:?}");
-    let later = store
-        .follow_ups_due(today + chrono::Duration::days(30))
-        .unwrap();
+    let later = store.follow_ups_due(today + chrono::Duration::days(30)).unwrap();
     assert!(later.len() > due.len());
 }
 
@@ -192,10 +158,7 @@ fn refuses_a_store_that_has_data() {
 fn reports_progress_up_to_the_total() {
     let store = Store::in_memory(Clock::Fixed(now())).unwrap();
     let mut seen = Vec::new();
-    generate(&store, &spec(12, 5), &mut |stage, done, total| {
-        seen.push((stage.to_string(), done, total))
-    })
-    .unwrap();
+    generate(&store, &spec(12, 5), &mut |stage, done, total| seen.push((stage.to_string(), done, total))).unwrap();
     assert!(seen.contains(&("accounts".to_string(), 12, 12)), "{seen:?}");
     assert!(seen.iter().any(|(s, ..)| s == "targets"));
 }
@@ -212,10 +175,7 @@ fn timed_file(accounts: usize, keep: Option<&str>) {
     let _ = std::fs::remove_file(&path);
     let started = Instant::now();
     let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let spec = DemoSpec {
-        accounts,
-        ..DemoSpec::at(now())
-    };
+    let spec = DemoSpec { accounts, ..DemoSpec::at(now()) };
     let summary = generate(&store, &spec, &mut |stage, done, total| {
         if stage != "accounts" || done % 10_000 == 0 || done == total {
             eprintln!("  {stage} {done}/{total} at {:.1?}", started.elapsed());
@@ -252,11 +212,7 @@ fn tiny_books_and_awkward_moments_still_make_sense() {
     let sunday = Utc.with_ymd_and_hms(2027, 1, 3, 0, 10, 0).unwrap();
     for (accounts, seed) in [(1, 1), (2, 2), (3, 3), (7, 4), (25, 5)] {
         let store = Store::in_memory(Clock::Fixed(sunday)).unwrap();
-        let spec = DemoSpec {
-            accounts,
-            seed,
-            ..DemoSpec::at(sunday)
-        };
+        let spec = DemoSpec { accounts, seed, ..DemoSpec::at(sunday) };
         let s = generate(&store, &spec, &mut |_, _, _| {}).unwrap();
         assert_eq!(s.count("accounts"), accounts);
         assert!(store.check().unwrap().is_empty());
@@ -273,30 +229,16 @@ fn owners_leads_and_subsidiaries_are_spread_sensibly() {
     let (store, _) = build(300, 42);
     let reps = store.reps().unwrap();
     let role_of = |id: i64| reps.iter().find(|r| r.id == id).unwrap().role;
-    assert_eq!(
-        reps.iter().filter(|r| r.role == RepRole::Manager).count(),
-        1
-    );
+    assert_eq!(reps.iter().filter(|r| r.role == RepRole::Manager).count(), 1);
     assert_eq!(reps.iter().filter(|r| r.role == RepRole::Lead).count(), 2);
     let rows = store.account_rows().unwrap();
-    let by_leads = rows
-        .iter()
-        .filter(|r| role_of(r.owner_id.unwrap()) == RepRole::Lead)
-        .count();
+    let by_leads = rows.iter().filter(|r| role_of(r.owner_id.unwrap()) == RepRole::Lead).count();
     assert!(by_leads > 0 && by_leads < rows.len() / 5, "{by_leads}");
-    assert!(rows
-        .iter()
-        .all(|r| role_of(r.owner_id.unwrap()) != RepRole::Manager));
+    assert!(rows.iter().all(|r| role_of(r.owner_id.unwrap()) != RepRole::Manager));
     let strategic = rows.iter().filter(|r| r.tier == Tier::Strategic).count();
     assert!((15..=45).contains(&strategic), "{strategic}");
-    let children: usize = rows
-        .iter()
-        .map(|r| store.child_accounts(r.id).unwrap().len())
-        .sum();
+    let children: usize = rows.iter().map(|r| store.child_accounts(r.id).unwrap().len()).sum();
     assert!((5..=30).contains(&children), "{children}");
-    let stale = rows
-        .iter()
-        .filter(|r| r.last_touch_at.as_deref() < Some("2026-08-28"))
-        .count();
+    let stale = rows.iter().filter(|r| r.last_touch_at.as_deref() < Some("2026-08-28")).count();
     assert!(stale >= 10, "{stale}");
 }

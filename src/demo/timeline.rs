@@ -41,21 +41,8 @@ impl<'a> Speaker<'a> {
 
     /// `template` filled in for a moment around `d`; the product is the
     /// plan or an add-on unless given.
-    pub fn fill(
-        &self,
-        rng: &mut Rng,
-        template: &str,
-        who: &ContactRef,
-        d: NaiveDate,
-        product: Option<&str>,
-    ) -> String {
-        let product = product.unwrap_or_else(|| {
-            if rng.chance(0.45) {
-                self.plan
-            } else {
-                rng.word(&self.w.addons)
-            }
-        });
+    pub fn fill(&self, rng: &mut Rng, template: &str, who: &ContactRef, d: NaiveDate, product: Option<&str>) -> String {
+        let product = product.unwrap_or_else(|| if rng.chance(0.45) { self.plan } else { rng.word(&self.w.addons) });
         let next = Quarter::of(d).shift(1).label();
         let year = (d.year() + 1).to_string();
         let invoice = format!("INV-{}-{:05}", d.year(), rng.below(100_000));
@@ -100,22 +87,12 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn new(account_id: i64, now: DateTime<Utc>, touch_limit: DateTime<Utc>) -> Timeline {
-        Timeline {
-            account_id,
-            now,
-            touch_limit,
-            items: Vec::with_capacity(32),
-        }
+        Timeline { account_id, now, touch_limit, items: Vec::with_capacity(32) }
     }
 
     /// Adds an activity and returns it for the caller to fill in, unless it
     /// would lie in the future or break off-contact.
-    pub fn add(
-        &mut self,
-        when: DateTime<Utc>,
-        kind: ActivityKind,
-        summary: String,
-    ) -> Option<&mut Activity> {
+    pub fn add(&mut self, when: DateTime<Utc>, kind: ActivityKind, summary: String) -> Option<&mut Activity> {
         if when > self.now || (kind.is_touch() && when > self.touch_limit) {
             return None;
         }
@@ -143,12 +120,7 @@ impl Timeline {
     }
 }
 
-const KINDS: [ActivityKind; 4] = [
-    ActivityKind::Call,
-    ActivityKind::Email,
-    ActivityKind::Meeting,
-    ActivityKind::Note,
-];
+const KINDS: [ActivityKind; 4] = [ActivityKind::Call, ActivityKind::Email, ActivityKind::Meeting, ActivityKind::Note];
 
 impl Book<'_> {
     /// Calls, e-mails, meetings and notes, walking back from the last touch
@@ -161,11 +133,7 @@ impl Book<'_> {
             Tier::Standard => &[42, 40, 6, 12],
         };
         // Someone from higher up joins now and then.
-        let senior = if f.owner.lead_id == f.owner.id {
-            self.manager_id
-        } else {
-            f.owner.lead_id
-        };
+        let senior = if f.owner.lead_id == f.owner.id { self.manager_id } else { f.owner.lead_id };
         let mut day = f.last_touch;
         let mut first = true;
         while day >= f.hist_start {
@@ -183,9 +151,7 @@ impl Book<'_> {
                 ActivityKind::Note => 0.6,
                 _ => 0.15,
             };
-            let body = rng
-                .chance(body_share)
-                .then(|| f.speaker.body(rng, who, day));
+            let body = rng.chance(body_share).then(|| f.speaker.body(rng, who, day));
             let rep = if rng.chance(0.1) { senior } else { f.owner.id };
             let follow_up = rng.chance(0.08).then(|| {
                 let due = day + days(rng.range(2, 10));

@@ -64,9 +64,7 @@ pub struct Words {
 
 /// Non-empty lines without comments.
 fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// `[name]` headed groups of lines.
@@ -83,11 +81,7 @@ fn sections(text: &'static str) -> Vec<(&'static str, Vec<&'static str>)> {
 }
 
 fn section(text: &'static str, name: &str) -> Vec<&'static str> {
-    sections(text)
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, items)| items)
-        .unwrap_or_default()
+    sections(text).into_iter().find(|(n, _)| *n == name).map(|(_, items)| items).unwrap_or_default()
 }
 
 fn key_value(line: &'static str) -> (&'static str, &'static str) {
@@ -96,11 +90,7 @@ fn key_value(line: &'static str) -> (&'static str, &'static str) {
 }
 
 fn list(value: &'static str) -> Vec<&'static str> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+    value.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
 }
 
 impl Words {
@@ -108,11 +98,7 @@ impl Words {
         let origins: Vec<Origin> = sections(PEOPLE)
             .into_iter()
             .map(|(name, items)| {
-                let mut o = Origin {
-                    name,
-                    first: Vec::new(),
-                    last: Vec::new(),
-                };
+                let mut o = Origin { name, first: Vec::new(), last: Vec::new() };
                 for item in items {
                     match key_value(item) {
                         ("first", v) => o.first = list(v),
@@ -126,10 +112,7 @@ impl Words {
         let sectors = lines(SECTORS)
             .map(|l| {
                 let (name, words) = key_value(l);
-                Sector {
-                    name,
-                    words: list(words),
-                }
+                Sector { name, words: list(words) }
             })
             .collect();
         let countries: Vec<Country> = sections(PLACES)
@@ -159,19 +142,14 @@ impl Words {
                                 let idx = origins
                                     .iter()
                                     .position(|o| o.name == name.trim())
-                                    .unwrap_or_else(|| {
-                                        panic!("places.txt: {code} names an unknown origin {name}")
-                                    });
+                                    .unwrap_or_else(|| panic!("places.txt: {code} names an unknown origin {name}"));
                                 c.origins.push(idx);
                                 c.origin_weights.push(weight.parse().unwrap_or(1));
                             }
                         }
                         ("city", v) => {
                             let (name, area) = v.split_once('|').unwrap_or((v, ""));
-                            c.cities.push(City {
-                                name: name.trim(),
-                                area: area.trim(),
-                            });
+                            c.cities.push(City { name: name.trim(), area: area.trim() });
                         }
                         _ => {}
                     }
@@ -180,10 +158,7 @@ impl Words {
             })
             .collect();
         let country_weights = countries.iter().map(|c| c.weight).collect();
-        let plans = section(PRODUCTS, "plan")
-            .into_iter()
-            .map(key_value)
-            .collect();
+        let plans = section(PRODUCTS, "plan").into_iter().map(key_value).collect();
         let titles = lines(TITLES)
             .filter_map(|l| {
                 let (role, titles) = key_value(l);
@@ -216,19 +191,11 @@ impl Words {
     }
 
     pub fn plan(&self, tier: Tier) -> &'static str {
-        self.plans
-            .iter()
-            .find(|(t, _)| *t == tier.as_str())
-            .map(|(_, p)| *p)
-            .unwrap_or("Platform subscription")
+        self.plans.iter().find(|(t, _)| *t == tier.as_str()).map(|(_, p)| *p).unwrap_or("Platform subscription")
     }
 
     pub fn titles(&self, role: ContactRole) -> &[&'static str] {
-        self.titles
-            .iter()
-            .find(|(r, _)| *r == role)
-            .map(|(_, t)| t.as_slice())
-            .unwrap_or(&["Manager"])
+        self.titles.iter().find(|(r, _)| *r == role).map(|(_, t)| t.as_slice()).unwrap_or(&["Manager"])
     }
 }
 
@@ -241,10 +208,7 @@ mod tests {
         let w = Words::load();
         for line in w.templates("conflict") {
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-            assert!(
-                parts.len() >= 2 && parts.iter().all(|p| !p.is_empty()),
-                "{line}"
-            );
+            assert!(parts.len() >= 2 && parts.iter().all(|p| !p.is_empty()), "{line}");
         }
     }
 

@@ -182,6 +182,13 @@ named_enum!(
     }
 );
 
+impl ActivityKind {
+    /// Kinds that count as contact with the customer ("last touch").
+    pub fn is_touch(self) -> bool {
+        matches!(self, ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting)
+    }
+}
+
 /// The value a new record starts with, matching the schema's DEFAULTs.
 macro_rules! defaults {
     ($($t:ident => $v:ident),+) => {$(
@@ -215,34 +222,15 @@ mod tests {
         for s in DealStage::ALL {
             assert_eq!(s.as_str().parse::<DealStage>().unwrap(), *s);
         }
-        assert_eq!(
-            "In Progress".parse::<ConflictStatus>().unwrap(),
-            ConflictStatus::InProgress
-        );
-        assert_eq!(
-            "follow-up".parse::<ActivityKind>().unwrap(),
-            ActivityKind::FollowUp
-        );
+        assert_eq!("In Progress".parse::<ConflictStatus>().unwrap(), ConflictStatus::InProgress);
+        assert_eq!("follow-up".parse::<ActivityKind>().unwrap(), ActivityKind::FollowUp);
         let err = "gold".parse::<Tier>().unwrap_err();
         assert!(err.contains("strategic, key, standard"), "{err}");
     }
 
     #[test]
     fn stage_probabilities_follow_the_pipeline() {
-        let probs: Vec<u8> = DealStage::ALL
-            .iter()
-            .map(|s| s.default_probability())
-            .collect();
+        let probs: Vec<u8> = DealStage::ALL.iter().map(|s| s.default_probability()).collect();
         assert_eq!(probs, vec![10, 25, 50, 75, 100, 0]);
-    }
-}
-
-impl ActivityKind {
-    /// Kinds that count as contact with the customer ("last touch").
-    pub fn is_touch(self) -> bool {
-        matches!(
-            self,
-            ActivityKind::Call | ActivityKind::Email | ActivityKind::Meeting
-        )
     }
 }

@@ -4,6 +4,7 @@
 pub mod kinds;
 pub mod money;
 pub mod period;
+pub mod rules;
 pub mod sanitize;
 pub mod time;
 

@@ -1,1 +1,450 @@
 //! Human phrasing of times relative to now: "3d ago", "4h left", "breached 2d".
+//!
+//! Nothing here reads the clock: `today` and `now` are always passed in.
+
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
+
+/// What `parse_date` accepts, quoted in its error messages.
+const EXPECTED: &str = "expected a date like 2026-11-26, today, tomorrow, yesterday, \
+                        a weekday (fri, friday) or an offset (+3d, +2w, +1m, -2d)";
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
+/// How long ago `date` was, seen from `today`: `today`, `yesterday`,
+/// `3d ago`, `5w ago` (from 14 days), `4mo ago` (from 60 days, in 30-day
+/// months), `2y ago` (from 730 days, in 365-day years). Dates after today
+/// read `tomorrow`, `in 3d`, `in 5w` and so on. Counts are rounded down.
+pub fn ago(today: NaiveDate, date: NaiveDate) -> String {
+    match (today - date).num_days() {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        -1 => "tomorrow".to_string(),
+        days if days > 0 => format!("{} ago", day_span(days)),
+        days => format!("in {}", day_span(-days)),
+    }
+}
+
+/// `3d`, `5w`, `4mo`, `2y` for a positive number of days.
+fn day_span(days: i64) -> String {
+    if days >= 730 {
+        format!("{}y", days / 365)
+    } else if days >= 60 {
+        format!("{}mo", days / 30)
+    } else if days >= 14 {
+        format!("{}w", days / 7)
+    } else {
+        format!("{days}d")
+    }
+}
+
+/// Time left before `due`, seen from `now`: `45m left`, `4h left`, `2d left`
+/// (from 48 hours). Once `now` is past `due`: `breached 20m`, `breached 5h`,
+/// `breached 2d`. Counts are rounded down, so the last minute reads
+/// `0m left` and the first minute after `breached 0m`; exactly at `due` the
+/// SLA still holds.
+pub fn sla_left(now: NaiveDateTime, due: NaiveDateTime) -> String {
+    let left = due - now;
+    if left >= TimeDelta::zero() {
+        format!("{} left", duration_span(left))
+    } else {
+        format!("breached {}", duration_span(-left))
+    }
+}
+
+/// `45m`, `4h`, `2d` for a non-negative duration.
+fn duration_span(d: TimeDelta) -> String {
+    let minutes = d.num_minutes();
+    if minutes < 60 {
+        format!("{minutes}m")
+    } else if minutes < 48 * 60 {
+        format!("{}h", minutes / 60)
+    } else {
+        format!("{}d", minutes / (24 * 60))
+    }
+}
+
+/// Reads a date typed by a person: ISO `2026-11-26`; `today`, `tomorrow`,
+/// `yesterday`; a weekday, written in full or from its first three letters
+/// (`fri`, `thurs`, `friday`), meaning the next such day strictly after
+/// today; or an offset from today in days, weeks, months or years (`+3d`,
+/// `+2w`, `+1m`, `-2d`, `+1y`). Month and year offsets keep the day of the
+/// month, clamped to the month's end (Jan 31 `+1m` is Feb 28 or 29).
+pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let text = s.trim();
+    let fail = |why: &str| Err(format!("'{text}' is not a date: {why}; {EXPECTED}"));
+    if text.is_empty() {
+        return Err(format!("a date is required; {EXPECTED}"));
+    }
+    let word = text.to_lowercase();
+    let out_of_range = || fail("it is outside the supported range of dates");
+
+    match word.as_str() {
+        "today" => return Ok(today),
+        "tomorrow" => return today.succ_opt().map_or_else(out_of_range, Ok),
+        "yesterday" => return today.pred_opt().map_or_else(out_of_range, Ok),
+        _ => {}
+    }
+
+    if let Some(weekday) = parse_weekday(&word) {
+        let ahead = (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+        let ahead = if ahead == 0 { 7 } else { ahead };
+        return today.checked_add_days(chrono::Days::new(u64::from(ahead))).map_or_else(out_of_range, Ok);
+    }
+
+    let signed = match word.as_bytes().first() {
+        Some(b'+') => Some((1, &word[1..])),
+        Some(b'-') => Some((-1, &word[1..])),
+        _ => None,
+    };
+    if let Some((sign, offset)) = signed {
+        let Some(unit) = offset.chars().last().filter(|c| c.is_ascii_alphabetic()) else {
+            return fail("an offset needs a unit: d (days), w (weeks), m (months) or y (years)");
+        };
+        let amount = &offset[..offset.len() - 1];
+        if amount.is_empty() || !amount.bytes().all(|b| b.is_ascii_digit()) {
+            return fail("an offset is a sign, a whole number and a unit");
+        }
+        let Ok(amount) = amount.parse::<u32>() else {
+            return out_of_range();
+        };
+        let moved = match unit {
+            'd' => offset_days(today, sign, i64::from(amount)),
+            'w' => offset_days(today, sign, i64::from(amount) * 7),
+            'm' => offset_months(today, sign, amount),
+            'y' => amount.checked_mul(12).and_then(|months| offset_months(today, sign, months)),
+            _ => return fail("an offset's unit is d (days), w (weeks), m (months) or y (years)"),
+        };
+        return moved.map_or_else(out_of_range, Ok);
+    }
+
+    if word.starts_with(|c: char| c.is_ascii_digit()) {
+        return parse_iso(text).or_else(fail);
+    }
+    fail("it is not a date this understands")
+}
+
+fn offset_days(today: NaiveDate, sign: i64, days: i64) -> Option<NaiveDate> {
+    today.checked_add_signed(TimeDelta::try_days(sign * days)?)
+}
+
+fn offset_months(today: NaiveDate, sign: i64, months: u32) -> Option<NaiveDate> {
+    if sign < 0 {
+        today.checked_sub_months(Months::new(months))
+    } else {
+        today.checked_add_months(Months::new(months))
+    }
+}
+
+/// `fri`, `thurs`, `friday`: at least three letters of a weekday's name.
+fn parse_weekday(word: &str) -> Option<Weekday> {
+    if word.len() < 3 {
+        return None;
+    }
+    WEEKDAYS.iter().find(|(name, _)| name.starts_with(word)).map(|&(_, day)| day)
+}
+
+/// `2026-11-26` (month and day may also be written with one digit).
+fn parse_iso(text: &str) -> Result<NaiveDate, &'static str> {
+    let mut parts = text.split('-');
+    let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err("a date is written year-month-day");
+    };
+    let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(year, 4..=4) || !digits(month, 1..=2) || !digits(day, 1..=2) {
+        return Err("a date is written year-month-day, as in 2026-11-26");
+    }
+    // The digit checks above make these parses infallible.
+    let (year, month, day) = (year.parse().unwrap_or(0), month.parse().unwrap_or(0), day.parse().unwrap_or(0));
+    NaiveDate::from_ymd_opt(year, month, day).ok_or("there is no such day")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn at(y: i32, m: u32, day: u32, h: u32, min: u32) -> NaiveDateTime {
+        d(y, m, day).and_hms_opt(h, min, 0).unwrap()
+    }
+
+    /// Thursday.
+    const TODAY: (i32, u32, u32) = (2026, 11, 26);
+
+    fn today() -> NaiveDate {
+        d(TODAY.0, TODAY.1, TODAY.2)
+    }
+
+    #[test]
+    fn ago_in_the_past() {
+        let t = today();
+        let cases: &[(i64, &str)] = &[
+            (0, "today"),
+            (1, "yesterday"),
+            (2, "2d ago"),
+            (3, "3d ago"),
+            (13, "13d ago"),
+            (14, "2w ago"),
+            (20, "2w ago"),
+            (21, "3w ago"),
+            (35, "5w ago"),
+            (59, "8w ago"),
+            (60, "2mo ago"),
+            (89, "2mo ago"),
+            (120, "4mo ago"),
+            (365, "12mo ago"),
+            (729, "24mo ago"),
+            (730, "2y ago"),
+            (1_094, "2y ago"),
+            (1_095, "3y ago"),
+        ];
+        for &(days, text) in cases {
+            assert_eq!(ago(t, t - TimeDelta::days(days)), text, "{days} days back");
+        }
+    }
+
+    #[test]
+    fn ago_in_the_future() {
+        let t = today();
+        let cases: &[(i64, &str)] =
+            &[(1, "tomorrow"), (3, "in 3d"), (14, "in 2w"), (35, "in 5w"), (120, "in 4mo"), (800, "in 2y")];
+        for &(days, text) in cases {
+            assert_eq!(ago(t, t + TimeDelta::days(days)), text, "{days} days ahead");
+        }
+    }
+
+    #[test]
+    fn ago_handles_the_extremes() {
+        assert_eq!(
+            ago(NaiveDate::MAX, NaiveDate::MIN),
+            format!("{}y ago", (NaiveDate::MAX - NaiveDate::MIN).num_days() / 365)
+        );
+        assert!(ago(NaiveDate::MIN, NaiveDate::MAX).starts_with("in "));
+    }
+
+    #[test]
+    fn sla_time_left() {
+        let now = at(2026, 11, 26, 9, 0);
+        let cases: &[(NaiveDateTime, &str)] = &[
+            (now, "0m left"),
+            (now + TimeDelta::seconds(59), "0m left"),
+            (at(2026, 11, 26, 9, 45), "45m left"),
+            (at(2026, 11, 26, 9, 59), "59m left"),
+            (at(2026, 11, 26, 10, 0), "1h left"),
+            (at(2026, 11, 26, 13, 30), "4h left"),
+            (at(2026, 11, 28, 8, 59), "47h left"),
+            (at(2026, 11, 28, 9, 0), "2d left"),
+            (at(2026, 12, 1, 8, 0), "4d left"),
+        ];
+        for &(due, text) in cases {
+            assert_eq!(sla_left(now, due), text, "due {due}");
+        }
+    }
+
+    #[test]
+    fn sla_breached() {
+        let now = at(2026, 11, 26, 9, 0);
+        let cases: &[(NaiveDateTime, &str)] = &[
+            (now - TimeDelta::seconds(1), "breached 0m"),
+            (at(2026, 11, 26, 8, 40), "breached 20m"),
+            (at(2026, 11, 26, 8, 0), "breached 1h"),
+            (at(2026, 11, 26, 4, 0), "breached 5h"),
+            (at(2026, 11, 24, 9, 1), "breached 47h"),
+            (at(2026, 11, 24, 9, 0), "breached 2d"),
+            (at(2026, 11, 1, 9, 0), "breached 25d"),
+        ];
+        for &(due, text) in cases {
+            assert_eq!(sla_left(now, due), text, "due {due}");
+        }
+    }
+
+    #[test]
+    fn parses_iso_dates() {
+        let t = today();
+        assert_eq!(parse_date("2026-11-26", t), Ok(d(2026, 11, 26)));
+        assert_eq!(parse_date(" 2027-02-28 ", t), Ok(d(2027, 2, 28)));
+        assert_eq!(parse_date("2028-02-29", t), Ok(d(2028, 2, 29)));
+        assert_eq!(parse_date("2026-1-5", t), Ok(d(2026, 1, 5)));
+    }
+
+    #[test]
+    fn parses_words() {
+        let t = today();
+        assert_eq!(parse_date("today", t), Ok(t));
+        assert_eq!(parse_date("Today", t), Ok(t));
+        assert_eq!(parse_date("tomorrow", t), Ok(d(2026, 11, 27)));
+        assert_eq!(parse_date("yesterday", t), Ok(d(2026, 11, 25)));
+        assert_eq!(parse_date("tomorrow", d(2026, 12, 31)), Ok(d(2027, 1, 1)));
+    }
+
+    #[test]
+    fn weekdays_mean_the_next_such_day_after_today() {
+        // Today is Thursday 2026-11-26.
+        let t = today();
+        assert_eq!(t.weekday(), Weekday::Thu);
+        let cases: &[(&str, NaiveDate)] = &[
+            ("fri", d(2026, 11, 27)),
+            ("friday", d(2026, 11, 27)),
+            ("FRI", d(2026, 11, 27)),
+            ("sat", d(2026, 11, 28)),
+            ("sun", d(2026, 11, 29)),
+            ("mon", d(2026, 11, 30)),
+            ("monday", d(2026, 11, 30)),
+            ("tue", d(2026, 12, 1)),
+            ("tues", d(2026, 12, 1)),
+            ("wed", d(2026, 12, 2)),
+            ("wednesday", d(2026, 12, 2)),
+            ("thu", d(2026, 12, 3)),
+            ("thurs", d(2026, 12, 3)),
+            ("thursday", d(2026, 12, 3)),
+        ];
+        for &(s, want) in cases {
+            assert_eq!(parse_date(s, t), Ok(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn parses_offsets() {
+        let t = today();
+        let cases: &[(&str, NaiveDate, NaiveDate)] = &[
+            ("+3d", t, d(2026, 11, 29)),
+            ("+0d", t, t),
+            ("-2d", t, d(2026, 11, 24)),
+            ("+2w", t, d(2026, 12, 10)),
+            ("-1w", t, d(2026, 11, 19)),
+            ("+1m", t, d(2026, 12, 26)),
+            ("+2m", t, d(2027, 1, 26)),
+            ("-1m", t, d(2026, 10, 26)),
+            ("+1y", t, d(2027, 11, 26)),
+            ("+3D", t, d(2026, 11, 29)),
+            ("+1m", d(2026, 1, 31), d(2026, 2, 28)),
+            ("+1m", d(2028, 1, 31), d(2028, 2, 29)),
+            ("-1m", d(2026, 3, 31), d(2026, 2, 28)),
+            ("+1m", d(2026, 8, 31), d(2026, 9, 30)),
+            ("+1y", d(2028, 2, 29), d(2029, 2, 28)),
+            ("+40d", t, d(2027, 1, 5)),
+        ];
+        for &(s, from, want) in cases {
+            assert_eq!(parse_date(s, from), Ok(want), "{s} from {from}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_understand() {
+        let t = today();
+        let cases: &[(&str, &str)] = &[
+            ("soon", "not a date this understands"),
+            ("fr", "not a date this understands"),
+            ("fridays", "not a date this understands"),
+            ("2026-02-30", "no such day"),
+            ("2026-13-01", "no such day"),
+            ("2026-00-10", "no such day"),
+            ("2026-11", "year-month-day"),
+            ("2026-11-26-1", "year-month-day"),
+            ("26-11-2026", "year-month-day"),
+            ("2026/11/26", "year-month-day"),
+            ("2026-011-26", "year-month-day"),
+            ("+3", "needs a unit"),
+            ("+", "needs a unit"),
+            ("-", "needs a unit"),
+            ("+d", "sign, a whole number and a unit"),
+            ("+-3d", "sign, a whole number and a unit"),
+            ("+3.5d", "sign, a whole number and a unit"),
+            ("+3 d", "sign, a whole number and a unit"),
+            ("+3x", "unit is d (days)"),
+            ("+3é", "needs a unit"),
+            ("+99999999999999999999d", "supported range"),
+            ("+4294967295y", "supported range"),
+            ("+4294967295d", "supported range"),
+        ];
+        for &(s, reason) in cases {
+            let err = parse_date(s, t).expect_err(s);
+            assert!(err.contains(reason), "{s:?}: {err}");
+            assert!(err.contains(&format!("'{s}'")), "{s:?}: {err}");
+            assert!(err.contains("expected"), "{s:?}: {err}");
+        }
+        let err = parse_date("  ", t).unwrap_err();
+        assert!(err.contains("date is required"), "{err}");
+    }
+
+    #[test]
+    fn refuses_dates_beyond_chrono() {
+        assert!(parse_date("tomorrow", NaiveDate::MAX).is_err());
+        assert!(parse_date("yesterday", NaiveDate::MIN).is_err());
+        assert!(parse_date("fri", NaiveDate::MAX).is_err());
+        assert!(parse_date("+1m", NaiveDate::MAX).is_err());
+        assert!(parse_date("-1y", NaiveDate::MIN).is_err());
+    }
+
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        let first = d(1900, 1, 1).num_days_from_ce();
+        let last = d(9999, 12, 31).num_days_from_ce();
+        (first..=last).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn parse_date_never_panics(s in any::<String>(), today in any_date()) {
+            let _ = parse_date(&s, today);
+        }
+
+        #[test]
+        fn parse_date_never_panics_on_date_like_text(s in "[-+]?[0-9]{0,12}[-dwmyx]?[0-9]{0,3}-?[0-9]{0,3}", today in any_date()) {
+            let _ = parse_date(&s, today);
+        }
+
+        #[test]
+        fn iso_dates_read_back(date in any_date(), today in any_date()) {
+            prop_assert_eq!(parse_date(&date.to_string(), today), Ok(date));
+        }
+
+        #[test]
+        fn day_offsets_undo_each_other(n in 0u32..100_000, today in any_date()) {
+            let ahead = parse_date(&format!("+{n}d"), today).unwrap();
+            prop_assert_eq!((ahead - today).num_days(), i64::from(n));
+            prop_assert_eq!(parse_date(&format!("-{n}d"), ahead), Ok(today));
+        }
+
+        #[test]
+        fn weekdays_land_within_the_next_week(i in 0usize..7, today in any_date()) {
+            let (name, weekday) = WEEKDAYS[i];
+            let date = parse_date(&name[..3], today).unwrap();
+            prop_assert_eq!(date.weekday(), weekday);
+            prop_assert!((1..=7).contains(&(date - today).num_days()));
+        }
+
+        #[test]
+        fn ago_reads_the_same_both_ways(days in 2i64..5_000, today in any_date()) {
+            let past = ago(today, today - TimeDelta::days(days));
+            let future = ago(today, today + TimeDelta::days(days));
+            let span = past.strip_suffix(" ago").unwrap();
+            prop_assert_eq!(future, format!("in {span}"));
+        }
+
+        #[test]
+        fn sla_left_and_breached_mirror(minutes in 0i64..1_000_000, now_day in any_date()) {
+            let now = now_day.and_hms_opt(12, 0, 0).unwrap();
+            let left = sla_left(now, now + TimeDelta::minutes(minutes));
+            let breached = sla_left(now + TimeDelta::minutes(minutes), now);
+            let span = left.strip_suffix(" left").unwrap();
+            if minutes == 0 {
+                prop_assert_eq!(breached, "0m left");
+            } else {
+                prop_assert_eq!(breached, format!("breached {span}"));
+            }
+        }
+    }
+}

@@ -126,12 +126,7 @@ impl Store {
     /// One page of an account's timeline, newest first. `after` is the
     /// (occurred_at, id) of the last item of the previous page: keyset paging
     /// on the (account_id, occurred_at, id) index, so page 1000 costs what page 1 does.
-    pub fn timeline(
-        &self,
-        account_id: i64,
-        after: Option<(&str, i64)>,
-        limit: usize,
-    ) -> Result<Vec<TimelineItem>> {
+    pub fn timeline(&self, account_id: i64, after: Option<(&str, i64)>, limit: usize) -> Result<Vec<TimelineItem>> {
         let (at, id) = after.unwrap_or(("9999", i64::MAX));
         let mut stmt = self.conn().prepare_cached(
             "SELECT a.id, a.kind, a.occurred_at, a.summary, a.body IS NOT NULL AND a.body <> '',
@@ -164,9 +159,7 @@ impl Store {
     pub fn timeline_len(&self, account_id: i64) -> Result<i64> {
         Ok(self
             .conn()
-            .prepare_cached(
-                "SELECT count(*) FROM activities WHERE account_id = ?1 AND deleted_at IS NULL",
-            )?
+            .prepare_cached("SELECT count(*) FROM activities WHERE account_id = ?1 AND deleted_at IS NULL")?
             .query_row([account_id], |r| r.get(0))?)
     }
 

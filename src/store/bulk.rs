@@ -31,14 +31,11 @@ impl Store {
             };
             for (name, _) in &indexes {
                 // Names come from the schema itself, quoted as identifiers.
-                s.conn()
-                    .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+                s.conn().execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             }
             let value = f(s)?;
             for (name, sql) in &indexes {
-                s.conn()
-                    .execute_batch(sql)
-                    .with_context(|| format!("could not rebuild index {name}"))?;
+                s.conn().execute_batch(sql).with_context(|| format!("could not rebuild index {name}"))?;
             }
             Ok(value)
         });
@@ -54,10 +51,7 @@ mod tests {
     use crate::store::{Clock, Rep};
 
     fn schema(s: &Store) -> Vec<String> {
-        let mut stmt = s
-            .conn()
-            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap();
+        let mut stmt = s.conn().prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
         let rows = stmt.query_map([], |r| r.get(0)).unwrap();
         rows.collect::<rusqlite::Result<_>>().unwrap()
     }
@@ -66,35 +60,20 @@ mod tests {
     fn indexes_and_settings_come_back_after_success_and_failure() {
         let s = Store::in_memory(Clock::System).unwrap();
         let before = schema(&s);
-        let cache: i64 = s
-            .conn()
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
-            .unwrap();
+        let cache: i64 = s.conn().query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap();
         let err = s
             .bulk_write(|s| -> Result<()> {
-                s.insert_unlogged(&mut Rep {
-                    name: "Ana".into(),
-                    ..Rep::default()
-                })?;
+                s.insert_unlogged(&mut Rep { name: "Ana".into(), ..Rep::default() })?;
                 anyhow::bail!("stop")
             })
             .unwrap_err();
         assert_eq!(err.to_string(), "stop");
         assert_eq!(schema(&s), before);
         assert!(s.reps().unwrap().is_empty());
-        s.bulk_write(|s| {
-            s.insert_unlogged(&mut Rep {
-                name: "Ana".into(),
-                ..Rep::default()
-            })
-        })
-        .unwrap();
+        s.bulk_write(|s| s.insert_unlogged(&mut Rep { name: "Ana".into(), ..Rep::default() })).unwrap();
         assert_eq!(schema(&s), before);
         assert_eq!(s.reps().unwrap().len(), 1);
-        let after: i64 = s
-            .conn()
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
-            .unwrap();
+        let after: i64 = s.conn().query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap();
         assert_eq!(after, cache);
         assert!(s.check().unwrap().is_empty());
     }

@@ -19,6 +19,20 @@ pub enum Entity {
 }
 
 impl Entity {
+    pub fn parse(s: &str) -> Option<Entity> {
+        [
+            Entity::Rep,
+            Entity::Account,
+            Entity::Contact,
+            Entity::Deal,
+            Entity::Conflict,
+            Entity::Activity,
+            Entity::Target,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Rep => "rep",
@@ -76,10 +90,24 @@ impl Store {
     ) -> Result<()> {
         let before = before.map(serde_json::to_string).transpose()?;
         let after = after.map(serde_json::to_string).transpose()?;
+        let batch = match self.batch.get() {
+            Some(b) => b,
+            None => {
+                let next: i64 =
+                    self.conn().query_row("SELECT coalesce(max(batch), 0) + 1 FROM change_log", [], |r| r.get(0))?;
+                self.batch.set(Some(next));
+                next
+            }
+        };
+        let (reverts, replays) = match self.replay.get() {
+            super::history::Replay::None => (None, None),
+            super::history::Replay::Undo(b) => (Some(b), None),
+            super::history::Replay::Redo(b) => (None, Some(b)),
+        };
         self.conn()
             .prepare_cached(
-                "INSERT INTO change_log (at, session, entity, entity_id, op, before, after)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO change_log (at, session, entity, entity_id, op, before, after, batch, reverts, replays)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 self.now_text(),
@@ -88,7 +116,10 @@ impl Store {
                 id,
                 op.as_str(),
                 before,
-                after
+                after,
+                batch,
+                reverts,
+                replays
             ])?;
         Ok(())
     }

@@ -30,6 +30,8 @@ pub struct Conflict {
 impl Record for Conflict {
     const ENTITY: Entity = Entity::Conflict;
     const TABLE: &'static str = "conflicts";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] =
+        &[("timeline entries", "SELECT count(*) FROM activities WHERE conflict_id = ?1 AND deleted_at IS NULL")];
     const COLUMNS: &'static [&'static str] = &[
         "account_id",
         "contact_id",
@@ -92,16 +94,8 @@ impl Record for Conflict {
         if self.title.is_empty() {
             bail!("a conflict needs a title");
         }
-        if self.status == ConflictStatus::Resolved
-            && self
-                .resolution
-                .as_deref()
-                .is_none_or(|r| r.trim().is_empty())
-        {
-            bail!(
-                "resolving conflict \"{}\" needs a resolution text",
-                self.title
-            );
+        if self.status == ConflictStatus::Resolved && self.resolution.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            bail!("resolving conflict \"{}\" needs a resolution text", self.title);
         }
         Ok(())
     }

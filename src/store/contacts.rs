@@ -33,17 +33,12 @@ pub fn phone_digits(phone: &str) -> String {
 impl Record for Contact {
     const ENTITY: Entity = Entity::Contact;
     const TABLE: &'static str = "contacts";
-    const COLUMNS: &'static [&'static str] = &[
-        "account_id",
-        "name",
-        "title",
-        "role",
-        "email",
-        "phone",
-        "phone_digits",
-        "is_primary",
-        "notes",
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[
+        ("activities", "SELECT count(*) FROM activities WHERE contact_id = ?1 AND deleted_at IS NULL"),
+        ("conflicts", "SELECT count(*) FROM conflicts WHERE contact_id = ?1 AND deleted_at IS NULL"),
     ];
+    const COLUMNS: &'static [&'static str] =
+        &["account_id", "name", "title", "role", "email", "phone", "phone_digits", "is_primary", "notes"];
 
     fn meta(&self) -> &Meta {
         &self.meta
@@ -83,11 +78,7 @@ impl Record for Contact {
         if self.name.is_empty() {
             bail!("a contact needs a name");
         }
-        self.phone_digits = self
-            .phone
-            .as_deref()
-            .map(phone_digits)
-            .filter(|d| !d.is_empty());
+        self.phone_digits = self.phone.as_deref().map(phone_digits).filter(|d| !d.is_empty());
         Ok(())
     }
     fn describe(&self) -> String {

@@ -30,6 +30,8 @@ pub struct Deal {
 impl Record for Deal {
     const ENTITY: Entity = Entity::Deal;
     const TABLE: &'static str = "deals";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] =
+        &[("timeline entries", "SELECT count(*) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")];
     const COLUMNS: &'static [&'static str] = &[
         "account_id",
         "owner_id",
@@ -90,10 +92,7 @@ impl Record for Deal {
             bail!("probability {} is above 100%", self.probability);
         }
         if self.stage.is_closed() != self.closed_on.is_some() {
-            bail!(
-                "deal {}: a won or lost deal needs a close date, an open one must not have one",
-                self.name
-            );
+            bail!("deal {}: a won or lost deal needs a close date, an open one must not have one", self.name);
         }
         Ok(())
     }
@@ -115,6 +114,16 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT * FROM deals WHERE account_id = ?1 AND deleted_at IS NULL AND stage NOT IN ('won', 'lost')
              ORDER BY expected_close IS NULL, expected_close, id",
+        )?;
+        let rows = stmt.query_map([account_id], Deal::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// All of an account's live deals: open ones by expected close, then closed ones, newest first.
+    pub fn deals_of(&self, account_id: i64) -> Result<Vec<Deal>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT * FROM deals WHERE account_id = ?1 AND deleted_at IS NULL
+             ORDER BY closed_on IS NOT NULL, expected_close, closed_on DESC, id",
         )?;
         let rows = stmt.query_map([account_id], Deal::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

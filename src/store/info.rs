@@ -25,34 +25,13 @@ impl Store {
         let conn = self.conn();
         let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
         let counts = vec![
-            (
-                "reps".into(),
-                count("SELECT count(*) FROM reps WHERE deleted_at IS NULL")?,
-            ),
-            (
-                "accounts".into(),
-                count("SELECT count(*) FROM accounts WHERE deleted_at IS NULL")?,
-            ),
-            (
-                "contacts".into(),
-                count("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")?,
-            ),
-            (
-                "activities".into(),
-                count("SELECT count(*) FROM activities WHERE deleted_at IS NULL")?,
-            ),
-            (
-                "deals".into(),
-                count("SELECT count(*) FROM deals WHERE deleted_at IS NULL")?,
-            ),
-            (
-                "conflicts".into(),
-                count("SELECT count(*) FROM conflicts WHERE deleted_at IS NULL")?,
-            ),
-            (
-                "targets".into(),
-                count("SELECT count(*) FROM targets WHERE deleted_at IS NULL")?,
-            ),
+            ("reps".into(), count("SELECT count(*) FROM reps WHERE deleted_at IS NULL")?),
+            ("accounts".into(), count("SELECT count(*) FROM accounts WHERE deleted_at IS NULL")?),
+            ("contacts".into(), count("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")?),
+            ("activities".into(), count("SELECT count(*) FROM activities WHERE deleted_at IS NULL")?),
+            ("deals".into(), count("SELECT count(*) FROM deals WHERE deleted_at IS NULL")?),
+            ("conflicts".into(), count("SELECT count(*) FROM conflicts WHERE deleted_at IS NULL")?),
+            ("targets".into(), count("SELECT count(*) FROM targets WHERE deleted_at IS NULL")?),
         ];
         let pages: u64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
         let page_size: u64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
@@ -74,10 +53,7 @@ impl Store {
         for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
             let line = line?;
             if line != "ok" {
-                problems.push(Problem {
-                    check: "integrity".into(),
-                    detail: line,
-                });
+                problems.push(Problem { check: "integrity".into(), detail: line });
             }
         }
         let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
@@ -90,10 +66,7 @@ impl Store {
             ))
         })?;
         for detail in rows {
-            problems.push(Problem {
-                check: "foreign key".into(),
-                detail: detail?,
-            });
+            problems.push(Problem { check: "foreign key".into(), detail: detail? });
         }
         let version = migrations::version(conn)?;
         if version != migrations::LATEST {
@@ -112,9 +85,7 @@ impl Store {
         if stale > 0 {
             problems.push(Problem {
                 check: "last touch".into(),
-                detail: format!(
-                    "{stale} accounts have a last-touch date that does not match their timeline"
-                ),
+                detail: format!("{stale} accounts have a last-touch date that does not match their timeline"),
             });
         }
         Ok(problems)

@@ -5,8 +5,12 @@ use anyhow::{bail, Context, Result};
 use rusqlite::Connection;
 
 /// (version, name, SQL). The version is the `user_version` after applying it.
-pub const MIGRATIONS: &[(u32, &str, &str)] =
-    &[(1, "0001_init", include_str!("migrations/0001_init.sql"))];
+pub type Migration = (u32, &'static str, &'static str);
+
+pub const MIGRATIONS: &[Migration] = &[
+    (1, "0001_init", include_str!("migrations/0001_init.sql")),
+    (2, "0002_undo", include_str!("migrations/0002_undo.sql")),
+];
 
 /// The schema version this build writes.
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -16,37 +20,36 @@ pub fn version(conn: &Connection) -> Result<u32> {
 }
 
 /// Refuses a database written by a newer rapport, before anything touches it.
-pub fn check_not_newer(found: u32) -> Result<()> {
-    if found > LATEST {
+pub fn check_not_newer(found: u32, latest: u32) -> Result<()> {
+    if found > latest {
         bail!(
-            "this database was written by a newer rapport (schema {found}; this build knows {LATEST}); \
+            "this database was written by a newer rapport (schema {found}; this build knows {latest}); \
              it was not changed — upgrade rapport to open it"
         );
     }
     Ok(())
 }
 
-/// Applies every pending migration, each in its own transaction together
-/// with its `user_version` bump. Returns the versions applied.
+/// Applies every pending migration of this build.
 pub fn migrate(conn: &Connection) -> Result<Vec<u32>> {
+    migrate_list(conn, MIGRATIONS)
+}
+
+/// Applies every pending migration of `list`, each in its own transaction
+/// together with its `user_version` bump. Returns the versions applied.
+pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<u32>> {
     let current = version(conn)?;
-    check_not_newer(current)?;
+    check_not_newer(current, list.last().map_or(0, |m| m.0))?;
     let mut applied = Vec::new();
-    for &(v, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+    for &(v, name, sql) in list.iter().filter(|(v, _, _)| *v > current) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let step = conn
-            .execute_batch(sql)
-            .and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
+        let step = conn.execute_batch(sql).and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
         match step {
             Ok(()) => conn.execute_batch("COMMIT")?,
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
-                return Err(e).with_context(|| {
-                    format!(
-                        "migration {name} failed; the database was left at schema {}",
-                        v - 1
-                    )
-                });
+                return Err(e)
+                    .with_context(|| format!("migration {name} failed; the database was left at schema {}", v - 1));
             }
         }
         applied.push(v);
@@ -76,14 +79,7 @@ mod tests {
 
     #[test]
     fn newer_schema_is_refused() {
-        let err = check_not_newer(LATEST + 6).unwrap_err().to_string();
-        assert!(
-            err.contains(&format!(
-                "schema {}; this build knows {}",
-                LATEST + 6,
-                LATEST
-            )),
-            "{err}"
-        );
+        let err = check_not_newer(LATEST + 6, LATEST).unwrap_err().to_string();
+        assert!(err.contains(&format!("schema {}; this build knows {}", LATEST + 6, LATEST)), "{err}");
     }
 }

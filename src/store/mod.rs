@@ -8,6 +8,7 @@ mod changes;
 mod conflicts;
 mod contacts;
 mod deals;
+mod history;
 mod info;
 pub mod migrations;
 mod open;
@@ -16,6 +17,7 @@ mod reps;
 mod search;
 mod sql_types;
 mod targets;
+mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
@@ -23,12 +25,14 @@ pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
 pub use deals::{Deal, WonByQuarter};
+pub use history::Undone;
 pub use info::{DbInfo, Problem};
 pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
-pub use search::{ContactHit, SearchRecord};
+pub use search::SearchRow;
 pub use targets::Target;
+pub use workflows::LogEntry;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -69,6 +73,10 @@ pub struct Store {
     session: String,
     /// Depth of nested `write` calls; inner ones use savepoints.
     depth: Cell<u32>,
+    /// The change-log batch of the running write: one user action, one undo step.
+    batch: Cell<Option<i64>>,
+    /// Whether writes now are an undo or redo of another batch.
+    replay: Cell<history::Replay>,
 }
 
 impl Store {
@@ -93,7 +101,23 @@ impl Store {
             clock,
             session: uuid::Uuid::now_v7().to_string(),
             depth: Cell::new(0),
+            batch: Cell::new(None),
+            replay: Cell::new(history::Replay::None),
         }
+    }
+
+    /// A second, read-only connection to the same file, for work on another
+    /// thread (an in-memory store has no file to share and says so).
+    pub fn reader(&self) -> Result<Store> {
+        if self.path.as_os_str() == ":memory:" {
+            anyhow::bail!("an in-memory database has no second connection");
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Store::wrap(conn, self.path.clone(), self.clock))
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Store {
@@ -113,6 +137,12 @@ impl Store {
         &self.session
     }
 
+    /// Names whose changes `undo` takes back: the cockpit keeps one per
+    /// window; the command line shares one, so `rapport undo` follows `rapport log`.
+    pub fn set_session(&mut self, session: &str) {
+        self.session = session.to_string();
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -129,23 +159,18 @@ impl Store {
         let (begin, commit, rollback) = if depth == 0 {
             ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
         } else {
-            (
-                "SAVEPOINT nested",
-                "RELEASE nested",
-                "ROLLBACK TO nested; RELEASE nested",
-            )
+            ("SAVEPOINT nested", "RELEASE nested", "ROLLBACK TO nested; RELEASE nested")
         };
-        self.conn
-            .execute_batch(begin)
-            .context("could not start a write")?;
+        self.conn.execute_batch(begin).context("could not start a write")?;
+        if depth == 0 {
+            self.batch.set(None);
+        }
         self.depth.set(depth + 1);
         let result = f(self);
         self.depth.set(depth);
         match result {
             Ok(v) => {
-                self.conn
-                    .execute_batch(commit)
-                    .context("could not commit the write")?;
+                self.conn.execute_batch(commit).context("could not commit the write")?;
                 Ok(v)
             }
             Err(e) => {
@@ -158,12 +183,7 @@ impl Store {
     /// A value from the settings table.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -188,9 +208,7 @@ impl Store {
 
     /// The database's data version: changes when another connection commits.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 }
 

@@ -36,6 +36,9 @@ pub trait Record: Serialize + Sized {
     const ENTITY: Entity;
     const TABLE: &'static str;
     const COLUMNS: &'static [&'static str];
+    /// (what, SQL counting live rows that point at `?1`): a record they
+    /// point at is not taken away by an undo.
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[];
     fn meta(&self) -> &Meta;
     fn meta_mut(&mut self) -> &mut Meta;
     fn values(&self) -> Vec<&dyn ToSql>;
@@ -62,16 +65,8 @@ fn insert_sql<T: Record>() -> String {
 }
 
 fn update_sql<T: Record>() -> String {
-    let sets: Vec<String> = T::COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ?{}", i + 3))
-        .collect();
-    format!(
-        "UPDATE {} SET updated_at = ?2, {} WHERE id = ?1",
-        T::TABLE,
-        sets.join(", ")
-    )
+    let sets: Vec<String> = T::COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 3)).collect();
+    format!("UPDATE {} SET updated_at = ?2, {} WHERE id = ?1", T::TABLE, sets.join(", "))
 }
 
 impl Store {
@@ -98,16 +93,10 @@ impl Store {
         }
         meta.updated_at = now;
         let meta = rec.meta().clone();
-        let mut params: Vec<&dyn ToSql> = vec![
-            &meta.uid,
-            &meta.created_at,
-            &meta.updated_at,
-            &meta.deleted_at,
-        ];
+        let mut params: Vec<&dyn ToSql> = vec![&meta.uid, &meta.created_at, &meta.updated_at, &meta.deleted_at];
         params.extend(rec.values());
         let mut stmt = self.conn().prepare_cached(&insert_sql::<T>())?;
-        stmt.execute(params.as_slice())
-            .map_err(|e| constraint_error(e, &rec.describe()))?;
+        stmt.execute(params.as_slice()).map_err(|e| constraint_error(e, &rec.describe()))?;
         let id = self.conn().last_insert_rowid();
         rec.meta_mut().id = id;
         Ok(id)
@@ -147,28 +136,15 @@ impl Store {
         self.write(|s| {
             let before: T = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
             if before.meta().deleted_at.is_some() == delete {
-                let state = if delete {
-                    "already deleted"
-                } else {
-                    "not deleted"
-                };
+                let state = if delete { "already deleted" } else { "not deleted" };
                 bail!("{} {id} is {state}", T::ENTITY.as_str());
             }
             let now = s.now_text();
             let tomb = delete.then(|| now.clone());
-            let sql = format!(
-                "UPDATE {} SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1",
-                T::TABLE
-            );
-            s.conn()
-                .prepare_cached(&sql)?
-                .execute(rusqlite::params![id, tomb, now])?;
+            let sql = format!("UPDATE {} SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1", T::TABLE);
+            s.conn().prepare_cached(&sql)?.execute(rusqlite::params![id, tomb, now])?;
             let after: T = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
-            let op = if delete {
-                ChangeOp::Delete
-            } else {
-                ChangeOp::Restore
-            };
+            let op = if delete { ChangeOp::Delete } else { ChangeOp::Restore };
             s.log_change(T::ENTITY, id, op, Some(&before), Some(&after))?;
             Ok(if delete { before } else { after })
         })
@@ -176,19 +152,13 @@ impl Store {
 
     /// A live record by id.
     pub fn get<T: Record>(&self, id: i64) -> Result<Option<T>> {
-        Ok(self
-            .get_any::<T>(id)?
-            .filter(|r| r.meta().deleted_at.is_none()))
+        Ok(self.get_any::<T>(id)?.filter(|r| r.meta().deleted_at.is_none()))
     }
 
     /// A record by id, tombstoned or not.
     pub fn get_any<T: Record>(&self, id: i64) -> Result<Option<T>> {
         let sql = format!("SELECT * FROM {} WHERE id = ?1", T::TABLE);
-        Ok(self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row([id], T::from_row)
-            .optional()?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], T::from_row).optional()?)
     }
 
     /// A live record by id, or an error that names it.

@@ -22,6 +22,14 @@ pub struct Rep {
 impl Record for Rep {
     const ENTITY: Entity = Entity::Rep;
     const TABLE: &'static str = "reps";
+    const DEPENDENTS: &'static [(&'static str, &'static str)] = &[
+        ("accounts", "SELECT count(*) FROM accounts WHERE owner_id = ?1 AND deleted_at IS NULL"),
+        ("deals", "SELECT count(*) FROM deals WHERE owner_id = ?1 AND deleted_at IS NULL"),
+        ("conflicts", "SELECT count(*) FROM conflicts WHERE owner_id = ?1 AND deleted_at IS NULL"),
+        ("timeline entries", "SELECT count(*) FROM activities WHERE rep_id = ?1 AND deleted_at IS NULL"),
+        ("targets", "SELECT count(*) FROM targets WHERE rep_id = ?1 AND deleted_at IS NULL"),
+        ("reports", "SELECT count(*) FROM reps WHERE manager_id = ?1 AND deleted_at IS NULL"),
+    ];
     const COLUMNS: &'static [&'static str] = &["name", "email", "phone", "role", "manager_id"];
 
     fn meta(&self) -> &Meta {
@@ -31,13 +39,7 @@ impl Record for Rep {
         &mut self.meta
     }
     fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.name,
-            &self.email,
-            &self.phone,
-            &self.role,
-            &self.manager_id,
-        ]
+        vec![&self.name, &self.email, &self.phone, &self.role, &self.manager_id]
     }
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Rep {
@@ -69,14 +71,8 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, name, role, manager_id FROM reps WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(RepRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                manager_id: r.get(3)?,
-            })
-        })?;
+        let rows = stmt
+            .query_map([], |r| Ok(RepRow { id: r.get(0)?, name: r.get(1)?, role: r.get(2)?, manager_id: r.get(3)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

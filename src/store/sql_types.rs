@@ -51,9 +51,6 @@ impl ToSql for Period {
 
 impl FromSql for Period {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        value
-            .as_str()?
-            .parse()
-            .map_err(|e: String| FromSqlError::Other(e.into()))
+        value.as_str()?.parse().map_err(|e: String| FromSqlError::Other(e.into()))
     }
 }

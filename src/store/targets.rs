@@ -40,14 +40,7 @@ mod period_text {
 impl Record for Target {
     const ENTITY: Entity = Entity::Target;
     const TABLE: &'static str = "targets";
-    const COLUMNS: &'static [&'static str] = &[
-        "scope",
-        "rep_id",
-        "account_id",
-        "period",
-        "metric",
-        "amount",
-    ];
+    const COLUMNS: &'static [&'static str] = &["scope", "rep_id", "account_id", "period", "metric", "amount"];
 
     fn meta(&self) -> &Meta {
         &self.meta
@@ -56,14 +49,7 @@ impl Record for Target {
         &mut self.meta
     }
     fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.scope,
-            &self.rep_id,
-            &self.account_id,
-            &self.period,
-            &self.metric,
-            &self.amount,
-        ]
+        vec![&self.scope, &self.rep_id, &self.account_id, &self.period, &self.metric, &self.amount]
     }
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Target {
@@ -79,9 +65,7 @@ impl Record for Target {
     fn prepare(&mut self) -> Result<()> {
         let ok = match self.scope {
             TargetScope::Company => self.rep_id.is_none() && self.account_id.is_none(),
-            TargetScope::Team | TargetScope::Rep => {
-                self.rep_id.is_some() && self.account_id.is_none()
-            }
+            TargetScope::Team | TargetScope::Rep => self.rep_id.is_some() && self.account_id.is_none(),
             TargetScope::Account => self.account_id.is_some() && self.rep_id.is_none(),
         };
         if !ok {
@@ -108,9 +92,9 @@ impl Record for Target {
 impl Store {
     /// Live targets set for exactly this period.
     pub fn targets_for(&self, period: Period) -> Result<Vec<Target>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT * FROM targets WHERE period = ?1 AND deleted_at IS NULL ORDER BY scope, rep_id, account_id, id")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT * FROM targets WHERE period = ?1 AND deleted_at IS NULL ORDER BY scope, rep_id, account_id, id",
+        )?;
         let rows = stmt.query_map([period], Target::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -1,0 +1,103 @@
+//! `rapport find QUERY`: the lookup of the cockpit, from the shell.
+
+use super::table::{Align, Table};
+use crate::domain::time;
+use crate::lookup::Lookup;
+use crate::store::Store;
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct FindArgs {
+    /// Part of an account name, a contact's name or e-mail, or phone digits
+    pub query: String,
+    /// At most this many accounts
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub limit: u32,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Found {
+    id: i64,
+    name: String,
+    matched: crate::lookup::Field,
+    reason: Option<String>,
+    owner: Option<String>,
+    tier: crate::domain::Tier,
+    status: crate::domain::AccountStatus,
+    annual_value: crate::domain::Money,
+    last_touch: Option<String>,
+    open_conflicts: i64,
+    next_renewal: Option<chrono::NaiveDate>,
+}
+
+pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
+    let mut lookup = Lookup::build(store)?;
+    let mut hits = lookup.query(&args.query, args.limit as usize);
+    crate::lookup::explain(store, &mut hits, &args.query)?;
+    let mut found = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let Some(row) = store.account_row(hit.account_id)? else {
+            continue;
+        };
+        found.push(Found {
+            id: row.id,
+            name: row.name,
+            matched: hit.field,
+            reason: hit.reason,
+            owner: row.owner,
+            tier: row.tier,
+            status: row.status,
+            annual_value: row.annual_value,
+            last_touch: row.last_touch_at,
+            open_conflicts: row.open_conflicts,
+            next_renewal: row.renewal_date,
+        });
+    }
+    if args.json {
+        super::print_json(&found)?;
+    } else if found.is_empty() {
+        eprintln!("no account matches \"{}\"", crate::domain::sanitize::line(&args.query));
+    } else {
+        let today = store.clock().today();
+        let mut t = Table::new(&[
+            ("id", Align::Right),
+            ("account", Align::Left),
+            ("owner", Align::Left),
+            ("tier", Align::Left),
+            ("annual value", Align::Right),
+            ("last touch", Align::Left),
+            ("conflicts", Align::Right),
+            ("renewal", Align::Left),
+            ("matched", Align::Left),
+        ]);
+        for f in &found {
+            let touched = f
+                .last_touch
+                .as_deref()
+                .and_then(|t| t.get(..10))
+                .and_then(|d| d.parse().ok())
+                .map(|d| time::ago(today, d))
+                .unwrap_or_else(|| "never".into());
+            t.row(vec![
+                f.id.to_string(),
+                f.name.clone(),
+                f.owner.clone().unwrap_or_else(|| "—".into()),
+                f.tier.label().into(),
+                f.annual_value.to_string(),
+                touched,
+                f.open_conflicts.to_string(),
+                f.next_renewal.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                f.reason.clone().unwrap_or_else(|| "name".into()),
+            ]);
+        }
+        print!("{}", t.render());
+    }
+    // No match is an answer, not a failure, but scripts can tell it apart.
+    Ok(if found.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,201 @@
+//! Undo and redo over the change log. One batch (one writing transaction,
+//! one user action) is one step. An undo writes the inverse changes as new
+//! log rows that point at the batch they revert, so the log stays a full
+//! audit trail; a redo writes the batch's changes again the same way.
+
+use super::record::Record;
+use super::{Account, Activity, Conflict, Contact, Deal, Entity, Rep, Store, Target};
+use anyhow::{anyhow, bail, Result};
+use rusqlite::{params, OptionalExtension};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Replay {
+    #[default]
+    None,
+    Undo(i64),
+    Redo(i64),
+}
+
+/// What an undo or redo did, for the footer: "delete contact Jane Roe".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    pub batch: i64,
+    pub summary: String,
+}
+
+struct LogRow {
+    entity: String,
+    entity_id: i64,
+    op: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// Resets the replay marker however the step ends.
+struct ReplayGuard<'a>(&'a Store);
+
+impl Drop for ReplayGuard<'_> {
+    fn drop(&mut self) {
+        self.0.replay.set(Replay::None);
+    }
+}
+
+impl Store {
+    /// Takes back this session's newest change that is not undone yet.
+    /// `Ok(None)` when there is nothing left to undo.
+    pub fn undo(&self) -> Result<Option<Undone>> {
+        self.write(|s| {
+            let batch: Option<i64> = s.conn().query_row(
+                "SELECT max(batch) FROM change_log
+                 WHERE session = ?1 AND undone = 0 AND reverts IS NULL AND replays IS NULL",
+                [s.session()],
+                |r| r.get(0),
+            )?;
+            let Some(batch) = batch else { return Ok(None) };
+            let rows = s.batch_rows(batch)?;
+            let _guard = ReplayGuard(s);
+            s.replay.set(Replay::Undo(batch));
+            for row in rows.iter().rev() {
+                s.apply(row, true)?;
+            }
+            s.conn().execute("UPDATE change_log SET undone = 1 WHERE batch = ?1", [batch])?;
+            Ok(Some(Undone { batch, summary: summary(&rows) }))
+        })
+    }
+
+    /// Does again the change undone last, unless a new change came since.
+    pub fn redo(&self) -> Result<Option<Undone>> {
+        self.write(|s| {
+            // The newest undo of this session whose batch is still undone.
+            let last: Option<(i64, i64)> = s
+                .conn()
+                .query_row(
+                    "SELECT u.reverts, u.id FROM change_log u
+                     WHERE u.session = ?1 AND u.reverts IS NOT NULL
+                       AND EXISTS (SELECT 1 FROM change_log o WHERE o.batch = u.reverts AND o.undone = 1)
+                     ORDER BY u.id DESC LIMIT 1",
+                    [s.session()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((batch, undo_row)) = last else { return Ok(None) };
+            // A new change after the undo ends the redo trail, as in any editor.
+            let newer: i64 = s.conn().query_row(
+                "SELECT count(*) FROM change_log
+                 WHERE session = ?1 AND id > ?2 AND reverts IS NULL AND replays IS NULL",
+                params![s.session(), undo_row],
+                |r| r.get(0),
+            )?;
+            if newer > 0 {
+                return Ok(None);
+            }
+            let rows = s.batch_rows(batch)?;
+            let _guard = ReplayGuard(s);
+            s.replay.set(Replay::Redo(batch));
+            for row in &rows {
+                s.apply(row, false)?;
+            }
+            s.conn().execute("UPDATE change_log SET undone = 0 WHERE batch = ?1", [batch])?;
+            Ok(Some(Undone { batch, summary: summary(&rows) }))
+        })
+    }
+
+    fn batch_rows(&self, batch: i64) -> Result<Vec<LogRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT entity, entity_id, op, before, after FROM change_log WHERE batch = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([batch], |r| {
+            Ok(LogRow { entity: r.get(0)?, entity_id: r.get(1)?, op: r.get(2)?, before: r.get(3)?, after: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn apply(&self, row: &LogRow, undo: bool) -> Result<()> {
+        match Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))? {
+            Entity::Rep => self.apply_as::<Rep>(row, undo),
+            Entity::Account => self.apply_as::<Account>(row, undo),
+            Entity::Contact => self.apply_as::<Contact>(row, undo),
+            Entity::Deal => self.apply_as::<Deal>(row, undo),
+            Entity::Conflict => self.apply_as::<Conflict>(row, undo),
+            Entity::Activity => self.apply_as::<Activity>(row, undo),
+            Entity::Target => self.apply_as::<Target>(row, undo),
+        }
+    }
+
+    fn apply_as<T: Record + DeserializeOwned>(&self, row: &LogRow, undo: bool) -> Result<()> {
+        let id = row.entity_id;
+        let (expected, wanted) = if undo { (&row.after, &row.before) } else { (&row.before, &row.after) };
+        let current: Option<T> = self.get_any(id)?;
+        let name = current.as_ref().map(|c| c.describe()).unwrap_or_else(|| format!("{} {id}", T::ENTITY.as_str()));
+        if comparable(current.as_ref())? != comparable_text(expected.as_deref())? {
+            bail!("{name} was changed after that, so this step cannot be taken back safely");
+        }
+        let live_after = match (row.op.as_str(), undo) {
+            ("insert", true) | ("restore", true) | ("delete", false) => false,
+            ("insert", false) | ("restore", false) | ("delete", true) => true,
+            ("update", _) => {
+                let text = wanted.as_deref().ok_or_else(|| anyhow!("the change log lacks the state of {name}"))?;
+                let mut rec: T = serde_json::from_str(text)?;
+                rec.meta_mut().id = id;
+                return self.update(&mut rec);
+            }
+            (op, _) => bail!("unknown change {op} in the change log"),
+        };
+        if live_after {
+            self.restore::<T>(id)?;
+        } else {
+            self.refuse_if_used::<T>(id, &name)?;
+            self.delete::<T>(id)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses to tombstone a record that live records still point at.
+    fn refuse_if_used<T: Record>(&self, id: i64, name: &str) -> Result<()> {
+        for (what, sql) in T::DEPENDENTS {
+            let n: i64 = self.conn().prepare_cached(sql)?.query_row([id], |r| r.get(0))?;
+            if n > 0 {
+                bail!("{name} has {n} {what} added after it; remove those first");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A record as JSON without what the database keeps up by itself.
+fn comparable<T: Record>(rec: Option<&T>) -> Result<Option<serde_json::Value>> {
+    rec.map(|r| Ok(strip(serde_json::to_value(r)?))).transpose()
+}
+
+fn comparable_text(text: Option<&str>) -> Result<Option<serde_json::Value>> {
+    text.map(|t| Ok(strip(serde_json::from_str(t)?))).transpose()
+}
+
+fn strip(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("last_touch_at");
+    }
+    v
+}
+
+/// "delete contact Jane Roe" from the first change of a batch.
+fn summary(rows: &[LogRow]) -> String {
+    let Some(first) = rows.first() else { return "nothing".into() };
+    let verb = match first.op.as_str() {
+        "insert" => "add",
+        "update" => "edit",
+        "delete" => "delete",
+        _ => "restore",
+    };
+    let json: Option<serde_json::Value> =
+        first.after.as_deref().or(first.before.as_deref()).and_then(|t| serde_json::from_str(t).ok());
+    let name = json
+        .as_ref()
+        .and_then(|v| {
+            ["name", "title", "summary", "period"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_string))
+        })
+        .unwrap_or_else(|| first.entity_id.to_string());
+    let more = if rows.len() > 1 { format!(" (+{} more changes)", rows.len() - 1) } else { String::new() };
+    format!("{verb} {} {}{more}", first.entity, crate::domain::sanitize::line(&name))
+}

@@ -1,0 +1,199 @@
+//! Changes that are more than one row: logging a call with its follow-up,
+//! moving a deal or a conflict and recording it on the timeline. Each is one
+//! transaction, so one undo step.
+
+use super::{timestamp, Account, Activity, Conflict, Deal, Record, Store};
+use crate::domain::rules::{closed_on_after_move, needs_resolution, probability_after_move};
+use crate::domain::{ActivityKind, ConflictStatus, DealStage};
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+
+/// An interaction to log on an account.
+#[derive(Debug, Clone, Default)]
+pub struct LogEntry {
+    pub account_id: i64,
+    pub kind: ActivityKind,
+    pub contact_id: Option<i64>,
+    pub rep_id: Option<i64>,
+    pub summary: String,
+    pub body: Option<String>,
+    /// When it happened; now when empty.
+    pub occurred_at: Option<String>,
+    pub follow_up: Option<NaiveDate>,
+}
+
+impl Store {
+    /// Logs an interaction and, when asked, its follow-up: one undo step.
+    pub fn log_interaction(&self, entry: &LogEntry) -> Result<(Activity, Option<Activity>)> {
+        if entry.kind == ActivityKind::FollowUp || entry.kind == ActivityKind::Event {
+            bail!("log a call, e-mail, meeting or note; follow-ups come with --follow-up");
+        }
+        self.write(|s| {
+            let account = s.require::<Account>(entry.account_id)?;
+            let rep_id = entry.rep_id.or(account.owner_id);
+            let at = entry.occurred_at.clone().unwrap_or_else(|| s.now_text());
+            let mut act = Activity {
+                account_id: account.meta.id,
+                contact_id: entry.contact_id,
+                rep_id,
+                kind: entry.kind,
+                occurred_at: at.clone(),
+                summary: entry.summary.clone(),
+                body: entry.body.clone().filter(|b| !b.trim().is_empty()),
+                ..Default::default()
+            };
+            s.insert(&mut act)?;
+            let follow = match entry.follow_up {
+                Some(due) => {
+                    let mut f = Activity {
+                        account_id: account.meta.id,
+                        contact_id: entry.contact_id,
+                        rep_id,
+                        kind: ActivityKind::FollowUp,
+                        occurred_at: at,
+                        summary: format!("Follow up: {}", entry.summary.trim()),
+                        due_on: Some(due),
+                        ..Default::default()
+                    };
+                    s.insert(&mut f)?;
+                    Some(f)
+                }
+                None => None,
+            };
+            Ok((act, follow))
+        })
+    }
+
+    /// An event on an account's timeline, written by rapport itself.
+    fn record_event(&self, account_id: i64, summary: String, deal: Option<i64>, conflict: Option<i64>) -> Result<()> {
+        let mut ev = Activity {
+            account_id,
+            kind: ActivityKind::Event,
+            occurred_at: self.now_text(),
+            summary,
+            deal_id: deal,
+            conflict_id: conflict,
+            ..Default::default()
+        };
+        self.insert(&mut ev)?;
+        Ok(())
+    }
+
+    /// Moves a deal to `to`: the probability follows the stage unless set by
+    /// hand, won and lost stamp the close date, and the move goes on the timeline.
+    pub fn move_deal(&self, id: i64, to: DealStage) -> Result<Deal> {
+        self.write(|s| {
+            let mut deal = s.require::<Deal>(id)?;
+            let from = deal.stage;
+            if from == to {
+                return Ok(deal);
+            }
+            deal.probability = probability_after_move(to, deal.probability, deal.probability_manual);
+            deal.closed_on = closed_on_after_move(to, None, s.clock().today());
+            deal.stage = to;
+            s.update(&mut deal)?;
+            let text = format!(
+                "Deal \"{}\" moved from {} to {}",
+                deal.name,
+                from.label().to_lowercase(),
+                to.label().to_lowercase()
+            );
+            s.record_event(deal.account_id, text, Some(id), None)?;
+            Ok(deal)
+        })
+    }
+
+    /// Moves a conflict to `to`; resolving needs a resolution text.
+    pub fn set_conflict_status(&self, id: i64, to: ConflictStatus, resolution: Option<&str>) -> Result<Conflict> {
+        self.write(|s| {
+            let mut c = s.require::<Conflict>(id)?;
+            let from = c.status;
+            if from == to {
+                return Ok(c);
+            }
+            if needs_resolution(to) {
+                match resolution.map(str::trim).filter(|r| !r.is_empty()) {
+                    Some(r) => c.resolution = Some(r.to_string()),
+                    None => bail!("resolving conflict \"{}\" needs a resolution text", c.title),
+                }
+                c.resolved_at = Some(s.now_text());
+            } else {
+                c.resolved_at = None;
+            }
+            c.status = to;
+            s.update(&mut c)?;
+            let text = match to {
+                ConflictStatus::Resolved => {
+                    format!("Conflict \"{}\" resolved: {}", c.title, c.resolution.as_deref().unwrap_or(""))
+                }
+                _ => format!(
+                    "Conflict \"{}\" moved from {} to {}",
+                    c.title,
+                    from.label().to_lowercase(),
+                    to.label().to_lowercase()
+                ),
+            };
+            s.record_event(c.account_id, text, None, Some(id))?;
+            Ok(c)
+        })
+    }
+
+    /// Raises a conflict's escalation level and records it.
+    pub fn escalate_conflict(&self, id: i64) -> Result<Conflict> {
+        self.write(|s| {
+            let mut c = s.require::<Conflict>(id)?;
+            if c.status == ConflictStatus::Resolved {
+                bail!("conflict \"{}\" is resolved; reopen it before escalating", c.title);
+            }
+            if c.escalation_level >= 3 {
+                bail!("conflict \"{}\" is already at the highest escalation level", c.title);
+            }
+            c.escalation_level += 1;
+            c.escalated_at = Some(s.now_text());
+            s.update(&mut c)?;
+            s.record_event(
+                c.account_id,
+                format!("Conflict \"{}\" escalated to level {}", c.title, c.escalation_level),
+                None,
+                Some(id),
+            )?;
+            Ok(c)
+        })
+    }
+
+    /// Marks a follow-up done now and records it on the timeline.
+    pub fn complete_follow_up(&self, id: i64) -> Result<Activity> {
+        self.write(|s| {
+            let mut f = s.require::<Activity>(id)?;
+            if f.kind != ActivityKind::FollowUp {
+                bail!("{} is not a follow-up", f.describe());
+            }
+            if f.done_at.is_some() {
+                bail!("follow-up \"{}\" is already done", f.summary);
+            }
+            f.done_at = Some(s.now_text());
+            s.update(&mut f)?;
+            s.record_event(f.account_id, format!("Done: {}", f.summary), None, None)?;
+            Ok(f)
+        })
+    }
+
+    /// A new conflict with its SLA deadline from its severity.
+    pub fn open_conflict(&self, mut c: Conflict) -> Result<Conflict> {
+        self.write(|s| {
+            let now = s.clock().now();
+            if c.opened_at.is_empty() {
+                c.opened_at = timestamp(now);
+            }
+            if c.sla_due_at.is_empty() {
+                let opened = chrono::NaiveDateTime::parse_from_str(&c.opened_at, "%Y-%m-%dT%H:%M:%SZ")
+                    .map(|t| t.and_utc())
+                    .unwrap_or(now);
+                c.sla_due_at = timestamp(opened + chrono::Duration::hours(c.severity.sla_hours()));
+            }
+            s.insert(&mut c)?;
+            s.record_event(c.account_id, format!("Conflict opened: {}", c.title), None, Some(c.meta.id))?;
+            Ok(c)
+        })
+    }
+}

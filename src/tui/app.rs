@@ -1,0 +1,587 @@
+//! The cockpit's state and how actions change it. Drawing lives in `view`
+//! and the panes' `draw` functions, which only read this state.
+
+use super::keymap::{Action, Context, Keymap};
+use super::layout;
+use super::overlays::{Filter, FilterField, Overlay, Palette, Search};
+use super::panes::{conflicts::Conflicts, portfolio::Portfolio, targets::Targets, timeline::Timeline};
+use super::theme::Theme;
+use crate::domain::{sanitize, FiscalCalendar};
+use crate::lookup::Lookup;
+use crate::store::{timestamp, RepRow, Store};
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneId {
+    Portfolio,
+    Timeline,
+    Conflicts,
+    Targets,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 4] = [PaneId::Portfolio, PaneId::Timeline, PaneId::Conflicts, PaneId::Targets];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Portfolio => "Portfolio",
+            PaneId::Timeline => "Client timeline",
+            PaneId::Conflicts => "Conflict queue",
+            PaneId::Targets => "Target tracker",
+        }
+    }
+
+    pub fn context(self) -> Context {
+        match self {
+            PaneId::Portfolio => Context::Portfolio,
+            PaneId::Timeline => Context::Timeline,
+            PaneId::Conflicts => Context::Conflicts,
+            PaneId::Targets => Context::Targets,
+        }
+    }
+
+    fn index(self) -> usize {
+        PaneId::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+}
+
+/// Counts the header shows from anywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Badges {
+    pub overdue_follow_ups: usize,
+    pub due_today: usize,
+    pub breached: i64,
+}
+
+pub struct App {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub calendar: FiscalCalendar,
+    pub size: Rect,
+    pub focus: PaneId,
+    pub zoom: bool,
+    /// The account every pane follows.
+    pub current: Option<i64>,
+    pub reps: Vec<RepRow>,
+    pub portfolio: Portfolio,
+    pub timeline: Timeline,
+    pub conflicts: Conflicts,
+    pub targets: Targets,
+    pub overlay: Overlay,
+    pub badges: Badges,
+    /// One line of feedback in the footer ("no account matches", errors).
+    pub message: Option<String>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub quit: bool,
+    pub db_name: String,
+    lookup: LookupSlot,
+    data_version: i64,
+}
+
+/// The lookup index: built on a second connection in the background after
+/// the first frame, so opening the cockpit never waits for it.
+enum LookupSlot {
+    Empty,
+    Building(std::sync::mpsc::Receiver<Result<Lookup>>),
+    Ready(Lookup),
+}
+
+impl App {
+    pub fn new(mut store: Store, keymap: Keymap, theme: Theme, size: Rect) -> Result<App> {
+        // Each window undoes its own changes only.
+        store.set_session(&uuid::Uuid::now_v7().to_string());
+        let now = store.clock().now();
+        let calendar = store.fiscal_calendar()?;
+        let db_name = store
+            .path()
+            .file_name()
+            .map(|n| sanitize::line(&n.to_string_lossy()).into_owned())
+            .unwrap_or_else(|| "rapport".into());
+        let data_version = store.data_version()?;
+        let mut app = App {
+            now,
+            today: now.date_naive(),
+            calendar,
+            size,
+            focus: PaneId::Portfolio,
+            zoom: false,
+            current: None,
+            reps: Vec::new(),
+            portfolio: Portfolio::default(),
+            timeline: Timeline::default(),
+            conflicts: Conflicts::default(),
+            targets: Targets::new(calendar, now.date_naive()),
+            overlay: Overlay::None,
+            badges: Badges::default(),
+            message: None,
+            keymap,
+            theme,
+            quit: false,
+            db_name,
+            lookup: LookupSlot::Empty,
+            data_version,
+            store,
+        };
+        app.reload()?;
+        if let Some(first) = app.portfolio.selected_id() {
+            app.set_current(first)?;
+        }
+        Ok(app)
+    }
+
+    /// Reads everything the panes show from the store again.
+    pub fn reload(&mut self) -> Result<()> {
+        self.now = self.store.clock().now();
+        self.today = self.now.date_naive();
+        let mut reps = self.store.reps()?;
+        for r in &mut reps {
+            sanitize_in_place(&mut r.name);
+        }
+        self.reps = reps;
+        self.portfolio.load(&self.store)?;
+        self.conflicts.load(&self.store)?;
+        self.targets.load(&self.store, &self.reps)?;
+        self.badges = Badges {
+            overdue_follow_ups: self.store.follow_ups_due(self.today.pred_opt().unwrap_or(self.today))?.len(),
+            due_today: self.store.follow_ups_due(self.today)?.iter().filter(|f| f.due_on == self.today).count(),
+            breached: self.store.breached_conflicts(&timestamp(self.now))?,
+        };
+        if let Some(id) = self.current {
+            self.timeline.load(&self.store, id)?;
+        }
+        self.lookup = LookupSlot::Empty;
+        self.relayout();
+        Ok(())
+    }
+
+    /// Reloads when another process has written to the database.
+    pub fn refresh_if_changed(&mut self) -> Result<bool> {
+        let v = self.store.data_version()?;
+        if v == self.data_version {
+            return Ok(false);
+        }
+        self.data_version = v;
+        self.reload()?;
+        self.prepare_lookup();
+        Ok(true)
+    }
+
+    /// Makes `id` the current account everywhere.
+    pub fn set_current(&mut self, id: i64) -> Result<()> {
+        self.current = Some(id);
+        self.timeline.load(&self.store, id)?;
+        let height = self.pane_rows(PaneId::Portfolio);
+        self.portfolio.reveal(id, height);
+        Ok(())
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Rect::new(0, 0, width, height);
+        self.relayout();
+    }
+
+    /// Keeps every list's selection visible after a size or data change.
+    fn relayout(&mut self) {
+        let h = self.pane_rows(PaneId::Portfolio);
+        self.portfolio.follow(h);
+        let h = self.pane_rows(PaneId::Conflicts);
+        self.conflicts.follow(h);
+        let h = self.pane_rows(PaneId::Timeline);
+        self.timeline.follow(h);
+    }
+
+    /// Rows of list content a pane has at the current size.
+    pub fn pane_rows(&self, pane: PaneId) -> usize {
+        let areas = layout::areas(self.size, self.focus, self.zoom);
+        let area = areas.pane(pane).unwrap_or_else(|| areas.pane(self.focus).unwrap_or_default());
+        match pane {
+            PaneId::Timeline => self.timeline.list_rows(area),
+            _ => area.height.saturating_sub(3) as usize,
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        self.focus.context()
+    }
+
+    /// A key press: overlays take keys first, then the keymap.
+    pub fn on_key(&mut self, key: KeyEvent) -> Result<()> {
+        self.message = None;
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::Form(form) => return self.on_form_key(form, key),
+            Overlay::List(list) => return self.on_list_key(list, key),
+            Overlay::Confirm(c) => return self.on_confirm_key(c, key),
+            other => self.overlay = other,
+        }
+        if self.overlay.takes_text() {
+            return self.on_overlay_key(key);
+        }
+        if !matches!(self.overlay, Overlay::None) && self.on_overlay_key_nav(key)? {
+            return Ok(());
+        }
+        match self.keymap.resolve(self.context(), &key) {
+            Some(action) => self.update(action),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs one action.
+    pub fn update(&mut self, action: Action) -> Result<()> {
+        let rows = self.pane_rows(self.focus);
+        let page = rows.max(1) as isize;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Overlay::Help(0),
+            Action::Search => self.open_search(),
+            Action::Palette => self.overlay = Overlay::Palette(Palette::default()),
+            Action::NextPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 1) % 4]),
+            Action::PrevPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 3) % 4]),
+            Action::FocusPortfolio => self.focus_pane(PaneId::Portfolio),
+            Action::FocusTimeline => self.focus_pane(PaneId::Timeline),
+            Action::FocusConflicts => self.focus_pane(PaneId::Conflicts),
+            Action::FocusTargets => self.focus_pane(PaneId::Targets),
+            Action::Zoom => {
+                self.zoom = !self.zoom;
+                self.relayout();
+            }
+            Action::Back => {
+                if !matches!(self.overlay, Overlay::None) {
+                    self.overlay = Overlay::None;
+                } else if self.zoom {
+                    self.zoom = false;
+                    self.relayout();
+                }
+            }
+            Action::Up => self.step(-1, rows)?,
+            Action::Down => self.step(1, rows)?,
+            Action::PageUp => self.step(-page, rows)?,
+            Action::PageDown => self.step(page, rows)?,
+            Action::Top => self.step(isize::MIN / 2, rows)?,
+            Action::Bottom => self.step(isize::MAX / 2, rows)?,
+            Action::Open => self.open()?,
+            Action::CycleSort if self.focus == PaneId::Portfolio => self.portfolio.cycle_sort(rows),
+            Action::Filter if matches!(self.focus, PaneId::Portfolio | PaneId::Conflicts) => {
+                self.overlay = Overlay::Filter(Filter::for_pane(self))
+            }
+            Action::ClearFilter => match self.focus {
+                PaneId::Portfolio => self.portfolio.set_filter(Default::default(), rows),
+                PaneId::Conflicts => self.conflicts.set_filter(None, None, rows),
+                _ => {}
+            },
+            Action::PrevPeriod if self.focus == PaneId::Targets => self.targets.shift(-1, &self.store, &self.reps)?,
+            Action::NextPeriod if self.focus == PaneId::Targets => self.targets.shift(1, &self.store, &self.reps)?,
+            Action::Refresh => {
+                self.reload()?;
+                self.prepare_lookup();
+                self.message = Some("reloaded".into());
+            }
+            Action::CycleSort | Action::Filter | Action::PrevPeriod | Action::NextPeriod => {
+                self.message = Some(format!("{} works in another pane", action.description().to_lowercase()))
+            }
+            _ => {
+                self.edit_action(action)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn focus_pane(&mut self, pane: PaneId) {
+        self.focus = pane;
+        self.relayout();
+    }
+
+    fn step(&mut self, delta: isize, rows: usize) -> Result<()> {
+        match self.focus {
+            PaneId::Portfolio => {
+                self.portfolio.step(delta, rows);
+                if let Some(id) = self.portfolio.selected_id() {
+                    if Some(id) != self.current {
+                        self.current = Some(id);
+                        self.timeline.load(&self.store, id)?;
+                    }
+                }
+            }
+            PaneId::Timeline => self.timeline.step(delta, rows, &self.store)?,
+            PaneId::Conflicts => self.conflicts.step(delta, rows),
+            PaneId::Targets => self.targets.scroll(delta),
+        }
+        Ok(())
+    }
+
+    fn open(&mut self) -> Result<()> {
+        match self.focus {
+            PaneId::Portfolio => {
+                if let Some(id) = self.portfolio.selected_id() {
+                    self.set_current(id)?;
+                    self.focus_pane(PaneId::Timeline);
+                }
+            }
+            PaneId::Timeline => {
+                if let Some(detail) = self.timeline.detail(&self.store)? {
+                    self.overlay = Overlay::Detail(detail);
+                }
+            }
+            PaneId::Conflicts => {
+                if let Some(id) = self.conflicts.selected_account() {
+                    self.set_current(id)?;
+                    self.focus_pane(PaneId::Timeline);
+                }
+            }
+            PaneId::Targets => {}
+        }
+        Ok(())
+    }
+
+    fn open_search(&mut self) {
+        let previous = (self.focus, self.current, self.portfolio.nav);
+        self.overlay = Overlay::Search(Search::new(previous));
+    }
+
+    /// Starts building the lookup in the background, when the store is a
+    /// file another connection can read; in memory it is built on first use.
+    pub fn prepare_lookup(&mut self) {
+        if !matches!(self.lookup, LookupSlot::Empty) {
+            return;
+        }
+        let Ok(reader) = self.store.reader() else { return };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(Lookup::build(&reader));
+        });
+        self.lookup = LookupSlot::Building(rx);
+    }
+
+    /// The lookup over the whole book, waiting for the background build if needed.
+    fn lookup(&mut self) -> Result<&mut Lookup> {
+        let slot = std::mem::replace(&mut self.lookup, LookupSlot::Empty);
+        self.lookup = LookupSlot::Ready(match slot {
+            LookupSlot::Ready(l) => l,
+            LookupSlot::Building(rx) => match rx.recv() {
+                Ok(built) => built?,
+                Err(_) => Lookup::build(&self.store)?,
+            },
+            LookupSlot::Empty => Lookup::build(&self.store)?,
+        });
+        match &mut self.lookup {
+            LookupSlot::Ready(l) => Ok(l),
+            _ => unreachable!("set just above"),
+        }
+    }
+
+    /// The lookup's best accounts for `query`, with their reasons.
+    fn find(&mut self, query: &str) -> Result<Vec<crate::lookup::Hit>> {
+        let mut hits = self.lookup()?.query(query, search::RESULTS);
+        crate::lookup::explain(&self.store, &mut hits, query)?;
+        Ok(hits)
+    }
+
+    /// Keys for overlays that edit text (search, palette).
+    fn on_overlay_key(&mut self, key: KeyEvent) -> Result<()> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let mut overlay = std::mem::replace(&mut self.overlay, Overlay::None);
+        let mut keep = true;
+        match &mut overlay {
+            Overlay::Search(search) => match key.code {
+                KeyCode::Esc => {
+                    let (focus, current, nav) = search.previous;
+                    self.focus = focus;
+                    self.portfolio.nav = nav;
+                    if let Some(id) = current {
+                        self.set_current(id)?;
+                    }
+                    keep = false;
+                }
+                KeyCode::Enter => {
+                    if let Some(hit) = search.selected_hit() {
+                        let id = hit.account_id;
+                        self.set_current(id)?;
+                        self.focus_pane(PaneId::Timeline);
+                        keep = false;
+                    } else {
+                        self.message = Some("no account matches".into());
+                    }
+                }
+                KeyCode::Up => search.nav.step(-1, search.hits.len(), search::RESULTS),
+                KeyCode::Down => search.nav.step(1, search.hits.len(), search::RESULTS),
+                KeyCode::Char('p') if ctrl => search.nav.step(-1, search.hits.len(), search::RESULTS),
+                KeyCode::Char('n') if ctrl => search.nav.step(1, search.hits.len(), search::RESULTS),
+                KeyCode::Char('c') if ctrl => self.quit = true,
+                _ => {
+                    if search.input.handle(&key) {
+                        let query = search.input.text.clone();
+                        let hits = self.find(&query)?;
+                        search.set_hits(hits);
+                    }
+                }
+            },
+            Overlay::Palette(palette) => match key.code {
+                KeyCode::Esc => keep = false,
+                KeyCode::Enter => {
+                    keep = false;
+                    if let Some(action) = palette.selected_action(&self.keymap, self.context()) {
+                        self.overlay = Overlay::None;
+                        return self.update(action);
+                    }
+                }
+                KeyCode::Up => palette.nav.step(-1, usize::MAX, 1),
+                KeyCode::Down => palette.nav.step(1, usize::MAX, 1),
+                KeyCode::Char('c') if ctrl => self.quit = true,
+                _ => {
+                    palette.input.handle(&key);
+                    palette.nav = Default::default();
+                }
+            },
+            _ => {}
+        }
+        if keep {
+            self.overlay = overlay;
+        }
+        Ok(())
+    }
+
+    /// Keys for overlays without text entry. Returns whether the key was used.
+    fn on_overlay_key_nav(&mut self, key: KeyEvent) -> Result<bool> {
+        let action = self.keymap.resolve(self.context(), &key);
+        let mut overlay = std::mem::replace(&mut self.overlay, Overlay::None);
+        let mut keep = true;
+        let used = match &mut overlay {
+            Overlay::Help(_) | Overlay::Detail(_) => {
+                match action {
+                    Some(Action::Quit) => self.quit = true,
+                    Some(Action::Down) | Some(Action::PageDown) => overlay_scroll(&mut overlay, 1),
+                    Some(Action::Up) | Some(Action::PageUp) => overlay_scroll(&mut overlay, -1),
+                    _ => keep = false,
+                }
+                true
+            }
+            Overlay::Filter(filter) => {
+                match key.code {
+                    KeyCode::Esc => keep = false,
+                    KeyCode::Enter => {
+                        keep = false;
+                        let rows = self.pane_rows(self.focus);
+                        filter.apply(self, rows);
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => filter.move_field(-1),
+                    KeyCode::Down | KeyCode::Char('j') => filter.move_field(1),
+                    KeyCode::Left | KeyCode::Char('h') => filter.cycle(-1),
+                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => filter.cycle(1),
+                    KeyCode::Backspace | KeyCode::Char('x') => filter.clear(),
+                    KeyCode::Char('q') => self.quit = true,
+                    _ => {}
+                }
+                true
+            }
+            _ => false,
+        };
+        if keep {
+            self.overlay = overlay;
+        }
+        Ok(used)
+    }
+
+    /// Pasted text goes to the open search or palette line.
+    pub fn on_paste(&mut self, text: &str) -> Result<()> {
+        match &mut self.overlay {
+            Overlay::Search(search) => {
+                search.input.insert_str(text);
+                let query = search.input.text.clone();
+                let hits = self.find(&query)?;
+                if let Overlay::Search(search) = &mut self.overlay {
+                    search.set_hits(hits);
+                }
+            }
+            Overlay::Palette(p) => p.input.insert_str(text),
+            Overlay::Form(f) => f.paste(text, self.today),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A mouse event: a click focuses the pane under it and selects the row;
+    /// the wheel scrolls the pane under the pointer.
+    pub fn on_mouse(&mut self, ev: MouseEvent) -> Result<()> {
+        if !matches!(self.overlay, Overlay::None) {
+            return Ok(());
+        }
+        let areas = layout::areas(self.size, self.focus, self.zoom);
+        let pos = Position::new(ev.column, ev.row);
+        if let Some((i, _)) = areas.tabs.iter().enumerate().find(|(_, r)| r.contains(pos)) {
+            if matches!(ev.kind, MouseEventKind::Down(MouseButton::Left)) {
+                self.focus_pane(PaneId::ALL[i]);
+            }
+            return Ok(());
+        }
+        let Some(pane) = PaneId::ALL.into_iter().find(|p| areas.pane(*p).is_some_and(|r| r.contains(pos))) else {
+            return Ok(());
+        };
+        let area = areas.pane(pane).unwrap_or_default();
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.focus_pane(pane);
+                let rows = self.pane_rows(pane);
+                match pane {
+                    PaneId::Portfolio => {
+                        // Border and column header above the first row.
+                        let row = ev.row.saturating_sub(area.y + 2) as usize;
+                        if ev.row >= area.y + 2 {
+                            self.portfolio.click(row, rows);
+                            if let Some(id) = self.portfolio.selected_id() {
+                                self.set_current(id)?;
+                            }
+                        }
+                    }
+                    PaneId::Conflicts if ev.row >= area.y + 2 => {
+                        self.conflicts.click(ev.row.saturating_sub(area.y + 2) as usize, rows)
+                    }
+                    PaneId::Timeline => self.timeline.click(area, ev.row, &self.store)?,
+                    _ => {}
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta = if matches!(ev.kind, MouseEventKind::ScrollDown) { 3 } else { -3 };
+                let focus = self.focus;
+                self.focus = pane;
+                let rows = self.pane_rows(pane);
+                self.step(delta, rows)?;
+                self.focus = focus;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The filter choices the portfolio and queue offer.
+    pub fn owner_choices(&self) -> Vec<(i64, String)> {
+        self.reps.iter().map(|r| (r.id, r.name.clone())).collect()
+    }
+
+    pub fn filter_fields(&self) -> Vec<FilterField> {
+        Filter::fields_for(self.focus)
+    }
+}
+
+fn overlay_scroll(overlay: &mut Overlay, delta: isize) {
+    match overlay {
+        Overlay::Detail(d) => d.scroll = d.scroll.saturating_add_signed(delta * 3),
+        Overlay::Help(scroll) => *scroll = scroll.saturating_add_signed(delta * 3),
+        _ => {}
+    }
+}
+
+/// Replaces `s` with its drawable form when it holds anything unsafe.
+pub fn sanitize_in_place(s: &mut String) {
+    if let std::borrow::Cow::Owned(clean) = sanitize::line(s) {
+        *s = clean;
+    }
+}
+
+pub mod search {
+    /// How many lookup results the overlay shows.
+    pub const RESULTS: usize = 50;
+}

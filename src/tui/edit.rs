@@ -1,0 +1,436 @@
+//! The forms for every record: how each is laid out and filled from the
+//! store, and how a valid form is written back.
+
+use super::form::{options, Field, FieldKind, Form};
+use crate::domain::*;
+use crate::store::*;
+use anyhow::{anyhow, bail, Result};
+use chrono::NaiveDate;
+
+/// What a form writes when saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Log { account_id: i64 },
+    FollowUp { account_id: i64 },
+    Activity(i64),
+    Account(Option<i64>),
+    Contact { account_id: i64, id: Option<i64> },
+    Deal { account_id: i64, id: Option<i64> },
+    Conflict { account_id: i64, id: Option<i64> },
+    Resolve(i64),
+    Target(Option<i64>),
+    Rep(Option<i64>),
+}
+
+pub type EditForm = Form<Edit>;
+
+fn reps_pick(store: &Store) -> Result<Vec<(i64, String)>> {
+    Ok(store.reps()?.into_iter().map(|r| (r.id, sanitize::line(&r.name).into_owned())).collect())
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn date_text(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// `Some(text)` unless blank.
+fn some(f: &Field) -> Option<String> {
+    let t = f.text();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn date(f: &Field, today: NaiveDate) -> Result<Option<NaiveDate>> {
+    if f.text().is_empty() {
+        return Ok(None);
+    }
+    time::parse_date(f.text(), today).map(Some).map_err(|e| anyhow!("{}: {e}", f.label))
+}
+
+fn money(f: &Field) -> Result<Money> {
+    if f.text().is_empty() {
+        return Ok(Money::ZERO);
+    }
+    Money::parse(f.text()).map_err(|e| anyhow!("{}: {e}", f.label))
+}
+
+fn choice<T: std::str::FromStr<Err = String>>(f: &Field) -> Result<T> {
+    f.choice_value().parse().map_err(|e: String| anyhow!(e))
+}
+
+/// The form to log an interaction: one letter picks the kind and jumps to the summary.
+pub fn log_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<EditForm> {
+    let account = store.require::<Account>(account_id)?;
+    let kinds = [ActivityKind::Call, ActivityKind::Email, ActivityKind::Meeting, ActivityKind::Note];
+    let contacts: Vec<(i64, String)> =
+        store.contacts_of(account_id)?.into_iter().map(|c| (c.meta.id, sanitize::line(&c.name).into_owned())).collect();
+    let fields = vec![
+        Field::new("Kind", FieldKind::Choice(options(&kinds, ActivityKind::as_str, ActivityKind::label))),
+        Field::new("Summary", FieldKind::Text).required(),
+        Field::new("Contact", FieldKind::Pick(contacts)),
+        Field::new("Body", FieldKind::Body),
+        Field::new("Follow-up", FieldKind::Date),
+    ];
+    Ok(Form::new(format!("Log on {}", sanitize::line(&account.name)), Edit::Log { account_id }, fields, today))
+}
+
+pub fn follow_up_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<EditForm> {
+    let account = store.require::<Account>(account_id)?;
+    let fields = vec![
+        Field::new("Due", FieldKind::Date).required().with("tomorrow"),
+        Field::new("Summary", FieldKind::Text).required(),
+    ];
+    let mut f = Form::new(
+        format!("Follow-up on {}", sanitize::line(&account.name)),
+        Edit::FollowUp { account_id },
+        fields,
+        today,
+    );
+    f.focus = 1;
+    Ok(f)
+}
+
+pub fn activity_form(store: &Store, id: i64, today: NaiveDate) -> Result<EditForm> {
+    let a = store.require::<Activity>(id)?;
+    if a.kind == ActivityKind::Event {
+        bail!("events are written by rapport and cannot be edited");
+    }
+    let mut fields = vec![
+        Field::new("Summary", FieldKind::Text).required().with(a.summary.clone()),
+        Field::new("Body", FieldKind::Body).with(opt(&a.body)),
+    ];
+    if a.kind == ActivityKind::FollowUp {
+        fields.push(Field::new("Due", FieldKind::Date).required().with(date_text(a.due_on)));
+    }
+    Ok(Form::new(format!("Edit {}", a.kind.label().to_lowercase()), Edit::Activity(id), fields, today))
+}
+
+pub fn account_form(store: &Store, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
+    let a = match id {
+        Some(id) => store.require::<Account>(id)?,
+        None => Account::default(),
+    };
+    let fields = vec![
+        Field::new("Name", FieldKind::Text).required().with(a.name.clone()),
+        Field::new("Tier", FieldKind::Choice(options(Tier::ALL, Tier::as_str, Tier::label))).chosen(a.tier.as_str()),
+        Field::new(
+            "Status",
+            FieldKind::Choice(options(AccountStatus::ALL, AccountStatus::as_str, AccountStatus::label)),
+        )
+        .chosen(a.status.as_str()),
+        Field::new("Owner", FieldKind::Pick(reps_pick(store)?)).picked_id(a.owner_id),
+        Field::new("Annual value", FieldKind::Money).with(if id.is_some() {
+            a.annual_value.to_string()
+        } else {
+            String::new()
+        }),
+        Field::new("Renewal", FieldKind::Date).with(date_text(a.renewal_date)),
+        Field::new("Sector", FieldKind::Text).with(opt(&a.sector)),
+        Field::new("City", FieldKind::Text).with(opt(&a.city)),
+        Field::new("Phone", FieldKind::Phone).with(opt(&a.phone)),
+        Field::new("Website", FieldKind::Text).with(opt(&a.website)),
+    ];
+    let title = if id.is_some() { format!("Edit account {}", sanitize::line(&a.name)) } else { "Add account".into() };
+    Ok(Form::new(title, Edit::Account(id), fields, today))
+}
+
+pub fn contact_form(store: &Store, account_id: i64, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
+    let c = match id {
+        Some(id) => store.require::<Contact>(id)?,
+        None => Contact { account_id, ..Default::default() },
+    };
+    let fields = vec![
+        Field::new("Name", FieldKind::Text).required().with(c.name.clone()),
+        Field::new("Title", FieldKind::Text).with(opt(&c.title)),
+        Field::new("Role", FieldKind::Choice(options(ContactRole::ALL, ContactRole::as_str, ContactRole::label)))
+            .chosen(c.role.as_str()),
+        Field::new("E-mail", FieldKind::Email).with(opt(&c.email)),
+        Field::new("Phone", FieldKind::Phone).with(opt(&c.phone)),
+        Field::new(
+            "Primary",
+            FieldKind::Choice(vec![("no".into(), "No".into(), 'n'), ("yes".into(), "Yes".into(), 'y')]),
+        )
+        .chosen(if c.is_primary { "yes" } else { "no" }),
+    ];
+    let title = if id.is_some() { format!("Edit contact {}", sanitize::line(&c.name)) } else { "Add contact".into() };
+    Ok(Form::new(title, Edit::Contact { account_id, id }, fields, today))
+}
+
+pub fn deal_form(store: &Store, account_id: i64, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
+    let d = match id {
+        Some(id) => store.require::<Deal>(id)?,
+        None => Deal { account_id, probability: DealStage::Prospecting.default_probability(), ..Default::default() },
+    };
+    let fields = vec![
+        Field::new("Name", FieldKind::Text).required().with(d.name.clone()),
+        Field::new("Amount", FieldKind::Money).required().with(if id.is_some() {
+            d.amount.to_string()
+        } else {
+            String::new()
+        }),
+        Field::new("Stage", FieldKind::Choice(options(DealStage::ALL, DealStage::as_str, DealStage::label)))
+            .chosen(d.stage.as_str()),
+        Field::new("Probability", FieldKind::Percent).with(if d.probability_manual {
+            d.probability.to_string()
+        } else {
+            String::new()
+        }),
+        Field::new("Expected close", FieldKind::Date).with(date_text(d.expected_close)),
+        Field::new("Product", FieldKind::Text).with(opt(&d.product)),
+        Field::new("Owner", FieldKind::Pick(reps_pick(store)?)).picked_id(d.owner_id),
+    ];
+    let title = if id.is_some() { format!("Edit deal {}", sanitize::line(&d.name)) } else { "Add deal".into() };
+    Ok(Form::new(title, Edit::Deal { account_id, id }, fields, today))
+}
+
+pub fn conflict_form(store: &Store, account_id: i64, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
+    let c = match id {
+        Some(id) => store.require::<Conflict>(id)?,
+        None => Conflict { account_id, ..Default::default() },
+    };
+    let fields = vec![
+        Field::new("Title", FieldKind::Text).required().with(c.title.clone()),
+        Field::new("Severity", FieldKind::Choice(options(Severity::ALL, Severity::as_str, Severity::label)))
+            .chosen(c.severity.as_str()),
+        Field::new("Description", FieldKind::Body).with(opt(&c.description)),
+        Field::new("Owner", FieldKind::Pick(reps_pick(store)?)).picked_id(c.owner_id),
+    ];
+    let title =
+        if id.is_some() { format!("Edit conflict {}", sanitize::line(&c.title)) } else { "Open a conflict".into() };
+    Ok(Form::new(title, Edit::Conflict { account_id, id }, fields, today))
+}
+
+pub fn resolve_form(store: &Store, id: i64, today: NaiveDate) -> Result<EditForm> {
+    let c = store.require::<Conflict>(id)?;
+    let fields = vec![Field::new("Resolution", FieldKind::Body).required()];
+    Ok(Form::new(format!("Resolve {}", sanitize::line(&c.title)), Edit::Resolve(id), fields, today))
+}
+
+pub fn target_form(store: &Store, id: Option<i64>, period: Period, today: NaiveDate) -> Result<EditForm> {
+    let t = match id {
+        Some(id) => Some(store.require::<Target>(id)?),
+        None => None,
+    };
+    let scopes = [TargetScope::Company, TargetScope::Team, TargetScope::Rep];
+    let fields = vec![
+        Field::new("Scope", FieldKind::Choice(options(&scopes, TargetScope::as_str, TargetScope::label)))
+            .chosen(t.as_ref().map_or("rep", |t| t.scope.as_str())),
+        Field::new("Rep", FieldKind::Pick(reps_pick(store)?)).picked_id(t.as_ref().and_then(|t| t.rep_id)),
+        Field::new("Period", FieldKind::Period).required().with(t.as_ref().map_or(period, |t| t.period).to_string()),
+        Field::new("Won revenue", FieldKind::Money)
+            .required()
+            .with(t.as_ref().map_or(String::new(), |t| Money(t.amount).to_string())),
+    ];
+    Ok(Form::new(if id.is_some() { "Edit target" } else { "Set a target" }, Edit::Target(id), fields, today))
+}
+
+pub fn rep_form(store: &Store, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
+    let r = match id {
+        Some(id) => store.require::<Rep>(id)?,
+        None => Rep::default(),
+    };
+    let fields = vec![
+        Field::new("Name", FieldKind::Text).required().with(r.name.clone()),
+        Field::new("Role", FieldKind::Choice(options(RepRole::ALL, RepRole::as_str, RepRole::label)))
+            .chosen(r.role.as_str()),
+        Field::new("Manager", FieldKind::Pick(reps_pick(store)?)).picked_id(r.manager_id),
+        Field::new("E-mail", FieldKind::Email).with(opt(&r.email)),
+        Field::new("Phone", FieldKind::Phone).with(opt(&r.phone)),
+    ];
+    let title = if id.is_some() { format!("Edit rep {}", sanitize::line(&r.name)) } else { "Add rep".into() };
+    Ok(Form::new(title, Edit::Rep(id), fields, today))
+}
+
+/// Writes a valid form; returns what to tell the user and the account it touched.
+pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(String, Option<i64>)> {
+    if !form.is_valid(today) {
+        let first = form.fields.iter().find_map(|f| f.error.clone()).unwrap_or_default();
+        bail!("not saved: {first}");
+    }
+    let f = |label: &str| form.field(label);
+    let pick = |label: &str| f(label).pick().map(|p| p.0);
+    match form.target {
+        Edit::Log { account_id } => {
+            let kind: ActivityKind = choice(f("Kind"))?;
+            let entry = LogEntry {
+                account_id,
+                kind,
+                contact_id: pick("Contact"),
+                summary: f("Summary").text().to_string(),
+                body: some(f("Body")),
+                follow_up: date(f("Follow-up"), today)?,
+                ..Default::default()
+            };
+            let (_, follow) = store.log_interaction(&entry)?;
+            let due = follow.and_then(|a| a.due_on).map(|d| format!("; follow-up due {d}")).unwrap_or_default();
+            Ok((format!("logged {}{due}", kind.label().to_lowercase()), Some(account_id)))
+        }
+        Edit::FollowUp { account_id } => {
+            let mut a = Activity {
+                account_id,
+                rep_id: store.require::<Account>(account_id)?.owner_id,
+                kind: ActivityKind::FollowUp,
+                occurred_at: timestamp(store.clock().now()),
+                summary: f("Summary").text().to_string(),
+                due_on: date(f("Due"), today)?,
+                ..Default::default()
+            };
+            store.insert(&mut a)?;
+            Ok((format!("follow-up due {}", a.due_on.map(|d| d.to_string()).unwrap_or_default()), Some(account_id)))
+        }
+        Edit::Activity(id) => {
+            let mut a = store.require::<Activity>(id)?;
+            a.summary = f("Summary").text().to_string();
+            a.body = some(f("Body"));
+            if a.kind == ActivityKind::FollowUp {
+                a.due_on = date(f("Due"), today)?;
+            }
+            store.update(&mut a)?;
+            Ok(("saved".into(), Some(a.account_id)))
+        }
+        Edit::Account(id) => {
+            let mut a = match id {
+                Some(id) => store.require::<Account>(id)?,
+                None => Account::default(),
+            };
+            a.name = f("Name").text().to_string();
+            a.tier = choice(f("Tier"))?;
+            a.status = choice(f("Status"))?;
+            a.owner_id = pick("Owner");
+            a.annual_value = money(f("Annual value"))?;
+            a.renewal_date = date(f("Renewal"), today)?;
+            a.sector = some(f("Sector"));
+            a.city = some(f("City"));
+            a.phone = some(f("Phone"));
+            a.website = some(f("Website"));
+            if id.is_some() {
+                store.update(&mut a)?;
+            } else {
+                store.insert(&mut a)?;
+            }
+            Ok((format!("saved account {}", a.name), Some(a.meta.id)))
+        }
+        Edit::Contact { account_id, id } => {
+            let mut c = match id {
+                Some(id) => store.require::<Contact>(id)?,
+                None => Contact { account_id, ..Default::default() },
+            };
+            c.name = f("Name").text().to_string();
+            c.title = some(f("Title"));
+            c.role = choice(f("Role"))?;
+            c.email = some(f("E-mail"));
+            c.phone = some(f("Phone"));
+            c.is_primary = f("Primary").choice_value() == "yes";
+            if id.is_some() {
+                store.update(&mut c)?;
+            } else {
+                store.insert(&mut c)?;
+            }
+            Ok((format!("saved contact {}", c.name), Some(account_id)))
+        }
+        Edit::Deal { account_id, id } => {
+            let stage: DealStage = choice(f("Stage"))?;
+            let manual = some(f("Probability")).map(|p| p.trim_end_matches('%').parse::<u8>()).transpose()?;
+            let owner = pick("Owner");
+            let name = f("Name").text().to_string();
+            let amount = money(f("Amount"))?;
+            let expected = date(f("Expected close"), today)?;
+            let product = some(f("Product"));
+            store.write(|s| {
+                let mut d = match id {
+                    Some(id) => s.require::<Deal>(id)?,
+                    None => Deal { account_id, stage, probability: stage.default_probability(), ..Default::default() },
+                };
+                d.name = name.clone();
+                d.amount = amount;
+                d.expected_close = expected;
+                d.product = product.clone();
+                d.owner_id = owner.or(s.require::<Account>(account_id)?.owner_id);
+                d.probability_manual = manual.is_some();
+                if let Some(p) = manual {
+                    d.probability = p;
+                }
+                if id.is_none() {
+                    d.closed_on = stage.is_closed().then_some(today);
+                    s.insert(&mut d)?;
+                } else {
+                    s.update(&mut d)?;
+                    // A stage change is a move: probability rule, close date, timeline.
+                    s.move_deal(d.meta.id, stage)?;
+                }
+                Ok(())
+            })?;
+            Ok((format!("saved deal {name}"), Some(account_id)))
+        }
+        Edit::Conflict { account_id, id } => {
+            let mut c = match id {
+                Some(id) => store.require::<Conflict>(id)?,
+                None => Conflict { account_id, ..Default::default() },
+            };
+            c.title = f("Title").text().to_string();
+            c.severity = choice(f("Severity"))?;
+            c.description = some(f("Description"));
+            c.owner_id = pick("Owner").or(store.require::<Account>(account_id)?.owner_id);
+            if id.is_some() {
+                store.update(&mut c)?;
+            } else {
+                c = store.open_conflict(c)?;
+            }
+            Ok((format!("saved conflict {}", c.title), Some(account_id)))
+        }
+        Edit::Resolve(id) => {
+            let c = store.set_conflict_status(id, ConflictStatus::Resolved, Some(f("Resolution").text()))?;
+            Ok((format!("resolved {}", c.title), Some(c.account_id)))
+        }
+        Edit::Target(id) => {
+            let scope: TargetScope = choice(f("Scope"))?;
+            let rep = pick("Rep");
+            if scope != TargetScope::Company && rep.is_none() {
+                bail!("not saved: a {} target needs a rep", scope.label().to_lowercase());
+            }
+            let mut t = match id {
+                Some(id) => store.require::<Target>(id)?,
+                None => Target {
+                    meta: Meta::default(),
+                    scope,
+                    rep_id: None,
+                    account_id: None,
+                    period: Period::Year(today.year_ce().1 as i32),
+                    metric: TargetMetric::WonRevenue,
+                    amount: 0,
+                },
+            };
+            t.scope = scope;
+            t.rep_id = if scope == TargetScope::Company { None } else { rep };
+            t.period = Period::parse(f("Period").text()).map_err(|e| anyhow!(e))?;
+            t.amount = money(f("Won revenue"))?.cents();
+            if id.is_some() {
+                store.update(&mut t)?;
+            } else {
+                store.insert(&mut t)?;
+            }
+            Ok((format!("saved {} target for {}", scope.label().to_lowercase(), t.period), None))
+        }
+        Edit::Rep(id) => {
+            let mut r = match id {
+                Some(id) => store.require::<Rep>(id)?,
+                None => Rep::default(),
+            };
+            r.name = f("Name").text().to_string();
+            r.role = choice(f("Role"))?;
+            r.manager_id = pick("Manager").filter(|m| Some(*m) != id);
+            r.email = some(f("E-mail"));
+            r.phone = some(f("Phone"));
+            if id.is_some() {
+                store.update(&mut r)?;
+            } else {
+                store.insert(&mut r)?;
+            }
+            Ok((format!("saved rep {}", r.name), None))
+        }
+    }
+}
+
+use chrono::Datelike;

@@ -1,0 +1,399 @@
+//! Keys as data: (context, key) → action. The help overlay, the footer and
+//! the command palette are all generated from this table, and a config file
+//! can rebind any entry.
+
+use anyhow::{bail, Result};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a binding applies. `Global` works in every pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Portfolio,
+    Timeline,
+    Conflicts,
+    Targets,
+}
+
+impl Context {
+    pub const ALL: [Context; 5] =
+        [Context::Global, Context::Portfolio, Context::Timeline, Context::Conflicts, Context::Targets];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Portfolio => "portfolio",
+            Context::Timeline => "timeline",
+            Context::Conflicts => "conflicts",
+            Context::Targets => "targets",
+        }
+    }
+}
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    Search,
+    Palette,
+    NextPane,
+    PrevPane,
+    FocusPortfolio,
+    FocusTimeline,
+    FocusConflicts,
+    FocusTargets,
+    Zoom,
+    Back,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    CycleSort,
+    Filter,
+    ClearFilter,
+    PrevPeriod,
+    NextPeriod,
+    Refresh,
+    Log,
+    Add,
+    Edit,
+    Delete,
+    Undo,
+    Redo,
+    Complete,
+    Escalate,
+    Status,
+    Agenda,
+    Contacts,
+    Deals,
+    Reps,
+    TargetList,
+}
+
+/// (action, name in config and palette, description for help).
+const ACTIONS: &[(Action, &str, &str)] = &[
+    (Action::Quit, "quit", "Quit rapport"),
+    (Action::Help, "help", "Show the keys"),
+    (Action::Search, "search", "Look up an account, contact, e-mail or phone"),
+    (Action::Palette, "palette", "Run any command by name"),
+    (Action::NextPane, "next_pane", "Focus the next pane"),
+    (Action::PrevPane, "prev_pane", "Focus the previous pane"),
+    (Action::FocusPortfolio, "focus_portfolio", "Focus the portfolio"),
+    (Action::FocusTimeline, "focus_timeline", "Focus the client timeline"),
+    (Action::FocusConflicts, "focus_conflicts", "Focus the conflict queue"),
+    (Action::FocusTargets, "focus_targets", "Focus the target tracker"),
+    (Action::Zoom, "zoom", "Zoom the pane to full screen and back"),
+    (Action::Back, "back", "Close, or go back"),
+    (Action::Up, "up", "Move up"),
+    (Action::Down, "down", "Move down"),
+    (Action::Top, "top", "Go to the top"),
+    (Action::Bottom, "bottom", "Go to the bottom"),
+    (Action::PageUp, "page_up", "Page up"),
+    (Action::PageDown, "page_down", "Page down"),
+    (Action::Open, "open", "Open the selected item"),
+    (Action::CycleSort, "sort", "Change the sort order"),
+    (Action::Filter, "filter", "Filter the list"),
+    (Action::ClearFilter, "clear_filter", "Clear the filter"),
+    (Action::PrevPeriod, "prev_period", "Previous period"),
+    (Action::NextPeriod, "next_period", "Next period"),
+    (Action::Refresh, "refresh", "Reload everything from the database"),
+    (Action::Log, "log", "Log a call, e-mail, meeting or note on the current account"),
+    (Action::Add, "add", "Add a record here"),
+    (Action::Edit, "edit", "Edit the selected record"),
+    (Action::Delete, "delete", "Delete the selected record (asks first; u undoes)"),
+    (Action::Undo, "undo", "Undo the last change made in this window"),
+    (Action::Redo, "redo", "Redo what was undone"),
+    (Action::Complete, "complete", "Complete the follow-up, or resolve the conflict"),
+    (Action::Escalate, "escalate", "Escalate the conflict"),
+    (Action::Status, "status", "Move the conflict to its next status"),
+    (Action::Agenda, "agenda", "Follow-ups due today and overdue"),
+    (Action::Contacts, "contacts", "The account's contacts: add, edit, delete"),
+    (Action::Deals, "deals", "The account's deals: move, add, edit, delete"),
+    (Action::Reps, "reps", "The reps: add, edit, delete"),
+    (Action::TargetList, "targets", "The period's targets: set, edit, delete"),
+];
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.1).unwrap_or("?")
+    }
+
+    pub fn description(self) -> &'static str {
+        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.2).unwrap_or("")
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
+    }
+
+    /// Every action, in the order help lists them.
+    pub fn all() -> impl Iterator<Item = (Action, &'static str, &'static str)> {
+        ACTIONS.iter().copied()
+    }
+}
+
+/// The default bindings. Several keys may run one action.
+const DEFAULTS: &[(Context, &str, Action)] = &[
+    (Context::Global, "q", Action::Quit),
+    (Context::Global, "ctrl-c", Action::Quit),
+    (Context::Global, "?", Action::Help),
+    (Context::Global, "/", Action::Search),
+    (Context::Global, ":", Action::Palette),
+    (Context::Global, "tab", Action::NextPane),
+    (Context::Global, "shift-tab", Action::PrevPane),
+    (Context::Global, "1", Action::FocusPortfolio),
+    (Context::Global, "2", Action::FocusTimeline),
+    (Context::Global, "3", Action::FocusConflicts),
+    (Context::Global, "4", Action::FocusTargets),
+    (Context::Global, "z", Action::Zoom),
+    (Context::Global, "esc", Action::Back),
+    (Context::Global, "j", Action::Down),
+    (Context::Global, "down", Action::Down),
+    (Context::Global, "k", Action::Up),
+    (Context::Global, "up", Action::Up),
+    (Context::Global, "g", Action::Top),
+    (Context::Global, "home", Action::Top),
+    (Context::Global, "G", Action::Bottom),
+    (Context::Global, "end", Action::Bottom),
+    (Context::Global, "pageup", Action::PageUp),
+    (Context::Global, "ctrl-u", Action::PageUp),
+    (Context::Global, "pagedown", Action::PageDown),
+    (Context::Global, "ctrl-d", Action::PageDown),
+    (Context::Global, "enter", Action::Open),
+    (Context::Global, "ctrl-l", Action::Refresh),
+    (Context::Global, "l", Action::Log),
+    (Context::Global, "u", Action::Undo),
+    (Context::Global, "ctrl-r", Action::Redo),
+    (Context::Global, "t", Action::Agenda),
+    (Context::Portfolio, "a", Action::Add),
+    (Context::Portfolio, "e", Action::Edit),
+    (Context::Portfolio, "d", Action::Delete),
+    (Context::Timeline, "a", Action::Add),
+    (Context::Timeline, "e", Action::Edit),
+    (Context::Timeline, "d", Action::Delete),
+    (Context::Timeline, "x", Action::Complete),
+    (Context::Timeline, "C", Action::Contacts),
+    (Context::Timeline, "D", Action::Deals),
+    (Context::Conflicts, "a", Action::Add),
+    (Context::Conflicts, "e", Action::Edit),
+    (Context::Conflicts, "d", Action::Delete),
+    (Context::Conflicts, "x", Action::Complete),
+    (Context::Conflicts, "E", Action::Escalate),
+    (Context::Conflicts, "s", Action::Status),
+    (Context::Targets, "a", Action::Add),
+    (Context::Targets, "T", Action::TargetList),
+    (Context::Targets, "R", Action::Reps),
+    (Context::Portfolio, "s", Action::CycleSort),
+    (Context::Portfolio, "f", Action::Filter),
+    (Context::Portfolio, "F", Action::ClearFilter),
+    (Context::Conflicts, "f", Action::Filter),
+    (Context::Conflicts, "F", Action::ClearFilter),
+    (Context::Targets, "[", Action::PrevPeriod),
+    (Context::Targets, "]", Action::NextPeriod),
+];
+
+/// A key with its modifiers, as written in the table and config: `q`,
+/// `G`, `ctrl-r`, `shift-tab`, `enter`, `f5`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    code: KeyCodeOrd,
+    ctrl: bool,
+    alt: bool,
+}
+
+/// KeyCode without the variants rapport never binds, so keys can be sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Named(&'static str),
+}
+
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("shift-tab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("space", KeyCode::Char(' ')),
+];
+
+impl Key {
+    pub fn parse(text: &str) -> Result<Key> {
+        let mut rest = text.trim();
+        let (mut ctrl, mut alt) = (false, false);
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-").or_else(|| rest.strip_prefix("C-")) {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-").or_else(|| rest.strip_prefix("M-")) {
+                alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = if let Some((name, _)) = NAMED.iter().find(|(n, _)| *n == rest.to_ascii_lowercase()) {
+            if *name == "space" {
+                KeyCodeOrd::Char(' ')
+            } else {
+                KeyCodeOrd::Named(name)
+            }
+        } else if let Some(n) =
+            rest.strip_prefix('f').or_else(|| rest.strip_prefix('F')).and_then(|n| n.parse::<u8>().ok())
+        {
+            if !(1..=12).contains(&n) {
+                bail!("'{text}' is not a key; function keys are f1 to f12");
+            }
+            KeyCodeOrd::F(n)
+        } else {
+            let mut chars = rest.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => KeyCodeOrd::Char(c),
+                _ => bail!("'{text}' is not a key; expected one character, a name such as enter or pageup, or ctrl-/alt- and a key"),
+            }
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+
+    pub fn from_event(ev: &KeyEvent) -> Option<Key> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let code = match ev.code {
+            KeyCode::Char(c) => KeyCodeOrd::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            other => KeyCodeOrd::Named(NAMED.iter().find(|(_, k)| *k == other)?.0),
+        };
+        Some(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(' ') => f.write_str("space"),
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::F(n) => write!(f, "f{n}"),
+            KeyCodeOrd::Named(n) => f.write_str(n),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: BTreeMap<(Context, Key), Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = DEFAULTS
+            .iter()
+            .map(|(ctx, key, action)| ((*ctx, Key::parse(key).expect("default keys parse")), *action))
+            .collect();
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// The action for a key in a pane: the pane's own binding first, then the global one.
+    pub fn resolve(&self, ctx: Context, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev)?;
+        self.bindings.get(&(ctx, key)).or_else(|| self.bindings.get(&(Context::Global, key))).copied()
+    }
+
+    /// Binds `keys` to `action` in `ctx`, replacing the action's old keys there.
+    pub fn rebind(&mut self, ctx: Context, action: Action, keys: &[Key]) {
+        self.bindings.retain(|(c, _), a| !(*c == ctx && *a == action));
+        for key in keys {
+            self.bindings.insert((ctx, *key), action);
+        }
+    }
+
+    /// The keys bound to an action in a context, for help and the footer.
+    /// Plain keys come before ones with modifiers, so `q` shows rather than `ctrl-c`.
+    pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<Key> {
+        let mut keys: Vec<Key> =
+            self.bindings.iter().filter(|((c, _), a)| *c == ctx && **a == action).map(|((_, k), _)| *k).collect();
+        keys.sort_by_key(|k| k.ctrl || k.alt);
+        keys
+    }
+
+    /// (action, keys) for one context, in the order of the action list.
+    pub fn entries(&self, ctx: Context) -> Vec<(Action, Vec<Key>)> {
+        Action::all().map(|(a, _, _)| (a, self.keys_for(ctx, a))).filter(|(_, keys)| !keys.is_empty()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn pane_binding_wins_over_global_and_global_is_the_fallback() {
+        let km = Keymap::default();
+        let f = ev(KeyCode::Char('f'), KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::Portfolio, &f), Some(Action::Filter));
+        assert_eq!(km.resolve(Context::Timeline, &f), None);
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::Targets, &q), Some(Action::Quit));
+        let shift_g = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(km.resolve(Context::Portfolio, &shift_g), Some(Action::Bottom));
+        let back = ev(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(km.resolve(Context::Portfolio, &back), Some(Action::PrevPane));
+        let ctrl_c = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(km.resolve(Context::Portfolio, &ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn keys_parse_and_print_back() {
+        for k in ["q", "G", "ctrl-r", "shift-tab", "enter", "f5", "alt-x", "space", "?"] {
+            assert_eq!(Key::parse(k).unwrap().to_string(), k);
+        }
+        assert!(Key::parse("f13").is_err());
+        assert!(Key::parse("ab").is_err());
+        assert!(Key::parse("").is_err());
+    }
+
+    #[test]
+    fn every_default_action_has_a_name_and_description() {
+        for (a, name, desc) in Action::all() {
+            assert_eq!(Action::from_name(name), Some(a));
+            assert!(!desc.is_empty());
+        }
+    }
+
+    #[test]
+    fn rebinding_replaces_the_old_keys() {
+        let mut km = Keymap::default();
+        km.rebind(Context::Global, Action::Quit, &[Key::parse("x").unwrap()]);
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::Portfolio, &q), None);
+        assert_eq!(km.resolve(Context::Portfolio, &x), Some(Action::Quit));
+    }
+}

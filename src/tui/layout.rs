@@ -1,0 +1,76 @@
+//! Where everything goes for a terminal size. Pure, so drawing and mouse
+//! hit-testing agree on the same rectangles.
+
+use super::app::PaneId;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// At this width and above, the four panes share the screen as a 2×2 grid.
+pub const GRID_MIN_WIDTH: u16 = 120;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub footer: Rect,
+    /// The tab bar in single-pane mode.
+    pub tab_bar: Option<Rect>,
+    /// Click targets of the tabs, in pane order.
+    pub tabs: Vec<Rect>,
+    /// Each pane's rectangle, when it is shown.
+    pub panes: [Option<Rect>; 4],
+}
+
+impl Areas {
+    pub fn pane(&self, pane: PaneId) -> Option<Rect> {
+        self.panes[PaneId::ALL.iter().position(|p| *p == pane).unwrap_or(0)]
+    }
+}
+
+/// The tab labels, also used to size their click targets.
+pub fn tab_label(i: usize, pane: PaneId) -> String {
+    format!(" {} {} ", i + 1, pane.title())
+}
+
+pub fn areas(size: Rect, focus: PaneId, zoom: bool) -> Areas {
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(size);
+    let mut out = Areas { header, footer, ..Areas::default() };
+    let focus_index = PaneId::ALL.iter().position(|p| *p == focus).unwrap_or(0);
+    if zoom {
+        out.panes[focus_index] = Some(body);
+    } else if size.width >= GRID_MIN_WIDTH {
+        let [top, bottom] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+        let [tl, tr] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        let [bl, br] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+        out.panes = [Some(tl), Some(tr), Some(bl), Some(br)];
+    } else {
+        let [bar, pane] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+        out.tab_bar = Some(bar);
+        let mut x = bar.x;
+        for (i, p) in PaneId::ALL.iter().enumerate() {
+            let w = (tab_label(i, *p).chars().count() as u16).min(bar.right().saturating_sub(x));
+            out.tabs.push(Rect::new(x, bar.y, w, 1));
+            x = x.saturating_add(w + 1);
+        }
+        out.panes[focus_index] = Some(pane);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_screens_get_a_grid_narrow_ones_get_tabs() {
+        let wide = areas(Rect::new(0, 0, 200, 60), PaneId::Timeline, false);
+        assert!(wide.panes.iter().all(Option::is_some));
+        assert!(wide.tab_bar.is_none());
+        let narrow = areas(Rect::new(0, 0, 80, 24), PaneId::Conflicts, false);
+        assert_eq!(narrow.panes.iter().filter(|p| p.is_some()).count(), 1);
+        assert_eq!(narrow.pane(PaneId::Conflicts), Some(Rect::new(0, 2, 80, 21)));
+        assert_eq!(narrow.tabs.len(), 4);
+        let zoomed = areas(Rect::new(0, 0, 200, 60), PaneId::Targets, true);
+        assert_eq!(zoomed.pane(PaneId::Targets), Some(Rect::new(0, 1, 200, 58)));
+        assert!(zoomed.pane(PaneId::Portfolio).is_none());
+    }
+}

@@ -1,0 +1,179 @@
+//! Record lists that open over the panes: an account's contacts and deals,
+//! the reps, the period's targets, and the agenda of follow-ups. Each row
+//! can be added, edited or deleted from here.
+
+use super::nav::Nav;
+use crate::domain::{sanitize, DealStage, Period, TargetScope};
+use crate::store::{Account, Store};
+use anyhow::Result;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Contacts(i64),
+    Deals(i64),
+    Reps,
+    Targets(Period),
+    Agenda,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub id: i64,
+    pub account_id: Option<i64>,
+    pub cells: Vec<String>,
+    /// Drawn as needing attention (overdue, lost).
+    pub alert: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordList {
+    pub kind: ListKind,
+    pub title: String,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<ListRow>,
+    pub nav: Nav,
+    /// The keys this list offers, for its footer line.
+    pub keys: &'static str,
+}
+
+fn clean(s: &str) -> String {
+    sanitize::line(s).into_owned()
+}
+
+impl RecordList {
+    pub fn load(kind: ListKind, store: &Store, today: NaiveDate) -> Result<RecordList> {
+        let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
+        let (title, header, rows, keys) = match kind {
+            ListKind::Contacts(account) => (
+                format!("Contacts of {}", account_name(account)?),
+                vec!["Name", "Title", "Role", "E-mail", "Phone"],
+                store
+                    .contacts_of(account)?
+                    .into_iter()
+                    .map(|c| ListRow {
+                        id: c.meta.id,
+                        account_id: Some(account),
+                        cells: vec![
+                            format!("{}{}", clean(&c.name), if c.is_primary { " ★" } else { "" }),
+                            clean(c.title.as_deref().unwrap_or("")),
+                            c.role.label().into(),
+                            clean(c.email.as_deref().unwrap_or("")),
+                            clean(c.phone.as_deref().unwrap_or("")),
+                        ],
+                        alert: false,
+                    })
+                    .collect(),
+                "a add · e edit · d delete · Esc close",
+            ),
+            ListKind::Deals(account) => (
+                format!("Deals of {}", account_name(account)?),
+                vec!["Deal", "Stage", "Amount", "Prob.", "Close"],
+                store
+                    .deals_of(account)?
+                    .into_iter()
+                    .map(|d| ListRow {
+                        id: d.meta.id,
+                        account_id: Some(account),
+                        cells: vec![
+                            clean(&d.name),
+                            d.stage.label().into(),
+                            d.amount.to_string(),
+                            format!("{}%{}", d.probability, if d.probability_manual { "*" } else { "" }),
+                            d.closed_on.or(d.expected_close).map(|x| x.to_string()).unwrap_or_default(),
+                        ],
+                        alert: d.stage == DealStage::Lost,
+                    })
+                    .collect(),
+                "] next stage · [ back · w won · L lost · a add · e edit · d delete · Esc close",
+            ),
+            ListKind::Reps => {
+                let reps = store.reps()?;
+                let name_of = |id: Option<i64>| {
+                    id.and_then(|i| reps.iter().find(|r| r.id == i)).map(|r| clean(&r.name)).unwrap_or_default()
+                };
+                (
+                    "Reps".to_string(),
+                    vec!["Name", "Role", "Reports to"],
+                    reps.iter()
+                        .map(|r| ListRow {
+                            id: r.id,
+                            account_id: None,
+                            cells: vec![clean(&r.name), r.role.label().into(), name_of(r.manager_id)],
+                            alert: false,
+                        })
+                        .collect(),
+                    "a add · e edit · d delete · Esc close",
+                )
+            }
+            ListKind::Targets(period) => {
+                let reps = store.reps()?;
+                (
+                    format!("Targets for {period}"),
+                    vec!["Scope", "Who", "Metric", "Amount"],
+                    store
+                        .targets_for(period)?
+                        .into_iter()
+                        .map(|t| ListRow {
+                            id: t.meta.id,
+                            account_id: None,
+                            cells: vec![
+                                t.scope.label().into(),
+                                match t.scope {
+                                    TargetScope::Company => "—".into(),
+                                    _ => t
+                                        .rep_id
+                                        .and_then(|i| reps.iter().find(|r| r.id == i))
+                                        .map(|r| clean(&r.name))
+                                        .unwrap_or_default(),
+                                },
+                                t.metric.label().into(),
+                                crate::domain::Money(t.amount).to_string(),
+                            ],
+                            alert: false,
+                        })
+                        .collect(),
+                    "a add · e edit · d delete · Esc close",
+                )
+            }
+            ListKind::Agenda => (
+                "Agenda: follow-ups due".to_string(),
+                vec!["Due", "Account", "Follow-up", "Rep"],
+                store
+                    .follow_ups_due(today)?
+                    .into_iter()
+                    .map(|f| ListRow {
+                        id: f.id,
+                        account_id: Some(f.account_id),
+                        cells: vec![
+                            if f.due_on < today { format!("{} overdue", f.due_on) } else { "today".into() },
+                            clean(&f.account),
+                            clean(&f.summary),
+                            clean(f.rep.as_deref().unwrap_or("")),
+                        ],
+                        alert: f.due_on < today,
+                    })
+                    .collect(),
+                "Enter open account · x done · Esc close",
+            ),
+        };
+        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys })
+    }
+
+    pub fn selected(&self) -> Option<&ListRow> {
+        self.rows.get(self.nav.selected)
+    }
+
+    /// Reloads after a change, keeping the selection on the same row if it is still there.
+    pub fn reload(&mut self, store: &Store, today: NaiveDate) -> Result<()> {
+        let keep = self.selected().map(|r| r.id);
+        let nav = self.nav;
+        *self = RecordList::load(self.kind, store, today)?;
+        self.nav = nav;
+        if let Some(i) = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)) {
+            self.nav.selected = i;
+        }
+        self.nav.follow(self.rows.len(), 15);
+        Ok(())
+    }
+}

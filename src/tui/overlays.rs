@@ -1,0 +1,232 @@
+//! What can sit over the panes: lookup, palette, help, a filter menu, and
+//! the full text of a timeline entry.
+
+use super::app::{App, PaneId};
+use super::edit::EditForm;
+use super::input::TextInput;
+use super::keymap::{Action, Context, Keymap};
+use super::lists::RecordList;
+use super::nav::Nav;
+use crate::domain::{AccountStatus, Severity, Tier};
+use crate::lookup::Hit;
+use crate::store::AccountFilter;
+use crate::store::Entity;
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+pub enum Overlay {
+    None,
+    Search(Search),
+    Palette(Palette),
+    /// The key list, scrolled by this many lines.
+    Help(usize),
+    Filter(Filter),
+    Detail(Detail),
+    Form(EditForm),
+    List(RecordList),
+    Confirm(Confirm),
+}
+
+/// A question before a destructive step.
+pub struct Confirm {
+    pub question: String,
+    pub entity: Entity,
+    pub id: i64,
+    /// The list to return to afterwards, if the question came from one.
+    pub back_to: Option<RecordList>,
+}
+
+impl Overlay {
+    /// Whether typed characters go to the overlay rather than the keymap.
+    pub fn takes_text(&self) -> bool {
+        matches!(self, Overlay::Search(_) | Overlay::Palette(_) | Overlay::Form(_))
+    }
+}
+
+pub struct Search {
+    pub input: TextInput,
+    pub hits: Vec<Hit>,
+    pub nav: Nav,
+    /// Focus, current account and portfolio position before `/`, for `Esc`.
+    pub previous: (PaneId, Option<i64>, Nav),
+}
+
+impl Search {
+    pub fn new(previous: (PaneId, Option<i64>, Nav)) -> Search {
+        Search { input: TextInput::default(), hits: Vec::new(), nav: Nav::default(), previous }
+    }
+
+    pub fn set_hits(&mut self, hits: Vec<Hit>) {
+        self.hits = hits;
+        self.nav = Nav::default();
+    }
+
+    pub fn selected_hit(&self) -> Option<&Hit> {
+        self.hits.get(self.nav.selected)
+    }
+}
+
+#[derive(Default)]
+pub struct Palette {
+    pub input: TextInput,
+    pub nav: Nav,
+}
+
+impl Palette {
+    /// Actions whose name or description matches the typed text, best first.
+    pub fn matches(&self, keymap: &Keymap, ctx: Context) -> Vec<(Action, String)> {
+        let _ = keymap;
+        let all: Vec<(Action, String)> = Action::all()
+            .filter(|(a, _, _)| !matches!(a, Action::Palette))
+            .map(|(a, name, desc)| (a, format!("{name} — {desc}")))
+            .collect();
+        let query = self.input.text.trim();
+        if query.is_empty() {
+            return all;
+        }
+        let _ = ctx;
+        let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, usize)> = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, text))| pattern.score(Utf32Str::new(text, &mut buf), &mut matcher).map(|s| (s, i)))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i)| all[i].clone()).collect()
+    }
+
+    pub fn selected_action(&self, keymap: &Keymap, ctx: Context) -> Option<Action> {
+        let list = self.matches(keymap, ctx);
+        let i = self.nav.selected.min(list.len().saturating_sub(1));
+        list.get(i).map(|(a, _)| *a)
+    }
+}
+
+/// One line of a filter menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Owner,
+    Tier,
+    Status,
+    Severity,
+}
+
+impl FilterField {
+    pub fn label(self) -> &'static str {
+        match self {
+            FilterField::Owner => "Owner",
+            FilterField::Tier => "Tier",
+            FilterField::Status => "Status",
+            FilterField::Severity => "Severity",
+        }
+    }
+}
+
+/// A menu of fields, each cycling through "any" and its values.
+pub struct Filter {
+    pub pane: PaneId,
+    pub fields: Vec<FilterField>,
+    /// Per field: the choices, with "any" first, and the chosen index.
+    pub choices: Vec<(Vec<String>, usize)>,
+    pub owners: Vec<i64>,
+    pub field: usize,
+}
+
+fn labels<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<String> {
+    std::iter::once("any".to_string()).chain(all.iter().map(|v| label(*v).to_string())).collect()
+}
+
+fn index_of<T: PartialEq + Copy>(all: &[T], v: Option<T>) -> usize {
+    v.and_then(|v| all.iter().position(|x| *x == v)).map_or(0, |i| i + 1)
+}
+
+impl Filter {
+    pub fn fields_for(pane: PaneId) -> Vec<FilterField> {
+        match pane {
+            PaneId::Conflicts => vec![FilterField::Owner, FilterField::Severity],
+            _ => vec![FilterField::Owner, FilterField::Tier, FilterField::Status],
+        }
+    }
+
+    /// A menu showing the pane's current filter.
+    pub fn for_pane(app: &App) -> Filter {
+        let pane = app.focus;
+        let owners: Vec<(i64, String)> = app.owner_choices();
+        let owner_ids: Vec<i64> = owners.iter().map(|o| o.0).collect();
+        let owner_labels: Vec<String> =
+            std::iter::once("any".to_string()).chain(owners.iter().map(|o| o.1.clone())).collect();
+        let fields = Filter::fields_for(pane);
+        let choices = fields
+            .iter()
+            .map(|f| match f {
+                FilterField::Owner => {
+                    let current = match pane {
+                        PaneId::Conflicts => app.conflicts.owner_filter,
+                        _ => app.portfolio.filter.owner_id,
+                    };
+                    (owner_labels.clone(), index_of(&owner_ids, current))
+                }
+                FilterField::Tier => (labels(Tier::ALL, Tier::label), index_of(Tier::ALL, app.portfolio.filter.tier)),
+                FilterField::Status => (
+                    labels(AccountStatus::ALL, AccountStatus::label),
+                    index_of(AccountStatus::ALL, app.portfolio.filter.status),
+                ),
+                FilterField::Severity => {
+                    (labels(Severity::ALL, Severity::label), index_of(Severity::ALL, app.conflicts.severity_filter))
+                }
+            })
+            .collect();
+        Filter { pane, fields, choices, owners: owner_ids, field: 0 }
+    }
+
+    pub fn move_field(&mut self, delta: isize) {
+        let n = self.fields.len() as isize;
+        self.field = (self.field as isize + delta).rem_euclid(n) as usize;
+    }
+
+    pub fn cycle(&mut self, delta: isize) {
+        let (values, chosen) = &mut self.choices[self.field];
+        *chosen = (*chosen as isize + delta).rem_euclid(values.len() as isize) as usize;
+    }
+
+    pub fn clear(&mut self) {
+        for c in &mut self.choices {
+            c.1 = 0;
+        }
+    }
+
+    fn chosen(&self, field: FilterField) -> usize {
+        self.fields.iter().position(|f| *f == field).map_or(0, |i| self.choices[i].1)
+    }
+
+    fn pick<T: Copy>(all: &[T], chosen: usize) -> Option<T> {
+        chosen.checked_sub(1).and_then(|i| all.get(i).copied())
+    }
+
+    pub fn apply(&self, app: &mut App, rows: usize) {
+        let owner = Filter::pick(&self.owners, self.chosen(FilterField::Owner));
+        match self.pane {
+            PaneId::Conflicts => {
+                let severity = Filter::pick(Severity::ALL, self.chosen(FilterField::Severity));
+                app.conflicts.set_filter(owner, severity, rows);
+            }
+            _ => {
+                let filter = AccountFilter {
+                    owner_id: owner,
+                    tier: Filter::pick(Tier::ALL, self.chosen(FilterField::Tier)),
+                    status: Filter::pick(AccountStatus::ALL, self.chosen(FilterField::Status)),
+                };
+                app.portfolio.set_filter(filter, rows);
+            }
+        }
+    }
+}
+
+/// The full text of one timeline entry.
+pub struct Detail {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
+}

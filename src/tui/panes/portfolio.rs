@@ -1,0 +1,217 @@
+//! Portfolio: every account as a table, sorted and filtered in memory and
+//! drawn one screenful at a time, so 100,000 accounts scroll smoothly.
+
+use super::{fit, frame};
+use crate::domain::{time, AccountStatus, Tier};
+use crate::store::{AccountFilter, AccountRow, AccountSort, Store};
+use crate::tui::app::{sanitize_in_place, App, PaneId};
+use crate::tui::nav::Nav;
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+#[derive(Default)]
+pub struct Portfolio {
+    /// All live accounts, kept in the current sort order.
+    pub rows: Vec<AccountRow>,
+    /// Indices into `rows` that pass the filter.
+    pub view: Vec<u32>,
+    pub nav: Nav,
+    pub sort: AccountSort,
+    pub filter: AccountFilter,
+}
+
+impl Portfolio {
+    pub fn load(&mut self, store: &Store) -> Result<()> {
+        let keep = self.selected_id();
+        let mut rows = store.account_rows()?;
+        for r in &mut rows {
+            sanitize_in_place(&mut r.name);
+            if let Some(o) = &mut r.owner {
+                sanitize_in_place(o);
+            }
+        }
+        self.rows = rows;
+        self.sort.apply(&mut self.rows);
+        self.refilter(keep);
+        Ok(())
+    }
+
+    fn refilter(&mut self, keep: Option<i64>) {
+        self.view = (0..self.rows.len() as u32).filter(|&i| self.filter.matches(&self.rows[i as usize])).collect();
+        self.nav.selected = keep.and_then(|id| self.position(id)).unwrap_or(0);
+    }
+
+    fn position(&self, id: i64) -> Option<usize> {
+        self.view.iter().position(|&i| self.rows[i as usize].id == id)
+    }
+
+    pub fn selected(&self) -> Option<&AccountRow> {
+        self.view.get(self.nav.selected).map(|&i| &self.rows[i as usize])
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        self.selected().map(|r| r.id)
+    }
+
+    /// Selects `id` if the filter shows it.
+    pub fn reveal(&mut self, id: i64, height: usize) {
+        if let Some(pos) = self.position(id) {
+            self.nav.select(pos, self.view.len(), height);
+        }
+    }
+
+    pub fn step(&mut self, delta: isize, height: usize) {
+        self.nav.step(delta, self.view.len(), height);
+    }
+
+    pub fn follow(&mut self, height: usize) {
+        self.nav.follow(self.view.len(), height);
+    }
+
+    pub fn click(&mut self, row: usize, height: usize) {
+        let target = self.nav.offset + row;
+        if target < self.view.len() {
+            self.nav.select(target, self.view.len(), height);
+        }
+    }
+
+    pub fn cycle_sort(&mut self, height: usize) {
+        let keep = self.selected_id();
+        let i = AccountSort::ALL.iter().position(|s| *s == self.sort).unwrap_or(0);
+        self.sort = AccountSort::ALL[(i + 1) % AccountSort::ALL.len()];
+        self.sort.apply(&mut self.rows);
+        self.refilter(keep);
+        self.nav.follow(self.view.len(), height);
+    }
+
+    pub fn set_filter(&mut self, filter: AccountFilter, height: usize) {
+        let keep = self.selected_id();
+        self.filter = filter;
+        self.refilter(keep);
+        self.nav.follow(self.view.len(), height);
+    }
+
+    /// "tier: strategic, owner: Rae" for the title.
+    pub fn filter_label(&self, reps: &[crate::store::RepRow]) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(o) = self.filter.owner_id {
+            let name = reps.iter().find(|r| r.id == o).map_or("?", |r| r.name.as_str());
+            parts.push(format!("owner {name}"));
+        }
+        if let Some(t) = self.filter.tier {
+            parts.push(format!("tier {}", t.as_str()));
+        }
+        if let Some(s) = self.filter.status {
+            parts.push(format!("status {}", s.as_str()));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+fn tier_short(t: Tier) -> &'static str {
+    match t {
+        Tier::Strategic => "Strat",
+        Tier::Key => "Key",
+        Tier::Standard => "Std",
+    }
+}
+
+/// The date part of an ISO timestamp.
+pub fn date_of(ts: &str) -> Option<NaiveDate> {
+    ts.get(..10)?.parse().ok()
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App) {
+    let p = &app.portfolio;
+    let theme = app.theme;
+    let focused = app.focus == PaneId::Portfolio;
+    let mut title = format!("Portfolio · {} accounts · by {}", p.view.len(), p.sort.label());
+    if let Some(label) = p.filter_label(&app.reps) {
+        title.push_str(&format!(" · {label}"));
+    }
+    let block = frame(0, title, focused, theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if p.view.is_empty() {
+        let text = if p.rows.is_empty() {
+            "No accounts yet. Run `rapport demo` for a sample book."
+        } else {
+            "No account passes the filter (F clears it)."
+        };
+        f.render_widget(Paragraph::new(text).style(theme.dim()), inner);
+        return;
+    }
+    let wide = inner.width >= 90;
+    let height = inner.height.saturating_sub(1) as usize;
+    let window = p.nav.window(p.view.len(), height);
+    let today = app.today;
+    let rows = window.clone().map(|vi| {
+        let r = &p.rows[p.view[vi] as usize];
+        let touched = r.last_touch_at.as_deref().and_then(date_of);
+        let touch_style = match touched {
+            Some(d) if (today - d).num_days() > 90 => theme.warn(),
+            None => theme.warn(),
+            _ => theme.text(),
+        };
+        let renewal_style = match r.renewal_date {
+            Some(d) if d < today => theme.bad(),
+            Some(d) if (d - today).num_days() <= 30 => theme.warn(),
+            _ => theme.text(),
+        };
+        let status_mark = match r.status {
+            AccountStatus::Prospect => " (prospect)",
+            AccountStatus::Churned => " (churned)",
+            AccountStatus::Customer => "",
+        };
+        let row = Row::new(vec![
+            Cell::from(format!("{}{}", r.name, status_mark)),
+            Cell::from(if wide { r.tier.label() } else { tier_short(r.tier) }),
+            Cell::from(fit(r.owner.as_deref().unwrap_or("—"), if wide { 18 } else { 13 })),
+            Cell::from(
+                Line::from(if wide { r.annual_value.to_string() } else { r.annual_value.compact() }).right_aligned(),
+            ),
+            Cell::from(Span::styled(touched.map_or_else(|| "never".into(), |d| time::ago(today, d)), touch_style)),
+            Cell::from(Span::styled(r.renewal_date.map_or_else(|| "—".into(), |d| d.to_string()), renewal_style)),
+            Cell::from(
+                Line::from(match r.open_conflicts {
+                    0 => Span::styled("·", theme.dim()),
+                    n => Span::styled(n.to_string(), theme.bad()),
+                })
+                .right_aligned(),
+            ),
+        ]);
+        if vi == p.nav.selected {
+            row.style(theme.selected(focused))
+        } else {
+            row
+        }
+    });
+    let widths = if wide {
+        [
+            Constraint::Min(20),
+            Constraint::Length(9),
+            Constraint::Length(18),
+            Constraint::Length(14),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(3),
+        ]
+    } else {
+        [
+            Constraint::Min(14),
+            Constraint::Length(5),
+            Constraint::Length(13),
+            Constraint::Length(6),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(2),
+        ]
+    };
+    let header = Row::new(["Account", "Tier", "Owner", "Value", "Touched", "Renewal", "⚑"]).style(theme.header_row());
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    f.render_widget(table, inner);
+}

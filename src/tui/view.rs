@@ -1,0 +1,489 @@
+//! Draws the whole cockpit from the app state: header, panes, footer, and
+//! whatever overlay is open. Reads state only.
+
+use super::app::{App, PaneId};
+use super::keymap::{Action, Context};
+use super::layout::{self, tab_label};
+use super::overlays::{Detail, Filter, Overlay, Palette, Search};
+use super::panes::{conflicts, portfolio, targets, timeline};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let areas = layout::areas(f.area(), app.focus, app.zoom);
+    header(f, areas.header, app);
+    if let Some(bar) = areas.tab_bar {
+        let mut spans = Vec::new();
+        for (i, p) in PaneId::ALL.iter().enumerate() {
+            let style = if *p == app.focus { app.theme.selected(true) } else { app.theme.dim() };
+            spans.push(Span::styled(tab_label(i, *p), style));
+            spans.push(Span::raw(" "));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), bar);
+    }
+    for pane in PaneId::ALL {
+        if let Some(area) = areas.pane(pane) {
+            match pane {
+                PaneId::Portfolio => portfolio::draw(f, area, app),
+                PaneId::Timeline => timeline::draw(f, area, app),
+                PaneId::Conflicts => conflicts::draw(f, area, app),
+                PaneId::Targets => targets::draw(f, area, app),
+            }
+        }
+    }
+    footer(f, areas.footer, app);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Search(s) => search(f, app, s),
+        Overlay::Palette(p) => palette(f, app, p),
+        Overlay::Help(scroll) => help(f, app, *scroll),
+        Overlay::Filter(flt) => filter(f, app, flt),
+        Overlay::Detail(d) => detail(f, app, d),
+        Overlay::Form(form) => form_view(f, app, form),
+        Overlay::List(list) => list_view(f, app, list),
+        Overlay::Confirm(c) => {
+            let inner = popup(f, app, (c.question.chars().count() as u16 + 6).max(40), 4, "Confirm");
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::from(c.question.clone()),
+                    Line::from(Span::styled("y or Enter: yes · any other key: no", app.theme.dim())),
+                ]),
+                inner,
+            );
+        }
+    }
+}
+
+fn header(f: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let b = &app.badges;
+    // Narrow screens get the short words, so every count stays visible.
+    let narrow = area.width < 100;
+    let date = if narrow { app.today.format("%a %d %b") } else { app.today.format("%a %d %b %Y") };
+    let mut spans = vec![
+        Span::styled(" rapport ", t.selected(true)),
+        Span::raw(" "),
+        Span::styled(app.db_name.clone(), t.title()),
+        Span::styled(format!("  {} · {date}", app.targets.period), t.dim()),
+    ];
+    let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
+    let follow = if narrow { "" } else { " follow-ups" };
+    spans.push(Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style));
+    if b.due_today > 0 {
+        spans.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
+    }
+    let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
+    let sla = if narrow { "" } else { "SLA " };
+    spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys that matter in the focused pane, from the keymap; what does not
+/// fit is left out, but help and quit always show.
+fn footer(f: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    if let Some(msg) = &app.message {
+        f.render_widget(Paragraph::new(Span::styled(format!(" {msg}"), t.warn())), area);
+        return;
+    }
+    if !matches!(app.overlay, Overlay::None) {
+        // The overlay shows its own keys.
+        return;
+    }
+    let ctx = app.context();
+    let mut actions: Vec<Action> = app.keymap.entries(ctx).into_iter().map(|(a, _)| a).collect();
+    actions.extend([Action::Search, Action::Open, Action::NextPane, Action::Zoom, Action::Palette]);
+    let key_of = |a: Action| {
+        let mut k = app.keymap.keys_for(ctx, a);
+        if k.is_empty() {
+            k = app.keymap.keys_for(Context::Global, a);
+        }
+        k.first().map(|k| format!(" {k} {}", short(a)))
+    };
+    let tail: Vec<String> = [Action::Help, Action::Quit].into_iter().filter_map(key_of).collect();
+    let mut room = (area.width as usize).saturating_sub(tail.iter().map(|s| s.chars().count()).sum());
+    let mut items = Vec::new();
+    let mut seen = Vec::new();
+    for a in actions {
+        if seen.contains(&a) {
+            continue;
+        }
+        seen.push(a);
+        if let Some(text) = key_of(a) {
+            let w = text.chars().count();
+            if w <= room {
+                room -= w;
+                items.push(text);
+            }
+        }
+    }
+    items.extend(tail);
+    let spans: Vec<Span> = items
+        .into_iter()
+        .flat_map(|text| {
+            let (key, word) = text[1..].split_once(' ').unwrap_or((&text[1..], ""));
+            [Span::styled(format!(" {key}"), t.key()), Span::styled(format!(" {word}"), t.dim())]
+        })
+        .collect();
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Footer words: short enough that the common keys fit in 80 columns.
+fn short(a: Action) -> &'static str {
+    match a {
+        Action::Search => "find",
+        Action::Open => "open",
+        Action::NextPane => "pane",
+        Action::Zoom => "zoom",
+        Action::Palette => "commands",
+        Action::Help => "help",
+        Action::Quit => "quit",
+        Action::CycleSort => "sort",
+        Action::Filter => "filter",
+        Action::ClearFilter => "unfilter",
+        Action::PrevPeriod => "prev",
+        Action::NextPeriod => "next",
+        _ => a.name(),
+    }
+}
+
+/// A centred box of at most `w`×`h`, cleared, with a title.
+fn popup(f: &mut Frame, app: &App, w: u16, h: u16, title: &str) -> Rect {
+    let area = f.area();
+    let w = w.min(area.width.saturating_sub(2)).max(10);
+    let h = h.min(area.height.saturating_sub(2)).max(3);
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    f.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border(true))
+        .title(format!(" {title} "))
+        .title_style(app.theme.title());
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    inner
+}
+
+/// Text with the matched character positions emphasised.
+fn highlighted<'a>(text: &str, indices: &[u32], app: &App) -> Vec<Span<'a>> {
+    let clean = crate::domain::sanitize::line(text);
+    // Sanitising may shift positions; highlight only when it changed nothing.
+    if clean.len() != text.len() {
+        return vec![Span::raw(clean.into_owned())];
+    }
+    clean
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if indices.binary_search(&(i as u32)).is_ok() {
+                Span::styled(c.to_string(), app.theme.matched())
+            } else {
+                Span::raw(c.to_string())
+            }
+        })
+        .collect()
+}
+
+fn search(f: &mut Frame, app: &App, s: &Search) {
+    let area = f.area();
+    let inner = popup(
+        f,
+        app,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+        "Look up: name, contact, e-mail or phone",
+    );
+    let [input, list, help] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let before: String = s.input.text.chars().take(s.input.cursor).collect();
+    let after: String = s.input.text.chars().skip(s.input.cursor).collect();
+    let line = Line::from(vec![
+        Span::styled("/ ", app.theme.key()),
+        Span::raw(crate::domain::sanitize::line(&before).into_owned()),
+        Span::styled("▏", app.theme.key()),
+        Span::raw(crate::domain::sanitize::line(&after).into_owned()),
+    ]);
+    let status = if s.input.text.trim().is_empty() {
+        "type a few letters of an account, a contact, an e-mail, or digits of a phone".to_string()
+    } else if s.hits.is_empty() {
+        "no match".to_string()
+    } else {
+        let n = s.hits.len();
+        let more = if n >= super::app::search::RESULTS { "+" } else { "" };
+        format!("{n}{more} account{}", if n == 1 { "" } else { "s" })
+    };
+    f.render_widget(Paragraph::new(vec![line, Line::from(Span::styled(status, app.theme.dim()))]), input);
+    let height = list.height as usize;
+    let start = s.nav.selected.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = s
+        .hits
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, h)| {
+            let mut spans = vec![Span::raw(if i == s.nav.selected { "▶ " } else { "  " })];
+            if h.field == crate::lookup::Field::Account {
+                spans.extend(highlighted(&h.account, &h.indices, app));
+            } else {
+                spans.push(Span::raw(crate::domain::sanitize::line(&h.account).into_owned()));
+                spans.push(Span::styled("  ← ", app.theme.dim()));
+                let reason = h.reason.clone().unwrap_or_default();
+                let (label, _) = reason.split_once(':').unwrap_or(("", ""));
+                if h.field == crate::lookup::Field::Contact {
+                    spans.push(Span::styled(format!("{label}: "), app.theme.dim()));
+                    spans.extend(highlighted(&h.text, &h.indices, app));
+                    if let Some((_, role)) = reason.split_once(", ") {
+                        spans.push(Span::styled(format!(", {}", crate::domain::sanitize::line(role)), app.theme.dim()));
+                    }
+                } else {
+                    spans.extend(highlighted(&h.text, &h.indices, app));
+                    spans.push(Span::styled(format!("  {}", crate::domain::sanitize::line(&reason)), app.theme.dim()));
+                }
+            }
+            let line = Line::from(spans);
+            if i == s.nav.selected {
+                line.style(app.theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), list);
+    f.render_widget(Paragraph::new(Span::styled("↑↓ choose · Enter open · Esc back", app.theme.dim())), help);
+}
+
+fn palette(f: &mut Frame, app: &App, p: &Palette) {
+    let inner = popup(f, app, 70, 20, "Commands");
+    let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(": ", app.theme.key()),
+            Span::raw(crate::domain::sanitize::line(&p.input.text).into_owned()),
+            Span::styled("▏", app.theme.key()),
+        ])),
+        input,
+    );
+    let matches = p.matches(&app.keymap, app.context());
+    let selected = p.nav.selected.min(matches.len().saturating_sub(1));
+    let height = list.height as usize;
+    let start = selected.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = matches
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, (a, text))| {
+            let keys = app.keymap.keys_for(app.context(), *a);
+            let keys = if keys.is_empty() { app.keymap.keys_for(Context::Global, *a) } else { keys };
+            let key = keys.first().map(|k| k.to_string()).unwrap_or_default();
+            let line = Line::from(vec![Span::styled(format!("{key:>10}  "), app.theme.key()), Span::raw(text.clone())]);
+            if i == selected {
+                line.style(app.theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), list);
+}
+
+fn help(f: &mut Frame, app: &App, scroll: usize) {
+    let ctx = app.context();
+    let mut lines = Vec::new();
+    for (heading, c) in [(format!("{} keys", app.focus.title()), ctx), ("Everywhere".to_string(), Context::Global)] {
+        lines.push(Line::from(Span::styled(heading, app.theme.title())));
+        for (action, keys) in app.keymap.entries(c) {
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", keys.join(", ")), app.theme.key()),
+                Span::raw(action.description()),
+            ]));
+        }
+        lines.push(Line::from(""));
+    }
+    lines
+        .push(Line::from(Span::styled("In lookup: type to search, ↑↓ choose, Enter open, Esc back.", app.theme.dim())));
+    let inner = popup(f, app, 76, lines.len() as u16 + 3, "Keys");
+    let [body, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let max_scroll = lines.len().saturating_sub(body.height as usize);
+    let scroll = scroll.min(max_scroll);
+    f.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+    let more = if scroll < max_scroll {
+        "j/k scroll · more below · "
+    } else if scroll > 0 {
+        "j/k scroll · "
+    } else {
+        ""
+    };
+    f.render_widget(Paragraph::new(Span::styled(format!("{more}any other key closes"), app.theme.dim())), hint);
+}
+
+fn filter(f: &mut Frame, app: &App, flt: &Filter) {
+    let inner = popup(f, app, 52, flt.fields.len() as u16 + 4, &format!("Filter {}", flt.pane.title().to_lowercase()));
+    let mut lines: Vec<Line> = flt
+        .fields
+        .iter()
+        .zip(&flt.choices)
+        .enumerate()
+        .map(|(i, (field, (values, chosen)))| {
+            let line = Line::from(vec![
+                Span::styled(format!("{:<10}", field.label()), app.theme.dim()),
+                Span::raw(format!("◀ {} ▶", values[*chosen])),
+            ]);
+            if i == flt.field {
+                line.style(app.theme.selected(true))
+            } else {
+                line
+            }
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("↑↓ field · ←→ value · x clear · Enter apply · Esc cancel", app.theme.dim())));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn detail(f: &mut Frame, app: &App, d: &Detail) {
+    let area = f.area();
+    let inner =
+        popup(f, app, area.width.saturating_sub(8).min(100), (d.lines.len() as u16 + 4).min(area.height), &d.title);
+    let lines: Vec<Line> = d.lines.iter().map(|l| Line::from(l.clone())).collect();
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll as u16, 0)), inner);
+}
+
+/// What a valid field means, shown beside it: the contact picked, the date understood.
+fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<String> {
+    use super::form::FieldKind;
+    if field.error.is_some() || field.text().is_empty() {
+        return None;
+    }
+    match &field.kind {
+        FieldKind::Pick(_) => {
+            field.pick().filter(|(_, name)| *name != field.text()).map(|(_, name)| format!("→ {name}"))
+        }
+        FieldKind::Date => {
+            crate::domain::time::parse_date(field.text(), today).ok().map(|d| format!("→ {}", d.format("%a %d %b %Y")))
+        }
+        FieldKind::Money => crate::domain::Money::parse(field.text()).ok().map(|m| format!("→ {m}")),
+        _ => None,
+    }
+}
+
+fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
+    use super::form::FieldKind;
+    let t = app.theme;
+    let body_lines: usize = form
+        .fields
+        .iter()
+        .map(|fl| if matches!(fl.kind, FieldKind::Body) { fl.input.text.lines().count().clamp(1, 4) } else { 1 })
+        .sum();
+    let height = body_lines as u16 + 4;
+    let inner = popup(f, app, 78, height, &form.title);
+    let mut lines = Vec::new();
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused { t.key() } else { t.dim() };
+        let mark = if field.required { "*" } else { " " };
+        let mut spans =
+            vec![Span::styled(format!("{}{mark}{:<14}", if focused { "▶" } else { " " }, field.label), label_style)];
+        match &field.kind {
+            FieldKind::Choice(options) => {
+                for (j, (_, label, key)) in options.iter().enumerate() {
+                    let style = if j == field.choice { t.selected(focused) } else { t.dim() };
+                    spans.push(Span::styled(format!(" {label} "), style));
+                    if focused {
+                        spans.push(Span::styled(format!("{key}"), t.key()));
+                    }
+                }
+            }
+            FieldKind::Body => {
+                let text = crate::domain::sanitize::multiline(&field.input.text).into_owned();
+                let mut body = text.lines().map(str::to_string).collect::<Vec<_>>();
+                if body.is_empty() {
+                    body.push(String::new());
+                }
+                let shown = body.len().min(4);
+                let skip = body.len() - shown;
+                for (k, l) in body.into_iter().skip(skip).enumerate() {
+                    let cursor = if focused && k + 1 == shown { "▏" } else { "" };
+                    if k == 0 {
+                        spans.push(Span::raw(format!("{l}{cursor}")));
+                        lines.push(Line::from(std::mem::take(&mut spans)));
+                    } else {
+                        lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::raw(format!("{l}{cursor}"))]));
+                    }
+                }
+                if let Some(e) = &field.error {
+                    lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::styled(format!("⚠ {e}"), t.bad())]));
+                }
+                continue;
+            }
+            _ => {
+                let before: String = field.input.text.chars().take(field.input.cursor).collect();
+                let after: String = field.input.text.chars().skip(field.input.cursor).collect();
+                spans.push(Span::raw(crate::domain::sanitize::line(&before).into_owned()));
+                if focused {
+                    spans.push(Span::styled("▏", t.key()));
+                }
+                spans.push(Span::raw(crate::domain::sanitize::line(&after).into_owned()));
+            }
+        }
+        if let Some(hint) = field_hint(field, app.today) {
+            spans.push(Span::styled(format!("  {hint}"), t.good()));
+        }
+        if let Some(e) = &field.error {
+            spans.push(Span::styled(format!("  ⚠ {e}"), t.bad()));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    if form.confirm_discard {
+        lines.push(Line::from(Span::styled("Throw away your changes? y: yes · any other key: keep editing", t.warn())));
+    } else if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(e.clone(), t.bad())));
+    } else {
+        let focused = &form.fields[form.focus];
+        let hint = match focused.kind {
+            FieldKind::Body => "Enter save · Alt-Enter new line · Tab next field · Esc cancel",
+            FieldKind::Choice(_) => "Enter save · ←→ or its letter chooses · Tab next field · Esc cancel",
+            _ => "Enter save · Tab/↑↓ next field · Esc cancel · * required",
+        };
+        lines.push(Line::from(Span::styled(hint, t.dim())));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
+    use ratatui::widgets::{Row, Table};
+    let t = app.theme;
+    let area = f.area();
+    let height = (list.rows.len() as u16 + 5).min(area.height.saturating_sub(2)).max(7);
+    let inner = popup(f, app, area.width.saturating_sub(6).min(110), height, &list.title);
+    let [table_area, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    if list.rows.is_empty() {
+        f.render_widget(Paragraph::new(Span::styled("Nothing here yet.", t.dim())), table_area);
+    } else {
+        let visible = table_area.height.saturating_sub(1) as usize;
+        let start = list.nav.selected.saturating_sub(visible.saturating_sub(1));
+        let rows = list.rows.iter().enumerate().skip(start).take(visible).map(|(i, r)| {
+            let row = Row::new(r.cells.clone());
+            if i == list.nav.selected {
+                row.style(t.selected(true))
+            } else if r.alert {
+                row.style(t.bad())
+            } else {
+                row
+            }
+        });
+        let n = list.header.len();
+        let widths: Vec<Constraint> =
+            (0..n).map(|i| if i == 0 || i == 2 && n > 4 { Constraint::Fill(2) } else { Constraint::Fill(1) }).collect();
+        f.render_widget(
+            Table::new(rows, widths).header(Row::new(list.header.clone()).style(t.header_row())),
+            table_area,
+        );
+    }
+    f.render_widget(Paragraph::new(Span::styled(list.keys, t.dim())), hint);
+}

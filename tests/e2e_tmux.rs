@@ -1,0 +1,172 @@
+//! End to end: the real binary in a real terminal (tmux), driven by keys the
+//! way a person would, read back with capture-pane.
+
+use rapport::store::{Account, OpenMode, Store};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The binary under test: the release build when CI names it, else this build's.
+fn binary() -> PathBuf {
+    std::env::var_os("RAPPORT_E2E_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rapport")))
+}
+
+struct Tmux {
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn start(dir: &Path, cols: u16, rows: u16) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            // CI installs tmux; a developer machine without it skips loudly.
+            assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
+            eprintln!("SKIPPED: tmux is not installed");
+            return None;
+        }
+        let t = Tmux { socket: dir.join("tmux.sock") };
+        let size = [cols.to_string(), rows.to_string()];
+        t.cmd(&["new-session", "-d", "-x", &size[0], "-y", &size[1], "bash --norc --noprofile"]);
+        Some(t)
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.cmd(&["send-keys", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p"])
+    }
+
+    fn show(&self, what: &str) -> String {
+        self.cmd(&["display", "-p", what]).trim().to_string()
+    }
+
+    /// Waits until the screen shows `want`, or fails with what it shows.
+    fn wait_for(&self, want: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(want) {
+                return screen;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "waited for {want:?}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.cmd(&["kill-server"]);
+    }
+}
+
+#[test]
+fn lookup_open_and_quit_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-open", "--accounts", "200", "--seed", "7"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A contact's surname to look up, and a hostile account name to draw.
+    let (surname, account) = {
+        let (store, _) = Store::open(&db, OpenMode::Existing).unwrap();
+        let rows = store.account_rows().unwrap();
+        let target = rows.iter().max_by_key(|r| r.annual_value).unwrap();
+        let contact = store.contacts_of(target.id).unwrap().remove(0);
+        let mut evil = Account { name: "\x1b]0;owned\x07Zz Evil\x1b[2J".into(), ..Default::default() };
+        store.insert(&mut evil).unwrap();
+        (contact.name.split_whitespace().last().unwrap().to_string(), target.name.clone())
+    };
+
+    let Some(t) = Tmux::start(dir.path(), 120, 40) else { return };
+    let config = dir.path().join("config");
+    let command = format!("XDG_CONFIG_HOME={} {} --db {}", config.display(), binary().display(), db.display());
+    t.text(&command);
+    t.keys(&["Enter"]);
+    let first = t.wait_for("1 Portfolio");
+    assert!(first.contains("Conflict queue") && first.contains("Target tracker"), "{first}");
+    assert_eq!(t.show("#{alternate_on}"), "1");
+
+    // Look the account up by three letters of a contact's surname plus a word of its name.
+    t.text("/");
+    t.wait_for("Look up");
+    let word = account.split_whitespace().next().unwrap();
+    t.text(&format!("{} {}", &surname[..3.min(surname.len())], word));
+    let results = t.wait_for(&account);
+    assert!(results.contains("contact:"), "the reason is shown:\n{results}");
+    t.keys(&["Enter"]);
+    let card = t.wait_for("Contacts");
+    assert!(card.contains(&format!("2 {account}")), "the timeline shows the account:\n{card}");
+    assert!(card.contains(&surname), "the card lists the contact:\n{card}");
+
+    // The hostile name is plain text, and the window title is untouched.
+    t.text("/");
+    t.text("zz evil");
+    let evil = t.wait_for("Zz Evil");
+    assert!(!evil.contains("owned"), "{evil}");
+    assert_ne!(t.show("#{pane_title}"), "owned");
+    t.keys(&["Escape"]);
+
+    t.text("q");
+    let start = Instant::now();
+    while t.show("#{pane_current_command}") != "bash" {
+        assert!(start.elapsed() < Duration::from_secs(10), "rapport did not quit:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.show("#{alternate_on}"), "0", "the normal screen is back");
+    t.text("stty -a | head -1; echo shell-ok");
+    t.keys(&["Enter"]);
+    let shell = t.wait_for("shell-ok\n");
+    assert!(!shell.contains("-icanon") && !shell.contains("-echo "), "the terminal is out of raw mode:\n{shell}");
+}
+
+#[test]
+fn resize_and_sigterm_leave_a_clean_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-open", "--accounts", "40", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let Some(t) = Tmux::start(dir.path(), 200, 60) else { return };
+    let config = dir.path().join("config");
+    t.text(&format!("XDG_CONFIG_HOME={} {} --db {}", config.display(), binary().display(), db.display()));
+    t.keys(&["Enter"]);
+    let wide = t.wait_for("4 Target tracker");
+    assert!(wide.contains("1 Portfolio") && wide.contains("3 Conflict queue"), "{wide}");
+    assert!(!wide.contains(" 1 Portfolio   2 Client timeline "), "a grid, not tabs, at 200 columns:\n{wide}");
+
+    t.cmd(&["resize-window", "-x", "80", "-y", "24"]);
+    let narrow = t.wait_for(" 1 Portfolio   2 Client timeline ");
+    assert!(narrow.lines().count() <= 24, "{narrow}");
+
+    let shell_pid = t.show("#{pane_pid}");
+    let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
+    let pid = pid.trim();
+    assert!(!pid.is_empty(), "rapport runs under the shell");
+    assert!(Command::new("kill").args(["-TERM", pid]).status().unwrap().success());
+    let start = Instant::now();
+    while t.show("#{pane_current_command}") != "bash" {
+        assert!(start.elapsed() < Duration::from_secs(10), "rapport ignored SIGTERM:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.show("#{alternate_on}"), "0", "the normal screen is back after SIGTERM");
+}

@@ -1,0 +1,108 @@
+//! The cockpit drawn on a test terminal over the fixed book, compared with
+//! reviewed snapshots, at the sizes people use.
+
+mod common;
+
+use rapport::domain::*;
+use rapport::store::*;
+use rapport::tui::app::App;
+use rapport::tui::keymap::Keymap;
+use rapport::tui::theme::Theme;
+use rapport::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+
+fn app_over(store: Store, w: u16, h: u16) -> App {
+    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap()
+}
+
+fn app(w: u16, h: u16) -> App {
+    app_over(common::store().0, w, h)
+}
+
+fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    term.draw(|f| view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+    }
+}
+
+#[test]
+fn cockpit_80x24() {
+    insta::assert_snapshot!(screen(&app(80, 24)));
+}
+
+#[test]
+fn cockpit_160x48() {
+    insta::assert_snapshot!(screen(&app(160, 48)));
+}
+
+#[test]
+fn each_pane_at_80x24() {
+    let mut a = app(80, 24);
+    for (key, name) in [("2", "timeline"), ("3", "conflicts"), ("4", "targets")] {
+        press(&mut a, key);
+        insta::assert_snapshot!(format!("pane_{name}_80x24"), screen(&a));
+    }
+}
+
+#[test]
+fn each_pane_zoomed_at_160x48() {
+    let mut a = app(160, 48);
+    for (key, name) in [("1", "portfolio"), ("2", "timeline"), ("3", "conflicts"), ("4", "targets")] {
+        press(&mut a, key);
+        press(&mut a, "z");
+        insta::assert_snapshot!(format!("pane_{name}_zoomed_160x48"), screen(&a));
+        press(&mut a, "z");
+    }
+}
+
+#[test]
+fn lookup_and_help_overlays() {
+    let mut a = app(80, 24);
+    press(&mut a, "/jane");
+    insta::assert_snapshot!("lookup_jane_80x24", screen(&a));
+    a.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)).unwrap();
+    press(&mut a, "?");
+    insta::assert_snapshot!("help_portfolio_80x24", screen(&a));
+}
+
+#[test]
+fn hostile_names_are_drawn_as_harmless_text() {
+    let (store, ids) = common::store();
+    let mut evil =
+        Account { name: "\x1b]0;owned\x07Acme\x1b[2J".into(), owner_id: Some(ids.rae), ..Default::default() };
+    store.insert(&mut evil).unwrap();
+    let mut note = Activity {
+        account_id: evil.meta.id,
+        kind: ActivityKind::Call,
+        occurred_at: "2026-11-26T09:00:00Z".into(),
+        summary: "\u{202e}gnp.exe\x1b[31m red".into(),
+        ..Default::default()
+    };
+    store.insert(&mut note).unwrap();
+    let mut a = app_over(store, 160, 48);
+    a.set_current(evil.meta.id).unwrap();
+    let text = screen(&a);
+    assert!(!text.contains('\x1b'), "no escape reaches the terminal");
+    assert!(!text.contains('\x07'));
+    assert!(!text.contains('\u{202e}'), "no bidi override reaches the terminal");
+    assert!(!text.contains("owned"), "the OSC title payload is dropped whole");
+    assert!(text.contains("gnp.exe red"), "the summary shows as plain text:\n{text}");
+    let rows: Vec<&str> = a.portfolio.rows.iter().map(|r| r.name.as_str()).collect();
+    assert!(rows.contains(&"Acme"), "{rows:?}");
+}

@@ -1,0 +1,215 @@
+//! The cockpit driven by key events over the fixed book: focus, selection,
+//! lookup, filters and the current account, asserted on state.
+
+mod common;
+
+use rapport::tui::app::{App, PaneId};
+use rapport::tui::keymap::Keymap;
+use rapport::tui::overlays::Overlay;
+use rapport::tui::theme::Theme;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+fn app(w: u16, h: u16) -> (App, common::Ids) {
+    let (store, ids) = common::store();
+    let app = App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap();
+    (app, ids)
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.portfolio.view.iter().map(|&i| app.portfolio.rows[i as usize].name.clone()).collect()
+}
+
+#[test]
+fn opens_on_the_portfolio_with_the_first_account_current() {
+    let (app, ids) = app(120, 40);
+    assert_eq!(app.focus, PaneId::Portfolio);
+    assert_eq!(names(&app), vec!["Acme Logistics", "Acme Logistik GmbH", "Borealis Systems", "Cobalt Mining"]);
+    assert_eq!(app.current, Some(ids.acme));
+    assert_eq!(app.timeline.card.as_ref().unwrap().name, "Acme Logistics");
+    assert_eq!(app.badges.overdue_follow_ups, 1);
+    assert_eq!(app.badges.due_today, 1);
+    assert_eq!(app.badges.breached, 1);
+}
+
+#[test]
+fn moving_in_the_portfolio_moves_the_current_account_everywhere() {
+    let (mut app, ids) = app(120, 40);
+    press(&mut app, "jj");
+    assert_eq!(app.current, Some(ids.borealis));
+    assert_eq!(app.timeline.card.as_ref().unwrap().name, "Borealis Systems");
+    press(&mut app, "G");
+    assert_eq!(app.current, Some(ids.cobalt));
+    press(&mut app, "g");
+    assert_eq!(app.current, Some(ids.acme));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.current, Some(ids.acme), "the top stays the top");
+}
+
+#[test]
+fn tab_number_keys_and_zoom_change_focus() {
+    let (mut app, _) = app(80, 24);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, PaneId::Timeline);
+    app.on_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)).unwrap();
+    assert_eq!(app.focus, PaneId::Portfolio);
+    press(&mut app, "4");
+    assert_eq!(app.focus, PaneId::Targets);
+    press(&mut app, "z");
+    assert!(app.zoom);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.zoom);
+    press(&mut app, "3");
+    assert_eq!(app.focus, PaneId::Conflicts);
+}
+
+#[test]
+fn lookup_by_contact_surname_opens_the_account_timeline() {
+    let (mut app, ids) = app(120, 40);
+    press(&mut app, "jj"); // Borealis is current before the lookup
+    press(&mut app, "/roe");
+    let Overlay::Search(search) = &app.overlay else { panic!("search is open") };
+    assert_eq!(search.hits[0].account_id, ids.acme);
+    assert_eq!(search.hits[0].reason.as_deref(), Some("contact: Jane Roe, CFO"));
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.current, Some(ids.acme));
+    assert_eq!(app.focus, PaneId::Timeline);
+    assert_eq!(app.portfolio.selected_id(), Some(ids.acme), "the portfolio follows");
+    assert_eq!(app.timeline.items[0].summary, "Called Jane about renewal pricing");
+}
+
+#[test]
+fn lookup_by_caller_id_digits_and_escape_restores_the_view() {
+    let (mut app, ids) = app(120, 40);
+    press(&mut app, "jj");
+    press(&mut app, "/");
+    for c in "+44 20 7946 0123".chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+    }
+    let Overlay::Search(search) = &app.overlay else { panic!("search is open") };
+    assert_eq!(search.hits[0].account_id, ids.borealis);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.current, Some(ids.borealis));
+    assert_eq!(app.focus, PaneId::Portfolio);
+}
+
+#[test]
+fn sort_and_filter_reorder_and_narrow_the_portfolio() {
+    let (mut app, ids) = app(120, 40);
+    press(&mut app, "s"); // by value, largest first
+    assert_eq!(names(&app)[0], "Acme Logistics");
+    assert_eq!(names(&app)[3], "Cobalt Mining");
+    assert_eq!(app.portfolio.selected_id(), Some(ids.acme), "the selection stays on its account");
+    // Filter: owner field first; step to the first rep by name (Lee Okafor).
+    press(&mut app, "f");
+    assert!(matches!(app.overlay, Overlay::Filter(_)));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(names(&app), vec!["Acme Logistik GmbH"]);
+    press(&mut app, "F");
+    assert_eq!(names(&app).len(), 4);
+    // Tier filter: down to the tier field, one step to strategic.
+    press(&mut app, "f");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(names(&app), vec!["Acme Logistics"]);
+}
+
+#[test]
+fn conflict_queue_is_by_sla_and_enter_jumps_to_the_account() {
+    let (mut app, ids) = app(120, 40);
+    press(&mut app, "3");
+    let titles: Vec<&str> = app.conflicts.view.iter().map(|&i| app.conflicts.rows[i as usize].title.as_str()).collect();
+    assert_eq!(titles, vec!["Invoice dispute", "Late delivery"]);
+    press(&mut app, "j");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current, Some(ids.borealis));
+    assert_eq!(app.focus, PaneId::Timeline);
+}
+
+#[test]
+fn target_period_steps_back_and_forward() {
+    let (mut app, _) = app(120, 40);
+    press(&mut app, "4");
+    let start = app.targets.period;
+    press(&mut app, "[");
+    assert_eq!(app.targets.period, start.prev());
+    press(&mut app, "]]");
+    assert_eq!(app.targets.period, start.next());
+}
+
+#[test]
+fn help_palette_and_quit() {
+    let (mut app, _) = app(120, 40);
+    press(&mut app, "?");
+    assert!(matches!(app.overlay, Overlay::Help(0)));
+    press(&mut app, "j");
+    assert!(matches!(app.overlay, Overlay::Help(3)), "j scrolls the help");
+    press(&mut app, "x");
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, ":zoom");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.zoom, "the palette ran zoom");
+    assert!(matches!(app.overlay, Overlay::None));
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn timeline_entry_opens_in_full() {
+    let (mut app, _) = app(120, 40);
+    key(&mut app, KeyCode::Enter); // portfolio → timeline
+    assert_eq!(app.focus, PaneId::Timeline);
+    press(&mut app, "j");
+    key(&mut app, KeyCode::Enter);
+    let Overlay::Detail(d) = &app.overlay else { panic!("detail is open") };
+    assert!(d.lines.iter().any(|l| l == "Sent updated fleet proposal"), "{:?}", d.lines);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+}
+
+#[test]
+fn mouse_click_focuses_and_selects_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (mut app, ids) = app(160, 48);
+    let mouse = |kind, column, row| MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE };
+    // Grid: the portfolio is top-left; its third data row is Borealis (border, header, rows).
+    app.on_mouse(mouse(MouseEventKind::Down(MouseButton::Left), 10, 1 + 2 + 2)).unwrap();
+    assert_eq!(app.focus, PaneId::Portfolio);
+    assert_eq!(app.current, Some(ids.borealis));
+    // A click in the conflict queue (bottom-left) focuses it.
+    let conflicts = rapport::tui::layout::areas(app.size, app.focus, false).pane(PaneId::Conflicts).unwrap();
+    app.on_mouse(mouse(MouseEventKind::Down(MouseButton::Left), conflicts.x + 3, conflicts.y + 3)).unwrap();
+    assert_eq!(app.focus, PaneId::Conflicts);
+    assert_eq!(app.conflicts.nav.selected, 1);
+    // The wheel over the portfolio scrolls it without taking focus.
+    app.on_mouse(mouse(MouseEventKind::ScrollDown, 10, 10)).unwrap();
+    assert_eq!(app.focus, PaneId::Conflicts);
+    assert_eq!(app.portfolio.selected_id(), Some(ids.cobalt));
+}
+
+#[test]
+fn resizing_to_a_narrow_screen_keeps_focus_and_selection() {
+    let (mut app, ids) = app(200, 60);
+    press(&mut app, "jj3");
+    app.resize(80, 24);
+    assert_eq!(app.focus, PaneId::Conflicts);
+    assert_eq!(app.current, Some(ids.borealis));
+    let areas = rapport::tui::layout::areas(app.size, app.focus, app.zoom);
+    assert!(areas.tab_bar.is_some());
+    assert_eq!(areas.pane(PaneId::Portfolio), None);
+}
