@@ -1,6 +1,6 @@
 use super::*;
 use crate::domain::{ActivityKind, ConflictStatus, DealStage};
-use crate::store::{Activity, Clock, Conflict, Contact, Deal};
+use crate::store::{Activity, Clock, Conflict, Contact, Deal, Target};
 use chrono::TimeZone;
 
 fn now() -> DateTime<Utc> {
@@ -68,6 +68,7 @@ fn same_seed_same_content_other_seed_other_content() {
     let summaries = |v: &[Activity]| v.iter().map(|x| x.summary.clone()).collect::<Vec<_>>();
     assert_eq!(summaries(&acts_a), summaries(&acts_b));
     assert_eq!(acts_a, acts_b);
+    assert_eq!(all::<Target>(&a, sa.count("targets")), all::<Target>(&b, sb.count("targets")));
 
     let (c, _) = build(30, 8);
     assert_ne!(names(&a), names(&c));
@@ -241,4 +242,49 @@ fn owners_leads_and_subsidiaries_are_spread_sensibly() {
     assert!((5..=30).contains(&children), "{children}");
     let stale = rows.iter().filter(|r| r.last_touch_at.as_deref() < Some("2026-08-28")).count();
     assert!(stale >= 10, "{stale}");
+}
+
+#[test]
+fn targets_are_met_between_sixty_and_a_hundred_and_thirty_percent() {
+    use crate::domain::{Period, TargetScope};
+    let (store, s) = build(120, 42);
+    let current = Quarter::of(now().date_naive());
+    let reps = store.reps().unwrap();
+    let mut checked = 0;
+    for k in 1..=8 {
+        let q = current.shift(-k);
+        let targets = store.targets_for(Period::Quarter(q.year, q.q)).unwrap();
+        let won = store.won_by_rep(q.start(), q.end()).unwrap();
+        let won_by = |id: i64| won.iter().filter(|(r, _)| *r == id).map(|(_, m)| m.cents()).sum::<i64>();
+        for t in targets {
+            let actual = match t.scope {
+                TargetScope::Company => store.won_total(q.start(), q.end()).unwrap().cents(),
+                TargetScope::Rep => won_by(t.rep_id.unwrap()),
+                TargetScope::Team => reps
+                    .iter()
+                    .filter(|r| r.id == t.rep_id.unwrap() || r.manager_id == t.rep_id)
+                    .map(|r| won_by(r.id))
+                    .sum(),
+                TargetScope::Account => unreachable!("no account targets in the demo"),
+            };
+            if actual == 0 {
+                continue; // a rep with nothing won that quarter
+            }
+            let attained = actual as f64 / t.amount as f64;
+            assert!((0.55..=1.4).contains(&attained), "{} {}: {attained:.2}", t.scope, q.label());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+    // The current quarter and year have targets too.
+    assert!(!store.targets_for(Period::Quarter(current.year, current.q)).unwrap().is_empty());
+    assert_eq!(store.targets_for(Period::Year(current.year)).unwrap().len(), 1);
+    let all: usize = (0..=8)
+        .map(|k| {
+            let q = current.shift(-k);
+            store.targets_for(Period::Quarter(q.year, q.q)).unwrap().len()
+        })
+        .sum::<usize>()
+        + 1;
+    assert_eq!(all, s.count("targets"));
 }
