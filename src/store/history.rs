@@ -145,7 +145,11 @@ impl Store {
         if live_after {
             self.restore::<T>(id)?;
         } else {
-            self.refuse_if_used::<T>(id, &name)?;
+            // Taking back a creation must not strand what was built on it;
+            // redoing a delete is the delete the person already chose.
+            if undo {
+                self.refuse_if_used::<T>(id, &name)?;
+            }
             self.delete::<T>(id)?;
         }
         Ok(())
