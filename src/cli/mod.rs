@@ -1,10 +1,19 @@
 //! The command line: argument parsing, database selection, and the
 //! `error: … / hint: …` convention. One file per subcommand.
 
+mod add;
+mod agenda;
 mod db;
+mod delete;
 mod demo;
+mod done;
+mod edit;
+mod fields;
 mod find;
+mod log;
+mod resolve;
 pub mod table;
+mod undo;
 
 use crate::store::{OpenMode, Store};
 use anyhow::Result;
@@ -30,6 +39,24 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Look up accounts by name, or by a contact's name, e-mail or phone
     Find(find::FindArgs),
+    /// Log a call, e-mail, meeting or note on an account, with an optional follow-up
+    Log(log::LogArgs),
+    /// Create an account, contact, deal, conflict, target or rep
+    #[command(subcommand)]
+    Add(add::AddCommand),
+    /// Change fields of a record; --clear FIELD (or an empty value) clears an optional one
+    #[command(subcommand)]
+    Edit(edit::EditCommand),
+    /// Delete a record (rapport undo brings it back)
+    Delete(delete::DeleteArgs),
+    /// Mark a follow-up done
+    Done(done::DoneArgs),
+    /// Take back the last change made from the command line
+    Undo,
+    /// Do again the change undone last
+    Redo,
+    /// Follow-ups overdue and due today (and the next N days with --days)
+    Agenda(agenda::AgendaArgs),
     /// Database file tools: info, check, backup
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -70,6 +97,12 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
+            if let Some(choose) = err.downcast_ref::<resolve::Ambiguous>() {
+                // Which one was meant is the person's call: list them, change nothing.
+                eprint!("{}", choose.list);
+                eprintln!("hint: {}", choose.hint);
+                return ExitCode::from(2);
+            }
             if let Some(user) = err.downcast_ref::<UserError>() {
                 eprintln!("hint: {}", user.hint);
             }
@@ -82,6 +115,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Demo(args)) => demo::run(cli.db, args),
         Some(Command::Find(args)) => find::run(&open_existing(cli.db)?, args),
+        Some(Command::Log(args)) => log::run(&open_for_changes(cli.db)?, args),
+        Some(Command::Add(cmd)) => add::run(&open_for_changes(cli.db)?, cmd),
+        Some(Command::Edit(cmd)) => edit::run(&open_for_changes(cli.db)?, cmd),
+        Some(Command::Delete(args)) => delete::run(&open_for_changes(cli.db)?, args),
+        Some(Command::Done(args)) => done::run(&open_for_changes(cli.db)?, args),
+        Some(Command::Undo) => undo::run(&open_for_changes(cli.db)?, false),
+        Some(Command::Redo) => undo::run(&open_for_changes(cli.db)?, true),
+        Some(Command::Agenda(args)) => agenda::run(&open_existing(cli.db)?, args),
         Some(Command::Db(cmd)) => db::run(cli.db, cmd),
         Some(Command::Config(ConfigCommand::Path)) => {
             println!("{}", crate::tui::config::path()?.display());
@@ -133,6 +174,17 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
 pub fn open_existing(flag: Option<PathBuf>) -> Result<Store> {
     let (path, _) = database_path(flag)?;
     open(&path, OpenMode::Existing)
+}
+
+/// The session every command-line change is logged under, so that
+/// `rapport undo` takes back the last change made from the shell.
+pub const CLI_SESSION: &str = "cli";
+
+/// Opens an existing database for a command that changes it.
+pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
+    let mut store = open_existing(flag)?;
+    store.set_session(CLI_SESSION);
+    Ok(store)
 }
 
 /// Prints a value as pretty JSON.

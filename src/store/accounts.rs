@@ -254,6 +254,17 @@ impl Store {
         Ok(self.conn().prepare_cached(&sql)?.query_row([id], account_row).optional()?)
     }
 
+    /// Every live account's (id, name, owner's name), in id order: what the
+    /// command line resolves a typed account name against.
+    pub fn account_names(&self) -> Result<Vec<(i64, String, Option<String>)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.id, a.name, r.name FROM accounts a LEFT JOIN reps r ON r.id = a.owner_id
+             WHERE a.deleted_at IS NULL ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Live accounts whose parent is `id`.
     pub fn child_accounts(&self, id: i64) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn().prepare_cached(

@@ -145,7 +145,11 @@ impl Store {
         if live_after {
             self.restore::<T>(id)?;
         } else {
-            self.refuse_if_used::<T>(id, &name)?;
+            // Taking back a creation must not strand what was built on it;
+            // redoing a delete is the delete the person already chose.
+            if undo {
+                self.refuse_if_used::<T>(id, &name)?;
+            }
             self.delete::<T>(id)?;
         }
         Ok(())
@@ -172,9 +176,15 @@ fn comparable_text(text: Option<&str>) -> Result<Option<serde_json::Value>> {
     text.map(|t| Ok(strip(serde_json::from_str(t)?))).transpose()
 }
 
+/// Leaves out what changes without anyone changing the record: the last
+/// touch (kept by the database), the time of the last write (an undo or redo
+/// writes it too), and when a tombstone was set (only whether there is one).
 fn strip(mut v: serde_json::Value) -> serde_json::Value {
     if let Some(o) = v.as_object_mut() {
         o.remove("last_touch_at");
+        o.remove("updated_at");
+        let deleted = o.remove("deleted_at").is_some_and(|d| !d.is_null());
+        o.insert("deleted".into(), deleted.into());
     }
     v
 }

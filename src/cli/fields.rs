@@ -1,0 +1,606 @@
+//! The fields of every record as command-line flags, shared by `add` and
+//! `edit`, and how a flag's text is checked and written into a record the
+//! way the cockpit's forms check it. A flag left out keeps the record's
+//! value; an empty value (or `--clear FIELD` on `edit`) clears an optional
+//! field.
+
+use super::resolve;
+use crate::domain::rules::{check_email, check_phone};
+use crate::domain::{time, Money, Period};
+use crate::store::{Account, Activity, Conflict, Contact, Deal, Rep, Store, Target};
+use anyhow::{anyhow, bail, Result};
+use chrono::{NaiveDate, NaiveDateTime};
+use std::str::FromStr;
+
+/// A set of field flags.
+pub trait FieldSet {
+    /// The flag names, which are also what `--clear` takes.
+    const NAMES: &'static [&'static str];
+    /// The value of one flag, by name.
+    fn slot(&mut self, flag: &str) -> Option<&mut Option<String>>;
+    /// Whether no flag was given.
+    fn is_empty(&self) -> bool;
+}
+
+/// Declares a set of flags, each an optional text, with the list of their
+/// names (for `--clear`) and a way to reach one by name.
+macro_rules! fields {
+    ($(#[$meta:meta])* $name:ident { $($(#[$attr:meta])* $field:ident: $flag:literal $value:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(clap::Args, Debug, Default, Clone)]
+        pub struct $name {
+            $(
+                $(#[$attr])*
+                #[arg(long = $flag, value_name = $value)]
+                pub $field: Option<String>,
+            )+
+        }
+
+        impl FieldSet for $name {
+            const NAMES: &'static [&'static str] = &[$($flag),+];
+
+            fn slot(&mut self, flag: &str) -> Option<&mut Option<String>> {
+                match flag {
+                    $($flag => Some(&mut self.$field),)+
+                    _ => None,
+                }
+            }
+
+            fn is_empty(&self) -> bool {
+                true $(&& self.$field.is_none())+
+            }
+        }
+    };
+}
+
+fields!(
+    /// The fields of an account.
+    AccountFields {
+        /// The account's name
+        name: "name" "NAME",
+        /// strategic, key or standard (new ones: standard)
+        tier: "tier" "TIER",
+        /// prospect, customer or churned (new ones: customer)
+        status: "status" "STATUS",
+        /// The owning rep: id or exact name
+        owner: "owner" "REP",
+        /// The parent account: id or exact name
+        parent: "parent" "ACCOUNT",
+        /// Annual value, e.g. 12,500 or 12.5k
+        #[arg(allow_hyphen_values = true)]
+        value: "value" "AMOUNT",
+        /// Next renewal: 2027-02-01, +3m, …
+        #[arg(allow_hyphen_values = true)]
+        renewal: "renewal" "DATE",
+        sector: "sector" "TEXT",
+        city: "city" "TEXT",
+        country: "country" "TEXT",
+        website: "website" "URL",
+        phone: "phone" "PHONE",
+        notes: "notes" "TEXT",
+    }
+);
+
+fields!(
+    /// The fields of a contact.
+    ContactFields {
+        /// The contact's account: id or exact name
+        account: "account" "ACCOUNT",
+        /// The contact's name
+        name: "name" "NAME",
+        /// Job title, e.g. CFO
+        title: "title" "TEXT",
+        /// decision_maker, champion, influencer, user, finance, technical or other (new ones: other)
+        role: "role" "ROLE",
+        email: "email" "EMAIL",
+        phone: "phone" "PHONE",
+        /// The account's main contact: yes (the default when given alone) or no
+        #[arg(num_args = 0..=1, default_missing_value = "yes")]
+        primary: "primary" "YES|NO",
+        notes: "notes" "TEXT",
+    }
+);
+
+fields!(
+    /// The fields of a deal.
+    DealFields {
+        /// The deal's account: id or exact name
+        account: "account" "ACCOUNT",
+        /// The deal's name
+        name: "name" "NAME",
+        /// Amount, e.g. 12,500 or 12.5k
+        #[arg(allow_hyphen_values = true)]
+        amount: "amount" "AMOUNT",
+        /// prospecting, qualified, proposal, negotiation, won or lost (new ones: prospecting)
+        stage: "stage" "STAGE",
+        /// Win probability in percent, set by hand (stage moves keep it)
+        probability: "probability" "PERCENT",
+        /// When it should close: 2027-01-15, +6w, …
+        #[arg(allow_hyphen_values = true)]
+        expected_close: "expected-close" "DATE",
+        product: "product" "TEXT",
+        /// The owning rep: id or exact name (new ones: the account's owner)
+        owner: "owner" "REP",
+    }
+);
+
+fields!(
+    /// The fields of a conflict.
+    ConflictFields {
+        /// The conflict's account: id or exact name
+        account: "account" "ACCOUNT",
+        /// What is wrong, in a line
+        title: "title" "TEXT",
+        /// low, normal, high or critical: sets the SLA (new ones: normal)
+        severity: "severity" "SEVERITY",
+        description: "description" "TEXT",
+        /// The rep who handles it: id or exact name (new ones: the account's owner)
+        owner: "owner" "REP",
+        /// The contact who raised it: id or name, among the account's contacts
+        contact: "contact" "CONTACT",
+    }
+);
+
+fields!(
+    /// The fields of a target.
+    TargetFields {
+        /// company, team, rep or account (new ones: company)
+        scope: "scope" "SCOPE",
+        /// 2026Q4, 2026 or 2026-11
+        period: "period" "PERIOD",
+        /// Money for won_revenue (e.g. 500k), a count for the other metrics
+        #[arg(allow_hyphen_values = true)]
+        amount: "amount" "AMOUNT",
+        /// The rep (rep target) or team lead (team target): id or exact name
+        rep: "rep" "REP",
+        /// The account of an account target: id or exact name
+        account: "account" "ACCOUNT",
+        /// won_revenue, new_deals or activities (new ones: won_revenue)
+        metric: "metric" "METRIC",
+    }
+);
+
+fields!(
+    /// The fields of a rep.
+    RepFields {
+        /// The rep's name
+        name: "name" "NAME",
+        email: "email" "EMAIL",
+        phone: "phone" "PHONE",
+        /// manager, lead or rep (new ones: rep)
+        role: "role" "ROLE",
+        /// Their manager: id or exact name
+        manager: "manager" "REP",
+    }
+);
+
+fields!(
+    /// The fields of a timeline entry that can be edited.
+    ActivityFields {
+        /// The one-line summary
+        summary: "summary" "TEXT",
+        /// The full text
+        body: "body" "TEXT",
+        /// A follow-up's due date: 2026-12-01, fri, +3d, …
+        #[arg(allow_hyphen_values = true)]
+        due: "due" "DATE",
+    }
+);
+
+/// What a flag asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val<'a> {
+    /// Not given: keep the value.
+    Keep,
+    /// Given empty, or named by `--clear`.
+    Clear,
+    Set(&'a str),
+}
+
+pub fn val(o: &Option<String>) -> Val<'_> {
+    match o.as_deref().map(str::trim) {
+        None => Val::Keep,
+        Some("") => Val::Clear,
+        Some(s) => Val::Set(s),
+    }
+}
+
+fn flag_error(flag: &str, why: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!("--{flag}: {why}")
+}
+
+/// Folds `--clear a --clear b` into the fields as empty values.
+pub fn apply_clears<F: FieldSet>(kind: &str, fields: &mut F, clears: &[String]) -> Result<()> {
+    for name in clears {
+        let name = name.trim().trim_start_matches("--");
+        let Some(field) = fields.slot(name) else {
+            return Err(super::hinted(
+                anyhow!("--clear: '{}' is not a field of {}", crate::domain::sanitize::line(name), article(kind)),
+                format!("fields of {}: {}", article(kind), F::NAMES.join(", ")),
+            ));
+        };
+        if field.as_deref().is_some_and(|v| !v.trim().is_empty()) {
+            bail!("--clear {name} and --{name} both given; choose one");
+        }
+        *field = Some(String::new());
+    }
+    Ok(())
+}
+
+/// "an account", "a deal".
+pub fn article(kind: &str) -> String {
+    let a = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{a} {kind}")
+}
+
+/// A required text: may change, never be emptied.
+pub fn required_text(flag: &str, v: Val<'_>, into: &mut String) -> Result<()> {
+    match v {
+        Val::Keep => Ok(()),
+        Val::Clear => Err(flag_error(flag, "cannot be empty")),
+        Val::Set(s) => {
+            *into = s.to_string();
+            Ok(())
+        }
+    }
+}
+
+pub fn text(v: Val<'_>, into: &mut Option<String>) {
+    match v {
+        Val::Keep => {}
+        Val::Clear => *into = None,
+        Val::Set(s) => *into = Some(s.to_string()),
+    }
+}
+
+pub fn email(flag: &str, v: Val<'_>, into: &mut Option<String>) -> Result<()> {
+    if let Val::Set(s) = v {
+        check_email(s).map_err(|e| flag_error(flag, e))?;
+    }
+    text(v, into);
+    Ok(())
+}
+
+pub fn phone(flag: &str, v: Val<'_>, into: &mut Option<String>) -> Result<()> {
+    if let Val::Set(s) = v {
+        check_phone(s).map_err(|e| flag_error(flag, e))?;
+    }
+    text(v, into);
+    Ok(())
+}
+
+/// One of a closed set of names; cannot be cleared.
+pub fn choice<T: FromStr<Err = String>>(flag: &str, v: Val<'_>, into: &mut T) -> Result<()> {
+    match v {
+        Val::Keep => Ok(()),
+        Val::Clear => Err(flag_error(flag, "cannot be cleared; give one of its values")),
+        Val::Set(s) => {
+            *into = s.parse().map_err(|e| flag_error(flag, e))?;
+            Ok(())
+        }
+    }
+}
+
+/// A non-negative amount of money; clearing sets it to zero.
+pub fn money(flag: &str, v: Val<'_>, into: &mut Money) -> Result<()> {
+    match v {
+        Val::Keep => {}
+        Val::Clear => *into = Money::ZERO,
+        Val::Set(s) => {
+            let m = Money::parse(s).map_err(|e| flag_error(flag, e))?;
+            if m.is_negative() {
+                return Err(flag_error(flag, format!("'{s}' is negative; expected an amount of zero or more")));
+            }
+            *into = m;
+        }
+    }
+    Ok(())
+}
+
+pub fn date(flag: &str, v: Val<'_>, today: NaiveDate, into: &mut Option<NaiveDate>) -> Result<()> {
+    match v {
+        Val::Keep => {}
+        Val::Clear => *into = None,
+        Val::Set(s) => *into = Some(time::parse_date(s, today).map_err(|e| flag_error(flag, e))?),
+    }
+    Ok(())
+}
+
+/// `yes`/`no` (also `true`/`false`, `y`/`n`, `1`/`0`).
+pub fn yes_no(flag: &str, v: Val<'_>, into: &mut bool) -> Result<()> {
+    match v {
+        Val::Keep => {}
+        Val::Clear => *into = false,
+        Val::Set(s) => {
+            *into = match s.to_ascii_lowercase().as_str() {
+                "yes" | "y" | "true" | "1" => true,
+                "no" | "n" | "false" | "0" => false,
+                _ => return Err(flag_error(flag, format!("'{s}' is not yes or no"))),
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn rep(store: &Store, flag: &str, v: Val<'_>, into: &mut Option<i64>) -> Result<()> {
+    match v {
+        Val::Keep => {}
+        Val::Clear => *into = None,
+        Val::Set(s) => *into = Some(resolve::rep_flag(store, flag, s)?),
+    }
+    Ok(())
+}
+
+/// A whole percentage, `60` or `60%`.
+pub fn percent(flag: &str, s: &str) -> Result<u8> {
+    let t = s.trim().trim_end_matches('%').trim();
+    match t.parse::<u8>() {
+        Ok(p) if p <= 100 => Ok(p),
+        _ => Err(flag_error(flag, format!("'{s}' is not a percentage; expected a whole number from 0 to 100"))),
+    }
+}
+
+/// Refuses a second record with the same name where names identify records.
+pub fn refuse_duplicate(what: &str, name: &str, existing: Option<i64>) -> Result<()> {
+    if let Some(id) = existing {
+        return Err(super::hinted(
+            anyhow!("{what} named \"{}\" exists already (#{id})", crate::domain::sanitize::line(name.trim())),
+            "use that one (its id names it everywhere), choose another name, or pass --allow-duplicate",
+        ));
+    }
+    Ok(())
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    fold(a) == fold(b)
+}
+
+/// Another live account with this name.
+pub fn account_named(store: &Store, name: &str, except: i64) -> Result<Option<i64>> {
+    Ok(store.account_names()?.into_iter().find(|a| a.0 != except && same_name(&a.1, name)).map(|a| a.0))
+}
+
+/// Another live rep with this name.
+pub fn rep_named(store: &Store, name: &str, except: i64) -> Result<Option<i64>> {
+    Ok(store.reps()?.into_iter().find(|r| r.id != except && same_name(&r.name, name)).map(|r| r.id))
+}
+
+/// Another live contact of the account with this name.
+pub fn contact_named(store: &Store, account_id: i64, name: &str, except: i64) -> Result<Option<i64>> {
+    Ok(store
+        .contacts_of(account_id)?
+        .into_iter()
+        .find(|c| c.meta.id != except && same_name(&c.name, name))
+        .map(|c| c.meta.id))
+}
+
+pub fn apply_account(store: &Store, a: &mut Account, f: &AccountFields, today: NaiveDate) -> Result<()> {
+    required_text("name", val(&f.name), &mut a.name)?;
+    choice("tier", val(&f.tier), &mut a.tier)?;
+    choice("status", val(&f.status), &mut a.status)?;
+    rep(store, "owner", val(&f.owner), &mut a.owner_id)?;
+    match val(&f.parent) {
+        Val::Keep => {}
+        Val::Clear => a.parent_id = None,
+        Val::Set(s) => {
+            let parent = resolve::account_flag(store, "parent", s)?;
+            // No account may end up above itself.
+            let mut up = Some(parent.meta.id);
+            let mut steps = 0;
+            while let Some(id) = up {
+                if id == a.meta.id && parent.meta.id == a.meta.id {
+                    bail!("--parent: an account cannot be its own parent");
+                }
+                if id == a.meta.id {
+                    bail!(
+                        "--parent: {} belongs under {} already, so it cannot be its parent",
+                        crate::domain::sanitize::line(&parent.name),
+                        crate::domain::sanitize::line(&a.name)
+                    );
+                }
+                steps += 1;
+                up = if steps > 1000 { None } else { store.get::<Account>(id)?.and_then(|p| p.parent_id) };
+            }
+            a.parent_id = Some(parent.meta.id);
+        }
+    }
+    money("value", val(&f.value), &mut a.annual_value)?;
+    date("renewal", val(&f.renewal), today, &mut a.renewal_date)?;
+    text(val(&f.sector), &mut a.sector);
+    text(val(&f.city), &mut a.city);
+    text(val(&f.country), &mut a.country);
+    text(val(&f.website), &mut a.website);
+    phone("phone", val(&f.phone), &mut a.phone)?;
+    text(val(&f.notes), &mut a.notes);
+    Ok(())
+}
+
+pub fn apply_contact(store: &Store, c: &mut Contact, f: &ContactFields) -> Result<()> {
+    match val(&f.account) {
+        Val::Keep => {}
+        Val::Clear => return Err(flag_error("account", "cannot be empty; a contact belongs to an account")),
+        Val::Set(s) => c.account_id = resolve::account_flag(store, "account", s)?.meta.id,
+    }
+    required_text("name", val(&f.name), &mut c.name)?;
+    text(val(&f.title), &mut c.title);
+    choice("role", val(&f.role), &mut c.role)?;
+    email("email", val(&f.email), &mut c.email)?;
+    phone("phone", val(&f.phone), &mut c.phone)?;
+    yes_no("primary", val(&f.primary), &mut c.is_primary)?;
+    text(val(&f.notes), &mut c.notes);
+    Ok(())
+}
+
+/// Everything but the stage, which `add` sets and `edit` moves.
+pub fn apply_deal(store: &Store, d: &mut Deal, f: &DealFields, today: NaiveDate) -> Result<()> {
+    match val(&f.account) {
+        Val::Keep => {}
+        Val::Clear => return Err(flag_error("account", "cannot be empty; a deal belongs to an account")),
+        Val::Set(s) => d.account_id = resolve::account_flag(store, "account", s)?.meta.id,
+    }
+    required_text("name", val(&f.name), &mut d.name)?;
+    match val(&f.amount) {
+        Val::Clear => return Err(flag_error("amount", "cannot be empty; give 0 for a deal of no value yet")),
+        v => money("amount", v, &mut d.amount)?,
+    }
+    match val(&f.probability) {
+        Val::Keep => {}
+        Val::Clear => {
+            d.probability_manual = false;
+            d.probability = d.stage.default_probability();
+        }
+        Val::Set(s) => {
+            d.probability = percent("probability", s)?;
+            d.probability_manual = true;
+        }
+    }
+    date("expected-close", val(&f.expected_close), today, &mut d.expected_close)?;
+    text(val(&f.product), &mut d.product);
+    rep(store, "owner", val(&f.owner), &mut d.owner_id)?;
+    Ok(())
+}
+
+/// Everything but the status, which `edit` moves.
+pub fn apply_conflict(store: &Store, c: &mut Conflict, f: &ConflictFields) -> Result<()> {
+    let moved = match val(&f.account) {
+        Val::Keep => false,
+        Val::Clear => return Err(flag_error("account", "cannot be empty; a conflict belongs to an account")),
+        Val::Set(s) => {
+            let id = resolve::account_flag(store, "account", s)?.meta.id;
+            let moved = id != c.account_id;
+            c.account_id = id;
+            moved
+        }
+    };
+    required_text("title", val(&f.title), &mut c.title)?;
+    let severity = c.severity;
+    choice("severity", val(&f.severity), &mut c.severity)?;
+    if c.severity != severity && !c.opened_at.is_empty() {
+        // The SLA follows the severity, counted from the opening.
+        if let Ok(opened) = NaiveDateTime::parse_from_str(&c.opened_at, "%Y-%m-%dT%H:%M:%SZ") {
+            c.sla_due_at = crate::store::timestamp(opened.and_utc() + chrono::Duration::hours(c.severity.sla_hours()));
+        }
+    }
+    text(val(&f.description), &mut c.description);
+    rep(store, "owner", val(&f.owner), &mut c.owner_id)?;
+    match val(&f.contact) {
+        Val::Keep => {
+            if moved && c.contact_id.is_some() {
+                return Err(super::hinted(
+                    anyhow!("--account: the conflict's contact belongs to its old account"),
+                    "give --contact with a contact of the new account, or --contact \"\" to clear it",
+                ));
+            }
+        }
+        Val::Clear => c.contact_id = None,
+        Val::Set(s) => {
+            let account = store.require::<Account>(c.account_id)?;
+            c.contact_id = Some(resolve::contact(store, &account, s)?.meta.id);
+        }
+    }
+    Ok(())
+}
+
+/// Scope, rep and account together; the amount read by the metric.
+pub fn apply_target(store: &Store, t: &mut Target, f: &TargetFields) -> Result<()> {
+    use crate::domain::{TargetMetric, TargetScope};
+    let scope = t.scope;
+    choice("scope", val(&f.scope), &mut t.scope)?;
+    match val(&f.period) {
+        Val::Keep => {}
+        Val::Clear => return Err(flag_error("period", "cannot be empty")),
+        Val::Set(s) => t.period = Period::parse(s).map_err(|e| flag_error("period", e))?,
+    }
+    rep(store, "rep", val(&f.rep), &mut t.rep_id)?;
+    match val(&f.account) {
+        Val::Keep => {}
+        Val::Clear => t.account_id = None,
+        Val::Set(s) => t.account_id = Some(resolve::account_flag(store, "account", s)?.meta.id),
+    }
+    let money_metric = |m: TargetMetric| m == TargetMetric::WonRevenue;
+    let metric = t.metric;
+    choice("metric", val(&f.metric), &mut t.metric)?;
+    if money_metric(metric) != money_metric(t.metric) && val(&f.amount) == Val::Keep && t.meta.id != 0 {
+        bail!("--metric {} counts in other units than {metric}; give --amount too", t.metric);
+    }
+    match val(&f.amount) {
+        Val::Keep => {}
+        Val::Clear => return Err(flag_error("amount", "cannot be empty")),
+        Val::Set(s) if money_metric(t.metric) => {
+            let mut m = Money::ZERO;
+            money("amount", Val::Set(s), &mut m)?;
+            t.amount = m.cents();
+        }
+        Val::Set(s) => {
+            t.amount = s.replace(',', "").parse::<u32>().map(i64::from).map_err(|_| {
+                flag_error("amount", format!("'{s}' is not a count; expected a whole number for a {} target", t.metric))
+            })?;
+        }
+    }
+    // A scope change drops what the new scope does not use, unless it was given.
+    if t.scope != scope {
+        if val(&f.rep) == Val::Keep && !matches!(t.scope, TargetScope::Team | TargetScope::Rep) {
+            t.rep_id = None;
+        }
+        if val(&f.account) == Val::Keep && t.scope != TargetScope::Account {
+            t.account_id = None;
+        }
+    }
+    let scope = t.scope;
+    match scope {
+        TargetScope::Company if t.rep_id.is_some() || t.account_id.is_some() => {
+            bail!("a company target takes neither --rep nor --account")
+        }
+        TargetScope::Team | TargetScope::Rep if t.rep_id.is_none() => {
+            Err(super::hinted(anyhow!("a {scope} target needs --rep"), "give the rep's id or exact name"))?
+        }
+        TargetScope::Team | TargetScope::Rep if t.account_id.is_some() => {
+            bail!("a {scope} target takes --rep, not --account")
+        }
+        TargetScope::Account if t.account_id.is_none() => {
+            Err(super::hinted(anyhow!("an account target needs --account"), "give the account's id or exact name"))?
+        }
+        TargetScope::Account if t.rep_id.is_some() => bail!("an account target takes --account, not --rep"),
+        _ => Ok(()),
+    }
+}
+
+pub fn apply_rep(store: &Store, r: &mut Rep, f: &RepFields) -> Result<()> {
+    required_text("name", val(&f.name), &mut r.name)?;
+    email("email", val(&f.email), &mut r.email)?;
+    phone("phone", val(&f.phone), &mut r.phone)?;
+    choice("role", val(&f.role), &mut r.role)?;
+    rep(store, "manager", val(&f.manager), &mut r.manager_id)?;
+    if let Some(m) = r.manager_id.filter(|_| val(&f.manager) != Val::Keep && r.meta.id != 0) {
+        // No rep may end up managing themselves, directly or through others.
+        let mut up = Some(m);
+        let mut steps = 0;
+        while let Some(id) = up {
+            if id == r.meta.id {
+                bail!("--manager: {} cannot report to themselves, directly or through their own team", r.name);
+            }
+            steps += 1;
+            up = if steps > 1000 { None } else { store.get::<Rep>(id)?.and_then(|p| p.manager_id) };
+        }
+    }
+    Ok(())
+}
+
+pub fn apply_activity(a: &mut Activity, f: &ActivityFields, today: NaiveDate) -> Result<()> {
+    use crate::domain::ActivityKind;
+    required_text("summary", val(&f.summary), &mut a.summary)?;
+    text(val(&f.body), &mut a.body);
+    match val(&f.due) {
+        Val::Keep => {}
+        _ if a.kind != ActivityKind::FollowUp => {
+            return Err(flag_error(
+                "due",
+                format!("only a follow-up has a due date; this is {}", article(&a.kind.label().to_lowercase())),
+            ))
+        }
+        Val::Clear => return Err(flag_error("due", "a follow-up needs a due date")),
+        v => date("due", v, today, &mut a.due_on)?,
+    }
+    Ok(())
+}

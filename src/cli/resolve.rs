@@ -1,0 +1,326 @@
+//! Turning what a person types (an id, a name, a few letters) into a record,
+//! without ever guessing between two close matches.
+
+use super::table::{Align, Table};
+use crate::domain::sanitize;
+use crate::store::{Account, Contact, Store};
+use anyhow::{anyhow, Result};
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::fmt;
+
+/// A fuzzy match is taken only when the runner-up scores below this share
+/// of the best score (in percent); otherwise the person is asked to choose.
+pub const CLEAR_LEAD_PERCENT: u32 = 80;
+
+/// At most this many candidates are listed when a name is ambiguous.
+const MAX_LISTED: usize = 10;
+
+/// A name that fits several records: the command changes nothing and exits 2.
+#[derive(Debug)]
+pub struct Ambiguous {
+    pub message: String,
+    /// The candidates, one per line, ready for stderr.
+    pub list: String,
+    pub hint: String,
+}
+
+impl fmt::Display for Ambiguous {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Ambiguous {}
+
+/// The outcome of matching typed text against names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    One(usize),
+    /// Indices of the close candidates, best first.
+    Several(Vec<usize>),
+    NoMatch,
+}
+
+/// Picks the name `query` means: an exact (case-insensitive) name first;
+/// else the best fuzzy match, if the runner-up is clearly behind.
+pub fn choose(query: &str, names: &[&str]) -> Choice {
+    let wanted = fold(query);
+    if wanted.is_empty() {
+        return Choice::NoMatch;
+    }
+    let exact: Vec<usize> = (0..names.len()).filter(|&i| fold(names[i]) == wanted).collect();
+    match exact.len() {
+        0 => {}
+        1 => return Choice::One(exact[0]),
+        _ => return Choice::Several(exact),
+    }
+    let ranked = rank(query, names);
+    match ranked.as_slice() {
+        [] => Choice::NoMatch,
+        [(only, _)] => Choice::One(*only),
+        [(best, top), (_, second), ..] => {
+            if u64::from(*second) * 100 < u64::from(*top) * u64::from(CLEAR_LEAD_PERCENT) {
+                Choice::One(*best)
+            } else {
+                let close = ranked
+                    .iter()
+                    .take_while(|(_, s)| u64::from(*s) * 100 >= u64::from(*top) * u64::from(CLEAR_LEAD_PERCENT))
+                    .map(|(i, _)| *i)
+                    .collect();
+                Choice::Several(close)
+            }
+        }
+    }
+}
+
+/// Fuzzy scores of every name that matches, best first (ties by position).
+pub fn rank(query: &str, names: &[&str]) -> Vec<(usize, u32)> {
+    let pattern = Pattern::new(query.trim(), CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut ranked: Vec<(usize, u32)> = names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher).map(|s| (i, s)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked
+}
+
+/// Case- and space-insensitive form of a name, for exact comparison.
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Where ids come from, for hints.
+pub const ID_HINT: &str =
+    "ids show as #12 in what add, log, agenda and find print, and as \"id\" in their --json output";
+
+/// `12` or `#12`.
+pub fn parse_id(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let t = t.strip_prefix('#').unwrap_or(t);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok().filter(|id| *id > 0)
+}
+
+/// An id given on the command line for `KIND ID`.
+pub fn require_id(kind: &str, s: &str) -> Result<i64> {
+    parse_id(s).ok_or_else(|| {
+        super::hinted(
+            anyhow!("'{}' is not an id; expected the number of a {kind}, such as 12 or #12", sanitize::line(s)),
+            ID_HINT,
+        )
+    })
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", sanitize::line(s.trim()))
+}
+
+/// The account `text` names, for `rapport log`: `#12` or `12` (an id), an
+/// exact name, or a few letters that fit one account clearly better than
+/// any other.
+pub fn account(store: &Store, text: &str) -> Result<Account> {
+    if let Some(id) = parse_id(text) {
+        if let Some(a) = store.get::<Account>(id)? {
+            return Ok(a);
+        }
+    }
+    let all = store.account_names()?;
+    let names: Vec<&str> = all.iter().map(|a| a.1.as_str()).collect();
+    match choose(text, &names) {
+        Choice::One(i) => store.require::<Account>(all[i].0),
+        Choice::Several(close) => Err(anyhow::Error::new(Ambiguous {
+            message: format!("{} matches several accounts; name one of them:", quoted(text)),
+            list: account_list(&all, &close),
+            hint: "name the account by its id (12 or '#12') or by its exact name".into(),
+        })),
+        Choice::NoMatch => Err(super::hinted(
+            match parse_id(text) {
+                Some(id) => anyhow!("no account with id {id}"),
+                None => anyhow!("no account matches {}", quoted(text)),
+            },
+            "`rapport find TEXT` looks accounts up by name, contact, e-mail or phone",
+        )),
+    }
+}
+
+fn account_list(all: &[(i64, String, Option<String>)], close: &[usize]) -> String {
+    let mut t = Table::new(&[("id", Align::Right), ("account", Align::Left), ("owner", Align::Left)]);
+    for &i in close.iter().take(MAX_LISTED) {
+        let (id, name, owner) = &all[i];
+        t.row(vec![format!("#{id}"), name.clone(), owner.clone().unwrap_or_else(|| "—".into())]);
+    }
+    let mut out: String = t.render().lines().map(|l| format!("  {l}\n")).collect();
+    if close.len() > MAX_LISTED {
+        out.push_str(&format!("  … and {} more\n", close.len() - MAX_LISTED));
+    }
+    out
+}
+
+/// An account named by a flag (`--account`, `--parent`): an id or an exact
+/// name, nothing fuzzy, since a record is being attached to it.
+pub fn account_flag(store: &Store, flag: &str, text: &str) -> Result<Account> {
+    if let Some(id) = parse_id(text) {
+        return store.get::<Account>(id)?.ok_or_else(|| {
+            super::hinted(anyhow!("--{flag}: no account with id {id}"), "`rapport find TEXT` shows account ids")
+        });
+    }
+    let all = store.account_names()?;
+    let wanted = fold(text);
+    let exact: Vec<usize> = (0..all.len()).filter(|&i| fold(&all[i].1) == wanted).collect();
+    match exact.as_slice() {
+        [i] => store.require::<Account>(all[*i].0),
+        [] => {
+            let names: Vec<&str> = all.iter().map(|a| a.1.as_str()).collect();
+            let hint = match choose(text, &names) {
+                Choice::One(i) => format!("did you mean {} (#{})?", quoted(&all[i].1), all[i].0),
+                _ => "give the account's id or its exact name; `rapport find TEXT` shows both".into(),
+            };
+            Err(super::hinted(
+                anyhow!("--{flag}: no account named {}; expected an account's id or exact name", quoted(text)),
+                hint,
+            ))
+        }
+        several => Err(anyhow::Error::new(Ambiguous {
+            message: format!("--{flag}: {} is the name of several accounts; name one of them:", quoted(text)),
+            list: account_list(&all, several),
+            hint: format!("give --{flag} the account's id"),
+        })),
+    }
+}
+
+/// A contact of `account` named by `--contact`: an id of one of its
+/// contacts, an exact name, or a clear fuzzy match among its contacts.
+pub fn contact(store: &Store, account: &Account, text: &str) -> Result<Contact> {
+    let contacts = store.contacts_of(account.meta.id)?;
+    if let Some(id) = parse_id(text) {
+        return contacts.into_iter().find(|c| c.meta.id == id).ok_or_else(|| {
+            anyhow!("--contact: contact #{id} is not one of the contacts of {}", sanitize::line(&account.name))
+        });
+    }
+    let names: Vec<&str> = contacts.iter().map(|c| c.name.as_str()).collect();
+    match choose(text, &names) {
+        Choice::One(i) => Ok(contacts[i].clone()),
+        Choice::Several(close) => {
+            let mut t = Table::new(&[("id", Align::Right), ("contact", Align::Left), ("title", Align::Left)]);
+            for &i in close.iter().take(MAX_LISTED) {
+                let c = &contacts[i];
+                t.row(vec![
+                    format!("#{}", c.meta.id),
+                    c.name.clone(),
+                    c.title.clone().unwrap_or_else(|| c.role.label().into()),
+                ]);
+            }
+            Err(anyhow::Error::new(Ambiguous {
+                message: format!(
+                    "--contact: {} matches several contacts of {}; name one of them:",
+                    quoted(text),
+                    sanitize::line(&account.name)
+                ),
+                list: t.render().lines().map(|l| format!("  {l}\n")).collect(),
+                hint: "give --contact the contact's id or exact name".into(),
+            }))
+        }
+        Choice::NoMatch => {
+            let known: Vec<String> = contacts.iter().map(|c| sanitize::line(&c.name).into_owned()).collect();
+            let hint = if known.is_empty() {
+                format!("{} has no contacts yet; add one with `rapport add contact`", sanitize::line(&account.name))
+            } else {
+                format!("contacts of {}: {}", sanitize::line(&account.name), known.join(", "))
+            };
+            Err(super::hinted(
+                anyhow!("--contact: no contact of {} matches {}", sanitize::line(&account.name), quoted(text)),
+                hint,
+            ))
+        }
+    }
+}
+
+/// A rep named by a flag (`--owner`, `--rep`, `--manager`): an id or an exact name.
+pub fn rep_flag(store: &Store, flag: &str, text: &str) -> Result<i64> {
+    let reps = store.reps()?;
+    if let Some(id) = parse_id(text) {
+        if reps.iter().any(|r| r.id == id) {
+            return Ok(id);
+        }
+        return Err(super::hinted(anyhow!("--{flag}: no rep with id {id}"), rep_hint(&reps, text)));
+    }
+    let wanted = fold(text);
+    let exact: Vec<&crate::store::RepRow> = reps.iter().filter(|r| fold(&r.name) == wanted).collect();
+    match exact.as_slice() {
+        [r] => Ok(r.id),
+        [] => Err(super::hinted(
+            anyhow!("--{flag}: no rep named {}; expected a rep's id or exact name", quoted(text)),
+            rep_hint(&reps, text),
+        )),
+        several => {
+            let ids: Vec<String> = several.iter().map(|r| format!("#{}", r.id)).collect();
+            Err(super::hinted(
+                anyhow!("--{flag}: {} is the name of several reps ({})", quoted(text), ids.join(", ")),
+                format!("give --{flag} the rep's id"),
+            ))
+        }
+    }
+}
+
+fn rep_hint(reps: &[crate::store::RepRow], text: &str) -> String {
+    let names: Vec<&str> = reps.iter().map(|r| r.name.as_str()).collect();
+    if let Choice::One(i) = choose(text, &names) {
+        return format!("did you mean {} (#{})?", quoted(&reps[i].name), reps[i].id);
+    }
+    if reps.is_empty() {
+        return "there are no reps yet; add one with `rapport add rep --name NAME`".into();
+    }
+    let listed: Vec<String> =
+        reps.iter().take(12).map(|r| format!("{} (#{})", sanitize::line(&r.name), r.id)).collect();
+    let more = if reps.len() > 12 { format!(", … {} more", reps.len() - 12) } else { String::new() };
+    format!("reps: {}{more}", listed.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOOK: [&str; 4] = ["Acme Logistics", "Borealis Systems", "Cobalt Mining", "Acme Logistik GmbH"];
+
+    #[test]
+    fn exact_names_win_whatever_the_case_and_spacing() {
+        assert_eq!(choose("acme  LOGISTICS", &BOOK), Choice::One(0));
+        assert_eq!(choose("Cobalt Mining", &BOOK), Choice::One(2));
+        assert_eq!(choose("twin", &["Twin", "twin"]), Choice::Several(vec![0, 1]));
+    }
+
+    #[test]
+    fn a_clear_fuzzy_winner_is_taken_and_close_ones_are_not() {
+        assert_eq!(choose("borea", &BOOK), Choice::One(1));
+        assert_eq!(choose("gmbh", &BOOK), Choice::One(3));
+        assert_eq!(choose("logistics", &BOOK), Choice::One(0));
+        assert_eq!(choose("acme", &BOOK), Choice::Several(vec![0, 3]));
+        assert_eq!(choose("acme log", &BOOK), Choice::Several(vec![0, 3]));
+        assert_eq!(choose("zzqx", &BOOK), Choice::NoMatch);
+        assert_eq!(choose("   ", &BOOK), Choice::NoMatch);
+    }
+
+    #[test]
+    fn a_contiguous_match_beats_a_scattered_one() {
+        // "mining" is whole in one name and scattered in the other.
+        let names = ["Cobalt Mining", "Maritime Inland Navigation Group"];
+        let ranked = rank("mining", &names);
+        assert_eq!(ranked[0].0, 0, "{ranked:?}");
+        assert_eq!(choose("mining", &names), Choice::One(0));
+    }
+
+    #[test]
+    fn ids_are_numbers_with_or_without_a_hash() {
+        assert_eq!(parse_id("#12"), Some(12));
+        assert_eq!(parse_id(" 7 "), Some(7));
+        assert_eq!(parse_id("0"), None);
+        assert_eq!(parse_id("3M"), None);
+        assert_eq!(parse_id("#"), None);
+    }
+}
