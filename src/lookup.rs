@@ -143,6 +143,7 @@ impl Lookup {
     fn score_entry(
         &self,
         i: u32,
+        query: &str,
         pattern: &Pattern,
         phone: Option<&str>,
         m: &mut Matcher,
@@ -150,7 +151,10 @@ impl Lookup {
     ) -> Option<(u32, Field)> {
         let i = i as usize;
         if i < self.accounts.len() {
-            return pattern.score(Utf32Str::new(self.get(self.accounts[i].name), buf), m).map(|s| (s, Field::Account));
+            let name = self.get(self.accounts[i].name);
+            return pattern
+                .score(Utf32Str::new(name, buf), m)
+                .map(|s| (s + substring_bonus(name, query, 2000), Field::Account));
         }
         let c = &self.contacts[i - self.accounts.len()];
         let mut best: Option<(u32, Field)> = None;
@@ -167,7 +171,11 @@ impl Lookup {
                 consider(Some(10_000 + q.len() as u32), Field::Phone);
             }
         }
-        consider(pattern.score(Utf32Str::new(self.get(c.name), buf), m), Field::Contact);
+        let name = self.get(c.name);
+        consider(
+            pattern.score(Utf32Str::new(name, buf), m).map(|s| s + substring_bonus(name, query, 1000)),
+            Field::Contact,
+        );
         if c.email.len > 0 {
             consider(pattern.score(Utf32Str::new(self.get(c.email), buf), m), Field::Email);
         }
@@ -202,7 +210,8 @@ impl Lookup {
         // Best (score, field, entry) per account index.
         let mut best: HashMap<usize, (u32, Field, u32)> = HashMap::new();
         let mut visit = |i: u32, matched: &mut Vec<u32>| {
-            if let Some((score, field)) = self.score_entry(i, &pattern, phone.as_deref(), &mut matcher, &mut buf) {
+            if let Some((score, field)) = self.score_entry(i, query, &pattern, phone.as_deref(), &mut matcher, &mut buf)
+            {
                 matched.push(i);
                 let slot = best.entry(self.account_of(i)).or_insert((score, field, i));
                 if score > slot.0 || (score == slot.0 && field == Field::Account && slot.1 != Field::Account) {
@@ -261,6 +270,18 @@ impl Lookup {
             .collect();
         self.matcher = Some(matcher);
         hits
+    }
+}
+
+/// Typed letters that stand together in a name beat letters scattered
+/// through another: "akh" finds Oakhurst before Aino Korhonen.
+fn substring_bonus(haystack: &str, query: &str, bonus: u32) -> u32 {
+    let (h, q) = (haystack.as_bytes(), query.as_bytes());
+    let found = !q.is_empty() && h.len() >= q.len() && h.windows(q.len()).any(|w| w.eq_ignore_ascii_case(q));
+    if found {
+        bonus
+    } else {
+        0
     }
 }
 
@@ -374,6 +395,15 @@ mod tests {
             last = dialled.query(&number[..end], 10);
         }
         assert_eq!(ids(&last), vec![3]);
+    }
+
+    #[test]
+    fn letters_together_in_an_account_name_rank_above_scattered_ones() {
+        let mut l = Lookup::default();
+        l.push(SearchRow::Account { id: 1, name: "Lumen Life Sciences" });
+        l.push(SearchRow::Account { id: 2, name: "Oakhurst Pharma" });
+        l.push(SearchRow::Contact { id: 10, account_id: 1, name: "Aino Korhonen", email: None, phone_digits: None });
+        assert_eq!(ids(&l.query("akh", 10)), vec![2, 1]);
     }
 
     #[test]

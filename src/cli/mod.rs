@@ -92,6 +92,11 @@ pub fn hinted(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
 }
 
 pub fn main() -> ExitCode {
+    // Output piped into `head` or `grep -q` ends quietly, as shell tools do.
+    // SAFETY: restoring the default disposition of one signal at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
