@@ -186,3 +186,32 @@ fn resize_and_sigterm_leave_a_clean_terminal() {
     }
     assert_eq!(t.show("#{alternate_on}"), "0", "the normal screen is back after SIGTERM");
 }
+
+#[test]
+fn a_closed_terminal_ends_rapport() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-open", "--accounts", "20"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let Some(t) = Tmux::start(dir.path(), 100, 30) else { return };
+    t.text(&format!("XDG_CONFIG_HOME={} {} --db {}", dir.path().display(), binary().display(), db.display()));
+    t.keys(&["Enter"]);
+    t.wait_for("1 Portfolio");
+    let shell_pid = t.show("#{pane_pid}");
+    let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
+    let pid = pid.trim().to_string();
+    assert!(!pid.is_empty());
+    t.cmd(&["kill-server"]);
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "rapport still runs after its terminal closed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
