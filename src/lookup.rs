@@ -1,14 +1,15 @@
 //! Fuzzy lookup over the whole book: account names, contacts' names and
 //! e-mails, and phone numbers by their digits. The text lives packed in one
-//! buffer, so 100,000 accounts and 300,000 contacts stay small in memory,
-//! and every keystroke is answered without touching the database.
+//! buffer, with a lower-case, accent-free key beside each name, so 100,000
+//! accounts and 300,000 contacts stay small in memory and every keystroke is
+//! answered by plain byte scans without touching the database.
 
 use crate::store::{Contact, SearchRow, Store};
 use anyhow::Result;
+use memchr::memmem;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::{chars, Config, Matcher, Utf32Str};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// What part of a record matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,16 +46,25 @@ struct Text {
     len: u32,
 }
 
+/// A name as shown, and its key: lower case with accents folded away, one
+/// char for one char, so positions in the key are positions in the name.
+#[derive(Debug, Clone, Copy, Default)]
+struct Keyed {
+    shown: Text,
+    key: Text,
+}
+
 struct AccountEntry {
     id: i64,
-    name: Text,
+    name: Keyed,
 }
 
 struct ContactEntry {
     id: i64,
     /// Index into `accounts`.
     account: u32,
-    name: Text,
+    name: Keyed,
+    /// Lower case: addresses do not care.
     email: Text,
     digits: Text,
 }
@@ -67,7 +77,15 @@ pub struct Lookup {
     matcher: Option<Matcher>,
     /// The last query and the entries it matched: a query that extends it
     /// can only match a subset, so typing narrows instead of rescanning.
-    last: Option<(String, Vec<u32>)>,
+    last: Option<Narrow>,
+}
+
+/// What a query left to look at for the next, longer one.
+struct Narrow {
+    query: String,
+    accounts: Vec<u32>,
+    /// None: every contact is still a candidate (they were not scanned).
+    contacts: Option<Vec<u32>>,
 }
 
 /// Phone-like queries: at least three digits and nothing but digits and
@@ -78,10 +96,11 @@ fn phone_query(q: &str) -> Option<String> {
     (digits.len() >= 3 && phoney).then_some(digits)
 }
 
-/// Whether a stored number answers a dialled one: either holds the other, or
-/// a caller ID with a country code ends with the stored national number.
-fn phone_matches(stored: &str, query: &str) -> bool {
-    !stored.is_empty() && (stored.contains(query) || (stored.len() >= 7 && query.ends_with(stored)))
+/// Lower case without accents, char for char: "Hämäläinen" → "hamalainen".
+fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { chars::to_lower_case(chars::normalize(c)) })
+        .collect()
 }
 
 impl Lookup {
@@ -101,6 +120,13 @@ impl Lookup {
         t
     }
 
+    fn keyed(&mut self, s: &str) -> Keyed {
+        let shown = self.intern(s);
+        let folded = fold(s);
+        let key = if folded == s { shown } else { self.intern(&folded) };
+        Keyed { shown, key }
+    }
+
     fn get(&self, t: Text) -> &str {
         &self.text[t.start as usize..(t.start + t.len) as usize]
     }
@@ -109,14 +135,14 @@ impl Lookup {
     pub fn push(&mut self, row: SearchRow<'_>) {
         match row {
             SearchRow::Account { id, name } => {
-                let name = self.intern(name);
+                let name = self.keyed(name);
                 self.accounts.push(AccountEntry { id, name });
             }
             SearchRow::Contact { id, account_id, name, email, phone_digits } => {
                 // Accounts arrive in id order, so their index is a binary search away.
                 let Ok(account) = self.accounts.binary_search_by_key(&account_id, |a| a.id) else { return };
-                let name = self.intern(name);
-                let email = self.intern(email.unwrap_or(""));
+                let name = self.keyed(name);
+                let email = self.intern(&email.unwrap_or("").to_lowercase());
                 let digits = self.intern(phone_digits.unwrap_or(""));
                 self.contacts.push(ContactEntry { id, account: account as u32, name, email, digits });
             }
@@ -139,49 +165,6 @@ impl Lookup {
             + self.contacts.capacity() * std::mem::size_of::<ContactEntry>()
     }
 
-    /// Entry `i`: accounts first, then contacts.
-    fn score_entry(
-        &self,
-        i: u32,
-        query: &str,
-        pattern: &Pattern,
-        phone: Option<&str>,
-        m: &mut Matcher,
-        buf: &mut Vec<char>,
-    ) -> Option<(u32, Field)> {
-        let i = i as usize;
-        if i < self.accounts.len() {
-            let name = self.get(self.accounts[i].name);
-            return pattern
-                .score(Utf32Str::new(name, buf), m)
-                .map(|s| (s + substring_bonus(name, query, 2000), Field::Account));
-        }
-        let c = &self.contacts[i - self.accounts.len()];
-        let mut best: Option<(u32, Field)> = None;
-        let mut consider = |s: Option<u32>, f: Field| {
-            if let Some(s) = s {
-                if best.is_none_or(|(b, _)| s > b) {
-                    best = Some((s, f));
-                }
-            }
-        };
-        if let Some(q) = phone {
-            if phone_matches(self.get(c.digits), q) {
-                // A phone hit is exact and beats any fuzzy one.
-                consider(Some(10_000 + q.len() as u32), Field::Phone);
-            }
-        }
-        let name = self.get(c.name);
-        consider(
-            pattern.score(Utf32Str::new(name, buf), m).map(|s| s + substring_bonus(name, query, 1000)),
-            Field::Contact,
-        );
-        if c.email.len > 0 {
-            consider(pattern.score(Utf32Str::new(self.get(c.email), buf), m), Field::Email);
-        }
-        best
-    }
-
     fn account_of(&self, i: u32) -> usize {
         let i = i as usize;
         if i < self.accounts.len() {
@@ -191,79 +174,205 @@ impl Lookup {
         }
     }
 
+    /// How entry `i` matches: its best field and how strongly, or None.
+    fn classify(&self, i: u32, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> Option<(Class, Field)> {
+        let i = i as usize;
+        if i < self.accounts.len() {
+            let name = self.accounts[i].name;
+            return self
+                .matches(name, q, m, buf)
+                .then(|| (q.class(self.get(name.key), Class::AccountText), Field::Account));
+        }
+        let c = &self.contacts[i - self.accounts.len()];
+        if let Some(dialled) = &q.phone {
+            if phone_matches(self.get(c.digits), dialled, &q.phone_finder) {
+                return Some((Class::Phone, Field::Phone));
+            }
+        }
+        if self.matches(c.name, q, m, buf) {
+            return Some((q.class(self.get(c.name.key), Class::ContactText), Field::Contact));
+        }
+        let email = self.get(c.email);
+        (!email.is_empty() && q.matches_key(email)).then_some((Class::Fuzzy, Field::Email))
+    }
+
+    /// A name matches when its key holds every part of the query in order;
+    /// the full matcher decides for scripts that do not fold to ASCII.
+    fn matches(&self, name: Keyed, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> bool {
+        let key = self.get(name.key);
+        if key.is_ascii() && q.ascii {
+            q.matches_key(key)
+        } else {
+            q.pattern.score(Utf32Str::new(self.get(name.shown), buf), m).is_some()
+        }
+    }
+
+    /// The entries of `candidates` that match, with how; on both cores when
+    /// there are many.
+    fn scan(&self, candidates: &[u32], q: &Query) -> Vec<(u32, Class, Field)> {
+        let run = |part: &[u32]| {
+            let mut m = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            part.iter()
+                .filter_map(|&i| self.classify(i, q, &mut m, &mut buf).map(|(c, f)| (i, c, f)))
+                .collect::<Vec<_>>()
+        };
+        if candidates.len() < 20_000 {
+            return run(candidates);
+        }
+        let (a, b) = candidates.split_at(candidates.len() / 2);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| run(b));
+            let mut found = run(a);
+            found.extend(other.join().expect("the scan does not panic"));
+            found
+        })
+    }
+
+    /// The shown text of entry `i`'s field, and its key.
+    fn entry_text(&self, i: u32, field: Field) -> (&str, &str) {
+        let i = i as usize;
+        if i < self.accounts.len() {
+            let n = self.accounts[i].name;
+            return (self.get(n.shown), self.get(n.key));
+        }
+        let c = &self.contacts[i - self.accounts.len()];
+        match field {
+            Field::Email => (self.get(c.email), self.get(c.email)),
+            Field::Phone => (self.get(c.digits), self.get(c.digits)),
+            _ => (self.get(c.name.shown), self.get(c.name.key)),
+        }
+    }
+
     /// The best `limit` accounts for `query`, best first; each account once.
+    ///
+    /// A first pass only decides whether each entry matches and in which
+    /// class (a phone, the text together in an account name, together in a
+    /// contact's name, or its letters scattered); finer ranking is spent on
+    /// the few accounts that can make the list. When enough account names
+    /// hold the text, contacts are not scanned at all, since none of them
+    /// could outrank those.
     pub fn query(&mut self, query: &str, limit: usize) -> Vec<Hit> {
         let query = query.trim();
-        if query.is_empty() {
+        if query.is_empty() || limit == 0 {
             self.last = None;
             return Vec::new();
         }
-        let phone = phone_query(query);
-        // Narrowing holds for fuzzy text only: phone matching has other rules.
-        let narrows = matches!(&self.last, Some((prev, _))
-            if query.starts_with(prev.as_str()) && phone.is_none() && phone_query(prev).is_none());
-        let narrowed = if narrows { self.last.take().map(|l| l.1) } else { None };
-        let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+        let q = Query::new(query);
+        // Narrowing holds for text only: phone matching has other rules.
+        let narrows = matches!(&self.last, Some(n)
+            if query.starts_with(n.query.as_str()) && q.phone.is_none() && phone_query(&n.query).is_none());
+        let narrowed = if narrows { self.last.take() } else { None };
         let mut matcher = self.matcher.take().unwrap_or_else(|| Matcher::new(Config::DEFAULT));
         let mut buf = Vec::new();
-        let mut matched = Vec::new();
-        // Best (score, field, entry) per account index.
-        let mut best: HashMap<usize, (u32, Field, u32)> = HashMap::new();
-        let mut visit = |i: u32, matched: &mut Vec<u32>| {
-            if let Some((score, field)) = self.score_entry(i, query, &pattern, phone.as_deref(), &mut matcher, &mut buf)
-            {
-                matched.push(i);
-                let slot = best.entry(self.account_of(i)).or_insert((score, field, i));
-                if score > slot.0 || (score == slot.0 && field == Field::Account && slot.1 != Field::Account) {
-                    *slot = (score, field, i);
-                }
+        // Best (class, field, entry) per account index.
+        let mut best: Vec<Option<(Class, Field, u32)>> = vec![None; self.accounts.len()];
+        let mut keep = |found: Vec<(u32, Class, Field)>| -> (Vec<u32>, usize) {
+            let mut in_name = 0;
+            let matched = found
+                .into_iter()
+                .map(|(i, class, field)| {
+                    in_name += (class == Class::AccountText) as usize;
+                    let slot = &mut best[self.account_of(i)];
+                    if slot.is_none_or(|(c, _, _)| class > c) {
+                        *slot = Some((class, field, i));
+                    }
+                    i
+                })
+                .collect();
+            (matched, in_name)
+        };
+        let all_accounts: Vec<u32>;
+        let account_candidates = match narrowed.as_ref() {
+            Some(n) => &n.accounts,
+            None => {
+                all_accounts = (0..self.accounts.len() as u32).collect();
+                &all_accounts
             }
         };
-        match &narrowed {
-            Some(candidates) => candidates.iter().for_each(|&i| visit(i, &mut matched)),
-            None => (0..self.len() as u32).for_each(|i| visit(i, &mut matched)),
-        }
-        self.last = Some((query.to_string(), matched));
+        let (accounts, in_name) = keep(self.scan(account_candidates, &q));
+        // Enough accounts hold the text in their own name to fill the list,
+        // and no contact outranks those: contacts wait for a longer query.
+        let contacts = if q.phone.is_none() && in_name >= limit {
+            narrowed.and_then(|n| n.contacts)
+        } else {
+            let list = narrowed
+                .and_then(|n| n.contacts)
+                .unwrap_or_else(|| (self.accounts.len() as u32..self.len() as u32).collect());
+            Some(keep(self.scan(&list, &q)).0)
+        };
+        self.last = Some(Narrow { query: query.to_string(), accounts, contacts });
 
-        let mut ranked: Vec<(u32, Field, u32, usize)> = best.into_iter().map(|(a, (s, f, i))| (s, f, i, a)).collect();
-        ranked.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then_with(|| self.get(self.accounts[a.3].name).cmp(self.get(self.accounts[b.3].name)))
-                .then_with(|| a.2.cmp(&b.2))
-        });
-        ranked.truncate(limit);
+        // The weakest class that still reaches `limit` accounts; nothing below it can make the list.
+        let mut per_class = [0usize; 4];
+        for (c, _, _) in best.iter().flatten() {
+            per_class[*c as usize] += 1;
+        }
+        let mut floor = Class::Fuzzy;
+        let mut seen = 0;
+        for c in [Class::Phone, Class::AccountText, Class::ContactText] {
+            seen += per_class[c as usize];
+            if seen >= limit {
+                floor = c;
+                break;
+            }
+        }
+        let mut ranked: Vec<(Rank, usize, Class, Field, u32)> = best
+            .iter()
+            .enumerate()
+            .filter_map(|(a, b)| b.filter(|(c, _, _)| *c >= floor).map(|(c, f, i)| (a, c, f, i)))
+            .map(|(a, c, f, i)| {
+                let (shown, key) = self.entry_text(i, f);
+                let rank = match c {
+                    Class::Fuzzy => {
+                        Rank::fuzzy(q.pattern.score(Utf32Str::new(shown, &mut buf), &mut matcher).unwrap_or(0))
+                    }
+                    _ => Rank::substring(key, &q.key),
+                };
+                (rank, a, c, f, i)
+            })
+            .collect();
+        let order = |x: &(Rank, usize, Class, Field, u32), y: &(Rank, usize, Class, Field, u32)| {
+            y.2.cmp(&x.2)
+                .then(x.0.cmp(&y.0))
+                .then_with(|| self.get(self.accounts[x.1].name.key).cmp(self.get(self.accounts[y.1].name.key)))
+                .then(x.4.cmp(&y.4))
+        };
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit - 1, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable_by(order);
         let hits = ranked
             .into_iter()
-            .map(|(score, field, i, a)| {
+            .map(|(rank, a, class, field, i)| {
                 let account = &self.accounts[a];
-                let (text, contact_id) = if (i as usize) < self.accounts.len() {
-                    (self.get(account.name).to_string(), None)
-                } else {
-                    let c = &self.contacts[i as usize - self.accounts.len()];
-                    let t = match field {
-                        Field::Email => c.email,
-                        Field::Phone => c.digits,
-                        _ => c.name,
-                    };
-                    (self.get(t).to_string(), Some(c.id))
-                };
-                let mut indices = Vec::new();
-                match (field, phone.as_deref()) {
-                    (Field::Phone, Some(q)) => indices = phone_indices(&text, q),
-                    _ => {
-                        pattern.indices(Utf32Str::new(&text, &mut buf), &mut matcher, &mut indices);
-                        indices.sort_unstable();
-                        indices.dedup();
+                let (shown, key) = self.entry_text(i, field);
+                let text = shown.to_string();
+                let contact_id =
+                    ((i as usize) >= self.accounts.len()).then(|| self.contacts[i as usize - self.accounts.len()].id);
+                let indices = match (class, &q.phone) {
+                    (Class::Phone, Some(dialled)) => phone_indices(&text, dialled),
+                    (Class::AccountText | Class::ContactText, _) => {
+                        let start = key[..rank.position as usize].chars().count() as u32;
+                        (start..start + q.key.chars().count() as u32).collect()
                     }
-                }
+                    _ => {
+                        let mut idx = Vec::new();
+                        q.pattern.indices(Utf32Str::new(&text, &mut buf), &mut matcher, &mut idx);
+                        idx.sort_unstable();
+                        idx.dedup();
+                        idx
+                    }
+                };
                 Hit {
                     account_id: account.id,
-                    account: self.get(account.name).to_string(),
+                    account: self.get(account.name.shown).to_string(),
                     field,
                     text,
                     contact_id,
                     reason: None,
-                    score,
+                    score: rank.score(class),
                     indices,
                 }
             })
@@ -273,16 +382,112 @@ impl Lookup {
     }
 }
 
-/// Typed letters that stand together in a name beat letters scattered
-/// through another: "akh" finds Oakhurst before Aino Korhonen.
-fn substring_bonus(haystack: &str, query: &str, bonus: u32) -> u32 {
-    let (h, q) = (haystack.as_bytes(), query.as_bytes());
-    let found = !q.is_empty() && h.len() >= q.len() && h.windows(q.len()).any(|w| w.eq_ignore_ascii_case(q));
-    if found {
-        bonus
-    } else {
-        0
+/// How strongly an entry matched; higher is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    /// The letters appear, in order, somewhere (or in an e-mail).
+    Fuzzy = 0,
+    /// The typed text stands as it is in a contact's name.
+    ContactText = 1,
+    /// The typed text stands as it is in an account's name.
+    AccountText = 2,
+    /// The digits of a phone number.
+    Phone = 3,
+}
+
+/// Ordering within a class: lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    /// 0 at the start of a word, 1 inside one.
+    inside_word: u8,
+    /// Byte position of the match in the key (for the substring classes).
+    position: u32,
+    /// Shorter texts first: the typed part is more of them.
+    len: u32,
+    /// Better fuzzy scores first.
+    fuzzy: u32,
+}
+
+impl Rank {
+    fn substring(key: &str, typed: &str) -> Rank {
+        let position = memmem::find(key.as_bytes(), typed.as_bytes()).unwrap_or(0);
+        let inside_word = key[..position].chars().last().is_some_and(|c| c.is_alphanumeric()) as u8;
+        Rank { inside_word, position: position as u32, len: key.len() as u32, fuzzy: 0 }
     }
+
+    fn fuzzy(score: u32) -> Rank {
+        Rank { inside_word: 0, position: 0, len: 0, fuzzy: u32::MAX - score }
+    }
+
+    /// A single number for callers that show or compare scores.
+    fn score(self, class: Class) -> u32 {
+        let within = match class {
+            Class::Fuzzy => (u32::MAX - self.fuzzy).min(999),
+            _ => 999u32.saturating_sub(self.position * 4 + self.inside_word as u32 * 200 + self.len),
+        };
+        class as u32 * 1000 + within
+    }
+}
+
+/// The typed text, prepared once per keystroke.
+struct Query {
+    /// Folded like the keys.
+    key: String,
+    /// Whitespace-separated parts, each to be found in order.
+    atoms: Vec<Vec<u8>>,
+    ascii: bool,
+    finder: memmem::Finder<'static>,
+    pattern: Pattern,
+    phone: Option<String>,
+    phone_finder: memmem::Finder<'static>,
+}
+
+impl Query {
+    fn new(query: &str) -> Query {
+        let key = fold(query);
+        let phone = phone_query(query);
+        Query {
+            atoms: key.split_whitespace().map(|a| a.as_bytes().to_vec()).collect(),
+            ascii: key.is_ascii(),
+            finder: memmem::Finder::new(key.as_bytes()).into_owned(),
+            pattern: Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy),
+            phone_finder: memmem::Finder::new(phone.as_deref().unwrap_or("").as_bytes()).into_owned(),
+            phone,
+            key,
+        }
+    }
+
+    /// Whether every part appears in the key's bytes in order.
+    fn matches_key(&self, key: &str) -> bool {
+        let t = key.as_bytes();
+        self.atoms.iter().all(|atom| {
+            // Names are short: one pass beats a vectorised search per letter.
+            let mut k = 0;
+            for &b in t {
+                if b == atom[k] {
+                    k += 1;
+                    if k == atom.len() {
+                        return true;
+                    }
+                }
+            }
+            false
+        })
+    }
+
+    fn class(&self, key: &str, together: Class) -> Class {
+        if self.finder.find(key.as_bytes()).is_some() {
+            together
+        } else {
+            Class::Fuzzy
+        }
+    }
+}
+
+/// Whether a stored number answers a dialled one: either holds the other, or
+/// a caller ID with a country code ends with the stored national number.
+fn phone_matches(stored: &str, dialled: &str, finder: &memmem::Finder<'_>) -> bool {
+    !stored.is_empty() && (finder.find(stored.as_bytes()).is_some() || (stored.len() >= 7 && dialled.ends_with(stored)))
 }
 
 /// Positions in a formatted phone number of the digits that matched.
