@@ -213,3 +213,27 @@ fn resizing_to_a_narrow_screen_keeps_focus_and_selection() {
     assert!(areas.tab_bar.is_some());
     assert_eq!(areas.pane(PaneId::Portfolio), None);
 }
+
+#[test]
+fn a_file_database_opens_on_a_first_screen_and_loads_the_rest_behind_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let (store, _) = rapport::store::Store::open(&path, rapport::store::OpenMode::Create).unwrap();
+    let store = store.with_clock(common::clock());
+    let ids = common::seed(&store);
+    // A screen of 10 rows holds fewer accounts than the first load asks for,
+    // so use many accounts: add 60 more.
+    for i in 0..60 {
+        let mut a = rapport::store::Account { name: format!("Zeta {i:02}"), ..Default::default() };
+        store.insert(&mut a).unwrap();
+    }
+    let mut app = App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 80, 10)).unwrap();
+    assert!(app.loading(), "the rest loads in the background");
+    assert_eq!(app.portfolio.count(), 64, "the title counts every account at once");
+    assert!(app.portfolio.rows.len() < 64, "only a screenful is read before the first frame");
+    assert_eq!(app.current, Some(ids.acme));
+    press(&mut app, "G");
+    assert!(!app.loading(), "a key waits for the rest");
+    assert_eq!(app.portfolio.rows.len(), 64);
+    assert_eq!(app.portfolio.selected().unwrap().name, "Zeta 59");
+}

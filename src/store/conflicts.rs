@@ -152,6 +152,21 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The first `limit` unresolved conflicts by SLA, and how many there are in all.
+    pub fn open_conflicts_first(&self, limit: usize) -> Result<(Vec<ConflictRow>, usize)> {
+        let sql = format!("{ROW_SELECT} ORDER BY c.sla_due_at, c.id LIMIT ?1");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([limit as i64], conflict_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let count: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*) FROM conflicts c JOIN accounts a ON a.id = c.account_id
+                 WHERE c.status <> 'resolved' AND c.deleted_at IS NULL AND a.deleted_at IS NULL",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok((rows, count as usize))
+    }
+
     /// One account's unresolved conflicts, the least SLA time left first.
     pub fn open_conflicts_of(&self, account_id: i64) -> Result<Vec<ConflictRow>> {
         let sql = format!("{ROW_SELECT} AND c.account_id = ?1 ORDER BY c.sla_due_at, c.id");

@@ -10,6 +10,7 @@ pub type Migration = (u32, &'static str, &'static str);
 pub const MIGRATIONS: &[Migration] = &[
     (1, "0001_init", include_str!("migrations/0001_init.sql")),
     (2, "0002_undo", include_str!("migrations/0002_undo.sql")),
+    (3, "0003_speed", include_str!("migrations/0003_speed.sql")),
 ];
 
 /// The schema version this build writes.

@@ -8,7 +8,7 @@ use super::panes::{conflicts::Conflicts, portfolio::Portfolio, targets::Targets,
 use super::theme::Theme;
 use crate::domain::{sanitize, FiscalCalendar};
 use crate::lookup::Lookup;
-use crate::store::{timestamp, RepRow, Store};
+use crate::store::{timestamp, AccountRow, ConflictRow, RepRow, Store};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -81,6 +81,8 @@ pub struct App {
     pub db_name: String,
     lookup: LookupSlot,
     data_version: i64,
+    /// The full portfolio and conflict queue, loading on a second connection.
+    pending: Option<std::sync::mpsc::Receiver<Result<(Vec<AccountRow>, Vec<ConflictRow>)>>>,
 }
 
 /// The lookup index: built on a second connection in the background after
@@ -124,33 +126,99 @@ impl App {
             quit: false,
             db_name,
             lookup: LookupSlot::Empty,
+            pending: None,
             data_version,
             store,
         };
-        app.reload()?;
+        if app.store.reader().is_ok() {
+            app.load_first_screen()?;
+        } else {
+            app.reload()?;
+        }
         if let Some(first) = app.portfolio.selected_id() {
             app.set_current(first)?;
         }
         Ok(app)
     }
 
-    /// Reads everything the panes show from the store again.
-    pub fn reload(&mut self) -> Result<()> {
-        self.now = self.store.clock().now();
-        self.today = self.now.date_naive();
+    /// What the first frame needs: a screenful of the portfolio and the
+    /// queue, the tracker and the counts. The rest loads on a second
+    /// connection (see `poll_loading`), so a large book opens at once.
+    fn load_first_screen(&mut self) -> Result<()> {
+        let rows = (self.size.height as usize).max(24) * 2;
+        self.load_reps()?;
+        self.portfolio.load_first(&self.store, rows)?;
+        self.conflicts.load_first(&self.store, rows)?;
+        self.targets.load(&self.store, &self.reps)?;
+        self.load_badges()?;
+        self.relayout();
+        let reader = self.store.reader()?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send((|| Ok((reader.account_rows()?, reader.open_conflicts()?)))());
+        });
+        self.pending = Some(rx);
+        Ok(())
+    }
+
+    /// Whether the full lists are still loading.
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Takes in the full lists if they are ready (or, with `wait`, once they are).
+    pub fn poll_loading(&mut self, wait: bool) -> Result<bool> {
+        let Some(rx) = &self.pending else { return Ok(false) };
+        let loaded = if wait {
+            rx.recv().map_err(|_| anyhow::anyhow!("loading the portfolio stopped"))?
+        } else {
+            match rx.try_recv() {
+                Ok(r) => r,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
+                Err(_) => Err(anyhow::anyhow!("loading the portfolio stopped")),
+            }
+        };
+        self.pending = None;
+        let (accounts, conflicts) = loaded?;
+        self.portfolio.set_rows(accounts);
+        self.conflicts.set_rows(conflicts);
+        if let Some(id) = self.current {
+            let h = self.pane_rows(PaneId::Portfolio);
+            self.portfolio.reveal(id, h);
+        }
+        self.relayout();
+        Ok(true)
+    }
+
+    fn load_reps(&mut self) -> Result<()> {
         let mut reps = self.store.reps()?;
         for r in &mut reps {
             sanitize_in_place(&mut r.name);
         }
         self.reps = reps;
+        Ok(())
+    }
+
+    fn load_badges(&mut self) -> Result<()> {
+        let due = self.store.follow_ups_due(self.today)?;
+        self.badges = Badges {
+            overdue_follow_ups: due.iter().filter(|f| f.due_on < self.today).count(),
+            due_today: due.iter().filter(|f| f.due_on == self.today).count(),
+            breached: self.store.breached_conflicts(&timestamp(self.now))?,
+        };
+        Ok(())
+    }
+
+    /// Reads everything the panes show from the store again.
+    pub fn reload(&mut self) -> Result<()> {
+        self.pending = None;
+        self.now = self.store.clock().now();
+        self.today = self.now.date_naive();
+        self.load_reps()?;
         self.portfolio.load(&self.store)?;
         self.conflicts.load(&self.store)?;
         self.targets.load(&self.store, &self.reps)?;
-        self.badges = Badges {
-            overdue_follow_ups: self.store.follow_ups_due(self.today.pred_opt().unwrap_or(self.today))?.len(),
-            due_today: self.store.follow_ups_due(self.today)?.iter().filter(|f| f.due_on == self.today).count(),
-            breached: self.store.breached_conflicts(&timestamp(self.now))?,
-        };
+        self.load_badges()?;
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
         }
@@ -211,6 +279,8 @@ impl App {
 
     /// A key press: overlays take keys first, then the keymap.
     pub fn on_key(&mut self, key: KeyEvent) -> Result<()> {
+        // Keys act on the whole book: the rest of it is a moment away at most.
+        self.poll_loading(true)?;
         self.message = None;
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::Form(form) => return self.on_form_key(form, key),
@@ -506,6 +576,9 @@ impl App {
     /// A mouse event: a click focuses the pane under it and selects the row;
     /// the wheel scrolls the pane under the pointer.
     pub fn on_mouse(&mut self, ev: MouseEvent) -> Result<()> {
+        if !matches!(ev.kind, MouseEventKind::Moved) {
+            self.poll_loading(true)?;
+        }
         if !matches!(self.overlay, Overlay::None) {
             return Ok(());
         }

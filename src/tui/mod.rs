@@ -39,7 +39,9 @@ pub fn run(store: Store) -> Result<()> {
         app.prepare_lookup();
         while !app.quit && !terminal::stopped(&stop) {
             let dirty;
-            if event::poll(WAKE)? {
+            // While the book loads in the background, look often for it.
+            let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
+            if event::poll(wake)? {
                 dirty = true;
                 // Another window may have written since: act on fresh data.
                 app.refresh_if_changed()?;
@@ -59,6 +61,8 @@ pub fn run(store: Store) -> Result<()> {
                         break;
                     }
                 }
+            } else if app.loading() {
+                dirty = app.poll_loading(false)?;
             } else {
                 dirty = app.refresh_if_changed()?;
             }

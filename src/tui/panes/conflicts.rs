@@ -19,6 +19,18 @@ pub struct Conflicts {
     pub nav: Nav,
     pub owner_filter: Option<i64>,
     pub severity_filter: Option<Severity>,
+    /// While only the first screenful is loaded: how many are open in all.
+    pub total: Option<usize>,
+}
+
+fn sanitize_rows(rows: &mut [ConflictRow]) {
+    for r in rows {
+        sanitize_in_place(&mut r.account);
+        sanitize_in_place(&mut r.title);
+        if let Some(o) = &mut r.owner {
+            sanitize_in_place(o);
+        }
+    }
 }
 
 /// Parses the stored `2026-11-26T14:03:00Z`.
@@ -28,18 +40,27 @@ pub fn parse_ts(ts: &str) -> Option<NaiveDateTime> {
 
 impl Conflicts {
     pub fn load(&mut self, store: &Store) -> Result<()> {
-        let keep = self.selected().map(|c| c.id);
-        let mut rows = store.open_conflicts()?;
-        for r in &mut rows {
-            sanitize_in_place(&mut r.account);
-            sanitize_in_place(&mut r.title);
-            if let Some(o) = &mut r.owner {
-                sanitize_in_place(o);
-            }
-        }
-        self.rows = rows;
-        self.refilter(keep);
+        let rows = store.open_conflicts()?;
+        self.set_rows(rows);
         Ok(())
+    }
+
+    /// The first `n` by SLA and the count of all, while the rest loads.
+    pub fn load_first(&mut self, store: &Store, n: usize) -> Result<()> {
+        let (mut rows, total) = store.open_conflicts_first(n)?;
+        sanitize_rows(&mut rows);
+        self.rows = rows;
+        self.total = Some(total);
+        self.refilter(None);
+        Ok(())
+    }
+
+    pub fn set_rows(&mut self, mut rows: Vec<ConflictRow>) {
+        let keep = self.selected().map(|c| c.id);
+        sanitize_rows(&mut rows);
+        self.rows = rows;
+        self.total = None;
+        self.refilter(keep);
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
@@ -93,7 +114,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let now = app.now.naive_utc();
     let breached =
         c.view.iter().filter(|&&i| parse_ts(&c.rows[i as usize].sla_due_at).is_some_and(|d| d < now)).count();
-    let mut title = format!("Conflict queue · {} open · {} breached", c.view.len(), breached);
+    let open = c.total.unwrap_or(c.view.len());
+    let breached = if c.total.is_some() { app.badges.breached as usize } else { breached };
+    let mut title = format!("Conflict queue · {open} open · {breached} breached");
     let mut filters = Vec::new();
     if let Some(o) = c.owner_filter {
         filters.push(app.reps.iter().find(|r| r.id == o).map_or("?".into(), |r| format!("owner {}", r.name)));

@@ -22,22 +22,64 @@ pub struct Portfolio {
     pub nav: Nav,
     pub sort: AccountSort,
     pub filter: AccountFilter,
+    /// While only the first screenful is loaded: how many there are in all.
+    pub total: Option<usize>,
+}
+
+fn sanitize_rows(rows: &mut [AccountRow]) {
+    for r in rows {
+        sanitize_in_place(&mut r.name);
+        if let Some(o) = &mut r.owner {
+            sanitize_in_place(o);
+        }
+    }
 }
 
 impl Portfolio {
     pub fn load(&mut self, store: &Store) -> Result<()> {
         let keep = self.selected_id();
         let mut rows = store.account_rows()?;
-        for r in &mut rows {
-            sanitize_in_place(&mut r.name);
-            if let Some(o) = &mut r.owner {
-                sanitize_in_place(o);
-            }
-        }
+        sanitize_rows(&mut rows);
+        self.total = None;
         self.rows = rows;
-        self.sort.apply(&mut self.rows);
+        // The store hands them over by name already.
+        if self.sort != AccountSort::Name {
+            self.sort.apply(&mut self.rows);
+        }
         self.refilter(keep);
         Ok(())
+    }
+
+    /// The first `n` accounts by name and the count of all: enough for the
+    /// first frame while the rest loads.
+    pub fn load_first(&mut self, store: &Store, n: usize) -> Result<()> {
+        self.sort = AccountSort::Name;
+        self.filter = AccountFilter::default();
+        let mut rows = store.account_rows_first(n)?;
+        sanitize_rows(&mut rows);
+        self.total = Some(store.account_count()?);
+        self.rows = rows;
+        self.refilter(None);
+        Ok(())
+    }
+
+    /// All accounts, by name, from a background load.
+    pub fn set_rows(&mut self, mut rows: Vec<AccountRow>) {
+        let keep = self.selected_id();
+        let nav = self.nav;
+        sanitize_rows(&mut rows);
+        self.rows = rows;
+        self.total = None;
+        if self.sort != AccountSort::Name {
+            self.sort.apply(&mut self.rows);
+        }
+        self.refilter(keep);
+        self.nav.offset = nav.offset;
+    }
+
+    /// How many accounts the title counts: all of them while loading.
+    pub fn count(&self) -> usize {
+        self.total.unwrap_or(self.view.len())
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
@@ -129,7 +171,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let p = &app.portfolio;
     let theme = app.theme;
     let focused = app.focus == PaneId::Portfolio;
-    let mut title = format!("Portfolio · {} accounts · by {}", p.view.len(), p.sort.label());
+    let mut title = format!("Portfolio · {} accounts · by {}", p.count(), p.sort.label());
     if let Some(label) = p.filter_label(&app.reps) {
         title.push_str(&format!(" · {label}"));
     }
