@@ -263,7 +263,10 @@ impl Store {
 
     /// How many live accounts there are.
     pub fn account_count(&self) -> Result<usize> {
-        Ok(self.conn().prepare_cached("SELECT count(*) FROM accounts WHERE deleted_at IS NULL")?.query_row([], |r| r.get::<_, i64>(0))? as usize)
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM accounts WHERE deleted_at IS NULL")?
+            .query_row([], |r| r.get::<_, i64>(0))? as usize)
     }
 
     /// One account's row, after a change to it.

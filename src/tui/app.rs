@@ -82,8 +82,11 @@ pub struct App {
     lookup: LookupSlot,
     data_version: i64,
     /// The full portfolio and conflict queue, loading on a second connection.
-    pending: Option<std::sync::mpsc::Receiver<Result<(Vec<AccountRow>, Vec<ConflictRow>)>>>,
+    pending: Option<std::sync::mpsc::Receiver<Result<FullLists>>>,
 }
+
+/// The whole portfolio and conflict queue, as the background load hands them over.
+type FullLists = (Vec<AccountRow>, Vec<ConflictRow>);
 
 /// The lookup index: built on a second connection in the background after
 /// the first frame, so opening the cockpit never waits for it.

@@ -112,8 +112,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let focused = app.focus == PaneId::Conflicts;
     let now = app.now.naive_utc();
-    let breached =
-        c.view.iter().filter(|&&i| parse_ts(&c.rows[i as usize].sla_due_at).is_some_and(|d| d < now)).count();
+    // ISO timestamps order as text: no parsing across the whole queue per frame.
+    let now_text = crate::store::timestamp(app.now);
+    let breached = c.view.iter().filter(|&&i| c.rows[i as usize].sla_due_at < now_text).count();
     let open = c.total.unwrap_or(c.view.len());
     let breached = if c.total.is_some() { app.badges.breached as usize } else { breached };
     let mut title = format!("Conflict queue · {open} open · {breached} breached");
