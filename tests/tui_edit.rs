@@ -312,3 +312,15 @@ fn forms_on_screen_at_80x24() {
     press(&mut app, "x");
     insta::assert_snapshot!("edit_account_form_80x24", screen(&app));
 }
+
+#[test]
+fn raising_a_conflicts_severity_in_its_form_moves_its_deadline() {
+    let (mut app, ids) = app(120, 40);
+    press(&mut app, "3e"); // the first in the queue: Invoice dispute, high, opened 2026-11-23 10:00
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "c"); // critical: 8 hours
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.message.as_deref(), Some("saved conflict Invoice dispute"));
+    let c = app.store.open_conflicts_of(ids.acme).unwrap().remove(0);
+    assert_eq!((c.severity, c.sla_due_at.as_str()), (Severity::Critical, "2026-11-23T18:00:00Z"));
+}
