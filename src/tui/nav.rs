@@ -44,6 +44,14 @@ impl Nav {
         self.offset = self.offset.min(len.saturating_sub(height));
     }
 
+    /// Selects the `row`-th visible row, if there is one.
+    pub fn click(&mut self, row: usize, len: usize, height: usize) {
+        let target = self.offset + row;
+        if target < len {
+            self.select(target, len, height);
+        }
+    }
+
     /// The visible index range.
     pub fn window(&self, len: usize, height: usize) -> std::ops::Range<usize> {
         let start = self.offset.min(len);

@@ -92,10 +92,7 @@ impl Conflicts {
     }
 
     pub fn click(&mut self, row: usize, height: usize) {
-        let target = self.nav.offset + row;
-        if target < self.view.len() {
-            self.nav.select(target, self.view.len(), height);
-        }
+        self.nav.click(row, self.view.len(), height);
     }
 
     pub fn set_filter(&mut self, owner: Option<i64>, severity: Option<Severity>, height: usize) {

@@ -115,10 +115,7 @@ impl Portfolio {
     }
 
     pub fn click(&mut self, row: usize, height: usize) {
-        let target = self.nav.offset + row;
-        if target < self.view.len() {
-            self.nav.select(target, self.view.len(), height);
-        }
+        self.nav.click(row, self.view.len(), height);
     }
 
     pub fn cycle_sort(&mut self, height: usize) {
