@@ -212,6 +212,25 @@ impl App {
         Ok(())
     }
 
+    /// After a change to one account: its portfolio row, the queue, the
+    /// tracker and the counts, without reading the whole book again.
+    pub(super) fn refresh_after(&mut self, account: i64) -> Result<()> {
+        self.poll_loading(true)?;
+        self.portfolio.refresh_row(&self.store, account)?;
+        self.conflicts.load(&self.store)?;
+        self.targets.load(&self.store, &self.reps)?;
+        self.load_badges()?;
+        if let Some(id) = self.current {
+            self.timeline.load(&self.store, id)?;
+        }
+        self.relayout();
+        Ok(())
+    }
+
+    pub(super) fn invalidate_lookup(&mut self) {
+        self.lookup = LookupSlot::Empty;
+    }
+
     /// Reads everything the panes show from the store again.
     pub fn reload(&mut self) -> Result<()> {
         self.pending = None;

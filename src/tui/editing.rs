@@ -197,7 +197,13 @@ impl App {
     /// Brings every pane up to date after this window wrote.
     pub(super) fn after_write(&mut self, account: Option<i64>) -> Result<()> {
         let message = self.message.take();
-        self.reload()?;
+        match account {
+            // One account's change: its row, and the lists that are cheap to read again.
+            Some(id) => self.refresh_after(id)?,
+            // Undo, redo, reps and targets may touch anything.
+            None => self.reload()?,
+        }
+        self.invalidate_lookup();
         self.prepare_lookup();
         if let Some(id) = account.or(self.current) {
             if self.store.get::<Account>(id)?.is_some() {
@@ -335,8 +341,11 @@ impl App {
         match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                 let id = confirm.id;
-                let account = self.current;
                 let entity = confirm.entity;
+                let account = match entity {
+                    Entity::Rep | Entity::Target => None,
+                    _ => self.current,
+                };
                 self.write(
                     |s| {
                         let what = match entity {

@@ -77,6 +77,37 @@ impl Portfolio {
         self.nav.offset = nav.offset;
     }
 
+    /// Reads one account's row again after a change to it: updated, added or gone.
+    pub fn refresh_row(&mut self, store: &Store, id: i64) -> Result<()> {
+        let keep = self.selected_id();
+        let mut row = store.account_row(id)?;
+        if let Some(r) = &mut row {
+            sanitize_rows(std::slice::from_mut(r));
+        }
+        let pos = self.rows.iter().position(|r| r.id == id);
+        let resort = match (pos, row) {
+            (Some(p), Some(r)) => {
+                let renamed = self.rows[p].name != r.name;
+                self.rows[p] = r;
+                renamed || self.sort != AccountSort::Name
+            }
+            (None, Some(r)) => {
+                self.rows.push(r);
+                true
+            }
+            (Some(p), None) => {
+                self.rows.remove(p);
+                false
+            }
+            (None, None) => false,
+        };
+        if resort {
+            self.sort.apply(&mut self.rows);
+        }
+        self.refilter(keep);
+        Ok(())
+    }
+
     /// How many accounts the title counts: all of them while loading.
     pub fn count(&self) -> usize {
         self.total.unwrap_or(self.view.len())
