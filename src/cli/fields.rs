@@ -9,7 +9,7 @@ use crate::domain::rules::{check_email, check_phone};
 use crate::domain::{time, Money, Period};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Rep, Store, Target};
 use anyhow::{anyhow, bail, Result};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use std::str::FromStr;
 
 /// A set of field flags.
@@ -476,11 +476,8 @@ pub fn apply_conflict(store: &Store, c: &mut Conflict, f: &ConflictFields) -> Re
     required_text("title", val(&f.title), &mut c.title)?;
     let severity = c.severity;
     choice("severity", val(&f.severity), &mut c.severity)?;
-    if c.severity != severity && !c.opened_at.is_empty() {
-        // The SLA follows the severity, counted from the opening.
-        if let Ok(opened) = NaiveDateTime::parse_from_str(&c.opened_at, "%Y-%m-%dT%H:%M:%SZ") {
-            c.sla_due_at = crate::store::timestamp(opened.and_utc() + chrono::Duration::hours(c.severity.sla_hours()));
-        }
+    if c.severity != severity {
+        c.reset_sla();
     }
     text(val(&f.description), &mut c.description);
     rep(store, "owner", val(&f.owner), &mut c.owner_id)?;

@@ -80,8 +80,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
             let touched = f
                 .last_touch
                 .as_deref()
-                .and_then(|t| t.get(..10))
-                .and_then(|d| d.parse().ok())
+                .and_then(time::date_of)
                 .map(|d| time::ago(today, d))
                 .unwrap_or_else(|| "never".into());
             t.row(vec![

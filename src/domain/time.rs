@@ -18,6 +18,24 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
     ("sunday", Weekday::Sun),
 ];
 
+/// How instants are stored: ISO-8601 UTC to the second, which sorts as text.
+const TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%SZ";
+
+/// `2026-11-26T14:03:00Z`.
+pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format(TIMESTAMP).to_string()
+}
+
+/// The instant a stored timestamp names, in UTC.
+pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, TIMESTAMP).ok()
+}
+
+/// The day of a stored timestamp (its first ten characters).
+pub fn date_of(ts: &str) -> Option<NaiveDate> {
+    ts.get(..10)?.parse().ok()
+}
+
 /// How long ago `date` was, seen from `today`: `today`, `yesterday`,
 /// `3d ago`, `5w ago` (from 14 days), `4mo ago` (from 60 days, in 30-day
 /// months), `2y ago` (from 730 days, in 365-day years). Dates after today

@@ -104,6 +104,15 @@ impl Record for Conflict {
     }
 }
 
+impl Conflict {
+    /// Sets the SLA deadline from the severity, counted from the opening.
+    pub fn reset_sla(&mut self) {
+        if let Some(opened) = crate::domain::time::parse_timestamp(&self.opened_at) {
+            self.sla_due_at = super::timestamp(opened.and_utc() + chrono::Duration::hours(self.severity.sla_hours()));
+        }
+    }
+}
+
 /// An unresolved conflict as the queue shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConflictRow {

@@ -60,10 +60,7 @@ impl Clock {
     }
 }
 
-/// ISO-8601 UTC with seconds: `2026-11-26T14:03:00Z`. Sorts as text.
-pub fn timestamp(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+pub use crate::domain::time::timestamp;
 
 pub struct Store {
     conn: Connection,

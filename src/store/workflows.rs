@@ -186,10 +186,11 @@ impl Store {
                 c.opened_at = timestamp(now);
             }
             if c.sla_due_at.is_empty() {
-                let opened = chrono::NaiveDateTime::parse_from_str(&c.opened_at, "%Y-%m-%dT%H:%M:%SZ")
-                    .map(|t| t.and_utc())
-                    .unwrap_or(now);
-                c.sla_due_at = timestamp(opened + chrono::Duration::hours(c.severity.sla_hours()));
+                c.reset_sla();
+            }
+            if c.sla_due_at.is_empty() {
+                // An opening time that does not parse: count from now.
+                c.sla_due_at = timestamp(now + chrono::Duration::hours(c.severity.sla_hours()));
             }
             s.insert(&mut c)?;
             s.record_event(c.account_id, format!("Conflict opened: {}", c.title), None, Some(c.meta.id))?;

@@ -371,13 +371,11 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
             };
             c.title = f("Title").text().to_string();
             let severity: Severity = choice(f("Severity"))?;
-            if id.is_some() && severity != c.severity {
-                // The deadline follows the severity, counted from the opening.
-                if let Ok(opened) = chrono::NaiveDateTime::parse_from_str(&c.opened_at, "%Y-%m-%dT%H:%M:%SZ") {
-                    c.sla_due_at = timestamp(opened.and_utc() + chrono::Duration::hours(severity.sla_hours()));
-                }
-            }
+            let moved = id.is_some() && severity != c.severity;
             c.severity = severity;
+            if moved {
+                c.reset_sla();
+            }
             c.description = some(f("Description"));
             c.owner_id = pick("Owner").or(store.require::<Account>(account_id)?.owner_id);
             if id.is_some() {

@@ -6,7 +6,6 @@ use crate::store::{ConflictRow, Store};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
 use crate::tui::nav::Nav;
 use anyhow::Result;
-use chrono::NaiveDateTime;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -31,11 +30,6 @@ fn sanitize_rows(rows: &mut [ConflictRow]) {
             sanitize_in_place(o);
         }
     }
-}
-
-/// Parses the stored `2026-11-26T14:03:00Z`.
-pub fn parse_ts(ts: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(ts, "%Y-%m-%dT%H:%M:%SZ").ok()
 }
 
 impl Conflicts {
@@ -138,7 +132,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let wide = inner.width >= 90;
     let rows = c.nav.window(c.view.len(), height).map(|vi| {
         let r = &c.rows[c.view[vi] as usize];
-        let due = parse_ts(&r.sla_due_at);
+        let due = time::parse_timestamp(&r.sla_due_at);
         let late = due.is_some_and(|d| d < now);
         let sla = due.map_or_else(|| "?".into(), |d| time::sla_left(now, d));
         let sev_style = match r.severity {
@@ -146,7 +140,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Severity::High => theme.warn(),
             _ => theme.text(),
         };
-        let age = parse_ts(&r.opened_at).map_or_else(String::new, |o| time::ago(app.today, o.date()));
+        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| time::ago(app.today, o.date()));
         let escalated = if r.escalation_level > 0 { format!(" ↑{}", r.escalation_level) } else { String::new() };
         let mut cells = vec![
             Cell::from(Span::styled(sla, if late { theme.bad() } else { theme.text() })),

@@ -7,7 +7,6 @@ use crate::store::{AccountFilter, AccountRow, AccountSort, Store};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
 use crate::tui::nav::Nav;
 use anyhow::Result;
-use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -190,11 +189,6 @@ fn tier_short(t: Tier) -> &'static str {
     }
 }
 
-/// The date part of an ISO timestamp.
-pub fn date_of(ts: &str) -> Option<NaiveDate> {
-    ts.get(..10)?.parse().ok()
-}
-
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let p = &app.portfolio;
     let theme = app.theme;
@@ -221,7 +215,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let today = app.today;
     let rows = window.clone().map(|vi| {
         let r = &p.rows[p.view[vi] as usize];
-        let touched = r.last_touch_at.as_deref().and_then(date_of);
+        let touched = r.last_touch_at.as_deref().and_then(time::date_of);
         let touch_style = match touched {
             Some(d) if (today - d).num_days() > 90 => theme.warn(),
             None => theme.warn(),

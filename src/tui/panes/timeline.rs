@@ -3,7 +3,6 @@
 //! (account, time) index, so 50,000 entries open as fast as 5.
 
 use super::frame;
-use super::portfolio::date_of;
 use crate::domain::{sanitize, time, ActivityKind, Money};
 use crate::store::{Account, Activity, Store, TimelineItem};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
@@ -55,7 +54,7 @@ pub fn visible(items: &[TimelineItem], offset: usize, height: usize) -> Vec<Entr
     let mut out = Vec::with_capacity(height);
     let mut day = None;
     for (i, item) in items.iter().enumerate().skip(offset) {
-        let d = date_of(&item.occurred_at);
+        let d = time::date_of(&item.occurred_at);
         if d != day {
             if out.len() + 2 > height {
                 break;
