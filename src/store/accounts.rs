@@ -1,6 +1,6 @@
 //! Accounts: the companies in the book of business.
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{AccountStatus, Money, Tier};
 use anyhow::{bail, Result};
@@ -58,12 +58,7 @@ impl Record for Account {
         "notes",
     ];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![
             &self.name,

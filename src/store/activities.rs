@@ -1,7 +1,7 @@
 //! Activities: the timeline of an account (calls, e-mails, meetings, notes,
 //! follow-ups, and events rapport records itself).
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::ActivityKind;
 use anyhow::{bail, Result};
@@ -45,12 +45,7 @@ impl Record for Activity {
         "done_at",
     ];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![
             &self.account_id,

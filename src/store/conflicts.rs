@@ -1,6 +1,6 @@
 //! Conflicts: customer problems with a service-level deadline.
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{ConflictStatus, Severity};
 use anyhow::{bail, Result};
@@ -48,12 +48,7 @@ impl Record for Conflict {
         "resolution",
     ];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![
             &self.account_id,

@@ -1,6 +1,6 @@
 //! Contacts: the people in an account.
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::ContactRole;
 use anyhow::{bail, Result};
@@ -40,12 +40,7 @@ impl Record for Contact {
     const COLUMNS: &'static [&'static str] =
         &["account_id", "name", "title", "role", "email", "phone", "phone_digits", "is_primary", "notes"];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![
             &self.account_id,

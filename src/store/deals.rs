@@ -1,6 +1,6 @@
 //! Deals: the pipeline and, once won, the revenue.
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{DealStage, Money};
 use anyhow::{bail, Result};
@@ -46,12 +46,7 @@ impl Record for Deal {
         "external_ref",
     ];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![
             &self.account_id,

@@ -30,6 +30,19 @@ impl Meta {
     }
 }
 
+/// The `meta` accessors of a record struct with a `meta: Meta` field.
+macro_rules! meta_field {
+    () => {
+        fn meta(&self) -> &Meta {
+            &self.meta
+        }
+        fn meta_mut(&mut self) -> &mut Meta {
+            &mut self.meta
+        }
+    };
+}
+pub(crate) use meta_field;
+
 /// An entity stored in its own table. `COLUMNS` are the columns a person
 /// writes, in the order `values` binds them; the meta columns are handled here.
 pub trait Record: Serialize + Sized {

@@ -1,6 +1,6 @@
 //! Reps: the account manager, team leads and account representatives.
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::RepRole;
 use anyhow::Result;
@@ -32,12 +32,7 @@ impl Record for Rep {
     ];
     const COLUMNS: &'static [&'static str] = &["name", "email", "phone", "role", "manager_id"];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![&self.name, &self.email, &self.phone, &self.role, &self.manager_id]
     }

@@ -1,6 +1,6 @@
 //! Targets: what the company, a team, a rep or an account should reach in a period.
 
-use super::record::{Meta, Record};
+use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{Period, TargetMetric, TargetScope};
 use anyhow::{bail, Result};
@@ -42,12 +42,7 @@ impl Record for Target {
     const TABLE: &'static str = "targets";
     const COLUMNS: &'static [&'static str] = &["scope", "rep_id", "account_id", "period", "metric", "amount"];
 
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn meta_mut(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
+    meta_field!();
     fn values(&self) -> Vec<&dyn ToSql> {
         vec![&self.scope, &self.rep_id, &self.account_id, &self.period, &self.metric, &self.amount]
     }
