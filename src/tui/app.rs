@@ -220,9 +220,6 @@ impl App {
         self.conflicts.load(&self.store)?;
         self.targets.load(&self.store, &self.reps)?;
         self.load_badges()?;
-        if let Some(id) = self.current {
-            self.timeline.load(&self.store, id)?;
-        }
         self.relayout();
         Ok(())
     }

@@ -207,7 +207,10 @@ impl App {
         self.prepare_lookup();
         if let Some(id) = account.or(self.current) {
             if self.store.get::<Account>(id)?.is_some() {
-                self.set_current(id)?;
+                // A full reload has read the current account's timeline already.
+                if account.is_some() || Some(id) != self.current {
+                    self.set_current(id)?;
+                }
             } else {
                 self.current = self.portfolio.selected_id();
                 if let Some(id) = self.current {
