@@ -3,7 +3,7 @@
 
 use super::keymap::{Action, Context, Keymap};
 use super::layout;
-use super::overlays::{Filter, FilterField, Overlay, Palette, Search};
+use super::overlays::{Filter, Overlay, Palette, Search};
 use super::panes::{conflicts::Conflicts, portfolio::Portfolio, targets::Targets, timeline::Timeline};
 use super::theme::Theme;
 use crate::domain::{sanitize, FiscalCalendar};
@@ -512,7 +512,7 @@ impl App {
                 KeyCode::Esc => keep = false,
                 KeyCode::Enter => {
                     keep = false;
-                    if let Some(action) = palette.selected_action(&self.keymap, self.context()) {
+                    if let Some(action) = palette.selected_action() {
                         self.overlay = Overlay::None;
                         return self.update(action);
                     }
@@ -651,10 +651,6 @@ impl App {
     /// The filter choices the portfolio and queue offer.
     pub fn owner_choices(&self) -> Vec<(i64, String)> {
         self.reps.iter().map(|r| (r.id, r.name.clone())).collect()
-    }
-
-    pub fn filter_fields(&self) -> Vec<FilterField> {
-        Filter::fields_for(self.focus)
     }
 }
 

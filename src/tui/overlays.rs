@@ -4,7 +4,7 @@
 use super::app::{App, PaneId};
 use super::edit::EditForm;
 use super::input::TextInput;
-use super::keymap::{Action, Context, Keymap};
+use super::keymap::Action;
 use super::lists::RecordList;
 use super::nav::Nav;
 use crate::domain::{AccountStatus, Severity, Tier};
@@ -74,8 +74,7 @@ pub struct Palette {
 
 impl Palette {
     /// Actions whose name or description matches the typed text, best first.
-    pub fn matches(&self, keymap: &Keymap, ctx: Context) -> Vec<(Action, String)> {
-        let _ = keymap;
+    pub fn matches(&self) -> Vec<(Action, String)> {
         let all: Vec<(Action, String)> = Action::all()
             .filter(|(a, _, _)| !matches!(a, Action::Palette))
             .map(|(a, name, desc)| (a, format!("{name} — {desc}")))
@@ -84,7 +83,6 @@ impl Palette {
         if query.is_empty() {
             return all;
         }
-        let _ = ctx;
         let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
@@ -97,8 +95,8 @@ impl Palette {
         scored.into_iter().map(|(_, i)| all[i].clone()).collect()
     }
 
-    pub fn selected_action(&self, keymap: &Keymap, ctx: Context) -> Option<Action> {
-        let list = self.matches(keymap, ctx);
+    pub fn selected_action(&self) -> Option<Action> {
+        let list = self.matches();
         let i = self.nav.selected.min(list.len().saturating_sub(1));
         list.get(i).map(|(a, _)| *a)
     }

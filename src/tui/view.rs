@@ -266,7 +266,7 @@ fn palette(f: &mut Frame, app: &App, p: &Palette) {
         ])),
         input,
     );
-    let matches = p.matches(&app.keymap, app.context());
+    let matches = p.matches();
     let selected = p.nav.selected.min(matches.len().saturating_sub(1));
     let height = list.height as usize;
     let start = selected.saturating_sub(height.saturating_sub(1));

@@ -139,7 +139,7 @@ impl Targets {
     }
 }
 
-fn gauge_line<'a>(a: &Attainment, t: &Targets, app: &App, width: u16) -> LineGauge<'a> {
+fn gauge_line<'a>(a: &Attainment, t: &Targets, app: &App) -> LineGauge<'a> {
     let theme = app.theme;
     let pct = a.percent();
     let ratio = pct.map_or(0.0, |p| (p as f64 / 100.0).min(1.0));
@@ -159,7 +159,6 @@ fn gauge_line<'a>(a: &Attainment, t: &Targets, app: &App, width: u16) -> LineGau
         ),
         None => format!("{:<14} {:>7} (no target)", super::fit(&a.label, 14), a.won.compact()),
     };
-    let _ = width;
     LineGauge::default().ratio(ratio).label(label).filled_style(style).unfilled_style(theme.dim())
 }
 
@@ -201,7 +200,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
 
     let rows = Layout::vertical(vec![Constraint::Length(1); gauges as usize]).split(gauge_area);
     for (a, r) in std::iter::once(&t.company).chain(t.teams.iter()).zip(rows.iter()) {
-        f.render_widget(gauge_line(a, t, app, r.width), *r);
+        f.render_widget(gauge_line(a, t, app), *r);
     }
 
     let header = Row::new(["Rep", "Target", "Won", "Attain.", "Pace"]).style(theme.header_row());
