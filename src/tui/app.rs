@@ -133,10 +133,10 @@ impl App {
             data_version,
             store,
         };
-        if app.store.reader().is_ok() {
-            app.load_first_screen()?;
-        } else {
-            app.reload()?;
+        match app.store.reader() {
+            Ok(reader) => app.load_first_screen(reader)?,
+            // In memory there is no second connection: read it all now.
+            Err(_) => app.reload()?,
         }
         if let Some(first) = app.portfolio.selected_id() {
             app.set_current(first)?;
@@ -147,7 +147,7 @@ impl App {
     /// What the first frame needs: a screenful of the portfolio and the
     /// queue, the tracker and the counts. The rest loads on a second
     /// connection (see `poll_loading`), so a large book opens at once.
-    fn load_first_screen(&mut self) -> Result<()> {
+    fn load_first_screen(&mut self, reader: Store) -> Result<()> {
         let rows = (self.size.height as usize).max(24) * 2;
         self.load_reps()?;
         self.portfolio.load_first(&self.store, rows)?;
@@ -155,7 +155,6 @@ impl App {
         self.targets.load(&self.store, &self.reps)?;
         self.load_badges()?;
         self.relayout();
-        let reader = self.store.reader()?;
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let _ = tx.send((|| Ok((reader.account_rows()?, reader.open_conflicts()?)))());
