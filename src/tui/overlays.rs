@@ -86,10 +86,23 @@ impl Palette {
         let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
         let mut matcher = Matcher::new(Config::DEFAULT);
         let mut buf = Vec::new();
+        // The action's own name counts first: `undo` must not lose to a
+        // description that merely mentions undoing.
+        let lower = query.to_lowercase();
         let mut scored: Vec<(u32, usize)> = all
             .iter()
             .enumerate()
-            .filter_map(|(i, (_, text))| pattern.score(Utf32Str::new(text, &mut buf), &mut matcher).map(|s| (s, i)))
+            .filter_map(|(i, (a, text))| {
+                let name = a.name();
+                let by_name = if name == lower {
+                    Some(30_000)
+                } else if name.starts_with(&lower) {
+                    Some(20_000)
+                } else {
+                    pattern.score(Utf32Str::new(name, &mut buf), &mut matcher).map(|s| 10_000 + s)
+                };
+                by_name.or_else(|| pattern.score(Utf32Str::new(text, &mut buf), &mut matcher)).map(|s| (s, i))
+            })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(_, i)| all[i].clone()).collect()
@@ -227,4 +240,19 @@ pub struct Detail {
     pub title: String,
     pub lines: Vec<String>,
     pub scroll: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_palette_ranks_an_actions_name_above_its_description() {
+        let mut p = Palette::default();
+        p.input.insert_str("undo");
+        assert_eq!(p.selected_action(), Some(Action::Undo));
+        p.input = Default::default();
+        p.input.insert_str("del");
+        assert_eq!(p.selected_action(), Some(Action::Delete));
+    }
 }
