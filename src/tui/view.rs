@@ -477,9 +477,15 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
                 row
             }
         });
-        let n = list.header.len();
-        let widths: Vec<Constraint> =
-            (0..n).map(|i| if i == 0 || i == 2 && n > 4 { Constraint::Fill(2) } else { Constraint::Fill(1) }).collect();
+        // Each column as wide as its longest cell (up to 40); the layout
+        // shrinks them together when the popup is narrower.
+        let widths: Vec<Constraint> = (0..list.header.len())
+            .map(|i| {
+                let widest =
+                    list.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| c.chars().count()).max().unwrap_or(0);
+                Constraint::Length(widest.max(list.header[i].chars().count()).min(40) as u16)
+            })
+            .collect();
         f.render_widget(
             Table::new(rows, widths).header(Row::new(list.header.clone()).style(t.header_row())),
             table_area,
