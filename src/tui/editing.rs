@@ -225,7 +225,9 @@ impl App {
     }
 
     pub(super) fn on_form_key(&mut self, mut form: EditForm, key: KeyEvent) -> Result<()> {
-        match form.on_key(key, self.today) {
+        let event = form.on_key(key, self.today);
+        edit::follow_metric(&mut form, self.today);
+        match event {
             FormEvent::None => self.overlay = Overlay::Form(form),
             FormEvent::Cancel => self.message = Some("not saved".into()),
             FormEvent::Quit => self.quit = true,

@@ -2,7 +2,7 @@
 //! is wrong next to the field, and will not save until all is valid.
 
 use super::input::TextInput;
-use crate::domain::{rules, time, Money, Period};
+use crate::domain::{rules, time, Money, Period, TargetMetric};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -15,6 +15,8 @@ pub enum FieldKind {
     Email,
     Phone,
     Money,
+    /// A target's amount in its metric's unit: money, or a whole count.
+    Amount(TargetMetric),
     /// A whole number from 0 to 100.
     Percent,
     Date,
@@ -33,12 +35,15 @@ pub struct Field {
     pub input: TextInput,
     /// For Choice: the chosen index.
     pub choice: usize,
+    /// For Pick: the record the form opened with, kept while its name is
+    /// typed unchanged (two records may share a name).
+    pub picked: Option<i64>,
     pub error: Option<String>,
 }
 
 impl Field {
     pub fn new(label: &'static str, kind: FieldKind) -> Field {
-        Field { label, kind, required: false, input: TextInput::default(), choice: 0, error: None }
+        Field { label, kind, required: false, input: TextInput::default(), choice: 0, picked: None, error: None }
     }
 
     pub fn required(mut self) -> Field {
@@ -68,6 +73,7 @@ impl Field {
         };
         if let Some(label) = label {
             self = self.with(label);
+            self.picked = id;
         }
         self
     }
@@ -91,6 +97,11 @@ impl Field {
         if q.is_empty() {
             return None;
         }
+        if let Some(o) = self.picked.and_then(|id| options.iter().find(|o| o.0 == id)) {
+            if o.1.to_lowercase() == q {
+                return Some((o.0, o.1.as_str()));
+            }
+        }
         options
             .iter()
             .find(|o| o.1.to_lowercase() == q)
@@ -110,6 +121,7 @@ impl Field {
                 FieldKind::Email => rules::check_email(&t).err(),
                 FieldKind::Phone => rules::check_phone(&t).err(),
                 FieldKind::Money => Money::parse(&t).err().map(|_| "not an amount; try 12,500 or 12.5k".to_string()),
+                FieldKind::Amount(metric) => metric.parse_amount(&t).err(),
                 FieldKind::Percent => match t.trim_end_matches('%').parse::<u8>() {
                     Ok(p) if p <= 100 => None,
                     _ => Some("not a percentage from 0 to 100".to_string()),

@@ -367,6 +367,13 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
             crate::domain::time::parse_date(field.text(), today).ok().map(|d| format!("→ {}", d.format("%a %d %b %Y")))
         }
         FieldKind::Money => crate::domain::Money::parse(field.text()).ok().map(|m| format!("→ {m}")),
+        FieldKind::Amount(metric) => metric.parse_amount(field.text()).ok().map(|a| {
+            if metric.is_money() {
+                format!("→ {}", metric.format_amount(a))
+            } else {
+                format!("→ {a} {}", metric.unit())
+            }
+        }),
         _ => None,
     }
 }

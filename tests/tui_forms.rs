@@ -1,0 +1,195 @@
+//! Forms that keep what was typed: targets of every metric and scope, dates
+//! people say, a clock that flows in a cockpit left open, and Ctrl-C or a
+//! closed terminal that never loses a changed form.
+
+mod common;
+
+use rapport::domain::*;
+use rapport::store::*;
+use rapport::tui::app::App;
+use rapport::tui::edit;
+use rapport::tui::keymap::Keymap;
+use rapport::tui::overlays::Overlay;
+use rapport::tui::theme::Theme;
+use rapport::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+
+fn app_on(store: Store) -> App {
+    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
+}
+
+fn app() -> (App, common::Ids) {
+    let (store, ids) = common::store();
+    (app_on(store), ids)
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).unwrap();
+}
+
+fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    term.draw(|f| view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+/// The screen line holding a form field's label.
+fn field_line(app: &App, label: &str) -> String {
+    screen(app).lines().find(|l| l.contains(&format!("{label}  ")) && l.contains('│')).unwrap_or_default().to_string()
+}
+
+fn form_open(app: &App) -> bool {
+    matches!(app.overlay, Overlay::Form(_))
+}
+
+fn q4() -> Period {
+    Period::Quarter(2026, 4)
+}
+
+/// Who and what a target is, without its bookkeeping.
+fn essence(t: &Target) -> (TargetScope, Option<i64>, Option<i64>, Period, TargetMetric, i64) {
+    (t.scope, t.rep_id, t.account_id, t.period, t.metric, t.amount)
+}
+
+fn insert_target(
+    s: &Store,
+    scope: TargetScope,
+    rep: Option<i64>,
+    account: Option<i64>,
+    metric: TargetMetric,
+    amount: i64,
+) -> i64 {
+    let mut t = Target { meta: Meta::default(), scope, rep_id: rep, account_id: account, period: q4(), metric, amount };
+    s.insert(&mut t).unwrap();
+    t.meta.id
+}
+
+fn open_target(app: &mut App, id: i64) {
+    let form = edit::target_form(&app.store, Some(id), q4(), app.today).unwrap();
+    app.overlay = Overlay::Form(form);
+}
+
+// --- 12. targets of every metric -------------------------------------------
+
+#[test]
+fn a_count_target_is_saved_through_the_form_as_a_count() {
+    let (mut app, _) = app();
+    press(&mut app, "4a");
+    assert!(form_open(&app), "a in the tracker sets a target");
+    // Scope: company (its letter moves on to Rep); Tab to Account, Tab to Metric.
+    press(&mut app, "c");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    // Metric: new deals (moves on to Period, which holds the tracker's quarter).
+    press(&mut app, "n");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "4");
+    assert!(field_line(&app, "Amount").contains("→ 4 deals"), "{}", screen(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(!form_open(&app), "saved: {:?}", app.message);
+    let saved: Vec<_> = app
+        .store
+        .targets_for(q4())
+        .unwrap()
+        .iter()
+        .filter(|t| t.metric == TargetMetric::NewDeals)
+        .map(essence)
+        .collect();
+    assert_eq!(saved, vec![(TargetScope::Company, None, None, q4(), TargetMetric::NewDeals, 4)]);
+}
+
+#[test]
+fn an_account_target_is_saved_through_the_form() {
+    let (mut app, ids) = app();
+    press(&mut app, "4a");
+    press(&mut app, "a");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Borealis");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "w");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "50k");
+    key(&mut app, KeyCode::Enter);
+    assert!(!form_open(&app), "saved: {:?} {}", app.message, screen(&app));
+    let saved: Vec<_> =
+        app.store.targets_for(q4()).unwrap().iter().filter(|t| t.scope == TargetScope::Account).map(essence).collect();
+    assert_eq!(
+        saved,
+        vec![(TargetScope::Account, None, Some(ids.borealis), q4(), TargetMetric::WonRevenue, 5_000_000)]
+    );
+}
+
+#[test]
+fn an_account_target_without_an_account_is_refused_by_name() {
+    let (mut app, _) = app();
+    press(&mut app, "4aa");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "w");
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "5k");
+    let before = app.store.targets_for(q4()).unwrap().len();
+    key(&mut app, KeyCode::Enter);
+    assert!(form_open(&app));
+    assert!(screen(&app).contains("an account target needs an account"), "{}", screen(&app));
+    assert_eq!(app.store.targets_for(q4()).unwrap().len(), before, "nothing written");
+}
+
+#[test]
+fn targets_of_every_metric_and_scope_survive_a_round_trip_through_the_form() {
+    let (mut app, ids) = app();
+    let cases = [
+        insert_target(&app.store, TargetScope::Company, None, None, TargetMetric::NewDeals, 4),
+        insert_target(&app.store, TargetScope::Rep, Some(ids.rae), None, TargetMetric::Activities, 1_200),
+        insert_target(&app.store, TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 12_345_67),
+        insert_target(&app.store, TargetScope::Account, None, Some(ids.acme_gmbh), TargetMetric::NewDeals, 2),
+        insert_target(&app.store, TargetScope::Team, Some(ids.lead), None, TargetMetric::WonRevenue, 40_000_000),
+    ];
+    for id in cases {
+        let before = app.store.require::<Target>(id).unwrap();
+        open_target(&mut app, id);
+        if before.metric == TargetMetric::NewDeals && before.amount == 4 {
+            let line = field_line(&app, "Amount");
+            assert!(line.contains(" 4") && !line.contains("0.04"), "a count shows as a count: {line}");
+        }
+        key(&mut app, KeyCode::Enter);
+        assert!(!form_open(&app), "target {id} saved unchanged: {:?}", app.message);
+        let after = app.store.require::<Target>(id).unwrap();
+        assert_eq!(essence(&after), essence(&before), "target {id}");
+    }
+}
+
+#[test]
+fn changing_the_metric_checks_the_amount_in_the_new_unit() {
+    let (mut app, _) = app();
+    let id = insert_target(&app.store, TargetScope::Company, None, None, TargetMetric::WonRevenue, 25_000_000);
+    open_target(&mut app, id);
+    assert!(field_line(&app, "Amount").contains("250,000"), "{}", screen(&app));
+    if let Overlay::Form(f) = &mut app.overlay {
+        f.focus_on("Metric");
+    }
+    press(&mut app, "n");
+    assert!(field_line(&app, "Amount").contains("not a count"), "{}", screen(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(form_open(&app), "not saved with a money amount as a count");
+    assert_eq!(app.store.require::<Target>(id).unwrap().metric, TargetMetric::WonRevenue);
+}
