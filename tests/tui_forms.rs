@@ -193,3 +193,46 @@ fn changing_the_metric_checks_the_amount_in_the_new_unit() {
     assert!(form_open(&app), "not saved with a money amount as a count");
     assert_eq!(app.store.require::<Target>(id).unwrap().metric, TargetMetric::WonRevenue);
 }
+
+// --- 11. dates people say --------------------------------------------------
+
+fn backspace(app: &mut App, n: usize) {
+    for _ in 0..n {
+        key(app, KeyCode::Backspace);
+    }
+}
+
+#[test]
+fn the_log_form_reads_dates_people_say_and_shows_the_day_understood() {
+    let (store, _) = common::store();
+    // A fiscal year from February: this quarter runs November to January.
+    store.set_setting("fiscal_start_month", "2").unwrap();
+    let mut app = app_on(store);
+    assert_eq!(app.today, common::date(2026, 11, 26), "a Thursday");
+    press(&mut app, "lc");
+    press(&mut app, "Roadmap promised");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "fri");
+    assert!(
+        field_line(&app, "Follow-up").contains("→ Fri 27 Nov 2026"),
+        "fri on a Thursday is tomorrow: {}",
+        screen(&app)
+    );
+    backspace(&mut app, 3);
+    press(&mut app, "next fri");
+    assert!(field_line(&app, "Follow-up").contains("→ Fri 04 Dec 2026"), "{}", screen(&app));
+    backspace(&mut app, 8);
+    press(&mut app, "in 2 weeks");
+    assert!(field_line(&app, "Follow-up").contains("→ Thu 10 Dec 2026"), "{}", screen(&app));
+    backspace(&mut app, 10);
+    press(&mut app, "eom");
+    assert!(field_line(&app, "Follow-up").contains("→ Mon 30 Nov 2026"), "{}", screen(&app));
+    backspace(&mut app, 3);
+    press(&mut app, "eoq");
+    assert!(field_line(&app, "Follow-up").contains("→ Sun 31 Jan 2027"), "the fiscal quarter's end: {}", screen(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(!form_open(&app), "{:?}", app.message);
+    assert!(app.message.as_deref().unwrap_or("").contains("follow-up due 2027-01-31"), "{:?}", app.message);
+}

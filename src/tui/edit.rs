@@ -46,7 +46,7 @@ fn date(f: &Field, today: NaiveDate) -> Result<Option<NaiveDate>> {
     if f.text().is_empty() {
         return Ok(None);
     }
-    time::parse_date(f.text(), today).map(Some).map_err(|e| anyhow!("{}: {e}", f.label))
+    time::parse_date_in(f.text(), today, f.calendar).map(Some).map_err(|e| anyhow!("{}: {e}", f.label))
 }
 
 fn money(f: &Field) -> Result<Money> {

@@ -146,7 +146,10 @@ impl App {
 
     fn open_form(&mut self, form: Result<EditForm>) {
         match form {
-            Ok(f) => self.overlay = Overlay::Form(f),
+            Ok(mut f) => {
+                f.set_calendar(self.calendar, self.today);
+                self.overlay = Overlay::Form(f);
+            }
             Err(e) => self.message = Some(format!("{e:#}")),
         }
     }

@@ -2,7 +2,7 @@
 //! is wrong next to the field, and will not save until all is valid.
 
 use super::input::TextInput;
-use crate::domain::{rules, time, Money, Period, TargetMetric};
+use crate::domain::{rules, time, FiscalCalendar, Money, Period, TargetMetric};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -38,12 +38,23 @@ pub struct Field {
     /// For Pick: the record the form opened with, kept while its name is
     /// typed unchanged (two records may share a name).
     pub picked: Option<i64>,
+    /// For Date: the fiscal calendar "eoq" and "eoy" follow.
+    pub calendar: FiscalCalendar,
     pub error: Option<String>,
 }
 
 impl Field {
     pub fn new(label: &'static str, kind: FieldKind) -> Field {
-        Field { label, kind, required: false, input: TextInput::default(), choice: 0, picked: None, error: None }
+        Field {
+            label,
+            kind,
+            required: false,
+            input: TextInput::default(),
+            choice: 0,
+            picked: None,
+            calendar: FiscalCalendar::default(),
+            error: None,
+        }
     }
 
     pub fn required(mut self) -> Field {
@@ -126,7 +137,7 @@ impl Field {
                     Ok(p) if p <= 100 => None,
                     _ => Some("not a percentage from 0 to 100".to_string()),
                 },
-                FieldKind::Date => time::parse_date(&t, today).err(),
+                FieldKind::Date => time::parse_date_in(&t, today, self.calendar).err(),
                 FieldKind::Period => Period::parse(&t).err(),
                 FieldKind::Pick(_) => self.pick().is_none().then(|| format!("no match for '{t}'")),
             }
@@ -170,6 +181,16 @@ impl<T> Form<T> {
             }
         }
         f
+    }
+
+    /// Reads the form's dates in the book's fiscal calendar.
+    pub fn set_calendar(&mut self, calendar: FiscalCalendar, today: NaiveDate) {
+        for field in &mut self.fields {
+            field.calendar = calendar;
+            if field.kind == FieldKind::Date && !field.text().is_empty() {
+                field.check(today);
+            }
+        }
     }
 
     pub fn field(&self, label: &str) -> &Field {

@@ -363,9 +363,9 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
         FieldKind::Pick(_) => {
             field.pick().filter(|(_, name)| *name != field.text()).map(|(_, name)| format!("→ {name}"))
         }
-        FieldKind::Date => {
-            crate::domain::time::parse_date(field.text(), today).ok().map(|d| format!("→ {}", d.format("%a %d %b %Y")))
-        }
+        FieldKind::Date => crate::domain::time::parse_date_in(field.text(), today, field.calendar)
+            .ok()
+            .map(|d| format!("→ {}", d.format("%a %d %b %Y"))),
         FieldKind::Money => crate::domain::Money::parse(field.text()).ok().map(|m| format!("→ {m}")),
         FieldKind::Amount(metric) => metric.parse_amount(field.text()).ok().map(|a| {
             if metric.is_money() {
