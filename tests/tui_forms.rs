@@ -236,3 +236,69 @@ fn the_log_form_reads_dates_people_say_and_shows_the_day_understood() {
     assert!(!form_open(&app), "{:?}", app.message);
     assert!(app.message.as_deref().unwrap_or("").contains("follow-up due 2027-01-31"), "{:?}", app.message);
 }
+
+// --- 10. a clock that flows --------------------------------------------------
+
+fn at(app: &mut App, y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) {
+    use chrono::TimeZone;
+    app.store.set_clock(Clock::Fixed(chrono::Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()));
+}
+
+/// The conflict queue's row for `title`.
+fn queue_row(app: &App, title_part: &str) -> String {
+    screen(app).lines().find(|l| l.contains(title_part)).unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_cockpit_left_open_sees_an_sla_breach_happen() {
+    let (mut app, _) = app();
+    press(&mut app, "3z");
+    assert_eq!(app.badges.breached, 1, "the invoice dispute is already late");
+    assert!(queue_row(&app, "Late delivery").contains("3d left"), "{}", screen(&app));
+
+    // Within the same minute nothing needs drawing.
+    at(&mut app, 2026, 11, 26, 14, 0, 40);
+    assert!(!app.tick().unwrap());
+
+    // Late delivery is due 2026-11-30 09:00.
+    at(&mut app, 2026, 11, 30, 8, 59, 0);
+    assert!(app.tick().unwrap(), "a new minute is drawn");
+    assert!(queue_row(&app, "Late delivery").contains("1m left"), "{}", screen(&app));
+    assert!(screen(&app).contains("1 SLA breached"), "{}", screen(&app));
+
+    at(&mut app, 2026, 11, 30, 9, 1, 0);
+    assert!(app.tick().unwrap());
+    assert_eq!(app.badges.breached, 2);
+    let s = screen(&app);
+    assert!(queue_row(&app, "Late delivery").contains("breached 1m"), "{s}");
+    assert!(s.contains("2 SLA breached"), "the header counts it: {s}");
+    assert!(s.contains("2 breached"), "the queue's title counts it: {s}");
+}
+
+#[test]
+fn a_cockpit_left_open_over_midnight_moves_to_the_new_day() {
+    let (mut app, ids) = app();
+    at(&mut app, 2026, 11, 26, 23, 59, 0);
+    app.tick().unwrap();
+    let s = screen(&app);
+    assert!(s.contains("Thu 26 Nov 2026"), "{s}");
+    assert!(s.contains("1 overdue follow-ups · 1 due today"), "{s}");
+
+    at(&mut app, 2026, 11, 27, 0, 0, 30);
+    assert!(app.tick().unwrap());
+    assert_eq!(app.today, common::date(2026, 11, 27));
+    assert_eq!(app.targets.today, app.today, "the tracker's pace counts from the new day");
+    let s = screen(&app);
+    assert!(s.contains("Fri 27 Nov 2026") && !s.contains("Thu 26 Nov 2026"), "{s}");
+    assert!(s.contains("2 overdue follow-ups") && !s.contains("due today"), "yesterday's follow-up is overdue: {s}");
+
+    // "fri" typed now means the Friday after this one, and "today" is the 27th.
+    app.set_current(ids.acme).unwrap();
+    press(&mut app, "lc");
+    press(&mut app, "Late night call");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "fri");
+    assert!(field_line(&app, "Follow-up").contains("→ Fri 04 Dec 2026"), "{}", screen(&app));
+}

@@ -211,6 +211,27 @@ impl App {
         Ok(())
     }
 
+    /// Moves the cockpit's time on to the store's clock, so "today", SLA
+    /// countdowns and the header's counts never go stale in a cockpit left
+    /// open. Returns whether anything shown changed: the minute (or the day)
+    /// turned. Cheap when it has not: one read of the clock.
+    pub fn tick(&mut self) -> Result<bool> {
+        let now = self.store.clock().now();
+        let minute = |t: DateTime<Utc>| t.timestamp().div_euclid(60);
+        if minute(now) == minute(self.now) {
+            return Ok(false);
+        }
+        self.now = now;
+        if now.date_naive() != self.today {
+            // Past midnight: pace and "due by today" count from the new day.
+            self.today = now.date_naive();
+            self.targets.today = self.today;
+            self.targets.load(&self.store, &self.reps)?;
+        }
+        self.load_badges()?;
+        Ok(true)
+    }
+
     /// After a change to one account: its portfolio row, the queue, the
     /// tracker and the counts, without reading the whole book again.
     pub(super) fn refresh_after(&mut self, account: i64) -> Result<()> {

@@ -23,8 +23,8 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::Rect;
 use std::time::Duration;
 
-/// How often the loop wakes without input: to notice a signal or another
-/// process's write. It redraws only when something changed.
+/// How often the loop wakes without input: to notice a signal, another
+/// process's write or the minute turning. It redraws only when something changed.
 const WAKE: Duration = Duration::from_millis(500);
 
 pub fn run(store: Store) -> Result<()> {
@@ -43,6 +43,8 @@ pub fn run(store: Store) -> Result<()> {
             let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
             if event::poll(wake)? {
                 dirty = true;
+                // Keys act on the current day: a form opened after midnight reads "fri" from today.
+                app.tick()?;
                 // Another window may have written since: act on fresh data.
                 app.refresh_if_changed()?;
                 // Take every pending event before drawing once.
@@ -64,7 +66,8 @@ pub fn run(store: Store) -> Result<()> {
             } else if app.loading() {
                 dirty = app.poll_loading(false)?;
             } else {
-                dirty = app.refresh_if_changed()?;
+                // Time flows while nobody types: redraw when the minute turns.
+                dirty = app.refresh_if_changed()? | app.tick()?;
             }
             if dirty && !app.quit {
                 term.draw(|f| view::draw(f, &app))?;
