@@ -302,3 +302,128 @@ fn a_cockpit_left_open_over_midnight_moves_to_the_new_day() {
     press(&mut app, "fri");
     assert!(field_line(&app, "Follow-up").contains("→ Fri 04 Dec 2026"), "{}", screen(&app));
 }
+
+// --- 6. Ctrl-C and a closed terminal never lose a changed form -------------
+
+/// The fixed book in a file (drafts live beside a database file).
+fn book_file(dir: &std::path::Path) -> (std::path::PathBuf, common::Ids) {
+    let path = dir.join("book.db");
+    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
+    let ids = common::seed(&store.with_clock(common::clock()));
+    (path, ids)
+}
+
+fn open_app(path: &std::path::Path) -> App {
+    let (store, _) = Store::open(path, OpenMode::Existing).unwrap();
+    let mut app = app_on(store.with_clock(common::clock()));
+    app.poll_loading(true).unwrap();
+    app
+}
+
+fn summaries(store: &Store, account: i64) -> Vec<String> {
+    store.timeline(account, None, 100).unwrap().into_iter().map(|i| i.summary).collect()
+}
+
+#[test]
+fn ctrl_c_in_a_changed_form_asks_before_quitting() {
+    let (mut app, _) = app();
+    press(&mut app, "l");
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "an untouched form: Ctrl-C quits at once");
+
+    let (mut app, _) = self::app();
+    press(&mut app, "lc");
+    press(&mut app, "Jane wants a discount");
+    ctrl(&mut app, 'c');
+    assert!(!app.quit, "the typed note is not thrown away unasked");
+    assert!(screen(&app).contains("Quit and throw away your changes?"), "{}", screen(&app));
+    press(&mut app, "n");
+    assert!(!app.quit && form_open(&app));
+    assert!(field_line(&app, "Summary").contains("Jane wants a discount"), "{}", screen(&app));
+    ctrl(&mut app, 'c');
+    press(&mut app, "y");
+    assert!(app.quit, "confirmed: quit");
+}
+
+#[test]
+fn a_form_open_when_the_terminal_closes_is_offered_back_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ids) = book_file(dir.path());
+    let mut app = open_app(&db);
+    app.set_current(ids.cobalt).unwrap();
+    press(&mut app, "le");
+    press(&mut app, "Sent the pilot contract");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "Signed copy expected friday");
+    // What the event loop does when a hang-up (or any signal) stops it.
+    assert!(app.keep_draft().unwrap());
+    drop(app);
+
+    let kept = rapport::tui::drafts::path_for(&db);
+    assert_eq!(kept, dir.path().join("book.db.drafts.json"));
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(text.contains("Sent the pilot contract"), "{text}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a draft holds customer notes: owner only");
+    }
+
+    let mut app = open_app(&db);
+    assert!(matches!(app.overlay, Overlay::Draft(_)), "offered on the next start");
+    let s = screen(&app);
+    assert!(
+        s.contains("A kept draft") && s.contains("Log on Cobalt Mining") && s.contains("Sent the pilot contract"),
+        "{s}"
+    );
+    assert!(s.contains("r restore · d discard"), "{s}");
+    press(&mut app, "r");
+    assert!(form_open(&app), "{:?}", app.message);
+    assert!(!kept.exists(), "a restored draft is no longer kept");
+    if let Overlay::Form(f) = &app.overlay {
+        assert_eq!(f.field("Kind").choice_value(), "email");
+        assert_eq!(f.field("Summary").text(), "Sent the pilot contract");
+        assert_eq!(f.field("Body").text(), "Signed copy expected friday");
+        assert!(f.changed, "Esc on it still asks");
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(!form_open(&app), "{:?}", app.message);
+    assert!(summaries(&app.store, ids.cobalt).contains(&"Sent the pilot contract".to_string()));
+    drop(app);
+    assert!(!matches!(open_app(&db).overlay, Overlay::Draft(_)), "offered once");
+}
+
+#[test]
+fn a_kept_draft_can_be_discarded_or_left_for_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ids) = book_file(dir.path());
+    let mut app = open_app(&db);
+    app.set_current(ids.cobalt).unwrap();
+    press(&mut app, "ln");
+    press(&mut app, "Never to be saved");
+    assert!(app.keep_draft().unwrap());
+    drop(app);
+
+    let mut app = open_app(&db);
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(rapport::tui::drafts::path_for(&db).exists(), "Esc leaves it for the next start");
+    drop(app);
+
+    let mut app = open_app(&db);
+    press(&mut app, "d");
+    assert!(matches!(app.overlay, Overlay::None));
+    assert!(!rapport::tui::drafts::path_for(&db).exists());
+    assert!(!summaries(&app.store, ids.cobalt).contains(&"Never to be saved".to_string()));
+}
+
+#[test]
+fn an_untouched_form_or_an_in_memory_book_keeps_no_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = book_file(dir.path());
+    let mut app = open_app(&db);
+    press(&mut app, "l");
+    assert!(!app.keep_draft().unwrap(), "nothing typed, nothing kept");
+    assert!(!rapport::tui::drafts::path_for(&db).exists());
+}

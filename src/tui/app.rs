@@ -141,6 +141,7 @@ impl App {
         if let Some(first) = app.portfolio.selected_id() {
             app.set_current(first)?;
         }
+        app.offer_draft();
         Ok(app)
     }
 
@@ -325,6 +326,7 @@ impl App {
             Overlay::Form(form) => return self.on_form_key(form, key),
             Overlay::List(list) => return self.on_list_key(list, key),
             Overlay::Confirm(c) => return self.on_confirm_key(c, key),
+            Overlay::Draft(d) => return self.on_draft_key(d, key),
             other => self.overlay = other,
         }
         if self.overlay.takes_text() {

@@ -155,6 +155,8 @@ pub struct Form<T> {
     pub changed: bool,
     /// Asking whether to throw away the changes.
     pub confirm_discard: bool,
+    /// The question came from Ctrl-C: yes quits rapport, not just the form.
+    pub quit_after_discard: bool,
     /// Why the last save failed.
     pub error: Option<String>,
 }
@@ -171,8 +173,16 @@ pub enum FormEvent {
 
 impl<T> Form<T> {
     pub fn new(title: impl Into<String>, target: T, fields: Vec<Field>, today: NaiveDate) -> Form<T> {
-        let mut f =
-            Form { title: title.into(), target, fields, focus: 0, changed: false, confirm_discard: false, error: None };
+        let mut f = Form {
+            title: title.into(),
+            target,
+            fields,
+            focus: 0,
+            changed: false,
+            confirm_discard: false,
+            quit_after_discard: false,
+            error: None,
+        };
         for field in &mut f.fields {
             field.check(today);
             // A pristine required field is not an error yet, only unfinished.
@@ -238,15 +248,25 @@ impl<T> Form<T> {
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         if self.confirm_discard {
             return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') if self.quit_after_discard => FormEvent::Quit,
                 KeyCode::Char('y') | KeyCode::Char('Y') => FormEvent::Cancel,
                 _ => {
                     self.confirm_discard = false;
+                    self.quit_after_discard = false;
                     FormEvent::None
                 }
             };
         }
         match key.code {
-            KeyCode::Char('c') if ctrl => return FormEvent::Quit,
+            // Ctrl-C quits, but asks first when that would lose what was typed.
+            KeyCode::Char('c') if ctrl => {
+                if self.changed {
+                    self.confirm_discard = true;
+                    self.quit_after_discard = true;
+                    return FormEvent::None;
+                }
+                return FormEvent::Quit;
+            }
             KeyCode::Esc => {
                 if self.changed {
                     self.confirm_discard = true;
@@ -377,6 +397,25 @@ mod tests {
         assert_eq!(f.fields[0].text(), "x", "kept");
         f.on_key(key(KeyCode::Esc), today());
         assert_eq!(f.on_key(key(KeyCode::Char('y')), today()), FormEvent::Cancel);
+    }
+
+    #[test]
+    fn ctrl_c_asks_before_quitting_a_changed_form() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let mut f = Form::new("Log", (), vec![Field::new("Summary", FieldKind::Text)], today());
+        assert_eq!(f.on_key(ctrl_c, today()), FormEvent::Quit, "nothing typed: quit at once");
+        type_in(&mut f, "Jane wants a discount");
+        assert_eq!(f.on_key(ctrl_c, today()), FormEvent::None, "typed: ask first");
+        assert!(f.confirm_discard && f.quit_after_discard);
+        assert_eq!(f.on_key(key(KeyCode::Char('n')), today()), FormEvent::None);
+        assert!(!f.confirm_discard && !f.quit_after_discard);
+        assert_eq!(f.fields[0].text(), "Jane wants a discount", "kept");
+        // Esc then yes closes the form; Ctrl-C then yes quits.
+        let mut esc = f.clone();
+        esc.on_key(key(KeyCode::Esc), today());
+        assert_eq!(esc.on_key(key(KeyCode::Char('y')), today()), FormEvent::Cancel);
+        f.on_key(ctrl_c, today());
+        assert_eq!(f.on_key(key(KeyCode::Char('y')), today()), FormEvent::Quit);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod config;
+pub mod drafts;
 pub mod edit;
 mod editing;
 pub mod form;
@@ -35,46 +36,58 @@ pub fn run(store: Store) -> Result<()> {
     let result = (|| -> Result<()> {
         let size = term.size()?;
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
-        term.draw(|f| view::draw(f, &app))?;
-        app.prepare_lookup();
-        while !app.quit && !terminal::stopped(&stop) {
-            let dirty;
-            // While the book loads in the background, look often for it.
-            let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
-            if event::poll(wake)? {
-                dirty = true;
-                // Keys act on the current day: a form opened after midnight reads "fri" from today.
-                app.tick()?;
-                // Another window may have written since: act on fresh data.
-                app.refresh_if_changed()?;
-                // Take every pending event before drawing once.
-                loop {
-                    match event::read()? {
-                        Event::Key(k) if k.kind != KeyEventKind::Release => app.on_key(k)?,
-                        Event::Mouse(m) => app.on_mouse(m)?,
-                        Event::Resize(w, h) => {
-                            app.resize(w, h);
-                            term.autoresize()?;
-                        }
-                        Event::Paste(text) => app.on_paste(&text)?,
-                        _ => {}
-                    }
-                    if app.quit || !event::poll(Duration::ZERO)? {
-                        break;
-                    }
-                }
-            } else if app.loading() {
-                dirty = app.poll_loading(false)?;
-            } else {
-                // Time flows while nobody types: redraw when the minute turns.
-                dirty = app.refresh_if_changed()? | app.tick()?;
-            }
-            if dirty && !app.quit {
-                term.draw(|f| view::draw(f, &app))?;
+        let result = event_loop(&mut term, &mut app, &stop);
+        if !app.quit {
+            // A hang-up, a signal or an error ended the cockpit, not a person:
+            // whatever the open form holds is kept for the next start.
+            if let Err(e) = app.keep_draft() {
+                return Err(e.context("could not keep the open form's draft"));
             }
         }
-        Ok(())
+        result
     })();
     terminal::restore();
     result
+}
+
+fn event_loop(term: &mut terminal::Term, app: &mut App, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
+    term.draw(|f| view::draw(f, app))?;
+    app.prepare_lookup();
+    while !app.quit && !terminal::stopped(stop) {
+        let dirty;
+        // While the book loads in the background, look often for it.
+        let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
+        if event::poll(wake)? {
+            dirty = true;
+            // Keys act on the current day: a form opened after midnight reads "fri" from today.
+            app.tick()?;
+            // Another window may have written since: act on fresh data.
+            app.refresh_if_changed()?;
+            // Take every pending event before drawing once.
+            loop {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => app.on_key(k)?,
+                    Event::Mouse(m) => app.on_mouse(m)?,
+                    Event::Resize(w, h) => {
+                        app.resize(w, h);
+                        term.autoresize()?;
+                    }
+                    Event::Paste(text) => app.on_paste(&text)?,
+                    _ => {}
+                }
+                if app.quit || terminal::stopped(stop) || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        } else if app.loading() {
+            dirty = app.poll_loading(false)?;
+        } else {
+            // Time flows while nobody types: redraw when the minute turns.
+            dirty = app.refresh_if_changed()? | app.tick()?;
+        }
+        if dirty && !app.quit && !terminal::stopped(stop) {
+            term.draw(|f| view::draw(f, app))?;
+        }
+    }
+    Ok(())
 }

@@ -51,15 +51,10 @@ pub fn stop_signal() -> Result<Arc<AtomicBool>> {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(sig, Arc::clone(&flag))?;
     }
-    // A hang-up means the terminal is gone: input reads would only return
-    // end-of-file, so leave at once. Confirmed edits are already committed.
-    signal_hook::flag::register_conditional_shutdown(
-        signal_hook::consts::SIGHUP,
-        129,
-        Arc::new(AtomicBool::new(true)),
-    )?;
-    // The loop notices the flag within its wake interval; should input be
-    // stuck, restore the screen and leave anyway.
+    // A hang-up means the terminal is gone. The loop notices the flag within
+    // its wake interval and keeps a changed form as a draft before leaving
+    // (confirmed edits are already committed); should it be stuck, restore
+    // the screen and leave anyway.
     let watched = Arc::clone(&flag);
     std::thread::spawn(move || {
         while !watched.load(Ordering::Relaxed) {
