@@ -185,13 +185,18 @@ impl super::app::App {
     /// cockpit stops for another reason than a person quitting. Returns
     /// whether a draft was kept.
     pub fn keep_draft(&mut self) -> Result<bool> {
-        let super::overlays::Overlay::Form(form) = &self.overlay else { return Ok(false) };
-        if !form.changed || self.store.path().as_os_str() == ":memory:" {
-            return Ok(false);
-        }
-        let draft = Draft::of(form, crate::store::timestamp(self.store.clock().now()));
+        let Some(draft) = self.draft() else { return Ok(false) };
         push(self.store.path(), draft)?;
         Ok(true)
+    }
+
+    /// The open form as a draft, if it holds changes and the book is a file.
+    pub fn draft(&self) -> Option<Draft> {
+        let super::overlays::Overlay::Form(form) = &self.overlay else { return None };
+        if !form.changed || self.store.path().as_os_str() == ":memory:" {
+            return None;
+        }
+        Some(Draft::of(form, crate::store::timestamp(self.store.clock().now())))
     }
 
     /// Offers the oldest kept draft, if any, in place of the screen's overlay.

@@ -22,6 +22,7 @@ use anyhow::Result;
 use app::App;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::Rect;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How often the loop wakes without input: to notice a signal, another
@@ -31,26 +32,54 @@ const WAKE: Duration = Duration::from_millis(500);
 pub fn run(store: Store) -> Result<()> {
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
-    let stop = terminal::stop_signal()?;
+    // The open form's changes as of the last key, for the watchdog to keep
+    // should the loop be stuck when a hang-up comes; and whether it did.
+    let pending: Arc<Mutex<Pending>> = Arc::default();
+    let db = store.path().to_path_buf();
+    let stop = terminal::stop_signal({
+        let pending = Arc::clone(&pending);
+        move || {
+            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.kept_by_watchdog = true;
+            if let Some(draft) = pending.draft.take() {
+                let _ = drafts::push(&db, draft);
+            }
+        }
+    })?;
     let mut term = terminal::enter()?;
     let result = (|| -> Result<()> {
         let size = term.size()?;
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
-        let result = event_loop(&mut term, &mut app, &stop);
-        if !app.quit {
+        let result = event_loop(&mut term, &mut app, &stop, &pending);
+        // The draft is kept once: by the watchdog if it came first, else here.
+        let slot = pending.lock().unwrap_or_else(|e| e.into_inner());
+        if !app.quit && !slot.kept_by_watchdog {
             // A hang-up, a signal or an error ended the cockpit, not a person:
             // whatever the open form holds is kept for the next start.
             if let Err(e) = app.keep_draft() {
                 return Err(e.context("could not keep the open form's draft"));
             }
         }
+        drop(slot);
         result
     })();
     terminal::restore();
     result
 }
 
-fn event_loop(term: &mut terminal::Term, app: &mut App, stop: &std::sync::atomic::AtomicBool) -> Result<()> {
+/// The draft the watchdog keeps if the loop is stuck at a hang-up.
+#[derive(Default)]
+struct Pending {
+    draft: Option<drafts::Draft>,
+    kept_by_watchdog: bool,
+}
+
+fn event_loop(
+    term: &mut terminal::Term,
+    app: &mut App,
+    stop: &std::sync::atomic::AtomicBool,
+    pending: &Mutex<Pending>,
+) -> Result<()> {
     term.draw(|f| view::draw(f, app))?;
     app.prepare_lookup();
     while !app.quit && !terminal::stopped(stop) {
@@ -84,6 +113,11 @@ fn event_loop(term: &mut terminal::Term, app: &mut App, stop: &std::sync::atomic
         } else {
             // Time flows while nobody types: redraw when the minute turns.
             dirty = app.refresh_if_changed()? | app.tick()?;
+        }
+        if dirty {
+            if let Ok(mut slot) = pending.lock() {
+                slot.draft = if app.quit { None } else { app.draft() };
+            }
         }
         if dirty && !app.quit && !terminal::stopped(stop) {
             term.draw(|f| view::draw(f, app))?;
