@@ -6,7 +6,6 @@
 mod common;
 
 use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
-use rapport::domain::*;
 use rapport::store::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

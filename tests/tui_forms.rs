@@ -160,7 +160,7 @@ fn targets_of_every_metric_and_scope_survive_a_round_trip_through_the_form() {
     let cases = [
         insert_target(&app.store, TargetScope::Company, None, None, TargetMetric::NewDeals, 4),
         insert_target(&app.store, TargetScope::Rep, Some(ids.rae), None, TargetMetric::Activities, 1_200),
-        insert_target(&app.store, TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 12_345_67),
+        insert_target(&app.store, TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 1_234_567),
         insert_target(&app.store, TargetScope::Account, None, Some(ids.acme_gmbh), TargetMetric::NewDeals, 2),
         insert_target(&app.store, TargetScope::Team, Some(ids.lead), None, TargetMetric::WonRevenue, 40_000_000),
     ];
