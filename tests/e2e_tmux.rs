@@ -215,3 +215,72 @@ fn a_closed_terminal_ends_rapport() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Waits until process `pid` has ended (or is a zombie), for at most 10 s.
+fn wait_gone(pid: &str) {
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "rapport still runs after its terminal closed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_note_typed_when_the_terminal_closes_comes_back_on_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = Command::new(binary())
+        .args(["--db", db.to_str().unwrap(), "demo", "--no-open", "--accounts", "20"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let drafts = dir.path().join("demo.db.drafts.json");
+    let launch = format!("XDG_CONFIG_HOME={} {} --db {}", dir.path().display(), binary().display(), db.display());
+
+    let t = Tmux::start(dir.path(), 100, 30).expect("this test needs tmux");
+    t.text(&launch);
+    t.keys(&["Enter"]);
+    t.wait_for("1 Portfolio");
+    t.keys(&["l", "c"]);
+    t.text("Customer asked for a callback about the renewal");
+    t.wait_for("callback about the renewal");
+    let shell_pid = t.show("#{pane_pid}");
+    let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
+    let pid = pid.trim().to_string();
+    assert!(!pid.is_empty());
+    // Closing the session hangs up the terminal: SIGHUP.
+    t.cmd(&["kill-server"]);
+    wait_gone(&pid);
+    let kept = std::fs::read_to_string(&drafts).expect("the draft is kept beside the database");
+    assert!(kept.contains("Customer asked for a callback about the renewal"), "{kept}");
+    drop(t);
+
+    let t = Tmux::start(dir.path(), 100, 30).expect("this test needs tmux");
+    t.text(&launch);
+    t.keys(&["Enter"]);
+    t.wait_for("A kept draft");
+    t.keys(&["r"]);
+    t.wait_for("draft restored");
+    t.keys(&["Enter"]);
+    t.wait_for("logged call");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.show("#{alternate_on}") != "0" {
+        assert!(start.elapsed() < Duration::from_secs(10), "rapport did not quit:\n{}", t.screen());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!drafts.exists(), "a restored draft is not offered again");
+    let (store, _) = Store::open(&db, OpenMode::Existing).unwrap();
+    let found = store.account_rows().unwrap().iter().any(|a| {
+        store
+            .timeline(a.id, None, 50)
+            .unwrap()
+            .iter()
+            .any(|i| i.summary == "Customer asked for a callback about the renewal")
+    });
+    assert!(found, "the restored note was saved");
+}

@@ -244,7 +244,7 @@ pub fn run(store: &Store, cmd: EditCommand) -> Result<ExitCode> {
                 bail!("activity #{} is an event rapport wrote itself; events cannot be edited", before.meta.id);
             }
             let mut a = before.clone();
-            fields::apply_activity(&mut a, &fields, today)?;
+            fields::apply_activity(&mut a, &fields, today, store.fiscal_calendar()?)?;
             save(store, &before, a, &out, false, |_, _| Ok(()))
         }
     }

@@ -297,11 +297,18 @@ pub fn money(flag: &str, v: Val<'_>, into: &mut Money) -> Result<()> {
     Ok(())
 }
 
-pub fn date(flag: &str, v: Val<'_>, today: NaiveDate, into: &mut Option<NaiveDate>) -> Result<()> {
+/// A date as people say it (see `time::parse_date_in`), in the book's fiscal calendar.
+pub fn date(
+    flag: &str,
+    v: Val<'_>,
+    today: NaiveDate,
+    cal: crate::domain::FiscalCalendar,
+    into: &mut Option<NaiveDate>,
+) -> Result<()> {
     match v {
         Val::Keep => {}
         Val::Clear => *into = None,
-        Val::Set(s) => *into = Some(time::parse_date(s, today).map_err(|e| flag_error(flag, e))?),
+        Val::Set(s) => *into = Some(time::parse_date_in(s, today, cal).map_err(|e| flag_error(flag, e))?),
     }
     Ok(())
 }
@@ -406,7 +413,7 @@ pub fn apply_account(store: &Store, a: &mut Account, f: &AccountFields, today: N
         }
     }
     money("value", val(&f.value), &mut a.annual_value)?;
-    date("renewal", val(&f.renewal), today, &mut a.renewal_date)?;
+    date("renewal", val(&f.renewal), today, store.fiscal_calendar()?, &mut a.renewal_date)?;
     text(val(&f.sector), &mut a.sector);
     text(val(&f.city), &mut a.city);
     text(val(&f.country), &mut a.country);
@@ -455,7 +462,7 @@ pub fn apply_deal(store: &Store, d: &mut Deal, f: &DealFields, today: NaiveDate)
             d.probability_manual = true;
         }
     }
-    date("expected-close", val(&f.expected_close), today, &mut d.expected_close)?;
+    date("expected-close", val(&f.expected_close), today, store.fiscal_calendar()?, &mut d.expected_close)?;
     text(val(&f.product), &mut d.product);
     rep(store, "owner", val(&f.owner), &mut d.owner_id)?;
     Ok(())
@@ -584,7 +591,12 @@ pub fn apply_rep(store: &Store, r: &mut Rep, f: &RepFields) -> Result<()> {
     Ok(())
 }
 
-pub fn apply_activity(a: &mut Activity, f: &ActivityFields, today: NaiveDate) -> Result<()> {
+pub fn apply_activity(
+    a: &mut Activity,
+    f: &ActivityFields,
+    today: NaiveDate,
+    cal: crate::domain::FiscalCalendar,
+) -> Result<()> {
     use crate::domain::ActivityKind;
     required_text("summary", val(&f.summary), &mut a.summary)?;
     text(val(&f.body), &mut a.body);
@@ -597,7 +609,7 @@ pub fn apply_activity(a: &mut Activity, f: &ActivityFields, today: NaiveDate) ->
             ))
         }
         Val::Clear => return Err(flag_error("due", "a follow-up needs a due date")),
-        v => date("due", v, today, &mut a.due_on)?,
+        v => date("due", v, today, cal, &mut a.due_on)?,
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ pub struct LogArgs {
     /// When it happened, in UTC: 2026-11-26T14:03, '2026-11-26 14:03', 14:03, a date (noon), yesterday [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
-    /// Add a follow-up due then: 2026-12-01, tomorrow, fri, +3d, +2w
+    /// Add a follow-up due then: 2026-12-01, tomorrow, fri, next week, +3d, in 2 weeks, eom, eoq
     #[arg(long = "follow-up", value_name = "DATE", allow_hyphen_values = true)]
     pub follow_up: Option<String>,
     /// The full text: notes, the e-mail, the minutes
@@ -96,11 +96,12 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
     let follow_up = match args.follow_up.as_deref() {
         None => None,
         Some(s) => {
-            let due = time::parse_date(s, today).map_err(|e| anyhow!("--follow-up: {e}"))?;
+            let due =
+                time::parse_date_in(s, today, store.fiscal_calendar()?).map_err(|e| anyhow!("--follow-up: {e}"))?;
             if due < today {
                 return Err(super::hinted(
                     anyhow!("--follow-up: {due} is in the past; expected today or a later day"),
-                    "a follow-up is what to do next: today, tomorrow, fri, +3d, 2026-12-01",
+                    "a follow-up is what to do next: today, tomorrow, fri, next week, in 2 weeks, eom, 2026-12-01",
                 ));
             }
             Some(due)

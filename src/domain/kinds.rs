@@ -189,6 +189,51 @@ impl ActivityKind {
     }
 }
 
+impl TargetMetric {
+    /// Whether the metric's amount is money (minor units) rather than a count.
+    pub fn is_money(self) -> bool {
+        self == TargetMetric::WonRevenue
+    }
+
+    /// A target's stored amount as a person reads it: money for revenue
+    /// (`250,000.00`), a plain whole number for counts (`4`).
+    pub fn format_amount(self, amount: i64) -> String {
+        if self.is_money() {
+            super::Money(amount).to_string()
+        } else {
+            amount.to_string()
+        }
+    }
+
+    /// The stored amount for what a person typed, in the metric's unit: an
+    /// amount of money for revenue, a whole number (`12`, `1,200`) for counts.
+    /// Negative targets are refused.
+    pub fn parse_amount(self, text: &str) -> Result<i64, String> {
+        let t = text.trim();
+        if self.is_money() {
+            let m = super::Money::parse(t)?;
+            if m.is_negative() {
+                return Err(format!("'{t}' is negative; expected an amount of zero or more"));
+            }
+            return Ok(m.cents());
+        }
+        let digits: String = t.chars().filter(|c| *c != ',' && *c != '_').collect();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("'{t}' is not a count; expected a whole number of {}, like 12", self.unit()));
+        }
+        digits.parse::<i64>().map_err(|_| format!("'{t}' is too large a count"))
+    }
+
+    /// What the metric counts, for messages.
+    pub fn unit(self) -> &'static str {
+        match self {
+            TargetMetric::WonRevenue => "money",
+            TargetMetric::NewDeals => "deals",
+            TargetMetric::Activities => "activities",
+        }
+    }
+}
+
 /// The value a new record starts with, matching the schema's DEFAULTs.
 macro_rules! defaults {
     ($($t:ident => $v:ident),+) => {$(
@@ -216,6 +261,21 @@ defaults!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn target_amounts_read_and_write_in_their_metrics_unit() {
+        assert_eq!(TargetMetric::NewDeals.format_amount(4), "4");
+        assert_eq!(TargetMetric::NewDeals.parse_amount("4"), Ok(4));
+        assert_eq!(TargetMetric::Activities.parse_amount(" 1,200 "), Ok(1200));
+        assert!(TargetMetric::NewDeals.parse_amount("4.5").unwrap_err().contains("whole number of deals"));
+        assert!(TargetMetric::NewDeals.parse_amount("-4").is_err());
+        assert!(TargetMetric::NewDeals.parse_amount("99999999999999999999").unwrap_err().contains("too large"));
+        let cents = TargetMetric::WonRevenue.parse_amount("250k").unwrap();
+        assert_eq!(cents, 25_000_000);
+        let shown = TargetMetric::WonRevenue.format_amount(cents);
+        assert_eq!(TargetMetric::WonRevenue.parse_amount(&shown), Ok(cents), "{shown} reads back");
+        assert!(TargetMetric::WonRevenue.parse_amount("-5").unwrap_err().contains("negative"));
+    }
 
     #[test]
     fn names_round_trip_and_unknown_names_are_refused() {

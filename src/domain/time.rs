@@ -2,11 +2,13 @@
 //!
 //! Nothing here reads the clock: `today` and `now` are always passed in.
 
+use super::{FiscalCalendar, Period};
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
 
 /// What `parse_date` accepts, quoted in its error messages.
 const EXPECTED: &str = "expected a date like 2026-11-26, today, tomorrow, yesterday, \
-                        a weekday (fri, friday) or an offset (+3d, +2w, +1m, -2d)";
+                        a weekday (fri, next fri), next week, an offset (+3d, +2w, +1m, -2d, in 2 weeks), \
+                        or end of month, quarter or year (eom, eoq, eoy)";
 
 const WEEKDAYS: [(&str, Weekday); 7] = [
     ("monday", Weekday::Mon),
@@ -89,26 +91,56 @@ fn duration_span(d: TimeDelta) -> String {
     }
 }
 
+/// Reads a date typed by a person, with quarters and years of the
+/// calendar year; see [`parse_date_in`].
+pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    parse_date_in(s, today, FiscalCalendar::default())
+}
+
 /// Reads a date typed by a person: ISO `2026-11-26`; `today`, `tomorrow`,
 /// `yesterday`; a weekday, written in full or from its first three letters
 /// (`fri`, `thurs`, `friday`), meaning the next such day strictly after
-/// today; or an offset from today in days, weeks, months or years (`+3d`,
-/// `+2w`, `+1m`, `-2d`, `+1y`). Month and year offsets keep the day of the
-/// month, clamped to the month's end (Jan 31 `+1m` is Feb 28 or 29).
-pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+/// today (so `fri` on a Thursday is tomorrow); `next fri`, that weekday in
+/// next week (weeks start on Monday), and `next week`, next week's Monday;
+/// an offset from today in days, weeks, months or years (`+3d`, `+2w`,
+/// `+1m`, `-2d`, `+1y`, or in words `in 2 weeks`, `in 3 days`); or the last
+/// day of this month (`end of month`, `eom`), of this fiscal quarter
+/// (`end of quarter`, `eoq`) or of this fiscal year (`end of year`, `eoy`)
+/// in `calendar`. Month and year offsets keep the day of the month, clamped
+/// to the month's end (Jan 31 `+1m` is Feb 28 or 29).
+pub fn parse_date_in(s: &str, today: NaiveDate, calendar: FiscalCalendar) -> Result<NaiveDate, String> {
     let text = s.trim();
     let fail = |why: &str| Err(format!("'{text}' is not a date: {why}; {EXPECTED}"));
     if text.is_empty() {
         return Err(format!("a date is required; {EXPECTED}"));
     }
-    let word = text.to_lowercase();
+    // Words separated by any run of spaces read the same.
+    let word = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     let out_of_range = || fail("it is outside the supported range of dates");
 
     match word.as_str() {
         "today" => return Ok(today),
         "tomorrow" => return today.succ_opt().map_or_else(out_of_range, Ok),
         "yesterday" => return today.pred_opt().map_or_else(out_of_range, Ok),
+        "end of month" | "eom" => return end_of_month(today).map_or_else(out_of_range, Ok),
+        "end of quarter" | "eoq" => return period_end(Period::quarter_of(calendar, today), calendar),
+        "end of year" | "eoy" => return period_end(Period::year_of(calendar, today), calendar),
+        "next week" => return next_week(today, Weekday::Mon).map_or_else(out_of_range, Ok),
         _ => {}
+    }
+
+    if let Some(day) = word.strip_prefix("next ") {
+        return match parse_weekday(day) {
+            Some(weekday) => next_week(today, weekday).map_or_else(out_of_range, Ok),
+            None => fail("'next' is followed by a weekday (next fri) or week (next week)"),
+        };
+    }
+
+    if let Some(span) = word.strip_prefix("in ") {
+        return match in_words(span) {
+            Some(offset) => parse_date_in(&format!("+{offset}"), today, calendar),
+            None => fail("'in' is followed by a number and a unit, as in 'in 2 weeks' or 'in 3 days'"),
+        };
     }
 
     if let Some(weekday) = parse_weekday(&word) {
@@ -147,6 +179,45 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         return parse_iso(text).or_else(fail);
     }
     fail("it is not a date this understands")
+}
+
+/// `2 weeks`, `3 days`, `1 month`, `2y`: the offset `2w`, `3d`, `1m`, `2y`.
+fn in_words(span: &str) -> Option<String> {
+    let (number, unit) = match span.split_once(' ') {
+        Some((n, u)) => (n, u),
+        None => span.split_at(span.find(|c: char| !c.is_ascii_digit())?),
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let unit = match unit {
+        "d" | "day" | "days" => 'd',
+        "w" | "week" | "weeks" => 'w',
+        "m" | "month" | "months" => 'm',
+        "y" | "year" | "years" => 'y',
+        _ => return None,
+    };
+    Some(format!("{number}{unit}"))
+}
+
+/// `weekday` in the week after today's (weeks start on Monday).
+fn next_week(today: NaiveDate, weekday: Weekday) -> Option<NaiveDate> {
+    let monday = today.checked_sub_days(chrono::Days::new(u64::from(today.weekday().num_days_from_monday())))?;
+    monday.checked_add_days(chrono::Days::new(7 + u64::from(weekday.num_days_from_monday())))
+}
+
+fn end_of_month(today: NaiveDate) -> Option<NaiveDate> {
+    today.with_day(1)?.checked_add_months(Months::new(1))?.pred_opt()
+}
+
+/// The last day of `period`, unless that lies beyond the dates chrono knows.
+fn period_end(period: Period, calendar: FiscalCalendar) -> Result<NaiveDate, String> {
+    // Period::end is the first day after, clamped at chrono's last day.
+    let after = period.end(calendar);
+    match after.pred_opt() {
+        Some(last) if after != NaiveDate::MAX => Ok(last),
+        _ => Err(format!("the end of {period} is outside the supported range of dates")),
+    }
 }
 
 fn offset_days(today: NaiveDate, sign: i64, days: i64) -> Option<NaiveDate> {
@@ -357,6 +428,103 @@ mod tests {
         ];
         for &(s, from, want) in cases {
             assert_eq!(parse_date(s, from), Ok(want), "{s} from {from}");
+        }
+    }
+
+    #[test]
+    fn next_weekdays_and_next_week_fall_in_the_week_after_this_one() {
+        // Thursday 2026-11-26; next week runs Mon 30 Nov to Sun 6 Dec.
+        let t = today();
+        let cases: &[(&str, NaiveDate)] = &[
+            ("next week", d(2026, 11, 30)),
+            ("Next  Week", d(2026, 11, 30)),
+            ("next mon", d(2026, 11, 30)),
+            ("next thu", d(2026, 12, 3)),
+            ("next fri", d(2026, 12, 4)),
+            ("next friday", d(2026, 12, 4)),
+            ("next sun", d(2026, 12, 6)),
+        ];
+        for &(s, want) in cases {
+            assert_eq!(parse_date(s, t), Ok(want), "{s}");
+        }
+        // "fri" on a Thursday stays tomorrow; "next fri" is a week later.
+        assert_eq!(parse_date("fri", t), Ok(d(2026, 11, 27)));
+        // On a Sunday, next week starts tomorrow.
+        assert_eq!(parse_date("next week", d(2026, 11, 29)), Ok(d(2026, 11, 30)));
+        assert_eq!(parse_date("next fri", d(2026, 11, 29)), Ok(d(2026, 12, 4)));
+        // From a Monday, next week is seven days on.
+        assert_eq!(parse_date("next mon", d(2026, 11, 30)), Ok(d(2026, 12, 7)));
+    }
+
+    #[test]
+    fn offsets_in_words() {
+        let t = today();
+        let cases: &[(&str, NaiveDate)] = &[
+            ("in 2 weeks", d(2026, 12, 10)),
+            ("in 1 week", d(2026, 12, 3)),
+            ("in 3 days", d(2026, 11, 29)),
+            ("in 1 day", d(2026, 11, 27)),
+            ("in 1 month", d(2026, 12, 26)),
+            ("in 2 months", d(2027, 1, 26)),
+            ("in 1 year", d(2027, 11, 26)),
+            ("in 3d", d(2026, 11, 29)),
+            ("IN 2 WEEKS", d(2026, 12, 10)),
+        ];
+        for &(s, want) in cases {
+            assert_eq!(parse_date(s, t), Ok(want), "{s}");
+        }
+    }
+
+    #[test]
+    fn ends_of_month_quarter_and_year() {
+        let t = today();
+        let jan = FiscalCalendar { start_month: 1 };
+        let july = FiscalCalendar { start_month: 7 };
+        let cases: &[(&str, NaiveDate, FiscalCalendar, NaiveDate)] = &[
+            ("eom", t, jan, d(2026, 11, 30)),
+            ("end of month", t, jan, d(2026, 11, 30)),
+            ("eom", d(2028, 2, 3), jan, d(2028, 2, 29)),
+            ("eom", d(2026, 12, 31), jan, d(2026, 12, 31)),
+            ("eoq", t, jan, d(2026, 12, 31)),
+            ("end of quarter", d(2026, 4, 1), jan, d(2026, 6, 30)),
+            // A fiscal year from July: Nov is in Q2 (Oct–Dec), Feb in Q3 (Jan–Mar).
+            ("eoq", t, july, d(2026, 12, 31)),
+            ("eoq", d(2026, 2, 10), july, d(2026, 3, 31)),
+            ("eoq", d(2026, 8, 10), FiscalCalendar { start_month: 2 }, d(2026, 10, 31)),
+            ("eoy", t, jan, d(2026, 12, 31)),
+            ("end of year", t, july, d(2027, 6, 30)),
+            ("eoy", d(2026, 3, 1), FiscalCalendar { start_month: 4 }, d(2026, 3, 31)),
+        ];
+        for &(s, from, cal, want) in cases {
+            assert_eq!(
+                parse_date_in(s, from, cal),
+                Ok(want),
+                "{s} from {from} with a year from month {}",
+                cal.start_month
+            );
+        }
+        assert_eq!(parse_date("eoq", t), Ok(d(2026, 12, 31)), "plain parse_date uses calendar quarters");
+        assert!(parse_date("eom", NaiveDate::MAX).is_err());
+        assert!(parse_date("eoq", NaiveDate::MAX).is_err());
+        assert!(parse_date("next week", NaiveDate::MAX).is_err());
+    }
+
+    #[test]
+    fn phrases_it_half_understands_say_what_they_need() {
+        let t = today();
+        for (s, reason) in [
+            ("next", "not a date this understands"),
+            ("next fr", "followed by a weekday"),
+            ("next month", "followed by a weekday"),
+            ("in 2", "'in' is followed by a number and a unit"),
+            ("in two weeks", "'in' is followed by a number and a unit"),
+            ("in 2 fortnights", "'in' is followed by a number and a unit"),
+            ("in -2 days", "'in' is followed by a number and a unit"),
+            ("in 99999999999 years", "supported range"),
+        ] {
+            let err = parse_date(s, t).expect_err(s);
+            assert!(err.contains(reason), "{s:?}: {err}");
+            assert!(err.contains("eoq"), "the message lists what is understood: {err}");
         }
     }
 

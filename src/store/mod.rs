@@ -122,6 +122,11 @@ impl Store {
         self
     }
 
+    /// Sets the clock in place: a test moves a long-lived cockpit's time on.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -141,6 +141,7 @@ impl App {
         if let Some(first) = app.portfolio.selected_id() {
             app.set_current(first)?;
         }
+        app.offer_draft();
         Ok(app)
     }
 
@@ -209,6 +210,27 @@ impl App {
             breached: self.store.breached_conflicts(&timestamp(self.now))?,
         };
         Ok(())
+    }
+
+    /// Moves the cockpit's time on to the store's clock, so "today", SLA
+    /// countdowns and the header's counts never go stale in a cockpit left
+    /// open. Returns whether anything shown changed: the minute (or the day)
+    /// turned. Cheap when it has not: one read of the clock.
+    pub fn tick(&mut self) -> Result<bool> {
+        let now = self.store.clock().now();
+        let minute = |t: DateTime<Utc>| t.timestamp().div_euclid(60);
+        if minute(now) == minute(self.now) {
+            return Ok(false);
+        }
+        self.now = now;
+        if now.date_naive() != self.today {
+            // Past midnight: pace and "due by today" count from the new day.
+            self.today = now.date_naive();
+            self.targets.today = self.today;
+            self.targets.load(&self.store, &self.reps)?;
+        }
+        self.load_badges()?;
+        Ok(true)
     }
 
     /// After a change to one account: its portfolio row, the queue, the
@@ -304,6 +326,7 @@ impl App {
             Overlay::Form(form) => return self.on_form_key(form, key),
             Overlay::List(list) => return self.on_list_key(list, key),
             Overlay::Confirm(c) => return self.on_confirm_key(c, key),
+            Overlay::Draft(d) => return self.on_draft_key(d, key),
             other => self.overlay = other,
         }
         if self.overlay.takes_text() {

@@ -46,7 +46,7 @@ fn date(f: &Field, today: NaiveDate) -> Result<Option<NaiveDate>> {
     if f.text().is_empty() {
         return Ok(None);
     }
-    time::parse_date(f.text(), today).map(Some).map_err(|e| anyhow!("{}: {e}", f.label))
+    time::parse_date_in(f.text(), today, f.calendar).map(Some).map_err(|e| anyhow!("{}: {e}", f.label))
 }
 
 fn money(f: &Field) -> Result<Money> {
@@ -213,17 +213,39 @@ pub fn target_form(store: &Store, id: Option<i64>, period: Period, today: NaiveD
         Some(id) => Some(store.require::<Target>(id)?),
         None => None,
     };
-    let scopes = [TargetScope::Company, TargetScope::Team, TargetScope::Rep];
+    let metric = t.as_ref().map_or(TargetMetric::WonRevenue, |t| t.metric);
+    let accounts: Vec<(i64, String)> =
+        store.account_names()?.into_iter().map(|(id, name, _)| (id, sanitize::line(&name).into_owned())).collect();
     let fields = vec![
-        Field::new("Scope", FieldKind::Choice(options(&scopes, TargetScope::as_str, TargetScope::label)))
+        Field::new("Scope", FieldKind::Choice(options(TargetScope::ALL, TargetScope::as_str, TargetScope::label)))
             .chosen(t.as_ref().map_or("rep", |t| t.scope.as_str())),
         Field::new("Rep", FieldKind::Pick(reps_pick(store)?)).picked_id(t.as_ref().and_then(|t| t.rep_id)),
+        Field::new("Account", FieldKind::Pick(accounts)).picked_id(t.as_ref().and_then(|t| t.account_id)),
+        Field::new("Metric", FieldKind::Choice(options(TargetMetric::ALL, TargetMetric::as_str, TargetMetric::label)))
+            .chosen(metric.as_str()),
         Field::new("Period", FieldKind::Period).required().with(t.as_ref().map_or(period, |t| t.period).to_string()),
-        Field::new("Won revenue", FieldKind::Money)
+        Field::new("Amount", FieldKind::Amount(metric))
             .required()
-            .with(t.as_ref().map_or(String::new(), |t| Money(t.amount).to_string())),
+            .with(t.as_ref().map_or(String::new(), |t| t.metric.format_amount(t.amount))),
     ];
     Ok(Form::new(if id.is_some() { "Edit target" } else { "Set a target" }, Edit::Target(id), fields, today))
+}
+
+/// Keeps a target form's amount in the unit of the metric chosen: after the
+/// metric changes, the amount is checked as money or as a count.
+pub fn follow_metric(form: &mut EditForm, today: NaiveDate) {
+    if !matches!(form.target, Edit::Target(_)) {
+        return;
+    }
+    let Ok(metric) = form.field("Metric").choice_value().parse::<TargetMetric>() else { return };
+    if let Some(amount) = form.fields.iter_mut().find(|f| f.label == "Amount") {
+        if amount.kind != FieldKind::Amount(metric) {
+            amount.kind = FieldKind::Amount(metric);
+            if !amount.text().is_empty() {
+                amount.check(today);
+            }
+        }
+    }
 }
 
 pub fn rep_form(store: &Store, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
@@ -391,10 +413,17 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
         }
         Edit::Target(id) => {
             let scope: TargetScope = choice(f("Scope"))?;
+            let metric: TargetMetric = choice(f("Metric"))?;
             let rep = pick("Rep");
-            if scope != TargetScope::Company && rep.is_none() {
-                bail!("not saved: a {} target needs a rep", scope.label().to_lowercase());
+            let account = pick("Account");
+            match scope {
+                TargetScope::Team | TargetScope::Rep if rep.is_none() => {
+                    bail!("not saved: a {} target needs a rep", scope.label().to_lowercase())
+                }
+                TargetScope::Account if account.is_none() => bail!("not saved: an account target needs an account"),
+                _ => {}
             }
+            let amount = metric.parse_amount(f("Amount").text()).map_err(|e| anyhow!("Amount: {e}"))?;
             let mut t = match id {
                 Some(id) => store.require::<Target>(id)?,
                 None => Target {
@@ -403,14 +432,16 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
                     rep_id: None,
                     account_id: None,
                     period: Period::Year(today.year_ce().1 as i32),
-                    metric: TargetMetric::WonRevenue,
+                    metric,
                     amount: 0,
                 },
             };
             t.scope = scope;
-            t.rep_id = if scope == TargetScope::Company { None } else { rep };
+            t.metric = metric;
+            t.rep_id = matches!(scope, TargetScope::Team | TargetScope::Rep).then_some(rep).flatten();
+            t.account_id = (scope == TargetScope::Account).then_some(account).flatten();
             t.period = Period::parse(f("Period").text()).map_err(|e| anyhow!(e))?;
-            t.amount = money(f("Won revenue"))?.cents();
+            t.amount = amount;
             if id.is_some() {
                 store.update(&mut t)?;
             } else {

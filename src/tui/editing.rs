@@ -146,7 +146,10 @@ impl App {
 
     fn open_form(&mut self, form: Result<EditForm>) {
         match form {
-            Ok(f) => self.overlay = Overlay::Form(f),
+            Ok(mut f) => {
+                f.set_calendar(self.calendar, self.today);
+                self.overlay = Overlay::Form(f);
+            }
             Err(e) => self.message = Some(format!("{e:#}")),
         }
     }
@@ -225,7 +228,9 @@ impl App {
     }
 
     pub(super) fn on_form_key(&mut self, mut form: EditForm, key: KeyEvent) -> Result<()> {
-        match form.on_key(key, self.today) {
+        let event = form.on_key(key, self.today);
+        edit::follow_metric(&mut form, self.today);
+        match event {
             FormEvent::None => self.overlay = Overlay::Form(form),
             FormEvent::Cancel => self.message = Some("not saved".into()),
             FormEvent::Quit => self.quit = true,

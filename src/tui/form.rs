@@ -2,7 +2,7 @@
 //! is wrong next to the field, and will not save until all is valid.
 
 use super::input::TextInput;
-use crate::domain::{rules, time, Money, Period};
+use crate::domain::{rules, time, FiscalCalendar, Money, Period, TargetMetric};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -15,6 +15,8 @@ pub enum FieldKind {
     Email,
     Phone,
     Money,
+    /// A target's amount in its metric's unit: money, or a whole count.
+    Amount(TargetMetric),
     /// A whole number from 0 to 100.
     Percent,
     Date,
@@ -33,12 +35,26 @@ pub struct Field {
     pub input: TextInput,
     /// For Choice: the chosen index.
     pub choice: usize,
+    /// For Pick: the record the form opened with, kept while its name is
+    /// typed unchanged (two records may share a name).
+    pub picked: Option<i64>,
+    /// For Date: the fiscal calendar "eoq" and "eoy" follow.
+    pub calendar: FiscalCalendar,
     pub error: Option<String>,
 }
 
 impl Field {
     pub fn new(label: &'static str, kind: FieldKind) -> Field {
-        Field { label, kind, required: false, input: TextInput::default(), choice: 0, error: None }
+        Field {
+            label,
+            kind,
+            required: false,
+            input: TextInput::default(),
+            choice: 0,
+            picked: None,
+            calendar: FiscalCalendar::default(),
+            error: None,
+        }
     }
 
     pub fn required(mut self) -> Field {
@@ -68,6 +84,7 @@ impl Field {
         };
         if let Some(label) = label {
             self = self.with(label);
+            self.picked = id;
         }
         self
     }
@@ -91,6 +108,11 @@ impl Field {
         if q.is_empty() {
             return None;
         }
+        if let Some(o) = self.picked.and_then(|id| options.iter().find(|o| o.0 == id)) {
+            if o.1.to_lowercase() == q {
+                return Some((o.0, o.1.as_str()));
+            }
+        }
         options
             .iter()
             .find(|o| o.1.to_lowercase() == q)
@@ -110,11 +132,12 @@ impl Field {
                 FieldKind::Email => rules::check_email(&t).err(),
                 FieldKind::Phone => rules::check_phone(&t).err(),
                 FieldKind::Money => Money::parse(&t).err().map(|_| "not an amount; try 12,500 or 12.5k".to_string()),
+                FieldKind::Amount(metric) => metric.parse_amount(&t).err(),
                 FieldKind::Percent => match t.trim_end_matches('%').parse::<u8>() {
                     Ok(p) if p <= 100 => None,
                     _ => Some("not a percentage from 0 to 100".to_string()),
                 },
-                FieldKind::Date => time::parse_date(&t, today).err(),
+                FieldKind::Date => time::parse_date_in(&t, today, self.calendar).err(),
                 FieldKind::Period => Period::parse(&t).err(),
                 FieldKind::Pick(_) => self.pick().is_none().then(|| format!("no match for '{t}'")),
             }
@@ -132,6 +155,8 @@ pub struct Form<T> {
     pub changed: bool,
     /// Asking whether to throw away the changes.
     pub confirm_discard: bool,
+    /// The question came from Ctrl-C: yes quits rapport, not just the form.
+    pub quit_after_discard: bool,
     /// Why the last save failed.
     pub error: Option<String>,
 }
@@ -148,8 +173,16 @@ pub enum FormEvent {
 
 impl<T> Form<T> {
     pub fn new(title: impl Into<String>, target: T, fields: Vec<Field>, today: NaiveDate) -> Form<T> {
-        let mut f =
-            Form { title: title.into(), target, fields, focus: 0, changed: false, confirm_discard: false, error: None };
+        let mut f = Form {
+            title: title.into(),
+            target,
+            fields,
+            focus: 0,
+            changed: false,
+            confirm_discard: false,
+            quit_after_discard: false,
+            error: None,
+        };
         for field in &mut f.fields {
             field.check(today);
             // A pristine required field is not an error yet, only unfinished.
@@ -158,6 +191,16 @@ impl<T> Form<T> {
             }
         }
         f
+    }
+
+    /// Reads the form's dates in the book's fiscal calendar.
+    pub fn set_calendar(&mut self, calendar: FiscalCalendar, today: NaiveDate) {
+        for field in &mut self.fields {
+            field.calendar = calendar;
+            if field.kind == FieldKind::Date && !field.text().is_empty() {
+                field.check(today);
+            }
+        }
     }
 
     pub fn field(&self, label: &str) -> &Field {
@@ -205,15 +248,25 @@ impl<T> Form<T> {
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         if self.confirm_discard {
             return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') if self.quit_after_discard => FormEvent::Quit,
                 KeyCode::Char('y') | KeyCode::Char('Y') => FormEvent::Cancel,
                 _ => {
                     self.confirm_discard = false;
+                    self.quit_after_discard = false;
                     FormEvent::None
                 }
             };
         }
         match key.code {
-            KeyCode::Char('c') if ctrl => return FormEvent::Quit,
+            // Ctrl-C quits, but asks first when that would lose what was typed.
+            KeyCode::Char('c') if ctrl => {
+                if self.changed {
+                    self.confirm_discard = true;
+                    self.quit_after_discard = true;
+                    return FormEvent::None;
+                }
+                return FormEvent::Quit;
+            }
             KeyCode::Esc => {
                 if self.changed {
                     self.confirm_discard = true;
@@ -344,6 +397,25 @@ mod tests {
         assert_eq!(f.fields[0].text(), "x", "kept");
         f.on_key(key(KeyCode::Esc), today());
         assert_eq!(f.on_key(key(KeyCode::Char('y')), today()), FormEvent::Cancel);
+    }
+
+    #[test]
+    fn ctrl_c_asks_before_quitting_a_changed_form() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let mut f = Form::new("Log", (), vec![Field::new("Summary", FieldKind::Text)], today());
+        assert_eq!(f.on_key(ctrl_c, today()), FormEvent::Quit, "nothing typed: quit at once");
+        type_in(&mut f, "Jane wants a discount");
+        assert_eq!(f.on_key(ctrl_c, today()), FormEvent::None, "typed: ask first");
+        assert!(f.confirm_discard && f.quit_after_discard);
+        assert_eq!(f.on_key(key(KeyCode::Char('n')), today()), FormEvent::None);
+        assert!(!f.confirm_discard && !f.quit_after_discard);
+        assert_eq!(f.fields[0].text(), "Jane wants a discount", "kept");
+        // Esc then yes closes the form; Ctrl-C then yes quits.
+        let mut esc = f.clone();
+        esc.on_key(key(KeyCode::Esc), today());
+        assert_eq!(esc.on_key(key(KeyCode::Char('y')), today()), FormEvent::Cancel);
+        f.on_key(ctrl_c, today());
+        assert_eq!(f.on_key(key(KeyCode::Char('y')), today()), FormEvent::Quit);
     }
 
     #[test]

@@ -121,6 +121,11 @@ impl RecordList {
                                 t.scope.label().into(),
                                 match t.scope {
                                     TargetScope::Company => "—".into(),
+                                    TargetScope::Account => t
+                                        .account_id
+                                        .and_then(|i| store.get::<crate::store::Account>(i).ok().flatten())
+                                        .map(|a| clean(&a.name))
+                                        .unwrap_or_default(),
                                     _ => t
                                         .rep_id
                                         .and_then(|i| reps.iter().find(|r| r.id == i))
@@ -128,7 +133,7 @@ impl RecordList {
                                         .unwrap_or_default(),
                                 },
                                 t.metric.label().into(),
-                                crate::domain::Money(t.amount).to_string(),
+                                t.metric.format_amount(t.amount),
                             ],
                             alert: false,
                         })

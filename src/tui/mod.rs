@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod config;
+pub mod drafts;
 pub mod edit;
 mod editing;
 pub mod form;
@@ -21,57 +22,106 @@ use anyhow::Result;
 use app::App;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::Rect;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How often the loop wakes without input: to notice a signal or another
-/// process's write. It redraws only when something changed.
+/// How often the loop wakes without input: to notice a signal, another
+/// process's write or the minute turning. It redraws only when something changed.
 const WAKE: Duration = Duration::from_millis(500);
 
 pub fn run(store: Store) -> Result<()> {
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
-    let stop = terminal::stop_signal()?;
+    // The open form's changes as of the last key, for the watchdog to keep
+    // should the loop be stuck when a hang-up comes; and whether it did.
+    let pending: Arc<Mutex<Pending>> = Arc::default();
+    let db = store.path().to_path_buf();
+    let stop = terminal::stop_signal({
+        let pending = Arc::clone(&pending);
+        move || {
+            let mut pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.kept_by_watchdog = true;
+            if let Some(draft) = pending.draft.take() {
+                let _ = drafts::push(&db, draft);
+            }
+        }
+    })?;
     let mut term = terminal::enter()?;
     let result = (|| -> Result<()> {
         let size = term.size()?;
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
-        term.draw(|f| view::draw(f, &app))?;
-        app.prepare_lookup();
-        while !app.quit && !terminal::stopped(&stop) {
-            let dirty;
-            // While the book loads in the background, look often for it.
-            let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
-            if event::poll(wake)? {
-                dirty = true;
-                // Another window may have written since: act on fresh data.
-                app.refresh_if_changed()?;
-                // Take every pending event before drawing once.
-                loop {
-                    match event::read()? {
-                        Event::Key(k) if k.kind != KeyEventKind::Release => app.on_key(k)?,
-                        Event::Mouse(m) => app.on_mouse(m)?,
-                        Event::Resize(w, h) => {
-                            app.resize(w, h);
-                            term.autoresize()?;
-                        }
-                        Event::Paste(text) => app.on_paste(&text)?,
-                        _ => {}
-                    }
-                    if app.quit || !event::poll(Duration::ZERO)? {
-                        break;
-                    }
-                }
-            } else if app.loading() {
-                dirty = app.poll_loading(false)?;
-            } else {
-                dirty = app.refresh_if_changed()?;
-            }
-            if dirty && !app.quit {
-                term.draw(|f| view::draw(f, &app))?;
+        let result = event_loop(&mut term, &mut app, &stop, &pending);
+        // The draft is kept once: by the watchdog if it came first, else here.
+        let slot = pending.lock().unwrap_or_else(|e| e.into_inner());
+        if !app.quit && !slot.kept_by_watchdog {
+            // A hang-up, a signal or an error ended the cockpit, not a person:
+            // whatever the open form holds is kept for the next start.
+            if let Err(e) = app.keep_draft() {
+                return Err(e.context("could not keep the open form's draft"));
             }
         }
-        Ok(())
+        drop(slot);
+        result
     })();
     terminal::restore();
     result
+}
+
+/// The draft the watchdog keeps if the loop is stuck at a hang-up.
+#[derive(Default)]
+struct Pending {
+    draft: Option<drafts::Draft>,
+    kept_by_watchdog: bool,
+}
+
+fn event_loop(
+    term: &mut terminal::Term,
+    app: &mut App,
+    stop: &std::sync::atomic::AtomicBool,
+    pending: &Mutex<Pending>,
+) -> Result<()> {
+    term.draw(|f| view::draw(f, app))?;
+    app.prepare_lookup();
+    while !app.quit && !terminal::stopped(stop) {
+        let dirty;
+        // While the book loads in the background, look often for it.
+        let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
+        if event::poll(wake)? {
+            dirty = true;
+            // Keys act on the current day: a form opened after midnight reads "fri" from today.
+            app.tick()?;
+            // Another window may have written since: act on fresh data.
+            app.refresh_if_changed()?;
+            // Take every pending event before drawing once.
+            loop {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => app.on_key(k)?,
+                    Event::Mouse(m) => app.on_mouse(m)?,
+                    Event::Resize(w, h) => {
+                        app.resize(w, h);
+                        term.autoresize()?;
+                    }
+                    Event::Paste(text) => app.on_paste(&text)?,
+                    _ => {}
+                }
+                if app.quit || terminal::stopped(stop) || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        } else if app.loading() {
+            dirty = app.poll_loading(false)?;
+        } else {
+            // Time flows while nobody types: redraw when the minute turns.
+            dirty = app.refresh_if_changed()? | app.tick()?;
+        }
+        if dirty {
+            if let Ok(mut slot) = pending.lock() {
+                slot.draft = if app.quit { None } else { app.draft() };
+            }
+        }
+        if dirty && !app.quit && !terminal::stopped(stop) {
+            term.draw(|f| view::draw(f, app))?;
+        }
+    }
+    Ok(())
 }

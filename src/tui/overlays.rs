@@ -25,6 +25,8 @@ pub enum Overlay {
     Form(EditForm),
     List(RecordList),
     Confirm(Confirm),
+    /// A form kept when the terminal closed, offered back.
+    Draft(super::drafts::Draft),
 }
 
 /// A question before a destructive step.

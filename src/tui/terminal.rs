@@ -46,26 +46,25 @@ pub fn enter() -> Result<Term> {
 }
 
 /// A flag that SIGTERM or SIGHUP raises, for the event loop to stop cleanly.
-pub fn stop_signal() -> Result<Arc<AtomicBool>> {
+/// Should the loop not stop within two seconds, `last_words` runs on the
+/// watching thread before the process leaves.
+pub fn stop_signal(last_words: impl FnOnce() + Send + 'static) -> Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(sig, Arc::clone(&flag))?;
     }
-    // A hang-up means the terminal is gone: input reads would only return
-    // end-of-file, so leave at once. Confirmed edits are already committed.
-    signal_hook::flag::register_conditional_shutdown(
-        signal_hook::consts::SIGHUP,
-        129,
-        Arc::new(AtomicBool::new(true)),
-    )?;
-    // The loop notices the flag within its wake interval; should input be
-    // stuck, restore the screen and leave anyway.
+    // A hang-up means the terminal is gone. The loop notices the flag within
+    // its wake interval and keeps a changed form as a draft before leaving
+    // (confirmed edits are already committed). It can be stuck: on a closed
+    // terminal crossterm's input reader spins on end-of-file and never
+    // returns, so then the draft is kept from here, and the process leaves.
     let watched = Arc::clone(&flag);
     std::thread::spawn(move || {
         while !watched.load(Ordering::Relaxed) {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         std::thread::sleep(std::time::Duration::from_secs(2));
+        last_words();
         restore();
         std::process::exit(143);
     });

@@ -43,6 +43,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::Detail(d) => detail(f, app, d),
         Overlay::Form(form) => form_view(f, app, form),
         Overlay::List(list) => list_view(f, app, list),
+        Overlay::Draft(d) => draft_view(f, app, d),
         Overlay::Confirm(c) => {
             let inner = popup(f, app, (c.question.chars().count() as u16 + 6).max(40), 4, "Confirm");
             f.render_widget(
@@ -363,10 +364,17 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
         FieldKind::Pick(_) => {
             field.pick().filter(|(_, name)| *name != field.text()).map(|(_, name)| format!("→ {name}"))
         }
-        FieldKind::Date => {
-            crate::domain::time::parse_date(field.text(), today).ok().map(|d| format!("→ {}", d.format("%a %d %b %Y")))
-        }
+        FieldKind::Date => crate::domain::time::parse_date_in(field.text(), today, field.calendar)
+            .ok()
+            .map(|d| format!("→ {}", d.format("%a %d %b %Y"))),
         FieldKind::Money => crate::domain::Money::parse(field.text()).ok().map(|m| format!("→ {m}")),
+        FieldKind::Amount(metric) => metric.parse_amount(field.text()).ok().map(|a| {
+            if metric.is_money() {
+                format!("→ {}", metric.format_amount(a))
+            } else {
+                format!("→ {a} {}", metric.unit())
+            }
+        }),
         _ => None,
     }
 }
@@ -440,7 +448,12 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
     }
     lines.push(Line::from(""));
     if form.confirm_discard {
-        lines.push(Line::from(Span::styled("Throw away your changes? y: yes · any other key: keep editing", t.warn())));
+        let question = if form.quit_after_discard {
+            "Quit and throw away your changes? y: yes · any other key: keep editing"
+        } else {
+            "Throw away your changes? y: yes · any other key: keep editing"
+        };
+        lines.push(Line::from(Span::styled(question, t.warn())));
     } else if let Some(e) = &form.error {
         lines.push(Line::from(Span::styled(e.clone(), t.bad())));
     } else {
@@ -452,6 +465,32 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         };
         lines.push(Line::from(Span::styled(hint, t.dim())));
     }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The offer of a form kept when the terminal closed: its title, when, and what was typed.
+fn draft_view(f: &mut Frame, app: &App, d: &super::drafts::Draft) {
+    use crate::domain::sanitize;
+    let t = app.theme;
+    let when = d.kept_at.replace('T', " ").trim_end_matches('Z').to_string();
+    let mut lines = vec![
+        Line::from(format!(
+            "When the terminal closed, \"{}\" held changes; they were kept at {} UTC.",
+            sanitize::line(&d.title),
+            sanitize::line(&when)
+        )),
+        Line::from(""),
+    ];
+    for field in d.fields.iter().filter(|f| !f.text.trim().is_empty()).take(6) {
+        let text: String = sanitize::line(&field.text.replace('\n', " ")).chars().take(56).collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<14} ", sanitize::line(&field.label)), t.dim()),
+            Span::raw(text),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("r restore · d discard · Esc decide at the next start", t.key())));
+    let inner = popup(f, app, 78, lines.len() as u16 + 2, "A kept draft");
     f.render_widget(Paragraph::new(lines), inner);
 }
 
