@@ -276,12 +276,12 @@ proptest! {
         }
         let end = rows(&conn);
         let mut undone = 0;
-        while let Some(_) = store.undo().map_err(|e| TestCaseError::fail(format!("undo {undone}: {e:#}")))? {
+        while store.undo().map_err(|e| TestCaseError::fail(format!("undo {undone}: {e:#}")))?.is_some() {
             undone += 1;
         }
         prop_assert_eq!(&rows(&conn), &start, "undoing all {} steps gives the start", undone);
         let mut redone = 0;
-        while let Some(_) = store.redo().map_err(|e| TestCaseError::fail(format!("redo {redone}: {e:#}")))? {
+        while store.redo().map_err(|e| TestCaseError::fail(format!("redo {redone}: {e:#}")))?.is_some() {
             redone += 1;
         }
         prop_assert_eq!(redone, undone, "every undone step is redone");

@@ -155,8 +155,9 @@ impl Store {
             self.restore::<T>(id)?;
         } else {
             // Taking back a creation must not strand what was built on it;
-            // redoing a delete is the delete the person already chose.
-            if undo {
+            // redoing a delete, or undoing a restore, is a delete the person
+            // already chose.
+            if undo && row.op == "insert" {
                 self.refuse_if_used::<T>(id, &name)?;
             }
             self.delete::<T>(id)?;
