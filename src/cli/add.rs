@@ -85,16 +85,18 @@ fn need(flag: &str, v: &Option<String>, kind: &str) -> Result<()> {
 }
 
 pub fn run(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
+    run_checked(store, cmd).map_err(fields::refusal)
+}
+
+fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
     let today = store.clock().today();
     match cmd {
         AddCommand::Account { fields: f, allow_duplicate, out } => {
             need("name", &f.name, "account")?;
             let mut a = Account::default();
             fields::apply_account(store, &mut a, &f, today)?;
-            if !allow_duplicate {
-                fields::refuse_duplicate("an account", &a.name, fields::account_named(store, &a.name, 0)?)?;
-            }
-            store.insert(&mut a)?;
+            // The store checks the name in the same transaction as it inserts.
+            store.allowing_duplicates(allow_duplicate, |s| s.insert(&mut a))?;
             let owner = match a.owner_id {
                 Some(id) => format!(", owned by {}", line(&store.require::<Rep>(id)?.name)),
                 None => String::new(),
@@ -106,11 +108,7 @@ pub fn run(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             need("name", &f.name, "contact")?;
             let mut c = Contact::default();
             fields::apply_contact(store, &mut c, &f)?;
-            if !allow_duplicate {
-                let existing = fields::contact_named(store, c.account_id, &c.name, 0)?;
-                fields::refuse_duplicate("a contact of that account", &c.name, existing)?;
-            }
-            store.insert(&mut c)?;
+            store.allowing_duplicates(allow_duplicate, |s| s.insert(&mut c))?;
             let account = store.require::<Account>(c.account_id)?;
             report(&out, &c, format!("added {} (#{}) to {}", line(&c.describe()), c.meta.id, on(&account)))
         }
@@ -192,10 +190,7 @@ pub fn run(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             need("name", &f.name, "rep")?;
             let mut r = Rep::default();
             fields::apply_rep(store, &mut r, &f)?;
-            if !allow_duplicate {
-                fields::refuse_duplicate("a rep", &r.name, fields::rep_named(store, &r.name, 0)?)?;
-            }
-            store.insert(&mut r)?;
+            store.allowing_duplicates(allow_duplicate, |s| s.insert(&mut r))?;
             report(
                 &out,
                 &r,

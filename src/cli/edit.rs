@@ -120,9 +120,8 @@ pub enum EditCommand {
     },
 }
 
-/// The record `ID` names, live.
-fn load<T: Record>(store: &Store, kind: &str, id: &str) -> Result<T> {
-    let id = resolve::require_id(kind, id)?;
+/// The record `id` names, live, read inside the edit's transaction.
+fn load<T: Record>(store: &Store, kind: &str, id: i64) -> Result<T> {
     store.get::<T>(id)?.ok_or_else(|| super::hinted(anyhow!("no {kind} with id {id}"), super::resolve::ID_HINT))
 }
 
@@ -143,136 +142,132 @@ fn prepare<F: FieldSet>(kind: &str, fields: &mut F, clear: &Clear, extra: bool) 
 }
 
 pub fn run(store: &Store, cmd: EditCommand) -> Result<ExitCode> {
+    run_checked(store, cmd).map_err(fields::refusal)
+}
+
+fn run_checked(store: &Store, cmd: EditCommand) -> Result<ExitCode> {
     let today = store.clock().today();
     match cmd {
         EditCommand::Account { id, mut fields, clear, allow_duplicate, out } => {
             prepare("account", &mut fields, &clear, false)?;
-            let before: Account = load(store, "account", &id)?;
-            let mut a = before.clone();
-            fields::apply_account(store, &mut a, &fields, today)?;
-            if !allow_duplicate && a.name != before.name {
-                fields::refuse_duplicate("an account", &a.name, fields::account_named(store, &a.name, a.meta.id)?)?;
-            }
-            save(store, &before, a, &out, false, |_, _| Ok(()))
+            edit(store, "account", &id, allow_duplicate, &out, |s, a: &mut Account| {
+                fields::apply_account(s, a, &fields, today)?;
+                Ok(None)
+            })
         }
         EditCommand::Contact { id, mut fields, clear, allow_duplicate, out } => {
             prepare("contact", &mut fields, &clear, false)?;
-            let before: Contact = load(store, "contact", &id)?;
-            let mut c = before.clone();
-            fields::apply_contact(store, &mut c, &fields)?;
-            if !allow_duplicate && (c.name != before.name || c.account_id != before.account_id) {
-                let existing = fields::contact_named(store, c.account_id, &c.name, c.meta.id)?;
-                fields::refuse_duplicate("a contact of that account", &c.name, existing)?;
-            }
-            save(store, &before, c, &out, false, |_, _| Ok(()))
+            edit(store, "contact", &id, allow_duplicate, &out, |s, c: &mut Contact| {
+                fields::apply_contact(s, c, &fields)?;
+                Ok(None)
+            })
         }
         EditCommand::Deal { id, mut fields, clear, out } => {
             prepare("deal", &mut fields, &clear, false)?;
-            let before: Deal = load(store, "deal", &id)?;
-            let mut d = before.clone();
-            let mut stage = d.stage;
-            fields::choice("stage", val(&fields.stage), &mut stage)?;
-            fields::apply_deal(store, &mut d, &fields, today)?;
-            let moving = stage != d.stage;
-            save(store, &before, d, &out, moving, |s, d| {
-                if moving {
-                    s.move_deal(d.meta.id, stage)?;
-                }
-                Ok(())
+            edit(store, "deal", &id, false, &out, |s, d: &mut Deal| {
+                let mut stage = d.stage;
+                fields::choice("stage", val(&fields.stage), &mut stage)?;
+                fields::apply_deal(s, d, &fields, today)?;
+                // A stage change is a move: probability rule, close date, timeline.
+                Ok((stage != d.stage)
+                    .then(|| -> Then<Deal> { Box::new(move |s, d| s.move_deal(d.meta.id, stage).map(drop)) }))
             })
         }
         EditCommand::Conflict { id, mut fields, status, resolution, clear, out } => {
             prepare("conflict", &mut fields, &clear, status.is_some() || resolution.is_some())?;
-            let before: Conflict = load(store, "conflict", &id)?;
-            let mut c = before.clone();
-            fields::apply_conflict(store, &mut c, &fields)?;
-            let mut to = c.status;
-            fields::choice("status", val(&status), &mut to)?;
-            let resolution = match val(&resolution) {
-                Val::Keep => None,
-                Val::Clear => bail!("--resolution: cannot be empty"),
-                Val::Set(r) => Some(r.to_string()),
-            };
-            match (to, resolution.as_deref()) {
-                (ConflictStatus::Resolved, None) if c.status != ConflictStatus::Resolved => {
-                    return Err(super::hinted(
-                        anyhow!("resolving conflict \"{}\" needs a resolution text", line(&c.title)),
-                        "add --resolution \"what was done\"",
-                    ))
+            edit(store, "conflict", &id, false, &out, |s, c: &mut Conflict| {
+                fields::apply_conflict(s, c, &fields)?;
+                let mut to = c.status;
+                fields::choice("status", val(&status), &mut to)?;
+                let resolution = match val(&resolution) {
+                    Val::Keep => None,
+                    Val::Clear => bail!("--resolution: cannot be empty"),
+                    Val::Set(r) => Some(r.to_string()),
+                };
+                match (to, resolution.as_deref()) {
+                    (ConflictStatus::Resolved, None) if c.status != ConflictStatus::Resolved => {
+                        return Err(super::hinted(
+                            anyhow!("resolving conflict \"{}\" needs a resolution text", line(&c.title)),
+                            "add --resolution \"what was done\"",
+                        ))
+                    }
+                    (ConflictStatus::Resolved, Some(r)) if c.status == ConflictStatus::Resolved => {
+                        c.resolution = Some(r.to_string())
+                    }
+                    (ConflictStatus::Resolved, _) => {}
+                    (_, Some(_)) => {
+                        return Err(super::hinted(
+                            anyhow!("--resolution goes with --status resolved"),
+                            "add --status resolved to resolve the conflict",
+                        ))
+                    }
+                    _ => {}
                 }
-                (ConflictStatus::Resolved, Some(r)) if c.status == ConflictStatus::Resolved => {
-                    c.resolution = Some(r.to_string())
-                }
-                (ConflictStatus::Resolved, _) => {}
-                (_, Some(_)) => {
-                    return Err(super::hinted(
-                        anyhow!("--resolution goes with --status resolved"),
-                        "add --status resolved to resolve the conflict",
-                    ))
-                }
-                _ => {}
-            }
-            let moving = to != c.status;
-            save(store, &before, c, &out, moving, |s, c| {
-                if moving {
-                    s.set_conflict_status(c.meta.id, to, resolution.as_deref())?;
-                }
-                Ok(())
+                Ok((to != c.status).then(|| -> Then<Conflict> {
+                    Box::new(move |s, c| s.set_conflict_status(c.meta.id, to, resolution.as_deref()).map(drop))
+                }))
             })
         }
         EditCommand::Target { id, mut fields, clear, out } => {
             prepare("target", &mut fields, &clear, false)?;
-            let before: Target = load(store, "target", &id)?;
-            let mut t = before.clone();
-            fields::apply_target(store, &mut t, &fields)?;
-            save(store, &before, t, &out, false, |_, _| Ok(()))
+            edit(store, "target", &id, false, &out, |s, t: &mut Target| {
+                fields::apply_target(s, t, &fields)?;
+                Ok(None)
+            })
         }
         EditCommand::Rep { id, mut fields, clear, allow_duplicate, out } => {
             prepare("rep", &mut fields, &clear, false)?;
-            let before: Rep = load(store, "rep", &id)?;
-            let mut r = before.clone();
-            fields::apply_rep(store, &mut r, &fields)?;
-            if !allow_duplicate && r.name != before.name {
-                fields::refuse_duplicate("a rep", &r.name, fields::rep_named(store, &r.name, r.meta.id)?)?;
-            }
-            save(store, &before, r, &out, false, |_, _| Ok(()))
+            edit(store, "rep", &id, allow_duplicate, &out, |s, r: &mut Rep| {
+                fields::apply_rep(s, r, &fields)?;
+                Ok(None)
+            })
         }
         EditCommand::Activity { id, mut fields, clear, out } => {
             prepare("activity", &mut fields, &clear, false)?;
-            let before: Activity = load(store, "activity", &id)?;
-            if before.kind == ActivityKind::Event {
-                bail!("activity #{} is an event rapport wrote itself; events cannot be edited", before.meta.id);
-            }
-            let mut a = before.clone();
-            fields::apply_activity(&mut a, &fields, today, store.fiscal_calendar()?)?;
-            save(store, &before, a, &out, false, |_, _| Ok(()))
+            edit(store, "activity", &id, false, &out, |s, a: &mut Activity| {
+                if a.kind == ActivityKind::Event {
+                    bail!("activity #{} is an event rapport wrote itself; events cannot be edited", a.meta.id);
+                }
+                fields::apply_activity(a, &fields, today, s.fiscal_calendar()?)?;
+                Ok(None)
+            })
         }
     }
 }
 
-/// Writes the edited record and then, when `moving`, `then` (a stage or
-/// status move) as one step, and tells what changed. Writes nothing when
-/// nothing would change.
-fn save<T: Record + Clone + DeserializeOwned>(
+/// What an edit does after writing the fields: a stage or status move.
+type Then<'a, T> = Box<dyn FnOnce(&Store, &T) -> Result<()> + 'a>;
+
+/// Reads the record, applies the flags given (and only those) with
+/// `change`, writes it and then what `change` returned, all in one writing
+/// transaction: another process's edit of the same record, before or after,
+/// is never overwritten with what this one read. Tells what changed; writes
+/// nothing when nothing would change.
+fn edit<'a, T: Record + Clone + DeserializeOwned>(
     store: &Store,
-    before: &T,
-    mut rec: T,
+    kind: &str,
+    id: &str,
+    allow_duplicate: bool,
     out: &Output,
-    moving: bool,
-    then: impl FnOnce(&Store, &T) -> Result<()>,
+    change: impl FnOnce(&Store, &mut T) -> Result<Option<Then<'a, T>>>,
 ) -> Result<ExitCode> {
-    let id = rec.meta().id;
-    let fields_changed = !changes(store, before, &rec)?.is_empty();
-    if fields_changed || moving {
+    let id = resolve::require_id(kind, id)?;
+    let (before, after) = store.allowing_duplicates(allow_duplicate, |store| {
         store.write(|s| {
-            if fields_changed {
+            let before: T = load(s, kind, id)?;
+            let mut rec = before.clone();
+            let then = change(s, &mut rec)?;
+            if !changes(s, &before, &rec)?.is_empty() {
                 s.update(&mut rec)?;
             }
-            then(s, &rec)
-        })?;
-    }
-    let after: T = store.require(id)?;
-    let changed = changes(store, before, &after)?;
+            if let Some(then) = then {
+                then(s, &rec)?;
+            }
+            let after: T = s.require(id)?;
+            Ok((before, after))
+        })
+    })?;
+    let changed = changes(store, &before, &after)?;
     if out.json {
         super::print_json(&after)?;
     } else if changed.is_empty() {

@@ -347,39 +347,20 @@ pub fn percent(flag: &str, s: &str) -> Result<u8> {
     }
 }
 
-/// Refuses a second record with the same name where names identify records.
-pub fn refuse_duplicate(what: &str, name: &str, existing: Option<i64>) -> Result<()> {
-    if let Some(id) = existing {
-        return Err(super::hinted(
-            anyhow!("{what} named \"{}\" exists already (#{id})", crate::domain::sanitize::line(name.trim())),
+/// A business rule the store refused, said as the command line says things:
+/// the flag it concerns, and what to do about it.
+pub fn refusal(e: anyhow::Error) -> anyhow::Error {
+    use crate::domain::rules::{Refusal, Rule};
+    let Some(r) = e.downcast_ref::<Refusal>() else { return e };
+    let err = anyhow!("--{}: {}", r.field, r.message);
+    match r.rule {
+        Rule::Duplicate => super::hinted(
+            err,
             "use that one (its id names it everywhere), choose another name, or pass --allow-duplicate",
-        ));
+        ),
+        Rule::Past => super::hinted(err, "a follow-up is what to do next: today, tomorrow, fri, +3d, 2026-12-01"),
+        Rule::Cycle => err,
     }
-    Ok(())
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    fold(a) == fold(b)
-}
-
-/// Another live account with this name.
-pub fn account_named(store: &Store, name: &str, except: i64) -> Result<Option<i64>> {
-    Ok(store.account_names()?.into_iter().find(|a| a.0 != except && same_name(&a.1, name)).map(|a| a.0))
-}
-
-/// Another live rep with this name.
-pub fn rep_named(store: &Store, name: &str, except: i64) -> Result<Option<i64>> {
-    Ok(store.reps()?.into_iter().find(|r| r.id != except && same_name(&r.name, name)).map(|r| r.id))
-}
-
-/// Another live contact of the account with this name.
-pub fn contact_named(store: &Store, account_id: i64, name: &str, except: i64) -> Result<Option<i64>> {
-    Ok(store
-        .contacts_of(account_id)?
-        .into_iter()
-        .find(|c| c.meta.id != except && same_name(&c.name, name))
-        .map(|c| c.meta.id))
 }
 
 pub fn apply_account(store: &Store, a: &mut Account, f: &AccountFields, today: NaiveDate) -> Result<()> {
@@ -390,27 +371,8 @@ pub fn apply_account(store: &Store, a: &mut Account, f: &AccountFields, today: N
     match val(&f.parent) {
         Val::Keep => {}
         Val::Clear => a.parent_id = None,
-        Val::Set(s) => {
-            let parent = resolve::account_flag(store, "parent", s)?;
-            // No account may end up above itself.
-            let mut up = Some(parent.meta.id);
-            let mut steps = 0;
-            while let Some(id) = up {
-                if id == a.meta.id && parent.meta.id == a.meta.id {
-                    bail!("--parent: an account cannot be its own parent");
-                }
-                if id == a.meta.id {
-                    bail!(
-                        "--parent: {} belongs under {} already, so it cannot be its parent",
-                        crate::domain::sanitize::line(&parent.name),
-                        crate::domain::sanitize::line(&a.name)
-                    );
-                }
-                steps += 1;
-                up = if steps > 1000 { None } else { store.get::<Account>(id)?.and_then(|p| p.parent_id) };
-            }
-            a.parent_id = Some(parent.meta.id);
-        }
+        // Whether it would put the account above itself is the store's rule.
+        Val::Set(s) => a.parent_id = Some(resolve::account_flag(store, "parent", s)?.meta.id),
     }
     money("value", val(&f.value), &mut a.annual_value)?;
     date("renewal", val(&f.renewal), today, store.fiscal_calendar()?, &mut a.renewal_date)?;
@@ -576,18 +538,7 @@ pub fn apply_rep(store: &Store, r: &mut Rep, f: &RepFields) -> Result<()> {
     phone("phone", val(&f.phone), &mut r.phone)?;
     choice("role", val(&f.role), &mut r.role)?;
     rep(store, "manager", val(&f.manager), &mut r.manager_id)?;
-    if let Some(m) = r.manager_id.filter(|_| val(&f.manager) != Val::Keep && r.meta.id != 0) {
-        // No rep may end up managing themselves, directly or through others.
-        let mut up = Some(m);
-        let mut steps = 0;
-        while let Some(id) = up {
-            if id == r.meta.id {
-                bail!("--manager: {} cannot report to themselves, directly or through their own team", r.name);
-            }
-            steps += 1;
-            up = if steps > 1000 { None } else { store.get::<Rep>(id)?.and_then(|p| p.manager_id) };
-        }
-    }
+    // Whether it would make the rep their own manager is the store's rule.
     Ok(())
 }
 

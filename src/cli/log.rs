@@ -96,15 +96,8 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
     let follow_up = match args.follow_up.as_deref() {
         None => None,
         Some(s) => {
-            let due =
-                time::parse_date_in(s, today, store.fiscal_calendar()?).map_err(|e| anyhow!("--follow-up: {e}"))?;
-            if due < today {
-                return Err(super::hinted(
-                    anyhow!("--follow-up: {due} is in the past; expected today or a later day"),
-                    "a follow-up is what to do next: today, tomorrow, fri, next week, in 2 weeks, eom, 2026-12-01",
-                ));
-            }
-            Some(due)
+            // Whether it is in the past is the store's rule.
+            Some(time::parse_date_in(s, today, store.fiscal_calendar()?).map_err(|e| anyhow!("--follow-up: {e}"))?)
         }
     };
     let account = resolve::account(store, &args.account)?;
@@ -119,7 +112,7 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
         occurred_at: at.map(timestamp),
         follow_up,
     };
-    let (act, follow) = store.log_interaction(&entry)?;
+    let (act, follow) = store.log_interaction(&entry).map_err(super::fields::refusal)?;
     if args.json {
         super::print_json(&serde_json::json!({ "activity": act, "follow_up": follow }))?;
     } else {

@@ -87,9 +87,130 @@ pub fn check_required(label: &str, s: &str) -> Result<(), String> {
     }
 }
 
+/// Which rule a refused change broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Another live record has the same name where names identify records.
+    Duplicate,
+    /// A record would end up above itself: its own parent or manager.
+    Cycle,
+    /// A follow-up due before today.
+    Past,
+}
+
+/// A change refused by a business rule: the field it concerns (as the
+/// command line names it) and why. The store returns it inside an
+/// `anyhow::Error`; the command line and the cockpit each say it their way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub field: &'static str,
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(field: &'static str, rule: Rule, message: impl Into<String>) -> Refusal {
+        Refusal { field, rule, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Two names people would take for the same: case and spacing aside.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let mut a = a.split_whitespace().flat_map(|w| w.chars().flat_map(char::to_lowercase).chain([' ']));
+    let mut b = b.split_whitespace().flat_map(|w| w.chars().flat_map(char::to_lowercase).chain([' ']));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (x, y) if x != y => return false,
+            _ => {}
+        }
+    }
+}
+
+/// "an account named "Acme" exists already (#1)".
+pub fn duplicate(field: &'static str, what: &str, name: &str, id: i64) -> Refusal {
+    Refusal::new(
+        field,
+        Rule::Duplicate,
+        format!("{what} named \"{}\" exists already (#{id})", super::sanitize::line(name.trim())),
+    )
+}
+
+/// Whether walking up from `start` (a parent, a manager) reaches `target`.
+/// `up` gives the next step; a loop already in the data ends the walk.
+pub fn reaches<E>(start: i64, target: i64, mut up: impl FnMut(i64) -> Result<Option<i64>, E>) -> Result<bool, E> {
+    let mut seen = std::collections::HashSet::new();
+    let mut at = Some(start);
+    while let Some(id) = at {
+        if id == target {
+            return Ok(true);
+        }
+        if !seen.insert(id) {
+            return Ok(false);
+        }
+        at = up(id)?;
+    }
+    Ok(false)
+}
+
+/// A follow-up is what to do next: due today or later.
+pub fn check_due(due: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    if due < today {
+        Err(format!("{due} is in the past; expected today or a later day"))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_whatever_the_case_and_spacing() {
+        assert!(same_name("Acme  Logistics", " acme logistics"));
+        assert!(same_name("ÉCOLE Nord", "école nord"));
+        assert!(!same_name("Acme Logistics", "Acme Logistik"));
+        assert!(!same_name("Acme", "Acme Logistics"));
+        assert!(!same_name("AcmeLogistics", "Acme Logistics"));
+    }
+
+    #[test]
+    fn chains_are_walked_up_and_old_loops_end_the_walk() {
+        // 1 under 2 under 3; 9 and 8 point at each other.
+        let up = |id: i64| -> Result<Option<i64>, ()> {
+            Ok(match id {
+                1 => Some(2),
+                2 => Some(3),
+                9 => Some(8),
+                8 => Some(9),
+                _ => None,
+            })
+        };
+        assert_eq!(reaches(1, 3, up), Ok(true));
+        assert_eq!(reaches(3, 1, up), Ok(false));
+        assert_eq!(reaches(9, 5, up), Ok(false));
+        assert_eq!(reaches(4, 4, up), Ok(true));
+    }
+
+    #[test]
+    fn a_follow_up_is_due_today_or_later() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert!(check_due(today, today).is_ok());
+        assert!(check_due(today.succ_opt().unwrap(), today).is_ok());
+        assert_eq!(
+            check_due(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), today).unwrap_err(),
+            "2026-11-24 is in the past; expected today or a later day"
+        );
+    }
 
     #[test]
     fn stage_moves_follow_the_pipeline_and_keep_manual_probabilities() {

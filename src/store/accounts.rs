@@ -2,7 +2,8 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
-use crate::domain::{AccountStatus, Money, Tier};
+use crate::domain::rules::{self, Refusal, Rule};
+use crate::domain::{sanitize, AccountStatus, Money, Tier};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
@@ -107,6 +108,34 @@ impl Record for Account {
     }
     fn describe(&self) -> String {
         format!("account {}", self.name)
+    }
+    fn check(&self, store: &Store, before: Option<&Self>) -> Result<()> {
+        let id = self.meta.id;
+        if store.refuses_duplicates() && before.is_none_or(|b| b.name != self.name) {
+            if let Some(other) = store.account_named(&self.name, id)? {
+                return Err(rules::duplicate("name", "an account", &self.name, other).into());
+            }
+        }
+        if let Some(parent) = self.parent_id.filter(|_| before.is_none_or(|b| b.parent_id != self.parent_id)) {
+            if parent == id {
+                return Err(Refusal::new("parent", Rule::Cycle, "an account cannot be its own parent").into());
+            }
+            // No account may end up above itself.
+            if id != 0 && rules::reaches(parent, id, |a| store.account_parent(a))? {
+                let above = store.get_any::<Account>(parent)?.map(|p| p.name).unwrap_or_default();
+                return Err(Refusal::new(
+                    "parent",
+                    Rule::Cycle,
+                    format!(
+                        "{} belongs under {} already, so it cannot be its parent",
+                        sanitize::line(&above),
+                        sanitize::line(&self.name)
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
     }
 }
 
@@ -280,6 +309,30 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Another live account (not `except`) with this name, case and spacing aside.
+    pub fn account_named(&self, name: &str, except: i64) -> Result<Option<i64>> {
+        let mut stmt =
+            self.conn().prepare_cached("SELECT id, name FROM accounts WHERE deleted_at IS NULL AND id <> ?1")?;
+        let mut rows = stmt.query([except])?;
+        while let Some(r) = rows.next()? {
+            if rules::same_name(r.get_ref(1)?.as_str()?, name) {
+                return Ok(Some(r.get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The parent of a live account.
+    fn account_parent(&self, id: i64) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT parent_id FROM accounts WHERE id = ?1 AND deleted_at IS NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// Live accounts whose parent is `id`.

@@ -3,6 +3,7 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
+use crate::domain::rules::{self, Refusal, Rule};
 use crate::domain::ActivityKind;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -89,6 +90,17 @@ impl Record for Activity {
     }
     fn describe(&self) -> String {
         format!("{} \"{}\"", self.kind.label().to_lowercase(), self.summary)
+    }
+    fn check(&self, store: &Store, before: Option<&Self>) -> Result<()> {
+        // A follow-up moved to a new date is moved to what comes next; one
+        // long overdue may keep its date. (New ones are checked where a
+        // person adds them: history can be past.)
+        if let (Some(before), Some(due)) = (before, self.due_on) {
+            if self.kind == ActivityKind::FollowUp && self.done_at.is_none() && before.due_on != self.due_on {
+                rules::check_due(due, store.clock().today()).map_err(|e| Refusal::new("due", Rule::Past, e))?;
+            }
+        }
+        Ok(())
     }
 }
 

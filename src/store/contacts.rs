@@ -2,6 +2,7 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
+use crate::domain::rules;
 use crate::domain::ContactRole;
 use anyhow::{bail, Result};
 use rusqlite::types::ToSql;
@@ -79,9 +80,27 @@ impl Record for Contact {
     fn describe(&self) -> String {
         format!("contact {}", self.name)
     }
+    fn check(&self, store: &Store, before: Option<&Self>) -> Result<()> {
+        let moved = before.is_none_or(|b| b.name != self.name || b.account_id != self.account_id);
+        if store.refuses_duplicates() && moved {
+            if let Some(other) = store.contact_named(self.account_id, &self.name, self.meta.id)? {
+                return Err(rules::duplicate("name", "a contact of that account", &self.name, other).into());
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Store {
+    /// Another live contact (not `except`) of the account with this name.
+    pub fn contact_named(&self, account_id: i64, name: &str, except: i64) -> Result<Option<i64>> {
+        Ok(self
+            .contacts_of(account_id)?
+            .into_iter()
+            .find(|c| c.meta.id != except && rules::same_name(&c.name, name))
+            .map(|c| c.meta.id))
+    }
+
     /// An account's live contacts: primary first, then by name.
     pub fn contacts_of(&self, account_id: i64) -> Result<Vec<Contact>> {
         let mut stmt = self.conn().prepare_cached(

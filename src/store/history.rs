@@ -128,7 +128,16 @@ impl Store {
         let (expected, wanted) = if undo { (&row.after, &row.before) } else { (&row.before, &row.after) };
         let current: Option<T> = self.get_any(id)?;
         let name = current.as_ref().map(|c| c.describe()).unwrap_or_else(|| format!("{} {id}", T::ENTITY.as_str()));
-        if comparable(current.as_ref())? != comparable_text(expected.as_deref())? {
+        let mut expected = comparable_text(expected.as_deref())?;
+        if !undo && row.op == "insert" {
+            // Undoing an insert leaves the row as a tombstone, not gone: that
+            // tombstone, not "no row", is what a redo starts from.
+            expected = comparable_text(row.after.as_deref())?.map(|mut v| {
+                v["deleted"] = true.into();
+                v
+            });
+        }
+        if comparable(current.as_ref())? != expected {
             bail!("{name} was changed after that, so this step cannot be taken back safely");
         }
         let live_after = match (row.op.as_str(), undo) {
@@ -146,8 +155,9 @@ impl Store {
             self.restore::<T>(id)?;
         } else {
             // Taking back a creation must not strand what was built on it;
-            // redoing a delete is the delete the person already chose.
-            if undo {
+            // redoing a delete, or undoing a restore, is a delete the person
+            // already chose.
+            if undo && row.op == "insert" {
                 self.refuse_if_used::<T>(id, &name)?;
             }
             self.delete::<T>(id)?;

@@ -74,6 +74,8 @@ pub struct Store {
     batch: Cell<Option<i64>>,
     /// Whether writes now are an undo or redo of another batch.
     replay: Cell<history::Replay>,
+    /// Whether a person asked for a name that another record has already.
+    allow_duplicate: Cell<bool>,
 }
 
 impl Store {
@@ -100,6 +102,7 @@ impl Store {
             depth: Cell::new(0),
             batch: Cell::new(None),
             replay: Cell::new(history::Replay::None),
+            allow_duplicate: Cell::new(false),
         }
     }
 
@@ -180,6 +183,27 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    /// Runs `f` with the duplicate-name rule lifted when `allow` is set:
+    /// the explicit escape (`--allow-duplicate`) for a second record of the
+    /// same name. Every other rule still holds.
+    pub fn allowing_duplicates<T>(&self, allow: bool, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let before = self.allow_duplicate.replace(allow);
+        let result = f(self);
+        self.allow_duplicate.set(before);
+        result
+    }
+
+    /// Whether the duplicate-name rule holds now.
+    pub(crate) fn refuses_duplicates(&self) -> bool {
+        !self.allow_duplicate.get() && self.checks_rules()
+    }
+
+    /// Rules hold for what a person does, not for an undo or redo, which
+    /// puts back a state that was valid when it was written.
+    pub(crate) fn checks_rules(&self) -> bool {
+        self.replay.get() == history::Replay::None
     }
 
     /// A value from the settings table.

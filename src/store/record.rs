@@ -63,6 +63,13 @@ pub trait Record: Serialize + Sized {
     }
     /// A short name for messages: "account Acme Ltd".
     fn describe(&self) -> String;
+    /// Checks the business rules that need other rows (duplicate names,
+    /// cycles), inside the writing transaction so that no other writer can
+    /// slip in between the check and the write. `before` is the stored
+    /// record on an update, `None` on an insert.
+    fn check(&self, _store: &Store, _before: Option<&Self>) -> Result<()> {
+        Ok(())
+    }
 }
 
 // The SQL below is assembled from the compile-time table and column names of
@@ -86,6 +93,10 @@ impl Store {
     /// Inserts a new record, filling in its id, uid and times.
     pub fn insert<T: Record>(&self, rec: &mut T) -> Result<i64> {
         self.write(|s| {
+            if s.checks_rules() {
+                rec.prepare()?;
+                rec.check(s, None)?;
+            }
             let id = s.insert_unlogged(rec)?;
             s.log_change(T::ENTITY, id, ChangeOp::Insert, None, Some(&*rec))?;
             Ok(id)
@@ -121,6 +132,9 @@ impl Store {
         let id = rec.meta().id;
         self.write(|s| {
             let before: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
+            if s.checks_rules() {
+                rec.check(s, Some(&before))?;
+            }
             rec.meta_mut().updated_at = s.now_text();
             let updated_at = rec.meta().updated_at.clone();
             let mut params: Vec<&dyn ToSql> = vec![&id, &updated_at];

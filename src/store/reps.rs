@@ -2,7 +2,8 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
-use crate::domain::RepRole;
+use crate::domain::rules::{self, Refusal, Rule};
+use crate::domain::{sanitize, RepRole};
 use anyhow::Result;
 use rusqlite::types::ToSql;
 use rusqlite::Row;
@@ -49,6 +50,29 @@ impl Record for Rep {
     fn describe(&self) -> String {
         format!("rep {}", self.name)
     }
+    fn check(&self, store: &Store, before: Option<&Self>) -> Result<()> {
+        let id = self.meta.id;
+        if store.refuses_duplicates() && before.is_none_or(|b| b.name != self.name) {
+            if let Some(other) = store.rep_named(&self.name, id)? {
+                return Err(rules::duplicate("name", "a rep", &self.name, other).into());
+            }
+        }
+        if let Some(manager) = self.manager_id.filter(|_| before.is_none_or(|b| b.manager_id != self.manager_id)) {
+            // No rep may end up managing themselves, directly or through others.
+            if manager == id || (id != 0 && rules::reaches(manager, id, |r| store.rep_manager(r))?) {
+                return Err(Refusal::new(
+                    "manager",
+                    Rule::Cycle,
+                    format!(
+                        "{} cannot report to themselves, directly or through their own team",
+                        sanitize::line(&self.name)
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A rep as lists show it.
@@ -61,6 +85,29 @@ pub struct RepRow {
 }
 
 impl Store {
+    /// Another live rep (not `except`) with this name, case and spacing aside.
+    pub fn rep_named(&self, name: &str, except: i64) -> Result<Option<i64>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id, name FROM reps WHERE deleted_at IS NULL AND id <> ?1")?;
+        let mut rows = stmt.query([except])?;
+        while let Some(r) = rows.next()? {
+            if rules::same_name(r.get_ref(1)?.as_str()?, name) {
+                return Ok(Some(r.get(0)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The manager of a live rep.
+    fn rep_manager(&self, id: i64) -> Result<Option<i64>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT manager_id FROM reps WHERE id = ?1 AND deleted_at IS NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
     /// Live reps, by name.
     pub fn reps(&self) -> Result<Vec<RepRow>> {
         let mut stmt = self.conn().prepare_cached(

@@ -3,7 +3,7 @@
 //! transaction, so one undo step.
 
 use super::{timestamp, Account, Activity, Conflict, Deal, Record, Store};
-use crate::domain::rules::{closed_on_after_move, needs_resolution, probability_after_move};
+use crate::domain::rules::{self, closed_on_after_move, needs_resolution, probability_after_move, Refusal, Rule};
 use crate::domain::{ActivityKind, ConflictStatus, DealStage};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
@@ -27,6 +27,9 @@ impl Store {
     pub fn log_interaction(&self, entry: &LogEntry) -> Result<(Activity, Option<Activity>)> {
         if entry.kind == ActivityKind::FollowUp || entry.kind == ActivityKind::Event {
             bail!("log a call, e-mail, meeting or note; follow-ups come with --follow-up");
+        }
+        if let Some(due) = entry.follow_up {
+            rules::check_due(due, self.clock().today()).map_err(|e| Refusal::new("follow-up", Rule::Past, e))?;
         }
         self.write(|s| {
             let account = s.require::<Account>(entry.account_id)?;
@@ -61,6 +64,24 @@ impl Store {
                 None => None,
             };
             Ok((act, follow))
+        })
+    }
+
+    /// A follow-up on an account, owned by the account's owner, due today or later.
+    pub fn add_follow_up(&self, account_id: i64, due: NaiveDate, summary: &str) -> Result<Activity> {
+        rules::check_due(due, self.clock().today()).map_err(|e| Refusal::new("due", Rule::Past, e))?;
+        self.write(|s| {
+            let mut a = Activity {
+                account_id,
+                rep_id: s.require::<Account>(account_id)?.owner_id,
+                kind: ActivityKind::FollowUp,
+                occurred_at: s.now_text(),
+                summary: summary.to_string(),
+                due_on: Some(due),
+                ..Default::default()
+            };
+            s.insert(&mut a)?;
+            Ok(a)
         })
     }
 

@@ -5,7 +5,7 @@ use super::form::{options, Field, FieldKind, Form};
 use crate::domain::*;
 use crate::store::*;
 use anyhow::{anyhow, bail, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// What a form writes when saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,26 @@ pub type EditForm = Form<Edit>;
 
 fn reps_pick(store: &Store) -> Result<Vec<(i64, String)>> {
     Ok(store.reps()?.into_iter().map(|r| (r.id, sanitize::line(&r.name).into_owned())).collect())
+}
+
+/// Every live account but `except`, for a parent.
+fn accounts_pick(store: &Store, except: Option<i64>) -> Result<Vec<(i64, String)>> {
+    Ok(store
+        .account_names()?
+        .into_iter()
+        .filter(|a| Some(a.0) != except)
+        .map(|a| (a.0, sanitize::line(&a.1).into_owned()))
+        .collect())
+}
+
+/// The record a Pick field names: the stored one while the person left the
+/// field as it was (a label may name two records), else the one picked.
+fn picked(f: &Field, stored: Option<i64>) -> Option<i64> {
+    if f.value() == f.initial {
+        stored
+    } else {
+        f.pick().map(|p| p.0)
+    }
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -71,7 +91,7 @@ pub fn log_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<Edit
         Field::new("Summary", FieldKind::Text).required(),
         Field::new("Contact", FieldKind::Pick(contacts)),
         Field::new("Body", FieldKind::Body),
-        Field::new("Follow-up", FieldKind::Date),
+        Field::new("Follow-up", FieldKind::Date).not_past(),
     ];
     Ok(Form::new(format!("Log on {}", sanitize::line(&account.name)), Edit::Log { account_id }, fields, today))
 }
@@ -79,7 +99,7 @@ pub fn log_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<Edit
 pub fn follow_up_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<EditForm> {
     let account = store.require::<Account>(account_id)?;
     let fields = vec![
-        Field::new("Due", FieldKind::Date).required().with("tomorrow"),
+        Field::new("Due", FieldKind::Date).required().not_past().with("tomorrow"),
         Field::new("Summary", FieldKind::Text).required(),
     ];
     let mut f = Form::new(
@@ -102,7 +122,7 @@ pub fn activity_form(store: &Store, id: i64, today: NaiveDate) -> Result<EditFor
         Field::new("Body", FieldKind::Body).with(opt(&a.body)),
     ];
     if a.kind == ActivityKind::FollowUp {
-        fields.push(Field::new("Due", FieldKind::Date).required().with(date_text(a.due_on)));
+        fields.push(Field::new("Due", FieldKind::Date).required().not_past().with(date_text(a.due_on)));
     }
     Ok(Form::new(format!("Edit {}", a.kind.label().to_lowercase()), Edit::Activity(id), fields, today))
 }
@@ -131,6 +151,7 @@ pub fn account_form(store: &Store, id: Option<i64>, today: NaiveDate) -> Result<
         Field::new("City", FieldKind::Text).with(opt(&a.city)),
         Field::new("Phone", FieldKind::Phone).with(opt(&a.phone)),
         Field::new("Website", FieldKind::Text).with(opt(&a.website)),
+        Field::new("Parent", FieldKind::Pick(accounts_pick(store, id)?)).picked_id(a.parent_id),
     ];
     let title = if id.is_some() { format!("Edit account {}", sanitize::line(&a.name)) } else { "Add account".into() };
     Ok(Form::new(title, Edit::Account(id), fields, today))
@@ -265,12 +286,61 @@ pub fn rep_form(store: &Store, id: Option<i64>, today: NaiveDate) -> Result<Edit
     Ok(Form::new(title, Edit::Rep(id), fields, today))
 }
 
-/// Writes a valid form; returns what to tell the user and the account it touched.
-pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(String, Option<i64>)> {
+/// What saving a form came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// Written: what to tell the user, and the account it touched.
+    Done(String, Option<i64>),
+    /// Not written: someone else changed fields this form changed too; the
+    /// form lists them (`clash`) for the person to choose.
+    Clash,
+}
+
+/// Writes a valid form. An edit is laid over the record as stored at the
+/// moment of writing, inside the one writing transaction: the fields this
+/// person left alone take whatever someone else saved meanwhile, and a field
+/// both changed is not overwritten unasked.
+pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<Saved> {
     if !form.is_valid(today) {
         let first = form.fields.iter().find_map(|f| f.error.clone()).unwrap_or_default();
         bail!("not saved: {first}");
     }
+    let result = store.write(|s| {
+        if let Some(stored) = stored_form(s, form.target, today)? {
+            if !form.rebase(&stored).is_empty() {
+                return Ok(Saved::Clash);
+            }
+        }
+        let (msg, account) = write_form(s, form, today)?;
+        Ok(Saved::Done(msg, account))
+    });
+    if let Err(e) = &result {
+        // A broken rule points at its field, as a field's own check does.
+        if let Some(r) = e.downcast_ref::<rules::Refusal>() {
+            if let Some(i) = form.fields.iter().position(|f| f.label.eq_ignore_ascii_case(r.field)) {
+                form.fields[i].error = Some(r.message.clone());
+                form.focus = i;
+            }
+        }
+    }
+    result
+}
+
+/// The form of the record an edit form changes, filled as it is stored now.
+fn stored_form(store: &Store, target: Edit, today: NaiveDate) -> Result<Option<EditForm>> {
+    Ok(Some(match target {
+        Edit::Activity(id) => activity_form(store, id, today)?,
+        Edit::Account(Some(id)) => account_form(store, Some(id), today)?,
+        Edit::Contact { account_id, id: Some(id) } => contact_form(store, account_id, Some(id), today)?,
+        Edit::Deal { account_id, id: Some(id) } => deal_form(store, account_id, Some(id), today)?,
+        Edit::Conflict { account_id, id: Some(id) } => conflict_form(store, account_id, Some(id), today)?,
+        Edit::Target(Some(id)) => target_form(store, Some(id), Period::Year(today.year()), today)?,
+        Edit::Rep(Some(id)) => rep_form(store, Some(id), today)?,
+        _ => return Ok(None),
+    }))
+}
+
+fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(String, Option<i64>)> {
     let f = |label: &str| form.field(label);
     let pick = |label: &str| f(label).pick().map(|p| p.0);
     match form.target {
@@ -290,16 +360,8 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
             Ok((format!("logged {}{due}", kind.label().to_lowercase()), Some(account_id)))
         }
         Edit::FollowUp { account_id } => {
-            let mut a = Activity {
-                account_id,
-                rep_id: store.require::<Account>(account_id)?.owner_id,
-                kind: ActivityKind::FollowUp,
-                occurred_at: timestamp(store.clock().now()),
-                summary: f("Summary").text().to_string(),
-                due_on: date(f("Due"), today)?,
-                ..Default::default()
-            };
-            store.insert(&mut a)?;
+            let due = date(f("Due"), today)?.ok_or_else(|| anyhow!("a follow-up needs a due date"))?;
+            let a = store.add_follow_up(account_id, due, f("Summary").text())?;
             Ok((format!("follow-up due {}", a.due_on.map(|d| d.to_string()).unwrap_or_default()), Some(account_id)))
         }
         Edit::Activity(id) => {
@@ -320,7 +382,8 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
             a.name = f("Name").text().to_string();
             a.tier = choice(f("Tier"))?;
             a.status = choice(f("Status"))?;
-            a.owner_id = pick("Owner");
+            a.owner_id = picked(f("Owner"), a.owner_id);
+            a.parent_id = picked(f("Parent"), a.parent_id);
             a.annual_value = money(f("Annual value"))?;
             a.renewal_date = date(f("Renewal"), today)?;
             a.sector = some(f("Sector"));
@@ -456,7 +519,7 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
             };
             r.name = f("Name").text().to_string();
             r.role = choice(f("Role"))?;
-            r.manager_id = pick("Manager").filter(|m| Some(*m) != id);
+            r.manager_id = picked(f("Manager"), r.manager_id);
             r.email = some(f("E-mail"));
             r.phone = some(f("Phone"));
             if id.is_some() {
@@ -468,5 +531,3 @@ pub fn save(store: &Store, form: &mut EditForm, today: NaiveDate) -> Result<(Str
         }
     }
 }
-
-use chrono::Datelike;

@@ -235,7 +235,11 @@ impl App {
             FormEvent::Cancel => self.message = Some("not saved".into()),
             FormEvent::Quit => self.quit = true,
             FormEvent::Save => match edit::save(&self.store, &mut form, self.today) {
-                Ok((msg, account)) => {
+                Ok(edit::Saved::Clash) => {
+                    form.error = Some("changed by someone else since you opened this form".into());
+                    self.overlay = Overlay::Form(form);
+                }
+                Ok(edit::Saved::Done(msg, account)) => {
                     self.message = Some(crate::domain::sanitize::line(&msg).into_owned());
                     let account = match form.target {
                         Edit::Account(_) => account,

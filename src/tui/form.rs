@@ -41,6 +41,11 @@ pub struct Field {
     /// For Date: the fiscal calendar "eoq" and "eoy" follow.
     pub calendar: FiscalCalendar,
     pub error: Option<String>,
+    /// The value when the form was opened (or last rebased on the stored
+    /// record): what tells a person's change from someone else's.
+    pub initial: String,
+    /// For Date: a new date must be today or later (a follow-up's due date).
+    pub not_past: bool,
 }
 
 impl Field {
@@ -54,6 +59,44 @@ impl Field {
             picked: None,
             calendar: FiscalCalendar::default(),
             error: None,
+            initial: String::new(),
+            not_past: false,
+        }
+    }
+
+    /// A date that, once changed, must be today or later.
+    pub fn not_past(mut self) -> Field {
+        self.not_past = true;
+        self
+    }
+
+    /// What the field holds: the chosen value of a Choice, else the text.
+    pub fn value(&self) -> &str {
+        match &self.kind {
+            FieldKind::Choice(_) => self.choice_value(),
+            _ => self.text(),
+        }
+    }
+
+    /// Sets what the field holds, as `value` gives it.
+    pub fn set_value(&mut self, value: &str) {
+        match &self.kind {
+            FieldKind::Choice(options) => self.choice = options.iter().position(|o| o.0 == value).unwrap_or(0),
+            _ => {
+                self.input.text = value.to_string();
+                self.input.cursor = self.input.text.chars().count();
+            }
+        }
+    }
+
+    /// The value as a person reads it: a Choice's label.
+    pub fn shown(&self, value: &str) -> String {
+        match &self.kind {
+            FieldKind::Choice(options) => {
+                options.iter().find(|o| o.0 == value).map_or(value.to_string(), |o| o.1.clone())
+            }
+            _ if value.is_empty() => "—".to_string(),
+            _ => value.to_string(),
         }
     }
 
@@ -137,7 +180,12 @@ impl Field {
                     Ok(p) if p <= 100 => None,
                     _ => Some("not a percentage from 0 to 100".to_string()),
                 },
-                FieldKind::Date => time::parse_date_in(&t, today, self.calendar).err(),
+                FieldKind::Date => match time::parse_date_in(&t, today, self.calendar) {
+                    // A date left as it was may be past (an overdue follow-up).
+                    Ok(d) if self.not_past && t != self.initial => rules::check_due(d, today).err(),
+                    Ok(_) => None,
+                    Err(e) => Some(e),
+                },
                 FieldKind::Period => Period::parse(&t).err(),
                 FieldKind::Pick(_) => self.pick().is_none().then(|| format!("no match for '{t}'")),
             }
@@ -159,6 +207,19 @@ pub struct Form<T> {
     pub quit_after_discard: bool,
     /// Why the last save failed.
     pub error: Option<String>,
+    /// Fields that someone else changed, differently, since the form was
+    /// opened: the person chooses whose value to keep before it is saved.
+    pub clash: Vec<Clash>,
+}
+
+/// One field changed both here and elsewhere since the form was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub label: &'static str,
+    /// The stored value now, as the field holds it.
+    pub theirs: String,
+    /// What this form holds.
+    pub mine: String,
 }
 
 /// What a key did to a form.
@@ -182,8 +243,10 @@ impl<T> Form<T> {
             confirm_discard: false,
             quit_after_discard: false,
             error: None,
+            clash: Vec::new(),
         };
         for field in &mut f.fields {
+            field.initial = field.value().to_string();
             field.check(today);
             // A pristine required field is not an error yet, only unfinished.
             if field.text().is_empty() {
@@ -199,6 +262,37 @@ impl<T> Form<T> {
             field.calendar = calendar;
             if field.kind == FieldKind::Date && !field.text().is_empty() {
                 field.check(today);
+            }
+        }
+    }
+
+    /// Brings the form up to date with `theirs`, the same form filled from
+    /// the record as stored now. A field this person did not change takes
+    /// the stored value; one they changed keeps theirs unless someone else
+    /// changed it too, differently: those are returned (and kept in
+    /// `clash`) for the person to choose. Afterwards the stored values
+    /// count as where the form started.
+    pub fn rebase(&mut self, theirs: &Form<T>) -> &[Clash] {
+        self.clash.clear();
+        for (mine, stored) in self.fields.iter_mut().zip(&theirs.fields) {
+            let (now, was) = (stored.value(), mine.initial.as_str());
+            if mine.value() == was {
+                if now != was {
+                    mine.set_value(now);
+                }
+            } else if now != was && now != mine.value() {
+                self.clash.push(Clash { label: mine.label, theirs: now.to_string(), mine: mine.value().to_string() });
+            }
+            mine.initial = now.to_string();
+        }
+        &self.clash
+    }
+
+    /// Keeps the stored values of the clashing fields.
+    pub fn keep_theirs(&mut self) {
+        for c in std::mem::take(&mut self.clash) {
+            if let Some(f) = self.fields.iter_mut().find(|f| f.label == c.label) {
+                f.set_value(&c.theirs);
             }
         }
     }
@@ -246,6 +340,31 @@ impl<T> Form<T> {
     pub fn on_key(&mut self, key: KeyEvent, today: NaiveDate) -> FormEvent {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
+        if !self.clash.is_empty() {
+            return match key.code {
+                // Ctrl-C still asks first: what was typed is not lost silently.
+                KeyCode::Char('c') if ctrl => {
+                    self.clash.clear();
+                    self.confirm_discard = true;
+                    self.quit_after_discard = true;
+                    FormEvent::None
+                }
+                KeyCode::Char('m') | KeyCode::Char('M') => {
+                    self.clash.clear();
+                    FormEvent::Save
+                }
+                KeyCode::Char('t') | KeyCode::Char('T') => {
+                    self.keep_theirs();
+                    FormEvent::Save
+                }
+                // Back to the form, which now starts from the stored record.
+                KeyCode::Esc => {
+                    self.clash.clear();
+                    FormEvent::None
+                }
+                _ => FormEvent::None,
+            };
+        }
         if self.confirm_discard {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') if self.quit_after_discard => FormEvent::Quit,

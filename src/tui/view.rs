@@ -387,7 +387,8 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         .iter()
         .map(|fl| if matches!(fl.kind, FieldKind::Body) { fl.input.text.lines().count().clamp(1, 4) } else { 1 })
         .sum();
-    let height = body_lines as u16 + 4;
+    let clash_lines = if form.clash.is_empty() { 0 } else { form.clash.len() + 1 };
+    let height = (body_lines + clash_lines) as u16 + 4;
     let inner = popup(f, app, 78, height, &form.title);
     let mut lines = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
@@ -447,7 +448,23 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
-    if form.confirm_discard {
+    if !form.clash.is_empty() {
+        lines.push(Line::from(Span::styled("Changed by someone else since you opened this form:", t.warn())));
+        for c in &form.clash {
+            let field = form.fields.iter().find(|fl| fl.label == c.label);
+            let shown = |v: &str| {
+                let v = field.map_or(v.to_string(), |fl| fl.shown(v));
+                crate::domain::sanitize::line(&v).into_owned()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", c.label), t.key()),
+                Span::raw(format!("theirs: {}", shown(&c.theirs))),
+                Span::styled(" · ", t.dim()),
+                Span::raw(format!("mine: {}", shown(&c.mine))),
+            ]));
+        }
+        lines.push(Line::from(Span::styled("m: save mine anyway · t: keep theirs · Esc: back to the form", t.warn())));
+    } else if form.confirm_discard {
         let question = if form.quit_after_discard {
             "Quit and throw away your changes? y: yes · any other key: keep editing"
         } else {
