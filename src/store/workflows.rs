@@ -70,7 +70,8 @@ impl Store {
             account_id,
             kind: ActivityKind::Event,
             occurred_at: self.now_text(),
-            summary,
+            // Quoting a title or summary of the longest allowed may not make the event too long.
+            summary: crate::domain::limits::truncate(&summary, crate::domain::limits::LINE_MAX),
             deal_id: deal,
             conflict_id: conflict,
             ..Default::default()
