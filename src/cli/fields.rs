@@ -597,7 +597,10 @@ pub fn apply_rep(store: &Store, r: &mut Rep, f: &RepFields) -> Result<()> {
         let mut steps = 0;
         while let Some(id) = up {
             if id == r.meta.id {
-                bail!("--manager: {} cannot report to themselves, directly or through their own team", r.name);
+                bail!(
+                    "--manager: {} cannot report to themselves, directly or through their own team",
+                    crate::domain::sanitize::line(&r.name)
+                );
             }
             steps += 1;
             up = if steps > 1000 { None } else { store.get::<Rep>(id)?.and_then(|p| p.manager_id) };

@@ -2,7 +2,7 @@
 //! place that stamps ids and times, keeps tombstones and logs each change.
 
 use super::{new_uid, ChangeOp, Entity, Store};
-use crate::domain::limits;
+use crate::domain::{limits, sanitize};
 use anyhow::{anyhow, bail, Result};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row};
@@ -111,7 +111,7 @@ impl Store {
         let mut params: Vec<&dyn ToSql> = vec![&meta.uid, &meta.created_at, &meta.updated_at, &meta.deleted_at];
         params.extend(rec.values());
         let mut stmt = self.conn().prepare_cached(&insert_sql::<T>())?;
-        stmt.execute(params.as_slice()).map_err(|e| constraint_error(e, &rec.describe()))?;
+        stmt.execute(params.as_slice()).map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
         let id = self.conn().last_insert_rowid();
         rec.meta_mut().id = id;
         Ok(id)
@@ -131,7 +131,7 @@ impl Store {
             s.conn()
                 .prepare_cached(&update_sql::<T>())?
                 .execute(params.as_slice())
-                .map_err(|e| constraint_error(e, &rec.describe()))?;
+                .map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
             let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
             *rec = after;
             s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))

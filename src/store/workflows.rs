@@ -167,10 +167,10 @@ impl Store {
         self.write(|s| {
             let mut f = s.require::<Activity>(id)?;
             if f.kind != ActivityKind::FollowUp {
-                bail!("{} is not a follow-up", f.describe());
+                bail!("{} is not a follow-up", crate::domain::sanitize::line(&f.describe()));
             }
             if f.done_at.is_some() {
-                bail!("follow-up \"{}\" is already done", f.summary);
+                bail!("follow-up \"{}\" is already done", crate::domain::sanitize::line(&f.summary));
             }
             f.done_at = Some(s.now_text());
             s.update(&mut f)?;
