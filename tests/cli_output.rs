@@ -300,9 +300,8 @@ fn baseline(path: &str, dir: &Path) -> Vec<(Option<&'static str>, String)> {
         "find" => vec![(None, s("acme"))],
         "log" => vec![(None, s("1")), (None, s("called"))],
         "add account" | "add rep" => vec![(Some("name"), s("New"))],
-        "add contact" | "add deal" => {
-            vec![(Some("account"), s("1")), (Some("name"), s("New")), (Some("amount"), s("5"))]
-        }
+        "add contact" => vec![(Some("account"), s("1")), (Some("name"), s("New"))],
+        "add deal" => vec![(Some("account"), s("1")), (Some("name"), s("New")), (Some("amount"), s("5"))],
         "add conflict" => vec![(Some("account"), s("1")), (Some("title"), s("New"))],
         "add target" => vec![(Some("period"), s("2026Q4")), (Some("amount"), s("5"))],
         "edit account" => vec![(None, s("1")), (Some("city"), s("Delft"))],
@@ -317,9 +316,6 @@ fn baseline(path: &str, dir: &Path) -> Vec<(Option<&'static str>, String)> {
         "db backup" => vec![(None, dir.join("copy.db").display().to_string())],
         _ => vec![],
     }
-    .into_iter()
-    .map(|(flag, v)| (flag.map(|f: &'static str| f), v))
-    .collect()
 }
 
 fn command_line(path: &[String], args: &[(Option<&str>, String)]) -> Vec<String> {
@@ -357,22 +353,14 @@ fn hostile_text_in_every_flag_never_reaches_the_terminal() {
             let mut args = base.clone();
             if arg.is_positional() {
                 let index = positionals.iter().position(|p| p.get_id() == arg.get_id()).unwrap();
-                let mut seen = 0;
-                let mut replaced = false;
-                for a in args.iter_mut().filter(|a| a.0.is_none()) {
-                    if seen == index {
-                        a.1 = HOSTILE.to_string();
-                        replaced = true;
-                    }
-                    seen += 1;
-                }
-                if !replaced {
-                    args.push((None, HOSTILE.to_string()));
+                match args.iter_mut().filter(|a| a.0.is_none()).nth(index) {
+                    Some(a) => a.1 = HOSTILE.to_string(),
+                    None => args.push((None, HOSTILE.to_string())),
                 }
             } else {
                 let long = arg.get_long().unwrap();
                 args.retain(|a| a.0 != Some(long));
-                args.push((Some(long), format!("{HOSTILE}")));
+                args.push((Some(long), HOSTILE.to_string()));
                 // The value alone, and the value after a plausible start.
                 let mut prefixed = args.clone();
                 prefixed.last_mut().unwrap().1 = format!("1{HOSTILE}");
