@@ -44,6 +44,19 @@ pub fn progress(line: &str) {
     let _ = write!(err, "\r{line}").and_then(|_| err.flush());
 }
 
+/// Prints panics the same safe way: a panic message may quote stored text.
+/// The backtrace, when `RUST_BACKTRACE` asks for one, too.
+pub fn panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        warn(&format!("rapport {info}"));
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            eprint(&std::backtrace::Backtrace::force_capture().to_string());
+        } else {
+            warn("note: run with `RUST_BACKTRACE=1` to see where it came from");
+        }
+    }));
+}
+
 /// Writes a value as pretty JSON to stdout: the only JSON writer of the
 /// command line. Control, C1, bidi and zero-width characters are written as
 /// `\uXXXX`, so the bytes hold none of them and parsers read the text back
