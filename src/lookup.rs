@@ -254,6 +254,12 @@ impl Lookup {
     /// could outrank those.
     pub fn query(&mut self, query: &str, limit: usize) -> Vec<Hit> {
         let query = query.trim();
+        // Past the limit a query only costs time (a paste into the cockpit's
+        // search, say): look up its first part. The command line refuses it.
+        let query = match query.char_indices().nth(crate::domain::limits::QUERY_MAX) {
+            Some((end, _)) => &query[..end],
+            None => query,
+        };
         if query.is_empty() || limit == 0 {
             self.last = None;
             return Vec::new();
@@ -570,6 +576,15 @@ mod tests {
         assert_eq!(hits[0].indices, vec![0, 1, 2]);
         assert_eq!(hits[1].field, Field::Contact);
         assert_eq!(hits[1].contact_id, Some(30));
+    }
+
+    #[test]
+    fn a_query_past_the_limit_is_looked_up_by_its_first_part() {
+        let mut l = sample();
+        let long = format!("acm{}", " ".repeat(200) + &"z".repeat(100_000));
+        assert_eq!(ids(&l.query(&long, 10)), vec![1, 3]);
+        let long = format!("acme{}", "z".repeat(100_000));
+        assert!(l.query(&long, 10).is_empty());
     }
 
     #[test]

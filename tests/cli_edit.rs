@@ -355,11 +355,11 @@ fn bad_fields_are_refused_by_name_and_change_nothing() {
         (&["add", "deal", "--account", "1", "--name", "D"], "--amount is required to add a deal"),
         (
             &["add", "deal", "--account", "1", "--name", "D", "--amount", "1k", "--probability", "120"],
-            "--probability: '120' is not a percentage",
+            "--probability: '120' is out of range; expected a whole number from 0 to 100",
         ),
         (
             &["add", "deal", "--account", "1", "--name", "D", "--amount", "1k", "--stage", "closed"],
-            "--stage: 'closed' is not a dealstage",
+            "--stage: 'closed' is not a deal stage",
         ),
         (
             &["add", "conflict", "--account", "1", "--title", "T", "--severity", "meh"],
@@ -504,7 +504,7 @@ fn a_conflict_is_resolved_with_a_resolution() {
     let id = c.id.to_string();
     refused(&db, &["edit", "conflict", &id, "--status", "resolved"], "needs a resolution text");
     refused(&db, &["edit", "conflict", &id, "--resolution", "Done"], "--resolution goes with --status resolved");
-    refused(&db, &["edit", "conflict", &id, "--status", "fixed"], "--status: 'fixed' is not a conflictstatus");
+    refused(&db, &["edit", "conflict", &id, "--status", "fixed"], "--status: 'fixed' is not a conflict status");
     ok(&db, &["edit", "conflict", &id, "--status", "resolved", "--resolution", "Credit note sent"]);
     let done = store.require::<Conflict>(c.id).unwrap();
     assert_eq!((done.status, done.resolution.as_deref()), (ConflictStatus::Resolved, Some("Credit note sent")));

@@ -2,7 +2,7 @@
 //! cockpit's forms check it. Nothing is written unless every flag is valid.
 
 use super::fields::{
-    self, val, AccountFields, ConflictFields, ContactFields, DealFields, RepFields, TargetFields, Val,
+    self, val, AccountFields, ConflictFields, ContactFields, DealFields, FieldSet, RepFields, TargetFields, Val,
 };
 use crate::domain::sanitize::line;
 use crate::domain::{DealStage, Period, TargetMetric, TargetScope};
@@ -84,7 +84,22 @@ fn need(flag: &str, v: &Option<String>, kind: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn run(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
+impl AddCommand {
+    /// Refuses a flag longer than its field may hold, before anything else.
+    fn check_lengths(&mut self) -> Result<()> {
+        match self {
+            AddCommand::Account { fields, .. } => fields.check_lengths(),
+            AddCommand::Contact { fields, .. } => fields.check_lengths(),
+            AddCommand::Deal { fields, .. } => fields.check_lengths(),
+            AddCommand::Conflict { fields, .. } => fields.check_lengths(),
+            AddCommand::Target { fields, .. } => fields.check_lengths(),
+            AddCommand::Rep { fields, .. } => fields.check_lengths(),
+        }
+    }
+}
+
+pub fn run(store: &Store, mut cmd: AddCommand) -> Result<ExitCode> {
+    cmd.check_lengths()?;
     run_checked(store, cmd).map_err(fields::refusal)
 }
 
@@ -226,7 +241,7 @@ fn report<T: Record>(out: &Output, rec: &T, text: String) -> Result<ExitCode> {
     if out.json {
         super::print_json(rec)?;
     } else {
-        println!("{text}");
+        super::out::say(&text)?;
     }
     Ok(ExitCode::SUCCESS)
 }

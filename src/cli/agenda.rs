@@ -1,5 +1,6 @@
 //! `rapport agenda`: the follow-ups to do, overdue first.
 
+use super::out::say;
 use super::table::{Align, Table};
 use crate::domain::time;
 use crate::store::{FollowUp, Store};
@@ -36,9 +37,9 @@ pub fn run(store: &Store, args: AgendaArgs) -> Result<ExitCode> {
     }
     if overdue.is_empty() && due_today.is_empty() && upcoming.is_empty() {
         match args.days {
-            0 => println!("nothing due today"),
-            1 => println!("nothing due today or tomorrow"),
-            n => println!("nothing due in the next {n} days"),
+            0 => say("nothing due today")?,
+            1 => say("nothing due today or tomorrow")?,
+            n => say(&format!("nothing due in the next {n} days"))?,
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -48,10 +49,10 @@ pub fn run(store: &Store, args: AgendaArgs) -> Result<ExitCode> {
             continue;
         }
         if !first {
-            println!();
+            say("")?;
         }
         first = false;
-        println!("{title} ({})", group.len());
+        say(&format!("{title} ({})", group.len()))?;
         let mut t = Table::new(&[
             ("id", Align::Right),
             ("due", Align::Left),
@@ -71,7 +72,7 @@ pub fn run(store: &Store, args: AgendaArgs) -> Result<ExitCode> {
             ]);
         }
         for l in t.render().lines() {
-            println!("  {l}");
+            say(&format!("  {l}"))?;
         }
     }
     Ok(ExitCode::SUCCESS)

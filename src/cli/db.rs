@@ -1,5 +1,6 @@
 //! `rapport db info|check|backup`.
 
+use super::out::{self, say};
 use super::table::{Align, Table};
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -42,15 +43,15 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> Result<ExitCode> {
                     "changes_logged": info.changes_logged,
                 }))?;
             } else {
-                println!("path        {}", crate::domain::sanitize::line(&info.path));
-                println!("schema      {}", info.schema_version);
-                println!("size        {:.1} MB ({} bytes)", info.size_bytes as f64 / 1e6, info.size_bytes);
-                println!("changes     {} logged", info.changes_logged);
+                say(&format!("path        {}", crate::domain::sanitize::line(&info.path)))?;
+                say(&format!("schema      {}", info.schema_version))?;
+                say(&format!("size        {:.1} MB ({} bytes)", info.size_bytes as f64 / 1e6, info.size_bytes))?;
+                say(&format!("changes     {} logged", info.changes_logged))?;
                 let mut t = Table::new(&[("records", Align::Left), ("count", Align::Right)]);
                 for (k, v) in &info.counts {
                     t.row(vec![k.clone(), v.to_string()]);
                 }
-                print!("{}", t.render());
+                out::print(&t.render())?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -59,18 +60,18 @@ pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> Result<ExitCode> {
             if args.json {
                 super::print_json(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }))?;
             } else if problems.is_empty() {
-                println!("ok: {} passed integrity, foreign-key and consistency checks", store.path().display());
+                say(&format!("ok: {} passed integrity, foreign-key and consistency checks", store.path().display()))?;
             } else {
                 for p in &problems {
-                    eprintln!("problem: {}: {}", p.check, p.detail);
+                    out::warn(&format!("problem: {}: {}", p.check, p.detail));
                 }
-                eprintln!("error: {} problems found in {}", problems.len(), store.path().display());
+                out::warn(&format!("error: {} problems found in {}", problems.len(), store.path().display()));
             }
             Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         DbCommand::Backup { path } => {
             store.backup(&path)?;
-            println!("backed up {} to {}", store.path().display(), path.display());
+            say(&format!("backed up {} to {}", store.path().display(), path.display()))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -45,7 +45,7 @@ pub fn run(store: &Store, args: DeleteArgs) -> Result<ExitCode> {
             delete::<Activity>(store, &name, id)?
         }
     };
-    println!("deleted {} (#{id}); rapport undo brings it back", line(&what));
+    super::out::say(&format!("deleted {} (#{id}); rapport undo brings it back", line(&what)))?;
     Ok(ExitCode::SUCCESS)
 }
 

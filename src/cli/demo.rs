@@ -1,10 +1,11 @@
 //! `rapport demo`: build a realistic book of business and open it.
 
+use super::out;
 use crate::demo::{self, DemoSpec};
 use crate::store::{OpenMode, Store};
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,6 +29,10 @@ pub struct DemoArgs {
 const DEMO_MARK: &str = "demo";
 
 pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
+    if !args.no_open {
+        // Check before building, not after a minute of work.
+        crate::tui::terminal::require_terminal()?;
+    }
     // The demo never falls back to $RAPPORT_DB: that is the user's own data.
     let (path, mode) = match db {
         Some(p) => (p, OpenMode::Create),
@@ -38,7 +43,7 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
         if args.fresh {
             remove_database(&path)?;
         } else {
-            eprintln!("rapport: reusing the demo database {} (--fresh rebuilds it)", path.display());
+            out::warn(&format!("rapport: reusing the demo database {} (--fresh rebuilds it)", path.display()));
         }
     }
     if !path.exists() {
@@ -48,7 +53,7 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
     if args.no_open {
         let info = store.info()?;
         let counts: Vec<String> = info.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        println!("demo database {}: {}", path.display(), counts.join(", "));
+        out::say(&format!("demo database {}: {}", path.display(), counts.join(", ")))?;
         return Ok(ExitCode::SUCCESS);
     }
     crate::tui::run(store)?;
@@ -105,20 +110,24 @@ fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
         let mut progress = |stage: &str, done: usize, total: usize| {
             let step = (done * 10).checked_div(total).unwrap_or(10);
             if tty {
-                eprint!("\rbuilding demo: {stage} {done}/{total}   ");
-                let _ = std::io::stderr().flush();
+                out::progress(&format!("building demo: {stage} {done}/{total}   "));
             } else if step != last_step {
-                eprintln!("building demo: {stage} {done}/{total}");
+                out::warn(&format!("building demo: {stage} {done}/{total}"));
             }
             last_step = step;
         };
         let summary = demo::generate(&store, &spec, &mut progress)?;
         if tty {
-            eprintln!();
+            out::warn("");
         }
         store.set_setting(DEMO_MARK, "1")?;
         let counts: Vec<String> = summary.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        eprintln!("built {} in {:.1}s: {}", path.display(), started.elapsed().as_secs_f64(), counts.join(", "));
+        out::warn(&format!(
+            "built {} in {:.1}s: {}",
+            path.display(),
+            started.elapsed().as_secs_f64(),
+            counts.join(", ")
+        ));
     }
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot move the new demo database to {}", path.display()))?;

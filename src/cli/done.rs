@@ -20,6 +20,6 @@ pub fn run(store: &Store, args: DoneArgs) -> Result<ExitCode> {
     }
     let f = store.complete_follow_up(id)?;
     let account = store.require::<Account>(f.account_id)?;
-    println!("done: \"{}\" (#{id}) on {}", line(&f.summary), super::add::on(&account));
+    super::out::say(&format!("done: \"{}\" (#{id}) on {}", line(&f.summary), super::add::on(&account)))?;
     Ok(ExitCode::SUCCESS)
 }

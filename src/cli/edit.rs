@@ -127,6 +127,7 @@ fn load<T: Record>(store: &Store, kind: &str, id: i64) -> Result<T> {
 
 /// Folds `--clear` into the fields and refuses an edit that changes nothing.
 fn prepare<F: FieldSet>(kind: &str, fields: &mut F, clear: &Clear, extra: bool) -> Result<()> {
+    fields.check_lengths()?;
     fields::apply_clears(kind, fields, &clear.clear)?;
     if fields.is_empty() && !extra {
         return Err(super::hinted(
@@ -271,9 +272,9 @@ fn edit<'a, T: Record + Clone + DeserializeOwned>(
     if out.json {
         super::print_json(&after)?;
     } else if changed.is_empty() {
-        println!("no change to {} (#{id})", line(&after.describe()));
+        super::out::say(&format!("no change to {} (#{id})", line(&after.describe())))?;
     } else {
-        println!("edited {} (#{id}): {}", line(&after.describe()), changed.join("; "));
+        super::out::say(&format!("edited {} (#{id}): {}", line(&after.describe()), changed.join("; ")))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@
 
 use super::resolve;
 use crate::domain::rules::{check_email, check_phone};
-use crate::domain::{time, Money, Period};
+use crate::domain::{limits, time, Money, Period};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Rep, Store, Target};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
@@ -20,7 +20,23 @@ pub trait FieldSet {
     fn slot(&mut self, flag: &str) -> Option<&mut Option<String>>;
     /// Whether no flag was given.
     fn is_empty(&self) -> bool;
+
+    /// Refuses a flag whose text is longer than its field may hold.
+    fn check_lengths(&mut self) -> Result<()> {
+        for name in Self::NAMES {
+            if let Some(Some(v)) = self.slot(name) {
+                let max = limits::max_chars(&name.replace('-', "_"));
+                limits::check(&format!("--{name}"), v.trim(), max)
+                    .map_err(|e| super::hinted(anyhow!(e), format!("limits: {LIMITS_HINT}")))?;
+            }
+        }
+        Ok(())
+    }
 }
+
+/// The limits, as a hint.
+pub const LIMITS_HINT: &str = "names, titles and summaries up to 500 characters; \
+                               notes, bodies and descriptions up to 65,536";
 
 /// Declares a set of flags, each an optional text, with the list of their
 /// names (for `--clear`) and a way to reach one by name.
@@ -114,6 +130,7 @@ fields!(
         /// prospecting, qualified, proposal, negotiation, won or lost (new ones: prospecting)
         stage: "stage" "STAGE",
         /// Win probability in percent, set by hand (stage moves keep it)
+        #[arg(allow_negative_numbers = true)]
         probability: "probability" "PERCENT",
         /// When it should close: 2027-01-15, +6w, …
         #[arg(allow_hyphen_values = true)]
@@ -286,13 +303,7 @@ pub fn money(flag: &str, v: Val<'_>, into: &mut Money) -> Result<()> {
     match v {
         Val::Keep => {}
         Val::Clear => *into = Money::ZERO,
-        Val::Set(s) => {
-            let m = Money::parse(s).map_err(|e| flag_error(flag, e))?;
-            if m.is_negative() {
-                return Err(flag_error(flag, format!("'{s}' is negative; expected an amount of zero or more")));
-            }
-            *into = m;
-        }
+        Val::Set(s) => *into = Money::parse_non_negative(s).map_err(|e| flag_error(flag, e))?,
     }
     Ok(())
 }
@@ -322,7 +333,7 @@ pub fn yes_no(flag: &str, v: Val<'_>, into: &mut bool) -> Result<()> {
             *into = match s.to_ascii_lowercase().as_str() {
                 "yes" | "y" | "true" | "1" => true,
                 "no" | "n" | "false" | "0" => false,
-                _ => return Err(flag_error(flag, format!("'{s}' is not yes or no"))),
+                _ => return Err(flag_error(flag, format!("'{}' is not yes or no", limits::preview(s)))),
             }
         }
     }
@@ -341,9 +352,13 @@ pub fn rep(store: &Store, flag: &str, v: Val<'_>, into: &mut Option<i64>) -> Res
 /// A whole percentage, `60` or `60%`.
 pub fn percent(flag: &str, s: &str) -> Result<u8> {
     let t = s.trim().trim_end_matches('%').trim();
-    match t.parse::<u8>() {
-        Ok(p) if p <= 100 => Ok(p),
-        _ => Err(flag_error(flag, format!("'{s}' is not a percentage; expected a whole number from 0 to 100"))),
+    match t.parse::<i64>() {
+        Ok(p @ 0..=100) => Ok(p as u8),
+        Ok(_) => Err(flag_error(flag, format!("'{t}' is out of range; expected a whole number from 0 to 100"))),
+        Err(_) => Err(flag_error(
+            flag,
+            format!("'{}' is not a percentage; expected a whole number from 0 to 100", limits::preview(s)),
+        )),
     }
 }
 
@@ -500,7 +515,14 @@ pub fn apply_target(store: &Store, t: &mut Target, f: &TargetFields) -> Result<(
         }
         Val::Set(s) => {
             t.amount = s.replace(',', "").parse::<u32>().map(i64::from).map_err(|_| {
-                flag_error("amount", format!("'{s}' is not a count; expected a whole number for a {} target", t.metric))
+                flag_error(
+                    "amount",
+                    format!(
+                        "'{}' is not a count; expected a whole number for a {} target",
+                        limits::preview(s),
+                        t.metric
+                    ),
+                )
             })?;
         }
     }

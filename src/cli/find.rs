@@ -1,10 +1,11 @@
 //! `rapport find QUERY`: the lookup of the cockpit, from the shell.
 
 use super::table::{Align, Table};
+use crate::domain::limits;
 use crate::domain::time;
 use crate::lookup::Lookup;
 use crate::store::Store;
-use anyhow::Result;
+use anyhow::{anyhow, Result};
 use clap::Args;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -37,6 +38,14 @@ struct Found {
 }
 
 pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
+    if args.query.trim().is_empty() {
+        return Err(super::hinted(
+            anyhow!("the query is empty; expected part of a name, an e-mail or phone digits"),
+            "`rapport find acme`, `rapport find jane@`, `rapport find 0102030`",
+        ));
+    }
+    limits::check("the query", &args.query, limits::QUERY_MAX)
+        .map_err(|e| super::hinted(anyhow!(e), "a few letters of a name or the digits of a phone number are enough"))?;
     let mut lookup = Lookup::build(store)?;
     let mut hits = lookup.query(&args.query, args.limit as usize);
     crate::lookup::explain(store, &mut hits, &args.query)?;
@@ -62,7 +71,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
     if args.json {
         super::print_json(&found)?;
     } else if found.is_empty() {
-        eprintln!("no account matches \"{}\"", crate::domain::sanitize::line(&args.query));
+        super::out::warn(&format!("no account matches \"{}\"", limits::preview(args.query.trim())));
     } else {
         let today = store.clock().today();
         let mut t = Table::new(&[
@@ -95,7 +104,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
                 f.reason.clone().unwrap_or_else(|| "name".into()),
             ]);
         }
-        print!("{}", t.render());
+        super::out::print(&t.render())?;
     }
     // No match is an answer, not a failure, but scripts can tell it apart.
     Ok(if found.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })

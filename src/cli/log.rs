@@ -3,7 +3,7 @@
 
 use super::resolve;
 use crate::domain::sanitize::line;
-use crate::domain::{time, ActivityKind};
+use crate::domain::{limits, time, ActivityKind};
 use crate::store::{timestamp, Activity, LogEntry, Store};
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -48,7 +48,8 @@ pub fn parse_at(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     } else if let Some(t) = parse_datetime(text, today) {
         t
     } else {
-        let day = time::parse_date(text, today).map_err(|_| format!("'{text}' is not a time; {AT_EXPECTED}"))?;
+        let day = time::parse_date(text, today)
+            .map_err(|_| format!("'{}' is not a time; {AT_EXPECTED}", limits::preview(text)))?;
         let noon = day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc();
         // "today" before noon means earlier today, which is now at the latest.
         if day == today && noon > now {
@@ -91,6 +92,13 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
     if summary.is_empty() {
         return Err(super::hinted(anyhow!("the text of what happened is empty"), "say what happened in a line"));
     }
+    limits::check("the text of what happened", summary, limits::LINE_MAX).map_err(|e| {
+        super::hinted(anyhow!(e), "say what happened in a line, and put the rest in --body (up to 65,536 characters)")
+    })?;
+    if let Some(body) = &args.body {
+        limits::check("--body", body.trim(), limits::TEXT_MAX)
+            .map_err(|e| super::hinted(anyhow!(e), "keep the longest notes in a document and log where it is"))?;
+    }
     let kind: ActivityKind = args.kind.parse().map_err(|e: String| anyhow!("--kind: {e}"))?;
     let at = args.at.as_deref().map(|s| parse_at(s, now)).transpose().map_err(|e| anyhow!("--at: {e}"))?;
     let follow_up = match args.follow_up.as_deref() {
@@ -116,10 +124,13 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
     if args.json {
         super::print_json(&serde_json::json!({ "activity": act, "follow_up": follow }))?;
     } else {
-        println!(
-            "{}",
-            describe(&act, &account.name, contact.as_ref().map(|c| c.name.as_str()), at.is_some(), follow.as_ref())
-        );
+        super::out::say(&describe(
+            &act,
+            &account.name,
+            contact.as_ref().map(|c| c.name.as_str()),
+            at.is_some(),
+            follow.as_ref(),
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

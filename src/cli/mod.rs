@@ -1,5 +1,9 @@
 //! The command line: argument parsing, database selection, and the
 //! `error: … / hint: …` convention. One file per subcommand.
+//!
+//! Nothing here prints directly: all output goes through `out`, which makes
+//! it safe for a terminal.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod add;
 mod agenda;
@@ -11,6 +15,7 @@ mod edit;
 mod fields;
 mod find;
 mod log;
+pub mod out;
 mod resolve;
 pub mod table;
 mod undo;
@@ -97,19 +102,37 @@ pub fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    out::panic_hook();
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // The parser's own messages echo arguments too: print them the same safe way.
+            let mut text = out::shorten_arguments(&e.render().to_string(), &args);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            if e.use_stderr() {
+                out::eprint(&text);
+            } else if out::print(&text).is_err() {
+                return ExitCode::FAILURE;
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // The one place errors are printed: the whole chain and its hint, made safe.
+            out::warn(&format!("error: {}", out::error_text(&format!("{err:#}"), &args)));
             if let Some(choose) = err.downcast_ref::<resolve::Ambiguous>() {
                 // Which one was meant is the person's call: list them, change nothing.
-                eprint!("{}", choose.list);
-                eprintln!("hint: {}", choose.hint);
+                out::eprint(&choose.list);
+                out::warn(&format!("hint: {}", out::error_text(&choose.hint, &args)));
                 return ExitCode::from(2);
             }
             if let Some(user) = err.downcast_ref::<UserError>() {
-                eprintln!("hint: {}", user.hint);
+                out::warn(&format!("hint: {}", out::error_text(&user.hint, &args)));
             }
             ExitCode::FAILURE
         }
@@ -130,7 +153,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Agenda(args)) => agenda::run(&open_existing(cli.db)?, args),
         Some(Command::Db(cmd)) => db::run(cli.db, cmd),
         Some(Command::Config(ConfigCommand::Path)) => {
-            println!("{}", crate::tui::config::path()?.display());
+            out::say(&crate::tui::config::path()?.display().to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -165,12 +188,12 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
     let (store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if let Some(backup) = &report.backup {
-        eprintln!(
+        out::warn(&format!(
             "rapport: upgraded {} from schema {}; the previous file is saved as {}",
             path.display(),
             report.migrated_from.unwrap_or_default(),
             backup.display()
-        );
+        ));
     }
     Ok(store)
 }
@@ -192,8 +215,7 @@ pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     Ok(store)
 }
 
-/// Prints a value as pretty JSON.
+/// Prints a value as pretty JSON, escaped for the terminal.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+    out::json(value)
 }

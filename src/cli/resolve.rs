@@ -111,14 +111,17 @@ pub fn parse_id(s: &str) -> Option<i64> {
 pub fn require_id(kind: &str, s: &str) -> Result<i64> {
     parse_id(s).ok_or_else(|| {
         super::hinted(
-            anyhow!("'{}' is not an id; expected the number of a {kind}, such as 12 or #12", sanitize::line(s)),
+            anyhow!(
+                "'{}' is not an id; expected the number of a {kind}, such as 12 or #12",
+                crate::domain::limits::preview(s)
+            ),
             ID_HINT,
         )
     })
 }
 
 fn quoted(s: &str) -> String {
-    format!("\"{}\"", sanitize::line(s.trim()))
+    format!("\"{}\"", crate::domain::limits::preview(s.trim()))
 }
 
 /// The account `text` names, for `rapport log`: `#12` or `12` (an id), an

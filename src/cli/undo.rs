@@ -9,8 +9,10 @@ use std::process::ExitCode;
 pub fn run(store: &Store, redo: bool) -> Result<ExitCode> {
     let (done, verb) = if redo { (store.redo(), "redo") } else { (store.undo(), "undo") };
     match done {
-        Ok(Some(step)) => println!("{}: {}", if redo { "redid" } else { "undid" }, line(&step.summary)),
-        Ok(None) => println!("nothing to {verb}"),
+        Ok(Some(step)) => {
+            super::out::say(&format!("{}: {}", if redo { "redid" } else { "undid" }, line(&step.summary)))?
+        }
+        Ok(None) => super::out::say(&format!("nothing to {verb}"))?,
         Err(e) => {
             return Err(super::hinted(
                 e.context(format!("cannot {verb} the last change")),

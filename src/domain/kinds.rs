@@ -5,7 +5,7 @@ use std::fmt;
 
 /// Declares a closed set of named values with their storage name and a label.
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal;)+ }) => {
+    ($(#[$meta:meta])* $name:ident $what:literal { $($variant:ident => $text:literal, $label:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -41,16 +41,31 @@ macro_rules! named_enum {
                     .find(|v| v.as_str() == wanted)
                     .ok_or_else(|| {
                         let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                        format!("'{}' is not a {}; expected one of: {}", s, stringify!($name).to_lowercase(), names.join(", "))
+                        format!("'{}' is not {}; expected {}", crate::domain::limits::preview(s), a_or_an($what), one_of(&names))
                     })
             }
         }
     };
 }
 
+/// "an account status", "a tier".
+fn a_or_an(what: &str) -> String {
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {what}")
+}
+
+/// "prospect, customer or churned".
+pub fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 named_enum!(
     /// How much an account matters to the book.
-    Tier {
+    Tier "tier" {
         Strategic => "strategic", "Strategic";
         Key => "key", "Key";
         Standard => "standard", "Standard";
@@ -59,7 +74,7 @@ named_enum!(
 
 named_enum!(
     /// Where an account stands commercially.
-    AccountStatus {
+    AccountStatus "account status" {
         Prospect => "prospect", "Prospect";
         Customer => "customer", "Customer";
         Churned => "churned", "Churned";
@@ -68,7 +83,7 @@ named_enum!(
 
 named_enum!(
     /// The pipeline stage of a deal.
-    DealStage {
+    DealStage "deal stage" {
         Prospecting => "prospecting", "Prospecting";
         Qualified => "qualified", "Qualified";
         Proposal => "proposal", "Proposal";
@@ -98,7 +113,7 @@ impl DealStage {
 
 named_enum!(
     /// How bad a customer conflict is; drives its SLA.
-    Severity {
+    Severity "severity" {
         Low => "low", "Low";
         Normal => "normal", "Normal";
         High => "high", "High";
@@ -120,7 +135,7 @@ impl Severity {
 
 named_enum!(
     /// The life of a customer conflict.
-    ConflictStatus {
+    ConflictStatus "conflict status" {
         Open => "open", "Open";
         InProgress => "in_progress", "In progress";
         Waiting => "waiting", "Waiting";
@@ -131,7 +146,7 @@ named_enum!(
 named_enum!(
     /// What an entry on the timeline records. `Event` is written by rapport
     /// itself (a deal changed stage, a conflict was opened or resolved).
-    ActivityKind {
+    ActivityKind "kind of activity" {
         Call => "call", "Call";
         Email => "email", "Email";
         Meeting => "meeting", "Meeting";
@@ -143,7 +158,7 @@ named_enum!(
 
 named_enum!(
     /// A contact's part in the buying relationship.
-    ContactRole {
+    ContactRole "contact role" {
         DecisionMaker => "decision_maker", "Decision maker";
         Champion => "champion", "Champion";
         Influencer => "influencer", "Influencer";
@@ -156,7 +171,7 @@ named_enum!(
 
 named_enum!(
     /// A rep's place in the team.
-    RepRole {
+    RepRole "rep role" {
         Manager => "manager", "Manager";
         Lead => "lead", "Team lead";
         Rep => "rep", "Account rep";
@@ -165,7 +180,7 @@ named_enum!(
 
 named_enum!(
     /// Whose number a target is.
-    TargetScope {
+    TargetScope "target scope" {
         Company => "company", "Company";
         Team => "team", "Team";
         Rep => "rep", "Rep";
@@ -175,7 +190,7 @@ named_enum!(
 
 named_enum!(
     /// What a target measures.
-    TargetMetric {
+    TargetMetric "target metric" {
         WonRevenue => "won_revenue", "Won revenue";
         NewDeals => "new_deals", "New deals";
         Activities => "activities", "Activities";
@@ -285,7 +300,13 @@ mod tests {
         assert_eq!("In Progress".parse::<ConflictStatus>().unwrap(), ConflictStatus::InProgress);
         assert_eq!("follow-up".parse::<ActivityKind>().unwrap(), ActivityKind::FollowUp);
         let err = "gold".parse::<Tier>().unwrap_err();
-        assert!(err.contains("strategic, key, standard"), "{err}");
+        assert_eq!(err, "'gold' is not a tier; expected strategic, key or standard");
+        let err = "lead".parse::<AccountStatus>().unwrap_err();
+        assert_eq!(err, "'lead' is not an account status; expected prospect, customer or churned");
+        let err = "closed".parse::<DealStage>().unwrap_err();
+        assert!(err.starts_with("'closed' is not a deal stage; expected prospecting, "), "{err}");
+        let err = "x\x1b[2J".parse::<Severity>().unwrap_err();
+        assert!(err.starts_with("'x' is not a severity"), "{err}");
     }
 
     #[test]

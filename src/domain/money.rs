@@ -10,6 +10,9 @@ pub struct Money(pub i64);
 /// What `parse` accepts, quoted in its error messages.
 const EXPECTED: &str = "expected an amount like 1234, 1,234.50, $1,234.5, -50, 12.5k or 3m";
 
+/// What `parse_non_negative` accepts: the same, without the negative example.
+const EXPECTED_NON_NEGATIVE: &str = "expected an amount of zero or more like 1234, 1,234.50, $1,234.5, 12.5k or 3m";
+
 /// The currency symbols tolerated in front of an amount.
 const CURRENCY_SYMBOLS: [char; 3] = ['$', '€', '£'];
 
@@ -28,6 +31,19 @@ impl Money {
         self.0
     }
 
+    /// Like [`Money::parse`], for amounts that cannot be negative (a deal, an
+    /// annual value): a negative one is refused, and the messages offer only
+    /// examples that would be taken.
+    pub fn parse_non_negative(s: &str) -> Result<Money, String> {
+        match Money::parse(s) {
+            Ok(m) if m.is_negative() => {
+                Err(format!("'{}' is negative; {EXPECTED_NON_NEGATIVE}", crate::domain::limits::preview(s.trim())))
+            }
+            Ok(m) => Ok(m),
+            Err(e) => Err(e.replace(EXPECTED, EXPECTED_NON_NEGATIVE)),
+        }
+    }
+
     /// Parses `1234`, `1,234.50`, `$1,234.5`, `1.2k`, `3m`, `-50`.
     ///
     /// Also accepted: surrounding whitespace, one leading sign (`-` or `+`)
@@ -38,7 +54,8 @@ impl Money {
     /// of cents (`1.234k` is 1,234.00, `1.2345678k` is refused).
     pub fn parse(s: &str) -> Result<Money, String> {
         let text = s.trim();
-        let fail = |why: String| Err(format!("'{text}' is not an amount: {why}; {EXPECTED}"));
+        let quoted = crate::domain::limits::preview(text);
+        let fail = |why: String| Err(format!("'{quoted}' is not an amount: {why}; {EXPECTED}"));
         if text.is_empty() {
             return Err(format!("an amount is required; {EXPECTED}"));
         }
@@ -125,7 +142,11 @@ impl Money {
         let fraction_unit = unit / 10u128.pow(fraction_len);
 
         let too_large = || {
-            Err(format!("'{text}' is too large: amounts must lie between {} and {}", Money(i64::MIN), Money(i64::MAX)))
+            Err(format!(
+                "'{quoted}' is too large: amounts must lie between {} and {}",
+                Money(i64::MIN),
+                Money(i64::MAX)
+            ))
         };
         let Some(whole_value) = digits_value(whole_digits) else {
             return too_large();

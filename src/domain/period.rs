@@ -108,13 +108,14 @@ impl Period {
     /// month). Years must lie in 1900..=9999.
     pub fn parse(s: &str) -> Result<Period, String> {
         let text = s.trim();
+        let quoted = crate::domain::limits::preview(text);
         let fail = |why: &str| {
             let expected = "expected a fiscal year (2026 or FY2026), a fiscal quarter (2026Q3) \
                             or a calendar month (2026-11)";
             if why.is_empty() {
-                Err(format!("'{text}' is not a period: {expected}"))
+                Err(format!("'{quoted}' is not a period: {expected}"))
             } else {
-                Err(format!("'{text}' is not a period: {why}; {expected}"))
+                Err(format!("'{quoted}' is not a period: {why}; {expected}"))
             }
         };
         if text.is_empty() {

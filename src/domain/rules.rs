@@ -63,7 +63,7 @@ pub fn check_email(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("'{s}' is not an e-mail address; expected name@example.com"))
+        Err(format!("'{}' is not an e-mail address; expected name@example.com", super::limits::preview(s)))
     }
 }
 
@@ -74,7 +74,7 @@ pub fn check_phone(s: &str) -> Result<(), String> {
     if ok && digits >= 5 {
         Ok(())
     } else {
-        Err(format!("'{s}' is not a phone number; expected digits such as +1 555 010 2030"))
+        Err(format!("'{}' is not a phone number; expected digits such as +1 555 010 2030", super::limits::preview(s)))
     }
 }
 

@@ -82,6 +82,34 @@ fn clean(s: &str, mode: Mode) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text with every control, C1, bidi and zero-width character written
+/// as a `\uXXXX` escape, so that JSON shown in a terminal cannot reorder or
+/// corrupt it while a parser still reads back exactly the stored text.
+///
+/// `json` must be what a JSON serialiser wrote: outside strings such text
+/// holds only ASCII punctuation, digits, letters and whitespace, so every
+/// character replaced here lies inside a string, where `\uXXXX` is valid.
+/// Line and paragraph separators (U+2028, U+2029) are escaped too.
+pub fn escape_json(json: &str) -> Cow<'_, str> {
+    // Raw `\n`, `\r` and `\t` can only be whitespace between tokens.
+    let needs = |c: char| {
+        (is_control(c) && !matches!(c, '\n' | '\r' | '\t')) || is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if !json.chars().any(needs) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs(c) {
+            // Every such character lies in the Basic Multilingual Plane.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn rewrite(s: &str, mode: Mode, out: &mut String) {
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -325,6 +353,18 @@ mod tests {
         assert!(!is_borrowed(line("Zürich\u{200b}")));
     }
 
+    #[test]
+    fn json_escapes_controls_bidi_and_zero_width_characters() {
+        let json =
+            serde_json::to_string(&"a\u{202e}b\u{85}c\u{9b}d\u{7f}e\u{2066}f\u{200b}g\u{2028}h\x1b[2Ji").unwrap();
+        let escaped = escape_json(&json);
+        assert_eq!(escaped, r#""a\u202eb\u0085c\u009bd\u007fe\u2066f\u200bg\u2028h\u001b[2Ji""#);
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, "a\u{202e}b\u{85}c\u{9b}d\u{7f}e\u{2066}f\u{200b}g\u{2028}h\x1b[2Ji");
+        let plain = "{\n  \"name\": \"Zürich 東京 🚀\"\n}";
+        assert!(is_borrowed(escape_json(plain)));
+    }
+
     /// Characters that may not survive: `line` also forbids `\n`.
     fn forbidden(c: char) -> bool {
         is_control(c) || is_invisible(c)
@@ -360,6 +400,15 @@ mod tests {
         #[test]
         fn output_holds_no_controls_or_bidi_for_escape_soup(s in escape_soup()) {
             check_output(&s)?;
+        }
+
+        #[test]
+        fn json_output_round_trips_and_holds_no_controls_or_bidi(s in any::<String>()) {
+            let json = serde_json::to_string_pretty(&serde_json::json!({ "text": s })).unwrap();
+            let escaped = escape_json(&json);
+            prop_assert!(!escaped.chars().any(|c| c != '\n' && forbidden(c)), "{:?}", escaped);
+            let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+            prop_assert_eq!(back["text"].as_str(), Some(s.as_str()));
         }
 
         #[test]

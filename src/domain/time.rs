@@ -110,7 +110,8 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
 /// to the month's end (Jan 31 `+1m` is Feb 28 or 29).
 pub fn parse_date_in(s: &str, today: NaiveDate, calendar: FiscalCalendar) -> Result<NaiveDate, String> {
     let text = s.trim();
-    let fail = |why: &str| Err(format!("'{text}' is not a date: {why}; {EXPECTED}"));
+    let quoted = crate::domain::limits::preview(text);
+    let fail = |why: &str| Err(format!("'{quoted}' is not a date: {why}; {EXPECTED}"));
     if text.is_empty() {
         return Err(format!("a date is required; {EXPECTED}"));
     }

@@ -127,7 +127,11 @@ impl Store {
         let id = row.entity_id;
         let (expected, wanted) = if undo { (&row.after, &row.before) } else { (&row.before, &row.after) };
         let current: Option<T> = self.get_any(id)?;
-        let name = current.as_ref().map(|c| c.describe()).unwrap_or_else(|| format!("{} {id}", T::ENTITY.as_str()));
+        // Quoted in messages: made safe here, so that a sequence cut short cannot swallow the sentence.
+        let name = current
+            .as_ref()
+            .map(|c| crate::domain::sanitize::line(&c.describe()).into_owned())
+            .unwrap_or_else(|| format!("{} {id}", T::ENTITY.as_str()));
         let mut expected = comparable_text(expected.as_deref())?;
         if !undo && row.op == "insert" {
             // Undoing an insert leaves the row as a tombstone, not gone: that

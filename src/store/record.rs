@@ -2,6 +2,7 @@
 //! place that stamps ids and times, keeps tombstones and logs each change.
 
 use super::{new_uid, ChangeOp, Entity, Store};
+use crate::domain::{limits, sanitize};
 use anyhow::{anyhow, bail, Result};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row};
@@ -107,6 +108,7 @@ impl Store {
     /// where the seed itself is the baseline.
     pub(crate) fn insert_unlogged<T: Record>(&self, rec: &mut T) -> Result<i64> {
         rec.prepare()?;
+        check_lengths(rec)?;
         let now = self.now_text();
         let meta = rec.meta_mut();
         if meta.uid.is_empty() {
@@ -120,7 +122,7 @@ impl Store {
         let mut params: Vec<&dyn ToSql> = vec![&meta.uid, &meta.created_at, &meta.updated_at, &meta.deleted_at];
         params.extend(rec.values());
         let mut stmt = self.conn().prepare_cached(&insert_sql::<T>())?;
-        stmt.execute(params.as_slice()).map_err(|e| constraint_error(e, &rec.describe()))?;
+        stmt.execute(params.as_slice()).map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
         let id = self.conn().last_insert_rowid();
         rec.meta_mut().id = id;
         Ok(id)
@@ -129,6 +131,7 @@ impl Store {
     /// Writes every column of a live record and logs before and after.
     pub fn update<T: Record>(&self, rec: &mut T) -> Result<()> {
         rec.prepare()?;
+        check_lengths(rec)?;
         let id = rec.meta().id;
         self.write(|s| {
             let before: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
@@ -142,7 +145,7 @@ impl Store {
             s.conn()
                 .prepare_cached(&update_sql::<T>())?
                 .execute(params.as_slice())
-                .map_err(|e| constraint_error(e, &rec.describe()))?;
+                .map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
             let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
             *rec = after;
             s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))
@@ -192,6 +195,25 @@ impl Store {
     pub fn require<T: Record>(&self, id: i64) -> Result<T> {
         self.get(id)?.ok_or_else(|| missing::<T>(id))
     }
+}
+
+/// Refuses text longer than its column allows, whoever writes it: the
+/// command line, the cockpit or an import (limits in `domain::limits`).
+fn check_lengths<T: Record>(rec: &T) -> Result<()> {
+    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+    for (column, value) in T::COLUMNS.iter().zip(rec.values()) {
+        let out = value.to_sql()?;
+        let bytes = match &out {
+            ToSqlOutput::Borrowed(ValueRef::Text(t)) => *t,
+            ToSqlOutput::Owned(Value::Text(t)) => t.as_bytes(),
+            _ => continue,
+        };
+        if bytes.len() > limits::max_chars(column) {
+            limits::check_field(column, &String::from_utf8_lossy(bytes))
+                .map_err(|e| anyhow!("{} {e}", T::ENTITY.as_str()))?;
+        }
+    }
+    Ok(())
 }
 
 fn missing<T: Record>(id: i64) -> anyhow::Error {

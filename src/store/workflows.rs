@@ -91,7 +91,8 @@ impl Store {
             account_id,
             kind: ActivityKind::Event,
             occurred_at: self.now_text(),
-            summary,
+            // Quoting a title or summary of the longest allowed may not make the event too long.
+            summary: crate::domain::limits::truncate(&summary, crate::domain::limits::LINE_MAX),
             deal_id: deal,
             conflict_id: conflict,
             ..Default::default()
@@ -187,10 +188,10 @@ impl Store {
         self.write(|s| {
             let mut f = s.require::<Activity>(id)?;
             if f.kind != ActivityKind::FollowUp {
-                bail!("{} is not a follow-up", f.describe());
+                bail!("{} is not a follow-up", crate::domain::sanitize::line(&f.describe()));
             }
             if f.done_at.is_some() {
-                bail!("follow-up \"{}\" is already done", f.summary);
+                bail!("follow-up \"{}\" is already done", crate::domain::sanitize::line(&f.summary));
             }
             f.done_at = Some(s.now_text());
             s.update(&mut f)?;

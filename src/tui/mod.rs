@@ -30,6 +30,7 @@ use std::time::Duration;
 const WAKE: Duration = Duration::from_millis(500);
 
 pub fn run(store: Store) -> Result<()> {
+    terminal::require_terminal()?;
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
     // The open form's changes as of the last key, for the watchdog to keep

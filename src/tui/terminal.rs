@@ -25,6 +25,20 @@ pub fn restore() {
     );
 }
 
+/// Refuses to start without a terminal on stdin and stdout: raw mode would
+/// fail with an OS error that says nothing useful ("No such device or
+/// address"), and a script wants a command instead.
+pub fn require_terminal() -> Result<()> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(crate::cli::hinted(
+        anyhow::anyhow!("the cockpit needs a terminal; use a command such as `rapport find`"),
+        "`rapport --help` lists the commands that work without a terminal",
+    ))
+}
+
 /// Raw mode, the alternate screen and mouse reports; a panic hook that
 /// restores the screen before the message is printed.
 pub fn enter() -> Result<Term> {
