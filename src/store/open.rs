@@ -507,4 +507,79 @@ mod tests {
             conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'ok_part'", [], |r| r.get(0)).unwrap();
         assert_eq!(partial, 0, "the failed migration was rolled back whole");
     }
+    /// The build's migrations plus one that fails if it runs twice, and
+    /// takes long enough for a second opener to arrive while it runs.
+    fn newer_list() -> Vec<Migration> {
+        let mut newer = MIGRATIONS.to_vec();
+        newer.push((
+            MIGRATIONS.len() as u32 + 1,
+            "0099_once",
+            "CREATE TABLE once (i INTEGER);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO once SELECT i FROM n;",
+        ));
+        newer
+    }
+
+    #[test]
+    fn two_openers_of_one_old_file_run_each_migration_once() {
+        let newer = newer_list();
+        for round in 0..4 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("book.db");
+            drop(open_with(&path, OpenMode::Create, MIGRATIONS).unwrap());
+            let start = std::sync::Barrier::new(2);
+            let results: Vec<Result<OpenReport>> = std::thread::scope(|scope| {
+                let openers: Vec<_> = (0..2)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            start.wait();
+                            open_with(&path, OpenMode::Existing, &newer).map(|(_, report)| report)
+                        })
+                    })
+                    .collect();
+                openers.into_iter().map(|t| t.join().unwrap()).collect()
+            });
+            let reports: Vec<OpenReport> = results
+                .into_iter()
+                .map(|r| r.unwrap_or_else(|e| panic!("round {round}: an opener failed: {e:#}")))
+                .collect();
+            let conn = Connection::open(&path).unwrap();
+            let rows: i64 = conn.query_row("SELECT count(*) FROM once", [], |r| r.get(0)).unwrap();
+            assert_eq!(rows, 100_000, "round {round}: the migration ran once");
+            assert_eq!(migrations::version(&conn).unwrap(), newer.len() as u32);
+            let migrated: Vec<&OpenReport> = reports.iter().filter(|r| r.migrated_from.is_some()).collect();
+            assert_eq!(migrated.len(), 1, "round {round}: one opener migrated");
+            // Only the backup of the opener that migrated is kept.
+            let backups = fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".bak"))
+                .count();
+            assert_eq!(backups, 1, "round {round}");
+            assert!(migrated[0].backup.as_ref().unwrap().exists());
+        }
+    }
+
+    #[test]
+    fn a_second_migration_in_the_same_second_gets_its_own_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db");
+        let pristine = dir.path().join("pristine.db");
+        drop(open_with(&path, OpenMode::Create, MIGRATIONS).unwrap());
+        fs::copy(&path, &pristine).unwrap();
+        let newer = newer_list();
+        let mut backups = Vec::new();
+        for _ in 0..3 {
+            fs::copy(&pristine, &path).unwrap();
+            let (_, report) = open_with(&path, OpenMode::Existing, &newer).unwrap();
+            backups.push(report.backup.expect("a backup before migrating"));
+        }
+        backups.sort();
+        backups.dedup();
+        assert_eq!(backups.len(), 3, "{backups:?}");
+        for b in &backups {
+            let copy = Connection::open(b).unwrap();
+            assert_eq!(migrations::version(&copy).unwrap(), MIGRATIONS.len() as u32);
+        }
+    }
 }
