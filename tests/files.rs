@@ -66,7 +66,11 @@ fn reading_commands_change_no_byte_mode_or_side_file() {
     ] {
         let out = rapport(&db, args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("can be read or changed by other users (mode 0644)"), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("can be read or changed by other users (mode 0644)"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         assert_eq!(folder(dir.path()), before, "{args:?} changed the folder");
     }
     // A backup adds its own file, and nothing else.

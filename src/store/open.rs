@@ -94,7 +94,8 @@ pub(crate) fn open_with(path: &Path, mode: OpenMode, list: &[migrations::Migrati
 
     if found < latest {
         let backup = backup_before_migration(&conn, path, found)?;
-        let applied = migrations::migrate_list(&conn, list).with_context(|| format!("cannot bring {shown} up to date"))?;
+        let applied =
+            migrations::migrate_list(&conn, list).with_context(|| format!("cannot bring {shown} up to date"))?;
         if applied.is_empty() {
             // Another process migrated it meanwhile; its backup is the one that counts.
             let _ = fs::remove_file(&backup);
@@ -164,8 +165,9 @@ fn create_new(path: &Path, list: &[migrations::Migration]) -> Result<()> {
     }
     let temp = temp_beside(path, "new").with_context(|| format!("could not create {shown}"))?;
     {
-        let conn = Connection::open_with_flags(&temp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .with_context(|| format!("could not create {shown}"))?;
+        let conn =
+            Connection::open_with_flags(&temp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .with_context(|| format!("could not create {shown}"))?;
         configure(&conn).with_context(|| format!("could not create {shown}"))?;
         migrations::migrate_list(&conn, list).with_context(|| format!("could not create {shown}"))?;
         // Closing the last connection merges the write-ahead log and removes it.
@@ -233,7 +235,9 @@ fn read_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
     let shown = path.display();
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
         if f.code == rusqlite::ErrorCode::NotADatabase {
-            return anyhow!("{shown} is not a rapport database (not an SQLite file); expected a database made by rapport");
+            return anyhow!(
+                "{shown} is not a rapport database (not an SQLite file); expected a database made by rapport"
+            );
         }
         if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK {
             return anyhow!(
@@ -398,7 +402,9 @@ fn backup_before_migration(conn: &Connection, path: &Path, version: u32) -> Resu
             }
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => temp = e.path,
             Err(e) => {
-                return Err(anyhow!(e.error).context(format!("cannot back up {shown} before migrating to {}", dest.display())))
+                return Err(
+                    anyhow!(e.error).context(format!("cannot back up {shown} before migrating to {}", dest.display()))
+                )
             }
         }
     }
@@ -407,7 +413,8 @@ fn backup_before_migration(conn: &Connection, path: &Path, version: u32) -> Resu
 
 /// A complete copy of the database in a new temporary file beside `near`.
 fn copy_to_temp(conn: &Connection, near: &Path) -> Result<tempfile::TempPath> {
-    let temp = temp_beside(near, "partial").with_context(|| format!("cannot create a file beside {}", near.display()))?;
+    let temp =
+        temp_beside(near, "partial").with_context(|| format!("cannot create a file beside {}", near.display()))?;
     let mut target = Connection::open(&temp)?;
     rusqlite::backup::Backup::new(conn, &mut target)?
         .run_to_completion(256, Duration::ZERO, None)
@@ -438,10 +445,12 @@ impl Store {
     /// changing nothing else, when another connection still has it open.
     pub fn settle(path: &Path) -> Result<()> {
         let shown = path.display();
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .with_context(|| format!("cannot open {shown}"))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .with_context(|| format!("cannot open {shown}"))?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).with_context(|| format!("cannot settle {shown}"))?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .with_context(|| format!("cannot settle {shown}"))?;
         conn.close().map_err(|(_, e)| e).with_context(|| format!("cannot close {shown}"))?;
         // The last connection to close removes the log; one left means another is open.
         for side in ["-wal", "-shm"] {
