@@ -301,3 +301,35 @@ fn demo_fresh_waits_for_the_demo_to_be_closed_and_then_replaces_it_whole() {
     let (store, _) = Store::open(&db, OpenMode::Existing).unwrap();
     assert_eq!(store.setting("open").unwrap(), None, "the new build, not the old file");
 }
+
+#[test]
+fn reading_a_file_with_a_log_but_no_index_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = book(dir.path(), "book.db");
+    let x = dir.path().join("x.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; INSERT INTO settings VALUES ('in the log', '1');").unwrap();
+        fs::copy(&db, &x).unwrap();
+        fs::copy(dir.path().join("book.db-wal"), dir.path().join("x.db-wal")).unwrap();
+    }
+    fs::remove_file(&db).unwrap();
+    // A log with changes in it, without its index: reading would have to build one.
+    let before = folder(dir.path());
+    let out = rapport(&x, &["db", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("x.db-wal holds changes not yet merged"), "{}", stderr(&out));
+    assert_eq!(folder(dir.path()), before);
+    // A writer merges it; then reading works and sees the change.
+    let out = rapport(&x, &["log", "#1", "called"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = rapport(&x, &["db", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // An empty log without its index (a writer killed just after opening) holds nothing.
+    fs::write(dir.path().join("x.db-wal"), b"").unwrap();
+    let before = folder(dir.path());
+    let out = rapport(&x, &["db", "info"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(folder(dir.path()), before);
+}

@@ -257,7 +257,8 @@ fn read_error(path: &Path, e: rusqlite::Error) -> anyhow::Error {
 /// or was killed), read through them; with no `-wal` (closed cleanly, every
 /// page in the main file), read the main file as immutable, holding a shared
 /// lock so that a writer who starts meanwhile cannot merge its log into the
-/// file under us; a `-wal` without its `-shm` needs a writer to merge it first.
+/// file under us; a `-wal` with content but without its `-shm` needs a
+/// writer to merge it first.
 fn open_read_only(path: &Path, latest: u32, report: &mut OpenReport) -> Result<Store> {
     let shown = path.display();
     let header = read_header(path)?;
@@ -270,10 +271,14 @@ fn open_read_only(path: &Path, latest: u32, report: &mut OpenReport) -> Result<S
     let mut uri_options = "mode=ro";
     if wal_mode {
         let held = SharedLock::take(path).with_context(|| format!("cannot read {shown}"))?;
-        if !wal.exists() {
+        let wal_bytes = fs::metadata(&wal).map(|m| m.len()).ok();
+        let shm_there = shm.exists();
+        // An empty -wal without its -shm is what a writer killed just after
+        // opening the file leaves: it holds nothing.
+        if wal_bytes.is_none() || (wal_bytes == Some(0) && !shm_there) {
             lock = Some(held);
             uri_options = "mode=ro&immutable=1";
-        } else if !shm.exists() {
+        } else if !shm_there {
             bail!(
                 "{} holds changes not yet merged into {shown}, and its index {} is missing; \
                  reading it would create files, so nothing was read or changed \
