@@ -142,7 +142,7 @@ fn bad_input_gets_one_clear_error_and_changes_nothing() {
         (vec!["--db".into(), dir.path().display().to_string(), "find".into(), "x".into()], "is a folder"),
         (vec!["--db".into(), text.display().to_string(), "db".into(), "info".into()], "not an SQLite file"),
         (vec!["--db".into(), newer.display().to_string(), "find".into(), "x".into()], "newer rapport (schema 9"),
-        (vec!["--db".into(), ro.display().to_string(), "db".into(), "info".into()], "is read-only"),
+        (vec!["--db".into(), ro.display().to_string(), "log".into(), "acme".into(), "x".into()], "is read-only"),
         (vec!["--db".into(), dir.path().join("nope/x.db").display().to_string()], "does not exist"),
         (vec!["frobnicate".into()], "unrecognized subcommand 'frobnicate'"),
         (vec!["find".into(), "x".into(), "--limit".into(), "0".into()], "invalid value '0' for '--limit"),

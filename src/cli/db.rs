@@ -28,7 +28,8 @@ pub struct InfoArgs {
 }
 
 pub fn run(db: Option<PathBuf>, cmd: DbCommand) -> Result<ExitCode> {
-    let store = super::open_existing(db)?;
+    // Reading the file never changes it, not even its mode or side files.
+    let store = super::open_read_only(db)?;
     match cmd {
         DbCommand::Info(args) => {
             let info = store.info()?;

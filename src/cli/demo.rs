@@ -3,9 +3,10 @@
 use super::out;
 use crate::demo::{self, DemoSpec};
 use crate::store::{OpenMode, Store};
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use std::io::IsTerminal;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,6 +29,9 @@ pub struct DemoArgs {
 
 const DEMO_MARK: &str = "demo";
 
+/// Which file a check saw (device, inode), so a replace touches that file only.
+type FileId = (u64, u64);
+
 pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
     if !args.no_open {
         // Check before building, not after a minute of work.
@@ -38,16 +42,20 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
         Some(p) => (p, OpenMode::Create),
         None => (super::data_dir()?.join("demo.db"), OpenMode::CreateWithFolders),
     };
-    if path.exists() {
-        ensure_demo(&path)?;
-        if args.fresh {
-            remove_database(&path)?;
-        } else {
-            out::warn(&format!("rapport: reusing the demo database {} (--fresh rebuilds it)", path.display()));
+    let existing = match std::fs::symlink_metadata(&path) {
+        Ok(_) => Some(ensure_demo(&path)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(anyhow!(e).context(format!("cannot read {}", path.display()))),
+    };
+    match existing {
+        Some(_) if !args.fresh => {
+            out::warn(&format!("rapport: reusing the demo database {} (--fresh rebuilds it)", path.display()))
         }
-    }
-    if !path.exists() {
-        build(&path, mode, &args)?;
+        Some(id) => build(&path, mode, &args, Some(id))?,
+        None => {
+            refuse_orphans(&path)?;
+            build(&path, mode, &args, None)?
+        }
     }
     let (store, _) = Store::open(&path, OpenMode::Existing)?;
     if args.no_open {
@@ -60,49 +68,55 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refuses to reuse or replace a file that is not a demo database.
-fn ensure_demo(path: &Path) -> Result<()> {
-    let (store, _) = Store::open(path, OpenMode::Existing)?;
+/// Refuses to reuse or replace a file that is not a demo database. It looks
+/// read-only, so a user's database (even of an older schema) is left exactly
+/// as it was.
+fn ensure_demo(path: &Path) -> Result<FileId> {
+    let (store, _) = Store::open(path, OpenMode::ReadOnly)?;
     if store.setting(DEMO_MARK)?.as_deref() != Some("1") {
         return Err(super::hinted(
-            anyhow::anyhow!("{} is not a demo database; rapport demo never writes over other data", path.display()),
+            anyhow!("{} is not a demo database; rapport demo never writes over other data", path.display()),
             "pass --db with a new file name, or leave --db out to use the demo database in the data folder",
         ));
     }
-    Ok(())
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
 }
 
-fn sidecars(path: &Path) -> [PathBuf; 3] {
-    let with = |suffix: &str| {
-        let mut s = path.as_os_str().to_owned();
-        s.push(suffix);
-        PathBuf::from(s)
-    };
-    [path.to_path_buf(), with("-wal"), with("-shm")]
-}
-
-fn remove_database(path: &Path) -> Result<()> {
-    for f in sidecars(path) {
-        match std::fs::remove_file(&f) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot remove {}", f.display()))
-            }
-            _ => {}
+/// A `-wal`, `-shm` or `-journal` with no database beside it belongs to some
+/// earlier file; SQLite would apply it to a new file of that name.
+fn refuse_orphans(path: &Path) -> Result<()> {
+    for side in ["-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(side);
+        let orphan = PathBuf::from(name);
+        if std::fs::symlink_metadata(&orphan).is_ok() {
+            return Err(super::hinted(
+                anyhow!(
+                    "{} is left from an earlier database at {}; a new database there would take it as its own",
+                    orphan.display(),
+                    path.display()
+                ),
+                "move that file away (or pass --db with another file name) and run rapport demo again",
+            ));
         }
     }
     Ok(())
 }
 
-/// Builds into a side file and renames it into place, so an interrupted
-/// build never leaves a half-made demo behind.
-fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    remove_database(&partial)?;
+/// Builds into a new side file and moves it into place when complete, so an
+/// interrupted build never leaves a half-made demo behind. With `replace`,
+/// the checked demo file is settled and swapped; otherwise the new file only
+/// goes where still no file is.
+fn build(path: &Path, mode: OpenMode, args: &DemoArgs, replace: Option<FileId>) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // A fresh name every time: nothing of an earlier build, or of anyone else, is removed.
+    let partial = path.with_file_name(format!(".{name}.{}.partial", uuid::Uuid::now_v7().simple()));
     let started = Instant::now();
+    // Removed again on every way out but success; declared first, so dropped after the store.
+    let partial = tempfile::TempPath::try_from_path(partial)?;
+    let (store, _) = Store::open(&partial, mode)?;
     {
-        let (store, _) = Store::open(&partial, mode)?;
         let now = store.clock().now();
         let spec = DemoSpec { accounts: args.accounts as usize, seed: args.seed, today: now.date_naive(), now };
         let tty = std::io::stderr().is_terminal();
@@ -121,6 +135,8 @@ fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
             out::warn("");
         }
         store.set_setting(DEMO_MARK, "1")?;
+        // Closing merges the new file's log, so it moves as one file.
+        drop(store);
         let counts: Vec<String> = summary.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
         out::warn(&format!(
             "built {} in {:.1}s: {}",
@@ -129,11 +145,24 @@ fn build(path: &Path, mode: OpenMode, args: &DemoArgs) -> Result<()> {
             counts.join(", ")
         ));
     }
-    std::fs::rename(&partial, path)
-        .with_context(|| format!("cannot move the new demo database to {}", path.display()))?;
-    if path.exists() {
-        Ok(())
-    } else {
-        bail!("the demo database did not appear at {}", path.display())
+    if let Some(id) = replace {
+        // The old demo's log goes into it (or the replace stops, when it is
+        // open elsewhere), so no stale -wal is left for the new file.
+        Store::settle(path)?;
+        let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if (meta.dev(), meta.ino()) != id {
+            bail!("{} changed while the demo was being built; it was left as it is", path.display());
+        }
+        std::fs::remove_file(path).with_context(|| format!("cannot replace {}", path.display()))?;
     }
+    partial.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow!("{} appeared while the demo was being built; it was left as it is", path.display())
+        } else {
+            anyhow!(e.error).context(format!("cannot move the new demo database to {}", path.display()))
+        }
+    })?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::File::open(folder)?.sync_all()?;
+    Ok(())
 }

@@ -142,7 +142,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Demo(args)) => demo::run(cli.db, args),
-        Some(Command::Find(args)) => find::run(&open_existing(cli.db)?, args),
+        Some(Command::Find(args)) => find::run(&open_for_reading(cli.db)?, args),
         Some(Command::Log(args)) => log::run(&open_for_changes(cli.db)?, args),
         Some(Command::Add(cmd)) => add::run(&open_for_changes(cli.db)?, cmd),
         Some(Command::Edit(cmd)) => edit::run(&open_for_changes(cli.db)?, cmd),
@@ -150,7 +150,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Done(args)) => done::run(&open_for_changes(cli.db)?, args),
         Some(Command::Undo) => undo::run(&open_for_changes(cli.db)?, false),
         Some(Command::Redo) => undo::run(&open_for_changes(cli.db)?, true),
-        Some(Command::Agenda(args)) => agenda::run(&open_existing(cli.db)?, args),
+        Some(Command::Agenda(args)) => agenda::run(&open_for_reading(cli.db)?, args),
         Some(Command::Db(cmd)) => db::run(cli.db, cmd),
         Some(Command::Config(ConfigCommand::Path)) => {
             out::say(&crate::tui::config::path()?.display().to_string())?;
@@ -187,6 +187,7 @@ pub fn database_path(flag: Option<PathBuf>) -> Result<(PathBuf, OpenMode)> {
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
     let (store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
+    warn_exposed(path, &report);
     if let Some(backup) = &report.backup {
         out::warn(&format!(
             "rapport: upgraded {} from schema {}; the previous file is saved as {}",
@@ -201,6 +202,42 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
 /// Opens a database that must already exist (commands that only read).
 pub fn open_existing(flag: Option<PathBuf>) -> Result<Store> {
     let (path, _) = database_path(flag)?;
+    open(&path, OpenMode::Existing)
+}
+
+/// Warns, without changing anything, when others may read the file.
+fn warn_exposed(path: &std::path::Path, report: &crate::store::OpenReport) {
+    if let Some(mode) = report.exposed_mode {
+        out::warn(&format!(
+            "rapport: warning: {} can be read or changed by other users (mode {mode:04o}); \
+             it holds customers' personal data — `chmod 600` makes it private",
+            path.display()
+        ));
+    }
+}
+
+/// Opens an existing database without changing it in any way: `db info`,
+/// `db check`, `db backup`. An older schema is read as it is.
+pub fn open_read_only(flag: Option<PathBuf>) -> Result<Store> {
+    let (path, _) = database_path(flag)?;
+    let (store, report) = Store::open(&path, OpenMode::ReadOnly)
+        .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
+    warn_exposed(&path, &report);
+    Ok(store)
+}
+
+/// Opens an existing database for a command that only reads (`find`,
+/// `agenda`): read-only, unless its schema is older than this build, which
+/// the queries need; then it is upgraded as any command would (backed up first).
+pub fn open_for_reading(flag: Option<PathBuf>) -> Result<Store> {
+    let (path, _) = database_path(flag)?;
+    let (store, report) = Store::open(&path, OpenMode::ReadOnly)
+        .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
+    if report.outdated.is_none() {
+        warn_exposed(&path, &report);
+        return Ok(store);
+    }
+    drop(store);
     open(&path, OpenMode::Existing)
 }
 

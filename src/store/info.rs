@@ -74,6 +74,16 @@ impl Store {
                 check: "schema".into(),
                 detail: format!("schema {version}, expected {}", migrations::LATEST),
             });
+            // The checks below read the current schema's columns.
+            return Ok(problems);
+        }
+        let missing = missing_objects(conn)?;
+        let whole = missing.is_empty();
+        for (kind, name) in missing {
+            problems.push(Problem { check: "schema".into(), detail: format!("the {kind} {name} is missing") });
+        }
+        if !whole {
+            return Ok(problems);
         }
         let stale: i64 = conn.query_row(
             "SELECT count(*) FROM accounts a WHERE a.last_touch_at IS NOT (
@@ -90,4 +100,22 @@ impl Store {
         }
         Ok(problems)
     }
+}
+
+/// The tables, indexes and triggers a fresh database of this build has and
+/// `conn` lacks: a file can claim the latest schema version and still have
+/// lost a table.
+fn missing_objects(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>> {
+    let objects = |c: &rusqlite::Connection| -> Result<Vec<(String, String)>> {
+        let mut stmt = c.prepare(
+            "SELECT type, name FROM sqlite_master
+             WHERE type IN ('table', 'index', 'trigger', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let fresh = rusqlite::Connection::open_in_memory()?;
+    migrations::migrate(&fresh)?;
+    let have = objects(conn)?;
+    Ok(objects(&fresh)?.into_iter().filter(|o| !have.contains(o)).collect())
 }

@@ -38,22 +38,37 @@ pub fn migrate(conn: &Connection) -> Result<Vec<u32>> {
 
 /// Applies every pending migration of `list`, each in its own transaction
 /// together with its `user_version` bump. Returns the versions applied.
+///
+/// Whether a migration is still pending is decided inside its `BEGIN
+/// IMMEDIATE` transaction, under the write lock: two processes opening an
+/// old file at once queue there, and the second finds the work done.
 pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<u32>> {
-    let current = version(conn)?;
-    check_not_newer(current, list.last().map_or(0, |m| m.0))?;
+    let latest = list.last().map_or(0, |m| m.0);
+    // Outside any lock, only to skip taking it when there is nothing to do.
+    let seen = version(conn)?;
+    check_not_newer(seen, latest)?;
     let mut applied = Vec::new();
-    for &(v, name, sql) in list.iter().filter(|(v, _, _)| *v > current) {
+    for &(v, name, sql) in list.iter().filter(|(v, _, _)| *v > seen) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let step = conn.execute_batch(sql).and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
-        match step {
-            Ok(()) => conn.execute_batch("COMMIT")?,
+        let step = version(conn).and_then(|current| {
+            if current >= v {
+                return Ok(false);
+            }
+            conn.execute_batch(sql)?;
+            conn.execute_batch(&format!("PRAGMA user_version = {v}"))?;
+            Ok(true)
+        });
+        match step.and_then(|ran| Ok(conn.execute_batch("COMMIT").map(|_| ran)?)) {
+            Ok(true) => applied.push(v),
+            Ok(false) => {}
             Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
+                if !conn.is_autocommit() {
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
                 return Err(e)
                     .with_context(|| format!("migration {name} failed; the database was left at schema {}", v - 1));
             }
         }
-        applied.push(v);
     }
     Ok(applied)
 }

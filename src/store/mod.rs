@@ -76,6 +76,8 @@ pub struct Store {
     replay: Cell<history::Replay>,
     /// Whether a person asked for a name that another record has already.
     allow_duplicate: Cell<bool>,
+    /// Held by a read-only store that reads a closed WAL file directly (see `open.rs`).
+    read_lock: Option<std::fs::File>,
 }
 
 impl Store {
@@ -103,6 +105,7 @@ impl Store {
             batch: Cell::new(None),
             replay: Cell::new(history::Replay::None),
             allow_duplicate: Cell::new(false),
+            read_lock: None,
         }
     }
 
@@ -161,28 +164,26 @@ impl Store {
     /// calls become savepoints, so a caller can group many writes into one.
     pub fn write<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let depth = self.depth.get();
-        let (begin, commit, rollback) = if depth == 0 {
-            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
-        } else {
-            ("SAVEPOINT nested", "RELEASE nested", "ROLLBACK TO nested; RELEASE nested")
-        };
+        let (begin, commit) =
+            if depth == 0 { ("BEGIN IMMEDIATE", "COMMIT") } else { ("SAVEPOINT nested", "RELEASE nested") };
         self.conn.execute_batch(begin).context("could not start a write")?;
         if depth == 0 {
             self.batch.set(None);
         }
+        // Rolls back and restores the depth on every way out that is not a
+        // commit, a panic in `f` included.
+        let guard = WriteGuard { store: self, depth };
         self.depth.set(depth + 1);
-        let result = f(self);
+        let value = f(self)?;
         self.depth.set(depth);
-        match result {
-            Ok(v) => {
-                self.conn.execute_batch(commit).context("could not commit the write")?;
-                Ok(v)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch(rollback);
-                Err(e)
-            }
+        if let Err(e) = self.conn.execute_batch(commit) {
+            // A failed COMMIT (a deferred constraint, a full disk) can leave
+            // the transaction open; the guard ends it.
+            drop(guard);
+            return Err(anyhow::Error::new(e).context("could not commit the write; nothing was saved"));
         }
+        std::mem::forget(guard);
+        Ok(value)
     }
 
     /// Runs `f` with the duplicate-name rule lifted when `allow` is set:
@@ -238,7 +239,31 @@ impl Store {
     }
 }
 
+/// Ends an unfinished `write`: rolls back what it started and puts the
+/// nesting depth back, so the connection is usable again.
+struct WriteGuard<'a> {
+    store: &'a Store,
+    depth: u32,
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        let conn = &self.store.conn;
+        if self.depth == 0 {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        } else {
+            let _ = conn.execute_batch("ROLLBACK TO nested; RELEASE nested");
+        }
+        self.store.depth.set(self.depth);
+    }
+}
+
 /// A new stable global id.
 pub(crate) fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+#[cfg(test)]
+mod write_tests;
