@@ -2,6 +2,7 @@
 //! `today` and `now` are always passed in.
 
 pub mod kinds;
+pub mod metrics;
 pub mod money;
 pub mod period;
 pub mod rules;
