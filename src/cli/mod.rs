@@ -3,6 +3,7 @@
 
 mod add;
 mod agenda;
+mod config;
 mod db;
 mod delete;
 mod demo;
@@ -11,6 +12,7 @@ mod edit;
 mod fields;
 mod find;
 mod log;
+mod report;
 mod resolve;
 pub mod table;
 mod undo;
@@ -60,15 +62,23 @@ pub enum Command {
     /// Database file tools: info, check, backup
     #[command(subcommand)]
     Db(db::DbCommand),
-    /// The config file (key bindings)
+    /// The config file (who you are, the fiscal year, key bindings)
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Quarterly results, forecast, pipeline, reps, conflicts and targets
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Print where the config file lives
     Path,
+    /// Set `me` (your rep's name) or `fiscal_year_start` (1-12) in the config file
+    Set {
+        /// me or fiscal_year_start
+        key: String,
+        value: String,
+    },
 }
 
 /// An error with a suggestion of what to do next.
@@ -133,6 +143,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", crate::tui::config::path()?.display());
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
+        Some(Command::Report(args)) => report::run(&open_existing(cli.db)?, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
@@ -161,7 +173,15 @@ pub fn database_path(flag: Option<PathBuf>) -> Result<(PathBuf, OpenMode)> {
     Ok((data_dir()?.join("rapport.db"), OpenMode::CreateWithFolders))
 }
 
+/// The config file's settings, which every command reads the data with.
+pub fn prefs() -> Result<crate::store::Prefs> {
+    let path = crate::tui::config::path()?;
+    crate::tui::config::load_prefs(&path)
+        .map_err(|e| hinted(e, format!("fix {} (e.g. `rapport config set fiscal_year_start 4`)", path.display())))
+}
+
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
+    let prefs = prefs()?;
     let (store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if let Some(backup) = &report.backup {
@@ -172,7 +192,7 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             backup.display()
         );
     }
-    Ok(store)
+    Ok(store.with_prefs(prefs))
 }
 
 /// Opens a database that must already exist (commands that only read).

@@ -7,6 +7,7 @@ pub mod money;
 pub mod period;
 pub mod rules;
 pub mod sanitize;
+pub mod scope;
 pub mod time;
 
 pub use kinds::*;

@@ -10,6 +10,7 @@ mod contacts;
 mod deals;
 mod history;
 mod info;
+mod metrics;
 pub mod migrations;
 mod open;
 pub mod record;
@@ -74,6 +75,17 @@ pub struct Store {
     batch: Cell<Option<i64>>,
     /// Whether writes now are an undo or redo of another batch.
     replay: Cell<history::Replay>,
+    /// What the config file says, which wins over the database's settings.
+    prefs: Prefs,
+}
+
+/// The user's choices from the config file that the data is read with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prefs {
+    /// The rep the user is (`me = "NAME"`).
+    pub me: Option<String>,
+    /// The fiscal year's first month, 1 to 12.
+    pub fiscal_year_start: Option<u32>,
 }
 
 impl Store {
@@ -100,6 +112,7 @@ impl Store {
             depth: Cell::new(0),
             batch: Cell::new(None),
             replay: Cell::new(history::Replay::None),
+            prefs: Prefs::default(),
         }
     }
 
@@ -114,7 +127,13 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store::wrap(conn, self.path.clone(), self.clock))
+        Ok(Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()))
+    }
+
+    /// Reads with the config file's choices over the database's settings.
+    pub fn with_prefs(mut self, prefs: Prefs) -> Store {
+        self.prefs = prefs;
+        self
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Store {
@@ -194,13 +213,24 @@ impl Store {
         })
     }
 
+    /// The one answer to when the fiscal year starts: the config file's
+    /// `fiscal_year_start`, else the database's `fiscal_start_month`, else January.
     pub fn fiscal_calendar(&self) -> Result<crate::domain::FiscalCalendar> {
-        let start = self
-            .setting("fiscal_start_month")?
-            .and_then(|v| v.parse::<u32>().ok())
-            .filter(|m| (1..=12).contains(m))
-            .unwrap_or(1);
+        let start = match self.prefs.fiscal_year_start {
+            Some(m) => Some(m),
+            None => self.setting("fiscal_start_month")?.and_then(|v| v.parse::<u32>().ok()),
+        };
+        let start = start.filter(|m| (1..=12).contains(m)).unwrap_or(1);
         Ok(crate::domain::FiscalCalendar { start_month: start })
+    }
+
+    /// Who the user is: the config file's `me`, else the database's `me`
+    /// setting (the demo names its manager there).
+    pub fn me(&self) -> Result<Option<String>> {
+        match &self.prefs.me {
+            Some(me) => Ok(Some(me.clone())),
+            None => Ok(self.setting("me")?.filter(|m| !m.trim().is_empty())),
+        }
     }
 
     /// The database's data version: changes when another connection commits.
