@@ -669,3 +669,48 @@ fn agenda_groups_follow_ups_and_done_ticks_them_off() {
     assert!(ok(&db, &["agenda"]).contains("Confirm the delivery date"));
     let _ = later;
 }
+
+#[test]
+fn a_deal_takes_an_opening_date_and_a_forecast_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ids) = book(dir.path());
+    let store = open(&db);
+    ok(
+        &db,
+        &[
+            "add",
+            "deal",
+            "--account",
+            &ids.acme.to_string(),
+            "--name",
+            "Fleet",
+            "--amount",
+            "20k",
+            "--stage",
+            "qualified",
+        ],
+    );
+    let id = store.deals_of(ids.acme).unwrap().into_iter().find(|d| d.name == "Fleet").unwrap().meta.id;
+    let id = &id.to_string();
+    let d = store.require::<Deal>(id.parse().unwrap()).unwrap();
+    assert_eq!((d.opened_on, d.forecast_category), (Some(today()), None), "opened today, category by stage");
+
+    ok(&db, &["edit", "deal", id, "--forecast", "commit", "--opened", "2026-01-05"]);
+    let d = store.require::<Deal>(id.parse().unwrap()).unwrap();
+    assert_eq!(d.forecast_category, Some(ForecastCategory::Commit));
+    assert_eq!(d.opened_on, NaiveDate::from_ymd_opt(2026, 1, 5));
+    ok(&db, &["edit", "deal", id, "--clear", "forecast"]);
+    assert_eq!(store.require::<Deal>(id.parse().unwrap()).unwrap().forecast_category, None);
+
+    refused(
+        &db,
+        &["edit", "deal", id, "--forecast", "maybe"],
+        "--forecast: 'maybe' is not a forecastcategory; expected one of: pipeline, best_case, commit, closed, omitted",
+    );
+    refused(&db, &["edit", "deal", id, "--opened", ""], "--opened: cannot be empty");
+    assert_eq!(
+        store.require::<Deal>(id.parse().unwrap()).unwrap().opened_on,
+        NaiveDate::from_ymd_opt(2026, 1, 5),
+        "nothing changed"
+    );
+}

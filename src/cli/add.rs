@@ -135,6 +135,7 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             fields::choice("stage", val(&f.stage), &mut stage)?;
             let mut d = Deal { stage, probability: stage.default_probability(), ..Default::default() };
             fields::apply_deal(store, &mut d, &f, today)?;
+            d.opened_on.get_or_insert(today);
             let account = store.require::<Account>(d.account_id)?;
             if d.owner_id.is_none() {
                 d.owner_id = account.owner_id;

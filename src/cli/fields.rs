@@ -138,6 +138,11 @@ fields!(
         product: "product" "TEXT",
         /// The owning rep: id or exact name (new ones: the account's owner)
         owner: "owner" "REP",
+        /// Forecast category over the stage's: pipeline, best_case, commit, closed or omitted (empty: by stage)
+        forecast: "forecast" "CATEGORY",
+        /// When the deal was opened: 2026-09-01, -3w, … (new ones: today)
+        #[arg(allow_hyphen_values = true)]
+        opened: "opened" "DATE",
     }
 );
 
@@ -442,6 +447,15 @@ pub fn apply_deal(store: &Store, d: &mut Deal, f: &DealFields, today: NaiveDate)
     date("expected-close", val(&f.expected_close), today, store.fiscal_calendar()?, &mut d.expected_close)?;
     text(val(&f.product), &mut d.product);
     rep(store, "owner", val(&f.owner), &mut d.owner_id)?;
+    match val(&f.forecast) {
+        Val::Keep => {}
+        Val::Clear => d.forecast_category = None,
+        Val::Set(s) => d.forecast_category = Some(s.parse().map_err(|e| flag_error("forecast", e))?),
+    }
+    match val(&f.opened) {
+        Val::Clear => return Err(flag_error("opened", "cannot be empty; a deal was opened on some day")),
+        v => date("opened", v, today, store.fiscal_calendar()?, &mut d.opened_on)?,
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 
 mod add;
 mod agenda;
+mod config;
 mod db;
 mod delete;
 mod demo;
@@ -16,6 +17,7 @@ mod fields;
 mod find;
 mod log;
 pub mod out;
+mod report;
 mod resolve;
 pub mod table;
 mod undo;
@@ -65,15 +67,23 @@ pub enum Command {
     /// Database file tools: info, check, backup
     #[command(subcommand)]
     Db(db::DbCommand),
-    /// The config file (key bindings)
+    /// The config file (who you are, the fiscal year, key bindings)
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Quarterly results, forecast, pipeline, reps, conflicts and targets
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Print where the config file lives
     Path,
+    /// Set `me` (your rep's name) or `fiscal_year_start` (1-12) in the config file
+    Set {
+        /// me or fiscal_year_start
+        key: String,
+        value: String,
+    },
 }
 
 /// An error with a suggestion of what to do next.
@@ -156,6 +166,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out::say(&crate::tui::config::path()?.display().to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
+        Some(Command::Report(args)) => report::run(&open_for_reading(cli.db)?, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
@@ -184,7 +196,15 @@ pub fn database_path(flag: Option<PathBuf>) -> Result<(PathBuf, OpenMode)> {
     Ok((data_dir()?.join("rapport.db"), OpenMode::CreateWithFolders))
 }
 
+/// The config file's settings, which every command reads the data with.
+pub fn prefs() -> Result<crate::store::Prefs> {
+    let path = crate::tui::config::path()?;
+    crate::tui::config::load_prefs(&path)
+        .map_err(|e| hinted(e, format!("fix {} (e.g. `rapport config set fiscal_year_start 4`)", path.display())))
+}
+
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
+    let prefs = prefs()?;
     let (store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     warn_exposed(path, &report);
@@ -196,7 +216,7 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             backup.display()
         ));
     }
-    Ok(store)
+    Ok(store.with_prefs(prefs))
 }
 
 /// Opens a database that must already exist (commands that only read).
@@ -227,15 +247,16 @@ pub fn open_read_only(flag: Option<PathBuf>) -> Result<Store> {
 }
 
 /// Opens an existing database for a command that only reads (`find`,
-/// `agenda`): read-only, unless its schema is older than this build, which
+/// `agenda`, `report`): read-only, unless its schema is older than this build, which
 /// the queries need; then it is upgraded as any command would (backed up first).
 pub fn open_for_reading(flag: Option<PathBuf>) -> Result<Store> {
     let (path, _) = database_path(flag)?;
+    let prefs = prefs()?;
     let (store, report) = Store::open(&path, OpenMode::ReadOnly)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if report.outdated.is_none() {
         warn_exposed(&path, &report);
-        return Ok(store);
+        return Ok(store.with_prefs(prefs));
     }
     drop(store);
     open(&path, OpenMode::Existing)

@@ -19,6 +19,14 @@ pub fn print(text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).context("cannot write to standard output")
 }
 
+/// Writes text meant for other programs (CSV, a Markdown table) to stdout:
+/// made safe like everything else, but never cut, so no row is lost.
+pub fn data(text: &str) -> Result<()> {
+    let text = sanitize::multiline(text);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).context("cannot write to standard output")
+}
+
 /// Writes a line to stdout, made safe.
 pub fn say(line: &str) -> Result<()> {
     print(&format!("{line}\n"))

@@ -157,6 +157,20 @@ impl Book<'_> {
         plans
     }
 
+    /// When a deal was opened: a sales cycle before it closed (renewals
+    /// short, new business longer), or some weeks ago for an open one; never
+    /// before the account's history begins nor after the deal closed.
+    fn opened_on(&self, plan: &DealPlan, f: &Facts<'_>, index: u64) -> NaiveDate {
+        let mut rng = Rng::derive(self.seed, super::plan::STREAM_OPENED, index);
+        let (end, cycle) = match (plan.closed_on, plan.renewal) {
+            (Some(c), true) => (c, rng.range(20, 60)),
+            (Some(c), false) => (c, rng.range(30, 120)),
+            (None, true) => (self.today, rng.range(5, 60)),
+            (None, false) => (self.today, rng.range(5, 100)),
+        };
+        workday(end - days(cycle)).max(f.hist_start).min(end)
+    }
+
     /// Writes the account's deals with their events, and counts won revenue
     /// towards its owner's quarters.
     pub fn deals(&mut self, rng: &mut Rng, f: &Facts<'_>, tl: &mut Timeline) -> Result<()> {
@@ -172,7 +186,9 @@ impl Book<'_> {
                 self.next_ref += 1;
                 format!("OPP-{:06}", self.next_ref)
             });
+            let opened_on = self.opened_on(&plan, f, self.tally.deals as u64);
             let mut deal = Deal {
+                opened_on: Some(opened_on),
                 account_id: f.account_id,
                 owner_id: Some(owner),
                 name: format!("{} - {}", f.speaker.short(), plan.label),

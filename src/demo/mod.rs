@@ -131,6 +131,9 @@ pub fn generate(store: &Store, spec: &DemoSpec, progress: &mut dyn FnMut(&str, u
         progress("team", 0, 1);
         let mut team_rng = Rng::derive(spec.seed, plan::STREAM_TEAM, 0);
         let team = team(s, &w, &mut team_rng, &mut tally)?;
+        // The cockpit is the manager's: their team is "my" scope until the config names someone else.
+        let manager = s.require::<Rep>(team.manager_id)?;
+        s.set_setting("me", &manager.name)?;
         progress("team", 1, 1);
 
         let current = Quarter::of(spec.today);

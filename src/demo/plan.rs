@@ -13,6 +13,8 @@ pub const STREAM_QUOTA: u64 = 2;
 pub const STREAM_ACCOUNT: u64 = 3;
 pub const STREAM_TEAM: u64 = 4;
 pub const STREAM_TARGETS: u64 = 5;
+/// Deals' opening dates, drawn apart so the rest of the book stays as it was.
+pub const STREAM_OPENED: u64 = 6;
 
 /// Situations placed on chosen accounts, so they exist at every size.
 pub mod feature {

@@ -288,3 +288,21 @@ fn targets_are_met_between_sixty_and_a_hundred_and_thirty_percent() {
         + 1;
     assert_eq!(all, s.count("targets"));
 }
+
+#[test]
+fn deals_open_before_they_close_with_cycles_of_weeks() {
+    let (store, summary) = build(120, 7);
+    let deals: Vec<Deal> = all(&store, summary.count("deals"));
+    let today = now().date_naive();
+    let mut cycles = Vec::new();
+    for d in &deals {
+        let opened = d.opened_on.unwrap_or_else(|| panic!("{} has no opening date", d.name));
+        assert!(opened <= d.closed_on.unwrap_or(today), "{}: opened {opened}, closed {:?}", d.name, d.closed_on);
+        if let Some(c) = d.closed_on {
+            cycles.push((c - opened).num_days());
+        }
+    }
+    cycles.sort();
+    let median = cycles[cycles.len() / 2];
+    assert!((14..=120).contains(&median), "median cycle {median} days");
+}

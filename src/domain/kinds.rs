@@ -112,6 +112,42 @@ impl DealStage {
 }
 
 named_enum!(
+    /// Where a deal counts in the forecast, as Salesforce and HubSpot name it.
+    ForecastCategory "forecast category" {
+        Pipeline => "pipeline", "Pipeline";
+        BestCase => "best_case", "Best case";
+        Commit => "commit", "Commit";
+        Closed => "closed", "Closed";
+        Omitted => "omitted", "Omitted";
+    }
+);
+
+impl ForecastCategory {
+    /// The category a stage gives a deal when nobody chose one.
+    pub fn of_stage(stage: DealStage) -> ForecastCategory {
+        match stage {
+            DealStage::Prospecting | DealStage::Qualified => ForecastCategory::Pipeline,
+            DealStage::Proposal => ForecastCategory::BestCase,
+            DealStage::Negotiation => ForecastCategory::Commit,
+            DealStage::Won => ForecastCategory::Closed,
+            DealStage::Lost => ForecastCategory::Omitted,
+        }
+    }
+
+    /// A deal's category: a closed deal's comes from its stage (won is
+    /// closed, lost omitted); an open one takes the override when there is
+    /// one, except that money not yet won cannot be "closed", so that
+    /// override counts as commit.
+    pub fn effective(stage: DealStage, chosen: Option<ForecastCategory>) -> ForecastCategory {
+        match (stage.is_closed(), chosen) {
+            (true, _) | (false, None) => ForecastCategory::of_stage(stage),
+            (false, Some(ForecastCategory::Closed)) => ForecastCategory::Commit,
+            (false, Some(c)) => c,
+        }
+    }
+}
+
+named_enum!(
     /// How bad a customer conflict is; drives its SLA.
     Severity "severity" {
         Low => "low", "Low";
@@ -307,6 +343,19 @@ mod tests {
         assert!(err.starts_with("'closed' is not a deal stage; expected prospecting, "), "{err}");
         let err = "x\x1b[2J".parse::<Severity>().unwrap_err();
         assert!(err.starts_with("'x' is not a severity"), "{err}");
+    }
+
+    #[test]
+    fn forecast_categories_follow_the_stage_unless_overridden() {
+        use ForecastCategory as F;
+        let by_stage: Vec<F> = DealStage::ALL.iter().map(|s| F::of_stage(*s)).collect();
+        assert_eq!(by_stage, vec![F::Pipeline, F::Pipeline, F::BestCase, F::Commit, F::Closed, F::Omitted]);
+        assert_eq!(F::effective(DealStage::Qualified, Some(F::Commit)), F::Commit);
+        assert_eq!(F::effective(DealStage::Negotiation, Some(F::Omitted)), F::Omitted);
+        assert_eq!(F::effective(DealStage::Proposal, Some(F::Closed)), F::Commit);
+        assert_eq!(F::effective(DealStage::Won, Some(F::Pipeline)), F::Closed);
+        assert_eq!(F::effective(DealStage::Lost, Some(F::Commit)), F::Omitted);
+        assert_eq!("best case".parse::<F>().unwrap(), F::BestCase);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 
 pub mod kinds;
 pub mod limits;
+pub mod metrics;
 pub mod money;
 pub mod period;
 pub mod rules;
 pub mod sanitize;
+pub mod scope;
 pub mod time;
 
 pub use kinds::*;

@@ -2,7 +2,7 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
-use crate::domain::{DealStage, Money};
+use crate::domain::{DealStage, ForecastCategory, Money};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
@@ -25,6 +25,12 @@ pub struct Deal {
     pub expected_close: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub external_ref: Option<String>,
+    /// When the deal was opened; a deal written without one was opened the day it was entered.
+    #[serde(default)]
+    pub opened_on: Option<NaiveDate>,
+    /// A person's choice of forecast category over the one the stage gives.
+    #[serde(default)]
+    pub forecast_category: Option<ForecastCategory>,
 }
 
 impl Record for Deal {
@@ -44,6 +50,8 @@ impl Record for Deal {
         "expected_close",
         "closed_on",
         "external_ref",
+        "opened_on",
+        "forecast_category",
     ];
 
     meta_field!();
@@ -60,6 +68,8 @@ impl Record for Deal {
             &self.expected_close,
             &self.closed_on,
             &self.external_ref,
+            &self.opened_on,
+            &self.forecast_category,
         ]
     }
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
@@ -76,6 +86,8 @@ impl Record for Deal {
             expected_close: r.get("expected_close")?,
             closed_on: r.get("closed_on")?,
             external_ref: r.get("external_ref")?,
+            opened_on: r.get("opened_on")?,
+            forecast_category: r.get("forecast_category")?,
         })
     }
     fn prepare(&mut self) -> Result<()> {
@@ -85,6 +97,11 @@ impl Record for Deal {
         }
         if self.probability > 100 {
             bail!("probability {} is above 100%", self.probability);
+        }
+        if let (Some(opened), Some(closed)) = (self.opened_on, self.closed_on) {
+            if opened > closed {
+                bail!("deal {}: opened on {opened}, after it closed on {closed}", self.name);
+            }
         }
         if self.stage.is_closed() != self.closed_on.is_some() {
             bail!("deal {}: a won or lost deal needs a close date, an open one must not have one", self.name);
@@ -145,5 +162,75 @@ impl Store {
         )?;
         let rows = stmt.query_map(params![start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::migrations::MIGRATIONS;
+    use crate::store::open::open_with;
+    use crate::store::OpenMode;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_schema_4_database_gains_opened_on_and_forecast_category() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db");
+        let at_4: Vec<_> = MIGRATIONS.iter().copied().filter(|m| m.0 <= 4).collect();
+        {
+            let (old, _) = open_with(&path, OpenMode::Create, &at_4).unwrap();
+            old.conn()
+                .execute_batch(
+                    "INSERT INTO accounts (id, uid, name, created_at, updated_at) VALUES (1, 'a1', 'Acme', 't', 't');
+                     INSERT INTO deals (id, uid, account_id, name, stage, amount, expected_close, closed_on, created_at, updated_at)
+                     VALUES (1, 'd1', 1, 'Open one', 'proposal', 50000, '2026-12-01', NULL,
+                             '2026-03-04T10:00:00Z', '2026-03-04T10:00:00Z'),
+                            (2, 'd2', 1, 'History', 'won', 90000, NULL, '2025-06-30',
+                             '2026-03-04T10:00:00Z', '2026-03-04T10:00:00Z');",
+                )
+                .unwrap();
+        }
+        let (store, report) = open_with(&path, OpenMode::Existing, MIGRATIONS).unwrap();
+        assert_eq!(report.migrated_from, Some(4));
+        let open: Deal = store.require(1).unwrap();
+        assert_eq!(open.opened_on, Some(d(2026, 3, 4)), "backfilled from created_at");
+        assert_eq!(open.forecast_category, None);
+        let won: Deal = store.require(2).unwrap();
+        assert_eq!(won.opened_on, Some(d(2025, 6, 30)), "history entered later opens no later than it closed");
+
+        // A deal written without an opening date was opened the day it was entered.
+        let mut new = Deal { account_id: 1, name: "New".into(), ..Default::default() };
+        store.insert(&mut new).unwrap();
+        let new: Deal = store.require(new.meta.id).unwrap();
+        assert_eq!(new.opened_on, Some(store.clock().today()));
+
+        // The override round-trips, and the schema refuses a category it does not know.
+        let mut o = open.clone();
+        o.forecast_category = Some(ForecastCategory::Commit);
+        store.update(&mut o).unwrap();
+        assert_eq!(store.require::<Deal>(1).unwrap().forecast_category, Some(ForecastCategory::Commit));
+        let err = store.conn().execute("UPDATE deals SET forecast_category = 'maybe' WHERE id = 1", []).unwrap_err();
+        assert!(err.to_string().contains("CHECK"), "{err}");
+    }
+
+    #[test]
+    fn a_deal_cannot_open_after_it_closed() {
+        let store = Store::in_memory(crate::store::Clock::System).unwrap();
+        let mut a = crate::store::Account { name: "Acme".into(), ..Default::default() };
+        store.insert(&mut a).unwrap();
+        let mut deal = Deal {
+            account_id: a.meta.id,
+            name: "Late".into(),
+            stage: DealStage::Won,
+            closed_on: Some(d(2026, 1, 10)),
+            opened_on: Some(d(2026, 2, 1)),
+            ..Default::default()
+        };
+        let err = store.insert(&mut deal).unwrap_err().to_string();
+        assert!(err.contains("opened on 2026-02-01, after it closed on 2026-01-10"), "{err}");
     }
 }

@@ -11,6 +11,8 @@ pub const MIGRATIONS: &[Migration] = &[
     (1, "0001_init", include_str!("migrations/0001_init.sql")),
     (2, "0002_undo", include_str!("migrations/0002_undo.sql")),
     (3, "0003_speed", include_str!("migrations/0003_speed.sql")),
+    (4, "0004_phones", include_str!("migrations/0004_phones.sql")),
+    (5, "0005_forecast", include_str!("migrations/0005_forecast.sql")),
 ];
 
 /// The schema version this build writes.

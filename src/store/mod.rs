@@ -10,6 +10,7 @@ mod contacts;
 mod deals;
 mod history;
 mod info;
+mod metrics;
 pub mod migrations;
 mod open;
 pub mod record;
@@ -78,6 +79,17 @@ pub struct Store {
     allow_duplicate: Cell<bool>,
     /// Held by a read-only store that reads a closed WAL file directly (see `open.rs`).
     read_lock: Option<std::fs::File>,
+    /// What the config file says, which wins over the database's settings.
+    prefs: Prefs,
+}
+
+/// The user's choices from the config file that the data is read with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prefs {
+    /// The rep the user is (`me = "NAME"`).
+    pub me: Option<String>,
+    /// The fiscal year's first month, 1 to 12.
+    pub fiscal_year_start: Option<u32>,
 }
 
 impl Store {
@@ -106,6 +118,7 @@ impl Store {
             replay: Cell::new(history::Replay::None),
             allow_duplicate: Cell::new(false),
             read_lock: None,
+            prefs: Prefs::default(),
         }
     }
 
@@ -120,7 +133,13 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store::wrap(conn, self.path.clone(), self.clock))
+        Ok(Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()))
+    }
+
+    /// Reads with the config file's choices over the database's settings.
+    pub fn with_prefs(mut self, prefs: Prefs) -> Store {
+        self.prefs = prefs;
+        self
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Store {
@@ -224,13 +243,24 @@ impl Store {
         })
     }
 
+    /// The one answer to when the fiscal year starts: the config file's
+    /// `fiscal_year_start`, else the database's `fiscal_start_month`, else January.
     pub fn fiscal_calendar(&self) -> Result<crate::domain::FiscalCalendar> {
-        let start = self
-            .setting("fiscal_start_month")?
-            .and_then(|v| v.parse::<u32>().ok())
-            .filter(|m| (1..=12).contains(m))
-            .unwrap_or(1);
+        let start = match self.prefs.fiscal_year_start {
+            Some(m) => Some(m),
+            None => self.setting("fiscal_start_month")?.and_then(|v| v.parse::<u32>().ok()),
+        };
+        let start = start.filter(|m| (1..=12).contains(m)).unwrap_or(1);
         Ok(crate::domain::FiscalCalendar { start_month: start })
+    }
+
+    /// Who the user is: the config file's `me`, else the database's `me`
+    /// setting (the demo names its manager there).
+    pub fn me(&self) -> Result<Option<String>> {
+        match &self.prefs.me {
+            Some(me) => Ok(Some(me.clone())),
+            None => Ok(self.setting("me")?.filter(|m| !m.trim().is_empty())),
+        }
     }
 
     /// The database's data version: changes when another connection commits.

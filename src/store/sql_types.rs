@@ -22,6 +22,7 @@ text_enum_sql!(
     Tier,
     AccountStatus,
     DealStage,
+    ForecastCategory,
     Severity,
     ConflictStatus,
     ActivityKind,

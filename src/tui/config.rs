@@ -1,7 +1,10 @@
-//! The optional config file (TOML, in the platform config folder). Today it
-//! rebinds keys:
+//! The optional config file (TOML, in the platform config folder, or where
+//! `$RAPPORT_CONFIG` points). It says who the user is, when the fiscal year
+//! starts, and rebinds keys:
 //!
 //! ```toml
+//! me = "Jonathan Williams"
+//! fiscal_year_start = 4
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
 //! [keys.portfolio]
@@ -9,6 +12,7 @@
 //! ```
 
 use super::keymap::{Action, Context, Key, Keymap};
+use crate::store::Prefs;
 use anyhow::{anyhow, bail, Context as _, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -18,6 +22,10 @@ use toml::Spanned;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct File {
+    #[serde(default)]
+    me: Option<Spanned<String>>,
+    #[serde(default)]
+    fiscal_year_start: Option<Spanned<i64>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
 }
@@ -29,8 +37,11 @@ enum KeyList {
     Many(Vec<String>),
 }
 
-/// Where the config file lives.
+/// Where the config file lives: `$RAPPORT_CONFIG`, else the platform config folder.
 pub fn path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("RAPPORT_CONFIG").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
     directories::ProjectDirs::from("", "", "rapport")
         .map(|d| d.config_dir().join("config.toml"))
         .ok_or_else(|| anyhow!("cannot find a home folder for rapport's config"))
@@ -49,11 +60,91 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-pub fn parse_keymap(text: &str) -> Result<Keymap> {
-    let file: File = toml::from_str(text).map_err(|e| {
+fn parse_file(text: &str) -> Result<File> {
+    toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
         anyhow!("line {line}: {}", e.message())
-    })?;
+    })
+}
+
+/// The settings of the config file at `path` (none without a file).
+pub fn load_prefs(path: &Path) -> Result<Prefs> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_prefs(&text).with_context(|| format!("in {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Prefs::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+pub fn parse_prefs(text: &str) -> Result<Prefs> {
+    let file = parse_file(text)?;
+    let me = match file.me {
+        Some(me) if me.get_ref().trim().is_empty() => {
+            bail!(
+                "line {}: me is empty; expected the name of a rep, e.g. me = \"Jonathan Williams\"",
+                line_of(text, me.span().start)
+            )
+        }
+        Some(me) => Some(me.into_inner().trim().to_string()),
+        None => None,
+    };
+    let fiscal_year_start = match file.fiscal_year_start {
+        Some(m) => {
+            Some(fiscal_month(*m.get_ref()).map_err(|e| anyhow!("line {}: {e}", line_of(text, m.span().start)))?)
+        }
+        None => None,
+    };
+    Ok(Prefs { me, fiscal_year_start })
+}
+
+/// A fiscal year's first month, 1 to 12.
+pub fn fiscal_month(m: i64) -> Result<u32> {
+    match u32::try_from(m) {
+        Ok(m @ 1..=12) => Ok(m),
+        _ => bail!("fiscal_year_start = {m} is not a month; expected 1 (January) to 12 (December)"),
+    }
+}
+
+/// The config keys `rapport config set` writes.
+pub const SETTABLE: &[&str] = &["me", "fiscal_year_start"];
+
+/// Writes one setting into the config file at `path`, keeping the rest of
+/// the file (comments and key bindings included) as it was.
+pub fn set(path: &Path, key: &str, value: &str) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    // The file must be valid before and after, so a typo is never written.
+    parse_file(&text).with_context(|| format!("in {}", path.display()))?;
+    let mut doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("in {}", path.display()))?;
+    match key {
+        "me" => {
+            let name = value.trim();
+            if name.is_empty() {
+                bail!("me needs a rep's name, e.g. \"Jonathan Williams\"");
+            }
+            doc["me"] = toml_edit::value(name);
+        }
+        "fiscal_year_start" => {
+            let m = value.trim().parse::<i64>().map_err(|_| {
+                anyhow!("fiscal_year_start = '{value}' is not a month; expected 1 (January) to 12 (December)")
+            })?;
+            doc["fiscal_year_start"] = toml_edit::value(i64::from(fiscal_month(m)?));
+        }
+        _ => bail!("'{key}' is not a setting; expected one of: {}", SETTABLE.join(", ")),
+    }
+    let out = doc.to_string();
+    parse_prefs(&out)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn parse_keymap(text: &str) -> Result<Keymap> {
+    let file = parse_file(text)?;
     let mut keymap = Keymap::default();
     for (ctx_name, actions) in file.keys {
         let Some(ctx) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name.get_ref()) else {
@@ -113,6 +204,45 @@ mod tests {
         assert!(err.starts_with("line 1: [keys.sidebar] is not a pane"), "{err}");
         let err = parse_keymap("[keys.global]\nquit = \n").unwrap_err().to_string();
         assert!(err.starts_with("line 2:"), "{err}");
+    }
+
+    #[test]
+    fn me_and_the_fiscal_year_are_read_and_checked() {
+        let prefs =
+            parse_prefs("me = \"Jonathan Williams\"\nfiscal_year_start = 4\n[keys.portfolio]\nsort = \"o\"\n").unwrap();
+        assert_eq!(prefs, Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4) });
+        assert_eq!(parse_prefs("").unwrap(), Prefs::default());
+        let err = parse_prefs("\nfiscal_year_start = 13\n").unwrap_err().to_string();
+        assert_eq!(err, "line 2: fiscal_year_start = 13 is not a month; expected 1 (January) to 12 (December)");
+        assert!(parse_prefs("fiscal_year_start = 0").is_err());
+        assert!(parse_prefs("me = \" \"").unwrap_err().to_string().starts_with("line 1: me is empty"));
+        // The keymap reader accepts the same file.
+        assert!(parse_keymap("me = \"Ann\"\nfiscal_year_start = 7\n").is_ok());
+    }
+
+    #[test]
+    fn set_writes_one_key_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        set(&path, "me", "Ann Lee").unwrap();
+        std::fs::write(
+            &path,
+            format!("# mine\n{}[keys.global]\nquit = \"x\"\n", std::fs::read_to_string(&path).unwrap()),
+        )
+        .unwrap();
+        set(&path, "fiscal_year_start", "4").unwrap();
+        set(&path, "me", "Bo Chen").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# mine\n"), "{text}");
+        assert!(text.contains("quit = \"x\""), "{text}");
+        assert_eq!(parse_prefs(&text).unwrap(), Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4) });
+        let before = text.clone();
+        assert!(set(&path, "fiscal_year_start", "13").unwrap_err().to_string().contains("expected 1 (January) to 12"));
+        assert!(set(&path, "colour", "red")
+            .unwrap_err()
+            .to_string()
+            .contains("expected one of: me, fiscal_year_start"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a refused value writes nothing");
     }
 
     #[test]

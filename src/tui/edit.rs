@@ -201,9 +201,18 @@ pub fn deal_form(store: &Store, account_id: i64, id: Option<i64>, today: NaiveDa
         Field::new("Expected close", FieldKind::Date).with(date_text(d.expected_close)),
         Field::new("Product", FieldKind::Text).with(opt(&d.product)),
         Field::new("Owner", FieldKind::Pick(reps_pick(store)?)).picked_id(d.owner_id),
+        Field::new("Forecast", FieldKind::Choice(forecast_options()))
+            .chosen(d.forecast_category.map_or("", ForecastCategory::as_str)),
     ];
     let title = if id.is_some() { format!("Edit deal {}", sanitize::line(&d.name)) } else { "Add deal".into() };
     Ok(Form::new(title, Edit::Deal { account_id, id }, fields, today))
+}
+
+/// The stage's own category first (stored as no override), then each category.
+fn forecast_options() -> Vec<(String, String, char)> {
+    let mut all = options(ForecastCategory::ALL, ForecastCategory::as_str, ForecastCategory::label);
+    all.insert(0, (String::new(), "By stage".into(), 's'));
+    all
 }
 
 pub fn conflict_form(store: &Store, account_id: i64, id: Option<i64>, today: NaiveDate) -> Result<EditForm> {
@@ -423,6 +432,10 @@ fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(Strin
             let amount = money(f("Amount"))?;
             let expected = date(f("Expected close"), today)?;
             let product = some(f("Product"));
+            let forecast = match f("Forecast").choice_value() {
+                "" => None,
+                v => Some(v.parse::<ForecastCategory>().map_err(|e| anyhow!(e))?),
+            };
             store.write(|s| {
                 let mut d = match id {
                     Some(id) => s.require::<Deal>(id)?,
@@ -433,6 +446,8 @@ fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(Strin
                 d.expected_close = expected;
                 d.product = product.clone();
                 d.owner_id = owner.or(s.require::<Account>(account_id)?.owner_id);
+                d.forecast_category = forecast;
+                d.opened_on.get_or_insert(today);
                 d.probability_manual = manual.is_some();
                 if let Some(p) = manual {
                     d.probability = p;

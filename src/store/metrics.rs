@@ -1,0 +1,119 @@
+//! The rows the metrics read: a period's deals and conflicts, and counts
+//! per rep, each from indexed queries.
+
+use super::Store;
+use crate::domain::metrics::{ConflictFact, DealFact};
+use crate::domain::time::parse_timestamp;
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::{params, Row};
+
+const DEAL_COLUMNS: &str = "SELECT d.id, d.owner_id, d.account_id, a.name, a.sector, d.product, d.name, d.stage,
+        d.amount, d.probability, d.forecast_category, d.opened_on, d.expected_close, d.closed_on
+    FROM deals d JOIN accounts a ON a.id = d.account_id";
+
+fn deal_fact(r: &Row<'_>) -> rusqlite::Result<DealFact> {
+    Ok(DealFact {
+        id: r.get(0)?,
+        owner_id: r.get(1)?,
+        account_id: r.get(2)?,
+        account: r.get(3)?,
+        sector: r.get(4)?,
+        product: r.get(5)?,
+        name: r.get(6)?,
+        stage: r.get(7)?,
+        amount: r.get(8)?,
+        probability: r.get(9)?,
+        forecast_category: r.get(10)?,
+        opened_on: r.get(11)?,
+        expected_close: r.get(12)?,
+        closed_on: r.get(13)?,
+    })
+}
+
+fn bad_time(column: usize, text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("'{text}' is not a timestamp like 2026-11-26T14:03:00Z").into(),
+    )
+}
+
+fn conflict_fact(r: &Row<'_>) -> rusqlite::Result<ConflictFact> {
+    let time = |i: usize| -> rusqlite::Result<chrono::NaiveDateTime> {
+        let text: String = r.get(i)?;
+        parse_timestamp(&text).ok_or_else(|| bad_time(i, &text))
+    };
+    let resolved: Option<String> = r.get(6)?;
+    Ok(ConflictFact {
+        id: r.get(0)?,
+        owner_id: r.get(1)?,
+        severity: r.get(2)?,
+        status: r.get(3)?,
+        opened_at: time(4)?,
+        sla_due_at: time(5)?,
+        resolved_at: match resolved {
+            Some(t) => Some(parse_timestamp(&t).ok_or_else(|| bad_time(6, &t))?),
+            None => None,
+        },
+    })
+}
+
+impl Store {
+    /// The live deals that count in `start..end`: won or lost in it (by
+    /// `closed_on`), or open and expected to close in it.
+    pub fn deal_facts(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<DealFact>> {
+        // Two halves so each reads its own index (deals_stage, deals_close).
+        let sql = format!(
+            "{DEAL_COLUMNS} WHERE d.deleted_at IS NULL AND d.stage IN ('won', 'lost')
+                 AND d.closed_on >= ?1 AND d.closed_on < ?2
+             UNION ALL
+             {DEAL_COLUMNS} WHERE d.deleted_at IS NULL AND d.stage NOT IN ('won', 'lost')
+                 AND d.expected_close >= ?1 AND d.expected_close < ?2"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![start, end], deal_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The live conflicts opened, resolved or due in `start..end`, and every
+    /// unresolved one (the queue), on live accounts.
+    pub fn conflict_facts(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ConflictFact>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.owner_id, c.severity, c.status, c.opened_at, c.sla_due_at, c.resolved_at
+             FROM conflicts c JOIN accounts a ON a.id = c.account_id
+             WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL
+               AND (c.status <> 'resolved'
+                    OR (c.opened_at >= ?1 AND c.opened_at < ?2)
+                    OR (c.resolved_at >= ?1 AND c.resolved_at < ?2)
+                    OR (c.sla_due_at >= ?1 AND c.sla_due_at < ?2))
+             ORDER BY c.id",
+        )?;
+        let rows = stmt.query_map(params![start.to_string(), end.to_string()], conflict_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Activities logged in `start..end` per rep (timeline events by rapport itself not counted).
+    pub fn activities_by_rep(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT rep_id, count(*) FROM activities
+             WHERE rep_id IS NOT NULL AND deleted_at IS NULL AND kind <> 'event'
+               AND occurred_at >= ?1 AND occurred_at < ?2
+             GROUP BY rep_id",
+        )?;
+        let rows = stmt.query_map(params![start.to_string(), end.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Per owning rep, live accounts with no customer contact since `since`.
+    pub fn stale_accounts_by_rep(&self, since: NaiveDate) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT owner_id, count(*) FROM accounts
+             WHERE owner_id IS NOT NULL AND deleted_at IS NULL AND status <> 'churned'
+               AND (last_touch_at IS NULL OR last_touch_at < ?1)
+             GROUP BY owner_id",
+        )?;
+        let rows = stmt.query_map([since.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,1 @@
+-- rapport schema, version 4: reserved for phone numbers (E.164); its real content lands with that change.
