@@ -222,6 +222,8 @@ impl AccountSort {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountFilter {
     pub owner_id: Option<i64>,
+    /// Any of these owners ("my team").
+    pub owners: Option<Vec<i64>>,
     pub tier: Option<Tier>,
     pub status: Option<AccountStatus>,
 }
@@ -229,6 +231,7 @@ pub struct AccountFilter {
 impl AccountFilter {
     pub fn matches(&self, row: &AccountRow) -> bool {
         self.owner_id.is_none_or(|o| row.owner_id == Some(o))
+            && self.owners.as_ref().is_none_or(|ids| row.owner_id.is_some_and(|o| ids.contains(&o)))
             && self.tier.is_none_or(|t| row.tier == t)
             && self.status.is_none_or(|s| row.status == s)
     }

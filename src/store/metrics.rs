@@ -116,4 +116,16 @@ impl Store {
         let rows = stmt.query_map([since.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Live deals opened in `start..end` per owner (`None` for unowned): the
+    /// actual of a new-deals target.
+    pub fn deals_opened_by_rep(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<(Option<i64>, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT owner_id, count(*) FROM deals
+             WHERE deleted_at IS NULL AND opened_on >= ?1 AND opened_on < ?2
+             GROUP BY owner_id",
+        )?;
+        let rows = stmt.query_map(params![start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }

@@ -6,6 +6,7 @@ use super::layout;
 use super::overlays::{Filter, Overlay, Palette, Search};
 use super::panes::{conflicts::Conflicts, portfolio::Portfolio, targets::Targets, timeline::Timeline};
 use super::theme::Theme;
+use crate::domain::scope::{self, Member, Resolved, Scope};
 use crate::domain::{sanitize, FiscalCalendar};
 use crate::lookup::Lookup;
 use crate::store::{timestamp, AccountRow, ConflictRow, RepRow, Store};
@@ -67,6 +68,9 @@ pub struct App {
     /// The account every pane follows.
     pub current: Option<i64>,
     pub reps: Vec<RepRow>,
+    /// Whose numbers the header, the agenda and the tracker count.
+    pub scope: Scope,
+    pub resolved: Resolved,
     pub portfolio: Portfolio,
     pub timeline: Timeline,
     pub conflicts: Conflicts,
@@ -117,6 +121,8 @@ impl App {
             zoom: false,
             current: None,
             reps: Vec::new(),
+            scope: Scope::Me,
+            resolved: Resolved { label: "everyone".into(), root: None, reps: None },
             portfolio: Portfolio::default(),
             timeline: Timeline::default(),
             conflicts: Conflicts::default(),
@@ -153,7 +159,7 @@ impl App {
         self.load_reps()?;
         self.portfolio.load_first(&self.store, rows)?;
         self.conflicts.load_first(&self.store, rows)?;
-        self.targets.load(&self.store, &self.reps)?;
+        self.targets.load(&self.store, &self.reps, &self.resolved)?;
         self.load_badges()?;
         self.relayout();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -199,15 +205,80 @@ impl App {
             sanitize_in_place(&mut r.name);
         }
         self.reps = reps;
+        self.resolve_scope()
+    }
+
+    /// Makes the chosen scope concrete against the team and `me`. Without a
+    /// `me` (or with one that names nobody) the scope is everyone, and the
+    /// footer says why.
+    fn resolve_scope(&mut self) -> Result<()> {
+        let members: Vec<Member> = self.reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
+        let me = self.store.me()?;
+        match scope::resolve(&self.scope, &members, me.as_deref()) {
+            Ok(r) => self.resolved = r,
+            Err(e) => {
+                if self.scope != Scope::All && me.is_some() {
+                    self.message = Some(sanitize::line(&e).into_owned());
+                }
+                self.scope = Scope::All;
+                self.resolved = scope::resolve(&Scope::All, &members, None).map_err(anyhow::Error::msg)?;
+            }
+        }
         Ok(())
     }
 
+    /// Mine → my team → everyone → mine; a step that would show the same
+    /// people again (a top manager's team is their own) is skipped.
+    fn cycle_scope(&mut self) -> Result<()> {
+        if self.store.me()?.is_none() {
+            self.message = Some("no `me` is set: `rapport config set me NAME` gives you a scope of your own".into());
+            return Ok(());
+        }
+        let before = self.resolved.reps.clone();
+        self.scope = match self.scope {
+            Scope::Me => Scope::Team,
+            Scope::Team => Scope::All,
+            _ => Scope::Me,
+        };
+        self.resolve_scope()?;
+        if self.scope == Scope::Team && self.resolved.reps == before {
+            self.scope = Scope::All;
+            self.resolve_scope()?;
+        }
+        self.targets.selected = 0;
+        self.targets.load(&self.store, &self.reps, &self.resolved)?;
+        self.load_badges()?;
+        self.message = Some(format!("scope: {} ({})", self.scope_word(), self.resolved.label));
+        Ok(())
+    }
+
+    /// "mine", "my team" or "everyone", for the header.
+    pub fn scope_word(&self) -> &'static str {
+        match self.scope {
+            Scope::Me => "mine",
+            Scope::Team => "my team",
+            _ => "everyone",
+        }
+    }
+
     fn load_badges(&mut self) -> Result<()> {
-        let due = self.store.follow_ups_due(self.today)?;
+        let mut due = self.store.follow_ups_due(self.today)?;
+        due.retain(|f| self.resolved.includes(f.rep_id));
+        let breached = if self.resolved.reps.is_none() {
+            self.store.breached_conflicts(&timestamp(self.now))?
+        } else {
+            // An empty span: only the conflicts still open.
+            let now = self.now.naive_utc();
+            let open = self.store.conflict_facts(self.today, self.today)?;
+            open.iter()
+                .filter(|c| c.resolved_at.is_none() && c.status != crate::domain::ConflictStatus::Resolved)
+                .filter(|c| c.sla_due_at < now && self.resolved.includes(c.owner_id))
+                .count() as i64
+        };
         self.badges = Badges {
             overdue_follow_ups: due.iter().filter(|f| f.due_on < self.today).count(),
             due_today: due.iter().filter(|f| f.due_on == self.today).count(),
-            breached: self.store.breached_conflicts(&timestamp(self.now))?,
+            breached,
         };
         Ok(())
     }
@@ -227,7 +298,7 @@ impl App {
             // Past midnight: pace and "due by today" count from the new day.
             self.today = now.date_naive();
             self.targets.today = self.today;
-            self.targets.load(&self.store, &self.reps)?;
+            self.targets.load(&self.store, &self.reps, &self.resolved)?;
         }
         self.load_badges()?;
         Ok(true)
@@ -239,7 +310,7 @@ impl App {
         self.poll_loading(true)?;
         self.portfolio.refresh_row(&self.store, account)?;
         self.conflicts.load(&self.store)?;
-        self.targets.load(&self.store, &self.reps)?;
+        self.targets.load(&self.store, &self.reps, &self.resolved)?;
         self.load_badges()?;
         self.relayout();
         Ok(())
@@ -257,7 +328,7 @@ impl App {
         self.load_reps()?;
         self.portfolio.load(&self.store)?;
         self.conflicts.load(&self.store)?;
-        self.targets.load(&self.store, &self.reps)?;
+        self.targets.load(&self.store, &self.reps, &self.resolved)?;
         self.load_badges()?;
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
@@ -384,14 +455,32 @@ impl App {
                 PaneId::Conflicts => self.conflicts.set_filter(None, None, rows),
                 _ => {}
             },
-            Action::PrevPeriod if self.focus == PaneId::Targets => self.targets.shift(-1, &self.store, &self.reps)?,
-            Action::NextPeriod if self.focus == PaneId::Targets => self.targets.shift(1, &self.store, &self.reps)?,
+            Action::PrevPeriod | Action::NextPeriod | Action::PeriodKind if self.focus == PaneId::Targets => {
+                match action {
+                    Action::PrevPeriod => self.targets.shift(-1),
+                    Action::NextPeriod => self.targets.shift(1),
+                    _ => self.targets.toggle_year(),
+                }
+                self.targets.load(&self.store, &self.reps, &self.resolved)?;
+            }
+            Action::CycleSort if self.focus == PaneId::Targets => self.targets.cycle_sort(),
+            Action::NextView if self.focus == PaneId::Targets => self.targets.next_view(),
+            Action::ScrollLeft if self.focus == PaneId::Targets => self.targets.scroll_columns(-1),
+            Action::ScrollRight if self.focus == PaneId::Targets => self.targets.scroll_columns(1),
+            Action::CycleScope => self.cycle_scope()?,
             Action::Refresh => {
                 self.reload()?;
                 self.prepare_lookup();
                 self.message = Some("reloaded".into());
             }
-            Action::CycleSort | Action::Filter | Action::PrevPeriod | Action::NextPeriod => {
+            Action::CycleSort
+            | Action::Filter
+            | Action::PrevPeriod
+            | Action::NextPeriod
+            | Action::PeriodKind
+            | Action::NextView
+            | Action::ScrollLeft
+            | Action::ScrollRight => {
                 self.message = Some(format!("{} works in another pane", action.description().to_lowercase()))
             }
             _ => {
@@ -419,7 +508,7 @@ impl App {
             }
             PaneId::Timeline => self.timeline.step(delta, rows, &self.store)?,
             PaneId::Conflicts => self.conflicts.step(delta, rows),
-            PaneId::Targets => self.targets.scroll(delta),
+            PaneId::Targets => self.targets.step(delta, rows),
         }
         Ok(())
     }
@@ -443,7 +532,18 @@ impl App {
                     self.focus_pane(PaneId::Timeline);
                 }
             }
-            PaneId::Targets => {}
+            PaneId::Targets => {
+                // The selected rep's accounts, in the portfolio.
+                if let Some(id) = self.targets.selected_rep() {
+                    let filter = crate::store::AccountFilter { owner_id: Some(id), ..Default::default() };
+                    let rows = self.pane_rows(PaneId::Portfolio);
+                    self.portfolio.set_filter(filter, rows);
+                    self.focus_pane(PaneId::Portfolio);
+                    if let Some(first) = self.portfolio.selected_id() {
+                        self.set_current(first)?;
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -155,7 +155,8 @@ impl App {
     }
 
     fn open_list(&mut self, kind: ListKind) {
-        match RecordList::load(kind, &self.store, self.today) {
+        let scope = if kind == ListKind::Agenda { self.resolved.reps.clone() } else { None };
+        match RecordList::load_scoped(kind, &self.store, self.today, scope) {
             Ok(l) => self.overlay = Overlay::List(l),
             Err(e) => self.message = Some(format!("{e:#}")),
         }

@@ -144,6 +144,8 @@ pub struct Filter {
     /// Per field: the choices, with "any" first, and the chosen index.
     pub choices: Vec<(Vec<String>, usize)>,
     pub owners: Vec<i64>,
+    /// My team's reps, offered as the owner choice after "any" (portfolio only).
+    pub team: Option<Vec<i64>>,
     pub field: usize,
 }
 
@@ -168,8 +170,13 @@ impl Filter {
         let pane = app.focus;
         let owners: Vec<(i64, String)> = app.owner_choices();
         let owner_ids: Vec<i64> = owners.iter().map(|o| o.0).collect();
-        let owner_labels: Vec<String> =
+        // "my team" when I lead anyone: everyone below me, and me.
+        let team = app.resolved.reps.clone().filter(|ids| pane == PaneId::Portfolio && ids.len() > 1);
+        let mut owner_labels: Vec<String> =
             std::iter::once("any".to_string()).chain(owners.iter().map(|o| o.1.clone())).collect();
+        if team.is_some() {
+            owner_labels.insert(1, "my team".into());
+        }
         let fields = Filter::fields_for(pane);
         let choices = fields
             .iter()
@@ -179,7 +186,12 @@ impl Filter {
                         PaneId::Conflicts => app.conflicts.owner_filter,
                         _ => app.portfolio.filter.owner_id,
                     };
-                    (owner_labels.clone(), index_of(&owner_ids, current))
+                    let chosen = match (&team, &app.portfolio.filter.owners) {
+                        (Some(_), Some(_)) => 1,
+                        (Some(_), None) => index_of(&owner_ids, current) + usize::from(current.is_some()),
+                        _ => index_of(&owner_ids, current),
+                    };
+                    (owner_labels.clone(), chosen)
                 }
                 FilterField::Tier => (labels(Tier::ALL, Tier::label), index_of(Tier::ALL, app.portfolio.filter.tier)),
                 FilterField::Status => (
@@ -191,7 +203,7 @@ impl Filter {
                 }
             })
             .collect();
-        Filter { pane, fields, choices, owners: owner_ids, field: 0 }
+        Filter { pane, fields, choices, owners: owner_ids, team, field: 0 }
     }
 
     pub fn move_field(&mut self, delta: isize) {
@@ -219,7 +231,18 @@ impl Filter {
     }
 
     pub fn apply(&self, app: &mut App, rows: usize) {
-        let owner = Filter::pick(&self.owners, self.chosen(FilterField::Owner));
+        let mut chosen = self.chosen(FilterField::Owner);
+        let mut owners = None;
+        if self.team.is_some() && chosen >= 1 {
+            // Index 1 is "my team"; the reps come after it.
+            if chosen == 1 {
+                owners = self.team.clone();
+                chosen = 0;
+            } else {
+                chosen -= 1;
+            }
+        }
+        let owner = Filter::pick(&self.owners, chosen);
         match self.pane {
             PaneId::Conflicts => {
                 let severity = Filter::pick(Severity::ALL, self.chosen(FilterField::Severity));
@@ -228,6 +251,7 @@ impl Filter {
             _ => {
                 let filter = AccountFilter {
                     owner_id: owner,
+                    owners,
                     tier: Filter::pick(Tier::ALL, self.chosen(FilterField::Tier)),
                     status: Filter::pick(AccountStatus::ALL, self.chosen(FilterField::Status)),
                 };

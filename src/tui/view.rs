@@ -63,12 +63,18 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     // Narrow screens get the short words, so every count stays visible.
     let narrow = area.width < 100;
     let date = if narrow { app.today.format("%a %d %b") } else { app.today.format("%a %d %b %Y") };
-    let mut spans = vec![
-        Span::styled(" rapport ", t.selected(true)),
-        Span::raw(" "),
-        Span::styled(app.db_name.clone(), t.title()),
-        Span::styled(format!("  {} · {date}", app.targets.period), t.dim()),
-    ];
+    let period = crate::tui::panes::targets::period_name(app.targets.period);
+    // The scope's name where there is room; the short word always.
+    let scope = if narrow || app.resolved.root.is_none() {
+        app.scope_word().to_string()
+    } else {
+        format!("{} ({})", app.scope_word(), app.resolved.label)
+    };
+    let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
+    spans.push(Span::styled(app.db_name.clone(), t.title()));
+    spans.push(Span::raw("  "));
+    spans.push(Span::styled(scope, t.title()));
+    spans.push(Span::styled(format!(" · {period} · {date}"), t.dim()));
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
     let follow = if narrow { "" } else { " follow-ups" };
     spans.push(Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style));
@@ -78,7 +84,12 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
     spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut line = Line::from(spans);
+    // The database's name gives way first, so the counts and the scope stay.
+    if line.width() > area.width as usize {
+        line.spans.drain(2..4);
+    }
+    f.render_widget(Paragraph::new(line), area);
 }
 
 /// The keys that matter in the focused pane, from the keymap; what does not
@@ -146,6 +157,10 @@ fn short(a: Action) -> &'static str {
         Action::ClearFilter => "unfilter",
         Action::PrevPeriod => "prev",
         Action::NextPeriod => "next",
+        Action::PeriodKind => "year/qtr",
+        Action::NextView => "view",
+        Action::CycleScope => "scope",
+        Action::ScrollLeft | Action::ScrollRight => "cols",
         _ => a.name(),
     }
 }

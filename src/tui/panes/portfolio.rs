@@ -171,6 +171,9 @@ impl Portfolio {
             let name = reps.iter().find(|r| r.id == o).map_or("?", |r| r.name.as_str());
             parts.push(format!("owner {name}"));
         }
+        if self.filter.owners.is_some() {
+            parts.push("owner my team".to_string());
+        }
         if let Some(t) = self.filter.tier {
             parts.push(format!("tier {}", t.as_str()));
         }
