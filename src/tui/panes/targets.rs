@@ -490,6 +490,8 @@ impl Targets {
     pub fn cycle_sort(&mut self) {
         let keep = self.selected_rep();
         self.sort = (self.sort + 1) % COLUMNS.len();
+        // Scrolled so the sorted column shows at 80 columns (draw scrolls further if needed).
+        self.column = self.sort.saturating_sub(7);
         self.sort_reps();
         self.selected = keep.and_then(|id| self.reps.iter().position(|r| r.rep_id == id)).unwrap_or(0);
     }
@@ -797,16 +799,25 @@ fn table_lines<'a>(t: &Targets, app: &App, width: usize, height: usize, focused:
         }
     }
     widths[0] = widths[0].min(width / 2).max(4);
-    // The name stays; the other columns scroll sideways from `column`.
-    let mut shown = vec![0usize];
-    let mut used = widths[0];
-    let first = (1 + t.column).min(COLUMNS.len() - 1);
-    for (i, w) in widths.iter().enumerate().skip(first) {
-        if used + 1 + w > width {
-            break;
+    // The name stays; the other columns scroll sideways from `column`, and
+    // further when the sorted column would be out of sight.
+    let fit_from = |first: usize| {
+        let mut shown = vec![0usize];
+        let mut used = widths[0];
+        for (i, w) in widths.iter().enumerate().skip(first) {
+            if used + 1 + w > width {
+                break;
+            }
+            used += 1 + w;
+            shown.push(i);
         }
-        used += 1 + w;
-        shown.push(i);
+        shown
+    };
+    let mut first = (1 + t.column).min(COLUMNS.len() - 1);
+    let mut shown = fit_from(first);
+    while t.sort > 0 && !shown.contains(&t.sort) && first < t.sort {
+        first += 1;
+        shown = fit_from(first);
     }
     let more_left = first > 1;
     let more_right = shown.last().is_some_and(|l| *l < COLUMNS.len() - 1);

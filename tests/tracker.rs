@@ -1,0 +1,374 @@
+//! The target tracker: periods (`[`, `]`, `y`), the scope (`m`) in the
+//! header, agenda and portfolio, sorting and `Enter`, snapshots at the
+//! sizes people use, and the same figures as `rapport report … --format json`.
+
+mod common;
+
+use rapport::domain::metrics::Coverage;
+use rapport::domain::*;
+use rapport::store::*;
+use rapport::tui::app::{App, PaneId};
+use rapport::tui::keymap::Keymap;
+use rapport::tui::panes::targets::{RowKind, View};
+use rapport::tui::theme::Theme;
+use rapport::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use serde_json::Value;
+use std::process::Command;
+
+fn app_over(store: Store, w: u16, h: u16) -> App {
+    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap()
+}
+
+/// The fixed book with `me` set to `who`.
+fn book_as(who: &str) -> (Store, common::Ids) {
+    let (s, ids) = common::store();
+    s.set_setting("me", who).unwrap();
+    (s, ids)
+}
+
+fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    term.draw(|f| view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+}
+
+fn add_target(s: &Store, scope: TargetScope, rep: Option<i64>, period: Period, metric: TargetMetric, amount: i64) {
+    let mut t = Target { meta: Meta::default(), scope, rep_id: rep, account_id: None, period, metric, amount };
+    s.insert(&mut t).unwrap();
+}
+
+#[test]
+fn brackets_step_the_period_and_y_switches_quarter_and_year() {
+    let mut a = app_over(book_as("Morgan Avery").0, 80, 24);
+    press(&mut a, "4");
+    assert_eq!(a.targets.period, Period::Quarter(2026, 4));
+    press(&mut a, "]");
+    assert_eq!(a.targets.period, Period::Quarter(2027, 1));
+    press(&mut a, "[[");
+    assert_eq!(a.targets.period, Period::Quarter(2026, 3));
+    press(&mut a, "y");
+    assert_eq!(a.targets.period, Period::Year(2026));
+    let s = screen(&a);
+    assert!(s.lines().next().unwrap().contains("FY2026"), "{s}");
+    assert!(s.contains("Target tracker · FY2026"), "{s}");
+    // The year's company target, 1.5M, with 150k + 60k won so far.
+    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(1_500_000)));
+    assert_eq!(a.targets.rows[0].metrics.won, Money::from_units(210_000));
+    press(&mut a, "]");
+    assert_eq!(a.targets.period, Period::Year(2027));
+    // Back to a quarter: today is not in FY2027, so its first quarter.
+    press(&mut a, "y");
+    assert_eq!(a.targets.period, Period::Quarter(2027, 1));
+    press(&mut a, "[y");
+    assert_eq!(a.targets.period, Period::Year(2026));
+    // From the current year, the quarter holding today.
+    press(&mut a, "y");
+    assert_eq!(a.targets.period, Period::Quarter(2026, 4));
+    assert!(screen(&a).lines().next().unwrap().contains("2026Q4"));
+}
+
+#[test]
+fn a_closed_period_speaks_in_the_past() {
+    let (s, ids) = book_as("Morgan Avery");
+    add_target(&s, TargetScope::Company, None, Period::Quarter(2026, 3), TargetMetric::WonRevenue, 5_000_000);
+    let _ = ids;
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "4[");
+    assert_eq!(a.targets.period, Period::Quarter(2026, 3));
+    let text = screen(&a);
+    // 60k won of a 50k target.
+    assert!(text.contains("2026Q3 closed: 120% of 50k"), "{text}");
+    assert!(!text.contains("expected by today"), "{text}");
+    assert!(!text.contains("behind") && !text.contains("ahead"), "{text}");
+    // The current quarter says where today stands, in words people read.
+    press(&mut a, "]");
+    let text = screen(&a);
+    assert!(text.contains("150k of 500k · expected by today 309k · behind by 159k"), "{text}");
+    assert!(!text.to_lowercase().contains("pace"), "{text}");
+}
+
+#[test]
+fn m_cycles_mine_my_team_and_everyone_in_header_counts_and_tracker() {
+    let (s, ids) = book_as("Rae Lindqvist");
+    let mut a = app_over(s, 120, 30);
+    // Rae alone: her overdue follow-up and her breached conflict; Sam's due-today is not hers.
+    assert_eq!(a.resolved.reps, Some(vec![ids.rae]));
+    assert_eq!((a.badges.overdue_follow_ups, a.badges.due_today, a.badges.breached), (1, 0, 1));
+    assert!(screen(&a).lines().next().unwrap().contains("mine (Rae Lindqvist)"));
+    assert_eq!(a.targets.reps.iter().map(|r| r.rep_id).collect::<Vec<_>>(), vec![ids.rae]);
+    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(250_000)));
+
+    press(&mut a, "m");
+    let mut team = a.resolved.reps.clone().unwrap();
+    team.sort();
+    assert_eq!(team, vec![ids.lead, ids.rae, ids.sam]);
+    assert_eq!((a.badges.overdue_follow_ups, a.badges.due_today, a.badges.breached), (1, 1, 1));
+    assert!(screen(&a).lines().next().unwrap().contains("my team (Lee Okafor's team)"));
+    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(400_000)), "the team's own target");
+
+    press(&mut a, "m");
+    assert_eq!(a.resolved.reps, None);
+    assert!(screen(&a).lines().next().unwrap().contains("everyone"));
+    assert_eq!(a.targets.rows[0].label, "Company");
+    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(500_000)));
+    assert_eq!(a.targets.reps.len(), 4);
+
+    press(&mut a, "m");
+    assert_eq!(a.resolved.reps, Some(vec![ids.rae]));
+
+    // The agenda shows my follow-ups only.
+    press(&mut a, "t");
+    let text = screen(&a);
+    assert!(text.contains("Send renewal pricing"), "{text}");
+    assert!(!text.contains("Check delivery date"), "{text}");
+}
+
+#[test]
+fn a_top_managers_team_is_theirs_so_m_goes_on_to_everyone() {
+    let (s, ids) = book_as("Morgan Avery");
+    let mut a = app_over(s, 80, 24);
+    let mut mine = a.resolved.reps.clone().unwrap();
+    mine.sort();
+    assert_eq!(mine, vec![ids.manager, ids.lead, ids.rae, ids.sam]);
+    press(&mut a, "m");
+    assert_eq!(a.resolved.reps, None);
+    press(&mut a, "m");
+    assert!(a.resolved.reps.is_some());
+}
+
+#[test]
+fn without_me_the_scope_is_everyone_and_m_says_how_to_set_it() {
+    let mut a = app_over(common::store().0, 80, 24);
+    assert_eq!(a.resolved.reps, None);
+    press(&mut a, "m");
+    assert_eq!(a.resolved.reps, None);
+    assert!(a.message.as_deref().unwrap().contains("rapport config set me"), "{:?}", a.message);
+}
+
+#[test]
+fn s_sorts_the_reps_and_enter_filters_the_portfolio_to_one() {
+    let (s, ids) = book_as("Morgan Avery");
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "4v");
+    assert_eq!(a.targets.view, View::Reps);
+    // Furthest behind first, no target last.
+    let order = |a: &App| a.targets.reps.iter().map(|r| r.rep_id).collect::<Vec<_>>();
+    assert_eq!(&order(&a)[..2], &[ids.sam, ids.rae]);
+    // Gap, largest first: Sam 150k, Rae 100k.
+    press(&mut a, "s");
+    assert_eq!(&order(&a)[..2], &[ids.sam, ids.rae]);
+    // On to activities in the period, most first: Rae 6, Sam 2.
+    press(&mut a, "sssss");
+    assert_eq!(&order(&a)[..2], &[ids.rae, ids.sam]);
+    let text = screen(&a);
+    assert!(text.contains("Activ.▼"), "{text}");
+
+    // Select Rae and open her accounts.
+    press(&mut a, "g");
+    assert_eq!(a.targets.selected_rep(), Some(ids.rae));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.focus, PaneId::Portfolio);
+    assert_eq!(a.portfolio.filter.owner_id, Some(ids.rae));
+    let shown: Vec<i64> = a.portfolio.view.iter().map(|&i| a.portfolio.rows[i as usize].id).collect();
+    assert_eq!(shown, vec![ids.acme, ids.cobalt]);
+    assert!(screen(&a).contains("owner Rae Lindqvist"));
+}
+
+#[test]
+fn the_portfolio_owner_filter_offers_my_team() {
+    let (s, ids) = book_as("Lee Okafor");
+    // An account of the manager's, outside Lee's team.
+    let mut gmbh = s.require::<Account>(ids.acme_gmbh).unwrap();
+    gmbh.owner_id = Some(ids.manager);
+    s.update(&mut gmbh).unwrap();
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "1f");
+    key(&mut a, KeyCode::Right);
+    assert!(screen(&a).contains("my team"));
+    key(&mut a, KeyCode::Enter);
+    let shown: Vec<i64> = a.portfolio.view.iter().map(|&i| a.portfolio.rows[i as usize].id).collect();
+    assert_eq!(shown.len(), 3);
+    assert!(!shown.contains(&ids.acme_gmbh));
+    assert!(screen(&a).contains("owner my team"));
+}
+
+#[test]
+fn gauges_show_their_filled_part_without_colour_and_counts_in_their_unit() {
+    let (s, ids) = book_as("Morgan Avery");
+    let q4 = Period::Quarter(2026, 4);
+    add_target(&s, TargetScope::Rep, Some(ids.rae), q4, TargetMetric::NewDeals, 4);
+    add_target(&s, TargetScope::Company, None, q4, TargetMetric::Activities, 20);
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "4");
+    let text = screen(&a);
+    let rae = text.lines().find(|l| l.contains("Rae Lindqvist") && l.contains('█')).expect(&text);
+    // 60% of 250k: a filled part, an unfilled part and today's marker.
+    assert!(rae.contains('░') && rae.contains('│'), "{rae}");
+    assert!(text.contains("Company: 8 activities of 20"), "{text}");
+    // Of Rae's four deals, three were opened this quarter (the pilot won in 2025 was not).
+    let deals = a.targets.counts.iter().find(|c| c.metric == TargetMetric::NewDeals).unwrap();
+    assert_eq!((deals.label.as_str(), deals.actual, deals.target), ("Rae Lindqvist", 3, 4));
+    assert!(text.contains("Rae Lindqvist: 3 deals of 4"), "{text}");
+    assert!(!text.contains("0.04"), "{text}");
+}
+
+#[test]
+fn every_rep_gauge_is_grouped_under_its_team() {
+    let mut a = app_over(book_as("Morgan Avery").0, 160, 48);
+    press(&mut a, "4z");
+    let kinds: Vec<(RowKind, &str)> = a.targets.rows.iter().map(|r| (r.kind, r.label.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (RowKind::Scope, "Morgan Avery's team"),
+            (RowKind::Team, "Team Lee Okafor"),
+            (RowKind::Rep, "Rae Lindqvist"),
+            (RowKind::Rep, "Sam Moreau"),
+        ]
+    );
+    // Names are whole when there is room.
+    assert!(screen(&a).contains("Team Lee Okafor "));
+}
+
+#[test]
+fn snapshots_of_the_quarter_and_the_year() {
+    let mut a = app_over(book_as("Morgan Avery").0, 80, 24);
+    press(&mut a, "4");
+    insta::assert_snapshot!("tracker_quarter_gauges_80x24", screen(&a));
+    press(&mut a, "v");
+    insta::assert_snapshot!("tracker_quarter_reps_80x24", screen(&a));
+    // The columns that did not fit, scrolled into view.
+    for _ in 0..6 {
+        key(&mut a, KeyCode::Right);
+    }
+    insta::assert_snapshot!("tracker_quarter_reps_right_80x24", screen(&a));
+    press(&mut a, "v");
+    insta::assert_snapshot!("tracker_quarter_chart_80x24", screen(&a));
+    press(&mut a, "y");
+    insta::assert_snapshot!("tracker_year_chart_80x24", screen(&a));
+    press(&mut a, "v");
+    insta::assert_snapshot!("tracker_year_gauges_80x24", screen(&a));
+
+    let mut a = app_over(book_as("Morgan Avery").0, 160, 48);
+    press(&mut a, "4z");
+    insta::assert_snapshot!("tracker_quarter_160x48", screen(&a));
+    press(&mut a, "y");
+    insta::assert_snapshot!("tracker_year_160x48", screen(&a));
+}
+
+// --- the same numbers as `rapport report` ---------------------------------
+
+fn report(db: &std::path::Path, config: &std::path::Path, args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .env_remove("RAPPORT_DB")
+        .env("RAPPORT_CONFIG", config)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn cents(v: &Value) -> Option<i64> {
+    v.as_f64().map(|f| (f * 100.0).round() as i64)
+}
+
+fn money(m: Option<Money>) -> Option<i64> {
+    m.map(|m| m.cents())
+}
+
+fn one_decimal(p: Option<f64>) -> Option<f64> {
+    p.map(|p| (p * 10.0).round() / 10.0)
+}
+
+fn coverage(c: Coverage) -> Value {
+    match c {
+        Coverage::NoTarget => Value::Null,
+        Coverage::Covered => Value::from("covered"),
+        Coverage::Ratio(r) => serde_json::json!((r * 100.0).round() / 100.0),
+    }
+}
+
+#[test]
+fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let config = dir.path().join("config.toml");
+    let (store, _) = Store::open(&db, OpenMode::Create).unwrap();
+    let day = store.clock().today();
+    let spec = rapport::demo::DemoSpec { accounts: 120, ..rapport::demo::DemoSpec::at(store.clock().now()) };
+    rapport::demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
+    let mut a = app_over(store, 160, 48);
+    // Both read today from the system clock; a run across midnight would compare two days.
+    assert_eq!(a.today, day);
+
+    let reps = report(&db, &config, &["report", "reps", "--format", "json"]);
+    let reps = reps.as_array().unwrap();
+    assert_eq!(reps.len(), a.targets.reps.len());
+    assert!(reps.len() > 3, "the demo has a team");
+    let mut checked_won = 0;
+    for (row, line) in reps.iter().zip(&a.targets.reps) {
+        assert_eq!(row["rep"].as_str(), Some(line.name.as_str()), "same order: furthest behind first");
+        assert_eq!(cents(&row["target"]), money(line.pace.target), "{}", line.name);
+        assert_eq!(cents(&row["won"]), Some(line.metrics.won.cents()), "{}", line.name);
+        assert_eq!(row["attainment"].as_f64(), one_decimal(line.pace.attainment), "{}", line.name);
+        assert_eq!(cents(&row["gap"]), money(line.pace.gap), "{}", line.name);
+        assert_eq!(cents(&row["pipeline"]), Some(line.metrics.pipeline.cents()));
+        assert_eq!(cents(&row["weighted"]), Some(line.metrics.weighted.cents()));
+        assert_eq!(row["coverage"], coverage(line.pace.coverage), "{}", line.name);
+        assert_eq!(row["win_rate"].as_f64(), one_decimal(line.metrics.win_rate_count()));
+        assert_eq!(row["activities"].as_i64(), Some(line.activities));
+        assert_eq!(row["stale_accounts"].as_i64(), Some(line.stale));
+        assert_eq!(row["open_conflicts"].as_i64(), Some(line.open_conflicts));
+        assert_eq!(row["breached_conflicts"].as_i64(), Some(line.breached));
+        checked_won += line.metrics.won.cents();
+    }
+    assert!(checked_won > 0, "the demo wins deals this quarter");
+
+    // The headline gauge against `report forecast`, for the quarter and the year.
+    for (keys, period) in [("4", None), ("y", Some(Period::year_of(a.calendar, day)))] {
+        press(&mut a, keys);
+        let mut args = vec!["report", "forecast", "--format", "json"];
+        let name = period.map(rapport::tui::panes::targets::period_name);
+        if let Some(p) = &name {
+            args.extend(["--period", p.as_str()]);
+        }
+        let rows = report(&db, &config, &args);
+        let row = &rows.as_array().unwrap()[0];
+        let g = &a.targets.rows[0];
+        assert_eq!(row["period"].as_str(), Some(rapport::tui::panes::targets::period_name(a.targets.period).as_str()));
+        assert_eq!(cents(&row["closed"]), Some(g.metrics.closed().cents()));
+        assert_eq!(cents(&row["commit"]), Some(g.metrics.commit().cents()));
+        assert_eq!(cents(&row["best_case"]), Some(g.metrics.best_case().cents()));
+        assert_eq!(cents(&row["forecast"]), Some(g.metrics.forecast().cents()));
+        assert_eq!(cents(&row["target"]), money(g.pace.target));
+        assert_eq!(cents(&row["expected_by_today"]), money(g.pace.expected_by_today));
+        assert_eq!(row["attainment"].as_f64(), one_decimal(g.pace.attainment));
+        assert_eq!(cents(&row["gap"]), money(g.pace.gap));
+        assert_eq!(row["coverage"], coverage(g.pace.coverage));
+        assert!(g.pace.target.is_some(), "the demo sets the company's targets");
+    }
+}
