@@ -372,3 +372,35 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
         assert!(g.pace.target.is_some(), "the demo sets the company's targets");
     }
 }
+
+#[test]
+fn account_targets_show_on_the_account_card_in_their_unit() {
+    let (s, ids) = book_as("Morgan Avery");
+    for (period, metric, amount) in [
+        (Period::Quarter(2026, 4), TargetMetric::WonRevenue, Money::from_units(200_000).cents()),
+        (Period::Year(2026), TargetMetric::Activities, 10),
+    ] {
+        let mut t = Target {
+            meta: Meta::default(),
+            scope: TargetScope::Account,
+            rep_id: None,
+            account_id: Some(ids.acme),
+            period,
+            metric,
+            amount,
+        };
+        s.insert(&mut t).unwrap();
+    }
+    let mut a = app_over(s, 160, 48);
+    a.set_current(ids.acme).unwrap();
+    press(&mut a, "2z");
+    let text = screen(&a);
+    let line = text.lines().find(|l| l.contains("Targets")).expect(&text);
+    // Fleet add-on, 150k, won in October.
+    assert!(line.contains("2026Q4 target 200k: 150k won (75%)"), "{line}");
+    // Five calls, e-mails, meetings and notes and one follow-up on Acme this year.
+    assert!(line.contains("FY2026 target 10 activities: 6"), "{line}");
+    // An account without targets keeps the card as it was.
+    a.set_current(ids.borealis).unwrap();
+    assert!(!screen(&a).contains("Targets"));
+}

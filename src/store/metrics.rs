@@ -117,6 +117,26 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every live deal of one account, for its card's targets.
+    pub fn account_deal_facts(&self, account_id: i64) -> Result<Vec<DealFact>> {
+        let sql = format!("{DEAL_COLUMNS} WHERE d.deleted_at IS NULL AND d.account_id = ?1");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([account_id], deal_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Activities logged on one account in `start..end` (rapport's own events aside).
+    pub fn account_activity_count(&self, account_id: i64, start: NaiveDate, end: NaiveDate) -> Result<i64> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*) FROM activities
+                 WHERE account_id = ?1 AND deleted_at IS NULL AND kind <> 'event'
+                   AND occurred_at >= ?2 AND occurred_at < ?3",
+            )?
+            .query_row(params![account_id, start.to_string(), end.to_string()], |r| r.get(0))?)
+    }
+
     /// Live deals opened in `start..end` per owner (`None` for unowned): the
     /// actual of a new-deals target.
     pub fn deals_opened_by_rep(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<(Option<i64>, i64)>> {

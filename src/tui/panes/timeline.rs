@@ -31,6 +31,15 @@ pub struct Card {
     pub deals: Vec<String>,
     pub conflicts: Vec<(String, bool)>,
     pub next_follow_up: Option<(NaiveDate, String)>,
+    /// The account's own targets this quarter and year, each against what is done.
+    pub targets: Vec<String>,
+}
+
+impl Card {
+    /// Lines the card takes: one more when the account has targets.
+    pub fn lines(&self) -> u16 {
+        CARD_LINES + u16::from(!self.targets.is_empty())
+    }
 }
 
 #[derive(Default)]
@@ -107,9 +116,13 @@ impl Timeline {
         Ok(())
     }
 
+    fn card_lines(&self) -> u16 {
+        self.card.as_ref().map_or(CARD_LINES, Card::lines)
+    }
+
     /// Rows left for the history under the card.
     pub fn list_rows(&self, area: Rect) -> usize {
-        area.height.saturating_sub(2 + CARD_LINES) as usize
+        area.height.saturating_sub(2 + self.card_lines()) as usize
     }
 
     pub fn step(&mut self, delta: isize, height: usize, store: &Store) -> Result<()> {
@@ -141,7 +154,7 @@ impl Timeline {
     }
 
     pub fn click(&mut self, area: Rect, row: u16, store: &Store) -> Result<()> {
-        let top = area.y + 1 + CARD_LINES;
+        let top = area.y + 1 + self.card_lines();
         if row < top {
             return Ok(());
         }
@@ -215,7 +228,53 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
         .map(|c| (format!("{} — {}", clean(&c.title), c.severity.label().to_lowercase()), false))
         .collect();
     let next_follow_up = store.next_follow_up(a.meta.id)?.map(|(d, s)| (d, clean(&s)));
-    Ok(Card { id: a.meta.id, name: clean(&a.name), facts, money, contacts, deals, conflicts, next_follow_up })
+    let targets = account_targets(store, a.meta.id)?;
+    Ok(Card { id: a.meta.id, name: clean(&a.name), facts, money, contacts, deals, conflicts, next_follow_up, targets })
+}
+
+/// The account's own targets for this quarter and fiscal year, each in its
+/// unit against what is done: "2026Q4 target 50k: 20k won (40%)".
+fn account_targets(store: &Store, account_id: i64) -> Result<Vec<String>> {
+    use crate::domain::metrics::{deal_metrics, percent, Span};
+    use crate::domain::{Period, TargetMetric};
+    let cal = store.fiscal_calendar()?;
+    let today = store.clock().today();
+    let mut out = Vec::new();
+    let mut deals = None;
+    for period in [Period::quarter_of(cal, today), Period::year_of(cal, today)] {
+        let mine: Vec<_> =
+            store.targets_for(period)?.into_iter().filter(|t| t.account_id == Some(account_id)).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        // Read only for an account that has a target: most have none.
+        if deals.is_none() {
+            deals = Some(store.account_deal_facts(account_id)?);
+        }
+        let facts = deals.as_deref().unwrap_or_default();
+        let span = Span::of(period, cal);
+        let name = super::targets::period_name(period);
+        for t in mine {
+            let text = match t.metric {
+                TargetMetric::WonRevenue => {
+                    let won = deal_metrics(facts, span).won;
+                    let pct = percent(i128::from(won.cents()), i128::from(t.amount))
+                        .map_or_else(String::new, |p| format!(" ({p:.0}%)"));
+                    format!("{name} target {}: {} won{pct}", Money(t.amount).compact(), won.compact())
+                }
+                TargetMetric::NewDeals => {
+                    let opened = facts.iter().filter(|d| d.opened_on.is_some_and(|o| span.contains(o))).count();
+                    format!("{name} target {} new deals: {opened}", t.amount)
+                }
+                TargetMetric::Activities => {
+                    let done = store.account_activity_count(account_id, span.start, span.end)?;
+                    format!("{name} target {} activities: {done}", t.amount)
+                }
+            };
+            out.push(text);
+        }
+    }
+    Ok(out)
 }
 
 fn kind_label(k: ActivityKind) -> &'static str {
@@ -310,6 +369,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         }
         None => Line::from(vec![label("Next      "), Span::styled("no follow-up planned", theme.dim())]),
     });
+    if !card.targets.is_empty() {
+        lines.push(Line::from(vec![label("Targets   "), Span::raw(joined(&card.targets, w.saturating_sub(10)))]));
+    }
     lines.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
 
     let height = t.list_rows(area);
