@@ -49,12 +49,7 @@ impl RecordList {
     }
 
     /// A list, the agenda keeping only the follow-ups of the reps in `scope`.
-    pub fn load_scoped(
-        kind: ListKind,
-        store: &Store,
-        today: NaiveDate,
-        scope: Option<Vec<i64>>,
-    ) -> Result<RecordList> {
+    pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
         let (title, header, rows, keys) = match kind {
             ListKind::Contacts(account) => (

@@ -298,7 +298,10 @@ impl Targets {
         }
         // A rep with no target and nothing won or in play is noise on a gauge.
         rows.retain(|g| {
-            g.kind != RowKind::Rep || g.pace.target.is_some() || g.metrics.won.cents() != 0 || g.metrics.pipeline_count > 0
+            g.kind != RowKind::Rep
+                || g.pace.target.is_some()
+                || g.metrics.won.cents() != 0
+                || g.metrics.pipeline_count > 0
         });
         self.rows = rows;
 
@@ -342,12 +345,14 @@ impl Targets {
         let company = sum_targets(&targets, TargetScope::Company, None);
         let tops = scope.root.is_none_or(|r| reps.iter().any(|x| x.id == r && x.manager_id.is_none()));
         if tops && (company.is_some() || !leads.is_empty()) {
-            let below = leads.iter().filter_map(|l| sum_targets(&targets, TargetScope::Team, Some(*l))).reduce(|a, b| a + b);
+            let below =
+                leads.iter().filter_map(|l| sum_targets(&targets, TargetScope::Team, Some(*l))).reduce(|a, b| a + b);
             alignment.push(Alignment { label: "Company".into(), below_word: "teams", target: company, below });
         }
         for lead in leads.iter().filter(|l| scope.includes(Some(**l))) {
             let team = team_of(&links, *lead);
-            let below = team.iter().filter_map(|r| sum_targets(&targets, TargetScope::Rep, Some(*r))).reduce(|a, b| a + b);
+            let below =
+                team.iter().filter_map(|r| sum_targets(&targets, TargetScope::Rep, Some(*r))).reduce(|a, b| a + b);
             let name = reps.iter().find(|r| r.id == *lead).map_or("?", |r| r.name.as_str());
             alignment.push(Alignment {
                 label: format!("Team {name}"),
@@ -443,13 +448,7 @@ impl Targets {
         let ahead = |m: Money| if x < n { vec![(x, y), (n, units(m))] } else { Vec::new() };
         let commit = ahead(head.metrics.commit());
         let forecast = ahead(head.metrics.forecast());
-        let top = won
-            .iter()
-            .chain(&target)
-            .chain(&commit)
-            .chain(&forecast)
-            .map(|p| p.1)
-            .fold(1.0_f64, f64::max);
+        let top = won.iter().chain(&target).chain(&commit).chain(&forecast).map(|p| p.1).fold(1.0_f64, f64::max);
         let label = |m: &Period| {
             let d = m.start(cal);
             d.format("%b").to_string()
@@ -721,10 +720,7 @@ fn gauge_lines<'a>(t: &Targets, app: &App, width: usize) -> Vec<Line<'a>> {
     }
     if !t.alignment.is_empty() {
         let ok = t.alignment.iter().filter(|a| a.aligned()).count();
-        out.push(Line::from(Span::styled(
-            format!("Alignment: {ok} of {} add up", t.alignment.len()),
-            theme.title(),
-        )));
+        out.push(Line::from(Span::styled(format!("Alignment: {ok} of {} add up", t.alignment.len()), theme.title())));
         for a in &t.alignment {
             let style = if a.aligned() { theme.dim() } else { theme.warn() };
             for l in wrap_parts(&[a.text()], width.saturating_sub(2), width.saturating_sub(2)) {
@@ -754,7 +750,9 @@ fn head_line<'a>(t: &Targets, app: &App) -> Line<'a> {
         (PeriodState::Closed, Some(tg)) => {
             spans.push(Span::styled(format!("closed: {} of {}", pct(p.attainment), tg.compact()), theme.title()));
         }
-        (PeriodState::Closed, None) => spans.push(Span::raw(format!("closed: {} won, no target", g.metrics.won.compact()))),
+        (PeriodState::Closed, None) => {
+            spans.push(Span::raw(format!("closed: {} won, no target", g.metrics.won.compact())))
+        }
         (PeriodState::Future, _) => spans.push(Span::styled(
             format!("starts {} · target {}", t.period.start(t.calendar), money_or_dash(target)),
             theme.dim(),
@@ -762,11 +760,8 @@ fn head_line<'a>(t: &Targets, app: &App) -> Line<'a> {
         (PeriodState::Current, Some(tg)) => {
             spans.push(Span::styled(format!("day {gone} of {total} · "), theme.dim()));
             let due = p.expected_by_today.unwrap_or_default();
-            let (word, style) = if p.on_pace == Some(true) {
-                ("ahead", theme.good())
-            } else {
-                ("behind", theme.warn())
-            };
+            let (word, style) =
+                if p.on_pace == Some(true) { ("ahead", theme.good()) } else { ("behind", theme.warn()) };
             let by = if g.metrics.won >= due { g.metrics.won - due } else { due - g.metrics.won };
             spans.push(Span::styled(
                 format!(
@@ -834,7 +829,11 @@ fn table_lines<'a>(t: &Targets, app: &App, width: usize, height: usize, focused:
     let mut out = Vec::new();
     let mut head = String::new();
     for &i in &shown {
-        let name = if i == t.sort { format!("{}{}", COLUMNS[i], if i == ATTAINMENT { "▲" } else { "▼" }) } else { COLUMNS[i].to_string() };
+        let name = if i == t.sort {
+            format!("{}{}", COLUMNS[i], if i == ATTAINMENT { "▲" } else { "▼" })
+        } else {
+            COLUMNS[i].to_string()
+        };
         head.push_str(&cell(i, &name));
     }
     out.push(Line::from(Span::styled(head, theme.header_row())));
@@ -866,13 +865,8 @@ fn draw_quarters(f: &mut Frame, area: Rect, t: &Targets, app: &App) {
     let cw = area.width / n;
     let bw = cw.saturating_sub(1).max(1);
     let h = area.height - 3;
-    let top = t
-        .quarters
-        .iter()
-        .map(|q| q.won.cents().max(q.target.map_or(0, |m| m.cents())))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    let top = t.quarters.iter().map(|q| q.won.cents().max(q.target.map_or(0, |m| m.cents()))).max().unwrap_or(0).max(1)
+        as f64;
     let rows_of = |m: Money| ((m.cents().max(0) as f64 / top) * f64::from(h)).round() as u16;
     let buf = f.buffer_mut();
     for (i, q) in t.quarters.iter().enumerate() {
@@ -881,7 +875,13 @@ fn draw_quarters(f: &mut Frame, area: Rect, t: &Targets, app: &App) {
         let mark = q.target.map(|tg| rows_of(tg).clamp(1, h));
         for level in 1..=h {
             let y = area.y + h - level;
-            let glyph = if mark == Some(level) { "─" } else if level <= filled { "█" } else { " " };
+            let glyph = if mark == Some(level) {
+                "─"
+            } else if level <= filled {
+                "█"
+            } else {
+                " "
+            };
             let style = if mark == Some(level) { theme.title() } else { theme.accent() };
             for dx in 0..bw {
                 buf[(x + dx, y)].set_symbol(glyph).set_style(style);
@@ -921,11 +921,32 @@ fn draw_year(f: &mut Frame, area: Rect, t: &Targets, y: &YearChart, app: &App) {
         .style(theme.good())
         .data(&y.won)];
     if !y.target.is_empty() {
-        sets.push(Dataset::default().name("target").marker(Marker::Dot).graph_type(GraphType::Line).style(theme.title()).data(&y.target));
+        sets.push(
+            Dataset::default()
+                .name("target")
+                .marker(Marker::Dot)
+                .graph_type(GraphType::Line)
+                .style(theme.title())
+                .data(&y.target),
+        );
     }
     if !y.commit.is_empty() {
-        sets.push(Dataset::default().name("commit").marker(Marker::Bar).graph_type(GraphType::Line).style(theme.accent()).data(&y.commit));
-        sets.push(Dataset::default().name("forecast").marker(Marker::Braille).graph_type(GraphType::Line).style(theme.warn()).data(&y.forecast));
+        sets.push(
+            Dataset::default()
+                .name("commit")
+                .marker(Marker::Bar)
+                .graph_type(GraphType::Line)
+                .style(theme.accent())
+                .data(&y.commit),
+        );
+        sets.push(
+            Dataset::default()
+                .name("forecast")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(theme.warn())
+                .data(&y.forecast),
+        );
     }
     let n = y.months.len() as f64;
     let month = |i: usize| Span::raw(y.months.get(i).cloned().unwrap_or_default());
@@ -933,7 +954,12 @@ fn draw_year(f: &mut Frame, area: Rect, t: &Targets, y: &YearChart, app: &App) {
     let top = Money((y.top * 100.0) as i64);
     let chart = Chart::new(sets)
         .x_axis(Axis::default().bounds([0.0, n]).labels(x_labels).style(theme.dim()))
-        .y_axis(Axis::default().bounds([0.0, y.top]).labels(vec![Span::raw("0"), Span::raw(top.compact())]).style(theme.dim()))
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y.top])
+                .labels(vec![Span::raw("0"), Span::raw(top.compact())])
+                .style(theme.dim()),
+        )
         .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
     f.render_widget(chart, chart_area);
 }
@@ -981,7 +1007,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             let keep = g.height as usize - 1;
             let hidden = lines.len() - keep;
             lines.truncate(keep);
-            lines.push(Line::from(Span::styled(format!("… {hidden} more lines: v shows the gauges alone"), theme.dim())));
+            lines.push(Line::from(Span::styled(
+                format!("… {hidden} more lines: v shows the gauges alone"),
+                theme.dim(),
+            )));
         }
         f.render_widget(Paragraph::new(lines), g);
         f.render_widget(Paragraph::new(table_lines(t, app, width, tb.height as usize, focused)), tb);
