@@ -128,6 +128,7 @@ fn benches(c: &mut Criterion) {
                 terminal().draw(|f| view::draw(f, &app)).unwrap();
                 total += start.elapsed();
                 app.poll_loading(true).unwrap();
+                app.poll_tracker(true).unwrap();
             }
             total
         })
@@ -137,6 +138,7 @@ fn benches(c: &mut Criterion) {
             let mut app = open_app();
             terminal().draw(|f| view::draw(f, &app)).unwrap();
             app.poll_loading(true).unwrap();
+            app.poll_tracker(true).unwrap();
         })
     });
     g.finish();

@@ -322,6 +322,8 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
     let spec = rapport::demo::DemoSpec { accounts: 120, ..rapport::demo::DemoSpec::at(store.clock().now()) };
     rapport::demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
     let mut a = app_over(store, 160, 48);
+    // On a file the tracker is computed on a second connection.
+    a.poll_tracker(true).unwrap();
     // Both read today from the system clock; a run across midnight would compare two days.
     assert_eq!(a.today, day);
 
@@ -351,6 +353,7 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
     // The headline gauge against `report forecast`, for the quarter and the year.
     for (keys, period) in [("4", None), ("y", Some(Period::year_of(a.calendar, day)))] {
         press(&mut a, keys);
+        a.poll_tracker(true).unwrap();
         let mut args = vec!["report", "forecast", "--format", "json"];
         let name = period.map(rapport::tui::panes::targets::period_name);
         if let Some(p) = &name {
@@ -403,4 +406,29 @@ fn account_targets_show_on_the_account_card_in_their_unit() {
     // An account without targets keeps the card as it was.
     a.set_current(ids.borealis).unwrap();
     assert!(!screen(&a).contains("Targets"));
+}
+
+#[test]
+fn on_a_file_the_tracker_is_computed_behind_the_screen_and_never_shows_another_periods_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("book.db"), OpenMode::Create).unwrap();
+    let store = store.with_clock(common::clock());
+    common::seed(&store);
+    store.set_setting("me", "Morgan Avery").unwrap();
+    // Wide enough for all four panes, so the tracker is on screen unfocused.
+    let mut a = app_over(store, 160, 48);
+    assert!(a.tracker_loading(), "the first frame does not wait for the tracker");
+    assert!(screen(&a).contains("2026Q4 · computing the figures…"));
+    a.poll_tracker(true).unwrap();
+    assert!(!a.tracker_loading());
+    assert!(screen(&a).contains("150k of 500k · expected by today 309k"));
+    press(&mut a, "4");
+    a.poll_tracker(true).unwrap();
+    press(&mut a, "]");
+    let text = screen(&a);
+    assert!(text.contains("2027Q1 · computing the figures…"), "{text}");
+    assert!(!text.contains("150k"), "{text}");
+    a.poll_tracker(true).unwrap();
+    assert_eq!(a.targets.figures_for, Some(Period::Quarter(2027, 1)));
+    assert!(screen(&a).contains("2027Q1 starts 2027-01-01"));
 }

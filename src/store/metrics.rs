@@ -117,6 +117,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Open conflicts past their SLA deadline by `now`, per owner: the
+    /// header's count for a scope.
+    pub fn breached_conflicts_by_owner(&self, now: &str) -> Result<Vec<(Option<i64>, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.owner_id, count(*) FROM conflicts c JOIN accounts a ON a.id = c.account_id
+             WHERE c.status <> 'resolved' AND c.deleted_at IS NULL AND a.deleted_at IS NULL AND c.sla_due_at < ?1
+             GROUP BY c.owner_id",
+        )?;
+        let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every live deal of one account, for its card's targets.
     pub fn account_deal_facts(&self, account_id: i64) -> Result<Vec<DealFact>> {
         let sql = format!("{DEAL_COLUMNS} WHERE d.deleted_at IS NULL AND d.account_id = ?1");

@@ -87,6 +87,9 @@ pub struct App {
     data_version: i64,
     /// The full portfolio and conflict queue, loading on a second connection.
     pending: Option<std::sync::mpsc::Receiver<Result<FullLists>>>,
+    /// The tracker's figures, computed on a second connection: on a large
+    /// book they take seconds, and the cockpit answers keys meanwhile.
+    tracker_pending: Option<std::sync::mpsc::Receiver<Result<Targets>>>,
 }
 
 /// The whole portfolio and conflict queue, as the background load hands them over.
@@ -136,6 +139,7 @@ impl App {
             db_name,
             lookup: LookupSlot::Empty,
             pending: None,
+            tracker_pending: None,
             data_version,
             store,
         };
@@ -159,7 +163,7 @@ impl App {
         self.load_reps()?;
         self.portfolio.load_first(&self.store, rows)?;
         self.conflicts.load_first(&self.store, rows)?;
-        self.targets.load(&self.store, &self.reps, &self.resolved)?;
+        self.load_tracker()?;
         self.load_badges()?;
         self.relayout();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -175,8 +179,55 @@ impl App {
         self.pending.is_some()
     }
 
-    /// Takes in the full lists if they are ready (or, with `wait`, once they are).
+    /// Whether the tracker's figures are still being computed.
+    pub fn tracker_loading(&self) -> bool {
+        self.tracker_pending.is_some()
+    }
+
+    /// Computes the tracker for its period and the scope: on a second
+    /// connection when the book is a file, else (in memory) at once.
+    fn load_tracker(&mut self) -> Result<()> {
+        let Ok(reader) = self.store.reader() else {
+            return self.targets.load(&self.store, &self.reps, &self.resolved);
+        };
+        let mut fresh = self.targets.request();
+        let (reps, scope) = (self.reps.clone(), self.resolved.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(fresh.load(&reader, &reps, &scope).map(|_| fresh));
+        });
+        // A newer request replaces an older one, whose answer is then dropped.
+        self.tracker_pending = Some(rx);
+        self.targets.loading = true;
+        Ok(())
+    }
+
+    /// Takes in the tracker's figures if they are ready (or, with `wait`, once they are).
+    pub fn poll_tracker(&mut self, wait: bool) -> Result<bool> {
+        let Some(rx) = &self.tracker_pending else { return Ok(false) };
+        let loaded = if wait {
+            rx.recv().map_err(|_| anyhow::anyhow!("computing the tracker stopped"))?
+        } else {
+            match rx.try_recv() {
+                Ok(r) => r,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
+                Err(_) => Err(anyhow::anyhow!("computing the tracker stopped")),
+            }
+        };
+        self.tracker_pending = None;
+        self.targets.take(loaded?);
+        Ok(true)
+    }
+
+    /// Takes in the full lists if they are ready (or, with `wait`, once they
+    /// are), and the tracker if it is ready (it is never waited for here:
+    /// keys do not wait on it).
     pub fn poll_loading(&mut self, wait: bool) -> Result<bool> {
+        let tracker = self.poll_tracker(false)?;
+        Ok(self.poll_lists(wait)? | tracker)
+    }
+
+    fn poll_lists(&mut self, wait: bool) -> Result<bool> {
         let Some(rx) = &self.pending else { return Ok(false) };
         let loaded = if wait {
             rx.recv().map_err(|_| anyhow::anyhow!("loading the portfolio stopped"))?
@@ -246,7 +297,7 @@ impl App {
             self.resolve_scope()?;
         }
         self.targets.selected = 0;
-        self.targets.load(&self.store, &self.reps, &self.resolved)?;
+        self.load_tracker()?;
         self.load_badges()?;
         self.message = Some(format!("scope: {} ({})", self.scope_word(), self.resolved.label));
         Ok(())
@@ -267,13 +318,8 @@ impl App {
         let breached = if self.resolved.reps.is_none() {
             self.store.breached_conflicts(&timestamp(self.now))?
         } else {
-            // An empty span: only the conflicts still open.
-            let now = self.now.naive_utc();
-            let open = self.store.conflict_facts(self.today, self.today)?;
-            open.iter()
-                .filter(|c| c.resolved_at.is_none() && c.status != crate::domain::ConflictStatus::Resolved)
-                .filter(|c| c.sla_due_at < now && self.resolved.includes(c.owner_id))
-                .count() as i64
+            let by_owner = self.store.breached_conflicts_by_owner(&timestamp(self.now))?;
+            by_owner.iter().filter(|(owner, _)| self.resolved.includes(*owner)).map(|(_, n)| n).sum()
         };
         self.badges = Badges {
             overdue_follow_ups: due.iter().filter(|f| f.due_on < self.today).count(),
@@ -298,7 +344,7 @@ impl App {
             // Past midnight: pace and "due by today" count from the new day.
             self.today = now.date_naive();
             self.targets.today = self.today;
-            self.targets.load(&self.store, &self.reps, &self.resolved)?;
+            self.load_tracker()?;
         }
         self.load_badges()?;
         Ok(true)
@@ -310,7 +356,7 @@ impl App {
         self.poll_loading(true)?;
         self.portfolio.refresh_row(&self.store, account)?;
         self.conflicts.load(&self.store)?;
-        self.targets.load(&self.store, &self.reps, &self.resolved)?;
+        self.load_tracker()?;
         self.load_badges()?;
         self.relayout();
         Ok(())
@@ -328,7 +374,7 @@ impl App {
         self.load_reps()?;
         self.portfolio.load(&self.store)?;
         self.conflicts.load(&self.store)?;
-        self.targets.load(&self.store, &self.reps, &self.resolved)?;
+        self.load_tracker()?;
         self.load_badges()?;
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
@@ -461,7 +507,7 @@ impl App {
                     Action::NextPeriod => self.targets.shift(1),
                     _ => self.targets.toggle_year(),
                 }
-                self.targets.load(&self.store, &self.reps, &self.resolved)?;
+                self.load_tracker()?;
             }
             Action::CycleSort if self.focus == PaneId::Targets => self.targets.cycle_sort(),
             Action::NextView if self.focus == PaneId::Targets => self.targets.next_view(),

@@ -86,7 +86,8 @@ fn event_loop(
     while !app.quit && !terminal::stopped(stop) {
         let dirty;
         // While the book loads in the background, look often for it.
-        let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
+        let busy = app.loading() || app.tracker_loading();
+        let wake = if busy { Duration::from_millis(20) } else { WAKE };
         if event::poll(wake)? {
             dirty = true;
             // Keys act on the current day: a form opened after midnight reads "fri" from today.
@@ -109,7 +110,7 @@ fn event_loop(
                     break;
                 }
             }
-        } else if app.loading() {
+        } else if busy {
             dirty = app.poll_loading(false)?;
         } else {
             // Time flows while nobody types: redraw when the minute turns.

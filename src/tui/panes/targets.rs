@@ -182,6 +182,10 @@ pub struct Targets {
     pub column: usize,
     /// First line of the gauges shown.
     pub scroll: usize,
+    /// The figures shown are being recomputed (for another period or scope).
+    pub loading: bool,
+    /// The period the figures are for, once computed.
+    pub figures_for: Option<Period>,
 }
 
 /// The team a rep is in: the rep just below the top of the tree that holds
@@ -226,7 +230,38 @@ impl Targets {
             selected: 0,
             column: 0,
             scroll: 0,
+            loading: false,
+            figures_for: None,
         }
+    }
+
+    /// An empty tracker for the same period, day and order, to compute elsewhere.
+    pub fn request(&self) -> Targets {
+        let mut t = Targets::new(self.calendar, self.today);
+        t.period = self.period;
+        t.sort = self.sort;
+        t
+    }
+
+    /// The figures of a tracker computed elsewhere, keeping what the user
+    /// chose since (view, order, selection), when it is still for this period.
+    pub fn take(&mut self, loaded: Targets) {
+        if loaded.period != self.period || loaded.today != self.today {
+            return;
+        }
+        let keep = self.selected_rep();
+        self.scope_label = loaded.scope_label;
+        self.rows = loaded.rows;
+        self.alignment = loaded.alignment;
+        self.counts = loaded.counts;
+        self.reps = loaded.reps;
+        self.quarters = loaded.quarters;
+        self.year = loaded.year;
+        self.elapsed = loaded.elapsed;
+        self.sort_reps();
+        self.selected = keep.and_then(|id| self.reps.iter().position(|r| r.rep_id == id)).unwrap_or(0);
+        self.loading = false;
+        self.figures_for = Some(self.period);
     }
 
     /// Reads the period's rows and computes every figure the tracker shows.
@@ -404,8 +439,6 @@ impl Targets {
             qs.push(prev);
         }
         qs.reverse();
-        let history = store.deal_facts(qs[0].start(cal), last.end(cal))?;
-        let history: Vec<&DealFact> = history.iter().filter(|d| scope.includes(d.owner_id)).collect();
         let mut quarters = Vec::with_capacity(8);
         for q in qs {
             let q_targets: Vec<TargetRow> = store
@@ -414,11 +447,16 @@ impl Targets {
                 .filter(|t| t.metric == TargetMetric::WonRevenue)
                 .map(|t| (t.scope, t.rep_id, Money(t.amount)))
                 .collect();
-            quarters.push(QuarterBar {
-                period: q,
-                won: deal_metrics(history.iter().copied(), Days::of(q, cal)).won,
-                target: scope::target_for(scope, &q_targets, &members),
-            });
+            // Won as `deal_metrics` counts it (won, closed in the quarter), summed
+            // by the store from its covering index: reading two years of deals
+            // row by row takes seconds on a large book.
+            let (start, end) = (q.start(cal), q.end(cal));
+            let by_rep = store.won_by_rep(start, end)?;
+            let won = match &scope.reps {
+                None => store.won_total(start, end)?,
+                Some(_) => by_rep.iter().filter(|(r, _)| scope.includes(Some(*r))).map(|(_, m)| *m).sum(),
+            };
+            quarters.push(QuarterBar { period: q, won, target: scope::target_for(scope, &q_targets, &members) });
         }
         self.quarters = quarters;
 
@@ -427,6 +465,8 @@ impl Targets {
             _ => None,
         };
         self.selected = self.selected.min(self.reps.len().saturating_sub(1));
+        self.loading = false;
+        self.figures_for = Some(period);
         Ok(())
     }
 
@@ -987,7 +1027,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let all = shows_all(inner.height as usize);
 
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    f.render_widget(Paragraph::new(head_line(t, app)), head);
+    if t.figures_for != Some(t.period) {
+        // Figures of another period are never shown under this one's name.
+        let text = format!("{} · computing the figures…", period_name(t.period));
+        f.render_widget(Paragraph::new(Span::styled(text, theme.dim())), head);
+        return;
+    }
+    let mut head_spans = head_line(t, app);
+    if t.loading {
+        head_spans.spans.push(Span::styled(" · updating…", theme.dim()));
+    }
+    f.render_widget(Paragraph::new(head_spans), head);
     let gauges = gauge_lines(t, app, width);
 
     if all {
