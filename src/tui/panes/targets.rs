@@ -607,8 +607,9 @@ pub fn shows_all(inner_height: usize) -> bool {
     inner_height >= 34
 }
 
+/// Whole percent, rounded down: 99.6% of a target is not yet "100%".
 fn pct(p: Option<f64>) -> String {
-    p.map_or_else(|| "—".into(), |p| format!("{p:.0}%"))
+    p.map_or_else(|| "—".into(), |p| format!("{}%", p.floor()))
 }
 
 fn money_or_dash(m: Option<Money>) -> String {
@@ -778,47 +779,62 @@ fn gauge_lines<'a>(t: &Targets, app: &App, width: usize) -> Vec<Line<'a>> {
     out
 }
 
-/// The head line: the period, how far through it is, and the headline.
-fn head_line<'a>(t: &Targets, app: &App) -> Line<'a> {
+/// The head: the period, how far through it is, and the headline, wrapped
+/// between parts so a narrow pane never cuts a number.
+fn head_lines<'a>(t: &Targets, app: &App, width: usize) -> Vec<Line<'a>> {
     let theme = app.theme;
     let (gone, total) = t.elapsed;
-    let mut spans = vec![Span::styled(format!("{} ", period_name(t.period)), theme.title())];
-    let Some(g) = t.rows.first() else { return Line::from(spans) };
-    let p = &g.pace;
-    let target = p.target.filter(|t| t.cents() > 0);
-    match (p.state, target) {
-        (PeriodState::Closed, Some(tg)) => {
-            spans.push(Span::styled(format!("closed: {} of {}", pct(p.attainment), tg.compact()), theme.title()));
-        }
-        (PeriodState::Closed, None) => {
-            spans.push(Span::raw(format!("closed: {} won, no target", g.metrics.won.compact())))
-        }
-        (PeriodState::Future, _) => spans.push(Span::styled(
-            format!("starts {} · target {}", t.period.start(t.calendar), money_or_dash(target)),
-            theme.dim(),
-        )),
-        (PeriodState::Current, Some(tg)) => {
-            spans.push(Span::styled(format!("day {gone} of {total} · "), theme.dim()));
-            let due = p.expected_by_today.unwrap_or_default();
-            let (word, style) =
-                if p.on_pace == Some(true) { ("ahead", theme.good()) } else { ("behind", theme.warn()) };
-            let by = if g.metrics.won >= due { g.metrics.won - due } else { due - g.metrics.won };
-            spans.push(Span::styled(
-                format!(
-                    "{} of {} · expected by today {} · {word} by {}",
-                    g.metrics.won.compact(),
-                    tg.compact(),
-                    due.compact(),
-                    by.compact()
-                ),
-                style,
-            ));
-        }
-        (PeriodState::Current, None) => {
-            spans.push(Span::styled(format!("day {gone} of {total} · no target"), theme.dim()));
+    let mut parts: Vec<(String, Style)> = Vec::new();
+    if let Some(g) = t.rows.first() {
+        let p = &g.pace;
+        let target = p.target.filter(|t| t.cents() > 0);
+        match (p.state, target) {
+            (PeriodState::Closed, Some(tg)) => {
+                parts.push((format!("closed: {} of {}", pct(p.attainment), tg.compact()), theme.title()))
+            }
+            (PeriodState::Closed, None) => {
+                parts.push((format!("closed: {} won, no target", g.metrics.won.compact()), theme.text()))
+            }
+            (PeriodState::Future, _) => {
+                parts.push((format!("starts {}", t.period.start(t.calendar)), theme.dim()));
+                parts.push((format!("target {}", money_or_dash(target)), theme.dim()));
+            }
+            (PeriodState::Current, Some(tg)) => {
+                let due = p.expected_by_today.unwrap_or_default();
+                let (word, style) =
+                    if p.on_pace == Some(true) { ("ahead", theme.good()) } else { ("behind", theme.warn()) };
+                let by = if g.metrics.won >= due { g.metrics.won - due } else { due - g.metrics.won };
+                parts.push((format!("day {gone} of {total}"), theme.dim()));
+                parts.push((format!("{} of {}", g.metrics.won.compact(), tg.compact()), style));
+                parts.push((format!("expected by today {}", due.compact()), style));
+                parts.push((format!("{word} by {}", by.compact()), style));
+            }
+            (PeriodState::Current, None) => {
+                parts.push((format!("day {gone} of {total}"), theme.dim()));
+                parts.push(("no target".into(), theme.dim()));
+            }
         }
     }
-    Line::from(spans)
+    if t.loading {
+        parts.push(("updating…".into(), theme.dim()));
+    }
+    let first = format!("{} ", period_name(t.period));
+    let mut used = first.chars().count();
+    let mut lines = vec![vec![Span::styled(first, theme.title())]];
+    for (i, (text, style)) in parts.into_iter().enumerate() {
+        let sep = if i == 0 { "" } else { " · " };
+        let w = sep.chars().count() + text.chars().count();
+        if used + w > width && i > 0 {
+            used = 2 + text.chars().count();
+            lines.push(vec![Span::raw("  "), Span::styled(text, style)]);
+        } else {
+            used += w;
+            let line = lines.last_mut().expect("one line at least");
+            line.push(Span::styled(sep, theme.dim()));
+            line.push(Span::styled(text, style));
+        }
+    }
+    lines.into_iter().map(Line::from).collect()
 }
 
 fn table_lines<'a>(t: &Targets, app: &App, width: usize, height: usize, focused: bool) -> Vec<Line<'a>> {
@@ -889,7 +905,12 @@ fn table_lines<'a>(t: &Targets, app: &App, width: usize, height: usize, focused:
     }
     let mut note = vec![format!("{} reps · s sort · Enter: their accounts", t.reps.len())];
     if more_left || more_right {
-        note.push(format!("{}columns{}", if more_left { "← " } else { "" }, if more_right { " →" } else { "" }));
+        let arrows = match (more_left, more_right) {
+            (true, true) => "←/→",
+            (true, false) => "←",
+            _ => "→",
+        };
+        note.push(format!("{arrows} more columns"));
     }
     out.push(Line::from(Span::styled(note.join(" · "), theme.dim())));
     out
@@ -945,7 +966,7 @@ fn draw_year(f: &mut Frame, area: Rect, t: &Targets, y: &YearChart, app: &App) {
     let head = t.rows.first();
     let figures = head.map_or_else(String::new, |g| {
         format!(
-            "won {} · target {} · commit {} · forecast {}",
+            "█ won {} · • target {} · ▄ commit {} · ⠤ forecast {}",
             g.metrics.won.compact(),
             money_or_dash(g.pace.target),
             g.metrics.commit().compact(),
@@ -1000,7 +1021,8 @@ fn draw_year(f: &mut Frame, area: Rect, t: &Targets, y: &YearChart, app: &App) {
                 .labels(vec![Span::raw("0"), Span::raw(top.compact())])
                 .style(theme.dim()),
         )
-        .hidden_legend_constraints((Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)));
+        // The line under the chart names each mark with its figure.
+        .legend_position(None);
     f.render_widget(chart, chart_area);
 }
 
@@ -1026,18 +1048,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let width = inner.width as usize;
     let all = shows_all(inner.height as usize);
 
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let head_text = head_lines(t, app, width);
+    let head_h = if t.figures_for == Some(t.period) { head_text.len().min(3) as u16 } else { 1 };
+    let [head, body] = Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(inner);
     if t.figures_for != Some(t.period) {
         // Figures of another period are never shown under this one's name.
         let text = format!("{} · computing the figures…", period_name(t.period));
         f.render_widget(Paragraph::new(Span::styled(text, theme.dim())), head);
         return;
     }
-    let mut head_spans = head_line(t, app);
-    if t.loading {
-        head_spans.spans.push(Span::styled(" · updating…", theme.dim()));
-    }
-    f.render_widget(Paragraph::new(head_spans), head);
+    f.render_widget(Paragraph::new(head_text), head);
     let gauges = gauge_lines(t, app, width);
 
     if all {
