@@ -170,8 +170,10 @@ fn without_me_the_scope_is_everyone_and_m_says_how_to_set_it() {
 fn s_sorts_the_reps_and_enter_filters_the_portfolio_to_one() {
     let (s, ids) = book_as("Morgan Avery");
     let mut a = app_over(s, 80, 24);
-    press(&mut a, "4v");
-    assert_eq!(a.targets.view, View::Reps);
+    // Enter on the gauges opens the table to pick a rep in.
+    press(&mut a, "4");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!((a.focus, a.targets.view), (PaneId::Targets, View::Reps));
     // Furthest behind first, no target last.
     let order = |a: &App| a.targets.reps.iter().map(|r| r.rep_id).collect::<Vec<_>>();
     assert_eq!(&order(&a)[..2], &[ids.sam, ids.rae]);

@@ -4,7 +4,8 @@
 use super::keymap::{Action, Context, Keymap};
 use super::layout;
 use super::overlays::{Filter, Overlay, Palette, Search};
-use super::panes::{conflicts::Conflicts, portfolio::Portfolio, targets::Targets, timeline::Timeline};
+use super::panes::targets::{shows_all, Targets, View};
+use super::panes::{conflicts::Conflicts, portfolio::Portfolio, timeline::Timeline};
 use super::theme::Theme;
 use crate::domain::scope::{self, Member, Resolved, Scope};
 use crate::domain::{sanitize, FiscalCalendar};
@@ -579,8 +580,12 @@ impl App {
                 }
             }
             PaneId::Targets => {
-                // The selected rep's accounts, in the portfolio.
-                if let Some(id) = self.targets.selected_rep() {
+                // From the gauges, the table to pick a rep in; from the
+                // table, the selected rep's accounts in the portfolio.
+                let rows = self.pane_rows(PaneId::Targets);
+                if self.targets.view == View::Gauges && !shows_all(rows + 1) {
+                    self.targets.view = View::Reps;
+                } else if let Some(id) = self.targets.selected_rep() {
                     let filter = crate::store::AccountFilter { owner_id: Some(id), ..Default::default() };
                     let rows = self.pane_rows(PaneId::Portfolio);
                     self.portfolio.set_filter(filter, rows);
