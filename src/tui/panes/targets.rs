@@ -1114,3 +1114,55 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         View::Chart => draw_chart(f, rest, t, app),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gauge(target: i64, won: i64, period: Period, today: NaiveDate) -> GaugeRow {
+        let cal = FiscalCalendar::new(1).unwrap();
+        let m = DealMetrics { won: Money::from_units(won), ..DealMetrics::default() };
+        let p = pace(Some(Money::from_units(target)), m.won, m.pipeline, period, cal, today);
+        GaugeRow { kind: RowKind::Rep, label: "Ann".into(), metrics: m, pace: p }
+    }
+
+    #[test]
+    fn a_bar_shows_won_still_to_win_and_todays_expectation_without_colour() {
+        let mid = NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
+        // 25% won (2.5 cells, rounded); half the quarter gone (46 of 92 days).
+        assert_eq!(bar(&gauge(400, 100, Period::Quarter(2026, 4), mid), 10), "███░░│░░░░");
+        // Over the target: full, and the marker still shows where today stands.
+        assert_eq!(bar(&gauge(100, 150, Period::Quarter(2026, 4), mid), 10), "█████│████");
+        // A closed quarter has no "expected by today".
+        let later = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        assert_eq!(bar(&gauge(400, 100, Period::Quarter(2026, 4), later), 8), "██░░░░░░");
+    }
+
+    #[test]
+    fn a_closed_gauge_speaks_in_the_past_and_a_current_one_of_today() {
+        let later = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        let parts = gauge_parts(&gauge(9_200_000, 9_568_000, Period::Quarter(2026, 4), later));
+        assert_eq!(parts, vec!["closed: 104% of 9.2M".to_string(), "over by 368k".to_string()]);
+        let mid = NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
+        let parts = gauge_parts(&gauge(400, 100, Period::Quarter(2026, 4), mid));
+        assert_eq!(parts[..3], ["100 won, 25% of 400", "expected by today 200", "gap 300"]);
+    }
+
+    #[test]
+    fn parts_wrap_between_figures_never_inside_one() {
+        let parts: Vec<String> = ["won 150k", "expected by today 309k", "gap 350k"].map(String::from).to_vec();
+        assert_eq!(wrap_parts(&parts, 40, 40), vec!["won 150k · expected by today 309k", "gap 350k"]);
+        assert_eq!(wrap_parts(&parts, 5, 80), vec!["won 150k", "expected by today 309k · gap 350k"]);
+    }
+
+    #[test]
+    fn alignment_says_by_how_much_targets_do_not_add_up() {
+        let m = |n| Some(Money::from_units(n));
+        let a = |target, below| Alignment { label: "Company".into(), below_word: "teams", target, below };
+        assert_eq!(a(m(500_000), m(400_000)).text(), "Company 500k · teams add up to 400k: 100k short");
+        assert_eq!(a(m(500_000), m(520_000)).text(), "Company 500k · teams add up to 520k: 20k over");
+        assert_eq!(a(m(500_000), m(500_000)).text(), "Company 500k · teams add up to 500k ✓");
+        assert_eq!(a(m(500_000), None).text(), "Company 500k · teams add up to none: not set");
+        assert!(a(m(1), m(1)).aligned() && !a(m(1), None).aligned());
+    }
+}
