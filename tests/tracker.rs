@@ -314,22 +314,8 @@ fn coverage(c: Coverage) -> Value {
     }
 }
 
-#[test]
-fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let config = dir.path().join("config.toml");
-    let (store, _) = Store::open(&db, OpenMode::Create).unwrap();
-    let day = store.clock().today();
-    let spec = rapport::demo::DemoSpec { accounts: 120, ..rapport::demo::DemoSpec::at(store.clock().now()) };
-    rapport::demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
-    let mut a = app_over(store, 160, 48);
-    // On a file the tracker is computed on a second connection.
-    a.poll_tracker(true).unwrap();
-    // Both read today from the system clock; a run across midnight would compare two days.
-    assert_eq!(a.today, day);
-
-    let reps = report(&db, &config, &["report", "reps", "--format", "json"]);
+/// The tracker's table against `report reps` rows, figure by figure; the won cents checked.
+fn same_reps(reps: &Value, a: &App) -> i64 {
     let reps = reps.as_array().unwrap();
     assert_eq!(reps.len(), a.targets.reps.len());
     assert!(reps.len() > 3, "the demo has a team");
@@ -350,7 +336,35 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
         assert_eq!(row["breached_conflicts"].as_i64(), Some(line.breached));
         checked_won += line.metrics.won.cents();
     }
+    checked_won
+}
+
+#[test]
+fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let config = dir.path().join("config.toml");
+    let (store, _) = Store::open(&db, OpenMode::Create).unwrap();
+    let day = store.clock().today();
+    let spec = rapport::demo::DemoSpec { accounts: 120, ..rapport::demo::DemoSpec::at(store.clock().now()) };
+    rapport::demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
+    let mut a = app_over(store, 160, 48);
+    // On a file the tracker is computed on a second connection.
+    a.poll_tracker(true).unwrap();
+    // Both read today from the system clock; a run across midnight would compare two days.
+    assert_eq!(a.today, day);
+
+    let reps = report(&db, &config, &["report", "reps", "--format", "json"]);
+    let checked_won = same_reps(&reps, &a);
     assert!(checked_won > 0, "the demo wins deals this quarter");
+    // The year: reps measured by the quarter are measured for the year by the sum of its quarters.
+    press(&mut a, "4y");
+    a.poll_tracker(true).unwrap();
+    let year = rapport::tui::panes::targets::period_name(a.targets.period);
+    same_reps(&report(&db, &config, &["report", "reps", "--period", &year, "--format", "json"]), &a);
+    assert!(a.targets.reps.iter().filter(|r| r.pace.target.is_some()).count() > 3, "year targets for reps");
+    press(&mut a, "y");
+    a.poll_tracker(true).unwrap();
 
     // The headline gauge against `report forecast`, for the quarter and the year.
     for (keys, period) in [("4", None), ("y", Some(Period::year_of(a.calendar, day)))] {

@@ -8,7 +8,7 @@ use crate::domain::metrics::{
     conflict_metrics, deal_metrics, pace, ConflictFact, Coverage, DealFact, Pace, PeriodState, Span,
 };
 use crate::domain::scope::{self, Member, Resolved, Scope, TargetRow, SCOPE_EXAMPLES};
-use crate::domain::{sanitize, FiscalCalendar, ForecastCategory, Money, Period, TargetMetric, TargetScope};
+use crate::domain::{sanitize, FiscalCalendar, ForecastCategory, Money, Period, TargetScope};
 use crate::store::{RepRow, Store};
 use anyhow::{anyhow, Result};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -267,13 +267,7 @@ impl Ctx<'_> {
     }
 
     fn targets(&self, period: Period) -> Result<Vec<TargetRow>> {
-        Ok(self
-            .store
-            .targets_for(period)?
-            .into_iter()
-            .filter(|t| t.metric == TargetMetric::WonRevenue)
-            .map(|t| (t.scope, t.rep_id, Money(t.amount)))
-            .collect())
+        self.store.revenue_targets(period)
     }
 
     /// The target of a group of rows: only reps and teams have one.

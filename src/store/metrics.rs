@@ -3,7 +3,9 @@
 
 use super::Store;
 use crate::domain::metrics::{ConflictFact, DealFact};
+use crate::domain::scope::{year_targets, TargetRow};
 use crate::domain::time::parse_timestamp;
+use crate::domain::{Money, Period, TargetMetric};
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{params, Row};
@@ -115,6 +117,25 @@ impl Store {
         )?;
         let rows = stmt.query_map([since.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The won-revenue targets that measure `period`; for a fiscal year,
+    /// targets set only by quarter count as the sum of the year's quarters.
+    pub fn revenue_targets(&self, period: Period) -> Result<Vec<TargetRow>> {
+        let rows = |p: Period| -> Result<Vec<TargetRow>> {
+            Ok(self
+                .targets_for(p)?
+                .into_iter()
+                .filter(|t| t.metric == TargetMetric::WonRevenue)
+                .map(|t| (t.scope, t.rep_id, Money(t.amount)))
+                .collect())
+        };
+        let Period::Year(y) = period else { return rows(period) };
+        let mut quarters = Vec::new();
+        for q in 1..=4 {
+            quarters.extend(rows(Period::Quarter(y, q))?);
+        }
+        Ok(year_targets(rows(period)?, &quarters))
     }
 
     /// Open conflicts past their SLA deadline by `now`, per owner: the

@@ -275,11 +275,7 @@ impl Targets {
         let links: Vec<(i64, Option<i64>)> = reps.iter().map(|r| (r.id, r.manager_id)).collect();
 
         let all_targets = store.targets_for(period)?;
-        let targets: Vec<TargetRow> = all_targets
-            .iter()
-            .filter(|t| t.metric == TargetMetric::WonRevenue)
-            .map(|t| (t.scope, t.rep_id, Money(t.amount)))
-            .collect();
+        let targets: Vec<TargetRow> = store.revenue_targets(period)?;
         let deals = store.deal_facts(span.start, span.end)?;
         let of = |ids: &[i64]| -> Vec<&DealFact> {
             deals.iter().filter(|d| d.owner_id.is_some_and(|o| ids.contains(&o))).collect()
@@ -441,12 +437,7 @@ impl Targets {
         qs.reverse();
         let mut quarters = Vec::with_capacity(8);
         for q in qs {
-            let q_targets: Vec<TargetRow> = store
-                .targets_for(q)?
-                .into_iter()
-                .filter(|t| t.metric == TargetMetric::WonRevenue)
-                .map(|t| (t.scope, t.rep_id, Money(t.amount)))
-                .collect();
+            let q_targets = store.revenue_targets(q)?;
             // Won as `deal_metrics` counts it (won, closed in the quarter), summed
             // by the store from its covering index: reading two years of deals
             // row by row takes seconds on a large book.
