@@ -705,7 +705,7 @@ fn a_deal_takes_an_opening_date_and_a_forecast_override() {
     refused(
         &db,
         &["edit", "deal", id, "--forecast", "maybe"],
-        "--forecast: 'maybe' is not a forecastcategory; expected one of: pipeline, best_case, commit, closed, omitted",
+        "--forecast: 'maybe' is not a forecast category; expected pipeline, best_case, commit, closed or omitted",
     );
     refused(&db, &["edit", "deal", id, "--opened", ""], "--opened: cannot be empty");
     assert_eq!(

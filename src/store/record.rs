@@ -99,6 +99,9 @@ impl Store {
                 rec.check(s, None)?;
             }
             let id = s.insert_unlogged(rec)?;
+            // Log the row as stored: defaults and triggers may have filled
+            // fields in, and undo compares with exactly what was logged.
+            *rec = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
             s.log_change(T::ENTITY, id, ChangeOp::Insert, None, Some(&*rec))?;
             Ok(id)
         })
