@@ -17,6 +17,7 @@ use std::process::{Command, Output};
 fn run<S: AsRef<OsStr>>(db: &Path, args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapport"))
         .env_remove("RAPPORT_DB")
+        .env("TZ", "UTC")
         .arg("--db")
         .arg(db)
         .args(args)

@@ -161,8 +161,30 @@ pub fn database_path(flag: Option<PathBuf>) -> Result<(PathBuf, OpenMode)> {
     Ok((data_dir()?.join("rapport.db"), OpenMode::CreateWithFolders))
 }
 
+/// The user's time zone, as the config file, `TZ` or the system name it.
+pub fn user_zone() -> Result<crate::domain::time::Zone> {
+    let tz = std::env::var("TZ").ok();
+    crate::tui::config::load_zone(&crate::tui::config::path()?, tz.as_deref())
+        .map_err(|e| hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)"))
+}
+
+/// `RAPPORT_NOW` (RFC 3339) fixes the clock: for tests, and to see the book
+/// as it stood or will stand at another moment.
+fn fixed_now() -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(text) = std::env::var("RAPPORT_NOW").ok().filter(|t| !t.is_empty()) else { return Ok(None) };
+    let t = chrono::DateTime::parse_from_rfc3339(&text).map_err(|e| {
+        hinted(
+            anyhow::anyhow!(
+                "RAPPORT_NOW: '{text}' is not a time ({e}); expected RFC 3339 such as 2026-11-26T14:03:00Z"
+            ),
+            "unset RAPPORT_NOW to use the system clock",
+        )
+    })?;
+    Ok(Some(t.with_timezone(&chrono::Utc)))
+}
+
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
-    let (store, report) = Store::open(path, mode)
+    let (mut store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if let Some(backup) = &report.backup {
         eprintln!(
@@ -171,6 +193,10 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             report.migrated_from.unwrap_or_default(),
             backup.display()
         );
+    }
+    store.set_zone(user_zone()?);
+    if let Some(now) = fixed_now()? {
+        store.set_clock(crate::store::Clock::Fixed(now));
     }
     Ok(store)
 }

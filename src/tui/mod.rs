@@ -29,7 +29,8 @@ use std::time::Duration;
 /// process's write or the minute turning. It redraws only when something changed.
 const WAKE: Duration = Duration::from_millis(500);
 
-pub fn run(store: Store) -> Result<()> {
+pub fn run(mut store: Store) -> Result<()> {
+    store.set_zone(crate::cli::user_zone()?);
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
     // The open form's changes as of the last key, for the watchdog to keep

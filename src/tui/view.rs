@@ -472,10 +472,10 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
 fn draft_view(f: &mut Frame, app: &App, d: &super::drafts::Draft) {
     use crate::domain::sanitize;
     let t = app.theme;
-    let when = d.kept_at.replace('T', " ").trim_end_matches('Z').to_string();
+    let when = crate::domain::time::local_stamp(&d.kept_at, app.store.clock().zone());
     let mut lines = vec![
         Line::from(format!(
-            "When the terminal closed, \"{}\" held changes; they were kept at {} UTC.",
+            "When the terminal closed, \"{}\" held changes; they were kept at {}.",
             sanitize::line(&d.title),
             sanitize::line(&when)
         )),
