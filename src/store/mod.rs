@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod bulk;
+mod cascade;
 mod changes;
 mod conflicts;
 mod contacts;
@@ -21,6 +22,7 @@ mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
+pub use cascade::{Hanging, Holdings};
 pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
