@@ -29,6 +29,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Open the cockpit with the default panes, sorts and filters instead of where it was left
+    #[arg(long)]
+    pub fresh_view: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -136,7 +140,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
-            crate::tui::run(store)?;
+            crate::tui::run(store, cli.fresh_view)?;
             Ok(ExitCode::SUCCESS)
         }
     }

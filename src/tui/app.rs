@@ -296,7 +296,7 @@ impl App {
     }
 
     /// Keeps every list's selection visible after a size or data change.
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let h = self.pane_rows(PaneId::Portfolio);
         self.portfolio.follow(h);
         let h = self.pane_rows(PaneId::Conflicts);
