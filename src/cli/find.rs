@@ -89,7 +89,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
             let touched = f
                 .last_touch
                 .as_deref()
-                .and_then(time::date_of)
+                .and_then(|t| time::local_date(t, store.clock().zone()))
                 .map(|d| time::ago(today, d))
                 .unwrap_or_else(|| "never".into());
             t.row(vec![

@@ -36,6 +36,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Open the cockpit with the default panes, sorts and filters instead of where it was left
+    #[arg(long)]
+    pub fresh_view: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -171,7 +175,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
-            crate::tui::run(store)?;
+            crate::tui::run(store, cli.fresh_view)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -203,8 +207,40 @@ pub fn prefs() -> Result<crate::store::Prefs> {
         .map_err(|e| hinted(e, format!("fix {} (e.g. `rapport config set fiscal_year_start 4`)", path.display())))
 }
 
+/// The user's time zone, as the config file, `TZ` or the system name it.
+pub fn user_zone() -> Result<crate::domain::time::Zone> {
+    let tz = std::env::var("TZ").ok();
+    crate::tui::config::load_zone(&crate::tui::config::path()?, tz.as_deref())
+        .map_err(|e| hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)"))
+}
+
+/// `RAPPORT_NOW` (RFC 3339) fixes the clock: for tests, and to see the book
+/// as it stood or will stand at another moment.
+fn fixed_now() -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(text) = std::env::var("RAPPORT_NOW").ok().filter(|t| !t.is_empty()) else { return Ok(None) };
+    let t = chrono::DateTime::parse_from_rfc3339(&text).map_err(|e| {
+        hinted(
+            anyhow::anyhow!(
+                "RAPPORT_NOW: '{text}' is not a time ({e}); expected RFC 3339 such as 2026-11-26T14:03:00Z"
+            ),
+            "unset RAPPORT_NOW to use the system clock",
+        )
+    })?;
+    Ok(Some(t.with_timezone(&chrono::Utc)))
+}
+
+/// The user's own settings over an opened store: the config file's choices,
+/// the time zone, and `RAPPORT_NOW` when it fixes the clock.
+fn with_user_settings(store: Store) -> Result<Store> {
+    let mut store = store.with_prefs(prefs()?);
+    store.set_zone(user_zone()?);
+    if let Some(now) = fixed_now()? {
+        store.set_clock(crate::store::Clock::Fixed(now));
+    }
+    Ok(store)
+}
+
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
-    let prefs = prefs()?;
     let (store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     warn_exposed(path, &report);
@@ -216,7 +252,7 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             backup.display()
         ));
     }
-    Ok(store.with_prefs(prefs))
+    with_user_settings(store)
 }
 
 /// Opens a database that must already exist (commands that only read).
@@ -251,12 +287,11 @@ pub fn open_read_only(flag: Option<PathBuf>) -> Result<Store> {
 /// the queries need; then it is upgraded as any command would (backed up first).
 pub fn open_for_reading(flag: Option<PathBuf>) -> Result<Store> {
     let (path, _) = database_path(flag)?;
-    let prefs = prefs()?;
     let (store, report) = Store::open(&path, OpenMode::ReadOnly)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if report.outdated.is_none() {
         warn_exposed(&path, &report);
-        return Ok(store.with_prefs(prefs));
+        return with_user_settings(store);
     }
     drop(store);
     open(&path, OpenMode::Existing)

@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod bulk;
+mod cascade;
 mod changes;
 mod conflicts;
 mod contacts;
@@ -22,6 +23,7 @@ mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
+pub use cascade::{Hanging, Holdings};
 pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
@@ -35,6 +37,7 @@ pub use search::SearchRow;
 pub use targets::Target;
 pub use workflows::LogEntry;
 
+use crate::domain::time::Zone;
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -55,9 +58,28 @@ impl Clock {
             Clock::Fixed(t) => t,
         }
     }
+}
 
+/// The store's clock seen from the user's time zone: the one place "now" and
+/// "today" come from. Instants stay UTC; "today" is the local day.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalClock {
+    pub source: Clock,
+    pub zone: Zone,
+}
+
+impl LocalClock {
+    pub fn now(self) -> DateTime<Utc> {
+        self.source.now()
+    }
+
+    /// The day it is now where the user is.
     pub fn today(self) -> NaiveDate {
-        self.now().date_naive()
+        crate::domain::time::today_in(self.now(), self.zone)
+    }
+
+    pub fn zone(self) -> Zone {
+        self.zone
     }
 }
 
@@ -67,6 +89,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
+    /// The user's time zone, in which days begin and times are read and shown.
+    zone: Zone,
     /// Identifies this process's changes in the change log, for undo.
     session: String,
     /// Depth of nested `write` calls; inner ones use savepoints.
@@ -112,6 +136,7 @@ impl Store {
             conn,
             path,
             clock,
+            zone: chrono_tz::UTC,
             session: uuid::Uuid::now_v7().to_string(),
             depth: Cell::new(0),
             batch: Cell::new(None),
@@ -133,7 +158,7 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()))
+        Ok(Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()).with_zone(self.zone))
     }
 
     /// Reads with the config file's choices over the database's settings.
@@ -152,12 +177,22 @@ impl Store {
         self.clock = clock;
     }
 
+    pub fn with_zone(mut self, zone: Zone) -> Store {
+        self.zone = zone;
+        self
+    }
+
+    /// Sets the user's time zone (from the config, `TZ` or the system; UTC until then).
+    pub fn set_zone(&mut self, zone: Zone) {
+        self.zone = zone;
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub fn clock(&self) -> Clock {
-        self.clock
+    pub fn clock(&self) -> LocalClock {
+        LocalClock { source: self.clock, zone: self.zone }
     }
 
     pub fn session(&self) -> &str {

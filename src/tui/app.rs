@@ -101,6 +101,7 @@ impl App {
         // Each window undoes its own changes only.
         store.set_session(&uuid::Uuid::now_v7().to_string());
         let now = store.clock().now();
+        let today = store.clock().today();
         let calendar = store.fiscal_calendar()?;
         let db_name = store
             .path()
@@ -110,7 +111,7 @@ impl App {
         let data_version = store.data_version()?;
         let mut app = App {
             now,
-            today: now.date_naive(),
+            today,
             calendar,
             size,
             focus: PaneId::Portfolio,
@@ -120,7 +121,7 @@ impl App {
             portfolio: Portfolio::default(),
             timeline: Timeline::default(),
             conflicts: Conflicts::default(),
-            targets: Targets::new(calendar, now.date_naive()),
+            targets: Targets::new(calendar, today),
             overlay: Overlay::None,
             badges: Badges::default(),
             message: None,
@@ -223,9 +224,10 @@ impl App {
             return Ok(false);
         }
         self.now = now;
-        if now.date_naive() != self.today {
-            // Past midnight: pace and "due by today" count from the new day.
-            self.today = now.date_naive();
+        let today = crate::domain::time::today_in(now, self.store.clock().zone());
+        if today != self.today {
+            // Past midnight where the user is: pace and "due by today" count from the new day.
+            self.today = today;
             self.targets.today = self.today;
             self.targets.load(&self.store, &self.reps)?;
         }
@@ -253,7 +255,7 @@ impl App {
     pub fn reload(&mut self) -> Result<()> {
         self.pending = None;
         self.now = self.store.clock().now();
-        self.today = self.now.date_naive();
+        self.today = self.store.clock().today();
         self.load_reps()?;
         self.portfolio.load(&self.store)?;
         self.conflicts.load(&self.store)?;
@@ -294,13 +296,13 @@ impl App {
     }
 
     /// Keeps every list's selection visible after a size or data change.
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let h = self.pane_rows(PaneId::Portfolio);
         self.portfolio.follow(h);
         let h = self.pane_rows(PaneId::Conflicts);
         self.conflicts.follow(h);
         let h = self.pane_rows(PaneId::Timeline);
-        self.timeline.follow(h);
+        self.timeline.follow(h, self.store.clock().zone());
     }
 
     /// Rows of list content a pane has at the current size.

@@ -1,10 +1,12 @@
 //! The optional config file (TOML, in the platform config folder, or where
-//! `$RAPPORT_CONFIG` points). It says who the user is, when the fiscal year
-//! starts, and rebinds keys:
+//! `$RAPPORT_CONFIG` points), read by the cockpit and the command line alike.
+//! It says who the user is, when the fiscal year starts, the user's time
+//! zone, and rebinds keys:
 //!
 //! ```toml
 //! me = "Jonathan Williams"
 //! fiscal_year_start = 4
+//! timezone = "Europe/Berlin"
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
 //! [keys.portfolio]
@@ -12,6 +14,7 @@
 //! ```
 
 use super::keymap::{Action, Context, Key, Keymap};
+use crate::domain::time::{self, Zone};
 use crate::store::Prefs;
 use anyhow::{anyhow, bail, Context as _, Result};
 use serde::Deserialize;
@@ -22,6 +25,9 @@ use toml::Spanned;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// An IANA zone name; without it `TZ`, then the system's zone.
+    #[serde(default)]
+    timezone: Option<Spanned<String>>,
     #[serde(default)]
     me: Option<Spanned<String>>,
     #[serde(default)]
@@ -56,8 +62,34 @@ pub fn load_keymap(path: &Path) -> Result<Keymap> {
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// The user's time zone: `timezone` in the config file at `path`, else a
+/// zone name in `tz` (the `TZ` variable, `:` prefix allowed), else the
+/// system's zone, else UTC. A config naming no real zone is an error; a `TZ`
+/// in another form (POSIX rules such as `CET-1CEST`) is passed over.
+pub fn load_zone(path: &Path, tz: Option<&str>) -> Result<Zone> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if let Some(text) = text {
+        if let Some(zone) = parse_zone_setting(&text).with_context(|| format!("in {}", path.display()))? {
+            return Ok(zone);
+        }
+    }
+    if let Some(zone) = tz.map(|t| t.trim_start_matches(':')).and_then(|t| time::parse_zone(t).ok()) {
+        return Ok(zone);
+    }
+    Ok(iana_time_zone::get_timezone().ok().and_then(|name| time::parse_zone(&name).ok()).unwrap_or(chrono_tz::UTC))
+}
+
+/// The `timezone` a config file names, if it names one.
+pub fn parse_zone_setting(text: &str) -> Result<Option<Zone>> {
+    let file = parse_file(text)?;
+    let Some(name) = file.timezone else { return Ok(None) };
+    let zone = time::parse_zone(name.get_ref())
+        .map_err(|e| anyhow!("line {}: timezone: {e}", line_of(text, name.span().start)))?;
+    Ok(Some(zone))
 }
 
 fn parse_file(text: &str) -> Result<File> {
@@ -65,6 +97,10 @@ fn parse_file(text: &str) -> Result<File> {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
         anyhow!("line {line}: {}", e.message())
     })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// The settings of the config file at `path` (none without a file).
@@ -243,6 +279,23 @@ mod tests {
             .to_string()
             .contains("expected one of: me, fiscal_year_start"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a refused value writes nothing");
+    }
+
+    #[test]
+    fn the_zone_comes_from_the_config_then_tz_then_the_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "timezone = \"Europe/Berlin\"\n[keys.global]\nquit = \"q\"\n").unwrap();
+        assert_eq!(load_zone(&path, Some("America/Los_Angeles")).unwrap(), chrono_tz::Europe::Berlin);
+        let none = dir.path().join("none.toml");
+        assert_eq!(load_zone(&none, Some("America/Los_Angeles")).unwrap(), chrono_tz::America::Los_Angeles);
+        assert_eq!(load_zone(&none, Some(":Asia/Tokyo")).unwrap(), chrono_tz::Asia::Tokyo);
+        // A POSIX TZ string is not a zone name: the system's zone (or UTC) is used, never an error.
+        assert!(load_zone(&none, Some("CET-1CEST")).is_ok());
+        std::fs::write(&path, "\ntimezone = \"Mars/Olympus\"\n").unwrap();
+        let err = format!("{:#}", load_zone(&path, None).unwrap_err());
+        assert!(err.contains("line 2: timezone: 'Mars/Olympus' is not a time zone"), "{err}");
+        assert!(parse_keymap("timezone = \"UTC\"\n").is_ok(), "the keymap reader accepts the zone line");
     }
 
     #[test]

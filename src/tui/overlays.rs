@@ -36,6 +36,17 @@ pub struct Confirm {
     pub id: i64,
     /// The list to return to afterwards, if the question came from one.
     pub back_to: Option<RecordList>,
+    /// Deleting a rep who owns something: who may take it over (id, name),
+    /// and which one is picked. Empty for every other delete.
+    pub successors: Vec<(i64, String)>,
+    pub pick: usize,
+}
+
+impl Confirm {
+    /// The rep picked to take over, if the question offers a choice.
+    pub fn successor(&self) -> Option<&(i64, String)> {
+        self.successors.get(self.pick)
+    }
 }
 
 impl Overlay {

@@ -140,7 +140,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Severity::High => theme.warn(),
             _ => theme.text(),
         };
-        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| time::ago(app.today, o.date()));
+        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| {
+            time::ago(app.today, o.and_utc().with_timezone(&app.store.clock().zone()).date_naive())
+        });
         let escalated = if r.escalation_level > 0 { format!(" ↑{}", r.escalation_level) } else { String::new() };
         let mut cells = vec![
             Cell::from(Span::styled(sla, if late { theme.bad() } else { theme.text() })),
