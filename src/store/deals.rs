@@ -90,6 +90,12 @@ impl Record for Deal {
             forecast_category: r.get("forecast_category")?,
         })
     }
+    fn fill_new(&mut self, today: chrono::NaiveDate) {
+        if self.opened_on.is_none() {
+            // Never after its close: a deal entered closed was opened by then.
+            self.opened_on = Some(self.closed_on.map_or(today, |c| c.min(today)));
+        }
+    }
     fn prepare(&mut self) -> Result<()> {
         self.name = self.name.trim().to_string();
         if self.name.is_empty() {

@@ -64,6 +64,9 @@ pub trait Record: Serialize + Sized {
     }
     /// A short name for messages: "account Acme Ltd".
     fn describe(&self) -> String;
+    /// Fills in what a new record takes from the day it is made (a deal's
+    /// opening date), in the user's own day rather than UTC's.
+    fn fill_new(&mut self, _today: chrono::NaiveDate) {}
     /// Checks the business rules that need other rows (duplicate names,
     /// cycles), inside the writing transaction so that no other writer can
     /// slip in between the check and the write. `before` is the stored
@@ -95,6 +98,7 @@ impl Store {
     pub fn insert<T: Record>(&self, rec: &mut T) -> Result<i64> {
         self.write(|s| {
             if s.checks_rules() {
+                rec.fill_new(s.clock().today());
                 rec.prepare()?;
                 rec.check(s, None)?;
             }
