@@ -172,6 +172,7 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             backup.display()
         );
     }
+    store.use_default_region(crate::tui::config::default_region()?)?;
     Ok(store)
 }
 

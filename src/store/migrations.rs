@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[Migration] = &[
     (1, "0001_init", include_str!("migrations/0001_init.sql")),
     (2, "0002_undo", include_str!("migrations/0002_undo.sql")),
     (3, "0003_speed", include_str!("migrations/0003_speed.sql")),
+    (4, "0004_phones", include_str!("migrations/0004_phones.sql")),
 ];
 
 /// The schema version this build writes.
@@ -44,7 +45,10 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
     let mut applied = Vec::new();
     for &(v, name, sql) in list.iter().filter(|(v, _, _)| *v > current) {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        let step = conn.execute_batch(sql).and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
+        let step = conn
+            .execute_batch(sql)
+            .and_then(|_| after_sql(conn, name))
+            .and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {v}")));
         match step {
             Ok(()) => conn.execute_batch("COMMIT")?,
             Err(e) => {
@@ -56,6 +60,16 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
         applied.push(v);
     }
     Ok(applied)
+}
+
+/// The part of a migration SQL cannot do, run in its transaction.
+fn after_sql(conn: &Connection, name: &str) -> rusqlite::Result<()> {
+    match name {
+        // The config's default region is not known here: numbers of accounts
+        // without a country get it when the config is read (`use_default_region`).
+        "0004_phones" => super::contacts::fill_e164(conn, None, false).map(drop),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -74,6 +74,8 @@ pub struct Store {
     batch: Cell<Option<i64>>,
     /// Whether writes now are an undo or redo of another batch.
     replay: Cell<history::Replay>,
+    /// Where phone numbers of accounts without a country are read (config).
+    default_region: Cell<Option<crate::domain::phone::Region>>,
 }
 
 impl Store {
@@ -100,6 +102,7 @@ impl Store {
             depth: Cell::new(0),
             batch: Cell::new(None),
             replay: Cell::new(history::Replay::None),
+            default_region: Cell::new(None),
         }
     }
 
@@ -114,7 +117,9 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store::wrap(conn, self.path.clone(), self.clock))
+        let reader = Store::wrap(conn, self.path.clone(), self.clock);
+        reader.set_default_region(self.default_region());
+        Ok(reader)
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Store {
@@ -128,6 +133,17 @@ impl Store {
 
     pub fn clock(&self) -> Clock {
         self.clock
+    }
+
+    /// The region phone numbers are read in when their account has no country.
+    pub fn default_region(&self) -> Option<crate::domain::phone::Region> {
+        self.default_region.get()
+    }
+
+    /// Sets it for this connection only; `use_default_region` also brings
+    /// stored numbers in line.
+    pub fn set_default_region(&self, region: Option<crate::domain::phone::Region>) {
+        self.default_region.set(region);
     }
 
     pub fn session(&self) -> &str {

@@ -61,6 +61,14 @@ pub trait Record: Serialize + Sized {
     fn prepare(&mut self) -> Result<()> {
         Ok(())
     }
+    /// `prepare`, for records whose derived fields depend on other rows.
+    fn prepare_in(&mut self, _store: &Store) -> Result<()> {
+        self.prepare()
+    }
+    /// Keeps rows derived from this one in step, inside the write that changed it.
+    fn after_update(&self, _store: &Store) -> Result<()> {
+        Ok(())
+    }
     /// A short name for messages: "account Acme Ltd".
     fn describe(&self) -> String;
 }
@@ -95,7 +103,7 @@ impl Store {
     /// Inserts without a change-log row: for seeding a new database in bulk,
     /// where the seed itself is the baseline.
     pub(crate) fn insert_unlogged<T: Record>(&self, rec: &mut T) -> Result<i64> {
-        rec.prepare()?;
+        rec.prepare_in(self)?;
         let now = self.now_text();
         let meta = rec.meta_mut();
         if meta.uid.is_empty() {
@@ -117,7 +125,7 @@ impl Store {
 
     /// Writes every column of a live record and logs before and after.
     pub fn update<T: Record>(&self, rec: &mut T) -> Result<()> {
-        rec.prepare()?;
+        rec.prepare_in(self)?;
         let id = rec.meta().id;
         self.write(|s| {
             let before: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
@@ -130,6 +138,7 @@ impl Store {
                 .execute(params.as_slice())
                 .map_err(|e| constraint_error(e, &rec.describe()))?;
             let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
+            after.after_update(s)?;
             *rec = after;
             s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))
         })

@@ -30,6 +30,7 @@ const WAKE: Duration = Duration::from_millis(500);
 pub fn run(store: Store) -> Result<()> {
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
+    store.use_default_region(config::default_region()?)?;
     let stop = terminal::stop_signal()?;
     let mut term = terminal::enter()?;
     let result = (|| -> Result<()> {
