@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct LogArgs {
-    /// The account: its id (12 or '#12'), its exact name, or a few letters of its name
+    /// The account: its id (12 or '#12'), a contact's phone number, its exact name, or a few letters of its name
     pub account: String,
     /// What happened, in a line
     pub text: String,
@@ -106,8 +106,12 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
             Some(due)
         }
     };
-    let account = resolve::account(store, &args.account)?;
-    let contact = args.contact.as_deref().map(|c| resolve::contact(store, &account, c)).transpose()?;
+    let (account, caller) = resolve::account_or_caller(store, &args.account)?;
+    // Named by a caller's number, the call was with that caller.
+    let contact = match args.contact.as_deref() {
+        Some(c) => Some(resolve::contact(store, &account, c)?),
+        None => caller,
+    };
     let entry = LogEntry {
         account_id: account.meta.id,
         kind,
