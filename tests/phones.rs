@@ -227,6 +227,7 @@ fn a_schema_3_database_gets_e164_forms_when_it_migrates() {
         assert_eq!(e164(id).as_deref(), want, "contact {id}");
     }
     assert_eq!(store.require::<Contact>(4).unwrap().phone.as_deref(), Some("+44 20 7946 0670 ext. 12"), "as typed");
+    assert_eq!(store.require::<Contact>(4).unwrap().phone_digits.as_deref(), Some("442079460670"), "no extension");
     // The examples, on the migrated file.
     let mut lookup = Lookup::build(&store).unwrap();
     assert_eq!(phone_hits(&mut lookup, "+44 20 7946 0444"), vec![2]);
@@ -241,4 +242,155 @@ fn a_schema_3_database_gets_e164_forms_when_it_migrates() {
     let (store, _) = Store::open(&path, OpenMode::Existing).unwrap();
     store.use_default_region(Some(phone::Region::GB)).unwrap();
     assert_eq!(store.require::<Contact>(7).unwrap().phone_e164.as_deref(), Some("+441614960123"));
+}
+
+/// The binary, with a config folder of its own (`config` is the file's text).
+fn rapport(home: &std::path::Path, config: Option<&str>, args: &[&str]) -> std::process::Output {
+    let dir = home.join("config");
+    fs::create_dir_all(dir.join("rapport")).unwrap();
+    match config {
+        Some(text) => fs::write(dir.join("rapport/config.toml"), text).unwrap(),
+        None => drop(fs::remove_file(dir.join("rapport/config.toml"))),
+    }
+    std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .env_remove("RAPPORT_DB")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", &dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A book with the numbers: Thames Freight in the United Kingdom,
+/// Maas Haven in the Netherlands, Pennine Tools with no country.
+fn callers_book(dir: &std::path::Path) -> String {
+    let path = dir.join("book.db");
+    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
+    for (name, country, people) in [
+        (
+            "Thames Freight",
+            "United Kingdom",
+            &[("Oliver Hart", "+44 (0)20 7946 0444"), ("Amara Okafor", "020 7946 0714")][..],
+        ),
+        ("Maas Haven Logistiek", "Netherlands", &[("Sanne de Vries", "+31 (0)10 123 4567")][..]),
+        ("Pennine Tools", "", &[("Ruth Ainsley", "0161 496 0123")][..]),
+    ] {
+        let mut a =
+            Account { name: name.into(), country: (!country.is_empty()).then(|| country.into()), ..Default::default() };
+        store.insert(&mut a).unwrap();
+        for (who, number) in people {
+            let mut c = Contact {
+                account_id: a.meta.id,
+                name: who.to_string(),
+                phone: Some(number.to_string()),
+                ..Default::default()
+            };
+            store.insert(&mut c).unwrap();
+        }
+    }
+    path.to_str().unwrap().to_string()
+}
+
+fn out(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn find_answers_a_caller_id_in_any_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = callers_book(dir.path());
+    for (query, account, reason) in [
+        ("+44 20 7946 0444", "Thames Freight", "phone of Oliver Hart, Other"),
+        ("+44 20 7946 0714", "Thames Freight", "phone of Amara Okafor, Other"),
+        ("020 7946 0444", "Thames Freight", "phone of Oliver Hart, Other"),
+        ("+31 10 123 4567", "Maas Haven Logistiek", "phone of Sanne de Vries, Other"),
+        ("010 123 4567", "Maas Haven Logistiek", "phone of Sanne de Vries, Other"),
+        ("+44 161 496 0123", "Pennine Tools", "phone of Ruth Ainsley, Other"),
+        ("496 0123", "Pennine Tools", "phone of Ruth Ainsley, Other"),
+    ] {
+        let o = rapport(dir.path(), None, &["--db", &db, "find", query, "--json"]);
+        assert!(o.status.success(), "{query}: {}", err(&o));
+        let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1, "{query}: {v}");
+        assert_eq!(v[0]["name"], account, "{query}");
+        assert_eq!(v[0]["matched"], "phone", "{query}");
+        assert_eq!(v[0]["reason"], reason, "{query}");
+    }
+    let o = rapport(dir.path(), None, &["--db", &db, "find", "+44 20 7946 0445"]);
+    assert_eq!(o.status.code(), Some(1), "another number: {}", out(&o));
+}
+
+#[test]
+fn log_resolves_a_caller_by_number_with_the_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = callers_book(dir.path());
+    let o = rapport(dir.path(), None, &["--db", &db, "log", "+44 20 7946 0714", "Asked about the renewal", "--json"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let (store, _) = Store::open(std::path::Path::new(&db), OpenMode::Existing).unwrap();
+    let amara = store.contacts_of(1).unwrap().into_iter().find(|c| c.name == "Amara Okafor").unwrap();
+    assert_eq!(v["activity"]["account_id"], 1);
+    assert_eq!(v["activity"]["contact_id"], amara.meta.id);
+    // Named another way, and with a contact given, the contact given wins.
+    let o = rapport(dir.path(), None, &["--db", &db, "log", "0031 10 1234567", "Called back", "--contact", "Sanne"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).starts_with("logged call on Maas Haven Logistiek (#2) with Sanne de Vries"), "{}", out(&o));
+    // Too few digits to name a caller: taken as an id, which it is not.
+    let o = rapport(dir.path(), None, &["--db", &db, "log", "0444", "Hello"]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("no account with id 444"), "{}", err(&o));
+    // A number that contacts of two accounts share: listed, nothing logged.
+    let mut shared = Contact {
+        account_id: 3,
+        name: "Reception".into(),
+        phone: Some("020 7946 0444 ext. 9".into()),
+        ..Default::default()
+    };
+    store.insert(&mut shared).unwrap();
+    let logged = store.recent_changes(100).unwrap().len();
+    let o = rapport(dir.path(), None, &["--db", &db, "log", "+44 20 7946 0444", "Hello"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("\"+44 20 7946 0444\" is a phone number of contacts of several accounts"), "{e}");
+    assert!(e.contains("Thames Freight") && e.contains("Oliver Hart") && e.contains("Pennine Tools"), "{e}");
+    assert_eq!(store.recent_changes(100).unwrap().len(), logged, "nothing logged");
+}
+
+#[test]
+fn the_config_default_region_reaches_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = callers_book(dir.path());
+    let ruth = |db: &str| {
+        let (store, _) = Store::open(std::path::Path::new(db), OpenMode::Existing).unwrap();
+        store.contacts_of(3).unwrap()[0].phone_e164.clone()
+    };
+    assert_eq!(ruth(&db), None, "Pennine Tools has no country");
+    let gb = Some("default_region = \"GB\"\n");
+    // Reading commands change nothing; the number is found by its digits.
+    let o = rapport(dir.path(), gb, &["--db", &db, "find", "+44 161 496 0123", "--json"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(ruth(&db), None);
+    // The next writing command reads the number in the default region.
+    let o = rapport(dir.path(), gb, &["--db", &db, "log", "+44 161 496 0123", "Intro call"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("on Pennine Tools (#3) with Ruth Ainsley"), "{}", out(&o));
+    assert_eq!(ruth(&db).as_deref(), Some("+441614960123"));
+    // A new contact's national number too.
+    let o = rapport(
+        dir.path(),
+        gb,
+        &["--db", &db, "add", "contact", "--account", "3", "--name", "Ian Moss", "--phone", "0113 496 0000", "--json"],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains("\"phone_e164\": \"+441134960000\""), "{}", out(&o));
+    // A wrong region is an error that names the line, and changes nothing.
+    let o = rapport(dir.path(), Some("# mine\ndefault_region = \"Atlantis\"\n"), &["--db", &db, "find", "Pennine"]);
+    assert!(!o.status.success());
+    let e = err(&o);
+    assert!(e.contains("line 2: default_region: 'Atlantis' is not a country; expected an ISO code"), "{e}");
+    assert!(e.contains("hint: fix default_region in the config file"), "{e}");
 }

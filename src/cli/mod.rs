@@ -172,7 +172,9 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             backup.display()
         );
     }
-    store.use_default_region(crate::tui::config::default_region()?)?;
+    // Reading commands change nothing: numbers read with another region
+    // are brought in line by the next command that writes.
+    store.set_default_region(crate::tui::config::default_region()?);
     Ok(store)
 }
 
@@ -190,6 +192,7 @@ pub const CLI_SESSION: &str = "cli";
 pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     let mut store = open_existing(flag)?;
     store.set_session(CLI_SESSION);
+    store.use_default_region(store.default_region())?;
     Ok(store)
 }
 

@@ -49,6 +49,12 @@ pub fn digits(phone: &str) -> String {
     phone.chars().filter(|c| c.is_ascii_digit()).collect()
 }
 
+/// The digits of a number without its extension: `020 7946 0444 ext. 9` →
+/// `02079460444`, so a caller ID still ends with them.
+pub fn number_digits(phone: &str) -> String {
+    digits(main_part(phone.trim()).unwrap_or(phone))
+}
+
 /// The E.164 form of `typed` (`+442079460444`), read in `region` unless it
 /// is written internationally; None when libphonenumber does not take it for
 /// a valid number there. An extension is not part of E.164 and is left out.
@@ -203,6 +209,9 @@ mod tests {
 
     #[test]
     fn extensions_are_set_apart_and_words_are_not_numbers() {
+        assert_eq!(number_digits("020 7946 0444 ext. 9"), "02079460444");
+        assert_eq!(number_digits("+1 415 555 0188 x12"), "14155550188");
+        assert_eq!(number_digits("+1 (555) 010-2030"), "15550102030");
         for q in ["020 7946 0444 ext. 12", "020 7946 0444 x12", "020 7946 0444#12", "020 7946 0444;ext=12"] {
             let d = Dialled::parse(q, None).unwrap_or_else(|| panic!("{q}"));
             assert_eq!(d.typed, "02079460444", "{q}");

@@ -30,9 +30,10 @@ pub struct Contact {
     pub notes: Option<String>,
 }
 
-/// Only the digits of a phone number, so `+1 (555) 010-2030` finds `5550102030`.
+/// Only the digits of a phone number, its extension left out, so
+/// `+1 (555) 010-2030` finds `5550102030`.
 pub fn phone_digits(phone: &str) -> String {
-    phone::digits(phone)
+    phone::number_digits(phone)
 }
 
 impl Record for Contact {
@@ -160,7 +161,7 @@ const DEFAULT_REGION_SETTING: &str = "phone_default_region";
 /// as `phone_digits` is, since no one changed the record.
 const UPDATE_E164: &str = "UPDATE contacts SET phone_e164 = ?2 WHERE id = ?1 AND phone_e164 IS NOT ?2";
 
-/// Fills `phone_e164` from the typed numbers, each read in the region of its
+/// Fills `phone_e164` (and `phone_digits`) from the typed numbers, each read in the region of its
 /// account's country or else `default`; with `only_without_country`, only
 /// numbers of accounts whose country names no region. Runs inside the
 /// caller's transaction. Returns how many rows changed.
@@ -178,6 +179,8 @@ pub(super) fn fill_e164(
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut write = conn.prepare(UPDATE_E164)?;
+    // Digits written before version 4 kept an extension's digits too.
+    let mut digits = conn.prepare("UPDATE contacts SET phone_digits = ?2 WHERE id = ?1 AND phone_digits IS NOT ?2")?;
     let mut changed = 0;
     // Rows come by country, so each country's name is looked up once.
     let mut last: Option<(Option<String>, Option<Region>)> = None;
@@ -193,6 +196,8 @@ pub(super) fn fill_e164(
         if only_without_country && region.is_some() {
             continue;
         }
+        let d = phone_digits(&typed);
+        digits.execute(params![id, (!d.is_empty()).then_some(d)])?;
         changed += write.execute(params![id, phone::e164(&typed, region.or(default))])?;
     }
     Ok(changed)

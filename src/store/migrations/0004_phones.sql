@@ -7,5 +7,5 @@
 -- else NULL, and lookups match the digits as typed (`phone_digits`). SQL cannot
 -- parse phone numbers, so rapport fills this column for existing rows in the
 -- same transaction as this file (see `migrations.rs`).
+-- No index: lookups match numbers in memory (src/lookup.rs), not by SQL.
 ALTER TABLE contacts ADD COLUMN phone_e164 TEXT;
-CREATE INDEX contacts_phone_e164 ON contacts (phone_e164) WHERE phone_e164 IS NOT NULL;
