@@ -394,3 +394,31 @@ fn the_config_default_region_reaches_the_command_line() {
     assert!(e.contains("line 2: default_region: 'Atlantis' is not a country; expected an ISO code"), "{e}");
     assert!(e.contains("hint: fix default_region in the config file"), "{e}");
 }
+
+#[test]
+fn the_cockpit_lookup_finds_a_caller_dialled_nationally_or_with_its_trunk_in_brackets() {
+    use rapport::tui::app::App;
+    use rapport::tui::keymap::Keymap;
+    use rapport::tui::overlays::Overlay;
+    use rapport::tui::theme::Theme;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::layout::Rect;
+
+    // Priya Patel of Borealis Systems is stored as +44 20 7946 0123.
+    for dialled in ["020 7946 0123", "+44 (0)20 7946 0123", "0044 20 7946 0123"] {
+        let (store, ids) = common::store();
+        let mut app = App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap();
+        for c in std::iter::once('/').chain(dialled.chars()) {
+            app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+        }
+        let Overlay::Search(search) = &app.overlay else { panic!("search is open") };
+        assert_eq!(search.hits.len(), 1, "{dialled}: {:?}", search.hits);
+        let hit = &search.hits[0];
+        assert_eq!(hit.account_id, ids.borealis, "{dialled}");
+        assert_eq!(hit.field, Field::Phone);
+        assert_eq!(hit.text, "+44 20 7946 0123", "shown as typed");
+        assert_eq!(hit.reason.as_deref(), Some("phone of Priya Patel, VP Sales"));
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
+        assert_eq!(app.current, Some(ids.borealis), "{dialled}");
+    }
+}
