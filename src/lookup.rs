@@ -497,12 +497,13 @@ pub fn reason(contact: &Contact, field: Field) -> String {
 /// Fills in what the packed index leaves out: the reason, and for a phone
 /// hit the number as it was written, with its matched digits marked.
 pub fn explain(store: &Store, hits: &mut [Hit], query: &str) -> Result<()> {
+    let dialled = Dialled::parse(query, store.default_region());
     for hit in hits.iter_mut() {
         let Some(id) = hit.contact_id else { continue };
         let Some(c) = store.get::<Contact>(id)? else { continue };
         hit.reason = Some(reason(&c, hit.field));
         if hit.field == Field::Phone {
-            if let (Some(phone), Some(d)) = (&c.phone, Dialled::parse(query, store.default_region())) {
+            if let (Some(phone), Some(d)) = (&c.phone, &dialled) {
                 hit.indices = d.positions(phone);
                 hit.text = phone.clone();
             }

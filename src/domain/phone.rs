@@ -89,7 +89,7 @@ fn main_part(q: &str) -> Option<&str> {
 }
 
 /// A number typed into a lookup or given as a caller ID, parsed once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Dialled {
     /// The digits as typed, the extension left out.
     pub typed: String,
@@ -97,6 +97,14 @@ pub struct Dialled {
     /// without leading zeros and, when the number parses as valid, its E.164
     /// digits. At least three digits each; no two alike.
     pub forms: Vec<String>,
+    /// A searcher per form, built once: a lookup runs them over every contact.
+    finders: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl PartialEq for Dialled {
+    fn eq(&self, other: &Dialled) -> bool {
+        self.typed == other.typed && self.forms == other.forms
+    }
 }
 
 impl Dialled {
@@ -122,15 +130,18 @@ impl Dialled {
                 forms.push(e);
             }
         }
-        Some(Dialled { typed, forms })
+        let finders = forms.iter().map(|f| memchr::memmem::Finder::new(f.as_bytes()).into_owned()).collect();
+        Some(Dialled { typed, forms, finders })
     }
 
     /// Whether a stored number with match key `key` answers this one.
     pub fn matches(&self, key: &str) -> bool {
         !key.is_empty()
-            && self.forms.iter().any(|f| {
-                memchr::memmem::find(key.as_bytes(), f.as_bytes()).is_some() || (key.len() >= 7 && f.ends_with(key))
-            })
+            && self
+                .finders
+                .iter()
+                .zip(&self.forms)
+                .any(|(finder, f)| finder.find(key.as_bytes()).is_some() || (key.len() >= 7 && f.ends_with(key)))
     }
 
     /// Where in `shown` (a number as written) the dialled digits are, as
