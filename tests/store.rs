@@ -312,7 +312,7 @@ fn queues_and_totals_the_panes_use() {
 }
 
 /// Every older schema this project shipped, as a database file with data.
-const OLD_FIXTURES: &[(u32, &str)] = &[(1, "tests/fixtures/v1.db")];
+const OLD_FIXTURES: &[(u32, &str)] = &[(1, "tests/fixtures/v1.db"), (3, "tests/fixtures/v3.db")];
 
 fn schema_of(path: &Path) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();

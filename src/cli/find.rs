@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct FindArgs {
-    /// Part of an account name, a contact's name or e-mail, or phone digits
+    /// Part of an account name, a contact's name or e-mail, or a phone number in any form
     pub query: String,
     /// At most this many accounts
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]

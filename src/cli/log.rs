@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct LogArgs {
-    /// The account: its id (12 or '#12'), its exact name, or a few letters of its name
+    /// The account: its id (12 or '#12'), a contact's phone number, its exact name, or a few letters of its name
     pub account: String,
     /// What happened, in a line
     pub text: String,
@@ -116,8 +116,12 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
             Some(time::parse_date_in(s, today, store.fiscal_calendar()?).map_err(|e| anyhow!("--follow-up: {e}"))?)
         }
     };
-    let account = resolve::account(store, &args.account)?;
-    let contact = args.contact.as_deref().map(|c| resolve::contact(store, &account, c)).transpose()?;
+    let (account, caller) = resolve::account_or_caller(store, &args.account)?;
+    // Named by a caller's number, the call was with that caller.
+    let contact = match args.contact.as_deref() {
+        Some(c) => Some(resolve::contact(store, &account, c)?),
+        None => caller,
+    };
     let entry = LogEntry {
         account_id: account.meta.id,
         kind,

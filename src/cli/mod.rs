@@ -234,6 +234,9 @@ fn fixed_now() -> Result<Option<chrono::DateTime<chrono::Utc>>> {
 fn with_user_settings(store: Store) -> Result<Store> {
     let mut store = store.with_prefs(prefs()?);
     store.set_zone(user_zone()?);
+    // Reading commands change nothing: numbers read with another region
+    // are brought in line by the next command that writes.
+    store.set_default_region(crate::tui::config::default_region()?);
     if let Some(now) = fixed_now()? {
         store.set_clock(crate::store::Clock::Fixed(now));
     }
@@ -305,6 +308,7 @@ pub const CLI_SESSION: &str = "cli";
 pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     let mut store = open_existing(flag)?;
     store.set_session(CLI_SESSION);
+    store.use_default_region(store.default_region())?;
     Ok(store)
 }
 

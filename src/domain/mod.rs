@@ -14,3 +14,4 @@ pub mod time;
 pub use kinds::*;
 pub use money::Money;
 pub use period::{FiscalCalendar, Period};
+pub mod phone;

@@ -57,6 +57,7 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
                 return Ok(false);
             }
             conn.execute_batch(sql)?;
+            after_sql(conn, name)?;
             conn.execute_batch(&format!("PRAGMA user_version = {v}"))?;
             Ok(true)
         });
@@ -73,6 +74,16 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
         }
     }
     Ok(applied)
+}
+
+/// The part of a migration SQL cannot do, run in its transaction.
+fn after_sql(conn: &Connection, name: &str) -> rusqlite::Result<()> {
+    match name {
+        // The config's default region is not known here: numbers of accounts
+        // without a country get it when the config is read (`use_default_region`).
+        "0004_phones" => super::contacts::fill_e164(conn, None, false).map(drop),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

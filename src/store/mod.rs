@@ -105,6 +105,8 @@ pub struct Store {
     read_lock: Option<std::fs::File>,
     /// What the config file says, which wins over the database's settings.
     prefs: Prefs,
+    /// Where phone numbers of accounts without a country are read (config).
+    default_region: Cell<Option<crate::domain::phone::Region>>,
 }
 
 /// The user's choices from the config file that the data is read with.
@@ -144,6 +146,7 @@ impl Store {
             allow_duplicate: Cell::new(false),
             read_lock: None,
             prefs: Prefs::default(),
+            default_region: Cell::new(None),
         }
     }
 
@@ -158,7 +161,10 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()).with_zone(self.zone))
+        let reader =
+            Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()).with_zone(self.zone);
+        reader.set_default_region(self.default_region());
+        Ok(reader)
     }
 
     /// Reads with the config file's choices over the database's settings.
@@ -193,6 +199,17 @@ impl Store {
 
     pub fn clock(&self) -> LocalClock {
         LocalClock { source: self.clock, zone: self.zone }
+    }
+
+    /// The region phone numbers are read in when their account has no country.
+    pub fn default_region(&self) -> Option<crate::domain::phone::Region> {
+        self.default_region.get()
+    }
+
+    /// Sets it for this connection only; `use_default_region` also brings
+    /// stored numbers in line.
+    pub fn set_default_region(&self, region: Option<crate::domain::phone::Region>) {
+        self.default_region.set(region);
     }
 
     pub fn session(&self) -> &str {

@@ -62,6 +62,14 @@ pub trait Record: Serialize + Sized {
     fn prepare(&mut self) -> Result<()> {
         Ok(())
     }
+    /// `prepare`, for records whose derived fields depend on other rows.
+    fn prepare_in(&mut self, _store: &Store) -> Result<()> {
+        self.prepare()
+    }
+    /// Keeps rows derived from this one in step, inside the write that changed it.
+    fn after_update(&self, _store: &Store) -> Result<()> {
+        Ok(())
+    }
     /// A short name for messages: "account Acme Ltd".
     fn describe(&self) -> String;
     /// Fills in what a new record takes from the day it is made (a deal's
@@ -114,7 +122,7 @@ impl Store {
     /// Inserts without a change-log row: for seeding a new database in bulk,
     /// where the seed itself is the baseline.
     pub(crate) fn insert_unlogged<T: Record>(&self, rec: &mut T) -> Result<i64> {
-        rec.prepare()?;
+        rec.prepare_in(self)?;
         check_lengths(rec)?;
         let now = self.now_text();
         let meta = rec.meta_mut();
@@ -137,7 +145,7 @@ impl Store {
 
     /// Writes every column of a live record and logs before and after.
     pub fn update<T: Record>(&self, rec: &mut T) -> Result<()> {
-        rec.prepare()?;
+        rec.prepare_in(self)?;
         check_lengths(rec)?;
         let id = rec.meta().id;
         self.write(|s| {
@@ -154,6 +162,7 @@ impl Store {
                 .execute(params.as_slice())
                 .map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
             let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
+            after.after_update(s)?;
             *rec = after;
             s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))
         })

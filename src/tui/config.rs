@@ -1,12 +1,15 @@
 //! The optional config file (TOML, in the platform config folder, or where
 //! `$RAPPORT_CONFIG` points), read by the cockpit and the command line alike.
 //! It says who the user is, when the fiscal year starts, the user's time
-//! zone, and rebinds keys:
+//! zone, the region phone numbers are read in when their account has no
+//! country, and rebinds keys:
 //!
 //! ```toml
 //! me = "Jonathan Williams"
 //! fiscal_year_start = 4
 //! timezone = "Europe/Berlin"
+//! default_region = "GB"   # phones of accounts without a country
+//!
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
 //! [keys.portfolio]
@@ -14,6 +17,7 @@
 //! ```
 
 use super::keymap::{Action, Context, Key, Keymap};
+use crate::domain::phone::{self, Region};
 use crate::domain::time::{self, Zone};
 use crate::store::Prefs;
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -32,6 +36,8 @@ struct File {
     me: Option<Spanned<String>>,
     #[serde(default)]
     fiscal_year_start: Option<Spanned<i64>>,
+    #[serde(default)]
+    default_region: Option<Spanned<String>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
 }
@@ -92,11 +98,34 @@ pub fn parse_zone_setting(text: &str) -> Result<Option<Zone>> {
     Ok(Some(zone))
 }
 
+/// The `default_region` of the config file at `path`; None without one.
+pub fn load_default_region(path: &Path) -> Result<Option<Region>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_default_region(&text).with_context(|| format!("in {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// The `default_region` of the platform's config file, with a hint when it is wrong.
+pub fn default_region() -> Result<Option<Region>> {
+    load_default_region(&path()?).map_err(|e| {
+        crate::cli::hinted(e, "fix default_region in the config file (`rapport config path` shows where it is)")
+    })
+}
+
 fn parse_file(text: &str) -> Result<File> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
         anyhow!("line {line}: {}", e.message())
     })
+}
+
+pub fn parse_default_region(text: &str) -> Result<Option<Region>> {
+    let Some(region) = parse_file(text)?.default_region else { return Ok(None) };
+    phone::parse_region(region.get_ref())
+        .map(Some)
+        .map_err(|e| anyhow!("line {}: default_region: {e}", line_of(text, region.span().start)))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -296,6 +325,18 @@ mod tests {
         let err = format!("{:#}", load_zone(&path, None).unwrap_err());
         assert!(err.contains("line 2: timezone: 'Mars/Olympus' is not a time zone"), "{err}");
         assert!(parse_keymap("timezone = \"UTC\"\n").is_ok(), "the keymap reader accepts the zone line");
+    }
+
+    #[test]
+    fn a_default_region_is_a_country_code_or_name() {
+        let text = "default_region = \"GB\"\n[keys.global]\nquit = \"x\"\n";
+        assert_eq!(parse_default_region(text).unwrap(), Some(Region::GB));
+        assert!(parse_keymap(text).is_ok(), "the keys still read");
+        assert_eq!(parse_default_region("default_region = \"Netherlands\"").unwrap(), Some(Region::NL));
+        assert_eq!(parse_default_region("[keys.global]\nquit = \"x\"\n").unwrap(), None);
+        let err = parse_default_region("\ndefault_region = \"Atlantis\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("line 2: default_region: 'Atlantis' is not a country; expected an ISO code"), "{err}");
+        assert_eq!(load_default_region(Path::new("/nonexistent/rapport/config.toml")).unwrap(), None);
     }
 
     #[test]

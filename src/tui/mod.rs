@@ -36,6 +36,7 @@ pub fn run(mut store: Store, fresh_view: bool) -> Result<()> {
     store.set_zone(crate::cli::user_zone()?);
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
+    store.use_default_region(config::default_region()?)?;
     // The open form's changes as of the last key, for the watchdog to keep
     // should the loop be stuck when a hang-up comes; and whether it did.
     let pending: Arc<Mutex<Pending>> = Arc::default();
