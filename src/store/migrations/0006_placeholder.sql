@@ -1,0 +1,1 @@
+-- rapport schema, version 6: reserved; its real content lands with another change.
