@@ -475,7 +475,7 @@ pub fn apply_conflict(store: &Store, c: &mut Conflict, f: &ConflictFields) -> Re
     let severity = c.severity;
     choice("severity", val(&f.severity), &mut c.severity)?;
     if c.severity != severity {
-        c.reset_sla();
+        c.reset_sla(store.business_hours());
     }
     text(val(&f.description), &mut c.description);
     rep(store, "owner", val(&f.owner), &mut c.owner_id)?;

@@ -715,7 +715,7 @@ fn reps_report(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
         let count = |map: &BTreeMap<i64, i64>| ids.iter().map(|i| map.get(i).copied().unwrap_or(0)).sum::<i64>();
         let open: Vec<&ConflictFact> =
             conflicts.iter().filter(|c| mine(c.owner_id) && c.resolved_at.is_none()).collect();
-        let breached = open.iter().filter(|c| c.sla_due_at < ctx.now).count();
+        let breached = open.iter().filter(|c| c.breached(ctx.now)).count();
         rows.push((
             p.attainment,
             vec![
@@ -770,7 +770,7 @@ fn conflicts(ctx: &Ctx<'_>, period: Period) -> Result<Vec<Section>> {
         Cell::Num(m.median_hours_to_resolve),
         Cell::Count(i64::from(m.breached)),
         Cell::Count(open.len() as i64),
-        Cell::Count(open.iter().filter(|c| c.sla_due_at < ctx.now).count() as i64),
+        Cell::Count(open.iter().filter(|c| c.breached(ctx.now)).count() as i64),
     ]);
     let mut queue = Section::new(
         "queue",
@@ -779,8 +779,12 @@ fn conflicts(ctx: &Ctx<'_>, period: Period) -> Result<Vec<Section>> {
     );
     let rows = ctx.store.open_conflicts()?;
     for r in rows.iter().filter(|r| ctx.scope.includes(r.owner_id)) {
-        let left =
-            crate::domain::time::parse_timestamp(&r.sla_due_at).map(|due| (due - ctx.now).num_minutes() as f64 / 60.0);
+        // A clock standing still has working time left, not time to a deadline.
+        let left = match r.paused_left {
+            Some(secs) => Some(secs as f64 / 3600.0),
+            None => crate::domain::time::parse_timestamp(&r.sla_due_at)
+                .map(|due| (due - ctx.now).num_minutes() as f64 / 60.0),
+        };
         queue.rows.push(vec![
             Cell::Count(r.id),
             Cell::text(r.account.clone()),

@@ -474,7 +474,7 @@ fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(Strin
             let moved = id.is_some() && severity != c.severity;
             c.severity = severity;
             if moved {
-                c.reset_sla();
+                c.reset_sla(store.business_hours());
             }
             c.description = some(f("Description"));
             c.owner_id = pick("Owner").or(store.require::<Account>(account_id)?.owner_id);

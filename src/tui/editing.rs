@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::lists::{ListKind, RecordList};
 use super::overlays::{Confirm, Overlay};
 use crate::domain::rules::step_stage;
-use crate::domain::{ActivityKind, ConflictStatus, DealStage};
+use crate::domain::{ActivityKind, DealStage};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
 use anyhow::Result;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -116,11 +116,7 @@ impl App {
             (Action::Status, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
                     let (id, account) = (c.id, c.account_id);
-                    let next = match c.status {
-                        ConflictStatus::Open => ConflictStatus::InProgress,
-                        ConflictStatus::InProgress => ConflictStatus::Waiting,
-                        _ => ConflictStatus::Open,
-                    };
+                    let next = crate::domain::sla::next_status(c.status);
                     self.write(
                         |s| {
                             s.set_conflict_status(id, next, None)
