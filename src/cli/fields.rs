@@ -143,6 +143,9 @@ fields!(
         /// When the deal was opened: 2026-09-01, -3w, … (new ones: today)
         #[arg(allow_hyphen_values = true)]
         opened: "opened" "DATE",
+        /// Months a won deal runs for, 1 to 120; sets the account's renewal (empty: 12 for renewals and recurring products)
+        #[arg(allow_hyphen_values = true)]
+        term_months: "term-months" "MONTHS",
     }
 );
 
@@ -455,6 +458,15 @@ pub fn apply_deal(store: &Store, d: &mut Deal, f: &DealFields, today: NaiveDate)
     match val(&f.opened) {
         Val::Clear => return Err(flag_error("opened", "cannot be empty; a deal was opened on some day")),
         v => date("opened", v, today, store.fiscal_calendar()?, &mut d.opened_on)?,
+    }
+    match val(&f.term_months) {
+        Val::Keep => {}
+        Val::Clear => d.term_months = None,
+        Val::Set(s) => {
+            d.term_months = Some(s.trim().parse::<u32>().ok().filter(|m| (1..=120).contains(m)).ok_or_else(|| {
+                flag_error("term-months", format!("'{}' is not a term; expected 1 to 120 months", limits::preview(s)))
+            })?)
+        }
     }
     Ok(())
 }

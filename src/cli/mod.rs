@@ -13,6 +13,7 @@ mod delete;
 mod demo;
 mod done;
 mod edit;
+mod escalate;
 mod fields;
 mod find;
 mod log;
@@ -20,6 +21,7 @@ pub mod out;
 mod report;
 mod resolve;
 pub mod table;
+mod target;
 mod undo;
 
 use crate::store::{OpenMode, Store};
@@ -72,6 +74,11 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts and targets
     Report(report::ReportArgs),
+    /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
+    Escalate(escalate::EscalateArgs),
+    /// Set and list targets
+    #[command(subcommand)]
+    Target(target::TargetCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,6 +175,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
         Some(Command::Report(args)) => report::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Escalate(args)) => escalate::run(&open_for_changes(cli.db)?, args),
+        Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;

@@ -42,7 +42,8 @@ pub fn step_stage(from: DealStage, forward: bool) -> DealStage {
 }
 
 /// Words in a product's name that make it recurring (sold for a term and renewed).
-pub const RECURRING_PRODUCT_WORDS: &[&str] = &["platform", "subscription", "support", "licence", "license", "maintenance"];
+pub const RECURRING_PRODUCT_WORDS: &[&str] =
+    &["platform", "subscription", "support", "licence", "license", "maintenance"];
 
 /// The months a won deal runs for: its own `term_months`, else 12 when its
 /// name says renewal or its product is recurring, else none (a one-off sale).

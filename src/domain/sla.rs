@@ -248,8 +248,8 @@ mod tests {
     fn a_conflict_paused_over_a_weekend_with_business_hours_on() {
         let h = office(chrono_tz::UTC);
         let opened = at("2026-11-19T09:00:00Z"); // Thursday
-        // 48 working hours = six working days. Worked Thu 9–17 (8 h) and Fri 9–12 (3 h),
-        // waited on the customer from Friday 12:00 to Tuesday 10:00 (Monday lost as well).
+                                                 // 48 working hours = six working days. Worked Thu 9–17 (8 h) and Fri 9–12 (3 h),
+                                                 // waited on the customer from Friday 12:00 to Tuesday 10:00 (Monday lost as well).
         let pauses = [(at("2026-11-20T12:00:00Z"), Some(at("2026-11-24T10:00:00Z")))];
         let c = sla_clock(opened, Duration::hours(48), &pauses, Some(&h));
         // 37 h left from Tue 10:00: Tue 7 h, Wed, Thu, Fri 24 h, Mon 6 h → Monday 2026-11-30 15:00.

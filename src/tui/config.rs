@@ -63,7 +63,10 @@ fn business_hours(h: &HoursFile) -> Result<BusinessHours> {
             .map_err(|_| anyhow!("business_hours: {what} = '{t}' is not a time; expected HH:MM, e.g. \"09:00\""))
     };
     let zone = h.time_zone.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        anyhow!("business_hours: time_zone = '{}' is not a time zone; expected a name like \"Europe/Berlin\" or \"UTC\"", h.time_zone)
+        anyhow!(
+            "business_hours: time_zone = '{}' is not a time zone; expected a name like \"Europe/Berlin\" or \"UTC\"",
+            h.time_zone
+        )
     })?;
     BusinessHours::new(days, time("start", &h.start)?, time("end", &h.end)?, zone)
         .map_err(|e| anyhow!("business_hours: {e}"))
@@ -134,9 +137,9 @@ pub fn parse_prefs(text: &str) -> Result<Prefs> {
         None => None,
     };
     let business_hours = match &file.business_hours {
-        Some(h) => Some(
-            business_hours(h.get_ref()).map_err(|e| anyhow!("line {}: {e}", line_of(text, h.span().start)))?,
-        ),
+        Some(h) => {
+            Some(business_hours(h.get_ref()).map_err(|e| anyhow!("line {}: {e}", line_of(text, h.span().start)))?)
+        }
         None => None,
     };
     Ok(Prefs { me, fiscal_year_start, business_hours })
@@ -255,7 +258,10 @@ mod tests {
     fn me_and_the_fiscal_year_are_read_and_checked() {
         let prefs =
             parse_prefs("me = \"Jonathan Williams\"\nfiscal_year_start = 4\n[keys.portfolio]\nsort = \"o\"\n").unwrap();
-        assert_eq!(prefs, Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4), ..Prefs::default() });
+        assert_eq!(
+            prefs,
+            Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4), ..Prefs::default() }
+        );
         assert_eq!(parse_prefs("").unwrap(), Prefs::default());
         let err = parse_prefs("\nfiscal_year_start = 13\n").unwrap_err().to_string();
         assert_eq!(err, "line 2: fiscal_year_start = 13 is not a month; expected 1 (January) to 12 (December)");
@@ -297,7 +303,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# mine\n"), "{text}");
         assert!(text.contains("quit = \"x\""), "{text}");
-        assert_eq!(parse_prefs(&text).unwrap(), Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4), ..Prefs::default() });
+        assert_eq!(
+            parse_prefs(&text).unwrap(),
+            Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4), ..Prefs::default() }
+        );
         let before = text.clone();
         assert!(set(&path, "fiscal_year_start", "13").unwrap_err().to_string().contains("expected 1 (January) to 12"));
         assert!(set(&path, "colour", "red")
