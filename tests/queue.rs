@@ -183,3 +183,51 @@ fn waiting_conflicts_from_an_older_schema_stand_still() {
     let log: i64 = conn.query_row("SELECT count(*) FROM change_log WHERE batch = 1", [], |r| r.get(0)).unwrap();
     assert_eq!(log, 1, "the change log keeps its rows through the rebuild");
 }
+
+#[test]
+fn forecast_snapshots_are_taken_once_a_day_and_survive_undo() {
+    let (mut store, ids) = common::store();
+    store.set_session("cockpit");
+    assert_eq!(store.take_forecast_snapshots().unwrap(), 5, "Q4 and FY2026: the company and each rep with deals");
+    assert_eq!(store.take_forecast_snapshots().unwrap(), 0, "once a day");
+    let q4 = store.forecast_history(Period::Quarter(2026, 4), None).unwrap();
+    assert_eq!(q4.len(), 1);
+    let c = Money::from_units;
+    assert_eq!(
+        (q4[0].closed, q4[0].commit, q4[0].best_case, q4[0].forecast),
+        (c(150_000), c(150_000), c(150_000), c(150_000))
+    );
+    let fy = store.forecast_history(Period::Year(2026), Some(&[ids.sam])).unwrap();
+    assert_eq!(fy[0].closed, c(60_000), "Sam's Analytics deal, won in August");
+
+    // An unrelated change undone leaves the snapshots; they are in the change log under their own session.
+    let mut acme = store.require::<Account>(ids.acme).unwrap();
+    acme.notes = Some("Call before noon".into());
+    store.update(&mut acme).unwrap();
+    store.undo().unwrap();
+    assert!(store.undo().unwrap().is_none(), "the snapshots are not this session's to undo");
+    assert_eq!(store.forecast_history(Period::Quarter(2026, 4), None).unwrap().len(), 1);
+    let logged: Vec<Change> =
+        store.recent_changes(100).unwrap().into_iter().filter(|c| c.entity == "snapshot").collect();
+    assert_eq!(logged.len(), 5);
+    assert!(logged.iter().all(|c| c.session == SNAPSHOT_SESSION && c.op == "insert"));
+
+    // The next day adds a day; the history sums the reps asked for, one row per day.
+    store.set_clock(at("2026-11-27T09:00:00Z"));
+    let mut hope = Deal {
+        account_id: ids.borealis,
+        owner_id: Some(ids.sam),
+        name: "Q4 hope".into(),
+        stage: DealStage::Negotiation,
+        amount: c(40_000),
+        probability: 75,
+        expected_close: Some(common::date(2026, 12, 15)),
+        ..Default::default()
+    };
+    store.insert(&mut hope).unwrap();
+    assert_eq!(store.take_forecast_snapshots().unwrap(), 6, "Sam now has a deal in the quarter");
+    let team = store.forecast_history(Period::Quarter(2026, 4), Some(&[ids.rae, ids.sam])).unwrap();
+    assert_eq!(team.len(), 2);
+    assert_eq!((team[1].closed, team[1].commit, team[1].best_case), (c(150_000), c(190_000), c(190_000)));
+    assert_eq!(team[1].forecast, c(150_000 + 30_000), "negotiation weighs 75%");
+}

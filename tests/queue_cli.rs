@@ -156,3 +156,66 @@ fn a_deal_won_from_the_shell_makes_a_customer_with_its_term() {
     assert_eq!(account.status, AccountStatus::Customer);
     assert_eq!(account.renewal_date, today.checked_add_months(chrono::Months::new(6)));
 }
+
+#[test]
+fn report_forecast_shows_the_snapshot_history_and_its_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ids) = book(dir.path());
+    {
+        // Two snapshots of 2026Q3 in different weeks, with a deal that was later lost.
+        let (store, _) = Store::open(&db, OpenMode::Existing).unwrap();
+        let mut store = store
+            .with_clock(Clock::Fixed(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 8, 3, 9, 0, 0).unwrap()));
+        let mut hope = Deal {
+            account_id: ids.borealis,
+            owner_id: Some(ids.sam),
+            name: "Q3 hope".into(),
+            stage: DealStage::Proposal,
+            probability: 50,
+            amount: Money::from_units(40_000),
+            expected_close: Some(common::date(2026, 9, 15)),
+            ..Default::default()
+        };
+        store.insert(&mut hope).unwrap();
+        store.take_forecast_snapshots().unwrap();
+        store.set_clock(Clock::Fixed(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 8, 12, 9, 0, 0).unwrap()));
+        store.move_deal(hope.meta.id, DealStage::Lost).unwrap();
+        store.take_forecast_snapshots().unwrap();
+    }
+    let v: Value = serde_json::from_str(&ok(
+        dir.path(),
+        &db,
+        &["report", "forecast", "--period", "2026Q3", "--scope", "all", "--format", "json"],
+    ))
+    .unwrap();
+    let history = v["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{v}");
+    // Actual Q3: Sam's Analytics deal, 60,000. First snapshot: 60,000 + half of 40,000.
+    assert_eq!(history[0]["taken_on"], "2026-08-03");
+    assert_eq!(history[0]["week"], "2026-W32");
+    assert_eq!(history[0]["forecast"], 80000.0);
+    assert_eq!(history[0]["accuracy"], 133.3, "80,000 forecast ÷ 60,000 won, in percent");
+    assert_eq!(history[1]["forecast"], 60000.0);
+    assert_eq!(history[1]["change"], -20000.0);
+    assert_eq!(history[1]["accuracy"], 100.0);
+    assert_eq!(v["forecast"][0]["closed"], 60000.0);
+
+    // The report took today's snapshot of the open quarter, once.
+    let table = ok(dir.path(), &db, &["report", "forecast", "--scope", "all"]);
+    assert!(table.contains("Forecast history"), "{table}");
+    ok(dir.path(), &db, &["report", "forecast", "--scope", "all"]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let companies: i64 = conn
+        .query_row("SELECT count(*) FROM forecast_snapshots WHERE taken_on = ?1 AND rep_id IS NULL", [&today], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(companies, 2, "the quarter and the year, once");
+    // A refused report writes nothing, not even the day's snapshot.
+    let dir2 = tempfile::tempdir().unwrap();
+    let (db2, _) = book(dir2.path());
+    let before = std::fs::read(&db2).unwrap();
+    refused(dir2.path(), &db2, &["report", "forecast", "--period", "2026Q5"], "--period");
+    assert_eq!(std::fs::read(&db2).unwrap(), before);
+}

@@ -174,7 +174,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
-        Some(Command::Report(args)) => report::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Report(args)) => {
+            report::check(&args)?;
+            daily_snapshot(cli.db.clone());
+            report::run(&open_for_reading(cli.db)?, args)
+        }
         Some(Command::Escalate(args)) => escalate::run(&open_for_changes(cli.db)?, args),
         Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
         None => {
@@ -226,6 +230,25 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
         ));
     }
     Ok(store.with_prefs(prefs))
+}
+
+/// Takes the day's forecast snapshot before a report reads, when it is the
+/// first of the day. A file that cannot be written (read-only, a bad config)
+/// is reported on without one: the report is what was asked for.
+fn daily_snapshot(flag: Option<PathBuf>) {
+    let Ok(prefs) = prefs() else { return };
+    let Ok((path, _)) = database_path(flag) else { return };
+    if let Ok((store, report)) = Store::open(&path, OpenMode::Existing) {
+        if let Some(backup) = &report.backup {
+            out::warn(&format!(
+                "rapport: upgraded {} from schema {}; the previous file is saved as {}",
+                path.display(),
+                report.migrated_from.unwrap_or_default(),
+                backup.display()
+            ));
+        }
+        let _ = store.with_prefs(prefs).take_forecast_snapshots();
+    }
 }
 
 /// Opens a database that must already exist (commands that only read).

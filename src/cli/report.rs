@@ -11,7 +11,7 @@ use crate::domain::scope::{self, Member, Resolved, Scope, TargetRow, SCOPE_EXAMP
 use crate::domain::{sanitize, FiscalCalendar, ForecastCategory, Money, Period, TargetMetric, TargetScope};
 use crate::store::{RepRow, Store};
 use anyhow::{anyhow, Result};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -311,8 +311,15 @@ impl Ctx<'_> {
     }
 }
 
-pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
-    // Everything the user typed is checked before anything is read.
+/// What the user typed, checked.
+type Parsed = (String, Format, Option<Period>, Option<Scope>, Option<By>);
+
+/// Checks everything the user typed, before anything is read or written.
+pub fn check(args: &ReportArgs) -> Result<()> {
+    parse(args).map(drop)
+}
+
+fn parse(args: &ReportArgs) -> Result<Parsed> {
     let report = args.report.trim().to_ascii_lowercase();
     if !REPORTS.contains(&report.as_str()) {
         return Err(hinted(
@@ -347,6 +354,12 @@ pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
         None => None,
     };
     let by = args.by.as_deref().map(By::parse).transpose()?;
+    Ok((report, format, period, chosen_scope, by))
+}
+
+pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
+    // Everything the user typed is checked before anything is read.
+    let (report, format, period, chosen_scope, by) = parse(&args)?;
 
     let cal = store.fiscal_calendar()?;
     let now = store.clock().now();
@@ -372,7 +385,15 @@ pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
     let quarter = Period::quarter_of(cal, today);
     let sections = match report.as_str() {
         "quarterly" => vec![quarterly(&ctx, period.unwrap_or_else(|| Period::year_of(cal, today)))?],
-        "forecast" => vec![forecast(&ctx, period.unwrap_or(quarter))?],
+        "forecast" => {
+            let period = period.unwrap_or(quarter);
+            let mut sections = vec![forecast(&ctx, period)?];
+            // The history is of the whole scope; a breakdown by group has none.
+            if ctx.by.is_none() {
+                sections.push(forecast_history(&ctx, period)?);
+            }
+            sections
+        }
         "pipeline" => pipeline(&ctx, period.unwrap_or(quarter))?,
         "reps" => vec![reps_report(&ctx, period.unwrap_or(quarter))?],
         "conflicts" => conflicts(&ctx, period.unwrap_or(quarter))?,
@@ -582,6 +603,56 @@ fn forecast(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
         ]);
         row.extend(pace_cells(&p));
         s.rows.push(row);
+    }
+    Ok(s)
+}
+
+/// How the forecast moved: the last snapshot of each week, and for a closed
+/// period how accurate each was (forecast ÷ actual won).
+fn forecast_history(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
+    let span = Span::of(period, ctx.cal);
+    let closed = PeriodState::of(span, ctx.today) == PeriodState::Closed;
+    let title = if closed {
+        format!("Forecast history, {}: each week's last snapshot against the actual", period_name(period))
+    } else {
+        format!("Forecast history, {}: each week's last snapshot", period_name(period))
+    };
+    let mut s = Section::new(
+        "history",
+        title,
+        &["taken_on", "week", "closed", "commit", "best_case", "forecast", "change", "accuracy"],
+    );
+    let snaps = ctx.store.forecast_history(period, ctx.scope.reps.as_deref())?;
+    let actual = if closed {
+        let deals = ctx.deals(period)?;
+        Some(deal_metrics(deals.iter(), span).won)
+    } else {
+        None
+    };
+    let mut weekly: Vec<&crate::store::ForecastSnapshot> = Vec::new();
+    for snap in &snaps {
+        let week = snap.taken_on.iso_week();
+        match weekly.last_mut() {
+            Some(last) if last.taken_on.iso_week() == week => *last = snap,
+            _ => weekly.push(snap),
+        }
+    }
+    let mut previous: Option<Money> = None;
+    for snap in weekly {
+        let week = snap.taken_on.iso_week();
+        s.rows.push(vec![
+            Cell::text(snap.taken_on.to_string()),
+            Cell::text(format!("{}-W{:02}", week.year(), week.week())),
+            Cell::Money(snap.closed),
+            Cell::Money(snap.commit),
+            Cell::Money(snap.best_case),
+            Cell::Money(snap.forecast),
+            Cell::MaybeMoney(previous.map(|p| snap.forecast - p)),
+            Cell::Pct(actual.and_then(|a| {
+                crate::domain::metrics::percent(i128::from(snap.forecast.cents()), i128::from(a.cents()))
+            })),
+        ]);
+        previous = Some(snap.forecast);
     }
     Ok(s)
 }

@@ -16,6 +16,7 @@ mod open;
 pub mod record;
 mod reps;
 mod search;
+mod snapshots;
 mod sql_types;
 mod targets;
 mod workflows;
@@ -32,6 +33,7 @@ pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
 pub use search::SearchRow;
+pub use snapshots::{ForecastSnapshot, SNAPSHOT_SESSION};
 pub use targets::Target;
 pub use workflows::LogEntry;
 

@@ -23,7 +23,7 @@ pub struct Target {
     pub amount: i64,
 }
 
-mod period_text {
+pub(crate) mod period_text {
     use crate::domain::Period;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -364,6 +364,7 @@ impl App {
                             Entity::Activity => s.delete::<Activity>(id)?.describe(),
                             Entity::Target => s.delete::<Target>(id)?.describe(),
                             Entity::Rep => s.delete::<Rep>(id)?.describe(),
+                            Entity::Snapshot => anyhow::bail!("forecast snapshots are history; they are not deleted"),
                         };
                         Ok(format!("deleted {what} (u undoes it)"))
                     },
