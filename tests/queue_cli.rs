@@ -217,5 +217,6 @@ fn report_forecast_shows_the_snapshot_history_and_its_accuracy() {
     let (db2, _) = book(dir2.path());
     let before = std::fs::read(&db2).unwrap();
     refused(dir2.path(), &db2, &["report", "forecast", "--period", "2026Q5"], "--period");
+    refused(dir2.path(), &db2, &["report", "forecast", "--scope", "rep:Nobody Here"], "names no rep");
     assert_eq!(std::fs::read(&db2).unwrap(), before);
 }

@@ -175,7 +175,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
         Some(Command::Report(args)) => {
-            report::check(&args)?;
+            // A report that will be refused writes nothing, not even the day's snapshot.
+            report::check(&open_for_reading(cli.db.clone())?, &args)?;
             daily_snapshot(cli.db.clone());
             report::run(&open_for_reading(cli.db)?, args)
         }

@@ -314,9 +314,33 @@ impl Ctx<'_> {
 /// What the user typed, checked.
 type Parsed = (String, Format, Option<Period>, Option<Scope>, Option<By>);
 
-/// Checks everything the user typed, before anything is read or written.
-pub fn check(args: &ReportArgs) -> Result<()> {
-    parse(args).map(drop)
+/// Checks everything the user typed (the scope against the reps too),
+/// before anything is written.
+pub fn check(store: &Store, args: &ReportArgs) -> Result<()> {
+    let (.., chosen_scope, _) = parse(args)?;
+    resolve_scope(store, chosen_scope.as_ref()).map(drop)
+}
+
+/// The scope asked for, else `me` from the config, else everyone.
+fn resolve_scope(store: &Store, chosen_scope: Option<&Scope>) -> Result<(Vec<RepRow>, Vec<Member>, Resolved)> {
+    let reps = store.reps()?;
+    let members: Vec<Member> = reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
+    let me = store.me()?;
+    let scope_hint = |e: &str| {
+        let example = members.first().map_or("Jane Doe".to_string(), |m| m.1.clone());
+        let hint = if e.contains("`me`") || e.starts_with("me =") {
+            format!("set it with `rapport config set me \"{example}\"`, or use --scope all")
+        } else {
+            format!("e.g. --scope rep:\"{example}\", or --scope {SCOPE_EXAMPLES}")
+        };
+        bad("--scope", sanitize::line(e), &hint)
+    };
+    let scope = match (chosen_scope, &me) {
+        (Some(s), _) => scope::resolve(s, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
+        (None, Some(_)) => scope::resolve(&Scope::Me, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
+        (None, None) => scope::resolve(&Scope::All, &members, None).map_err(|e| scope_hint(&e))?,
+    };
+    Ok((reps, members, scope))
 }
 
 fn parse(args: &ReportArgs) -> Result<Parsed> {
@@ -363,23 +387,7 @@ pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
 
     let cal = store.fiscal_calendar()?;
     let now = store.clock().now();
-    let reps = store.reps()?;
-    let members: Vec<Member> = reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
-    let me = store.me()?;
-    let scope_hint = |e: &str| {
-        let example = members.first().map_or("Jane Doe".to_string(), |m| m.1.clone());
-        let hint = if e.contains("`me`") || e.starts_with("me =") {
-            format!("set it with `rapport config set me \"{example}\"`, or use --scope all")
-        } else {
-            format!("e.g. --scope rep:\"{example}\", or --scope {SCOPE_EXAMPLES}")
-        };
-        bad("--scope", sanitize::line(e), &hint)
-    };
-    let scope = match (&chosen_scope, &me) {
-        (Some(s), _) => scope::resolve(s, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
-        (None, Some(_)) => scope::resolve(&Scope::Me, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
-        (None, None) => scope::resolve(&Scope::All, &members, None).map_err(|e| scope_hint(&e))?,
-    };
+    let (reps, members, scope) = resolve_scope(store, chosen_scope.as_ref())?;
     let today = now.date_naive();
     let ctx = Ctx { store, cal, today, now: now.naive_utc(), reps, members, scope, by };
     let quarter = Period::quarter_of(cal, today);
