@@ -103,14 +103,8 @@ impl App {
             }
             (Action::Escalate, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
-                    let (id, account) = (c.id, c.account_id);
-                    self.write(
-                        |s| {
-                            s.escalate_conflict(id)
-                                .map(|c| format!("escalated {} to level {}", c.title, c.escalation_level))
-                        },
-                        Some(account),
-                    )?;
+                    let id = c.id;
+                    self.open_form(edit::escalate_form(&self.store, id, today));
                 }
             }
             (Action::Status, PaneId::Conflicts) => {
