@@ -167,23 +167,23 @@ fn title(app: &App, wide: bool) -> String {
         None => (unresolved.len(), unresolved.iter().filter(|r| r.breached(&now_text)).count()),
     };
     let unescalated = unresolved.iter().filter(|r| r.needs_escalation(&now_text)).count();
-    // Narrow, the tab bar already names the pane: the words go to the counts.
-    let mut title = format!("{} · {open} open", if wide { "Conflict queue" } else { "Conflicts" });
+    let mut title = format!("Conflict queue · {open} open");
     let by_severity: Vec<String> = Severity::ALL
         .iter()
         .rev()
         .filter_map(|s| {
             let n = unresolved.iter().filter(|r| r.severity == *s).count();
-            let name = if wide {
-                s.label().to_lowercase()
-            } else {
-                s.label().chars().take(4).collect::<String>().to_lowercase()
-            };
-            (n > 0).then(|| format!("{n} {name}"))
+            // Narrow: "C1 H2", the initials of what the severity column spells out.
+            let initial = s.label().chars().next().unwrap_or('?');
+            (n > 0).then(|| if wide { format!("{n} {}", s.label().to_lowercase()) } else { format!("{initial}{n}") })
         })
         .collect();
     if c.total.is_none() && !by_severity.is_empty() {
-        title.push_str(&format!(": {}", by_severity.join(", ")));
+        if wide {
+            title.push_str(&format!(": {}", by_severity.join(", ")));
+        } else {
+            title.push_str(&format!(" ({})", by_severity.join(" ")));
+        }
     }
     title.push_str(&format!(" · {breached} breached"));
     if unescalated > 0 {
