@@ -305,11 +305,12 @@ fn redo_works_after_undoing_an_add_a_log_and_a_stage_move() {
         .unwrap();
     store.move_deal(1, DealStage::Won).unwrap();
     let end = rows(&conn);
-    for expected in ["edit deal Renewal 2027 (+1 more changes)", "add activity Hi", "add account Delta Freight"] {
+    // Winning the renewal deal also set Acme's renewal date: the same step.
+    for expected in ["edit deal Renewal 2027 (+2 more changes)", "add activity Hi", "add account Delta Freight"] {
         assert_eq!(store.undo().unwrap().unwrap().summary, expected);
     }
     assert!(store.get::<Account>(a.meta.id).unwrap().is_none());
-    for expected in ["add account Delta Freight", "add activity Hi", "edit deal Renewal 2027 (+1 more changes)"] {
+    for expected in ["add account Delta Freight", "add activity Hi", "edit deal Renewal 2027 (+2 more changes)"] {
         assert_eq!(store.redo().unwrap().unwrap().summary, expected);
     }
     assert_eq!(store.require::<Account>(a.meta.id).unwrap().name, "Delta Freight");

@@ -13,6 +13,7 @@ mod delete;
 mod demo;
 mod done;
 mod edit;
+mod escalate;
 mod fields;
 mod find;
 mod log;
@@ -20,6 +21,7 @@ pub mod out;
 mod report;
 mod resolve;
 pub mod table;
+mod target;
 mod undo;
 
 use crate::store::{OpenMode, Store};
@@ -76,6 +78,11 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts and targets
     Report(report::ReportArgs),
+    /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
+    Escalate(escalate::EscalateArgs),
+    /// Set and list targets
+    #[command(subcommand)]
+    Target(target::TargetCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -171,7 +178,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
-        Some(Command::Report(args)) => report::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Report(args)) => {
+            // A report that will be refused writes nothing, not even the day's snapshot.
+            report::check(&open_for_reading(cli.db.clone())?, &args)?;
+            daily_snapshot(cli.db.clone());
+            report::run(&open_for_reading(cli.db)?, args)
+        }
+        Some(Command::Escalate(args)) => escalate::run(&open_for_changes(cli.db)?, args),
+        Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
@@ -256,6 +270,25 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
         ));
     }
     with_user_settings(store)
+}
+
+/// Takes the day's forecast snapshot before a report reads, when it is the
+/// first of the day. A file that cannot be written (read-only, a bad config)
+/// is reported on without one: the report is what was asked for.
+fn daily_snapshot(flag: Option<PathBuf>) {
+    let Ok(prefs) = prefs() else { return };
+    let Ok((path, _)) = database_path(flag) else { return };
+    if let Ok((store, report)) = Store::open(&path, OpenMode::Existing) {
+        if let Some(backup) = &report.backup {
+            out::warn(&format!(
+                "rapport: upgraded {} from schema {}; the previous file is saved as {}",
+                path.display(),
+                report.migrated_from.unwrap_or_default(),
+                backup.display()
+            ));
+        }
+        let _ = store.with_prefs(prefs).take_forecast_snapshots();
+    }
 }
 
 /// Opens a database that must already exist (commands that only read).

@@ -9,6 +9,7 @@ pub mod period;
 pub mod rules;
 pub mod sanitize;
 pub mod scope;
+pub mod sla;
 pub mod time;
 
 pub use kinds::*;

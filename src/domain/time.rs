@@ -144,7 +144,7 @@ pub fn sla_left(now: NaiveDateTime, due: NaiveDateTime) -> String {
 }
 
 /// `45m`, `4h`, `2d` for a non-negative duration.
-fn duration_span(d: TimeDelta) -> String {
+pub fn duration_span(d: TimeDelta) -> String {
     let minutes = d.num_minutes();
     if minutes < 60 {
         format!("{minutes}m")

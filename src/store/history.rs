@@ -120,6 +120,7 @@ impl Store {
             Entity::Conflict => self.apply_as::<Conflict>(row, undo),
             Entity::Activity => self.apply_as::<Activity>(row, undo),
             Entity::Target => self.apply_as::<Target>(row, undo),
+            Entity::Snapshot => self.apply_as::<super::ForecastSnapshot>(row, undo),
         }
     }
 

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[Migration] = &[
     (3, "0003_speed", include_str!("migrations/0003_speed.sql")),
     (4, "0004_phones", include_str!("migrations/0004_phones.sql")),
     (5, "0005_forecast", include_str!("migrations/0005_forecast.sql")),
+    (6, "0006_queue", include_str!("migrations/0006_queue.sql")),
 ];
 
 /// The schema version this build writes.

@@ -17,6 +17,7 @@ mod open;
 pub mod record;
 mod reps;
 mod search;
+mod snapshots;
 mod sql_types;
 mod targets;
 mod workflows;
@@ -34,6 +35,7 @@ pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
 pub use search::SearchRow;
+pub use snapshots::{ForecastSnapshot, SNAPSHOT_SESSION};
 pub use targets::Target;
 pub use workflows::LogEntry;
 
@@ -116,6 +118,8 @@ pub struct Prefs {
     pub me: Option<String>,
     /// The fiscal year's first month, 1 to 12.
     pub fiscal_year_start: Option<u32>,
+    /// When conflict SLAs count; calendar hours without it.
+    pub business_hours: Option<crate::domain::sla::BusinessHours>,
 }
 
 impl Store {
@@ -304,6 +308,11 @@ impl Store {
         };
         let start = start.filter(|m| (1..=12).contains(m)).unwrap_or(1);
         Ok(crate::domain::FiscalCalendar { start_month: start })
+    }
+
+    /// The hours conflict SLAs are counted in (none: calendar hours).
+    pub fn business_hours(&self) -> Option<&crate::domain::sla::BusinessHours> {
+        self.prefs.business_hours.as_ref()
     }
 
     /// Who the user is: the config file's `me`, else the database's `me`

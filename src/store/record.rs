@@ -82,6 +82,17 @@ pub trait Record: Serialize + Sized {
     fn check(&self, _store: &Store, _before: Option<&Self>) -> Result<()> {
         Ok(())
     }
+    /// Brings fields that follow from others in line before a person's write
+    /// (`before` is the stored row of an update). Not run on undo or redo,
+    /// which put back whole states.
+    fn settle(&mut self, _store: &Store, _before: Option<&Self>) -> Result<()> {
+        Ok(())
+    }
+    /// Writes that follow from this one, in the same transaction (and so
+    /// the same undo step). Not run on undo or redo, which replay them.
+    fn after_write(&self, _store: &Store, _before: Option<&Self>) -> Result<()> {
+        Ok(())
+    }
 }
 
 // The SQL below is assembled from the compile-time table and column names of
@@ -108,6 +119,7 @@ impl Store {
             if s.checks_rules() {
                 rec.fill_new(s.clock().today());
                 rec.prepare()?;
+                rec.settle(s, None)?;
                 rec.check(s, None)?;
             }
             let id = s.insert_unlogged(rec)?;
@@ -115,6 +127,9 @@ impl Store {
             // fields in, and undo compares with exactly what was logged.
             *rec = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
             s.log_change(T::ENTITY, id, ChangeOp::Insert, None, Some(&*rec))?;
+            if s.checks_rules() {
+                rec.after_write(s, None)?;
+            }
             Ok(id)
         })
     }
@@ -151,6 +166,7 @@ impl Store {
         self.write(|s| {
             let before: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
             if s.checks_rules() {
+                rec.settle(s, Some(&before))?;
                 rec.check(s, Some(&before))?;
             }
             rec.meta_mut().updated_at = s.now_text();
@@ -164,7 +180,11 @@ impl Store {
             let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
             after.after_update(s)?;
             *rec = after;
-            s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))
+            s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))?;
+            if s.checks_rules() {
+                rec.after_write(s, Some(&before))?;
+            }
+            Ok(())
         })
     }
 

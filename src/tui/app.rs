@@ -383,7 +383,10 @@ impl App {
             }
             Action::ClearFilter => match self.focus {
                 PaneId::Portfolio => self.portfolio.set_filter(Default::default(), rows),
-                PaneId::Conflicts => self.conflicts.set_filter(None, None, rows),
+                PaneId::Conflicts => {
+                    self.conflicts.set_status_filter(Default::default(), &self.store)?;
+                    self.conflicts.set_filter(None, None, rows)
+                }
                 _ => {}
             },
             Action::PrevPeriod if self.focus == PaneId::Targets => self.targets.shift(-1, &self.store, &self.reps)?,
@@ -578,7 +581,7 @@ impl App {
                     KeyCode::Enter => {
                         keep = false;
                         let rows = self.pane_rows(self.focus);
-                        filter.apply(self, rows);
+                        filter.apply(self, rows)?;
                     }
                     KeyCode::Up | KeyCode::Char('k') => filter.move_field(-1),
                     KeyCode::Down | KeyCode::Char('j') => filter.move_field(1),

@@ -10,6 +10,11 @@
 //! timezone = "Europe/Berlin"
 //! default_region = "GB"   # phones of accounts without a country
 //!
+//! [business_hours]          # conflict SLAs count these hours only
+//! days = ["mon", "tue", "wed", "thu", "fri"]
+//! start = "09:00"
+//! end = "17:00"
+//! time_zone = "Europe/Berlin"
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
 //! [keys.portfolio]
@@ -18,6 +23,7 @@
 
 use super::keymap::{Action, Context, Key, Keymap};
 use crate::domain::phone::{self, Region};
+use crate::domain::sla::BusinessHours;
 use crate::domain::time::{self, Zone};
 use crate::store::Prefs;
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -38,8 +44,43 @@ struct File {
     fiscal_year_start: Option<Spanned<i64>>,
     #[serde(default)]
     default_region: Option<Spanned<String>>,
+    business_hours: Option<Spanned<HoursFile>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoursFile {
+    days: Vec<String>,
+    start: String,
+    end: String,
+    time_zone: String,
+}
+
+/// The `[business_hours]` table, checked.
+fn business_hours(h: &HoursFile) -> Result<BusinessHours> {
+    let days = h
+        .days
+        .iter()
+        .map(|d| {
+            d.trim().parse::<chrono::Weekday>().map_err(|_| {
+                anyhow!("business_hours: '{d}' is not a day; expected mon, tue, wed, thu, fri, sat or sun")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let time = |what: &str, t: &str| {
+        chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M")
+            .map_err(|_| anyhow!("business_hours: {what} = '{t}' is not a time; expected HH:MM, e.g. \"09:00\""))
+    };
+    let zone = h.time_zone.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        anyhow!(
+            "business_hours: time_zone = '{}' is not a time zone; expected a name like \"Europe/Berlin\" or \"UTC\"",
+            h.time_zone
+        )
+    })?;
+    BusinessHours::new(days, time("start", &h.start)?, time("end", &h.end)?, zone)
+        .map_err(|e| anyhow!("business_hours: {e}"))
 }
 
 #[derive(Deserialize)]
@@ -159,7 +200,13 @@ pub fn parse_prefs(text: &str) -> Result<Prefs> {
         }
         None => None,
     };
-    Ok(Prefs { me, fiscal_year_start })
+    let business_hours = match &file.business_hours {
+        Some(h) => {
+            Some(business_hours(h.get_ref()).map_err(|e| anyhow!("line {}: {e}", line_of(text, h.span().start)))?)
+        }
+        None => None,
+    };
+    Ok(Prefs { me, fiscal_year_start, business_hours })
 }
 
 /// A fiscal year's first month, 1 to 12.
@@ -275,7 +322,10 @@ mod tests {
     fn me_and_the_fiscal_year_are_read_and_checked() {
         let prefs =
             parse_prefs("me = \"Jonathan Williams\"\nfiscal_year_start = 4\n[keys.portfolio]\nsort = \"o\"\n").unwrap();
-        assert_eq!(prefs, Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4) });
+        assert_eq!(
+            prefs,
+            Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4), ..Prefs::default() }
+        );
         assert_eq!(parse_prefs("").unwrap(), Prefs::default());
         let err = parse_prefs("\nfiscal_year_start = 13\n").unwrap_err().to_string();
         assert_eq!(err, "line 2: fiscal_year_start = 13 is not a month; expected 1 (January) to 12 (December)");
@@ -283,6 +333,23 @@ mod tests {
         assert!(parse_prefs("me = \" \"").unwrap_err().to_string().starts_with("line 1: me is empty"));
         // The keymap reader accepts the same file.
         assert!(parse_keymap("me = \"Ann\"\nfiscal_year_start = 7\n").is_ok());
+    }
+
+    #[test]
+    fn business_hours_are_read_and_checked() {
+        let text = "me = \"Ann\"\n[business_hours]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nstart = \"09:00\"\nend = \"17:30\"\ntime_zone = \"Europe/Berlin\"\n";
+        let h = parse_prefs(text).unwrap().business_hours.unwrap();
+        assert_eq!(h.days.len(), 5);
+        assert_eq!(h.end, chrono::NaiveTime::from_hms_opt(17, 30, 0).unwrap());
+        assert_eq!(h.zone, chrono_tz::Europe::Berlin);
+        assert_eq!(parse_prefs("").unwrap().business_hours, None, "calendar hours by default");
+        let bad = |t: &str| parse_prefs(&text.replace(t, "xx")).unwrap_err().to_string();
+        assert!(bad("Europe/Berlin").contains("time_zone = 'xx' is not a time zone"), "{}", bad("Europe/Berlin"));
+        assert!(bad("17:30").contains("end = 'xx' is not a time; expected HH:MM"));
+        assert!(bad("wed").starts_with("line 2: business_hours: 'xx' is not a day"), "{}", bad("wed"));
+        let late = parse_prefs(&text.replace("09:00", "18:00")).unwrap_err().to_string();
+        assert!(late.contains("expected the start before the end"), "{late}");
+        assert!(parse_keymap(text).is_ok(), "the keymap reader accepts the same file");
     }
 
     #[test]
@@ -300,7 +367,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# mine\n"), "{text}");
         assert!(text.contains("quit = \"x\""), "{text}");
-        assert_eq!(parse_prefs(&text).unwrap(), Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4) });
+        assert_eq!(
+            parse_prefs(&text).unwrap(),
+            Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4), ..Prefs::default() }
+        );
         let before = text.clone();
         assert!(set(&path, "fiscal_year_start", "13").unwrap_err().to_string().contains("expected 1 (January) to 12"));
         assert!(set(&path, "colour", "red")

@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::lists::{ListKind, RecordList};
 use super::overlays::{Confirm, Overlay};
 use crate::domain::rules::step_stage;
-use crate::domain::{ActivityKind, ConflictStatus, DealStage};
+use crate::domain::{ActivityKind, DealStage};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
 use anyhow::Result;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -103,24 +103,14 @@ impl App {
             }
             (Action::Escalate, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
-                    let (id, account) = (c.id, c.account_id);
-                    self.write(
-                        |s| {
-                            s.escalate_conflict(id)
-                                .map(|c| format!("escalated {} to level {}", c.title, c.escalation_level))
-                        },
-                        Some(account),
-                    )?;
+                    let id = c.id;
+                    self.open_form(edit::escalate_form(&self.store, id, today));
                 }
             }
             (Action::Status, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
                     let (id, account) = (c.id, c.account_id);
-                    let next = match c.status {
-                        ConflictStatus::Open => ConflictStatus::InProgress,
-                        ConflictStatus::InProgress => ConflictStatus::Waiting,
-                        _ => ConflictStatus::Open,
-                    };
+                    let next = crate::domain::sla::next_status(c.status);
                     self.write(
                         |s| {
                             s.set_conflict_status(id, next, None)
@@ -437,6 +427,7 @@ impl App {
                                     None => rep.describe(),
                                 }
                             }
+                            Entity::Snapshot => anyhow::bail!("forecast snapshots are history; they are not deleted"),
                         };
                         Ok(format!("deleted {what} (u undoes it)"))
                     },

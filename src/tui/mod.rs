@@ -51,6 +51,9 @@ pub fn run(mut store: Store, fresh_view: bool) -> Result<()> {
             }
         }
     })?;
+    // The day's forecast snapshot, on the first start of the day; the
+    // cockpit is no less useful without it, so a failure only skips it.
+    let _ = store.take_forecast_snapshots();
     let mut term = terminal::enter()?;
     let result = (|| -> Result<()> {
         let size = term.size()?;
