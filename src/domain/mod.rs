@@ -9,8 +9,10 @@ pub mod period;
 pub mod rules;
 pub mod sanitize;
 pub mod scope;
+pub mod sla;
 pub mod time;
 
 pub use kinds::*;
 pub use money::Money;
 pub use period::{FiscalCalendar, Period};
+pub mod phone;

@@ -106,6 +106,10 @@ impl Record for Account {
         }
         Ok(())
     }
+    fn after_update(&self, store: &Store) -> Result<()> {
+        // Its contacts' numbers are read in its country's region.
+        store.refresh_phones_of(self.meta.id)
+    }
     fn describe(&self) -> String {
         format!("account {}", self.name)
     }

@@ -58,6 +58,10 @@ fn conflict_fact(r: &Row<'_>) -> rusqlite::Result<ConflictFact> {
             Some(t) => Some(parse_timestamp(&t).ok_or_else(|| bad_time(6, &t))?),
             None => None,
         },
+        paused_since: match r.get::<_, Option<String>>(7)? {
+            Some(t) => parse_timestamp(&t),
+            None => None,
+        },
     })
 }
 
@@ -82,7 +86,8 @@ impl Store {
     /// unresolved one (the queue), on live accounts.
     pub fn conflict_facts(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ConflictFact>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.owner_id, c.severity, c.status, c.opened_at, c.sla_due_at, c.resolved_at
+            "SELECT c.id, c.owner_id, c.severity, c.status, c.opened_at, c.sla_due_at, c.resolved_at,
+                    CASE WHEN c.status = 'waiting' THEN json_extract(c.sla_pauses, '$[#-1].from') END
              FROM conflicts c JOIN accounts a ON a.id = c.account_id
              WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL
                AND (c.status <> 'resolved'

@@ -109,6 +109,7 @@ impl App {
         // Each window undoes its own changes only.
         store.set_session(&uuid::Uuid::now_v7().to_string());
         let now = store.clock().now();
+        let today = store.clock().today();
         let calendar = store.fiscal_calendar()?;
         let db_name = store
             .path()
@@ -118,7 +119,7 @@ impl App {
         let data_version = store.data_version()?;
         let mut app = App {
             now,
-            today: now.date_naive(),
+            today,
             calendar,
             size,
             focus: PaneId::Portfolio,
@@ -130,7 +131,7 @@ impl App {
             portfolio: Portfolio::default(),
             timeline: Timeline::default(),
             conflicts: Conflicts::default(),
-            targets: Targets::new(calendar, now.date_naive()),
+            targets: Targets::new(calendar, today),
             overlay: Overlay::None,
             badges: Badges::default(),
             message: None,
@@ -187,7 +188,7 @@ impl App {
 
     /// Computes the tracker for its period and the scope: on a second
     /// connection when the book is a file, else (in memory) at once.
-    fn load_tracker(&mut self) -> Result<()> {
+    pub(crate) fn load_tracker(&mut self) -> Result<()> {
         let Ok(reader) = self.store.reader() else {
             return self.targets.load(&self.store, &self.reps, &self.resolved);
         };
@@ -341,9 +342,10 @@ impl App {
             return Ok(false);
         }
         self.now = now;
-        if now.date_naive() != self.today {
-            // Past midnight: pace and "due by today" count from the new day.
-            self.today = now.date_naive();
+        let today = crate::domain::time::today_in(now, self.store.clock().zone());
+        if today != self.today {
+            // Past midnight where the user is: pace and "due by today" count from the new day.
+            self.today = today;
             self.targets.today = self.today;
             self.load_tracker()?;
         }
@@ -371,7 +373,7 @@ impl App {
     pub fn reload(&mut self) -> Result<()> {
         self.pending = None;
         self.now = self.store.clock().now();
-        self.today = self.now.date_naive();
+        self.today = self.store.clock().today();
         self.load_reps()?;
         self.portfolio.load(&self.store)?;
         self.conflicts.load(&self.store)?;
@@ -412,13 +414,13 @@ impl App {
     }
 
     /// Keeps every list's selection visible after a size or data change.
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let h = self.pane_rows(PaneId::Portfolio);
         self.portfolio.follow(h);
         let h = self.pane_rows(PaneId::Conflicts);
         self.conflicts.follow(h);
         let h = self.pane_rows(PaneId::Timeline);
-        self.timeline.follow(h);
+        self.timeline.follow(h, self.store.clock().zone());
     }
 
     /// Rows of list content a pane has at the current size.
@@ -499,7 +501,10 @@ impl App {
             }
             Action::ClearFilter => match self.focus {
                 PaneId::Portfolio => self.portfolio.set_filter(Default::default(), rows),
-                PaneId::Conflicts => self.conflicts.set_filter(None, None, rows),
+                PaneId::Conflicts => {
+                    self.conflicts.set_status_filter(Default::default(), &self.store)?;
+                    self.conflicts.set_filter(None, None, rows)
+                }
                 _ => {}
             },
             Action::PrevPeriod | Action::NextPeriod | Action::PeriodKind if self.focus == PaneId::Targets => {
@@ -727,7 +732,7 @@ impl App {
                     KeyCode::Enter => {
                         keep = false;
                         let rows = self.pane_rows(self.focus);
-                        filter.apply(self, rows);
+                        filter.apply(self, rows)?;
                     }
                     KeyCode::Up | KeyCode::Char('k') => filter.move_field(-1),
                     KeyCode::Down | KeyCode::Char('j') => filter.move_field(1),

@@ -11,6 +11,7 @@ use crate::domain::{AccountStatus, Severity, Tier};
 use crate::lookup::Hit;
 use crate::store::AccountFilter;
 use crate::store::Entity;
+use crate::tui::panes::conflicts::StatusFilter;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -36,6 +37,17 @@ pub struct Confirm {
     pub id: i64,
     /// The list to return to afterwards, if the question came from one.
     pub back_to: Option<RecordList>,
+    /// Deleting a rep who owns something: who may take it over (id, name),
+    /// and which one is picked. Empty for every other delete.
+    pub successors: Vec<(i64, String)>,
+    pub pick: usize,
+}
+
+impl Confirm {
+    /// The rep picked to take over, if the question offers a choice.
+    pub fn successor(&self) -> Option<&(i64, String)> {
+        self.successors.get(self.pick)
+    }
 }
 
 impl Overlay {
@@ -124,6 +136,7 @@ pub enum FilterField {
     Tier,
     Status,
     Severity,
+    ConflictStatus,
 }
 
 impl FilterField {
@@ -133,6 +146,7 @@ impl FilterField {
             FilterField::Tier => "Tier",
             FilterField::Status => "Status",
             FilterField::Severity => "Severity",
+            FilterField::ConflictStatus => "Status",
         }
     }
 }
@@ -160,7 +174,7 @@ fn index_of<T: PartialEq + Copy>(all: &[T], v: Option<T>) -> usize {
 impl Filter {
     pub fn fields_for(pane: PaneId) -> Vec<FilterField> {
         match pane {
-            PaneId::Conflicts => vec![FilterField::Owner, FilterField::Severity],
+            PaneId::Conflicts => vec![FilterField::Owner, FilterField::Severity, FilterField::ConflictStatus],
             _ => vec![FilterField::Owner, FilterField::Tier, FilterField::Status],
         }
     }
@@ -201,6 +215,10 @@ impl Filter {
                 FilterField::Severity => {
                     (labels(Severity::ALL, Severity::label), index_of(Severity::ALL, app.conflicts.severity_filter))
                 }
+                FilterField::ConflictStatus => (
+                    StatusFilter::ALL.iter().map(|s| s.label().to_string()).collect(),
+                    StatusFilter::ALL.iter().position(|s| *s == app.conflicts.status_filter).unwrap_or(0),
+                ),
             })
             .collect();
         Filter { pane, fields, choices, owners: owner_ids, team, field: 0 }
@@ -230,7 +248,7 @@ impl Filter {
         chosen.checked_sub(1).and_then(|i| all.get(i).copied())
     }
 
-    pub fn apply(&self, app: &mut App, rows: usize) {
+    pub fn apply(&self, app: &mut App, rows: usize) -> anyhow::Result<()> {
         let mut chosen = self.chosen(FilterField::Owner);
         let mut owners = None;
         if self.team.is_some() && chosen >= 1 {
@@ -246,6 +264,9 @@ impl Filter {
         match self.pane {
             PaneId::Conflicts => {
                 let severity = Filter::pick(Severity::ALL, self.chosen(FilterField::Severity));
+                let status =
+                    StatusFilter::ALL.get(self.chosen(FilterField::ConflictStatus)).copied().unwrap_or_default();
+                app.conflicts.set_status_filter(status, &app.store)?;
                 app.conflicts.set_filter(owner, severity, rows);
             }
             _ => {
@@ -258,6 +279,7 @@ impl Filter {
                 app.portfolio.set_filter(filter, rows);
             }
         }
+        Ok(())
     }
 }
 

@@ -45,14 +45,21 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::List(list) => list_view(f, app, list),
         Overlay::Draft(d) => draft_view(f, app, d),
         Overlay::Confirm(c) => {
-            let inner = popup(f, app, (c.question.chars().count() as u16 + 6).max(40), 4, "Confirm");
-            f.render_widget(
-                Paragraph::new(vec![
-                    Line::from(c.question.clone()),
-                    Line::from(Span::styled("y or Enter: yes · any other key: no", app.theme.dim())),
-                ]),
-                inner,
-            );
+            let mut lines = vec![Line::from(c.question.clone())];
+            for (i, (_, name)) in c.successors.iter().enumerate() {
+                let style = if i == c.pick { app.theme.selected(true) } else { app.theme.text() };
+                lines.push(Line::from(Span::styled(format!("  {name}"), style)));
+            }
+            let keys = if c.successors.is_empty() {
+                "y or Enter: yes · any other key: no"
+            } else {
+                "j/k: pick who takes over · y or Enter: yes · any other key: no"
+            };
+            lines.push(Line::from(Span::styled(keys, app.theme.dim())));
+            let h = lines.len() as u16 + 2;
+            let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(0) + 6;
+            let inner = popup(f, app, w.max(40), h, "Confirm");
+            f.render_widget(Paragraph::new(lines), inner);
         }
     }
 }
@@ -504,10 +511,10 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
 fn draft_view(f: &mut Frame, app: &App, d: &super::drafts::Draft) {
     use crate::domain::sanitize;
     let t = app.theme;
-    let when = d.kept_at.replace('T', " ").trim_end_matches('Z').to_string();
+    let when = crate::domain::time::local_stamp(&d.kept_at, app.store.clock().zone());
     let mut lines = vec![
         Line::from(format!(
-            "When the terminal closed, \"{}\" held changes; they were kept at {} UTC.",
+            "When the terminal closed, \"{}\" held changes; they were kept at {}.",
             sanitize::line(&d.title),
             sanitize::line(&when)
         )),

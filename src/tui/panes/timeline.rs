@@ -3,6 +3,7 @@
 //! (account, time) index, so 50,000 entries open as fast as 5.
 
 use super::frame;
+use crate::domain::time::Zone;
 use crate::domain::{sanitize, time, ActivityKind, Money};
 use crate::store::{Account, Activity, Store, TimelineItem};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
@@ -59,11 +60,12 @@ pub enum Entry {
 }
 
 /// The lines shown from item `offset` in `height` rows.
-pub fn visible(items: &[TimelineItem], offset: usize, height: usize) -> Vec<Entry> {
+/// Days are the user's days: an entry at 23:30 UTC is on the next day in Berlin.
+pub fn visible(items: &[TimelineItem], offset: usize, height: usize, zone: Zone) -> Vec<Entry> {
     let mut out = Vec::with_capacity(height);
     let mut day = None;
     for (i, item) in items.iter().enumerate().skip(offset) {
-        let d = time::date_of(&item.occurred_at);
+        let d = time::local_date(&item.occurred_at, zone);
         if d != day {
             if out.len() + 2 > height {
                 break;
@@ -132,12 +134,12 @@ impl Timeline {
             self.fetch(store)?;
         }
         self.nav.selected = target.min(self.items.len().saturating_sub(1));
-        self.follow(height);
+        self.follow(height, store.clock().zone());
         Ok(())
     }
 
     /// Scrolls so the selected entry is on screen, day headings included.
-    pub fn follow(&mut self, height: usize) {
+    pub fn follow(&mut self, height: usize, zone: Zone) {
         if self.items.is_empty() {
             self.nav = Nav::default();
             return;
@@ -147,7 +149,7 @@ impl Timeline {
             self.nav.offset = self.nav.selected;
         }
         while self.nav.offset < self.nav.selected
-            && !visible(&self.items, self.nav.offset, height).contains(&Entry::Item(self.nav.selected))
+            && !visible(&self.items, self.nav.offset, height, zone).contains(&Entry::Item(self.nav.selected))
         {
             self.nav.offset += 1;
         }
@@ -159,7 +161,9 @@ impl Timeline {
             return Ok(());
         }
         let height = self.list_rows(area);
-        if let Some(Entry::Item(i)) = visible(&self.items, self.nav.offset, height).get((row - top) as usize) {
+        if let Some(Entry::Item(i)) =
+            visible(&self.items, self.nav.offset, height, store.clock().zone()).get((row - top) as usize)
+        {
             let delta = *i as isize - self.nav.selected as isize;
             self.step(delta, height, store)?;
         }
@@ -170,13 +174,16 @@ impl Timeline {
     pub fn detail(&self, store: &Store) -> Result<Option<Detail>> {
         let Some(item) = self.items.get(self.nav.selected) else { return Ok(None) };
         let Some(a) = store.get::<Activity>(item.id)? else { return Ok(None) };
+        let zone = store.clock().zone();
         let mut lines = vec![
-            format!("{} · {}", a.kind.label(), a.occurred_at.replace('T', " ").trim_end_matches('Z')),
+            format!("{} · {}", a.kind.label(), time::local_minute(&a.occurred_at, zone)),
             format!("Contact: {}", item.contact.as_deref().unwrap_or("—")),
             format!("Rep: {}", item.rep.as_deref().unwrap_or("—")),
         ];
         if let Some(due) = a.due_on {
-            let state = a.done_at.as_deref().map_or("open".to_string(), |d| format!("done {}", &d[..10.min(d.len())]));
+            let state = a.done_at.as_deref().map_or("open".to_string(), |d| {
+                format!("done {}", time::local_date(d, zone).map_or_else(|| d.to_string(), |d| d.to_string()))
+            });
             lines.push(format!("Due: {due} ({state})"));
         }
         lines.push(String::new());
@@ -378,12 +385,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     if t.items.is_empty() {
         lines.push(Line::from(Span::styled("Nothing on the timeline yet.", theme.dim())));
     }
-    for entry in visible(&t.items, t.nav.offset, height) {
+    let zone = app.store.clock().zone();
+    for entry in visible(&t.items, t.nav.offset, height, zone) {
         match entry {
             Entry::Day(d) => lines.push(Line::from(Span::styled(d.format("%a %d %b %Y").to_string(), theme.accent()))),
             Entry::Item(i) => {
                 let item = &t.items[i];
-                let clock = item.occurred_at.get(11..16).unwrap_or("");
+                let clock =
+                    time::local(&item.occurred_at, zone).map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
                 let who: Vec<&str> = [item.contact.as_deref(), item.rep.as_deref()].into_iter().flatten().collect();
                 let mut spans = vec![
                     Span::styled(format!("  {clock} "), theme.dim()),
