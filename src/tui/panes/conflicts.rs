@@ -253,7 +253,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(detail_height)]).areas(inner);
     let height = table_area.height.saturating_sub(1) as usize;
-    let wide = inner.width >= 90;
+    // Columns are added as room allows, never squeezed: a cut SLA ("breach")
+    // hides how long, which is the point of the queue.
+    let wide = inner.width >= 92;
+    let full = inner.width >= 130;
+    let compact = inner.width < 76;
     let rows = c.nav.window(c.view.len(), height).map(|vi| {
         let r = &c.rows[c.view[vi] as usize];
         let late = r.status != ConflictStatus::Resolved && r.breached(&now_text);
@@ -276,14 +280,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         let mut cells = vec![
             Cell::from(Span::styled(sla, if late { theme.bad() } else { theme.text() })),
             Cell::from(Span::styled(r.severity.label(), sev_style)),
-            Cell::from(r.status.label()),
-            Cell::from(r.account.clone()),
         ];
+        if !compact {
+            cells.push(Cell::from(r.status.label()));
+        }
+        cells.push(Cell::from(r.account.clone()));
         if wide {
             cells.push(Cell::from(r.title.clone()));
         }
-        cells.push(Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())));
-        if wide {
+        if !compact {
+            cells.push(Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())));
+        }
+        if full {
             cells.push(Cell::from(
                 r.escalated_to.clone().map_or_else(String::new, |e| format!("↑{} {e}", r.escalation_level)),
             ));
@@ -298,7 +306,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             row
         }
     });
-    let (widths, header): (Vec<Constraint>, Vec<&str>) = if wide {
+    let (widths, header): (Vec<Constraint>, Vec<&str>) = if full {
         (
             vec![
                 Constraint::Length(17),
@@ -312,10 +320,29 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             ],
             vec!["  SLA", "Severity", "Status", "Account", "Issue", "Owner", "Escalated to", "Opened"],
         )
+    } else if wide {
+        (
+            vec![
+                Constraint::Length(17),
+                Constraint::Length(8),
+                Constraint::Length(11),
+                Constraint::Min(14),
+                Constraint::Min(14),
+                Constraint::Length(14),
+                Constraint::Length(9),
+            ],
+            vec!["  SLA", "Severity", "Status", "Account", "Issue", "Owner", "Opened"],
+        )
+    } else if compact {
+        // The status and owner are on the timeline's card; the clock is not.
+        (
+            vec![Constraint::Length(17), Constraint::Length(8), Constraint::Min(10), Constraint::Length(9)],
+            vec!["  SLA", "Severity", "Account", "Opened"],
+        )
     } else {
         (
             vec![
-                Constraint::Length(16),
+                Constraint::Length(17),
                 Constraint::Length(8),
                 Constraint::Length(11),
                 Constraint::Min(12),
