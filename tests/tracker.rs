@@ -269,7 +269,8 @@ fn snapshots_of_the_quarter_and_the_year() {
     insta::assert_snapshot!("tracker_quarter_chart_80x24", screen(&a));
     press(&mut a, "y");
     insta::assert_snapshot!("tracker_year_chart_80x24", screen(&a));
-    press(&mut a, "v");
+    // Past the history, back to the gauges.
+    press(&mut a, "vv");
     insta::assert_snapshot!("tracker_year_gauges_80x24", screen(&a));
 
     let mut a = app_over(book_as("Morgan Avery").0, 160, 48);
@@ -375,9 +376,19 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
         if let Some(p) = &name {
             args.extend(["--period", p.as_str()]);
         }
-        let rows = report(&db, &config, &args);
-        // Without --by the forecast report also carries its snapshot history.
-        let row = &rows["forecast"].as_array().unwrap()[0];
+        let v = report(&db, &config, &args);
+        let row = &v["forecast"].as_array().unwrap()[0];
+        // The report took the day's snapshot; the tracker, reloaded, lists it as the report does.
+        press(&mut a, "[]");
+        a.poll_tracker(true).unwrap();
+        let history = v["history"].as_array().unwrap();
+        assert!(!history.is_empty(), "{v}");
+        assert_eq!(history.len(), a.targets.history.len());
+        for (h, line) in history.iter().zip(&a.targets.history) {
+            assert_eq!(h["week"].as_str(), Some(line.week.as_str()));
+            assert_eq!(cents(&h["forecast"]), Some(line.figures.forecast.cents()));
+            assert_eq!(cents(&h["change"]), money(line.change));
+        }
         let g = &a.targets.rows[0];
         assert_eq!(row["period"].as_str(), Some(rapport::tui::panes::targets::period_name(a.targets.period).as_str()));
         assert_eq!(cents(&row["closed"]), Some(g.metrics.closed().cents()));
@@ -448,4 +459,211 @@ fn on_a_file_the_tracker_is_computed_behind_the_screen_and_never_shows_another_p
     a.poll_tracker(true).unwrap();
     assert_eq!(a.targets.figures_for, Some(Period::Quarter(2027, 1)));
     assert!(screen(&a).contains("2027Q1 starts 2027-01-01"));
+}
+
+// --- forecast history ------------------------------------------------------
+
+fn on(y: i32, m: u32, d: u32) -> Clock {
+    Clock::Fixed(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, y, m, d, 9, 0, 0).unwrap())
+}
+
+/// Snapshots of 2026Q3 on four days in three weeks, then the clock back to
+/// the book's today (2026-11-26), when Q3 is closed. Q3 won: Sam's Analytics
+/// 60k (seeded) and Rae's stretch deal 100k, won on 30 September.
+fn q3_snapshots(store: &mut Store, ids: &common::Ids) {
+    let c = Money::from_units;
+    // Mon 3 Aug (W32): Analytics 60k won, Sam's hope 40k at 50%.
+    store.set_clock(on(2026, 8, 3));
+    let mut hope = Deal {
+        account_id: ids.borealis,
+        owner_id: Some(ids.sam),
+        name: "Q3 hope".into(),
+        stage: DealStage::Proposal,
+        probability: 50,
+        amount: c(40_000),
+        expected_close: Some(common::date(2026, 9, 15)),
+        ..Default::default()
+    };
+    store.insert(&mut hope).unwrap();
+    assert!(store.take_forecast_snapshots().unwrap() > 0);
+    // Wed 5 Aug, same week: Rae's stretch 100k at 75%. This is W32's last snapshot.
+    store.set_clock(on(2026, 8, 5));
+    let mut stretch = Deal {
+        account_id: ids.acme,
+        owner_id: Some(ids.rae),
+        name: "Q3 stretch".into(),
+        stage: DealStage::Negotiation,
+        probability: 75,
+        amount: c(100_000),
+        expected_close: Some(common::date(2026, 9, 20)),
+        ..Default::default()
+    };
+    store.insert(&mut stretch).unwrap();
+    store.take_forecast_snapshots().unwrap();
+    // Wed 12 Aug (W33): the hope is lost.
+    store.set_clock(on(2026, 8, 12));
+    store.move_deal(hope.meta.id, DealStage::Lost).unwrap();
+    store.take_forecast_snapshots().unwrap();
+    // Wed 30 Sep (W40): the stretch is won.
+    store.set_clock(on(2026, 9, 30));
+    store.move_deal(stretch.meta.id, DealStage::Won).unwrap();
+    store.take_forecast_snapshots().unwrap();
+    store.set_clock(common::clock());
+}
+
+/// (week, taken on, forecast, change, commit, best case, accuracy) of each line, in units.
+type HistoryRow = (String, String, i64, Option<i64>, i64, i64, Option<f64>);
+
+fn history_rows(a: &App) -> Vec<HistoryRow> {
+    let units = |m: Money| m.cents() / 100;
+    a.targets
+        .history
+        .iter()
+        .map(|l| {
+            let f = l.figures;
+            (
+                l.week.clone(),
+                f.taken_on.to_string(),
+                units(f.forecast),
+                l.change.map(units),
+                units(f.commit),
+                units(f.best_case),
+                l.accuracy.map(|p| (p * 1000.0).round() / 1000.0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_history_shows_each_weeks_last_snapshot_and_a_closed_periods_accuracy() {
+    let (mut s, ids) = common::store();
+    q3_snapshots(&mut s, &ids);
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "4[");
+    assert_eq!(a.targets.period, Period::Quarter(2026, 3));
+    let row = |w: &str, d: &str, fc, ch, cm, bc, acc| (w.to_string(), d.to_string(), fc, ch, cm, bc, acc);
+    // The company: 160k won in Q3. W32's last snapshot is Wednesday's, not Monday's.
+    assert_eq!(
+        history_rows(&a),
+        vec![
+            // 60k won + 20k of the hope + 75k of the stretch; 155 ÷ 160.
+            row("2026-W32", "2026-08-05", 155_000, None, 160_000, 200_000, Some(96.875)),
+            row("2026-W33", "2026-08-12", 135_000, Some(-20_000), 160_000, 160_000, Some(84.375)),
+            row("2026-W40", "2026-09-30", 160_000, Some(25_000), 160_000, 160_000, Some(100.0)),
+        ]
+    );
+
+    // The open quarter has no snapshot yet, then today's, with no accuracy while it runs.
+    press(&mut a, "]");
+    assert!(a.targets.history.is_empty());
+    press(&mut a, "vvv");
+    assert_eq!(a.targets.view, View::History);
+    assert!(screen(&a).contains("no snapshots yet"), "{}", screen(&a));
+    a.store.take_forecast_snapshots().unwrap();
+    press(&mut a, "[]");
+    assert_eq!(history_rows(&a), vec![row("2026-W48", "2026-11-26", 150_000, None, 150_000, 150_000, None)]);
+    assert!(!screen(&a).contains("Accuracy"));
+
+    // One rep's scope counts only their snapshots, against their own won (Sam: 60k).
+    let (mut s, ids) = book_as("Sam Moreau");
+    q3_snapshots(&mut s, &ids);
+    let mut a = app_over(s, 80, 24);
+    assert_eq!(a.resolved.reps, Some(vec![ids.sam]));
+    press(&mut a, "4[");
+    assert_eq!(
+        history_rows(&a),
+        vec![
+            row("2026-W32", "2026-08-05", 80_000, None, 60_000, 100_000, Some(133.333)),
+            row("2026-W33", "2026-08-12", 60_000, Some(-20_000), 60_000, 60_000, Some(100.0)),
+            row("2026-W40", "2026-09-30", 60_000, Some(0), 60_000, 60_000, Some(100.0)),
+        ]
+    );
+}
+
+#[test]
+fn the_history_at_80x24_and_beside_the_chart_when_wide() {
+    let (mut s, ids) = book_as("Morgan Avery");
+    q3_snapshots(&mut s, &ids);
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "4[vvv");
+    let text = screen(&a);
+    assert!(text.contains("2026-W33  2026-08-12      135k      -20k      160k       160k     84.4%"), "{text}");
+    insta::assert_snapshot!("tracker_history_closed_quarter_80x24", text);
+
+    let (mut s, ids) = book_as("Morgan Avery");
+    q3_snapshots(&mut s, &ids);
+    let mut a = app_over(s, 160, 48);
+    press(&mut a, "4z[");
+    let text = screen(&a);
+    assert!(text.contains("Forecast history 2026Q3, week by week · accuracy = forecast ÷ won 160k"), "{text}");
+    assert!(text.contains("2026-W40  2026-09-30      160k      +25k      160k       160k    100.0%"), "{text}");
+}
+
+#[test]
+fn the_tracker_and_report_forecast_json_give_the_same_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let config = dir.path().join("config.toml");
+    let (store, _) = Store::open(&db, OpenMode::Create).unwrap();
+    let mut store = store.with_clock(common::clock());
+    let ids = common::seed(&store);
+    q3_snapshots(&mut store, &ids);
+
+    for (me, scope) in [(None, "all"), (Some("Sam Moreau"), "rep:Sam Moreau"), (Some("Lee Okafor"), "team")] {
+        if let Some(me) = me {
+            store.set_setting("me", me).unwrap();
+        }
+        let v =
+            report(&db, &config, &["report", "forecast", "--period", "2026Q3", "--scope", scope, "--format", "json"]);
+        let (reader, _) = Store::open(&db, OpenMode::Existing).unwrap();
+        let mut a = app_over(reader.with_clock(common::clock()), 80, 24);
+        a.poll_tracker(true).unwrap();
+        press(&mut a, "4[");
+        a.poll_tracker(true).unwrap();
+        let history = v["history"].as_array().unwrap();
+        assert_eq!(history.len(), 3, "{scope}: {v}");
+        assert_eq!(history.len(), a.targets.history.len(), "{scope}");
+        for (row, line) in history.iter().zip(&a.targets.history) {
+            let f = line.figures;
+            assert_eq!(row["taken_on"].as_str(), Some(f.taken_on.to_string().as_str()), "{scope}");
+            assert_eq!(row["week"].as_str(), Some(line.week.as_str()), "{scope}");
+            assert_eq!(cents(&row["closed"]), Some(f.closed.cents()), "{scope}");
+            assert_eq!(cents(&row["commit"]), Some(f.commit.cents()), "{scope}");
+            assert_eq!(cents(&row["best_case"]), Some(f.best_case.cents()), "{scope}");
+            assert_eq!(cents(&row["forecast"]), Some(f.forecast.cents()), "{scope}");
+            assert_eq!(cents(&row["change"]), money(line.change), "{scope}");
+            assert_eq!(row["accuracy"].as_f64(), one_decimal(line.accuracy), "{scope}");
+            assert!(line.accuracy.is_some(), "Q3 is closed");
+        }
+    }
+}
+
+#[test]
+fn a_years_history_shows_its_latest_weeks_at_80x24_and_scrolls_back() {
+    use chrono::Datelike;
+    let (mut s, _) = book_as("Morgan Avery");
+    // Every Monday of 2026 up to 23 November: 47 weeks.
+    let mut day = common::date(2026, 1, 5);
+    while day <= common::date(2026, 11, 23) {
+        s.set_clock(on(day.year(), day.month(), day.day()));
+        s.take_forecast_snapshots().unwrap();
+        day = day + chrono::Days::new(7);
+    }
+    s.set_clock(common::clock());
+    let mut a = app_over(s, 80, 24);
+    press(&mut a, "4yvvv");
+    assert_eq!((a.targets.period, a.targets.view), (Period::Year(2026), View::History));
+    assert_eq!(a.targets.history.len(), 47);
+    let text = screen(&a);
+    assert!(text.contains("2026-W48  2026-11-23"), "the latest week shows first: {text}");
+    assert!(text.contains("33 earlier, 0 later weeks: j/k scroll"), "{text}");
+    assert!(!text.contains("Accuracy"), "FY2026 is still open: {text}");
+    press(&mut a, "kk");
+    let text = screen(&a);
+    assert!(!text.contains("2026-W48") && text.contains("2026-W46  2026-11-09"), "{text}");
+    assert!(text.contains("31 earlier, 2 later weeks"), "{text}");
+    // Scrolling stops at the first week.
+    press(&mut a, &"k".repeat(60));
+    let text = screen(&a);
+    assert!(text.contains("2026-W02  2026-01-05") && text.contains("0 earlier, 33 later weeks"), "{text}");
 }

@@ -4,6 +4,7 @@
 
 use super::hinted;
 use super::table::{Align, Table};
+use crate::domain::history::weekly;
 use crate::domain::metrics::{
     conflict_metrics, deal_metrics, pace, ConflictFact, Coverage, DealFact, Pace, PeriodState, Span,
 };
@@ -11,7 +12,7 @@ use crate::domain::scope::{self, Member, Resolved, Scope, TargetRow, SCOPE_EXAMP
 use crate::domain::{sanitize, FiscalCalendar, ForecastCategory, Money, Period, TargetScope};
 use crate::store::{RepRow, Store};
 use anyhow::{anyhow, Result};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -631,30 +632,19 @@ fn forecast_history(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
     } else {
         None
     };
-    let mut weekly: Vec<&crate::store::ForecastSnapshot> = Vec::new();
-    for snap in &snaps {
-        let week = snap.taken_on.iso_week();
-        match weekly.last_mut() {
-            Some(last) if last.taken_on.iso_week() == week => *last = snap,
-            _ => weekly.push(snap),
-        }
-    }
-    let mut previous: Option<Money> = None;
-    for snap in weekly {
-        let week = snap.taken_on.iso_week();
+    let days: Vec<_> = snaps.iter().map(|snap| snap.figures()).collect();
+    for line in weekly(&days, actual) {
+        let f = line.figures;
         s.rows.push(vec![
-            Cell::text(snap.taken_on.to_string()),
-            Cell::text(format!("{}-W{:02}", week.year(), week.week())),
-            Cell::Money(snap.closed),
-            Cell::Money(snap.commit),
-            Cell::Money(snap.best_case),
-            Cell::Money(snap.forecast),
-            Cell::MaybeMoney(previous.map(|p| snap.forecast - p)),
-            Cell::Pct(actual.and_then(|a| {
-                crate::domain::metrics::percent(i128::from(snap.forecast.cents()), i128::from(a.cents()))
-            })),
+            Cell::text(f.taken_on.to_string()),
+            Cell::text(line.week),
+            Cell::Money(f.closed),
+            Cell::Money(f.commit),
+            Cell::Money(f.best_case),
+            Cell::Money(f.forecast),
+            Cell::MaybeMoney(line.change),
+            Cell::Pct(line.accuracy),
         ]);
-        previous = Some(snap.forecast);
     }
     Ok(s)
 }

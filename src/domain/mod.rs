@@ -1,6 +1,7 @@
 //! Plain types and pure rules. Nothing here does I/O or reads the clock:
 //! `today` and `now` are always passed in.
 
+pub mod history;
 pub mod kinds;
 pub mod limits;
 pub mod metrics;

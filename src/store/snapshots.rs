@@ -7,6 +7,7 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
+use crate::domain::history::DayFigures;
 use crate::domain::metrics::{deal_metrics, DealMetrics, Span};
 use crate::domain::{Money, Period};
 use anyhow::Result;
@@ -62,6 +63,17 @@ impl Record for ForecastSnapshot {
 }
 
 impl ForecastSnapshot {
+    /// The figures the forecast history is made of.
+    pub fn figures(&self) -> DayFigures {
+        DayFigures {
+            taken_on: self.taken_on,
+            closed: self.closed,
+            commit: self.commit,
+            best_case: self.best_case,
+            forecast: self.forecast,
+        }
+    }
+
     fn of(taken_on: NaiveDate, period: Period, rep_id: Option<i64>, m: &DealMetrics) -> ForecastSnapshot {
         ForecastSnapshot {
             meta: Meta::default(),

@@ -2,12 +2,14 @@
 //! (mine, my team, everyone), a gauge per row (the scope, each team, each
 //! rep) with attainment, expected by today, gap, commit, forecast and
 //! coverage; whether the targets add up; the supervision table; and won
-//! revenue over eight quarters (for a year, cumulative by month).
+//! revenue over eight quarters (for a year, cumulative by month); and how
+//! the forecast moved week by week (`domain::history`, as the report has it).
 //!
 //! Every figure comes from `domain::metrics` and `domain::scope`, the same
 //! functions `rapport report` uses, and is computed in `load`, never in `draw`.
 
 use super::frame;
+use crate::domain::history::{weekly, WeekLine};
 use crate::domain::metrics::{deal_metrics, pace, team_of, ConflictFact, Coverage, DealFact, DealMetrics, Pace};
 use crate::domain::metrics::{PeriodState, Span as Days};
 use crate::domain::scope::{self, Member, Resolved, TargetRow};
@@ -125,6 +127,8 @@ pub enum View {
     Gauges,
     Reps,
     Chart,
+    /// How the forecast moved week by week.
+    History,
 }
 
 impl View {
@@ -133,6 +137,7 @@ impl View {
             View::Gauges => "gauges",
             View::Reps => "reps",
             View::Chart => "chart",
+            View::History => "history",
         }
     }
 }
@@ -171,6 +176,8 @@ pub struct Targets {
     pub quarters: Vec<QuarterBar>,
     /// For a year: cumulative won by month.
     pub year: Option<YearChart>,
+    /// The scope's forecast, each week's last snapshot (as `rapport report forecast` lists it).
+    pub history: Vec<WeekLine>,
     /// Days of the period gone and in all.
     pub elapsed: (i64, i64),
     pub view: View,
@@ -224,6 +231,7 @@ impl Targets {
             reps: Vec::new(),
             quarters: Vec::new(),
             year: None,
+            history: Vec::new(),
             elapsed: (0, 0),
             view: View::Gauges,
             sort: ATTAINMENT,
@@ -257,6 +265,7 @@ impl Targets {
         self.reps = loaded.reps;
         self.quarters = loaded.quarters;
         self.year = loaded.year;
+        self.history = loaded.history;
         self.elapsed = loaded.elapsed;
         self.sort_reps();
         self.selected = keep.and_then(|id| self.reps.iter().position(|r| r.rep_id == id)).unwrap_or(0);
@@ -455,6 +464,12 @@ impl Targets {
             Period::Year(_) => Some(self.year_chart(&scoped, &rows_headline(&self.rows))),
             _ => None,
         };
+        // How the forecast moved, and for a closed period against what was won.
+        let days: Vec<_> = store.forecast_history(period, scope.reps.as_deref())?.iter().map(|s| s.figures()).collect();
+        let closed = PeriodState::of(span, self.today) == PeriodState::Closed;
+        let won = rows_headline(&self.rows).metrics.won;
+        self.history = weekly(&days, closed.then_some(won));
+
         self.selected = self.selected.min(self.reps.len().saturating_sub(1));
         self.loading = false;
         self.figures_for = Some(period);
@@ -511,7 +526,8 @@ impl Targets {
         self.view = match self.view {
             View::Gauges => View::Reps,
             View::Reps => View::Chart,
-            View::Chart => View::Gauges,
+            View::Chart => View::History,
+            View::History => View::Gauges,
         };
         self.scroll = 0;
     }
@@ -534,6 +550,9 @@ impl Targets {
     pub fn step(&mut self, delta: isize, rows: usize) {
         if self.view == View::Gauges && !shows_all(rows + 1) {
             self.scroll = self.scroll.saturating_add_signed(delta).min(self.gauge_lines_max());
+        } else if self.view == View::History && !shows_all(rows + 1) {
+            // The latest week shows first; up goes back in time.
+            self.scroll = self.scroll.saturating_add_signed(-delta).min(self.history.len());
         } else {
             self.selected = self.selected.saturating_add_signed(delta).min(self.reps.len().saturating_sub(1));
         }
@@ -907,6 +926,77 @@ fn table_lines<'a>(t: &Targets, app: &App, width: usize, height: usize, focused:
     out
 }
 
+/// The forecast week by week, latest at the bottom: the latest weeks that
+/// fit in `height` lines, `scroll` weeks back from the last.
+fn history_lines<'a>(t: &Targets, app: &App, height: usize, scroll: usize) -> Vec<Line<'a>> {
+    let theme = app.theme;
+    let closed = t.rows.first().is_some_and(|g| g.pace.state == PeriodState::Closed);
+    let mut title = format!("Forecast history {}, week by week", period_name(t.period));
+    if let (true, Some(g)) = (closed, t.rows.first()) {
+        title.push_str(&format!(" · accuracy = forecast ÷ won {}", g.metrics.won.compact()));
+    }
+    let mut out = vec![Line::from(Span::styled(title, theme.title()))];
+    if t.history.is_empty() {
+        out.push(Line::from(Span::styled(
+            "no snapshots yet: one is taken each day the cockpit or a report runs",
+            theme.dim(),
+        )));
+        return out;
+    }
+    let mut head = vec!["Week", "Taken on", "Forecast", "Change", "Commit", "Best case"];
+    if closed {
+        head.push("Accuracy");
+    }
+    let widths = [8, 10, 8, 8, 8, 9, 8];
+    let row = |cells: &[String]| {
+        let mut text = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            // Text columns to the left, figures to the right.
+            if i < 2 {
+                text.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            } else {
+                text.push_str(&format!("{c:>w$}  ", w = widths[i]));
+            }
+        }
+        text.trim_end().to_string()
+    };
+    out.push(Line::from(Span::styled(row(&head.iter().map(|h| h.to_string()).collect::<Vec<_>>()), theme.dim())));
+    let room = height.saturating_sub(2).max(1);
+    let n = t.history.len();
+    let (start, end) = if n <= room {
+        (0, n)
+    } else {
+        let fit = room.saturating_sub(1).max(1);
+        let end = n - scroll.min(n - fit);
+        (end - fit, end)
+    };
+    for line in &t.history[start..end] {
+        let f = line.figures;
+        let change = line
+            .change
+            .map_or_else(|| "—".to_string(), |c| if c.cents() > 0 { format!("+{}", c.compact()) } else { c.compact() });
+        let mut cells = vec![
+            line.week.clone(),
+            f.taken_on.to_string(),
+            f.forecast.compact(),
+            change,
+            f.commit.compact(),
+            f.best_case.compact(),
+        ];
+        if closed {
+            cells.push(line.accuracy.map_or_else(|| "—".to_string(), |a| format!("{a:.1}%")));
+        }
+        out.push(Line::from(Span::styled(row(&cells), theme.text())));
+    }
+    if start > 0 || end < n {
+        out.push(Line::from(Span::styled(
+            format!("{start} earlier, {} later weeks: j/k scroll", n - end),
+            theme.dim(),
+        )));
+    }
+    out
+}
+
 /// Won per quarter as bars, each quarter's target marked `─` across its bar.
 fn draw_quarters(f: &mut Frame, area: Rect, t: &Targets, app: &App) {
     let theme = app.theme;
@@ -1075,13 +1165,25 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         }
         f.render_widget(Paragraph::new(lines), g);
         f.render_widget(Paragraph::new(table_lines(t, app, width, tb.height as usize, focused)), tb);
+        // The forecast history beside the chart when wide, else under it.
+        let [c, h] = if c.width >= 122 {
+            let [c, _, h] =
+                Layout::horizontal([Constraint::Min(40), Constraint::Length(2), Constraint::Length(72)]).areas(c);
+            [c, h]
+        } else {
+            let lines = (t.history.len() + 2) as u16;
+            let [c, _, h] =
+                Layout::vertical([Constraint::Min(chart_h), Constraint::Length(1), Constraint::Max(lines)]).areas(c);
+            [c, h]
+        };
         draw_chart(f, c, t, app);
+        f.render_widget(Paragraph::new(history_lines(t, app, h.height as usize, 0)), h);
         return;
     }
 
     let [tabs, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
     let mut tab_spans = vec![Span::styled("v: ", theme.dim())];
-    for v in [View::Gauges, View::Reps, View::Chart] {
+    for v in [View::Gauges, View::Reps, View::Chart, View::History] {
         let style = if v == t.view { theme.selected(focused) } else { theme.dim() };
         tab_spans.push(Span::styled(format!(" {} ", v.name()), style));
     }
@@ -1103,6 +1205,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             f.render_widget(Paragraph::new(table_lines(t, app, width, rest.height as usize, focused)), rest);
         }
         View::Chart => draw_chart(f, rest, t, app),
+        View::History => {
+            let lines = history_lines(t, app, rest.height as usize, t.scroll);
+            f.render_widget(Paragraph::new(lines), rest);
+        }
     }
 }
 
