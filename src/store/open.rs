@@ -60,14 +60,11 @@ pub(crate) fn open_with(path: &Path, mode: OpenMode, list: &[migrations::Migrati
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let parent = parent_of(path);
             match mode {
-                OpenMode::Existing | OpenMode::ReadOnly => {
-                    bail!("no database at {shown}; opening the cockpit on it starts an empty one")
-                }
+                OpenMode::Existing | OpenMode::ReadOnly => bail!(
+                    "no database at {shown}; expected an existing database file (opening the cockpit on it starts an empty one)"
+                ),
                 OpenMode::Create if !parent.is_dir() => {
-                    bail!(
-                        "the folder {} does not exist; expected an existing folder for the database",
-                        parent.display()
-                    )
+                    bail!("the folder {} does not exist; expected an existing folder for the database", parent.display())
                 }
                 OpenMode::CreateWithFolders => fs::DirBuilder::new()
                     .recursive(true)
