@@ -38,6 +38,7 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
         crate::tui::terminal::require_terminal()?;
     }
     // The demo never falls back to $RAPPORT_DB: that is the user's own data.
+    let default = db.is_none();
     let (path, mode) = match db {
         Some(p) => (p, OpenMode::Create),
         None => (super::data_dir()?.join("demo.db"), OpenMode::CreateWithFolders),
@@ -62,10 +63,28 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
         let info = store.info()?;
         let counts: Vec<String> = info.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
         out::say(&format!("demo database {}: {}", path.display(), counts.join(", ")))?;
+        how_to_use(&path, default);
         return Ok(ExitCode::SUCCESS);
     }
     crate::tui::run(store, false)?;
+    how_to_use(&path, default);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says how to reach the demo from the shell, so the README's examples work
+/// on it without typing its path.
+fn how_to_use(path: &Path, default: bool) {
+    let export = format!("export RAPPORT_DB={}", super::shell_word(path));
+    if default {
+        out::warn(&format!(
+            "from the shell: `rapport --demo find NAME` (any command takes --demo), or `{export}` for this shell"
+        ));
+    } else {
+        out::warn(&format!(
+            "from the shell: `rapport --db {} find NAME`, or `{export}` for this shell",
+            super::shell_word(path)
+        ));
+    }
 }
 
 /// Refuses to reuse or replace a file that is not a demo database. It looks

@@ -7,6 +7,7 @@
 
 mod add;
 mod agenda;
+mod completions;
 mod config;
 mod db;
 mod delete;
@@ -17,6 +18,7 @@ mod escalate;
 mod fields;
 mod find;
 mod log;
+mod man;
 pub mod out;
 mod report;
 mod resolve;
@@ -26,7 +28,8 @@ mod undo;
 
 use crate::store::{OpenMode, Store};
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,9 +37,19 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "rapport", version, about = "A terminal cockpit for sales account managers", long_about = None)]
 pub struct Cli {
-    /// The database file [default: $RAPPORT_DB, else rapport.db in the data folder]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The database file [default: rapport.db in the data folder]
+    // Read as OS text: an empty RAPPORT_DB means unset, as it always has (see `run`).
+    #[arg(long, global = true, value_name = "PATH", env = "RAPPORT_DB",
+          value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from))]
     pub db: Option<PathBuf>,
+
+    /// Use the demo database that `rapport demo` builds (demo.db in the data folder)
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// `db` came from RAPPORT_DB, the user's own data, which `rapport demo` never writes to.
+    #[arg(skip)]
+    pub db_from_env: bool,
 
     /// Open the cockpit with the default panes, sorts and filters instead of where it was left
     #[arg(long)]
@@ -83,6 +96,13 @@ pub enum Command {
     /// Set and list targets
     #[command(subcommand)]
     Target(target::TargetCommand),
+    /// Print a shell completion script, e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`
+    Completions {
+        #[arg(value_enum)]
+        shell: completions::Shell,
+    },
+    /// Print the manual page (roff), e.g. `rapport man > ~/.local/share/man/man1/rapport.1`
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -125,7 +145,7 @@ pub fn main() -> ExitCode {
     }
     out::panic_hook();
     let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // The parser's own messages echo arguments too: print them the same safe way.
@@ -160,9 +180,39 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> Result<ExitCode> {
+/// Parses the arguments, noting whether `--db` came from `RAPPORT_DB`.
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = Cli::command().try_get_matches()?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
+    cli.db_from_env = matches.value_source("db") == Some(ValueSource::EnvVariable);
+    Ok(cli)
+}
+
+pub fn run(mut cli: Cli) -> Result<ExitCode> {
+    if cli.db.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+        if !cli.db_from_env {
+            return Err(hinted(anyhow::anyhow!("--db: expected a file path, got an empty value"), "pass --db PATH"));
+        }
+        cli.db = None;
+    }
+    if cli.demo && cli.db.is_some() && !cli.db_from_env {
+        return Err(hinted(
+            anyhow::anyhow!("--demo and --db both name a database; expected one of them"),
+            "leave out --db to use the demo database, or --demo to use the file given",
+        ));
+    }
+    if let Some(Command::Demo(args)) = cli.command {
+        // The demo never falls back to $RAPPORT_DB: that is the user's own data.
+        let db = if cli.db_from_env { None } else { cli.db };
+        return demo::run(db, args);
+    }
+    if cli.demo {
+        cli.db = Some(demo_database()?);
+    }
     match cli.command {
-        Some(Command::Demo(args)) => demo::run(cli.db, args),
+        Some(Command::Demo(_)) => unreachable!("handled above"),
+        Some(Command::Completions { shell }) => completions::run(shell),
+        Some(Command::Man) => man::run(),
         Some(Command::Find(args)) => find::run(&open_for_reading(cli.db)?, args),
         Some(Command::Log(args)) => log::run(&open_for_changes(cli.db)?, args),
         Some(Command::Add(cmd)) => add::run(&open_for_changes(cli.db)?, cmd),
@@ -202,16 +252,60 @@ pub fn data_dir() -> Result<PathBuf> {
         .ok_or_else(|| hinted(anyhow::anyhow!("cannot find a home folder for rapport's data"), "pass --db PATH"))
 }
 
-/// `--db`, else `$RAPPORT_DB`, else the data folder's `rapport.db`. A path the
-/// user names must have its folder already; the default folder is created.
+/// `--db` (or `$RAPPORT_DB`, which clap reads into it), else the data
+/// folder's `rapport.db`. A path the user names must have its folder
+/// already; the default folder is created.
 pub fn database_path(flag: Option<PathBuf>) -> Result<(PathBuf, OpenMode)> {
     if let Some(p) = flag {
         return Ok((p, OpenMode::Create));
     }
-    if let Some(p) = std::env::var_os("RAPPORT_DB").filter(|p| !p.is_empty()) {
-        return Ok((PathBuf::from(p), OpenMode::Create));
-    }
     Ok((data_dir()?.join("rapport.db"), OpenMode::CreateWithFolders))
+}
+
+/// The demo database that `rapport demo` builds, for `--demo`.
+fn demo_database() -> Result<PathBuf> {
+    let path = data_dir()?.join("demo.db");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Err(hinted(
+            anyhow::anyhow!("--demo: no demo database at {} yet", path.display()),
+            "build it with `rapport demo` (or `rapport demo --no-open` to build it without opening the cockpit)",
+        ));
+    }
+    Ok(path)
+}
+
+/// A path as one shell word, quoted only when it needs to be, so that a
+/// printed `export` line can be pasted as it is.
+pub(crate) fn shell_word(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c)) {
+        return text;
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The database a command that needs one will open. When there is none at
+/// the default path (a newcomer, most likely), points to the demo: never by
+/// building the demo into that path, which is for the user's own data.
+fn existing_path(flag: Option<PathBuf>) -> Result<PathBuf> {
+    let default = flag.is_none();
+    let (path, _) = database_path(flag)?;
+    if !default || std::fs::symlink_metadata(&path).is_ok() {
+        return Ok(path);
+    }
+    let demo = data_dir()?.join("demo.db");
+    let hint = if std::fs::symlink_metadata(&demo).is_ok() {
+        format!(
+            "export RAPPORT_DB={} uses the demo database from this shell (or add --demo to a command); \
+             `rapport` alone starts an empty database of your own",
+            shell_word(&demo)
+        )
+    } else {
+        "`rapport demo` builds a demo database, then add --demo to a command to use it; \
+         `rapport` alone starts an empty database of your own"
+            .to_string()
+    };
+    Err(hinted(anyhow::anyhow!("no database at {} yet", path.display()), hint))
 }
 
 /// The config file's settings, which every command reads the data with.
@@ -293,7 +387,7 @@ fn daily_snapshot(flag: Option<PathBuf>) {
 
 /// Opens a database that must already exist (commands that only read).
 pub fn open_existing(flag: Option<PathBuf>) -> Result<Store> {
-    let (path, _) = database_path(flag)?;
+    let path = existing_path(flag)?;
     open(&path, OpenMode::Existing)
 }
 
@@ -311,7 +405,7 @@ fn warn_exposed(path: &std::path::Path, report: &crate::store::OpenReport) {
 /// Opens an existing database without changing it in any way: `db info`,
 /// `db check`, `db backup`. An older schema is read as it is.
 pub fn open_read_only(flag: Option<PathBuf>) -> Result<Store> {
-    let (path, _) = database_path(flag)?;
+    let path = existing_path(flag)?;
     let (store, report) = Store::open(&path, OpenMode::ReadOnly)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     warn_exposed(&path, &report);
@@ -322,7 +416,7 @@ pub fn open_read_only(flag: Option<PathBuf>) -> Result<Store> {
 /// `agenda`, `report`): read-only, unless its schema is older than this build, which
 /// the queries need; then it is upgraded as any command would (backed up first).
 pub fn open_for_reading(flag: Option<PathBuf>) -> Result<Store> {
-    let (path, _) = database_path(flag)?;
+    let path = existing_path(flag)?;
     let (store, report) = Store::open(&path, OpenMode::ReadOnly)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if report.outdated.is_none() {

@@ -27,6 +27,14 @@ pub fn data(text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).context("cannot write to standard output")
 }
 
+/// Writes text that rapport generates from its own definitions (a completion
+/// script, the man page) byte for byte: nothing stored or typed is in it, and
+/// a cut line or a dropped tab would break the script.
+pub fn generated(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|_| out.flush()).context("cannot write to standard output")
+}
+
 /// Writes a line to stdout, made safe.
 pub fn say(line: &str) -> Result<()> {
     print(&format!("{line}\n"))

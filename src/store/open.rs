@@ -61,7 +61,7 @@ pub(crate) fn open_with(path: &Path, mode: OpenMode, list: &[migrations::Migrati
             let parent = parent_of(path);
             match mode {
                 OpenMode::Existing | OpenMode::ReadOnly => bail!(
-                    "no database at {shown}; create one with `rapport demo --db {shown}` or open the cockpit to start an empty one"
+                    "no database at {shown}; expected an existing database file (opening the cockpit on it starts an empty one)"
                 ),
                 OpenMode::Create if !parent.is_dir() => {
                     bail!("the folder {} does not exist; expected an existing folder for the database", parent.display())
