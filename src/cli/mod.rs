@@ -15,6 +15,7 @@ mod done;
 mod edit;
 mod fields;
 mod find;
+mod import;
 mod log;
 pub mod out;
 mod report;
@@ -72,6 +73,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts and targets
     Report(report::ReportArgs),
+    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
+    Import(import::ImportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,6 +171,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
         Some(Command::Report(args)) => report::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Import(args)) if args.help => import::help(&args),
+        Some(Command::Import(args)) => import::run(cli.db, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
@@ -269,6 +274,15 @@ pub const CLI_SESSION: &str = "cli";
 /// Opens an existing database for a command that changes it.
 pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     let mut store = open_existing(flag)?;
+    store.set_session(CLI_SESSION);
+    Ok(store)
+}
+
+/// Opens a database for a command that changes it, creating it when it
+/// does not exist yet (an import is how a new book of business starts).
+pub fn open_or_create_for_changes(flag: Option<PathBuf>) -> Result<Store> {
+    let (path, mode) = database_path(flag)?;
+    let mut store = open(&path, mode)?;
     store.set_session(CLI_SESSION);
     Ok(store)
 }

@@ -13,6 +13,9 @@ pub const MIGRATIONS: &[Migration] = &[
     (3, "0003_speed", include_str!("migrations/0003_speed.sql")),
     (4, "0004_phones", include_str!("migrations/0004_phones.sql")),
     (5, "0005_forecast", include_str!("migrations/0005_forecast.sql")),
+    (6, "0006_reserved", include_str!("migrations/0006_reserved.sql")),
+    (7, "0007_reserved", include_str!("migrations/0007_reserved.sql")),
+    (8, "0008_import", include_str!("migrations/0008_import.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,149 @@
+//! What an import needs from the store besides the typed records: the keys
+//! existing rows are matched on (the source system's id, a name, an e-mail),
+//! the columns an import adds (`external_ref`, `custom`), and saved mappings.
+
+use super::{Entity, Store};
+use anyhow::Result;
+use rusqlite::{params, OptionalExtension};
+
+/// What an existing live row is recognised by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportKey {
+    pub id: i64,
+    pub external_ref: Option<String>,
+    /// The name (title, summary) of the row; for targets, its scope, period and metric.
+    pub key: String,
+    /// Contacts: the e-mail. Activities and conflicts: when they happened.
+    pub key2: Option<String>,
+    pub account_id: Option<i64>,
+}
+
+/// Per entity: (SELECT of the keys, UPDATE of the import columns, SELECT of them).
+fn sql(entity: Entity) -> (&'static str, Option<&'static str>, Option<&'static str>) {
+    match entity {
+        Entity::Rep => (
+            "SELECT id, external_ref, name, email, NULL FROM reps WHERE deleted_at IS NULL",
+            Some("UPDATE reps SET external_ref = ?2, custom = ?3 WHERE id = ?1"),
+            Some("SELECT external_ref, custom FROM reps WHERE id = ?1"),
+        ),
+        Entity::Account => (
+            "SELECT id, external_ref, name, NULL, NULL FROM accounts WHERE deleted_at IS NULL",
+            Some("UPDATE accounts SET external_ref = ?2, custom = ?3 WHERE id = ?1"),
+            Some("SELECT external_ref, custom FROM accounts WHERE id = ?1"),
+        ),
+        Entity::Contact => (
+            "SELECT id, external_ref, name, email, account_id FROM contacts WHERE deleted_at IS NULL",
+            Some("UPDATE contacts SET external_ref = ?2, custom = ?3 WHERE id = ?1"),
+            Some("SELECT external_ref, custom FROM contacts WHERE id = ?1"),
+        ),
+        Entity::Deal => (
+            "SELECT id, external_ref, name, NULL, account_id FROM deals WHERE deleted_at IS NULL",
+            Some("UPDATE deals SET external_ref = ?2, custom = ?3 WHERE id = ?1"),
+            Some("SELECT external_ref, custom FROM deals WHERE id = ?1"),
+        ),
+        Entity::Activity => (
+            "SELECT id, external_ref, summary, occurred_at, account_id FROM activities WHERE deleted_at IS NULL",
+            Some("UPDATE activities SET external_ref = ?2, custom = ?3 WHERE id = ?1"),
+            Some("SELECT external_ref, custom FROM activities WHERE id = ?1"),
+        ),
+        Entity::Conflict => (
+            "SELECT id, external_ref, title, opened_at, account_id FROM conflicts WHERE deleted_at IS NULL",
+            Some("UPDATE conflicts SET external_ref = ?2, custom = ?3 WHERE id = ?1"),
+            Some("SELECT external_ref, custom FROM conflicts WHERE id = ?1"),
+        ),
+        Entity::Target => (
+            "SELECT id, NULL, scope || '|' || coalesce(rep_id, '') || '|' || coalesce(account_id, '') || '|' || period || '|' || metric,
+                    NULL, account_id
+             FROM targets WHERE deleted_at IS NULL",
+            None,
+            None,
+        ),
+    }
+}
+
+impl Store {
+    /// The keys of every live row of an entity, to match imported rows against.
+    pub fn import_keys(&self, entity: Entity) -> Result<Vec<ImportKey>> {
+        let mut stmt = self.conn().prepare_cached(sql(entity).0)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImportKey {
+                id: r.get(0)?,
+                external_ref: r.get(1)?,
+                key: r.get(2)?,
+                key2: r.get(3)?,
+                account_id: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A row's source id and custom fields (JSON), as an import left them.
+    pub fn import_extras(&self, entity: Entity, id: i64) -> Result<(Option<String>, Option<String>)> {
+        let Some(select) = sql(entity).2 else { return Ok((None, None)) };
+        Ok(self
+            .conn()
+            .prepare_cached(select)?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Sets a row's source id and custom fields (JSON object text).
+    pub fn set_import_extras(
+        &self,
+        entity: Entity,
+        id: i64,
+        external_ref: Option<&str>,
+        custom: Option<&str>,
+    ) -> Result<()> {
+        if let Some(update) = sql(entity).1 {
+            self.write(|s| {
+                s.conn().prepare_cached(update)?.execute(params![id, external_ref, custom])?;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Runs a whole import as one writing transaction, one undo step. A
+    /// large one drops and rebuilds the secondary indexes (see `bulk.rs`).
+    pub fn import_write<T>(&self, large: bool, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        if large {
+            self.bulk_write(f)
+        } else {
+            self.write(f)
+        }
+    }
+
+    /// A column mapping saved by `--save-mapping NAME`, as JSON text.
+    pub fn saved_mapping(&self, name: &str) -> Result<Option<String>> {
+        self.setting(&format!("import.mapping.{name}"))
+    }
+
+    pub fn save_mapping(&self, name: &str, json: &str) -> Result<()> {
+        self.set_setting(&format!("import.mapping.{name}"), json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Account, Clock};
+
+    #[test]
+    fn extras_are_written_read_and_matched() {
+        let s = Store::in_memory(Clock::System).unwrap();
+        let mut a = Account { name: "Acme".into(), ..Account::default() };
+        let id = s.insert(&mut a).unwrap();
+        s.set_import_extras(Entity::Account, id, Some("001A"), Some(r#"{"Region":"EMEA"}"#)).unwrap();
+        assert_eq!(
+            s.import_extras(Entity::Account, id).unwrap(),
+            (Some("001A".to_string()), Some(r#"{"Region":"EMEA"}"#.to_string()))
+        );
+        let keys = s.import_keys(Entity::Account).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].external_ref.as_deref(), Some("001A"));
+        assert_eq!(keys[0].key, "Acme");
+        assert!(s.set_import_extras(Entity::Account, id, None, Some("not json")).is_err());
+    }
+}

@@ -1,0 +1,1 @@
+-- rapport schema, version 7: reserved for a change on another branch; its real content lands with that change.
