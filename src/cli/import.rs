@@ -82,7 +82,14 @@ fn split_pair<'a>(text: &'a str, flag: &str, sep: char, shape: &str) -> Result<(
 }
 
 fn mapping_of(args: &ImportArgs) -> Result<SavedMapping> {
-    let mut m = SavedMapping { from: args.from, ignore: args.ignore.clone(), ..SavedMapping::default() };
+    let mut m = SavedMapping {
+        from: args.from,
+        ignore: args.ignore.clone(),
+        decimal_comma: args.decimal_comma,
+        date_format: args.date_format.clone(),
+        fraction: args.fraction,
+        ..SavedMapping::default()
+    };
     for item in &args.map {
         let (col, field) = split_pair(item, "--map", '=', "COLUMN=FIELD")?;
         m.map.push((col.trim().to_string(), field.trim().to_string()));
@@ -121,9 +128,9 @@ pub fn run(db: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode> {
         sheet: args.sheet.clone(),
         mapping: mapping.clone(),
         create_missing: args.create_missing,
-        decimal_comma: args.decimal_comma,
-        date_format: args.date_format.clone(),
-        fraction: args.fraction,
+        decimal_comma: mapping.decimal_comma,
+        date_format: mapping.date_format.clone(),
+        fraction: mapping.fraction,
         skip_invalid: args.skip_invalid,
         dry_run: args.dry_run,
     };

@@ -46,6 +46,13 @@ pub struct SavedMapping {
     pub map_value: Vec<(String, String, String)>,
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// How values are written in the file.
+    #[serde(default)]
+    pub decimal_comma: bool,
+    #[serde(default)]
+    pub date_format: Option<String>,
+    #[serde(default)]
+    pub fraction: bool,
 }
 
 impl SavedMapping {
@@ -57,6 +64,11 @@ impl SavedMapping {
         self.map.extend(other.map.iter().cloned());
         self.map_value.extend(other.map_value.iter().cloned());
         self.ignore.extend(other.ignore.iter().cloned());
+        self.decimal_comma |= other.decimal_comma;
+        self.fraction |= other.fraction;
+        if other.date_format.is_some() {
+            self.date_format = other.date_format.clone();
+        }
         self
     }
 }
@@ -473,9 +485,6 @@ enum Done {
 pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usize)) -> Result<Report> {
     let (parsed, mut errors) = parse_rows(p, opts)?;
     let mut report = Report { rows: p.table.rows.len(), warnings: p.warnings.clone(), ..Report::default() };
-    if !errors.is_empty() && !opts.skip_invalid {
-        return Err(Invalid { shown: p.shown.clone(), errors: errors.into_iter().map(|(_, e)| e).collect() }.into());
-    }
     let ordered = order_rows(p.kind, parsed);
     let large = ordered.len() >= 20_000;
     let outcome = store.import_write(large, |s| {
@@ -970,6 +979,13 @@ impl Ctx<'_> {
             })?);
         } else {
             d.closed_on = None;
+        }
+        // History entered after the fact: a deal opened, as far as anyone
+        // knows, no later than it closed (as migration 0005 reads it too).
+        if let (Some(o), Some(c)) = (d.opened_on, d.closed_on) {
+            if o > c {
+                d.opened_on = Some(c);
+            }
         }
         if let Some(r) = ext {
             d.external_ref = Some(r.to_string());
