@@ -2,7 +2,8 @@
 //! existing rows are matched on (the source system's id, a name, an e-mail),
 //! the columns an import adds (`external_ref`, `custom`), and saved mappings.
 
-use super::{Entity, Store};
+use super::record::Record;
+use super::{ChangeOp, Entity, Store};
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
@@ -97,12 +98,34 @@ impl Store {
         custom: Option<&str>,
     ) -> Result<()> {
         if let Some(update) = sql(entity).1 {
-            self.write(|s| {
+            let set = |s: &Store| -> Result<()> {
                 s.conn().prepare_cached(update)?.execute(params![id, external_ref, custom])?;
                 Ok(())
-            })?;
+            };
+            // Inside an import's transaction already: no savepoint per row.
+            if self.depth.get() > 0 {
+                set(self)?;
+            } else {
+                self.write(set)?;
+            }
         }
         Ok(())
+    }
+
+    /// Inserts a record as `insert` does (the store's rules, the change
+    /// log), inside the running import transaction without a savepoint of
+    /// its own: 100,000 rows are 100,000 inserts, not 300,000 statements.
+    pub fn import_insert<T: Record>(&self, rec: &mut T) -> Result<i64> {
+        if self.depth.get() == 0 {
+            return self.insert(rec);
+        }
+        if self.checks_rules() {
+            rec.prepare()?;
+            rec.check(self, None)?;
+        }
+        let id = self.insert_unlogged(rec)?;
+        self.log_change(T::ENTITY, id, ChangeOp::Insert, None, Some(&*rec))?;
+        Ok(id)
     }
 
     /// Runs a whole import as one writing transaction, one undo step. A
