@@ -302,3 +302,38 @@ mod tests {
         assert!(parse_text(b"\x00\x01\x02binary\xff", false).unwrap_err().contains("not a text file"));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Any bytes at all: a table or an error, never a panic.
+        #[test]
+        fn the_csv_reader_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = parse_text(&bytes, false);
+            let _ = parse_text(&bytes, true);
+        }
+
+        /// Bytes shaped like CSV (quotes, delimiters, line breaks, BOMs) reach the deeper paths.
+        #[test]
+        fn csv_shaped_bytes_never_panic(parts in proptest::collection::vec(
+            prop_oneof![
+                Just(b"\"".to_vec()), Just(b",".to_vec()), Just(b";".to_vec()), Just(b"\t".to_vec()),
+                Just(b"\n".to_vec()), Just(b"\r\n".to_vec()), Just(b"\xEF\xBB\xBF".to_vec()),
+                Just(b"Grand Totals (3 records)".to_vec()), Just(b"\xe9".to_vec()), Just(b"a".to_vec()),
+                proptest::collection::vec(any::<u8>(), 0..4),
+            ],
+            0..80,
+        )) {
+            let bytes: Vec<u8> = parts.concat();
+            if let Ok(t) = parse_text(&bytes, false) {
+                prop_assert!(!t.rows.is_empty());
+                prop_assert!(t.rows.iter().all(|r| r.cells.len() == t.headers.len()));
+            }
+        }
+    }
+}

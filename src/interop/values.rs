@@ -266,3 +266,44 @@ mod tests {
         assert_eq!(unguard("'quoted"), "'quoted");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn all(s: &str) {
+        for comma in [false, true] {
+            let _ = money(s, comma);
+            let _ = percent(s, comma);
+        }
+        for order in [DateOrder::Unknown, DateOrder::DayFirst, DateOrder::MonthFirst, DateOrder::Format("%d.%m.%Y %H:%M".into())] {
+            let _ = date(s, &order);
+            let _ = datetime(s, &order);
+        }
+        let _ = detect_order([s, s].into_iter());
+        let _ = boolean(s);
+        let _ = count(s);
+        let _ = unguard(s);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+        /// Arbitrary bytes, read as text the way the reader would: never a panic.
+        #[test]
+        fn value_parsers_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            all(&String::from_utf8_lossy(&bytes));
+        }
+
+        /// Strings made of the characters that money and dates are written with.
+        #[test]
+        fn value_parsers_never_panic_on_number_like_text(s in "[0-9$€£(),.kKmM%/: TZ+-]{0,24}") {
+            all(&s);
+            if let Ok(m) = money(&s, false) {
+                // What is read back is a whole number of cents, sign and all.
+                prop_assert!(m.cents().checked_abs().is_some());
+            }
+        }
+    }
+}
