@@ -277,6 +277,10 @@ fn zoho_id_twin_names_the_account_over_an_old_name_and_day_first_dates() {
             v(&["Data platform", "Bluefin Analytics", "qualified", "35", "2025-11-30"]),
         ]
     );
+    // Without a created date a deal is opened on its close date or today; undo finds it as logged.
+    assert_eq!(b.rows("SELECT opened_on FROM deals WHERE name = 'Cold chain sensors'"), vec![v(&["2025-04-15"])]);
+    b.ok(&["undo"]);
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 0);
 }
 
 #[test]
@@ -702,4 +706,42 @@ fn newcomer_moves_in_from_a_crm_export_and_sees_correct_quarterly_results() {
     b.ok(&["undo"]);
     assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 0);
     assert_eq!(b.count("SELECT count(*) FROM accounts WHERE deleted_at IS NULL"), 40);
+}
+
+#[test]
+fn a_forced_preset_and_a_date_format_are_used() {
+    let b = salesforce_book();
+    let f = b.file("odd.csv", "Name,Account,Close,Stage\nOdd dates,Bluefin Analytics,2025/03/04,Prospecting\n");
+    let err = b.fails(&["import", "deals", &f, "--map", "Close=expected_close_on"]);
+    assert!(err.contains("odd.csv:2:Close: value '2025/03/04': expected a date"), "{err}");
+    let out = b.ok(&[
+        "import",
+        "deals",
+        &f,
+        "--from",
+        "salesforce",
+        "--map",
+        "Close=expected_close_on",
+        "--date-format",
+        "%Y/%m/%d",
+    ]);
+    assert!(out.contains("mapping (salesforce preset)"), "{out}");
+    assert_eq!(b.rows("SELECT name, expected_close FROM deals"), vec![v(&["Odd dates", "2025-03-04"])]);
+}
+
+#[test]
+fn invalid_values_never_create_a_database_and_only_the_first_twenty_are_listed() {
+    let b = book();
+    let mut text = String::from("Opportunity Name,Account Name,Amount\n");
+    for i in 0..25 {
+        text.push_str(&format!("D{i},Acme,lots{i}\n"));
+    }
+    let f = b.file("many.csv", text);
+    let err = b.fails(&["import", "deals", &f]);
+    assert!(err.contains("many.csv:2:Amount: value 'lots0': expected an amount"), "{err}");
+    assert!(err.contains("many.csv:21:Amount: value 'lots19'"), "{err}");
+    assert!(!err.contains("lots20'"), "{err}");
+    assert!(err.contains("… and 5 more errors"), "{err}");
+    assert!(err.contains("error: ") && err.contains("many.csv: 25 values are invalid; nothing was imported"), "{err}");
+    assert!(!b.db.exists());
 }

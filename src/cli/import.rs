@@ -102,6 +102,20 @@ fn mapping_of(args: &ImportArgs) -> Result<SavedMapping> {
     Ok(m)
 }
 
+/// Lists the first errors, then says how many more, and why nothing was imported.
+fn refused(invalid: Invalid) -> anyhow::Error {
+    for line in invalid.errors.iter().take(ERRORS_SHOWN) {
+        out::warn(line);
+    }
+    if invalid.errors.len() > ERRORS_SHOWN {
+        out::warn(&format!("… and {} more errors", invalid.errors.len() - ERRORS_SHOWN));
+    }
+    super::hinted(
+        anyhow::Error::new(invalid),
+        "fix the values above, map them (--map, --map-value), or pass --skip-invalid to import the other rows",
+    )
+}
+
 pub fn run(db: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode> {
     let file = args.file.clone().ok_or_else(|| {
         super::hinted(
@@ -141,7 +155,18 @@ pub fn run(db: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode> {
     }
     let store = match store {
         Some(s) => s,
-        None => super::open_or_create_for_changes(db)?,
+        None => {
+            // A file with invalid values does not create a database either.
+            let (path, _) = super::database_path(db.clone())?;
+            if !path.exists() && !args.skip_invalid {
+                let errors = import::value_errors(&prepared, &opts)?;
+                if !errors.is_empty() {
+                    let invalid = Invalid { shown: prepared.shown.clone(), errors };
+                    return Err(refused(invalid));
+                }
+            }
+            super::open_or_create_for_changes(db)?
+        }
     };
     let store = &store;
     let rows = prepared.table.rows.len();
@@ -155,7 +180,7 @@ pub fn run(db: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode> {
     });
     let mut tick = |n: usize| {
         if let Some(b) = &bar {
-            if n % 500 == 0 || n == rows {
+            if n.is_multiple_of(500) || n == rows {
                 b.set_position(n as u64);
             }
         }
@@ -167,19 +192,10 @@ pub fn run(db: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode> {
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            if let Some(invalid) = e.downcast_ref::<Invalid>() {
-                for line in invalid.errors.iter().take(ERRORS_SHOWN) {
-                    out::warn(line);
-                }
-                if invalid.errors.len() > ERRORS_SHOWN {
-                    out::warn(&format!("… and {} more errors", invalid.errors.len() - ERRORS_SHOWN));
-                }
-                return Err(super::hinted(
-                    e,
-                    "fix the values above, map them (--map, --map-value), or pass --skip-invalid to import the other rows",
-                ));
-            }
-            return Err(e);
+            return Err(match e.downcast::<Invalid>() {
+                Ok(invalid) => refused(invalid),
+                Err(e) => e,
+            });
         }
     };
     if !args.dry_run {

@@ -308,7 +308,10 @@ impl Parsed {
 }
 
 /// Reads every row's values; errors as `FILE:ROW:COLUMN: value 'x': expected …`.
-fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, Vec<(usize, String)>)> {
+/// Errors by the index of their row, to keep them in file order.
+type RowErrors = Vec<(usize, String)>;
+
+fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> {
     let kind = p.kind;
     let order = match &opts.date_format {
         Some(f) => DateOrder::Format(f.clone()),
@@ -347,7 +350,12 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, Vec<(usize, 
                     if cell.is_empty() {
                         continue;
                     }
-                    let mapped = value_map.get(&(field.name.to_string(), fields::norm(cell))).map(String::as_str);
+                    // Most files have no --map-value: no key is built for them.
+                    let mapped = if value_map.is_empty() {
+                        None
+                    } else {
+                        value_map.get(&(field.name.to_string(), fields::norm(cell))).map(String::as_str)
+                    };
                     match typed(kind, field, mapped.unwrap_or(cell), &order, opts) {
                         Ok(v) => {
                             if let (V::Refs(new), Some(V::Refs(old))) = (&v, out.vals.get_mut(field.name)) {
@@ -503,6 +511,11 @@ enum Done {
     Created,
     Updated,
     Unchanged,
+}
+
+/// Every invalid value of a file, checked without a database.
+pub fn value_errors(p: &Prepared, opts: &Options) -> Result<Vec<String>> {
+    Ok(parse_rows(p, opts)?.1.into_iter().map(|(_, e)| e).collect())
 }
 
 /// Imports a prepared file. With `dry_run` everything is done and then
@@ -1010,6 +1023,13 @@ impl Ctx<'_> {
             })?);
         } else {
             d.closed_on = None;
+        }
+        // No opening date in the file: opened the day it is entered (or on
+        // its close date, if earlier), as the database would set it; set
+        // here, so the change log holds it and undo finds the deal as logged.
+        if d.opened_on.is_none() {
+            let today = self.store.clock().today();
+            d.opened_on = Some(d.closed_on.map_or(today, |c| c.min(today)));
         }
         // History entered after the fact: a deal opened, as far as anyone
         // knows, no later than it closed (as migration 0005 reads it too).

@@ -277,7 +277,9 @@ mod fuzz {
             let _ = money(s, comma);
             let _ = percent(s, comma);
         }
-        for order in [DateOrder::Unknown, DateOrder::DayFirst, DateOrder::MonthFirst, DateOrder::Format("%d.%m.%Y %H:%M".into())] {
+        for order in
+            [DateOrder::Unknown, DateOrder::DayFirst, DateOrder::MonthFirst, DateOrder::Format("%d.%m.%Y %H:%M".into())]
+        {
             let _ = date(s, &order);
             let _ = datetime(s, &order);
         }
