@@ -524,9 +524,9 @@ pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usi
     let (parsed, mut errors) = parse_rows(p, opts)?;
     let mut report = Report { rows: p.table.rows.len(), warnings: p.warnings.clone(), ..Report::default() };
     let ordered = order_rows(p.kind, parsed);
-    let large = ordered.len() >= 20_000;
+    let entity = entity_of(p.kind);
+    let large = (ordered.len() >= 20_000).then_some(entity);
     let outcome = store.import_write(large, |s| {
-        let entity = entity_of(p.kind);
         let mut ctx = Ctx {
             store: s,
             kind: p.kind,
