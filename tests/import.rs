@@ -547,6 +547,19 @@ fn a_bad_file_never_creates_a_database() {
 }
 
 #[test]
+fn a_dry_run_without_a_database_creates_none() {
+    let b = book();
+    let f = b.file("reps.csv", "Name,Manager\nAna Lima,Maria Stein\n");
+    let out = b.ok(&["import", "reps", &f, "--dry-run"]);
+    assert!(
+        out.contains("dry run of") && out.contains("would create 1, update 0, leave 0 unchanged, reject 0"),
+        "{out}"
+    );
+    assert!(out.contains("created for references: rep Maria Stein"), "{out}");
+    assert!(!b.db.exists());
+}
+
+#[test]
 fn help_lists_the_fields_with_their_synonyms() {
     let b = book();
     let out = b.ok(&["import", "deals", "--help"]);

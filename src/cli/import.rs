@@ -165,7 +165,13 @@ pub fn run(db: Option<PathBuf>, args: ImportArgs) -> Result<ExitCode> {
                     return Err(refused(invalid));
                 }
             }
-            super::open_or_create_for_changes(db)?
+            if !path.exists() && args.dry_run {
+                // A dry run into a database that does not exist yet runs
+                // against an empty one in memory, and creates no file.
+                Store::in_memory(crate::store::Clock::System)?
+            } else {
+                super::open_or_create_for_changes(db)?
+            }
         }
     };
     let store = &store;
