@@ -1,9 +1,11 @@
 //! Fuzzy lookup over the whole book: account names, contacts' names and
-//! e-mails, and phone numbers by their digits. The text lives packed in one
+//! e-mails, and phone numbers by their E.164 digits (or typed digits, for
+//! numbers libphonenumber does not know; see `domain::phone`). The text lives packed in one
 //! buffer, with a lower-case, accent-free key beside each name, so 100,000
 //! accounts and 300,000 contacts stay small in memory and every keystroke is
 //! answered by plain byte scans without touching the database.
 
+use crate::domain::phone::{Dialled, Region};
 use crate::store::{Contact, SearchRow, Store};
 use anyhow::Result;
 use memchr::memmem;
@@ -66,6 +68,7 @@ struct ContactEntry {
     name: Keyed,
     /// Lower case: addresses do not care.
     email: Text,
+    /// The phone's match key: E.164 digits, else the typed ones.
     digits: Text,
 }
 
@@ -78,22 +81,18 @@ pub struct Lookup {
     /// The last query and the entries it matched: a query that extends it
     /// can only match a subset, so typing narrows instead of rescanning.
     last: Option<Narrow>,
+    /// Where a dialled national number is read (the config's default region).
+    region: Option<Region>,
 }
 
 /// What a query left to look at for the next, longer one.
 struct Narrow {
     query: String,
+    /// It was read as a phone number.
+    phone: bool,
     accounts: Vec<u32>,
     /// None: every contact is still a candidate (they were not scanned).
     contacts: Option<Vec<u32>>,
-}
-
-/// Phone-like queries: at least three digits and nothing but digits and
-/// the punctuation people type in numbers.
-fn phone_query(q: &str) -> Option<String> {
-    let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
-    let phoney = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    (digits.len() >= 3 && phoney).then_some(digits)
 }
 
 /// Lower case without accents, char for char: "Hämäläinen" → "hamalainen".
@@ -106,7 +105,7 @@ fn fold(s: &str) -> String {
 impl Lookup {
     /// Everything searchable in the store.
     pub fn build(store: &Store) -> Result<Lookup> {
-        let mut lookup = Lookup::default();
+        let mut lookup = Lookup { region: store.default_region(), ..Lookup::default() };
         store.scan_search(&mut |row| lookup.push(row))?;
         lookup.text.shrink_to_fit();
         lookup.accounts.shrink_to_fit();
@@ -138,12 +137,12 @@ impl Lookup {
                 let name = self.keyed(name);
                 self.accounts.push(AccountEntry { id, name });
             }
-            SearchRow::Contact { id, account_id, name, email, phone_digits } => {
+            SearchRow::Contact { id, account_id, name, email, phone_key } => {
                 // Accounts arrive in id order, so their index is a binary search away.
                 let Ok(account) = self.accounts.binary_search_by_key(&account_id, |a| a.id) else { return };
                 let name = self.keyed(name);
                 let email = self.intern(&email.unwrap_or("").to_lowercase());
-                let digits = self.intern(phone_digits.unwrap_or(""));
+                let digits = self.intern(phone_key.unwrap_or(""));
                 self.contacts.push(ContactEntry { id, account: account as u32, name, email, digits });
             }
         }
@@ -185,7 +184,7 @@ impl Lookup {
         }
         let c = &self.contacts[i - self.accounts.len()];
         if let Some(dialled) = &q.phone {
-            if phone_matches(self.get(c.digits), dialled, &q.phone_finder) {
+            if dialled.matches(self.get(c.digits)) {
                 return Some((Class::Phone, Field::Phone));
             }
         }
@@ -264,10 +263,10 @@ impl Lookup {
             self.last = None;
             return Vec::new();
         }
-        let q = Query::new(query);
+        let q = Query::new(query, self.region);
         // Narrowing holds for text only: phone matching has other rules.
         let narrows = matches!(&self.last, Some(n)
-            if query.starts_with(n.query.as_str()) && q.phone.is_none() && phone_query(&n.query).is_none());
+            if query.starts_with(n.query.as_str()) && q.phone.is_none() && !n.phone);
         let narrowed = if narrows { self.last.take() } else { None };
         let mut matcher = self.matcher.take().unwrap_or_else(|| Matcher::new(Config::DEFAULT));
         let mut buf = Vec::new();
@@ -307,7 +306,7 @@ impl Lookup {
                 .unwrap_or_else(|| (self.accounts.len() as u32..self.len() as u32).collect());
             Some(keep(self.scan(&list, &q)).0)
         };
-        self.last = Some(Narrow { query: query.to_string(), accounts, contacts });
+        self.last = Some(Narrow { query: query.to_string(), phone: q.phone.is_some(), accounts, contacts });
 
         // The weakest class that still reaches `limit` accounts; nothing below it can make the list.
         let mut per_class = [0usize; 4];
@@ -358,7 +357,7 @@ impl Lookup {
                 let contact_id =
                     ((i as usize) >= self.accounts.len()).then(|| self.contacts[i as usize - self.accounts.len()].id);
                 let indices = match (class, &q.phone) {
-                    (Class::Phone, Some(dialled)) => phone_indices(&text, dialled),
+                    (Class::Phone, Some(dialled)) => dialled.positions(&text),
                     (Class::AccountText | Class::ContactText, _) => {
                         let start = key[..rank.position as usize].chars().count() as u32;
                         (start..start + q.key.chars().count() as u32).collect()
@@ -444,21 +443,19 @@ struct Query {
     ascii: bool,
     finder: memmem::Finder<'static>,
     pattern: Pattern,
-    phone: Option<String>,
-    phone_finder: memmem::Finder<'static>,
+    /// The query read as a phone number, parsed once.
+    phone: Option<Dialled>,
 }
 
 impl Query {
-    fn new(query: &str) -> Query {
+    fn new(query: &str, region: Option<Region>) -> Query {
         let key = fold(query);
-        let phone = phone_query(query);
         Query {
             atoms: key.split_whitespace().map(|a| a.as_bytes().to_vec()).collect(),
             ascii: key.is_ascii(),
             finder: memmem::Finder::new(key.as_bytes()).into_owned(),
             pattern: Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy),
-            phone_finder: memmem::Finder::new(phone.as_deref().unwrap_or("").as_bytes()).into_owned(),
-            phone,
+            phone: Dialled::parse(query, region),
             key,
         }
     }
@@ -490,24 +487,6 @@ impl Query {
     }
 }
 
-/// Whether a stored number answers a dialled one: either holds the other, or
-/// a caller ID with a country code ends with the stored national number.
-fn phone_matches(stored: &str, dialled: &str, finder: &memmem::Finder<'_>) -> bool {
-    !stored.is_empty() && (finder.find(stored.as_bytes()).is_some() || (stored.len() >= 7 && dialled.ends_with(stored)))
-}
-
-/// Positions in a formatted phone number of the digits that matched.
-fn phone_indices(text: &str, query: &str) -> Vec<u32> {
-    let digit_pos: Vec<u32> =
-        text.chars().enumerate().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i as u32).collect();
-    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    if let Some(start) = digits.find(query) {
-        return digit_pos[start..start + query.len()].to_vec();
-    }
-    // Caller ID longer than the stored number: all of it matched.
-    digit_pos
-}
-
 /// "contact: Jane Roe, CFO", "e-mail of …", "phone of …".
 pub fn reason(contact: &Contact, field: Field) -> String {
     let who = match &contact.title {
@@ -524,13 +503,14 @@ pub fn reason(contact: &Contact, field: Field) -> String {
 /// Fills in what the packed index leaves out: the reason, and for a phone
 /// hit the number as it was written, with its matched digits marked.
 pub fn explain(store: &Store, hits: &mut [Hit], query: &str) -> Result<()> {
+    let dialled = Dialled::parse(query, store.default_region());
     for hit in hits.iter_mut() {
         let Some(id) = hit.contact_id else { continue };
         let Some(c) = store.get::<Contact>(id)? else { continue };
         hit.reason = Some(reason(&c, hit.field));
         if hit.field == Field::Phone {
-            if let (Some(phone), Some(q)) = (&c.phone, phone_query(query.trim())) {
-                hit.indices = phone_indices(phone, &q);
+            if let (Some(phone), Some(d)) = (&c.phone, &dialled) {
+                hit.indices = d.positions(phone);
                 hit.text = phone.clone();
             }
         }
@@ -552,14 +532,14 @@ mod tests {
             account_id: 2,
             name: "Jane Roe",
             email: Some("jane.roe@borealis.example"),
-            phone_digits: Some("15550102030"),
+            phone_key: Some("15550102030"),
         });
         l.push(SearchRow::Contact {
             id: 30,
             account_id: 3,
             name: "Acmed Ali",
             email: Some("a.ali@cobalt.example"),
-            phone_digits: Some("442079460123"),
+            phone_key: Some("442079460123"),
         });
         l
     }
@@ -622,7 +602,7 @@ mod tests {
         let mut l = Lookup::default();
         l.push(SearchRow::Account { id: 1, name: "Lumen Life Sciences" });
         l.push(SearchRow::Account { id: 2, name: "Oakhurst Pharma" });
-        l.push(SearchRow::Contact { id: 10, account_id: 1, name: "Aino Korhonen", email: None, phone_digits: None });
+        l.push(SearchRow::Contact { id: 10, account_id: 1, name: "Aino Korhonen", email: None, phone_key: None });
         assert_eq!(ids(&l.query("akh", 10)), vec![2, 1]);
     }
 
@@ -631,11 +611,5 @@ mod tests {
         let mut l = sample();
         assert!(l.query("zzzq", 10).is_empty());
         assert!(l.query("   ", 10).is_empty());
-    }
-
-    #[test]
-    fn phone_digits_are_marked_in_the_written_number() {
-        assert_eq!(phone_indices("+1 (555) 010", "555"), vec![4, 5, 6]);
-        assert_eq!(phone_indices("555 0102", "4455501020"), vec![0, 1, 2, 4, 5, 6, 7]);
     }
 }

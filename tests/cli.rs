@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.env_remove("RAPPORT_DB");
+    c.env_remove("RAPPORT_DB").env("TZ", "UTC");
     c
 }
 

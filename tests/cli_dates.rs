@@ -14,6 +14,7 @@ use std::process::{Command, Output};
 fn run(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapport"))
         .env_remove("RAPPORT_DB")
+        .env("TZ", "UTC")
         .arg("--db")
         .arg(db)
         .args(args)

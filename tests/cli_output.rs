@@ -261,7 +261,10 @@ fn hostile_text_in_records_never_reaches_the_terminal() {
         env.ok(&["delete", kind, id]);
         env.ok(&["undo"]);
     }
-    env.ok(&["delete", "account", &h.account]);
+    // Asked first (the refusal names what hangs off it), then with --yes.
+    let refused = env.run(&["delete", "account", &h.account]);
+    assert!(!refused.status.success());
+    env.ok(&["delete", "account", &h.account, "--yes"]);
     env.ok(&["undo"]);
     // A refused redo names the record that changed since.
     env.ok(&["edit", "account", &h.account, "--city", "Delft"]);

@@ -20,9 +20,12 @@ struct Tmux {
 impl Tmux {
     fn start(dir: &Path, cols: u16, rows: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
-            // CI installs tmux; a developer machine without it skips loudly.
-            assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
-            eprintln!("SKIPPED: tmux is not installed");
+            // Missing tmux fails the test: only an explicit choice skips it.
+            assert!(
+                std::env::var_os("RAPPORT_SKIP_E2E").is_some_and(|v| v == "1"),
+                "tmux is not installed; install it (`.ci/run` does) or set RAPPORT_SKIP_E2E=1 to skip the end-to-end tests"
+            );
+            eprintln!("SKIPPED (RAPPORT_SKIP_E2E=1): tmux is not installed");
             return None;
         }
         let t = Tmux { socket: dir.join("tmux.sock") };
@@ -172,12 +175,18 @@ fn resize_and_sigterm_leave_a_clean_terminal() {
 
     t.cmd(&["resize-window", "-x", "80", "-y", "24"]);
     let narrow = t.wait_for(" 1 Portfolio   2 Client timeline ");
-    assert!(narrow.lines().count() <= 24, "{narrow}");
+    // Redrawn for 24 rows: the tab bar near the top, the focused pane's
+    // title under it, and the footer's keys on the last row.
+    let rows: Vec<&str> = narrow.lines().collect();
+    let tabs = rows.iter().position(|l| l.contains(" 1 Portfolio   2 Client timeline ")).unwrap();
+    assert!(tabs <= 2, "the tab bar is at the top:\n{narrow}");
+    assert!(rows[tabs + 1..].iter().take(2).any(|l| l.contains("Portfolio")), "the pane's title:\n{narrow}");
+    assert!(rows.len() == 24 && rows[23].contains("quit"), "the footer is on row 24:\n{narrow}");
 
     let shell_pid = t.show("#{pane_pid}");
     let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
     let pid = pid.trim();
-    assert!(!pid.is_empty(), "rapport runs under the shell");
+    pid.parse::<u32>().unwrap_or_else(|_| panic!("rapport runs under the shell; pgrep said {pid:?}"));
     assert!(Command::new("kill").args(["-TERM", pid]).status().unwrap().success());
     let start = Instant::now();
     while t.show("#{pane_current_command}") != "bash" {
@@ -203,7 +212,7 @@ fn a_closed_terminal_ends_rapport() {
     let shell_pid = t.show("#{pane_pid}");
     let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
     let pid = pid.trim().to_string();
-    assert!(!pid.is_empty());
+    pid.parse::<u32>().unwrap_or_else(|_| panic!("rapport runs under the shell; pgrep said {pid:?}"));
     t.cmd(&["kill-server"]);
     let start = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {
@@ -251,7 +260,7 @@ fn a_note_typed_when_the_terminal_closes_comes_back_on_the_next_start() {
     let shell_pid = t.show("#{pane_pid}");
     let pid = String::from_utf8(Command::new("pgrep").args(["-P", &shell_pid]).output().unwrap().stdout).unwrap();
     let pid = pid.trim().to_string();
-    assert!(!pid.is_empty());
+    pid.parse::<u32>().unwrap_or_else(|_| panic!("rapport runs under the shell; pgrep said {pid:?}"));
     // Closing the session hangs up the terminal: SIGHUP.
     t.cmd(&["kill-server"]);
     wait_gone(&pid);

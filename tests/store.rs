@@ -317,7 +317,7 @@ fn queues_and_totals_the_panes_use() {
 }
 
 /// Every older schema this project shipped, as a database file with data.
-const OLD_FIXTURES: &[(u32, &str)] = &[(1, "tests/fixtures/v1.db")];
+const OLD_FIXTURES: &[(u32, &str)] = &[(1, "tests/fixtures/v1.db"), (3, "tests/fixtures/v3.db")];
 
 fn schema_of(path: &Path) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();
@@ -411,4 +411,35 @@ fn undo_refuses_to_break_what_a_later_change_built_on() {
     let err = format!("{:#}", mine.undo().unwrap_err());
     assert!(err.contains("was changed after that"), "{err}");
     assert_eq!(mine.require::<Account>(acme.meta.id).unwrap().tier, Tier::Key);
+}
+
+/// A deal won at 23:30 on New Year's Eve in San Francisco (07:30 UTC on 1
+/// January) is closed on 31 December and counts in that year and quarter;
+/// in Berlin the same instant is already 1 January.
+#[test]
+fn a_deal_closed_late_on_the_last_day_counts_in_the_users_quarter() {
+    let eve = Utc.with_ymd_and_hms(2027, 1, 1, 7, 30, 0).unwrap();
+    for (zone, closed, in_2026) in [
+        (chrono_tz::America::Los_Angeles, NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(), 5_000),
+        (chrono_tz::Europe::Berlin, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), 0),
+    ] {
+        let store = Store::in_memory(Clock::Fixed(eve)).unwrap().with_zone(zone);
+        assert_eq!(store.clock().today(), closed, "{zone}");
+        let a = account(&store, "Acme");
+        let mut d = Deal {
+            account_id: a.meta.id,
+            name: "Renewal".into(),
+            stage: DealStage::Negotiation,
+            amount: Money::from_units(5_000),
+            ..Default::default()
+        };
+        store.insert(&mut d).unwrap();
+        let won = store.move_deal(d.meta.id, DealStage::Won).unwrap();
+        assert_eq!(won.closed_on, Some(closed), "{zone}");
+        let cal = FiscalCalendar::default();
+        let q4 = Period::Quarter(2026, 4);
+        assert_eq!(store.won_total(q4.start(cal), q4.end(cal)).unwrap(), Money::from_units(in_2026), "{zone}");
+        let y = Period::Year(2026);
+        assert_eq!(store.won_total(y.start(cal), y.end(cal)).unwrap(), Money::from_units(in_2026), "{zone}");
+    }
 }

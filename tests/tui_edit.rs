@@ -233,7 +233,7 @@ fn a_deal_moves_to_won_and_a_conflict_is_resolved_from_the_keyboard() {
     assert!(list.rows.iter().any(|r| r.cells[0] == "Renewal 2027" && r.cells[1] == "Won"));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.timeline.items[0].summary, "Deal \"Renewal 2027\" moved from negotiation to won");
-    assert_eq!(app.targets.company.won, Money::from_units(450_000), "the tracker counts it");
+    assert_eq!(app.targets.rows[0].metrics.won, Money::from_units(450_000), "the tracker counts it");
 
     press(&mut app, "3");
     press(&mut app, "x");

@@ -106,3 +106,46 @@ fn hostile_names_are_drawn_as_harmless_text() {
     let rows: Vec<&str> = a.portfolio.rows.iter().map(|r| r.name.as_str()).collect();
     assert!(rows.contains(&"Acme"), "{rows:?}");
 }
+
+/// The timeline of an account with a call at 23:30 UTC, zoomed, in `zone`.
+fn timeline_in(zone: chrono_tz::Tz) -> String {
+    let (store, ids) = common::store();
+    let store = store
+        .with_clock(Clock::Fixed(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 27, 9, 0, 0).unwrap()))
+        .with_zone(zone);
+    common::activity(&store, ids.borealis, ActivityKind::Call, "2026-11-26T23:30:00Z", "Late call", None, None);
+    let mut a = app_over(store, 100, 30);
+    a.set_current(ids.borealis).unwrap();
+    press(&mut a, "2z");
+    screen(&a)
+}
+
+/// The day heading an entry falls under, and its time, as drawn.
+fn heading_and_time_of(screen: &str, summary: &str) -> (String, String) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines.iter().position(|l| l.contains(summary)).unwrap_or_else(|| panic!("{summary} not drawn:\n{screen}"));
+    let heading = lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.trim_matches(|c: char| c == '┃' || c.is_whitespace()))
+        .find(|l| l.len() > 10 && l.ends_with("2026") && !l.contains("Call"))
+        .unwrap_or_else(|| panic!("no day heading above {summary}:\n{screen}"))
+        .to_string();
+    let time = lines[at].trim_start_matches(|c: char| c == '┃' || c.is_whitespace())[..5].to_string();
+    (heading, time)
+}
+
+#[test]
+fn timeline_times_and_days_are_the_users() {
+    use chrono_tz::{America::Los_Angeles, Europe::Berlin};
+    let berlin = timeline_in(Berlin);
+    assert_eq!(heading_and_time_of(&berlin, "Late call"), ("Fri 27 Nov 2026".into(), "00:30".into()), "{berlin}");
+    let la = timeline_in(Los_Angeles);
+    assert_eq!(heading_and_time_of(&la, "Late call"), ("Thu 26 Nov 2026".into(), "15:30".into()), "{la}");
+    let utc = timeline_in(chrono_tz::UTC);
+    assert_eq!(heading_and_time_of(&utc, "Late call"), ("Thu 26 Nov 2026".into(), "23:30".into()), "{utc}");
+    // The seeded 14:00 UTC entries move with the zone too.
+    assert!(berlin.contains("  11:00 Follow  Check delivery date"), "{berlin}");
+    assert!(la.contains("  02:00 Follow  Check delivery date"), "{la}");
+    assert!(utc.contains("  10:00 Follow  Check delivery date"), "{utc}");
+}

@@ -237,3 +237,32 @@ fn a_file_database_opens_on_a_first_screen_and_loads_the_rest_behind_it() {
     assert_eq!(app.portfolio.rows.len(), 64);
     assert_eq!(app.portfolio.selected().unwrap().name, "Zeta 59");
 }
+
+/// The same book at the same instant, seen from Berlin and San Francisco:
+/// each has their own today, and so their own overdue and due-today counts.
+#[test]
+fn today_and_the_header_counts_are_the_users_own() {
+    use chrono::TimeZone;
+    let at =
+        |h: u32, d: u32| rapport::store::Clock::Fixed(chrono::Utc.with_ymd_and_hms(2026, 11, d, h, 30, 0).unwrap());
+    let cockpit = |zone: chrono_tz::Tz| {
+        let (store, _) = common::store();
+        let store = store.with_clock(at(23, 26)).with_zone(zone);
+        App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
+    };
+    // 23:30 UTC on the 26th: already the 27th in Berlin.
+    let berlin = cockpit(chrono_tz::Europe::Berlin);
+    assert_eq!(berlin.today, common::date(2026, 11, 27));
+    assert_eq!((berlin.badges.overdue_follow_ups, berlin.badges.due_today), (2, 0));
+    let mut la = cockpit(chrono_tz::America::Los_Angeles);
+    assert_eq!(la.today, common::date(2026, 11, 26));
+    assert_eq!((la.badges.overdue_follow_ups, la.badges.due_today), (1, 1));
+    // Midnight comes to San Francisco at 08:00 UTC.
+    la.store.set_clock(at(7, 27));
+    la.tick().unwrap();
+    assert_eq!(la.today, common::date(2026, 11, 26));
+    la.store.set_clock(at(8, 27));
+    assert!(la.tick().unwrap());
+    assert_eq!(la.today, common::date(2026, 11, 27));
+    assert_eq!((la.badges.overdue_follow_ups, la.badges.due_today), (2, 0));
+}

@@ -171,13 +171,12 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
                 c.owner_id = account.owner_id;
             }
             let c = store.open_conflict(c)?;
-            let due = c.sla_due_at.replace('T', " ");
-            let due = due.trim_end_matches('Z').get(..16).unwrap_or(&c.sla_due_at).to_string();
+            let due = crate::domain::time::local_stamp(&c.sla_due_at, store.clock().zone());
             report(
                 &out,
                 &c,
                 format!(
-                    "opened {} (#{}) on {}: {} severity, SLA due {due} UTC",
+                    "opened {} (#{}) on {}: {} severity, SLA due {due}",
                     line(&c.describe()),
                     c.meta.id,
                     on(&account),

@@ -28,6 +28,7 @@ pub fn run(store: &Store, args: AgendaArgs) -> Result<ExitCode> {
     if args.json {
         super::print_json(&serde_json::json!({
             "today": today,
+            "timezone": store.clock().zone().name(),
             "until": until,
             "overdue": overdue,
             "due_today": due_today,

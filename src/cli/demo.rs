@@ -64,7 +64,7 @@ pub fn run(db: Option<PathBuf>, args: DemoArgs) -> Result<ExitCode> {
         out::say(&format!("demo database {}: {}", path.display(), counts.join(", ")))?;
         return Ok(ExitCode::SUCCESS);
     }
-    crate::tui::run(store)?;
+    crate::tui::run(store, false)?;
     Ok(ExitCode::SUCCESS)
 }
 

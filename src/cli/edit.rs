@@ -286,7 +286,8 @@ fn changes<T: Record>(store: &Store, before: &T, after: &T) -> Result<Vec<String
     else {
         return Ok(Vec::new());
     };
-    const SKIP: [&str; 7] = ["id", "uid", "created_at", "updated_at", "deleted_at", "last_touch_at", "phone_digits"];
+    const SKIP: [&str; 8] =
+        ["id", "uid", "created_at", "updated_at", "deleted_at", "last_touch_at", "phone_digits", "phone_e164"];
     // Money is kept in cents; a target's amount is money only for revenue.
     let money_amount = a.get("metric").is_none_or(|m| m == "won_revenue");
     let show = |key: &str, v: Option<&serde_json::Value>| -> String {

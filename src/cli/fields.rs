@@ -143,6 +143,9 @@ fields!(
         /// When the deal was opened: 2026-09-01, -3w, … (new ones: today)
         #[arg(allow_hyphen_values = true)]
         opened: "opened" "DATE",
+        /// Months a won deal runs for, 1 to 120; sets the account's renewal (empty: 12 for renewals and recurring products)
+        #[arg(allow_hyphen_values = true)]
+        term_months: "term-months" "MONTHS",
     }
 );
 
@@ -456,6 +459,15 @@ pub fn apply_deal(store: &Store, d: &mut Deal, f: &DealFields, today: NaiveDate)
         Val::Clear => return Err(flag_error("opened", "cannot be empty; a deal was opened on some day")),
         v => date("opened", v, today, store.fiscal_calendar()?, &mut d.opened_on)?,
     }
+    match val(&f.term_months) {
+        Val::Keep => {}
+        Val::Clear => d.term_months = None,
+        Val::Set(s) => {
+            d.term_months = Some(s.trim().parse::<u32>().ok().filter(|m| (1..=120).contains(m)).ok_or_else(|| {
+                flag_error("term-months", format!("'{}' is not a term; expected 1 to 120 months", limits::preview(s)))
+            })?)
+        }
+    }
     Ok(())
 }
 
@@ -475,7 +487,7 @@ pub fn apply_conflict(store: &Store, c: &mut Conflict, f: &ConflictFields) -> Re
     let severity = c.severity;
     choice("severity", val(&f.severity), &mut c.severity)?;
     if c.severity != severity {
-        c.reset_sla();
+        c.reset_sla(store.business_hours());
     }
     text(val(&f.description), &mut c.description);
     rep(store, "owner", val(&f.owner), &mut c.owner_id)?;

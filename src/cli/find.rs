@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct FindArgs {
-    /// Part of an account name, a contact's name or e-mail, or phone digits
+    /// Part of an account name, a contact's name or e-mail, or a phone number in any form
     pub query: String,
     /// At most this many accounts
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -89,7 +89,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
             let touched = f
                 .last_touch
                 .as_deref()
-                .and_then(time::date_of)
+                .and_then(|t| time::local_date(t, store.clock().zone()))
                 .map(|d| time::ago(today, d))
                 .unwrap_or_else(|| "never".into());
             t.row(vec![

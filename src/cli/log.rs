@@ -3,6 +3,7 @@
 
 use super::resolve;
 use crate::domain::sanitize::line;
+use crate::domain::time::Zone;
 use crate::domain::{limits, time, ActivityKind};
 use crate::store::{timestamp, Activity, LogEntry, Store};
 use anyhow::{anyhow, Result};
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct LogArgs {
-    /// The account: its id (12 or '#12'), its exact name, or a few letters of its name
+    /// The account: its id (12 or '#12'), a contact's phone number, its exact name, or a few letters of its name
     pub account: String,
     /// What happened, in a line
     pub text: String,
@@ -22,7 +23,7 @@ pub struct LogArgs {
     /// Who it was with: a contact of the account, by id or (part of) their name
     #[arg(long, value_name = "CONTACT")]
     pub contact: Option<String>,
-    /// When it happened, in UTC: 2026-11-26T14:03, '2026-11-26 14:03', 14:03, a date (noon), yesterday [default: now]
+    /// When it happened, in your time zone: 2026-11-26T14:03, '2026-11-26 14:03', 14:03, a date (noon), yesterday [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Add a follow-up due then: 2026-12-01, tomorrow, fri, next week, +3d, in 2 weeks, eom, eoq
@@ -36,21 +37,22 @@ pub struct LogArgs {
     pub json: bool,
 }
 
-const AT_EXPECTED: &str = "expected a time in UTC such as 2026-11-26T14:03, '2026-11-26 14:03' or 14:03, \
+const AT_EXPECTED: &str = "expected a local time such as 2026-11-26T14:03, '2026-11-26 14:03' or 14:03, \
                            a date such as 2026-11-26 or yesterday (taken as 12:00), or now";
 
-/// When an interaction happened: never in the future.
-pub fn parse_at(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+/// When an interaction happened: never in the future. Times and dates are
+/// wall-clock times in `zone`; an RFC 3339 time with an offset means just that.
+pub fn parse_at(s: &str, now: DateTime<Utc>, zone: Zone) -> Result<DateTime<Utc>, String> {
     let text = s.trim();
-    let today = now.date_naive();
+    let today = time::today_in(now, zone);
     let at = if text.eq_ignore_ascii_case("now") {
         now
-    } else if let Some(t) = parse_datetime(text, today) {
+    } else if let Some(t) = parse_datetime(text, today, zone)? {
         t
     } else {
         let day = time::parse_date(text, today)
             .map_err(|_| format!("'{}' is not a time; {AT_EXPECTED}", limits::preview(text)))?;
-        let noon = day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()).and_utc();
+        let noon = time::from_local(day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()), zone)?;
         // "today" before noon means earlier today, which is now at the latest.
         if day == today && noon > now {
             now
@@ -60,34 +62,40 @@ pub fn parse_at(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     };
     if at > now {
         return Err(format!(
-            "{} UTC is in the future; log what has happened, and plan what comes next with --follow-up",
-            at.format("%Y-%m-%d %H:%M")
+            "{} is in the future; log what has happened, and plan what comes next with --follow-up",
+            time::local_stamp(&timestamp(at), zone)
         ));
     }
     Ok(at)
 }
 
-fn parse_datetime(text: &str, today: NaiveDate) -> Option<DateTime<Utc>> {
+/// A time written out; `Ok(None)` when the text is not one (it may be a date).
+fn parse_datetime(text: &str, today: NaiveDate, zone: Zone) -> Result<Option<DateTime<Utc>>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
+        return Ok(Some(t.with_timezone(&Utc)));
     }
-    let plain = text.strip_suffix(['Z', 'z']).unwrap_or(text);
+    // A trailing Z names UTC outright, whatever the user's zone.
+    let (plain, zone) = match text.strip_suffix(['Z', 'z']) {
+        Some(plain) => (plain, chrono_tz::UTC),
+        None => (text, zone),
+    };
     for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(plain, format) {
-            return Some(t.and_utc());
+            return time::from_local(t, zone).map(Some);
         }
     }
     for format in ["%H:%M", "%H:%M:%S"] {
         if let Ok(t) = NaiveTime::parse_from_str(plain, format) {
-            return Some(today.and_time(t).and_utc());
+            return time::from_local(today.and_time(t), zone).map(Some);
         }
     }
-    None
+    Ok(None)
 }
 
 pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
     let now = store.clock().now();
-    let today = now.date_naive();
+    let today = store.clock().today();
+    let zone = store.clock().zone();
     let summary = args.text.trim();
     if summary.is_empty() {
         return Err(super::hinted(anyhow!("the text of what happened is empty"), "say what happened in a line"));
@@ -100,7 +108,7 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
             .map_err(|e| super::hinted(anyhow!(e), "keep the longest notes in a document and log where it is"))?;
     }
     let kind: ActivityKind = args.kind.parse().map_err(|e: String| anyhow!("--kind: {e}"))?;
-    let at = args.at.as_deref().map(|s| parse_at(s, now)).transpose().map_err(|e| anyhow!("--at: {e}"))?;
+    let at = args.at.as_deref().map(|s| parse_at(s, now, zone)).transpose().map_err(|e| anyhow!("--at: {e}"))?;
     let follow_up = match args.follow_up.as_deref() {
         None => None,
         Some(s) => {
@@ -108,8 +116,12 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
             Some(time::parse_date_in(s, today, store.fiscal_calendar()?).map_err(|e| anyhow!("--follow-up: {e}"))?)
         }
     };
-    let account = resolve::account(store, &args.account)?;
-    let contact = args.contact.as_deref().map(|c| resolve::contact(store, &account, c)).transpose()?;
+    let (account, caller) = resolve::account_or_caller(store, &args.account)?;
+    // Named by a caller's number, the call was with that caller.
+    let contact = match args.contact.as_deref() {
+        Some(c) => Some(resolve::contact(store, &account, c)?),
+        None => caller,
+    };
     let entry = LogEntry {
         account_id: account.meta.id,
         kind,
@@ -128,7 +140,7 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
             &act,
             &account.name,
             contact.as_ref().map(|c| c.name.as_str()),
-            at.is_some(),
+            at.is_some().then_some(zone),
             follow.as_ref(),
         ))?;
     }
@@ -136,13 +148,20 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
 }
 
 /// `logged call on Acme Logistics (#12) with Jane Roe: "…"; follow-up due 2026-11-28`.
-fn describe(act: &Activity, account: &str, contact: Option<&str>, at: bool, follow: Option<&Activity>) -> String {
+/// `at` is the zone to show the time in, when one was given.
+fn describe(
+    act: &Activity,
+    account: &str,
+    contact: Option<&str>,
+    at: Option<Zone>,
+    follow: Option<&Activity>,
+) -> String {
     let mut out = format!("logged {} on {} (#{})", act.kind.label().to_lowercase(), line(account), act.account_id);
     if let Some(c) = contact {
         out.push_str(&format!(" with {}", line(c)));
     }
-    if at {
-        out.push_str(&format!(" at {} UTC", act.occurred_at.replace('T', " ").get(..16).unwrap_or(&act.occurred_at)));
+    if let Some(zone) = at {
+        out.push_str(&format!(" at {}", time::local_stamp(&act.occurred_at, zone)));
     }
     out.push_str(&format!(": \"{}\"", line(&act.summary)));
     if let Some(due) = follow.and_then(|f| f.due_on) {
@@ -161,11 +180,11 @@ mod tests {
     }
 
     fn at(s: &str) -> Result<String, String> {
-        parse_at(s, now()).map(timestamp)
+        parse_at(s, now(), chrono_tz::UTC).map(timestamp)
     }
 
     #[test]
-    fn times_dates_and_now_are_read_as_utc() {
+    fn times_dates_and_now_are_read_in_utc_when_that_is_the_zone() {
         assert_eq!(at("2026-11-26T14:03").unwrap(), "2026-11-26T14:03:00Z");
         assert_eq!(at("2026-11-26 14:03").unwrap(), "2026-11-26T14:03:00Z");
         assert_eq!(at("2026-11-25 09:15:30Z").unwrap(), "2026-11-25T09:15:30Z");
@@ -180,12 +199,53 @@ mod tests {
     #[test]
     fn today_before_noon_is_now_and_the_future_is_refused() {
         let morning = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
-        assert_eq!(parse_at("today", morning).map(timestamp).unwrap(), "2026-11-26T09:00:00Z");
+        assert_eq!(parse_at("today", morning, chrono_tz::UTC).map(timestamp).unwrap(), "2026-11-26T09:00:00Z");
         for s in ["2026-11-26T14:31", "tomorrow", "2027-01-01", "fri", "23:59"] {
             let err = at(s).unwrap_err();
             assert!(err.contains("is in the future"), "{s}: {err}");
         }
         let err = at("last tuesday").unwrap_err();
         assert!(err.contains("is not a time") && err.contains("2026-11-26T14:03"), "{err}");
+    }
+
+    fn at_in(s: &str, now: DateTime<Utc>, zone: Zone) -> Result<String, String> {
+        parse_at(s, now, zone).map(timestamp)
+    }
+
+    #[test]
+    fn times_are_read_in_the_users_zone_around_midnight() {
+        use chrono_tz::{America::Los_Angeles, Europe::Berlin};
+        // 23:30 UTC: already Friday 00:30 in Berlin, still Thursday 15:30 in San Francisco.
+        let late = Utc.with_ymd_and_hms(2026, 11, 26, 23, 30, 0).unwrap();
+        assert_eq!(at_in("00:10", late, Berlin).unwrap(), "2026-11-26T23:10:00Z");
+        assert_eq!(at_in("yesterday", late, Berlin).unwrap(), "2026-11-26T11:00:00Z");
+        assert_eq!(at_in("2026-11-26 14:03", late, Berlin).unwrap(), "2026-11-26T13:03:00Z");
+        assert_eq!(at_in("14:03", late, Los_Angeles).unwrap(), "2026-11-26T22:03:00Z");
+        assert_eq!(at_in("yesterday", late, Los_Angeles).unwrap(), "2026-11-25T20:00:00Z");
+        // A Z or an offset names the instant whatever the zone.
+        assert_eq!(at_in("2026-11-26 14:03Z", late, Berlin).unwrap(), "2026-11-26T14:03:00Z");
+        assert_eq!(at_in("2026-11-26T15:03:00+02:00", late, Los_Angeles).unwrap(), "2026-11-26T13:03:00Z");
+        // 16:00 in San Francisco is half an hour ahead of now there.
+        let err = at_in("16:00", late, Los_Angeles).unwrap_err();
+        assert!(err.contains("2026-11-26 16:00 PST is in the future"), "{err}");
+    }
+
+    #[test]
+    fn times_across_a_daylight_saving_change() {
+        use chrono_tz::{America::Los_Angeles, Europe::Berlin};
+        // Berlin springs forward on 2026-03-29 at 02:00 (CET+1 to CEST+2).
+        let spring = Utc.with_ymd_and_hms(2026, 3, 29, 10, 0, 0).unwrap();
+        assert_eq!(at_in("01:30", spring, Berlin).unwrap(), "2026-03-29T00:30:00Z");
+        assert_eq!(at_in("03:30", spring, Berlin).unwrap(), "2026-03-29T01:30:00Z");
+        let err = at_in("02:30", spring, Berlin).unwrap_err();
+        assert!(err.contains("2026-03-29 02:30 does not exist in Europe/Berlin"), "{err}");
+        // It falls back on 2026-10-25 at 03:00: 02:30 happens twice, the first is meant.
+        let autumn = Utc.with_ymd_and_hms(2026, 10, 25, 12, 0, 0).unwrap();
+        assert_eq!(at_in("02:30", autumn, Berlin).unwrap(), "2026-10-25T00:30:00Z");
+        assert_eq!(at_in("03:30", autumn, Berlin).unwrap(), "2026-10-25T02:30:00Z");
+        // Los Angeles springs forward on 2026-03-08 (PST-8 to PDT-7).
+        let la = Utc.with_ymd_and_hms(2026, 3, 8, 20, 0, 0).unwrap();
+        assert_eq!(at_in("01:30", la, Los_Angeles).unwrap(), "2026-03-08T09:30:00Z");
+        assert_eq!(at_in("04:00", la, Los_Angeles).unwrap(), "2026-03-08T11:00:00Z");
     }
 }

@@ -13,6 +13,7 @@ mod delete;
 mod demo;
 mod done;
 mod edit;
+mod escalate;
 mod fields;
 mod find;
 mod import;
@@ -21,6 +22,7 @@ pub mod out;
 mod report;
 mod resolve;
 pub mod table;
+mod target;
 mod undo;
 
 use crate::store::{OpenMode, Store};
@@ -36,6 +38,10 @@ pub struct Cli {
     /// The database file [default: $RAPPORT_DB, else rapport.db in the data folder]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// Open the cockpit with the default panes, sorts and filters instead of where it was left
+    #[arg(long)]
+    pub fresh_view: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -75,6 +81,11 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
     Import(import::ImportArgs),
+    /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
+    Escalate(escalate::EscalateArgs),
+    /// Set and list targets
+    #[command(subcommand)]
+    Target(target::TargetCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,13 +181,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
-        Some(Command::Report(args)) => report::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Report(args)) => {
+            // A report that will be refused writes nothing, not even the day's snapshot.
+            report::check(&open_for_reading(cli.db.clone())?, &args)?;
+            daily_snapshot(cli.db.clone());
+            report::run(&open_for_reading(cli.db)?, args)
+        }
+        Some(Command::Escalate(args)) => escalate::run(&open_for_changes(cli.db)?, args),
+        Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
         Some(Command::Import(args)) if args.help => import::help(&args),
         Some(Command::Import(args)) => import::run(cli.db, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
-            crate::tui::run(store)?;
+            crate::tui::run(store, cli.fresh_view)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -208,8 +226,43 @@ pub fn prefs() -> Result<crate::store::Prefs> {
         .map_err(|e| hinted(e, format!("fix {} (e.g. `rapport config set fiscal_year_start 4`)", path.display())))
 }
 
+/// The user's time zone, as the config file, `TZ` or the system name it.
+pub fn user_zone() -> Result<crate::domain::time::Zone> {
+    let tz = std::env::var("TZ").ok();
+    crate::tui::config::load_zone(&crate::tui::config::path()?, tz.as_deref())
+        .map_err(|e| hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)"))
+}
+
+/// `RAPPORT_NOW` (RFC 3339) fixes the clock: for tests, and to see the book
+/// as it stood or will stand at another moment.
+fn fixed_now() -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(text) = std::env::var("RAPPORT_NOW").ok().filter(|t| !t.is_empty()) else { return Ok(None) };
+    let t = chrono::DateTime::parse_from_rfc3339(&text).map_err(|e| {
+        hinted(
+            anyhow::anyhow!(
+                "RAPPORT_NOW: '{text}' is not a time ({e}); expected RFC 3339 such as 2026-11-26T14:03:00Z"
+            ),
+            "unset RAPPORT_NOW to use the system clock",
+        )
+    })?;
+    Ok(Some(t.with_timezone(&chrono::Utc)))
+}
+
+/// The user's own settings over an opened store: the config file's choices,
+/// the time zone, and `RAPPORT_NOW` when it fixes the clock.
+fn with_user_settings(store: Store) -> Result<Store> {
+    let mut store = store.with_prefs(prefs()?);
+    store.set_zone(user_zone()?);
+    // Reading commands change nothing: numbers read with another region
+    // are brought in line by the next command that writes.
+    store.set_default_region(crate::tui::config::default_region()?);
+    if let Some(now) = fixed_now()? {
+        store.set_clock(crate::store::Clock::Fixed(now));
+    }
+    Ok(store)
+}
+
 fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
-    let prefs = prefs()?;
     let (store, report) = Store::open(path, mode)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     warn_exposed(path, &report);
@@ -221,7 +274,26 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
             backup.display()
         ));
     }
-    Ok(store.with_prefs(prefs))
+    with_user_settings(store)
+}
+
+/// Takes the day's forecast snapshot before a report reads, when it is the
+/// first of the day. A file that cannot be written (read-only, a bad config)
+/// is reported on without one: the report is what was asked for.
+fn daily_snapshot(flag: Option<PathBuf>) {
+    let Ok(prefs) = prefs() else { return };
+    let Ok((path, _)) = database_path(flag) else { return };
+    if let Ok((store, report)) = Store::open(&path, OpenMode::Existing) {
+        if let Some(backup) = &report.backup {
+            out::warn(&format!(
+                "rapport: upgraded {} from schema {}; the previous file is saved as {}",
+                path.display(),
+                report.migrated_from.unwrap_or_default(),
+                backup.display()
+            ));
+        }
+        let _ = store.with_prefs(prefs).take_forecast_snapshots();
+    }
 }
 
 /// Opens a database that must already exist (commands that only read).
@@ -256,12 +328,11 @@ pub fn open_read_only(flag: Option<PathBuf>) -> Result<Store> {
 /// the queries need; then it is upgraded as any command would (backed up first).
 pub fn open_for_reading(flag: Option<PathBuf>) -> Result<Store> {
     let (path, _) = database_path(flag)?;
-    let prefs = prefs()?;
     let (store, report) = Store::open(&path, OpenMode::ReadOnly)
         .map_err(|e| hinted(e, "choose a database with --db PATH or the RAPPORT_DB variable"))?;
     if report.outdated.is_none() {
         warn_exposed(&path, &report);
-        return Ok(store.with_prefs(prefs));
+        return with_user_settings(store);
     }
     drop(store);
     open(&path, OpenMode::Existing)
@@ -275,6 +346,7 @@ pub const CLI_SESSION: &str = "cli";
 pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     let mut store = open_existing(flag)?;
     store.set_session(CLI_SESSION);
+    store.use_default_region(store.default_region())?;
     Ok(store)
 }
 

@@ -4,11 +4,12 @@
 
 use super::hinted;
 use super::table::{Align, Table};
+use crate::domain::history::weekly;
 use crate::domain::metrics::{
     conflict_metrics, deal_metrics, pace, ConflictFact, Coverage, DealFact, Pace, PeriodState, Span,
 };
 use crate::domain::scope::{self, Member, Resolved, Scope, TargetRow, SCOPE_EXAMPLES};
-use crate::domain::{sanitize, FiscalCalendar, ForecastCategory, Money, Period, TargetMetric, TargetScope};
+use crate::domain::{sanitize, FiscalCalendar, ForecastCategory, Money, Period, TargetScope};
 use crate::store::{RepRow, Store};
 use anyhow::{anyhow, Result};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -267,13 +268,7 @@ impl Ctx<'_> {
     }
 
     fn targets(&self, period: Period) -> Result<Vec<TargetRow>> {
-        Ok(self
-            .store
-            .targets_for(period)?
-            .into_iter()
-            .filter(|t| t.metric == TargetMetric::WonRevenue)
-            .map(|t| (t.scope, t.rep_id, Money(t.amount)))
-            .collect())
+        self.store.revenue_targets(period)
     }
 
     /// The target of a group of rows: only reps and teams have one.
@@ -311,8 +306,39 @@ impl Ctx<'_> {
     }
 }
 
-pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
-    // Everything the user typed is checked before anything is read.
+/// What the user typed, checked.
+type Parsed = (String, Format, Option<Period>, Option<Scope>, Option<By>);
+
+/// Checks everything the user typed (the scope against the reps too),
+/// before anything is written.
+pub fn check(store: &Store, args: &ReportArgs) -> Result<()> {
+    let (.., chosen_scope, _) = parse(args)?;
+    resolve_scope(store, chosen_scope.as_ref()).map(drop)
+}
+
+/// The scope asked for, else `me` from the config, else everyone.
+fn resolve_scope(store: &Store, chosen_scope: Option<&Scope>) -> Result<(Vec<RepRow>, Vec<Member>, Resolved)> {
+    let reps = store.reps()?;
+    let members: Vec<Member> = reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
+    let me = store.me()?;
+    let scope_hint = |e: &str| {
+        let example = members.first().map_or("Jane Doe".to_string(), |m| m.1.clone());
+        let hint = if e.contains("`me`") || e.starts_with("me =") {
+            format!("set it with `rapport config set me \"{example}\"`, or use --scope all")
+        } else {
+            format!("e.g. --scope rep:\"{example}\", or --scope {SCOPE_EXAMPLES}")
+        };
+        bad("--scope", sanitize::line(e), &hint)
+    };
+    let scope = match (chosen_scope, &me) {
+        (Some(s), _) => scope::resolve(s, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
+        (None, Some(_)) => scope::resolve(&Scope::Me, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
+        (None, None) => scope::resolve(&Scope::All, &members, None).map_err(|e| scope_hint(&e))?,
+    };
+    Ok((reps, members, scope))
+}
+
+fn parse(args: &ReportArgs) -> Result<Parsed> {
     let report = args.report.trim().to_ascii_lowercase();
     if !REPORTS.contains(&report.as_str()) {
         return Err(hinted(
@@ -347,32 +373,30 @@ pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
         None => None,
     };
     let by = args.by.as_deref().map(By::parse).transpose()?;
+    Ok((report, format, period, chosen_scope, by))
+}
+
+pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
+    // Everything the user typed is checked before anything is read.
+    let (report, format, period, chosen_scope, by) = parse(&args)?;
 
     let cal = store.fiscal_calendar()?;
     let now = store.clock().now();
-    let reps = store.reps()?;
-    let members: Vec<Member> = reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
-    let me = store.me()?;
-    let scope_hint = |e: &str| {
-        let example = members.first().map_or("Jane Doe".to_string(), |m| m.1.clone());
-        let hint = if e.contains("`me`") || e.starts_with("me =") {
-            format!("set it with `rapport config set me \"{example}\"`, or use --scope all")
-        } else {
-            format!("e.g. --scope rep:\"{example}\", or --scope {SCOPE_EXAMPLES}")
-        };
-        bad("--scope", sanitize::line(e), &hint)
-    };
-    let scope = match (&chosen_scope, &me) {
-        (Some(s), _) => scope::resolve(s, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
-        (None, Some(_)) => scope::resolve(&Scope::Me, &members, me.as_deref()).map_err(|e| scope_hint(&e))?,
-        (None, None) => scope::resolve(&Scope::All, &members, None).map_err(|e| scope_hint(&e))?,
-    };
+    let (reps, members, scope) = resolve_scope(store, chosen_scope.as_ref())?;
     let today = now.date_naive();
     let ctx = Ctx { store, cal, today, now: now.naive_utc(), reps, members, scope, by };
     let quarter = Period::quarter_of(cal, today);
     let sections = match report.as_str() {
         "quarterly" => vec![quarterly(&ctx, period.unwrap_or_else(|| Period::year_of(cal, today)))?],
-        "forecast" => vec![forecast(&ctx, period.unwrap_or(quarter))?],
+        "forecast" => {
+            let period = period.unwrap_or(quarter);
+            let mut sections = vec![forecast(&ctx, period)?];
+            // The history is of the whole scope; a breakdown by group has none.
+            if ctx.by.is_none() {
+                sections.push(forecast_history(&ctx, period)?);
+            }
+            sections
+        }
         "pipeline" => pipeline(&ctx, period.unwrap_or(quarter))?,
         "reps" => vec![reps_report(&ctx, period.unwrap_or(quarter))?],
         "conflicts" => conflicts(&ctx, period.unwrap_or(quarter))?,
@@ -586,6 +610,45 @@ fn forecast(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
     Ok(s)
 }
 
+/// How the forecast moved: the last snapshot of each week, and for a closed
+/// period how accurate each was (forecast ÷ actual won).
+fn forecast_history(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
+    let span = Span::of(period, ctx.cal);
+    let closed = PeriodState::of(span, ctx.today) == PeriodState::Closed;
+    let title = if closed {
+        format!("Forecast history, {}: each week's last snapshot against the actual", period_name(period))
+    } else {
+        format!("Forecast history, {}: each week's last snapshot", period_name(period))
+    };
+    let mut s = Section::new(
+        "history",
+        title,
+        &["taken_on", "week", "closed", "commit", "best_case", "forecast", "change", "accuracy"],
+    );
+    let snaps = ctx.store.forecast_history(period, ctx.scope.reps.as_deref())?;
+    let actual = if closed {
+        let deals = ctx.deals(period)?;
+        Some(deal_metrics(deals.iter(), span).won)
+    } else {
+        None
+    };
+    let days: Vec<_> = snaps.iter().map(|snap| snap.figures()).collect();
+    for line in weekly(&days, actual) {
+        let f = line.figures;
+        s.rows.push(vec![
+            Cell::text(f.taken_on.to_string()),
+            Cell::text(line.week),
+            Cell::Money(f.closed),
+            Cell::Money(f.commit),
+            Cell::Money(f.best_case),
+            Cell::Money(f.forecast),
+            Cell::MaybeMoney(line.change),
+            Cell::Pct(line.accuracy),
+        ]);
+    }
+    Ok(s)
+}
+
 /// Open deals closing in the period by stage (or another grouping) and
 /// forecast category, then the deals themselves.
 fn pipeline(ctx: &Ctx<'_>, period: Period) -> Result<Vec<Section>> {
@@ -715,7 +778,7 @@ fn reps_report(ctx: &Ctx<'_>, period: Period) -> Result<Section> {
         let count = |map: &BTreeMap<i64, i64>| ids.iter().map(|i| map.get(i).copied().unwrap_or(0)).sum::<i64>();
         let open: Vec<&ConflictFact> =
             conflicts.iter().filter(|c| mine(c.owner_id) && c.resolved_at.is_none()).collect();
-        let breached = open.iter().filter(|c| c.sla_due_at < ctx.now).count();
+        let breached = open.iter().filter(|c| c.breached(ctx.now)).count();
         rows.push((
             p.attainment,
             vec![
@@ -770,7 +833,7 @@ fn conflicts(ctx: &Ctx<'_>, period: Period) -> Result<Vec<Section>> {
         Cell::Num(m.median_hours_to_resolve),
         Cell::Count(i64::from(m.breached)),
         Cell::Count(open.len() as i64),
-        Cell::Count(open.iter().filter(|c| c.sla_due_at < ctx.now).count() as i64),
+        Cell::Count(open.iter().filter(|c| c.breached(ctx.now)).count() as i64),
     ]);
     let mut queue = Section::new(
         "queue",
@@ -779,8 +842,12 @@ fn conflicts(ctx: &Ctx<'_>, period: Period) -> Result<Vec<Section>> {
     );
     let rows = ctx.store.open_conflicts()?;
     for r in rows.iter().filter(|r| ctx.scope.includes(r.owner_id)) {
-        let left =
-            crate::domain::time::parse_timestamp(&r.sla_due_at).map(|due| (due - ctx.now).num_minutes() as f64 / 60.0);
+        // A clock standing still has working time left, not time to a deadline.
+        let left = match r.paused_left {
+            Some(secs) => Some(secs as f64 / 3600.0),
+            None => crate::domain::time::parse_timestamp(&r.sla_due_at)
+                .map(|due| (due - ctx.now).num_minutes() as f64 / 60.0),
+        };
         queue.rows.push(vec![
             Cell::Count(r.id),
             Cell::text(r.account.clone()),

@@ -2,7 +2,9 @@
 //! without ever guessing between two close matches.
 
 use super::table::{Align, Table};
+use crate::domain::phone::Dialled;
 use crate::domain::sanitize;
+use crate::lookup::{Field, Hit, Lookup};
 use crate::store::{Account, Contact, Store};
 use anyhow::{anyhow, Result};
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
@@ -124,9 +126,71 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", crate::domain::limits::preview(s.trim()))
 }
 
-/// The account `text` names, for `rapport log`: `#12` or `12` (an id), an
+/// The account `text` names, for `rapport log`: `#12` or `12` (an id), a
+/// contact's phone number in any form (then that contact comes too), an
 /// exact name, or a few letters that fit one account clearly better than
 /// any other.
+pub fn account_or_caller(store: &Store, text: &str) -> Result<(Account, Option<Contact>)> {
+    if let Some(id) = parse_id(text) {
+        if let Some(a) = store.get::<Account>(id)? {
+            return Ok((a, None));
+        }
+    }
+    if let Some((a, c)) = caller(store, text)? {
+        return Ok((a, Some(c)));
+    }
+    Ok((account(store, text)?, None))
+}
+
+/// Digits a number must have to name a caller: fewer fit too many.
+const CALLER_DIGITS: usize = 6;
+
+/// The contact whose phone number `text` is, written in any form (national,
+/// international, with or without the trunk 0, or its last six or more
+/// digits), with the lookup's rules. None when `text` is not such a number or
+/// no contact has it; an error listing them when contacts of several accounts do.
+pub fn caller(store: &Store, text: &str) -> Result<Option<(Account, Contact)>> {
+    match Dialled::parse(text, store.default_region()) {
+        Some(d) if d.typed.len() >= CALLER_DIGITS => {}
+        _ => return Ok(None),
+    }
+    let hits: Vec<Hit> = Lookup::build(store)?
+        .query(text, MAX_LISTED + 1)
+        .into_iter()
+        .filter(|h| h.field == Field::Phone && h.contact_id.is_some())
+        .collect();
+    let contact_of = |h: &Hit| store.require::<Contact>(h.contact_id.unwrap_or_default());
+    match hits.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some((store.require::<Account>(one.account_id)?, contact_of(one)?))),
+        several => {
+            let mut t = Table::new(&[
+                ("id", Align::Right),
+                ("account", Align::Left),
+                ("contact", Align::Left),
+                ("phone", Align::Left),
+            ]);
+            for h in several.iter().take(MAX_LISTED) {
+                let c = contact_of(h)?;
+                t.row(vec![format!("#{}", h.account_id), h.account.clone(), c.name, c.phone.unwrap_or_default()]);
+            }
+            let mut list: String = t.render().lines().map(|l| format!("  {l}\n")).collect();
+            if several.len() > MAX_LISTED {
+                list.push_str("  … and more\n");
+            }
+            Err(anyhow::Error::new(Ambiguous {
+                message: format!(
+                    "{} is a phone number of contacts of several accounts; name one of them:",
+                    quoted(text)
+                ),
+                list,
+                hint: "name the account by its id (12 or '#12'), or give more of the number".into(),
+            }))
+        }
+    }
+}
+
+/// The account `text` names by its id, exact name or a few letters.
 pub fn account(store: &Store, text: &str) -> Result<Account> {
     if let Some(id) = parse_id(text) {
         if let Some(a) = store.get::<Account>(id)? {

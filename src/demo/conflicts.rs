@@ -100,6 +100,17 @@ impl Book<'_> {
             } else {
                 [ConflictStatus::Open, ConflictStatus::InProgress, ConflictStatus::Waiting][rng.weighted(&[40, 40, 20])]
             };
+            // The SLA clock stood still from when it started waiting (halfway to
+            // now, for the demo) or was resolved.
+            let paused_from = match status {
+                ConflictStatus::Waiting => Some(opened + (now - opened) / 2),
+                ConflictStatus::Resolved => resolved,
+                _ => None,
+            };
+            let sla_pauses = match paused_from {
+                Some(from) => serde_json::to_string(&[crate::domain::sla::Pause { from: timestamp(from), to: None }])?,
+                None => "[]".into(),
+            };
             let mut c = Conflict {
                 account_id: f.account_id,
                 contact_id: Some(who.id),
@@ -114,6 +125,7 @@ impl Book<'_> {
                 escalated_at: escalated.map(timestamp),
                 resolved_at: resolved.map(timestamp),
                 resolution: resolution.clone(),
+                sla_pauses,
                 ..Conflict::default()
             };
             let conflict_id = self.store.insert_unlogged(&mut c)?;

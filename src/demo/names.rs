@@ -239,6 +239,18 @@ fn grouped(s: &str, size: usize) -> String {
     out
 }
 
+/// The first `len` of `drawn` as a subscriber number. It begins with 2, 3
+/// or 4, which every area of the demo's countries gives out (0 and 1 lead
+/// to other services, or to no number at all).
+fn subscriber(drawn: &str, len: usize) -> String {
+    let mut n: String = drawn.chars().take(len).collect();
+    if let Some(first) = n.bytes().next() {
+        let lead = char::from(b'2' + (first - b'0') % 3);
+        n.replace_range(..1, lead.encode_utf8(&mut [0; 4]));
+    }
+    n
+}
+
 /// A made-up phone number in `city`, written the way people there (or
 /// people who type carelessly) write it. North American numbers use the
 /// 555 exchange, British and Australian ones the ranges set aside for
@@ -274,7 +286,7 @@ pub fn phone(rng: &mut Rng, country: &Country, city: &City, formal: bool) -> Str
             }
         }
         "FR" => {
-            let n = format!("{}{}", city.area, digits(rng, 8));
+            let n = format!("{}{}", city.area, subscriber(&digits(rng, 8), 8));
             match style {
                 0 | 3 => format!("+33 {} {}", &n[..1], grouped(&n[1..], 2)),
                 _ => format!("0{} {}", &n[..1], grouped(&n[1..], 2)),
@@ -288,7 +300,16 @@ pub fn phone(rng: &mut Rng, country: &Country, city: &City, formal: bool) -> Str
             }
         }
         _ if city.area.is_empty() => {
-            let n = digits(rng, 8);
+            // Numbers of these plans begin with a block in use: Danish 37,
+            // Oslo's 22, Singapore's fixed lines' 6x.
+            let lead = match country.code {
+                "DK" => "37",
+                "NO" => "22",
+                "SG" => "61",
+                _ => "",
+            };
+            let drawn = digits(rng, 8);
+            let n = format!("{lead}{}", &drawn[lead.len()..]);
             match style {
                 0 | 3 => format!("+{cc} {}", grouped(&n, 2)),
                 _ => grouped(&n, 4),
@@ -296,12 +317,22 @@ pub fn phone(rng: &mut Rng, country: &Country, city: &City, formal: bool) -> Str
         }
         _ => {
             let len = if city.area.len() >= 3 { 7 } else { 8 };
-            let n = digits(rng, len);
+            // Where a fixed-line number has a set length, the subscriber part
+            // is what is left after the area code.
+            let total = match country.code {
+                "NL" | "ES" | "PL" | "CH" | "SE" | "FI" | "JP" => 9,
+                "BE" => 8,
+                _ => city.area.len() + len,
+            };
+            let n = subscriber(&digits(rng, len), total.saturating_sub(city.area.len()).min(len));
+            // Spain and Poland dial the area code without a trunk 0.
+            let trunk = if matches!(country.code, "ES" | "PL") { "" } else { "0" };
             match style {
                 0 => format!("+{cc} {} {}", city.area, grouped(&n, 4)),
-                1 => format!("0{} {n}", city.area),
+                1 => format!("{trunk}{} {n}", city.area),
+                2 if trunk.is_empty() => format!("+{cc} {} {n}", city.area),
                 2 => format!("+{cc} (0){} {n}", city.area),
-                _ => format!("0{}-{}", city.area, grouped(&n, 4)),
+                _ => format!("{trunk}{}-{}", city.area, grouped(&n, 4)),
             }
         }
     }
@@ -404,6 +435,22 @@ mod tests {
                     let p = phone(&mut rng, c, city, formal);
                     let n = p.chars().filter(char::is_ascii_digit).count();
                     assert!((8..=14).contains(&n), "{} {p}", c.code);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn phones_are_valid_numbers_of_their_country_in_every_style() {
+        let w = Words::load();
+        let mut rng = Rng::new(11);
+        for c in &w.countries {
+            let region = crate::domain::phone::region_of(c.code);
+            assert!(region.is_some(), "{}", c.code);
+            for city in &c.cities {
+                for formal in [true, false, false, false, false, false, false, false] {
+                    let p = phone(&mut rng, c, city, formal);
+                    assert!(crate::domain::phone::e164(&p, region).is_some(), "{} {p}", c.code);
                 }
             }
         }

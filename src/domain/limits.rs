@@ -20,7 +20,8 @@ pub const QUERY_MAX: usize = 200;
 pub const PREVIEW_CHARS: usize = 40;
 
 /// The columns that hold running text rather than one line.
-const LONG_FIELDS: [&str; 4] = ["notes", "body", "description", "resolution"];
+// `sla_pauses` is rapport's own list of spans, which grows with every wait on the customer.
+const LONG_FIELDS: [&str; 5] = ["notes", "body", "description", "resolution", "sla_pauses"];
 
 /// The most characters a text field (named by its column) may hold.
 pub fn max_chars(field: &str) -> usize {

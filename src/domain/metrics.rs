@@ -287,12 +287,16 @@ pub struct ConflictFact {
     pub opened_at: NaiveDateTime,
     pub sla_due_at: NaiveDateTime,
     pub resolved_at: Option<NaiveDateTime>,
+    /// Since when an unresolved conflict waits on the customer, its clock standing still.
+    pub paused_since: Option<NaiveDateTime>,
 }
 
 impl ConflictFact {
-    /// Past its SLA: resolved late, or still open after the deadline.
+    /// Past its SLA: resolved late, or still open after the deadline (a
+    /// waiting conflict only if it was late when the clock stopped).
     pub fn breached(&self, now: NaiveDateTime) -> bool {
-        self.resolved_at.unwrap_or(now) > self.sla_due_at
+        let end = self.resolved_at.or(self.paused_since).unwrap_or(now);
+        end > self.sla_due_at
     }
 }
 
@@ -553,6 +557,7 @@ mod tests {
             opened_at: opened,
             sla_due_at: due,
             resolved_at: resolved,
+            paused_since: None,
         };
         let list = vec![
             // Critical, resolved in 6 hours: within its 8.

@@ -1,6 +1,7 @@
 //! Plain types and pure rules. Nothing here does I/O or reads the clock:
 //! `today` and `now` are always passed in.
 
+pub mod history;
 pub mod kinds;
 pub mod limits;
 pub mod metrics;
@@ -9,8 +10,10 @@ pub mod period;
 pub mod rules;
 pub mod sanitize;
 pub mod scope;
+pub mod sla;
 pub mod time;
 
 pub use kinds::*;
 pub use money::Money;
 pub use period::{FiscalCalendar, Period};
+pub mod phone;

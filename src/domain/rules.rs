@@ -41,6 +41,27 @@ pub fn step_stage(from: DealStage, forward: bool) -> DealStage {
     }
 }
 
+/// Words in a product's name that make it recurring (sold for a term and renewed).
+pub const RECURRING_PRODUCT_WORDS: &[&str] =
+    &["platform", "subscription", "support", "licence", "license", "maintenance"];
+
+/// The months a won deal runs for: its own `term_months`, else 12 when its
+/// name says renewal or its product is recurring, else none (a one-off sale).
+pub fn renewal_term(name: &str, product: Option<&str>, term_months: Option<u32>) -> Option<u32> {
+    if term_months.is_some() {
+        return term_months;
+    }
+    let name = name.to_lowercase();
+    let product = product.unwrap_or("").to_lowercase();
+    (name.contains("renewal") || RECURRING_PRODUCT_WORDS.iter().any(|w| product.contains(w))).then_some(12)
+}
+
+/// The renewal date of a term starting on `closed`: the same day `months` later
+/// (the month's last day when it has no such day).
+pub fn renewal_after(closed: NaiveDate, months: u32) -> NaiveDate {
+    closed.checked_add_months(chrono::Months::new(months)).unwrap_or(closed)
+}
+
 /// Whether a conflict move needs a resolution text.
 pub fn needs_resolution(to: ConflictStatus) -> bool {
     to == ConflictStatus::Resolved
@@ -237,5 +258,17 @@ mod tests {
         assert!(check_phone("call me").is_err());
         assert!(check_phone("12").is_err());
         assert_eq!(check_required("Name", "  ").unwrap_err(), "Name is required");
+    }
+
+    #[test]
+    fn renewal_terms_default_for_renewals_and_recurring_products() {
+        assert_eq!(renewal_term("Acme renewal 2027", None, None), Some(12));
+        assert_eq!(renewal_term("Upsell", Some("Business platform"), None), Some(12));
+        assert_eq!(renewal_term("Upsell", Some("Premium support"), None), Some(12));
+        assert_eq!(renewal_term("Workshop", Some("Training package"), None), None);
+        assert_eq!(renewal_term("Workshop", Some("Training package"), Some(6)), Some(6));
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(renewal_after(d(2026, 11, 26), 12), d(2027, 11, 26));
+        assert_eq!(renewal_after(d(2026, 1, 31), 1), d(2026, 2, 28));
     }
 }

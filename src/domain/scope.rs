@@ -103,6 +103,25 @@ pub fn resolve(scope: &Scope, members: &[Member], me: Option<&str>) -> Result<Re
 /// A won-revenue target as scopes see it: (scope, rep, amount).
 pub type TargetRow = (TargetScope, Option<i64>, Money);
 
+/// A fiscal year's revenue targets: those set for the year itself, and for
+/// each company, team or rep target set only quarter by quarter, the sum of
+/// its quarters (a quarter without one adds nothing), so a rep measured by
+/// the quarter is measured for the year too.
+pub fn year_targets(year: Vec<TargetRow>, quarters: &[TargetRow]) -> Vec<TargetRow> {
+    let mut out = year;
+    let set_for_year: Vec<(TargetScope, Option<i64>)> = out.iter().map(|t| (t.0, t.1)).collect();
+    for q in quarters.iter().filter(|q| q.0 != TargetScope::Account) {
+        if set_for_year.contains(&(q.0, q.1)) {
+            continue;
+        }
+        match out.iter_mut().find(|t| (t.0, t.1) == (q.0, q.1)) {
+            Some(t) => t.2 += q.2,
+            None => out.push(*q),
+        }
+    }
+    out
+}
+
 /// The target that measures a scope: everyone → the company's; a team →
 /// its lead's team target (the company's when the lead is at the top and
 /// has none), else the sum of its members' rep targets; one rep → theirs.
@@ -184,6 +203,27 @@ mod tests {
         );
         assert!(resolve(&Scope::Team, &t, None).unwrap_err().contains("no `me` is set"));
         assert_eq!(resolve(&Scope::Rep("Zed".into()), &t, None).unwrap_err(), "'Zed' names no rep");
+    }
+
+    #[test]
+    fn a_year_without_its_own_target_sums_its_quarters() {
+        let m = Money::from_units;
+        let year = vec![(TargetScope::Company, None, m(1000))];
+        let quarters = vec![
+            (TargetScope::Company, None, m(200)),
+            (TargetScope::Rep, Some(4), m(100)),
+            (TargetScope::Rep, Some(4), m(150)),
+            (TargetScope::Team, Some(2), m(300)),
+        ];
+        let mut got = year_targets(year, &quarters);
+        got.sort_by_key(|t| (t.0 as u8, t.1));
+        let mut want = vec![
+            (TargetScope::Company, None, m(1000)),
+            (TargetScope::Rep, Some(4), m(250)),
+            (TargetScope::Team, Some(2), m(300)),
+        ];
+        want.sort_by_key(|t| (t.0 as u8, t.1));
+        assert_eq!(got, want, "the year's own company target wins over its quarters");
     }
 
     #[test]

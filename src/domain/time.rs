@@ -1,9 +1,11 @@
 //! Human phrasing of times relative to now: "3d ago", "4h left", "breached 2d".
 //!
-//! Nothing here reads the clock: `today` and `now` are always passed in.
+//! Nothing here reads the clock or the environment: `today`, `now` and the
+//! user's time `Zone` are always passed in. Instants are stored in UTC and
+//! shown in the zone.
 
 use super::{FiscalCalendar, Period};
-use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
+use chrono::{DateTime, Datelike, LocalResult, Months, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc, Weekday};
 
 /// What `parse_date` accepts, quoted in its error messages.
 const EXPECTED: &str = "expected a date like 2026-11-26, today, tomorrow, yesterday, \
@@ -45,6 +47,68 @@ pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
 /// The instant a stored timestamp names, in UTC.
 pub fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, TIMESTAMP).ok()
+}
+
+/// The user's time zone: an IANA zone with its daylight-saving rules.
+pub type Zone = chrono_tz::Tz;
+
+/// A zone by its IANA name (`Europe/Berlin`, `UTC`), or why not.
+pub fn parse_zone(name: &str) -> Result<Zone, String> {
+    let name = name.trim();
+    name.parse::<Zone>().map_err(|_| {
+        format!("'{name}' is not a time zone; expected an IANA name such as Europe/Berlin, America/Los_Angeles or UTC")
+    })
+}
+
+/// The calendar day `now` falls on in `zone`.
+pub fn today_in(now: DateTime<Utc>, zone: Zone) -> NaiveDate {
+    now.with_timezone(&zone).date_naive()
+}
+
+/// The wall-clock time in `zone` of a stored UTC timestamp.
+pub fn local(ts: &str, zone: Zone) -> Option<NaiveDateTime> {
+    Some(parse_timestamp(ts)?.and_utc().with_timezone(&zone).naive_local())
+}
+
+/// The day in `zone` of a stored UTC timestamp: what "today" and
+/// "yesterday" are measured against.
+pub fn local_date(ts: &str, zone: Zone) -> Option<NaiveDate> {
+    local(ts, zone).map(|t| t.date())
+}
+
+/// A stored timestamp as `2026-11-26 15:03` in `zone`; unreadable text is shown as it is.
+pub fn local_minute(ts: &str, zone: Zone) -> String {
+    local(ts, zone).map_or_else(|| ts.to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+}
+
+/// A stored timestamp as `2026-11-26 15:03 CET`: the time in `zone`, named.
+pub fn local_stamp(ts: &str, zone: Zone) -> String {
+    match parse_timestamp(ts) {
+        Some(t) => {
+            let t = t.and_utc();
+            format!("{} {}", t.with_timezone(&zone).format("%Y-%m-%d %H:%M"), zone_abbreviation(t, zone))
+        }
+        None => ts.to_string(),
+    }
+}
+
+/// The zone's short name at that instant (`CET`, `CEST`, `PST`), for a line
+/// a person reads next to a time.
+pub fn zone_abbreviation(t: DateTime<Utc>, zone: Zone) -> String {
+    t.with_timezone(&zone).format("%Z").to_string()
+}
+
+/// The instant a wall-clock time in `zone` names. In the hour the clocks go
+/// back the time happens twice and the first is meant; a time skipped when
+/// the clocks go forward never happened and is refused.
+pub fn from_local(t: NaiveDateTime, zone: Zone) -> Result<DateTime<Utc>, String> {
+    match zone.from_local_datetime(&t) {
+        LocalResult::Single(x) => Ok(x.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::None => {
+            Err(format!("{} does not exist in {zone}: the clocks moved forward over it", t.format("%Y-%m-%d %H:%M")))
+        }
+    }
 }
 
 /// The day of a stored timestamp (its first ten characters).
@@ -94,7 +158,7 @@ pub fn sla_left(now: NaiveDateTime, due: NaiveDateTime) -> String {
 }
 
 /// `45m`, `4h`, `2d` for a non-negative duration.
-fn duration_span(d: TimeDelta) -> String {
+pub fn duration_span(d: TimeDelta) -> String {
     let minutes = d.num_minutes();
     if minutes < 60 {
         format!("{minutes}m")
@@ -597,6 +661,74 @@ mod tests {
         assert!(parse_date("fri", NaiveDate::MAX).is_err());
         assert!(parse_date("+1m", NaiveDate::MAX).is_err());
         assert!(parse_date("-1y", NaiveDate::MIN).is_err());
+    }
+
+    fn utc(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
+        at(y, m, day, h, min).and_utc()
+    }
+
+    #[test]
+    fn today_is_the_users_day_around_midnight() {
+        use chrono_tz::{America::Los_Angeles, Europe::Berlin};
+        // 23:30 UTC on Thursday is Friday in Berlin and Thursday afternoon in San Francisco.
+        let late = utc(2026, 11, 26, 23, 30);
+        assert_eq!(today_in(late, Berlin), d(2026, 11, 27));
+        assert_eq!(today_in(late, Los_Angeles), d(2026, 11, 26));
+        assert_eq!(today_in(late, chrono_tz::UTC), d(2026, 11, 26));
+        // 07:30 UTC on Friday is still Thursday night in San Francisco.
+        let early = utc(2026, 11, 27, 7, 30);
+        assert_eq!(today_in(early, Los_Angeles), d(2026, 11, 26));
+        assert_eq!(today_in(early, Berlin), d(2026, 11, 27));
+        // So "tomorrow" and "fri" differ between them at the same instant.
+        assert_eq!(parse_date("tomorrow", today_in(late, Berlin)), Ok(d(2026, 11, 28)));
+        assert_eq!(parse_date("tomorrow", today_in(late, Los_Angeles)), Ok(d(2026, 11, 27)));
+        assert_eq!(parse_date("fri", today_in(late, Berlin)), Ok(d(2026, 12, 4)));
+        assert_eq!(parse_date("fri", today_in(late, Los_Angeles)), Ok(d(2026, 11, 27)));
+        assert_eq!(parse_date("+3d", today_in(early, Los_Angeles)), Ok(d(2026, 11, 29)));
+    }
+
+    #[test]
+    fn stored_times_show_in_the_zone() {
+        use chrono_tz::{America::Los_Angeles, Europe::Berlin};
+        let ts = "2026-11-26T23:30:00Z";
+        assert_eq!(local_date(ts, Berlin), Some(d(2026, 11, 27)));
+        assert_eq!(local_date(ts, Los_Angeles), Some(d(2026, 11, 26)));
+        assert_eq!(local_minute(ts, Berlin), "2026-11-27 00:30");
+        assert_eq!(local_stamp(ts, Berlin), "2026-11-27 00:30 CET");
+        assert_eq!(local_stamp(ts, Los_Angeles), "2026-11-26 15:30 PST");
+        assert_eq!(local_stamp("2026-07-01T12:00:00Z", Berlin), "2026-07-01 14:00 CEST");
+        assert_eq!(local_stamp("2026-07-01T12:00:00Z", Los_Angeles), "2026-07-01 05:00 PDT");
+        assert_eq!(local_stamp("garbled", Berlin), "garbled");
+        assert_eq!(local_date("garbled", Berlin), None);
+    }
+
+    #[test]
+    fn local_times_across_daylight_saving_changes() {
+        use chrono_tz::{America::Los_Angeles, Europe::Berlin};
+        // Berlin, 2026-03-29: 02:00 CET becomes 03:00 CEST.
+        assert_eq!(from_local(at(2026, 3, 29, 1, 59), Berlin), Ok(utc(2026, 3, 29, 0, 59)));
+        assert_eq!(from_local(at(2026, 3, 29, 3, 0), Berlin), Ok(utc(2026, 3, 29, 1, 0)));
+        assert!(from_local(at(2026, 3, 29, 2, 30), Berlin).unwrap_err().contains("clocks moved forward"));
+        // Berlin, 2026-10-25: 03:00 CEST becomes 02:00 CET; 02:30 is the earlier one.
+        assert_eq!(from_local(at(2026, 10, 25, 2, 30), Berlin), Ok(utc(2026, 10, 25, 0, 30)));
+        // Los Angeles, 2026-11-01: 02:00 PDT becomes 01:00 PST.
+        assert_eq!(from_local(at(2026, 11, 1, 1, 30), Los_Angeles), Ok(utc(2026, 11, 1, 8, 30)));
+        assert_eq!(from_local(at(2026, 11, 1, 12, 0), Los_Angeles), Ok(utc(2026, 11, 1, 20, 0)));
+        // A day of 23 hours: the UTC instants an hour apart on either side of the change.
+        assert_eq!(local_minute("2026-03-29T00:59:00Z", Berlin), "2026-03-29 01:59");
+        assert_eq!(local_minute("2026-03-29T01:00:00Z", Berlin), "2026-03-29 03:00");
+        // Midnight in Berlin moves from 23:00 UTC in winter to 22:00 UTC in summer.
+        assert_eq!(today_in(utc(2026, 3, 28, 23, 0), Berlin), d(2026, 3, 29));
+        assert_eq!(today_in(utc(2026, 3, 29, 21, 59), Berlin), d(2026, 3, 29));
+        assert_eq!(today_in(utc(2026, 3, 29, 22, 0), Berlin), d(2026, 3, 30));
+    }
+
+    #[test]
+    fn zone_names_are_checked() {
+        assert_eq!(parse_zone(" Europe/Berlin "), Ok(chrono_tz::Europe::Berlin));
+        assert_eq!(parse_zone("UTC"), Ok(chrono_tz::UTC));
+        let err = parse_zone("Berlin").unwrap_err();
+        assert!(err.contains("'Berlin' is not a time zone") && err.contains("Europe/Berlin"), "{err}");
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {

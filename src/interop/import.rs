@@ -1190,7 +1190,7 @@ impl Ctx<'_> {
                 c.resolution = Some(r.to_string());
             }
         }
-        c.reset_sla();
+        c.reset_sla(self.store.business_hours());
         let (account_id, opened, title) = (c.account_id, c.opened_at.clone(), c.title.clone());
         let (done, id) = self.save(row, before, c, ext, &[])?;
         self.own.add(Entity::Conflict, id, ext, &title, Some(&opened), Some(account_id));

@@ -106,6 +106,10 @@ impl Record for Account {
         }
         Ok(())
     }
+    fn after_update(&self, store: &Store) -> Result<()> {
+        // Its contacts' numbers are read in its country's region.
+        store.refresh_phones_of(self.meta.id)
+    }
     fn describe(&self) -> String {
         format!("account {}", self.name)
     }
@@ -222,6 +226,8 @@ impl AccountSort {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountFilter {
     pub owner_id: Option<i64>,
+    /// Any of these owners ("my team").
+    pub owners: Option<Vec<i64>>,
     pub tier: Option<Tier>,
     pub status: Option<AccountStatus>,
 }
@@ -229,6 +235,7 @@ pub struct AccountFilter {
 impl AccountFilter {
     pub fn matches(&self, row: &AccountRow) -> bool {
         self.owner_id.is_none_or(|o| row.owner_id == Some(o))
+            && self.owners.as_ref().is_none_or(|ids| row.owner_id.is_some_and(|o| ids.contains(&o)))
             && self.tier.is_none_or(|t| row.tier == t)
             && self.status.is_none_or(|s| row.status == s)
     }

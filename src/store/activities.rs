@@ -127,6 +127,8 @@ pub struct FollowUp {
     pub summary: String,
     pub due_on: NaiveDate,
     pub rep: Option<String>,
+    /// Whose it is: the follow-up's rep, else the account's owner.
+    pub rep_id: Option<i64>,
 }
 
 impl Store {
@@ -173,7 +175,7 @@ impl Store {
     /// Open follow-ups due on or before `until`, oldest first.
     pub fn follow_ups_due(&self, until: NaiveDate) -> Result<Vec<FollowUp>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT f.id, f.account_id, a.name, f.summary, f.due_on, r.name
+            "SELECT f.id, f.account_id, a.name, f.summary, f.due_on, r.name, coalesce(f.rep_id, a.owner_id)
              FROM activities f JOIN accounts a ON a.id = f.account_id
              LEFT JOIN reps r ON r.id = f.rep_id
              WHERE f.kind = 'follow_up' AND f.done_at IS NULL AND f.deleted_at IS NULL
@@ -188,6 +190,7 @@ impl Store {
                 summary: r.get(3)?,
                 due_on: r.get(4)?,
                 rep: r.get(5)?,
+                rep_id: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -16,6 +16,7 @@ pub enum Entity {
     Conflict,
     Activity,
     Target,
+    Snapshot,
 }
 
 impl Entity {
@@ -28,6 +29,7 @@ impl Entity {
             Entity::Conflict,
             Entity::Activity,
             Entity::Target,
+            Entity::Snapshot,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)
@@ -42,6 +44,7 @@ impl Entity {
             Entity::Conflict => "conflict",
             Entity::Activity => "activity",
             Entity::Target => "target",
+            Entity::Snapshot => "snapshot",
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::record::{meta_field, Meta, Record};
 use super::{Entity, Store};
-use crate::domain::{DealStage, ForecastCategory, Money};
+use crate::domain::{rules, AccountStatus, DealStage, ForecastCategory, Money};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
@@ -31,6 +31,9 @@ pub struct Deal {
     /// A person's choice of forecast category over the one the stage gives.
     #[serde(default)]
     pub forecast_category: Option<ForecastCategory>,
+    /// Months a won deal runs for (see `rules::renewal_term` for the default).
+    #[serde(default)]
+    pub term_months: Option<u32>,
 }
 
 impl Record for Deal {
@@ -52,6 +55,7 @@ impl Record for Deal {
         "external_ref",
         "opened_on",
         "forecast_category",
+        "term_months",
     ];
 
     meta_field!();
@@ -70,6 +74,7 @@ impl Record for Deal {
             &self.external_ref,
             &self.opened_on,
             &self.forecast_category,
+            &self.term_months,
         ]
     }
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
@@ -88,7 +93,14 @@ impl Record for Deal {
             external_ref: r.get("external_ref")?,
             opened_on: r.get("opened_on")?,
             forecast_category: r.get("forecast_category")?,
+            term_months: r.get("term_months")?,
         })
+    }
+    fn fill_new(&mut self, today: chrono::NaiveDate) {
+        if self.opened_on.is_none() {
+            // Never after its close: a deal entered closed was opened by then.
+            self.opened_on = Some(self.closed_on.map_or(today, |c| c.min(today)));
+        }
     }
     fn prepare(&mut self) -> Result<()> {
         self.name = self.name.trim().to_string();
@@ -103,6 +115,9 @@ impl Record for Deal {
                 bail!("deal {}: opened on {opened}, after it closed on {closed}", self.name);
             }
         }
+        if let Some(m) = self.term_months.filter(|m| !(1..=120).contains(m)) {
+            bail!("deal {}: a term of {m} months; expected 1 to 120", self.name);
+        }
         if self.stage.is_closed() != self.closed_on.is_some() {
             bail!("deal {}: a won or lost deal needs a close date, an open one must not have one", self.name);
         }
@@ -110,6 +125,31 @@ impl Record for Deal {
     }
     fn describe(&self) -> String {
         format!("deal {}", self.name)
+    }
+    /// Winning makes a prospect a customer and, for a deal with a term, sets
+    /// the account's next renewal.
+    fn after_write(&self, store: &Store, before: Option<&Self>) -> Result<()> {
+        if self.stage != DealStage::Won || before.is_some_and(|b| b.stage == DealStage::Won) {
+            return Ok(());
+        }
+        let mut account = store.require::<super::Account>(self.account_id)?;
+        let mut changed = false;
+        if account.status == AccountStatus::Prospect {
+            account.status = AccountStatus::Customer;
+            changed = true;
+        }
+        let term = rules::renewal_term(&self.name, self.product.as_deref(), self.term_months);
+        if let (Some(closed), Some(months)) = (self.closed_on, term) {
+            let renewal = rules::renewal_after(closed, months);
+            if account.renewal_date != Some(renewal) {
+                account.renewal_date = Some(renewal);
+                changed = true;
+            }
+        }
+        if changed {
+            store.update(&mut account)?;
+        }
+        Ok(())
     }
 }
 

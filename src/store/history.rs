@@ -120,6 +120,7 @@ impl Store {
             Entity::Conflict => self.apply_as::<Conflict>(row, undo),
             Entity::Activity => self.apply_as::<Activity>(row, undo),
             Entity::Target => self.apply_as::<Target>(row, undo),
+            Entity::Snapshot => self.apply_as::<super::ForecastSnapshot>(row, undo),
         }
     }
 
@@ -191,12 +192,14 @@ fn comparable_text(text: Option<&str>) -> Result<Option<serde_json::Value>> {
 }
 
 /// Leaves out what changes without anyone changing the record: the last
-/// touch (kept by the database), the time of the last write (an undo or redo
+/// touch (kept by the database), a phone's E.164 form, the time of the last write (an undo or redo
 /// writes it too), and when a tombstone was set (only whether there is one).
 fn strip(mut v: serde_json::Value) -> serde_json::Value {
     if let Some(o) = v.as_object_mut() {
         o.remove("last_touch_at");
         o.remove("updated_at");
+        // Derived by the store, and filled in by migration 4 after older log rows.
+        o.remove("phone_e164");
         let deleted = o.remove("deleted_at").is_some_and(|d| !d.is_null());
         o.insert("deleted".into(), deleted.into());
     }

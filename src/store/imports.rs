@@ -62,6 +62,8 @@ fn sql(entity: Entity) -> (&'static str, Option<&'static str>, Option<&'static s
             None,
             None,
         ),
+        // Forecast snapshots are rapport's own history; nothing imports them.
+        Entity::Snapshot => ("SELECT NULL, NULL, NULL, NULL, NULL WHERE 0", None, None),
     }
 }
 
@@ -146,6 +148,7 @@ impl Store {
             Entity::Conflict => "conflicts",
             Entity::Activity => "activities",
             Entity::Target => "targets",
+            Entity::Snapshot => return self.write(f),
         };
         let conn = self.conn();
         let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;

@@ -3,7 +3,9 @@
 
 use super::Store;
 use crate::domain::metrics::{ConflictFact, DealFact};
+use crate::domain::scope::{year_targets, TargetRow};
 use crate::domain::time::parse_timestamp;
+use crate::domain::{Money, Period, TargetMetric};
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{params, Row};
@@ -56,6 +58,10 @@ fn conflict_fact(r: &Row<'_>) -> rusqlite::Result<ConflictFact> {
             Some(t) => Some(parse_timestamp(&t).ok_or_else(|| bad_time(6, &t))?),
             None => None,
         },
+        paused_since: match r.get::<_, Option<String>>(7)? {
+            Some(t) => parse_timestamp(&t),
+            None => None,
+        },
     })
 }
 
@@ -80,7 +86,8 @@ impl Store {
     /// unresolved one (the queue), on live accounts.
     pub fn conflict_facts(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ConflictFact>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.owner_id, c.severity, c.status, c.opened_at, c.sla_due_at, c.resolved_at
+            "SELECT c.id, c.owner_id, c.severity, c.status, c.opened_at, c.sla_due_at, c.resolved_at,
+                    CASE WHEN c.status = 'waiting' THEN json_extract(c.sla_pauses, '$[#-1].from') END
              FROM conflicts c JOIN accounts a ON a.id = c.account_id
              WHERE c.deleted_at IS NULL AND a.deleted_at IS NULL
                AND (c.status <> 'resolved'
@@ -114,6 +121,69 @@ impl Store {
              GROUP BY owner_id",
         )?;
         let rows = stmt.query_map([since.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The won-revenue targets that measure `period`; for a fiscal year,
+    /// targets set only by quarter count as the sum of the year's quarters.
+    pub fn revenue_targets(&self, period: Period) -> Result<Vec<TargetRow>> {
+        let rows = |p: Period| -> Result<Vec<TargetRow>> {
+            Ok(self
+                .targets_for(p)?
+                .into_iter()
+                .filter(|t| t.metric == TargetMetric::WonRevenue)
+                .map(|t| (t.scope, t.rep_id, Money(t.amount)))
+                .collect())
+        };
+        let Period::Year(y) = period else { return rows(period) };
+        let mut quarters = Vec::new();
+        for q in 1..=4 {
+            quarters.extend(rows(Period::Quarter(y, q))?);
+        }
+        Ok(year_targets(rows(period)?, &quarters))
+    }
+
+    /// Open conflicts past their SLA deadline by `now`, per owner: the
+    /// header's count for a scope.
+    pub fn breached_conflicts_by_owner(&self, now: &str) -> Result<Vec<(Option<i64>, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.owner_id, count(*) FROM conflicts c JOIN accounts a ON a.id = c.account_id
+             WHERE c.status <> 'resolved' AND c.deleted_at IS NULL AND a.deleted_at IS NULL AND c.sla_due_at < ?1
+             GROUP BY c.owner_id",
+        )?;
+        let rows = stmt.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every live deal of one account, for its card's targets.
+    pub fn account_deal_facts(&self, account_id: i64) -> Result<Vec<DealFact>> {
+        let sql = format!("{DEAL_COLUMNS} WHERE d.deleted_at IS NULL AND d.account_id = ?1");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([account_id], deal_fact)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Activities logged on one account in `start..end` (rapport's own events aside).
+    pub fn account_activity_count(&self, account_id: i64, start: NaiveDate, end: NaiveDate) -> Result<i64> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*) FROM activities
+                 WHERE account_id = ?1 AND deleted_at IS NULL AND kind <> 'event'
+                   AND occurred_at >= ?2 AND occurred_at < ?3",
+            )?
+            .query_row(params![account_id, start.to_string(), end.to_string()], |r| r.get(0))?)
+    }
+
+    /// Live deals opened in `start..end` per owner (`None` for unowned): the
+    /// actual of a new-deals target.
+    pub fn deals_opened_by_rep(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<(Option<i64>, i64)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT owner_id, count(*) FROM deals
+             WHERE deleted_at IS NULL AND opened_on >= ?1 AND opened_on < ?2
+             GROUP BY owner_id",
+        )?;
+        let rows = stmt.query_map(params![start, end], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -13,9 +13,8 @@ pub const MIGRATIONS: &[Migration] = &[
     (3, "0003_speed", include_str!("migrations/0003_speed.sql")),
     (4, "0004_phones", include_str!("migrations/0004_phones.sql")),
     (5, "0005_forecast", include_str!("migrations/0005_forecast.sql")),
-    (6, "0006_reserved", include_str!("migrations/0006_reserved.sql")),
-    (7, "0007_reserved", include_str!("migrations/0007_reserved.sql")),
-    (8, "0008_import", include_str!("migrations/0008_import.sql")),
+    (6, "0006_queue", include_str!("migrations/0006_queue.sql")),
+    (7, "0007_import", include_str!("migrations/0007_import.sql")),
 ];
 
 /// The schema version this build writes.
@@ -60,6 +59,7 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
                 return Ok(false);
             }
             conn.execute_batch(sql)?;
+            after_sql(conn, name)?;
             conn.execute_batch(&format!("PRAGMA user_version = {v}"))?;
             Ok(true)
         });
@@ -76,6 +76,16 @@ pub(crate) fn migrate_list(conn: &Connection, list: &[Migration]) -> Result<Vec<
         }
     }
     Ok(applied)
+}
+
+/// The part of a migration SQL cannot do, run in its transaction.
+fn after_sql(conn: &Connection, name: &str) -> rusqlite::Result<()> {
+    match name {
+        // The config's default region is not known here: numbers of accounts
+        // without a country get it when the config is read (`use_default_region`).
+        "0004_phones" => super::contacts::fill_e164(conn, None, false).map(drop),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

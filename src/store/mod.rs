@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod bulk;
+mod cascade;
 mod changes;
 mod conflicts;
 mod contacts;
@@ -17,12 +18,14 @@ mod open;
 pub mod record;
 mod reps;
 mod search;
+mod snapshots;
 mod sql_types;
 mod targets;
 mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
+pub use cascade::{Hanging, Holdings};
 pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
@@ -33,9 +36,11 @@ pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
 pub use search::SearchRow;
+pub use snapshots::{ForecastSnapshot, SNAPSHOT_SESSION};
 pub use targets::Target;
 pub use workflows::LogEntry;
 
+use crate::domain::time::Zone;
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -56,9 +61,28 @@ impl Clock {
             Clock::Fixed(t) => t,
         }
     }
+}
 
+/// The store's clock seen from the user's time zone: the one place "now" and
+/// "today" come from. Instants stay UTC; "today" is the local day.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalClock {
+    pub source: Clock,
+    pub zone: Zone,
+}
+
+impl LocalClock {
+    pub fn now(self) -> DateTime<Utc> {
+        self.source.now()
+    }
+
+    /// The day it is now where the user is.
     pub fn today(self) -> NaiveDate {
-        self.now().date_naive()
+        crate::domain::time::today_in(self.now(), self.zone)
+    }
+
+    pub fn zone(self) -> Zone {
+        self.zone
     }
 }
 
@@ -68,6 +92,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     clock: Clock,
+    /// The user's time zone, in which days begin and times are read and shown.
+    zone: Zone,
     /// Identifies this process's changes in the change log, for undo.
     session: String,
     /// Depth of nested `write` calls; inner ones use savepoints.
@@ -82,6 +108,8 @@ pub struct Store {
     read_lock: Option<std::fs::File>,
     /// What the config file says, which wins over the database's settings.
     prefs: Prefs,
+    /// Where phone numbers of accounts without a country are read (config).
+    default_region: Cell<Option<crate::domain::phone::Region>>,
 }
 
 /// The user's choices from the config file that the data is read with.
@@ -91,6 +119,8 @@ pub struct Prefs {
     pub me: Option<String>,
     /// The fiscal year's first month, 1 to 12.
     pub fiscal_year_start: Option<u32>,
+    /// When conflict SLAs count; calendar hours without it.
+    pub business_hours: Option<crate::domain::sla::BusinessHours>,
 }
 
 impl Store {
@@ -113,6 +143,7 @@ impl Store {
             conn,
             path,
             clock,
+            zone: chrono_tz::UTC,
             session: uuid::Uuid::now_v7().to_string(),
             depth: Cell::new(0),
             batch: Cell::new(None),
@@ -120,6 +151,7 @@ impl Store {
             allow_duplicate: Cell::new(false),
             read_lock: None,
             prefs: Prefs::default(),
+            default_region: Cell::new(None),
         }
     }
 
@@ -134,7 +166,10 @@ impl Store {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()))
+        let reader =
+            Store::wrap(conn, self.path.clone(), self.clock).with_prefs(self.prefs.clone()).with_zone(self.zone);
+        reader.set_default_region(self.default_region());
+        Ok(reader)
     }
 
     /// Reads with the config file's choices over the database's settings.
@@ -153,12 +188,33 @@ impl Store {
         self.clock = clock;
     }
 
+    pub fn with_zone(mut self, zone: Zone) -> Store {
+        self.zone = zone;
+        self
+    }
+
+    /// Sets the user's time zone (from the config, `TZ` or the system; UTC until then).
+    pub fn set_zone(&mut self, zone: Zone) {
+        self.zone = zone;
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub fn clock(&self) -> Clock {
-        self.clock
+    pub fn clock(&self) -> LocalClock {
+        LocalClock { source: self.clock, zone: self.zone }
+    }
+
+    /// The region phone numbers are read in when their account has no country.
+    pub fn default_region(&self) -> Option<crate::domain::phone::Region> {
+        self.default_region.get()
+    }
+
+    /// Sets it for this connection only; `use_default_region` also brings
+    /// stored numbers in line.
+    pub fn set_default_region(&self, region: Option<crate::domain::phone::Region>) {
+        self.default_region.set(region);
     }
 
     pub fn session(&self) -> &str {
@@ -253,6 +309,11 @@ impl Store {
         };
         let start = start.filter(|m| (1..=12).contains(m)).unwrap_or(1);
         Ok(crate::domain::FiscalCalendar { start_month: start })
+    }
+
+    /// The hours conflict SLAs are counted in (none: calendar hours).
+    pub fn business_hours(&self) -> Option<&crate::domain::sla::BusinessHours> {
+        self.prefs.business_hours.as_ref()
     }
 
     /// Who the user is: the config file's `me`, else the database's `me`

@@ -62,13 +62,35 @@ pub trait Record: Serialize + Sized {
     fn prepare(&mut self) -> Result<()> {
         Ok(())
     }
+    /// `prepare`, for records whose derived fields depend on other rows.
+    fn prepare_in(&mut self, _store: &Store) -> Result<()> {
+        self.prepare()
+    }
+    /// Keeps rows derived from this one in step, inside the write that changed it.
+    fn after_update(&self, _store: &Store) -> Result<()> {
+        Ok(())
+    }
     /// A short name for messages: "account Acme Ltd".
     fn describe(&self) -> String;
+    /// Fills in what a new record takes from the day it is made (a deal's
+    /// opening date), in the user's own day rather than UTC's.
+    fn fill_new(&mut self, _today: chrono::NaiveDate) {}
     /// Checks the business rules that need other rows (duplicate names,
     /// cycles), inside the writing transaction so that no other writer can
     /// slip in between the check and the write. `before` is the stored
     /// record on an update, `None` on an insert.
     fn check(&self, _store: &Store, _before: Option<&Self>) -> Result<()> {
+        Ok(())
+    }
+    /// Brings fields that follow from others in line before a person's write
+    /// (`before` is the stored row of an update). Not run on undo or redo,
+    /// which put back whole states.
+    fn settle(&mut self, _store: &Store, _before: Option<&Self>) -> Result<()> {
+        Ok(())
+    }
+    /// Writes that follow from this one, in the same transaction (and so
+    /// the same undo step). Not run on undo or redo, which replay them.
+    fn after_write(&self, _store: &Store, _before: Option<&Self>) -> Result<()> {
         Ok(())
     }
 }
@@ -95,11 +117,19 @@ impl Store {
     pub fn insert<T: Record>(&self, rec: &mut T) -> Result<i64> {
         self.write(|s| {
             if s.checks_rules() {
+                rec.fill_new(s.clock().today());
                 rec.prepare()?;
+                rec.settle(s, None)?;
                 rec.check(s, None)?;
             }
             let id = s.insert_unlogged(rec)?;
+            // Log the row as stored: defaults and triggers may have filled
+            // fields in, and undo compares with exactly what was logged.
+            *rec = s.get_any(id)?.ok_or_else(|| missing::<T>(id))?;
             s.log_change(T::ENTITY, id, ChangeOp::Insert, None, Some(&*rec))?;
+            if s.checks_rules() {
+                rec.after_write(s, None)?;
+            }
             Ok(id)
         })
     }
@@ -107,7 +137,7 @@ impl Store {
     /// Inserts without a change-log row: for seeding a new database in bulk,
     /// where the seed itself is the baseline.
     pub(crate) fn insert_unlogged<T: Record>(&self, rec: &mut T) -> Result<i64> {
-        rec.prepare()?;
+        rec.prepare_in(self)?;
         check_lengths(rec)?;
         let now = self.now_text();
         let meta = rec.meta_mut();
@@ -130,12 +160,13 @@ impl Store {
 
     /// Writes every column of a live record and logs before and after.
     pub fn update<T: Record>(&self, rec: &mut T) -> Result<()> {
-        rec.prepare()?;
+        rec.prepare_in(self)?;
         check_lengths(rec)?;
         let id = rec.meta().id;
         self.write(|s| {
             let before: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
             if s.checks_rules() {
+                rec.settle(s, Some(&before))?;
                 rec.check(s, Some(&before))?;
             }
             rec.meta_mut().updated_at = s.now_text();
@@ -147,8 +178,13 @@ impl Store {
                 .execute(params.as_slice())
                 .map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
             let after: T = s.get(id)?.ok_or_else(|| missing::<T>(id))?;
+            after.after_update(s)?;
             *rec = after;
-            s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))
+            s.log_change(T::ENTITY, id, ChangeOp::Update, Some(&before), Some(&*rec))?;
+            if s.checks_rules() {
+                rec.after_write(s, Some(&before))?;
+            }
+            Ok(())
         })
     }
 

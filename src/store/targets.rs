@@ -23,7 +23,7 @@ pub struct Target {
     pub amount: i64,
 }
 
-mod period_text {
+pub(crate) mod period_text {
     use crate::domain::Period;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -85,6 +85,16 @@ impl Record for Target {
 }
 
 impl Store {
+    /// Live targets, of one period or of all, by period then scope.
+    pub fn all_targets(&self, period: Option<Period>) -> Result<Vec<Target>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT * FROM targets WHERE deleted_at IS NULL AND (?1 IS NULL OR period = ?1)
+             ORDER BY period, scope, rep_id, account_id, metric, id",
+        )?;
+        let rows = stmt.query_map([period], Target::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Live targets set for exactly this period.
     pub fn targets_for(&self, period: Period) -> Result<Vec<Target>> {
         let mut stmt = self.conn().prepare_cached(

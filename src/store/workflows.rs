@@ -2,7 +2,7 @@
 //! moving a deal or a conflict and recording it on the timeline. Each is one
 //! transaction, so one undo step.
 
-use super::{timestamp, Account, Activity, Conflict, Deal, Record, Store};
+use super::{timestamp, Account, Activity, Conflict, Deal, Record, Rep, Store};
 use crate::domain::rules::{self, closed_on_after_move, needs_resolution, probability_after_move, Refusal, Rule};
 use crate::domain::{ActivityKind, ConflictStatus, DealStage};
 use anyhow::{bail, Result};
@@ -160,8 +160,14 @@ impl Store {
         })
     }
 
-    /// Raises a conflict's escalation level and records it.
+    /// Raises a conflict's escalation level to the owner's manager and records it.
     pub fn escalate_conflict(&self, id: i64) -> Result<Conflict> {
+        self.escalate_conflict_to(id, None, None)
+    }
+
+    /// Raises a conflict's escalation level and records to whom (`to`, else
+    /// the owner's manager, else no one in particular) and why.
+    pub fn escalate_conflict_to(&self, id: i64, to: Option<i64>, why: Option<&str>) -> Result<Conflict> {
         self.write(|s| {
             let mut c = s.require::<Conflict>(id)?;
             if c.status == ConflictStatus::Resolved {
@@ -170,15 +176,27 @@ impl Store {
             if c.escalation_level >= 3 {
                 bail!("conflict \"{}\" is already at the highest escalation level", c.title);
             }
+            let to = match to {
+                Some(rep) => Some(s.require::<Rep>(rep)?),
+                None => match c.owner_id {
+                    Some(owner) => s.require::<Rep>(owner)?.manager_id.map(|m| s.require::<Rep>(m)).transpose()?,
+                    None => None,
+                },
+            };
+            let why = why.map(str::trim).filter(|w| !w.is_empty()).map(str::to_string);
             c.escalation_level += 1;
             c.escalated_at = Some(s.now_text());
+            c.escalated_to = to.as_ref().map(|r| r.meta.id);
+            c.escalation_reason = why.clone();
             s.update(&mut c)?;
-            s.record_event(
-                c.account_id,
-                format!("Conflict \"{}\" escalated to level {}", c.title, c.escalation_level),
-                None,
-                Some(id),
-            )?;
+            let mut text = format!("Conflict \"{}\" escalated to level {}", c.title, c.escalation_level);
+            match (&to, &why) {
+                (Some(r), Some(w)) => text.push_str(&format!(" (to {}: {w})", r.name)),
+                (Some(r), None) => text.push_str(&format!(" (to {})", r.name)),
+                (None, Some(w)) => text.push_str(&format!(" ({w})")),
+                (None, None) => {}
+            }
+            s.record_event(c.account_id, text, None, Some(id))?;
             Ok(c)
         })
     }
@@ -208,7 +226,7 @@ impl Store {
                 c.opened_at = timestamp(now);
             }
             if c.sla_due_at.is_empty() {
-                c.reset_sla();
+                c.reset_sla(s.business_hours());
             }
             if c.sla_due_at.is_empty() {
                 // An opening time that does not parse: count from now.

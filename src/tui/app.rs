@@ -4,8 +4,10 @@
 use super::keymap::{Action, Context, Keymap};
 use super::layout;
 use super::overlays::{Filter, Overlay, Palette, Search};
-use super::panes::{conflicts::Conflicts, portfolio::Portfolio, targets::Targets, timeline::Timeline};
+use super::panes::targets::{shows_all, Targets, View};
+use super::panes::{conflicts::Conflicts, portfolio::Portfolio, timeline::Timeline};
 use super::theme::Theme;
+use crate::domain::scope::{self, Member, Resolved, Scope};
 use crate::domain::{sanitize, FiscalCalendar};
 use crate::lookup::Lookup;
 use crate::store::{timestamp, AccountRow, ConflictRow, RepRow, Store};
@@ -67,6 +69,9 @@ pub struct App {
     /// The account every pane follows.
     pub current: Option<i64>,
     pub reps: Vec<RepRow>,
+    /// Whose numbers the header, the agenda and the tracker count.
+    pub scope: Scope,
+    pub resolved: Resolved,
     pub portfolio: Portfolio,
     pub timeline: Timeline,
     pub conflicts: Conflicts,
@@ -83,6 +88,9 @@ pub struct App {
     data_version: i64,
     /// The full portfolio and conflict queue, loading on a second connection.
     pending: Option<std::sync::mpsc::Receiver<Result<FullLists>>>,
+    /// The tracker's figures, computed on a second connection: on a large
+    /// book they take seconds, and the cockpit answers keys meanwhile.
+    tracker_pending: Option<std::sync::mpsc::Receiver<Result<Targets>>>,
 }
 
 /// The whole portfolio and conflict queue, as the background load hands them over.
@@ -101,6 +109,7 @@ impl App {
         // Each window undoes its own changes only.
         store.set_session(&uuid::Uuid::now_v7().to_string());
         let now = store.clock().now();
+        let today = store.clock().today();
         let calendar = store.fiscal_calendar()?;
         let db_name = store
             .path()
@@ -110,17 +119,19 @@ impl App {
         let data_version = store.data_version()?;
         let mut app = App {
             now,
-            today: now.date_naive(),
+            today,
             calendar,
             size,
             focus: PaneId::Portfolio,
             zoom: false,
             current: None,
             reps: Vec::new(),
+            scope: Scope::Me,
+            resolved: Resolved { label: "everyone".into(), root: None, reps: None },
             portfolio: Portfolio::default(),
             timeline: Timeline::default(),
             conflicts: Conflicts::default(),
-            targets: Targets::new(calendar, now.date_naive()),
+            targets: Targets::new(calendar, today),
             overlay: Overlay::None,
             badges: Badges::default(),
             message: None,
@@ -130,6 +141,7 @@ impl App {
             db_name,
             lookup: LookupSlot::Empty,
             pending: None,
+            tracker_pending: None,
             data_version,
             store,
         };
@@ -153,7 +165,7 @@ impl App {
         self.load_reps()?;
         self.portfolio.load_first(&self.store, rows)?;
         self.conflicts.load_first(&self.store, rows)?;
-        self.targets.load(&self.store, &self.reps)?;
+        self.load_tracker()?;
         self.load_badges()?;
         self.relayout();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -169,8 +181,55 @@ impl App {
         self.pending.is_some()
     }
 
-    /// Takes in the full lists if they are ready (or, with `wait`, once they are).
+    /// Whether the tracker's figures are still being computed.
+    pub fn tracker_loading(&self) -> bool {
+        self.tracker_pending.is_some()
+    }
+
+    /// Computes the tracker for its period and the scope: on a second
+    /// connection when the book is a file, else (in memory) at once.
+    pub(crate) fn load_tracker(&mut self) -> Result<()> {
+        let Ok(reader) = self.store.reader() else {
+            return self.targets.load(&self.store, &self.reps, &self.resolved);
+        };
+        let mut fresh = self.targets.request();
+        let (reps, scope) = (self.reps.clone(), self.resolved.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(fresh.load(&reader, &reps, &scope).map(|_| fresh));
+        });
+        // A newer request replaces an older one, whose answer is then dropped.
+        self.tracker_pending = Some(rx);
+        self.targets.loading = true;
+        Ok(())
+    }
+
+    /// Takes in the tracker's figures if they are ready (or, with `wait`, once they are).
+    pub fn poll_tracker(&mut self, wait: bool) -> Result<bool> {
+        let Some(rx) = &self.tracker_pending else { return Ok(false) };
+        let loaded = if wait {
+            rx.recv().map_err(|_| anyhow::anyhow!("computing the tracker stopped"))?
+        } else {
+            match rx.try_recv() {
+                Ok(r) => r,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
+                Err(_) => Err(anyhow::anyhow!("computing the tracker stopped")),
+            }
+        };
+        self.tracker_pending = None;
+        self.targets.take(loaded?);
+        Ok(true)
+    }
+
+    /// Takes in the full lists if they are ready (or, with `wait`, once they
+    /// are), and the tracker if it is ready (it is never waited for here:
+    /// keys do not wait on it).
     pub fn poll_loading(&mut self, wait: bool) -> Result<bool> {
+        let tracker = self.poll_tracker(false)?;
+        Ok(self.poll_lists(wait)? | tracker)
+    }
+
+    fn poll_lists(&mut self, wait: bool) -> Result<bool> {
         let Some(rx) = &self.pending else { return Ok(false) };
         let loaded = if wait {
             rx.recv().map_err(|_| anyhow::anyhow!("loading the portfolio stopped"))?
@@ -199,15 +258,75 @@ impl App {
             sanitize_in_place(&mut r.name);
         }
         self.reps = reps;
+        self.resolve_scope()
+    }
+
+    /// Makes the chosen scope concrete against the team and `me`. Without a
+    /// `me` (or with one that names nobody) the scope is everyone, and the
+    /// footer says why.
+    fn resolve_scope(&mut self) -> Result<()> {
+        let members: Vec<Member> = self.reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
+        let me = self.store.me()?;
+        match scope::resolve(&self.scope, &members, me.as_deref()) {
+            Ok(r) => self.resolved = r,
+            Err(e) => {
+                if self.scope != Scope::All && me.is_some() {
+                    self.message = Some(sanitize::line(&e).into_owned());
+                }
+                self.scope = Scope::All;
+                self.resolved = scope::resolve(&Scope::All, &members, None).map_err(anyhow::Error::msg)?;
+            }
+        }
         Ok(())
     }
 
+    /// Mine → my team → everyone → mine; a step that would show the same
+    /// people again (a top manager's team is their own) is skipped.
+    fn cycle_scope(&mut self) -> Result<()> {
+        if self.store.me()?.is_none() {
+            self.message = Some("no `me` is set: `rapport config set me NAME` gives you a scope of your own".into());
+            return Ok(());
+        }
+        let before = self.resolved.reps.clone();
+        self.scope = match self.scope {
+            Scope::Me => Scope::Team,
+            Scope::Team => Scope::All,
+            _ => Scope::Me,
+        };
+        self.resolve_scope()?;
+        if self.scope == Scope::Team && self.resolved.reps == before {
+            self.scope = Scope::All;
+            self.resolve_scope()?;
+        }
+        self.targets.selected = 0;
+        self.load_tracker()?;
+        self.load_badges()?;
+        self.message = Some(format!("scope: {} ({})", self.scope_word(), self.resolved.label));
+        Ok(())
+    }
+
+    /// "mine", "my team" or "everyone", for the header.
+    pub fn scope_word(&self) -> &'static str {
+        match self.scope {
+            Scope::Me => "mine",
+            Scope::Team => "my team",
+            _ => "everyone",
+        }
+    }
+
     fn load_badges(&mut self) -> Result<()> {
-        let due = self.store.follow_ups_due(self.today)?;
+        let mut due = self.store.follow_ups_due(self.today)?;
+        due.retain(|f| self.resolved.includes(f.rep_id));
+        let breached = if self.resolved.reps.is_none() {
+            self.store.breached_conflicts(&timestamp(self.now))?
+        } else {
+            let by_owner = self.store.breached_conflicts_by_owner(&timestamp(self.now))?;
+            by_owner.iter().filter(|(owner, _)| self.resolved.includes(*owner)).map(|(_, n)| n).sum()
+        };
         self.badges = Badges {
             overdue_follow_ups: due.iter().filter(|f| f.due_on < self.today).count(),
             due_today: due.iter().filter(|f| f.due_on == self.today).count(),
-            breached: self.store.breached_conflicts(&timestamp(self.now))?,
+            breached,
         };
         Ok(())
     }
@@ -223,11 +342,12 @@ impl App {
             return Ok(false);
         }
         self.now = now;
-        if now.date_naive() != self.today {
-            // Past midnight: pace and "due by today" count from the new day.
-            self.today = now.date_naive();
+        let today = crate::domain::time::today_in(now, self.store.clock().zone());
+        if today != self.today {
+            // Past midnight where the user is: pace and "due by today" count from the new day.
+            self.today = today;
             self.targets.today = self.today;
-            self.targets.load(&self.store, &self.reps)?;
+            self.load_tracker()?;
         }
         self.load_badges()?;
         Ok(true)
@@ -239,7 +359,7 @@ impl App {
         self.poll_loading(true)?;
         self.portfolio.refresh_row(&self.store, account)?;
         self.conflicts.load(&self.store)?;
-        self.targets.load(&self.store, &self.reps)?;
+        self.load_tracker()?;
         self.load_badges()?;
         self.relayout();
         Ok(())
@@ -253,11 +373,11 @@ impl App {
     pub fn reload(&mut self) -> Result<()> {
         self.pending = None;
         self.now = self.store.clock().now();
-        self.today = self.now.date_naive();
+        self.today = self.store.clock().today();
         self.load_reps()?;
         self.portfolio.load(&self.store)?;
         self.conflicts.load(&self.store)?;
-        self.targets.load(&self.store, &self.reps)?;
+        self.load_tracker()?;
         self.load_badges()?;
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
@@ -294,13 +414,13 @@ impl App {
     }
 
     /// Keeps every list's selection visible after a size or data change.
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let h = self.pane_rows(PaneId::Portfolio);
         self.portfolio.follow(h);
         let h = self.pane_rows(PaneId::Conflicts);
         self.conflicts.follow(h);
         let h = self.pane_rows(PaneId::Timeline);
-        self.timeline.follow(h);
+        self.timeline.follow(h, self.store.clock().zone());
     }
 
     /// Rows of list content a pane has at the current size.
@@ -381,17 +501,38 @@ impl App {
             }
             Action::ClearFilter => match self.focus {
                 PaneId::Portfolio => self.portfolio.set_filter(Default::default(), rows),
-                PaneId::Conflicts => self.conflicts.set_filter(None, None, rows),
+                PaneId::Conflicts => {
+                    self.conflicts.set_status_filter(Default::default(), &self.store)?;
+                    self.conflicts.set_filter(None, None, rows)
+                }
                 _ => {}
             },
-            Action::PrevPeriod if self.focus == PaneId::Targets => self.targets.shift(-1, &self.store, &self.reps)?,
-            Action::NextPeriod if self.focus == PaneId::Targets => self.targets.shift(1, &self.store, &self.reps)?,
+            Action::PrevPeriod | Action::NextPeriod | Action::PeriodKind if self.focus == PaneId::Targets => {
+                match action {
+                    Action::PrevPeriod => self.targets.shift(-1),
+                    Action::NextPeriod => self.targets.shift(1),
+                    _ => self.targets.toggle_year(),
+                }
+                self.load_tracker()?;
+            }
+            Action::CycleSort if self.focus == PaneId::Targets => self.targets.cycle_sort(),
+            Action::NextView if self.focus == PaneId::Targets => self.targets.next_view(),
+            Action::ScrollLeft if self.focus == PaneId::Targets => self.targets.scroll_columns(-1),
+            Action::ScrollRight if self.focus == PaneId::Targets => self.targets.scroll_columns(1),
+            Action::CycleScope => self.cycle_scope()?,
             Action::Refresh => {
                 self.reload()?;
                 self.prepare_lookup();
                 self.message = Some("reloaded".into());
             }
-            Action::CycleSort | Action::Filter | Action::PrevPeriod | Action::NextPeriod => {
+            Action::CycleSort
+            | Action::Filter
+            | Action::PrevPeriod
+            | Action::NextPeriod
+            | Action::PeriodKind
+            | Action::NextView
+            | Action::ScrollLeft
+            | Action::ScrollRight => {
                 self.message = Some(format!("{} works in another pane", action.description().to_lowercase()))
             }
             _ => {
@@ -419,7 +560,7 @@ impl App {
             }
             PaneId::Timeline => self.timeline.step(delta, rows, &self.store)?,
             PaneId::Conflicts => self.conflicts.step(delta, rows),
-            PaneId::Targets => self.targets.scroll(delta),
+            PaneId::Targets => self.targets.step(delta, rows),
         }
         Ok(())
     }
@@ -443,7 +584,22 @@ impl App {
                     self.focus_pane(PaneId::Timeline);
                 }
             }
-            PaneId::Targets => {}
+            PaneId::Targets => {
+                // From the gauges, the table to pick a rep in; from the
+                // table, the selected rep's accounts in the portfolio.
+                let rows = self.pane_rows(PaneId::Targets);
+                if self.targets.view == View::Gauges && !shows_all(rows + 1) {
+                    self.targets.view = View::Reps;
+                } else if let Some(id) = self.targets.selected_rep() {
+                    let filter = crate::store::AccountFilter { owner_id: Some(id), ..Default::default() };
+                    let rows = self.pane_rows(PaneId::Portfolio);
+                    self.portfolio.set_filter(filter, rows);
+                    self.focus_pane(PaneId::Portfolio);
+                    if let Some(first) = self.portfolio.selected_id() {
+                        self.set_current(first)?;
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -576,7 +732,7 @@ impl App {
                     KeyCode::Enter => {
                         keep = false;
                         let rows = self.pane_rows(self.focus);
-                        filter.apply(self, rows);
+                        filter.apply(self, rows)?;
                     }
                     KeyCode::Up | KeyCode::Char('k') => filter.move_field(-1),
                     KeyCode::Down | KeyCode::Char('j') => filter.move_field(1),

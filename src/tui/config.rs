@@ -1,10 +1,20 @@
 //! The optional config file (TOML, in the platform config folder, or where
-//! `$RAPPORT_CONFIG` points). It says who the user is, when the fiscal year
-//! starts, and rebinds keys:
+//! `$RAPPORT_CONFIG` points), read by the cockpit and the command line alike.
+//! It says who the user is, when the fiscal year starts, the user's time
+//! zone, the region phone numbers are read in when their account has no
+//! country, and rebinds keys:
 //!
 //! ```toml
 //! me = "Jonathan Williams"
 //! fiscal_year_start = 4
+//! timezone = "Europe/Berlin"
+//! default_region = "GB"   # phones of accounts without a country
+//!
+//! [business_hours]          # conflict SLAs count these hours only
+//! days = ["mon", "tue", "wed", "thu", "fri"]
+//! start = "09:00"
+//! end = "17:00"
+//! time_zone = "Europe/Berlin"
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
 //! [keys.portfolio]
@@ -12,6 +22,9 @@
 //! ```
 
 use super::keymap::{Action, Context, Key, Keymap};
+use crate::domain::phone::{self, Region};
+use crate::domain::sla::BusinessHours;
+use crate::domain::time::{self, Zone};
 use crate::store::Prefs;
 use anyhow::{anyhow, bail, Context as _, Result};
 use serde::Deserialize;
@@ -22,12 +35,52 @@ use toml::Spanned;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// An IANA zone name; without it `TZ`, then the system's zone.
+    #[serde(default)]
+    timezone: Option<Spanned<String>>,
     #[serde(default)]
     me: Option<Spanned<String>>,
     #[serde(default)]
     fiscal_year_start: Option<Spanned<i64>>,
     #[serde(default)]
+    default_region: Option<Spanned<String>>,
+    business_hours: Option<Spanned<HoursFile>>,
+    #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoursFile {
+    days: Vec<String>,
+    start: String,
+    end: String,
+    time_zone: String,
+}
+
+/// The `[business_hours]` table, checked.
+fn business_hours(h: &HoursFile) -> Result<BusinessHours> {
+    let days = h
+        .days
+        .iter()
+        .map(|d| {
+            d.trim().parse::<chrono::Weekday>().map_err(|_| {
+                anyhow!("business_hours: '{d}' is not a day; expected mon, tue, wed, thu, fri, sat or sun")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let time = |what: &str, t: &str| {
+        chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M")
+            .map_err(|_| anyhow!("business_hours: {what} = '{t}' is not a time; expected HH:MM, e.g. \"09:00\""))
+    };
+    let zone = h.time_zone.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        anyhow!(
+            "business_hours: time_zone = '{}' is not a time zone; expected a name like \"Europe/Berlin\" or \"UTC\"",
+            h.time_zone
+        )
+    })?;
+    BusinessHours::new(days, time("start", &h.start)?, time("end", &h.end)?, zone)
+        .map_err(|e| anyhow!("business_hours: {e}"))
 }
 
 #[derive(Deserialize)]
@@ -56,8 +109,50 @@ pub fn load_keymap(path: &Path) -> Result<Keymap> {
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// The user's time zone: `timezone` in the config file at `path`, else a
+/// zone name in `tz` (the `TZ` variable, `:` prefix allowed), else the
+/// system's zone, else UTC. A config naming no real zone is an error; a `TZ`
+/// in another form (POSIX rules such as `CET-1CEST`) is passed over.
+pub fn load_zone(path: &Path, tz: Option<&str>) -> Result<Zone> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if let Some(text) = text {
+        if let Some(zone) = parse_zone_setting(&text).with_context(|| format!("in {}", path.display()))? {
+            return Ok(zone);
+        }
+    }
+    if let Some(zone) = tz.map(|t| t.trim_start_matches(':')).and_then(|t| time::parse_zone(t).ok()) {
+        return Ok(zone);
+    }
+    Ok(iana_time_zone::get_timezone().ok().and_then(|name| time::parse_zone(&name).ok()).unwrap_or(chrono_tz::UTC))
+}
+
+/// The `timezone` a config file names, if it names one.
+pub fn parse_zone_setting(text: &str) -> Result<Option<Zone>> {
+    let file = parse_file(text)?;
+    let Some(name) = file.timezone else { return Ok(None) };
+    let zone = time::parse_zone(name.get_ref())
+        .map_err(|e| anyhow!("line {}: timezone: {e}", line_of(text, name.span().start)))?;
+    Ok(Some(zone))
+}
+
+/// The `default_region` of the config file at `path`; None without one.
+pub fn load_default_region(path: &Path) -> Result<Option<Region>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_default_region(&text).with_context(|| format!("in {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// The `default_region` of the platform's config file, with a hint when it is wrong.
+pub fn default_region() -> Result<Option<Region>> {
+    load_default_region(&path()?).map_err(|e| {
+        crate::cli::hinted(e, "fix default_region in the config file (`rapport config path` shows where it is)")
+    })
 }
 
 fn parse_file(text: &str) -> Result<File> {
@@ -65,6 +160,17 @@ fn parse_file(text: &str) -> Result<File> {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
         anyhow!("line {line}: {}", e.message())
     })
+}
+
+pub fn parse_default_region(text: &str) -> Result<Option<Region>> {
+    let Some(region) = parse_file(text)?.default_region else { return Ok(None) };
+    phone::parse_region(region.get_ref())
+        .map(Some)
+        .map_err(|e| anyhow!("line {}: default_region: {e}", line_of(text, region.span().start)))
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// The settings of the config file at `path` (none without a file).
@@ -94,7 +200,13 @@ pub fn parse_prefs(text: &str) -> Result<Prefs> {
         }
         None => None,
     };
-    Ok(Prefs { me, fiscal_year_start })
+    let business_hours = match &file.business_hours {
+        Some(h) => {
+            Some(business_hours(h.get_ref()).map_err(|e| anyhow!("line {}: {e}", line_of(text, h.span().start)))?)
+        }
+        None => None,
+    };
+    Ok(Prefs { me, fiscal_year_start, business_hours })
 }
 
 /// A fiscal year's first month, 1 to 12.
@@ -210,7 +322,10 @@ mod tests {
     fn me_and_the_fiscal_year_are_read_and_checked() {
         let prefs =
             parse_prefs("me = \"Jonathan Williams\"\nfiscal_year_start = 4\n[keys.portfolio]\nsort = \"o\"\n").unwrap();
-        assert_eq!(prefs, Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4) });
+        assert_eq!(
+            prefs,
+            Prefs { me: Some("Jonathan Williams".into()), fiscal_year_start: Some(4), ..Prefs::default() }
+        );
         assert_eq!(parse_prefs("").unwrap(), Prefs::default());
         let err = parse_prefs("\nfiscal_year_start = 13\n").unwrap_err().to_string();
         assert_eq!(err, "line 2: fiscal_year_start = 13 is not a month; expected 1 (January) to 12 (December)");
@@ -218,6 +333,23 @@ mod tests {
         assert!(parse_prefs("me = \" \"").unwrap_err().to_string().starts_with("line 1: me is empty"));
         // The keymap reader accepts the same file.
         assert!(parse_keymap("me = \"Ann\"\nfiscal_year_start = 7\n").is_ok());
+    }
+
+    #[test]
+    fn business_hours_are_read_and_checked() {
+        let text = "me = \"Ann\"\n[business_hours]\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\nstart = \"09:00\"\nend = \"17:30\"\ntime_zone = \"Europe/Berlin\"\n";
+        let h = parse_prefs(text).unwrap().business_hours.unwrap();
+        assert_eq!(h.days.len(), 5);
+        assert_eq!(h.end, chrono::NaiveTime::from_hms_opt(17, 30, 0).unwrap());
+        assert_eq!(h.zone, chrono_tz::Europe::Berlin);
+        assert_eq!(parse_prefs("").unwrap().business_hours, None, "calendar hours by default");
+        let bad = |t: &str| parse_prefs(&text.replace(t, "xx")).unwrap_err().to_string();
+        assert!(bad("Europe/Berlin").contains("time_zone = 'xx' is not a time zone"), "{}", bad("Europe/Berlin"));
+        assert!(bad("17:30").contains("end = 'xx' is not a time; expected HH:MM"));
+        assert!(bad("wed").starts_with("line 2: business_hours: 'xx' is not a day"), "{}", bad("wed"));
+        let late = parse_prefs(&text.replace("09:00", "18:00")).unwrap_err().to_string();
+        assert!(late.contains("expected the start before the end"), "{late}");
+        assert!(parse_keymap(text).is_ok(), "the keymap reader accepts the same file");
     }
 
     #[test]
@@ -235,7 +367,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# mine\n"), "{text}");
         assert!(text.contains("quit = \"x\""), "{text}");
-        assert_eq!(parse_prefs(&text).unwrap(), Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4) });
+        assert_eq!(
+            parse_prefs(&text).unwrap(),
+            Prefs { me: Some("Bo Chen".into()), fiscal_year_start: Some(4), ..Prefs::default() }
+        );
         let before = text.clone();
         assert!(set(&path, "fiscal_year_start", "13").unwrap_err().to_string().contains("expected 1 (January) to 12"));
         assert!(set(&path, "colour", "red")
@@ -243,6 +378,35 @@ mod tests {
             .to_string()
             .contains("expected one of: me, fiscal_year_start"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before, "a refused value writes nothing");
+    }
+
+    #[test]
+    fn the_zone_comes_from_the_config_then_tz_then_the_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "timezone = \"Europe/Berlin\"\n[keys.global]\nquit = \"q\"\n").unwrap();
+        assert_eq!(load_zone(&path, Some("America/Los_Angeles")).unwrap(), chrono_tz::Europe::Berlin);
+        let none = dir.path().join("none.toml");
+        assert_eq!(load_zone(&none, Some("America/Los_Angeles")).unwrap(), chrono_tz::America::Los_Angeles);
+        assert_eq!(load_zone(&none, Some(":Asia/Tokyo")).unwrap(), chrono_tz::Asia::Tokyo);
+        // A POSIX TZ string is not a zone name: the system's zone (or UTC) is used, never an error.
+        assert!(load_zone(&none, Some("CET-1CEST")).is_ok());
+        std::fs::write(&path, "\ntimezone = \"Mars/Olympus\"\n").unwrap();
+        let err = format!("{:#}", load_zone(&path, None).unwrap_err());
+        assert!(err.contains("line 2: timezone: 'Mars/Olympus' is not a time zone"), "{err}");
+        assert!(parse_keymap("timezone = \"UTC\"\n").is_ok(), "the keymap reader accepts the zone line");
+    }
+
+    #[test]
+    fn a_default_region_is_a_country_code_or_name() {
+        let text = "default_region = \"GB\"\n[keys.global]\nquit = \"x\"\n";
+        assert_eq!(parse_default_region(text).unwrap(), Some(Region::GB));
+        assert!(parse_keymap(text).is_ok(), "the keys still read");
+        assert_eq!(parse_default_region("default_region = \"Netherlands\"").unwrap(), Some(Region::NL));
+        assert_eq!(parse_default_region("[keys.global]\nquit = \"x\"\n").unwrap(), None);
+        let err = parse_default_region("\ndefault_region = \"Atlantis\"\n").unwrap_err().to_string();
+        assert!(err.starts_with("line 2: default_region: 'Atlantis' is not a country; expected an ISO code"), "{err}");
+        assert_eq!(load_default_region(Path::new("/nonexistent/rapport/config.toml")).unwrap(), None);
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub enum Target {
     Deal { account_id: i64, id: Option<i64> },
     Conflict { account_id: i64, id: Option<i64> },
     Resolve { id: i64 },
+    Escalate { id: i64 },
     Target { id: Option<i64>, period: String },
     Rep { id: Option<i64> },
 }
@@ -62,6 +63,7 @@ impl Draft {
             Edit::Deal { account_id, id } => Target::Deal { account_id, id },
             Edit::Conflict { account_id, id } => Target::Conflict { account_id, id },
             Edit::Resolve(id) => Target::Resolve { id },
+            Edit::Escalate(id) => Target::Escalate { id },
             Edit::Target(id) => {
                 let period = form.fields.iter().find(|f| f.label == "Period").map(|f| f.text().to_string());
                 Target::Target { id, period: period.unwrap_or_default() }
@@ -92,6 +94,7 @@ impl Draft {
             Target::Deal { account_id, id } => edit::deal_form(store, account_id, id, today),
             Target::Conflict { account_id, id } => edit::conflict_form(store, account_id, id, today),
             Target::Resolve { id } => edit::resolve_form(store, id, today),
+            Target::Escalate { id } => edit::escalate_form(store, id, today),
             Target::Target { id, period: typed } => {
                 edit::target_form(store, id, Period::parse(&typed).unwrap_or(period), today)
             }

@@ -18,6 +18,7 @@ pub enum Edit {
     Deal { account_id: i64, id: Option<i64> },
     Conflict { account_id: i64, id: Option<i64> },
     Resolve(i64),
+    Escalate(i64),
     Target(Option<i64>),
     Rep(Option<i64>),
 }
@@ -236,6 +237,21 @@ pub fn resolve_form(store: &Store, id: i64, today: NaiveDate) -> Result<EditForm
     let c = store.require::<Conflict>(id)?;
     let fields = vec![Field::new("Resolution", FieldKind::Body).required()];
     Ok(Form::new(format!("Resolve {}", sanitize::line(&c.title)), Edit::Resolve(id), fields, today))
+}
+
+/// To whom (the owner's manager unless changed) and why.
+pub fn escalate_form(store: &Store, id: i64, today: NaiveDate) -> Result<EditForm> {
+    let c = store.require::<Conflict>(id)?;
+    let manager = match c.owner_id {
+        Some(owner) => store.get::<Rep>(owner)?.and_then(|r| r.manager_id),
+        None => None,
+    };
+    let fields = vec![
+        Field::new("To", FieldKind::Pick(reps_pick(store)?)).picked_id(manager),
+        Field::new("Why", FieldKind::Text),
+    ];
+    let title = format!("Escalate {} to level {}", sanitize::line(&c.title), c.escalation_level + 1);
+    Ok(Form::new(title, Edit::Escalate(id), fields, today))
 }
 
 pub fn target_form(store: &Store, id: Option<i64>, period: Period, today: NaiveDate) -> Result<EditForm> {
@@ -474,7 +490,7 @@ fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(Strin
             let moved = id.is_some() && severity != c.severity;
             c.severity = severity;
             if moved {
-                c.reset_sla();
+                c.reset_sla(store.business_hours());
             }
             c.description = some(f("Description"));
             c.owner_id = pick("Owner").or(store.require::<Account>(account_id)?.owner_id);
@@ -526,6 +542,15 @@ fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(Strin
                 store.insert(&mut t)?;
             }
             Ok((format!("saved {} target for {}", scope.label().to_lowercase(), t.period), None))
+        }
+        Edit::Escalate(id) => {
+            let why = f("Why").text().trim().to_string();
+            let c = store.escalate_conflict_to(id, pick("To"), Some(why.as_str()).filter(|w| !w.is_empty()))?;
+            let whom = match c.escalated_to {
+                Some(r) => format!(" to {}", store.require::<Rep>(r)?.name),
+                None => String::new(),
+            };
+            Ok((format!("escalated {} to level {}{whom}", c.title, c.escalation_level), Some(c.account_id)))
         }
         Edit::Rep(id) => {
             let mut r = match id {

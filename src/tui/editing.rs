@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::lists::{ListKind, RecordList};
 use super::overlays::{Confirm, Overlay};
 use crate::domain::rules::step_stage;
-use crate::domain::{ActivityKind, ConflictStatus, DealStage};
+use crate::domain::{ActivityKind, DealStage};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
 use anyhow::Result;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -41,7 +41,7 @@ impl App {
             }
             (Action::Delete, PaneId::Portfolio) => {
                 if let Some(id) = self.portfolio.selected_id() {
-                    self.confirm::<Account>(id, None)?;
+                    self.confirm_account(id)?;
                 }
             }
             (Action::Add, PaneId::Timeline) => {
@@ -103,24 +103,14 @@ impl App {
             }
             (Action::Escalate, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
-                    let (id, account) = (c.id, c.account_id);
-                    self.write(
-                        |s| {
-                            s.escalate_conflict(id)
-                                .map(|c| format!("escalated {} to level {}", c.title, c.escalation_level))
-                        },
-                        Some(account),
-                    )?;
+                    let id = c.id;
+                    self.open_form(edit::escalate_form(&self.store, id, today));
                 }
             }
             (Action::Status, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
                     let (id, account) = (c.id, c.account_id);
-                    let next = match c.status {
-                        ConflictStatus::Open => ConflictStatus::InProgress,
-                        ConflictStatus::InProgress => ConflictStatus::Waiting,
-                        _ => ConflictStatus::Open,
-                    };
+                    let next = crate::domain::sla::next_status(c.status);
                     self.write(
                         |s| {
                             s.set_conflict_status(id, next, None)
@@ -155,7 +145,8 @@ impl App {
     }
 
     fn open_list(&mut self, kind: ListKind) {
-        match RecordList::load(kind, &self.store, self.today) {
+        let scope = if kind == ListKind::Agenda { self.resolved.reps.clone() } else { None };
+        match RecordList::load_scoped(kind, &self.store, self.today, scope) {
             Ok(l) => self.overlay = Overlay::List(l),
             Err(e) => self.message = Some(format!("{e:#}")),
         }
@@ -168,7 +159,53 @@ impl App {
             entity: T::ENTITY,
             id,
             back_to,
+            successors: Vec::new(),
+            pick: 0,
         });
+        Ok(())
+    }
+
+    /// Names what goes with the account before it goes.
+    fn confirm_account(&mut self, id: i64) -> Result<()> {
+        self.confirm::<Account>(id, None)?;
+        let hanging = self.store.account_hanging(id)?;
+        if let Overlay::Confirm(c) = &mut self.overlay {
+            if !hanging.is_empty() {
+                let name = crate::domain::sanitize::line(&self.store.require::<Account>(id)?.describe()).into_owned();
+                c.question = format!("Delete {name} with {}? (u undoes it)", hanging.describe());
+            }
+        }
+        Ok(())
+    }
+
+    /// A rep who owns accounts or open deals is deleted only once someone
+    /// is picked to take them over.
+    fn confirm_rep(&mut self, id: i64, back_to: Option<RecordList>) -> Result<()> {
+        self.confirm::<Rep>(id, back_to)?;
+        let holdings = self.store.rep_holdings(id)?;
+        if !holdings.needs_successor() {
+            return Ok(());
+        }
+        let rep = self.store.require::<Rep>(id)?;
+        let successors: Vec<(i64, String)> = self
+            .store
+            .reps()?
+            .into_iter()
+            .filter(|r| r.id != id)
+            .map(|r| (r.id, crate::domain::sanitize::line(&r.name).into_owned()))
+            .collect();
+        if let Overlay::Confirm(c) = &mut self.overlay {
+            let name = crate::domain::sanitize::line(&rep.name).into_owned();
+            c.question = format!("Delete rep {name}, who owns {}? Hand them to:", holdings.describe());
+            // The rep's own manager is the likeliest heir.
+            c.pick = successors.iter().position(|s| Some(s.0) == rep.manager_id).unwrap_or(0);
+            c.successors = successors;
+        }
+        if matches!(&self.overlay, Overlay::Confirm(c) if c.successors.is_empty()) {
+            self.overlay = Overlay::None;
+            self.message =
+                Some(format!("{} owns accounts or open deals and there is no other rep to take them", rep.name));
+        }
         Ok(())
     }
 
@@ -304,7 +341,7 @@ impl App {
                     match list.kind {
                         ListKind::Contacts(_) => self.confirm::<Contact>(row.id, back)?,
                         ListKind::Deals(_) => self.confirm::<Deal>(row.id, back)?,
-                        ListKind::Reps => self.confirm::<Rep>(row.id, back)?,
+                        ListKind::Reps => self.confirm_rep(row.id, back)?,
                         ListKind::Targets(_) => self.confirm::<Target>(row.id, back)?,
                         ListKind::Agenda => self.confirm::<Activity>(row.id, back)?,
                     }
@@ -349,11 +386,21 @@ impl App {
         Ok(())
     }
 
-    pub(super) fn on_confirm_key(&mut self, confirm: Confirm, key: KeyEvent) -> Result<()> {
+    pub(super) fn on_confirm_key(&mut self, mut confirm: Confirm, key: KeyEvent) -> Result<()> {
+        let len = confirm.successors.len();
         match key.code {
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::Right | KeyCode::Tab if len > 0 => {
+                confirm.pick = (confirm.pick + 1) % len;
+                self.overlay = Overlay::Confirm(confirm);
+            }
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::Left | KeyCode::BackTab if len > 0 => {
+                confirm.pick = (confirm.pick + len - 1) % len;
+                self.overlay = Overlay::Confirm(confirm);
+            }
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                 let id = confirm.id;
                 let entity = confirm.entity;
+                let successor = confirm.successor().cloned();
                 let account = match entity {
                     Entity::Rep | Entity::Target => None,
                     _ => self.current,
@@ -361,13 +408,27 @@ impl App {
                 self.write(
                     |s| {
                         let what = match entity {
-                            Entity::Account => s.delete::<Account>(id)?.describe(),
+                            Entity::Account => {
+                                let (account, hanging) = s.delete_account(id)?;
+                                if hanging.is_empty() {
+                                    account.describe()
+                                } else {
+                                    format!("{} with {}", account.describe(), hanging.describe())
+                                }
+                            }
                             Entity::Contact => s.delete::<Contact>(id)?.describe(),
                             Entity::Deal => s.delete::<Deal>(id)?.describe(),
                             Entity::Conflict => s.delete::<Conflict>(id)?.describe(),
                             Entity::Activity => s.delete::<Activity>(id)?.describe(),
                             Entity::Target => s.delete::<Target>(id)?.describe(),
-                            Entity::Rep => s.delete::<Rep>(id)?.describe(),
+                            Entity::Rep => {
+                                let (rep, _) = s.delete_rep(id, successor.as_ref().map(|s| s.0))?;
+                                match &successor {
+                                    Some((_, to)) => format!("{}; {to} takes over", rep.describe()),
+                                    None => rep.describe(),
+                                }
+                            }
+                            Entity::Snapshot => anyhow::bail!("forecast snapshots are history; they are not deleted"),
                         };
                         Ok(format!("deleted {what} (u undoes it)"))
                     },

@@ -74,6 +74,11 @@ pub enum Action {
     Deals,
     Reps,
     TargetList,
+    CycleScope,
+    PeriodKind,
+    NextView,
+    ScrollLeft,
+    ScrollRight,
 }
 
 /// (action, name in config and palette, description for help).
@@ -117,6 +122,11 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::Deals, "deals", "The account's deals: move, add, edit, delete"),
     (Action::Reps, "reps", "The reps: add, edit, delete"),
     (Action::TargetList, "targets", "The period's targets: set, edit, delete"),
+    (Action::CycleScope, "scope", "Whose numbers: mine, my team, everyone"),
+    (Action::PeriodKind, "period_kind", "Switch the tracker between quarter and fiscal year"),
+    (Action::NextView, "tracker_view", "Show the tracker's next part: gauges, reps, chart"),
+    (Action::ScrollLeft, "scroll_left", "Show the table's columns to the left"),
+    (Action::ScrollRight, "scroll_right", "Show the table's columns to the right"),
 ];
 
 impl Action {
@@ -196,6 +206,12 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Conflicts, "F", Action::ClearFilter),
     (Context::Targets, "[", Action::PrevPeriod),
     (Context::Targets, "]", Action::NextPeriod),
+    (Context::Global, "m", Action::CycleScope),
+    (Context::Targets, "y", Action::PeriodKind),
+    (Context::Targets, "s", Action::CycleSort),
+    (Context::Targets, "v", Action::NextView),
+    (Context::Targets, "left", Action::ScrollLeft),
+    (Context::Targets, "right", Action::ScrollRight),
 ];
 
 /// A key with its modifiers, as written in the table and config: `q`,

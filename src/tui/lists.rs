@@ -35,6 +35,8 @@ pub struct RecordList {
     pub nav: Nav,
     /// The keys this list offers, for its footer line.
     pub keys: &'static str,
+    /// The reps whose follow-ups the agenda shows; `None` for everyone's.
+    pub scope: Option<Vec<i64>>,
 }
 
 fn clean(s: &str) -> String {
@@ -43,6 +45,11 @@ fn clean(s: &str) -> String {
 
 impl RecordList {
     pub fn load(kind: ListKind, store: &Store, today: NaiveDate) -> Result<RecordList> {
+        RecordList::load_scoped(kind, store, today, None)
+    }
+
+    /// A list, the agenda keeping only the follow-ups of the reps in `scope`.
+    pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
         let (title, header, rows, keys) = match kind {
             ListKind::Contacts(account) => (
@@ -147,6 +154,7 @@ impl RecordList {
                 store
                     .follow_ups_due(today)?
                     .into_iter()
+                    .filter(|f| scope.as_ref().is_none_or(|ids| f.rep_id.is_some_and(|r| ids.contains(&r))))
                     .map(|f| ListRow {
                         id: f.id,
                         account_id: Some(f.account_id),
@@ -162,7 +170,7 @@ impl RecordList {
                 "Enter open account · x done · Esc close",
             ),
         };
-        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys })
+        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, scope })
     }
 
     pub fn selected(&self) -> Option<&ListRow> {
@@ -173,7 +181,7 @@ impl RecordList {
     pub fn reload(&mut self, store: &Store, today: NaiveDate) -> Result<()> {
         let keep = self.selected().map(|r| r.id);
         let nav = self.nav;
-        *self = RecordList::load(self.kind, store, today)?;
+        *self = RecordList::load_scoped(self.kind, store, today, self.scope.clone())?;
         self.nav = nav;
         if let Some(i) = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)) {
             self.nav.selected = i;

@@ -13,6 +13,7 @@ pub mod lists;
 pub mod nav;
 pub mod overlays;
 pub mod panes;
+pub mod saved;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -29,10 +30,13 @@ use std::time::Duration;
 /// process's write or the minute turning. It redraws only when something changed.
 const WAKE: Duration = Duration::from_millis(500);
 
-pub fn run(store: Store) -> Result<()> {
+/// Opens the cockpit on `store`, where the user left it unless `fresh_view`.
+pub fn run(mut store: Store, fresh_view: bool) -> Result<()> {
     terminal::require_terminal()?;
+    store.set_zone(crate::cli::user_zone()?);
     let keymap = config::load_keymap(&config::path()?)
         .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
+    store.use_default_region(config::default_region()?)?;
     // The open form's changes as of the last key, for the watchdog to keep
     // should the loop be stuck when a hang-up comes; and whether it did.
     let pending: Arc<Mutex<Pending>> = Arc::default();
@@ -47,11 +51,26 @@ pub fn run(store: Store) -> Result<()> {
             }
         }
     })?;
+    // The day's forecast snapshot, on the first start of the day; the
+    // cockpit is no less useful without it, so a failure only skips it.
+    let _ = store.take_forecast_snapshots();
     let mut term = terminal::enter()?;
     let result = (|| -> Result<()> {
         let size = term.size()?;
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
+        let db = app.store.path().to_path_buf();
+        if !fresh_view {
+            match saved::load(&db) {
+                Ok(Some(view)) => app.restore_view(&view)?,
+                Ok(None) => {}
+                // Only a convenience: a garbled file means a clean start, said once.
+                Err(e) => app.message = Some(format!("{e:#}; starting with a clean view")),
+            }
+        }
         let result = event_loop(&mut term, &mut app, &stop, &pending);
+        if app.quit {
+            saved::save(&db, &app.saved_view())?;
+        }
         // The draft is kept once: by the watchdog if it came first, else here.
         let slot = pending.lock().unwrap_or_else(|e| e.into_inner());
         if !app.quit && !slot.kept_by_watchdog {
@@ -86,7 +105,8 @@ fn event_loop(
     while !app.quit && !terminal::stopped(stop) {
         let dirty;
         // While the book loads in the background, look often for it.
-        let wake = if app.loading() { Duration::from_millis(20) } else { WAKE };
+        let busy = app.loading() || app.tracker_loading();
+        let wake = if busy { Duration::from_millis(20) } else { WAKE };
         if event::poll(wake)? {
             dirty = true;
             // Keys act on the current day: a form opened after midnight reads "fri" from today.
@@ -109,7 +129,7 @@ fn event_loop(
                     break;
                 }
             }
-        } else if app.loading() {
+        } else if busy {
             dirty = app.poll_loading(false)?;
         } else {
             // Time flows while nobody types: redraw when the minute turns.

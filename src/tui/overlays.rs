@@ -11,6 +11,7 @@ use crate::domain::{AccountStatus, Severity, Tier};
 use crate::lookup::Hit;
 use crate::store::AccountFilter;
 use crate::store::Entity;
+use crate::tui::panes::conflicts::StatusFilter;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
@@ -36,6 +37,17 @@ pub struct Confirm {
     pub id: i64,
     /// The list to return to afterwards, if the question came from one.
     pub back_to: Option<RecordList>,
+    /// Deleting a rep who owns something: who may take it over (id, name),
+    /// and which one is picked. Empty for every other delete.
+    pub successors: Vec<(i64, String)>,
+    pub pick: usize,
+}
+
+impl Confirm {
+    /// The rep picked to take over, if the question offers a choice.
+    pub fn successor(&self) -> Option<&(i64, String)> {
+        self.successors.get(self.pick)
+    }
 }
 
 impl Overlay {
@@ -124,6 +136,7 @@ pub enum FilterField {
     Tier,
     Status,
     Severity,
+    ConflictStatus,
 }
 
 impl FilterField {
@@ -133,6 +146,7 @@ impl FilterField {
             FilterField::Tier => "Tier",
             FilterField::Status => "Status",
             FilterField::Severity => "Severity",
+            FilterField::ConflictStatus => "Status",
         }
     }
 }
@@ -144,6 +158,8 @@ pub struct Filter {
     /// Per field: the choices, with "any" first, and the chosen index.
     pub choices: Vec<(Vec<String>, usize)>,
     pub owners: Vec<i64>,
+    /// My team's reps, offered as the owner choice after "any" (portfolio only).
+    pub team: Option<Vec<i64>>,
     pub field: usize,
 }
 
@@ -158,7 +174,7 @@ fn index_of<T: PartialEq + Copy>(all: &[T], v: Option<T>) -> usize {
 impl Filter {
     pub fn fields_for(pane: PaneId) -> Vec<FilterField> {
         match pane {
-            PaneId::Conflicts => vec![FilterField::Owner, FilterField::Severity],
+            PaneId::Conflicts => vec![FilterField::Owner, FilterField::Severity, FilterField::ConflictStatus],
             _ => vec![FilterField::Owner, FilterField::Tier, FilterField::Status],
         }
     }
@@ -168,8 +184,13 @@ impl Filter {
         let pane = app.focus;
         let owners: Vec<(i64, String)> = app.owner_choices();
         let owner_ids: Vec<i64> = owners.iter().map(|o| o.0).collect();
-        let owner_labels: Vec<String> =
+        // "my team" when I lead anyone: everyone below me, and me.
+        let team = app.resolved.reps.clone().filter(|ids| pane == PaneId::Portfolio && ids.len() > 1);
+        let mut owner_labels: Vec<String> =
             std::iter::once("any".to_string()).chain(owners.iter().map(|o| o.1.clone())).collect();
+        if team.is_some() {
+            owner_labels.insert(1, "my team".into());
+        }
         let fields = Filter::fields_for(pane);
         let choices = fields
             .iter()
@@ -179,7 +200,12 @@ impl Filter {
                         PaneId::Conflicts => app.conflicts.owner_filter,
                         _ => app.portfolio.filter.owner_id,
                     };
-                    (owner_labels.clone(), index_of(&owner_ids, current))
+                    let chosen = match (&team, &app.portfolio.filter.owners) {
+                        (Some(_), Some(_)) => 1,
+                        (Some(_), None) => index_of(&owner_ids, current) + usize::from(current.is_some()),
+                        _ => index_of(&owner_ids, current),
+                    };
+                    (owner_labels.clone(), chosen)
                 }
                 FilterField::Tier => (labels(Tier::ALL, Tier::label), index_of(Tier::ALL, app.portfolio.filter.tier)),
                 FilterField::Status => (
@@ -189,9 +215,13 @@ impl Filter {
                 FilterField::Severity => {
                     (labels(Severity::ALL, Severity::label), index_of(Severity::ALL, app.conflicts.severity_filter))
                 }
+                FilterField::ConflictStatus => (
+                    StatusFilter::ALL.iter().map(|s| s.label().to_string()).collect(),
+                    StatusFilter::ALL.iter().position(|s| *s == app.conflicts.status_filter).unwrap_or(0),
+                ),
             })
             .collect();
-        Filter { pane, fields, choices, owners: owner_ids, field: 0 }
+        Filter { pane, fields, choices, owners: owner_ids, team, field: 0 }
     }
 
     pub fn move_field(&mut self, delta: isize) {
@@ -218,22 +248,38 @@ impl Filter {
         chosen.checked_sub(1).and_then(|i| all.get(i).copied())
     }
 
-    pub fn apply(&self, app: &mut App, rows: usize) {
-        let owner = Filter::pick(&self.owners, self.chosen(FilterField::Owner));
+    pub fn apply(&self, app: &mut App, rows: usize) -> anyhow::Result<()> {
+        let mut chosen = self.chosen(FilterField::Owner);
+        let mut owners = None;
+        if self.team.is_some() && chosen >= 1 {
+            // Index 1 is "my team"; the reps come after it.
+            if chosen == 1 {
+                owners = self.team.clone();
+                chosen = 0;
+            } else {
+                chosen -= 1;
+            }
+        }
+        let owner = Filter::pick(&self.owners, chosen);
         match self.pane {
             PaneId::Conflicts => {
                 let severity = Filter::pick(Severity::ALL, self.chosen(FilterField::Severity));
+                let status =
+                    StatusFilter::ALL.get(self.chosen(FilterField::ConflictStatus)).copied().unwrap_or_default();
+                app.conflicts.set_status_filter(status, &app.store)?;
                 app.conflicts.set_filter(owner, severity, rows);
             }
             _ => {
                 let filter = AccountFilter {
                     owner_id: owner,
+                    owners,
                     tier: Filter::pick(Tier::ALL, self.chosen(FilterField::Tier)),
                     status: Filter::pick(AccountStatus::ALL, self.chosen(FilterField::Status)),
                 };
                 app.portfolio.set_filter(filter, rows);
             }
         }
+        Ok(())
     }
 }
 

@@ -45,14 +45,21 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::List(list) => list_view(f, app, list),
         Overlay::Draft(d) => draft_view(f, app, d),
         Overlay::Confirm(c) => {
-            let inner = popup(f, app, (c.question.chars().count() as u16 + 6).max(40), 4, "Confirm");
-            f.render_widget(
-                Paragraph::new(vec![
-                    Line::from(c.question.clone()),
-                    Line::from(Span::styled("y or Enter: yes · any other key: no", app.theme.dim())),
-                ]),
-                inner,
-            );
+            let mut lines = vec![Line::from(c.question.clone())];
+            for (i, (_, name)) in c.successors.iter().enumerate() {
+                let style = if i == c.pick { app.theme.selected(true) } else { app.theme.text() };
+                lines.push(Line::from(Span::styled(format!("  {name}"), style)));
+            }
+            let keys = if c.successors.is_empty() {
+                "y or Enter: yes · any other key: no"
+            } else {
+                "j/k: pick who takes over · y or Enter: yes · any other key: no"
+            };
+            lines.push(Line::from(Span::styled(keys, app.theme.dim())));
+            let h = lines.len() as u16 + 2;
+            let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(0) + 6;
+            let inner = popup(f, app, w.max(40), h, "Confirm");
+            f.render_widget(Paragraph::new(lines), inner);
         }
     }
 }
@@ -63,12 +70,18 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     // Narrow screens get the short words, so every count stays visible.
     let narrow = area.width < 100;
     let date = if narrow { app.today.format("%a %d %b") } else { app.today.format("%a %d %b %Y") };
-    let mut spans = vec![
-        Span::styled(" rapport ", t.selected(true)),
-        Span::raw(" "),
-        Span::styled(app.db_name.clone(), t.title()),
-        Span::styled(format!("  {} · {date}", app.targets.period), t.dim()),
-    ];
+    let period = crate::tui::panes::targets::period_name(app.targets.period);
+    // The scope's name where there is room; the short word always.
+    let scope = if narrow || app.resolved.root.is_none() {
+        app.scope_word().to_string()
+    } else {
+        format!("{} ({})", app.scope_word(), app.resolved.label)
+    };
+    let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
+    spans.push(Span::styled(app.db_name.clone(), t.title()));
+    spans.push(Span::raw("  "));
+    spans.push(Span::styled(scope, t.title()));
+    spans.push(Span::styled(format!(" · {period} · {date}"), t.dim()));
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
     let follow = if narrow { "" } else { " follow-ups" };
     spans.push(Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style));
@@ -78,7 +91,12 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
     spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let mut line = Line::from(spans);
+    // The database's name gives way first, so the counts and the scope stay.
+    if line.width() > area.width as usize {
+        line.spans.drain(2..4);
+    }
+    f.render_widget(Paragraph::new(line), area);
 }
 
 /// The keys that matter in the focused pane, from the keymap; what does not
@@ -146,6 +164,10 @@ fn short(a: Action) -> &'static str {
         Action::ClearFilter => "unfilter",
         Action::PrevPeriod => "prev",
         Action::NextPeriod => "next",
+        Action::PeriodKind => "year/qtr",
+        Action::NextView => "view",
+        Action::CycleScope => "scope",
+        Action::ScrollLeft | Action::ScrollRight => "cols",
         _ => a.name(),
     }
 }
@@ -489,10 +511,10 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
 fn draft_view(f: &mut Frame, app: &App, d: &super::drafts::Draft) {
     use crate::domain::sanitize;
     let t = app.theme;
-    let when = d.kept_at.replace('T', " ").trim_end_matches('Z').to_string();
+    let when = crate::domain::time::local_stamp(&d.kept_at, app.store.clock().zone());
     let mut lines = vec![
         Line::from(format!(
-            "When the terminal closed, \"{}\" held changes; they were kept at {} UTC.",
+            "When the terminal closed, \"{}\" held changes; they were kept at {}.",
             sanitize::line(&d.title),
             sanitize::line(&when)
         )),

@@ -1,14 +1,15 @@
-//! Conflict queue: every unresolved conflict, least SLA time left first.
+//! Conflict queue: every unresolved conflict, least SLA time left first
+//! (resolved ones too, when the status filter asks for them).
 
 use super::frame;
-use crate::domain::{time, Severity};
+use crate::domain::{time, ConflictStatus, Severity};
 use crate::store::{ConflictRow, Store};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
 use crate::tui::nav::Nav;
 use anyhow::Result;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 #[derive(Default)]
@@ -18,8 +19,50 @@ pub struct Conflicts {
     pub nav: Nav,
     pub owner_filter: Option<i64>,
     pub severity_filter: Option<Severity>,
+    pub status_filter: StatusFilter,
     /// While only the first screenful is loaded: how many are open in all.
     pub total: Option<usize>,
+}
+
+/// Which statuses the queue shows: unresolved ones by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    #[default]
+    Unresolved,
+    Only(ConflictStatus),
+    All,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 6] = [
+        StatusFilter::Unresolved,
+        StatusFilter::Only(ConflictStatus::Open),
+        StatusFilter::Only(ConflictStatus::InProgress),
+        StatusFilter::Only(ConflictStatus::Waiting),
+        StatusFilter::Only(ConflictStatus::Resolved),
+        StatusFilter::All,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::Unresolved => "not resolved",
+            StatusFilter::Only(s) => s.label(),
+            StatusFilter::All => "all, resolved too",
+        }
+    }
+
+    /// Whether resolved conflicts must be read as well.
+    pub fn needs_resolved(self) -> bool {
+        matches!(self, StatusFilter::All | StatusFilter::Only(ConflictStatus::Resolved))
+    }
+
+    fn passes(self, status: ConflictStatus) -> bool {
+        match self {
+            StatusFilter::Unresolved => status != ConflictStatus::Resolved,
+            StatusFilter::Only(s) => s == status,
+            StatusFilter::All => true,
+        }
+    }
 }
 
 fn sanitize_rows(rows: &mut [ConflictRow]) {
@@ -29,12 +72,15 @@ fn sanitize_rows(rows: &mut [ConflictRow]) {
         if let Some(o) = &mut r.owner {
             sanitize_in_place(o);
         }
+        if let Some(e) = &mut r.escalated_to {
+            sanitize_in_place(e);
+        }
     }
 }
 
 impl Conflicts {
     pub fn load(&mut self, store: &Store) -> Result<()> {
-        let rows = store.open_conflicts()?;
+        let rows = if self.status_filter.needs_resolved() { store.all_conflicts()? } else { store.open_conflicts()? };
         self.set_rows(rows);
         Ok(())
     }
@@ -63,6 +109,7 @@ impl Conflicts {
                 let r = &self.rows[i as usize];
                 self.owner_filter.is_none_or(|o| r.owner_id == Some(o))
                     && self.severity_filter.is_none_or(|s| r.severity == s)
+                    && self.status_filter.passes(r.status)
             })
             .collect();
         self.nav.selected =
@@ -89,6 +136,16 @@ impl Conflicts {
         self.nav.click(row, self.view.len(), height);
     }
 
+    /// Shows the statuses asked for, reading resolved conflicts only when they are wanted.
+    pub fn set_status_filter(&mut self, status: StatusFilter, store: &Store) -> Result<()> {
+        let reload = status.needs_resolved() != self.status_filter.needs_resolved();
+        self.status_filter = status;
+        if reload {
+            self.load(store)?;
+        }
+        Ok(())
+    }
+
     pub fn set_filter(&mut self, owner: Option<i64>, severity: Option<Severity>, height: usize) {
         let keep = self.selected().map(|c| c.id);
         self.owner_filter = owner;
@@ -98,17 +155,44 @@ impl Conflicts {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App) {
+/// "2 open: 1 high, 1 normal · 1 breached, 1 not escalated", short when narrow.
+fn title(app: &App, wide: bool) -> String {
     let c = &app.conflicts;
-    let theme = app.theme;
-    let focused = app.focus == PaneId::Conflicts;
-    let now = app.now.naive_utc();
-    // ISO timestamps order as text: no parsing across the whole queue per frame.
     let now_text = crate::store::timestamp(app.now);
-    let breached = c.view.iter().filter(|&&i| c.rows[i as usize].sla_due_at < now_text).count();
-    let open = c.total.unwrap_or(c.view.len());
-    let breached = if c.total.is_some() { app.badges.breached as usize } else { breached };
-    let mut title = format!("Conflict queue · {open} open · {breached} breached");
+    let shown: Vec<&ConflictRow> = c.view.iter().map(|&i| &c.rows[i as usize]).collect();
+    let unresolved: Vec<&&ConflictRow> = shown.iter().filter(|r| r.status != ConflictStatus::Resolved).collect();
+    // While only the first screenful is loaded, the counts come from the store.
+    let (open, breached) = match c.total {
+        Some(total) => (total, app.badges.breached as usize),
+        None => (unresolved.len(), unresolved.iter().filter(|r| r.breached(&now_text)).count()),
+    };
+    let unescalated = unresolved.iter().filter(|r| r.needs_escalation(&now_text)).count();
+    let mut title = format!("Conflict queue · {open} open");
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = unresolved.iter().filter(|r| r.severity == *s).count();
+            // Narrow: "C1 H2", the initials of what the severity column spells out.
+            let initial = s.label().chars().next().unwrap_or('?');
+            (n > 0).then(|| if wide { format!("{n} {}", s.label().to_lowercase()) } else { format!("{initial}{n}") })
+        })
+        .collect();
+    if c.total.is_none() && !by_severity.is_empty() {
+        if wide {
+            title.push_str(&format!(": {}", by_severity.join(", ")));
+        } else {
+            title.push_str(&format!(" ({})", by_severity.join(" ")));
+        }
+    }
+    title.push_str(&format!(" · {breached} breached"));
+    if unescalated > 0 {
+        title.push_str(&format!(", {unescalated} {}", if wide { "not escalated" } else { "to escalate" }));
+    }
+    let resolved = shown.len() - unresolved.len();
+    if resolved > 0 {
+        title.push_str(&format!(" · {resolved} resolved"));
+    }
     let mut filters = Vec::new();
     if let Some(o) = c.owner_filter {
         filters.push(app.reps.iter().find(|r| r.id == o).map_or("?".into(), |r| format!("owner {}", r.name)));
@@ -116,10 +200,34 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     if let Some(s) = c.severity_filter {
         filters.push(format!("severity {}", s.as_str()));
     }
+    if c.status_filter != StatusFilter::Unresolved {
+        filters.push(format!("status {}", c.status_filter.label().to_lowercase()));
+    }
     if !filters.is_empty() {
         title.push_str(&format!(" · {}", filters.join(", ")));
     }
-    let block = frame(2, title, focused, theme);
+    title
+}
+
+/// The SLA cell: time left or past, a clock standing still, or how it ended.
+fn sla_text(r: &ConflictRow, now: chrono::NaiveDateTime) -> String {
+    if r.status == ConflictStatus::Resolved {
+        return "resolved".into();
+    }
+    if let Some(left) = r.paused_left {
+        return format!("paused {} left", time::duration_span(chrono::TimeDelta::seconds(left.max(0))));
+    }
+    time::parse_timestamp(&r.sla_due_at).map_or_else(|| "?".into(), |d| time::sla_left(now, d))
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App) {
+    let c = &app.conflicts;
+    let theme = app.theme;
+    let focused = app.focus == PaneId::Conflicts;
+    let now = app.now.naive_utc();
+    // ISO timestamps order as text: no parsing across the whole queue per frame.
+    let now_text = crate::store::timestamp(app.now);
+    let block = frame(2, title(app, area.width >= 100), focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if c.view.is_empty() {
@@ -128,29 +236,66 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         f.render_widget(Paragraph::new(text).style(theme.dim()), inner);
         return;
     }
-    let height = inner.height.saturating_sub(1) as usize;
-    let wide = inner.width >= 90;
+    // Zoomed: the selected conflict's whole issue under the table, however long.
+    let detail = (app.zoom && focused).then(|| c.selected()).flatten().map(|r| {
+        let mut text = format!("#{} {}: {}", r.id, r.account, r.title);
+        if let Some(to) = &r.escalated_to {
+            text.push_str(&format!(" · escalated to {to} (level {})", r.escalation_level));
+        } else if r.escalation_level > 0 {
+            text.push_str(&format!(" · escalated (level {})", r.escalation_level));
+        }
+        text
+    });
+    let detail_height = detail.as_ref().map_or(0, |t| {
+        let width = inner.width.max(1) as usize;
+        (unicode_width::UnicodeWidthStr::width(t.as_str()).div_ceil(width) as u16).clamp(1, 4) + 1
+    });
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_height)]).areas(inner);
+    let height = table_area.height.saturating_sub(1) as usize;
+    // Columns are added as room allows, never squeezed: a cut SLA ("breach")
+    // hides how long, which is the point of the queue.
+    let wide = inner.width >= 92;
+    let full = inner.width >= 130;
+    let compact = inner.width < 76;
     let rows = c.nav.window(c.view.len(), height).map(|vi| {
         let r = &c.rows[c.view[vi] as usize];
-        let due = time::parse_timestamp(&r.sla_due_at);
-        let late = due.is_some_and(|d| d < now);
-        let sla = due.map_or_else(|| "?".into(), |d| time::sla_left(now, d));
+        let late = r.status != ConflictStatus::Resolved && r.breached(&now_text);
+        let flag = if r.needs_escalation(&now_text) {
+            "⚑ "
+        } else if r.escalation_level > 0 {
+            "↑ "
+        } else {
+            "  "
+        };
+        let sla = format!("{flag}{}", sla_text(r, now));
         let sev_style = match r.severity {
             Severity::Critical => theme.bad(),
             Severity::High => theme.warn(),
             _ => theme.text(),
         };
-        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| time::ago(app.today, o.date()));
-        let escalated = if r.escalation_level > 0 { format!(" ↑{}", r.escalation_level) } else { String::new() };
+        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| {
+            time::ago(app.today, o.and_utc().with_timezone(&app.store.clock().zone()).date_naive())
+        });
         let mut cells = vec![
             Cell::from(Span::styled(sla, if late { theme.bad() } else { theme.text() })),
-            Cell::from(Span::styled(format!("{}{escalated}", r.severity.label()), sev_style)),
-            Cell::from(r.account.clone()),
+            Cell::from(Span::styled(r.severity.label(), sev_style)),
         ];
+        if !compact {
+            cells.push(Cell::from(r.status.label()));
+        }
+        cells.push(Cell::from(r.account.clone()));
         if wide {
             cells.push(Cell::from(r.title.clone()));
         }
-        cells.push(Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())));
+        if !compact {
+            cells.push(Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())));
+        }
+        if full {
+            cells.push(Cell::from(
+                r.escalated_to.clone().map_or_else(String::new, |e| format!("↑{} {e}", r.escalation_level)),
+            ));
+        }
         cells.push(Cell::from(age));
         let row = Row::new(cells);
         if vi == c.nav.selected {
@@ -161,30 +306,56 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             row
         }
     });
-    let (widths, header): (Vec<Constraint>, Vec<&str>) = if wide {
+    let (widths, header): (Vec<Constraint>, Vec<&str>) = if full {
         (
             vec![
-                Constraint::Length(13),
+                Constraint::Length(17),
+                Constraint::Length(8),
                 Constraint::Length(11),
                 Constraint::Min(16),
                 Constraint::Min(16),
                 Constraint::Length(16),
+                Constraint::Length(18),
                 Constraint::Length(9),
             ],
-            vec!["SLA", "Severity", "Account", "Issue", "Owner", "Opened"],
+            vec!["  SLA", "Severity", "Status", "Account", "Issue", "Owner", "Escalated to", "Opened"],
         )
-    } else {
+    } else if wide {
         (
             vec![
-                Constraint::Length(13),
-                Constraint::Length(9),
+                Constraint::Length(17),
+                Constraint::Length(8),
+                Constraint::Length(11),
+                Constraint::Min(14),
                 Constraint::Min(14),
                 Constraint::Length(14),
                 Constraint::Length(9),
             ],
-            vec!["SLA", "Severity", "Account", "Owner", "Opened"],
+            vec!["  SLA", "Severity", "Status", "Account", "Issue", "Owner", "Opened"],
+        )
+    } else if compact {
+        // The status and owner are on the timeline's card; the clock is not.
+        (
+            vec![Constraint::Length(17), Constraint::Length(8), Constraint::Min(10), Constraint::Length(9)],
+            vec!["  SLA", "Severity", "Account", "Opened"],
+        )
+    } else {
+        (
+            vec![
+                Constraint::Length(17),
+                Constraint::Length(8),
+                Constraint::Length(11),
+                Constraint::Min(12),
+                Constraint::Length(13),
+                Constraint::Length(9),
+            ],
+            vec!["  SLA", "Severity", "Status", "Account", "Owner", "Opened"],
         )
     };
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.header_row())).column_spacing(1);
-    f.render_widget(table, inner);
+    f.render_widget(table, table_area);
+    if let Some(text) = detail {
+        let [_, text_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(detail_area);
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), text_area);
+    }
 }

@@ -171,6 +171,9 @@ impl Portfolio {
             let name = reps.iter().find(|r| r.id == o).map_or("?", |r| r.name.as_str());
             parts.push(format!("owner {name}"));
         }
+        if self.filter.owners.is_some() {
+            parts.push("owner my team".to_string());
+        }
         if let Some(t) = self.filter.tier {
             parts.push(format!("tier {}", t.as_str()));
         }
@@ -213,9 +216,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let height = inner.height.saturating_sub(1) as usize;
     let window = p.nav.window(p.view.len(), height);
     let today = app.today;
+    let zone = app.store.clock().zone();
     let rows = window.clone().map(|vi| {
         let r = &p.rows[p.view[vi] as usize];
-        let touched = r.last_touch_at.as_deref().and_then(time::date_of);
+        let touched = r.last_touch_at.as_deref().and_then(|t| time::local_date(t, zone));
         let touch_style = match touched {
             Some(d) if (today - d).num_days() > 90 => theme.warn(),
             None => theme.warn(),

@@ -3,6 +3,7 @@
 //! (account, time) index, so 50,000 entries open as fast as 5.
 
 use super::frame;
+use crate::domain::time::Zone;
 use crate::domain::{sanitize, time, ActivityKind, Money};
 use crate::store::{Account, Activity, Store, TimelineItem};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
@@ -31,6 +32,15 @@ pub struct Card {
     pub deals: Vec<String>,
     pub conflicts: Vec<(String, bool)>,
     pub next_follow_up: Option<(NaiveDate, String)>,
+    /// The account's own targets this quarter and year, each against what is done.
+    pub targets: Vec<String>,
+}
+
+impl Card {
+    /// Lines the card takes: one more when the account has targets.
+    pub fn lines(&self) -> u16 {
+        CARD_LINES + u16::from(!self.targets.is_empty())
+    }
 }
 
 #[derive(Default)]
@@ -50,11 +60,12 @@ pub enum Entry {
 }
 
 /// The lines shown from item `offset` in `height` rows.
-pub fn visible(items: &[TimelineItem], offset: usize, height: usize) -> Vec<Entry> {
+/// Days are the user's days: an entry at 23:30 UTC is on the next day in Berlin.
+pub fn visible(items: &[TimelineItem], offset: usize, height: usize, zone: Zone) -> Vec<Entry> {
     let mut out = Vec::with_capacity(height);
     let mut day = None;
     for (i, item) in items.iter().enumerate().skip(offset) {
-        let d = time::date_of(&item.occurred_at);
+        let d = time::local_date(&item.occurred_at, zone);
         if d != day {
             if out.len() + 2 > height {
                 break;
@@ -107,9 +118,13 @@ impl Timeline {
         Ok(())
     }
 
+    fn card_lines(&self) -> u16 {
+        self.card.as_ref().map_or(CARD_LINES, Card::lines)
+    }
+
     /// Rows left for the history under the card.
     pub fn list_rows(&self, area: Rect) -> usize {
-        area.height.saturating_sub(2 + CARD_LINES) as usize
+        area.height.saturating_sub(2 + self.card_lines()) as usize
     }
 
     pub fn step(&mut self, delta: isize, height: usize, store: &Store) -> Result<()> {
@@ -119,12 +134,12 @@ impl Timeline {
             self.fetch(store)?;
         }
         self.nav.selected = target.min(self.items.len().saturating_sub(1));
-        self.follow(height);
+        self.follow(height, store.clock().zone());
         Ok(())
     }
 
     /// Scrolls so the selected entry is on screen, day headings included.
-    pub fn follow(&mut self, height: usize) {
+    pub fn follow(&mut self, height: usize, zone: Zone) {
         if self.items.is_empty() {
             self.nav = Nav::default();
             return;
@@ -134,19 +149,21 @@ impl Timeline {
             self.nav.offset = self.nav.selected;
         }
         while self.nav.offset < self.nav.selected
-            && !visible(&self.items, self.nav.offset, height).contains(&Entry::Item(self.nav.selected))
+            && !visible(&self.items, self.nav.offset, height, zone).contains(&Entry::Item(self.nav.selected))
         {
             self.nav.offset += 1;
         }
     }
 
     pub fn click(&mut self, area: Rect, row: u16, store: &Store) -> Result<()> {
-        let top = area.y + 1 + CARD_LINES;
+        let top = area.y + 1 + self.card_lines();
         if row < top {
             return Ok(());
         }
         let height = self.list_rows(area);
-        if let Some(Entry::Item(i)) = visible(&self.items, self.nav.offset, height).get((row - top) as usize) {
+        if let Some(Entry::Item(i)) =
+            visible(&self.items, self.nav.offset, height, store.clock().zone()).get((row - top) as usize)
+        {
             let delta = *i as isize - self.nav.selected as isize;
             self.step(delta, height, store)?;
         }
@@ -157,13 +174,16 @@ impl Timeline {
     pub fn detail(&self, store: &Store) -> Result<Option<Detail>> {
         let Some(item) = self.items.get(self.nav.selected) else { return Ok(None) };
         let Some(a) = store.get::<Activity>(item.id)? else { return Ok(None) };
+        let zone = store.clock().zone();
         let mut lines = vec![
-            format!("{} · {}", a.kind.label(), a.occurred_at.replace('T', " ").trim_end_matches('Z')),
+            format!("{} · {}", a.kind.label(), time::local_minute(&a.occurred_at, zone)),
             format!("Contact: {}", item.contact.as_deref().unwrap_or("—")),
             format!("Rep: {}", item.rep.as_deref().unwrap_or("—")),
         ];
         if let Some(due) = a.due_on {
-            let state = a.done_at.as_deref().map_or("open".to_string(), |d| format!("done {}", &d[..10.min(d.len())]));
+            let state = a.done_at.as_deref().map_or("open".to_string(), |d| {
+                format!("done {}", time::local_date(d, zone).map_or_else(|| d.to_string(), |d| d.to_string()))
+            });
             lines.push(format!("Due: {due} ({state})"));
         }
         lines.push(String::new());
@@ -215,7 +235,53 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
         .map(|c| (format!("{} — {}", clean(&c.title), c.severity.label().to_lowercase()), false))
         .collect();
     let next_follow_up = store.next_follow_up(a.meta.id)?.map(|(d, s)| (d, clean(&s)));
-    Ok(Card { id: a.meta.id, name: clean(&a.name), facts, money, contacts, deals, conflicts, next_follow_up })
+    let targets = account_targets(store, a.meta.id)?;
+    Ok(Card { id: a.meta.id, name: clean(&a.name), facts, money, contacts, deals, conflicts, next_follow_up, targets })
+}
+
+/// The account's own targets for this quarter and fiscal year, each in its
+/// unit against what is done: "2026Q4 target 50k: 20k won (40%)".
+fn account_targets(store: &Store, account_id: i64) -> Result<Vec<String>> {
+    use crate::domain::metrics::{deal_metrics, percent, Span};
+    use crate::domain::{Period, TargetMetric};
+    let cal = store.fiscal_calendar()?;
+    let today = store.clock().today();
+    let mut out = Vec::new();
+    let mut deals = None;
+    for period in [Period::quarter_of(cal, today), Period::year_of(cal, today)] {
+        let mine: Vec<_> =
+            store.targets_for(period)?.into_iter().filter(|t| t.account_id == Some(account_id)).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        // Read only for an account that has a target: most have none.
+        if deals.is_none() {
+            deals = Some(store.account_deal_facts(account_id)?);
+        }
+        let facts = deals.as_deref().unwrap_or_default();
+        let span = Span::of(period, cal);
+        let name = super::targets::period_name(period);
+        for t in mine {
+            let text = match t.metric {
+                TargetMetric::WonRevenue => {
+                    let won = deal_metrics(facts, span).won;
+                    let pct = percent(i128::from(won.cents()), i128::from(t.amount))
+                        .map_or_else(String::new, |p| format!(" ({p:.0}%)"));
+                    format!("{name} target {}: {} won{pct}", Money(t.amount).compact(), won.compact())
+                }
+                TargetMetric::NewDeals => {
+                    let opened = facts.iter().filter(|d| d.opened_on.is_some_and(|o| span.contains(o))).count();
+                    format!("{name} target {} new deals: {opened}", t.amount)
+                }
+                TargetMetric::Activities => {
+                    let done = store.account_activity_count(account_id, span.start, span.end)?;
+                    format!("{name} target {} activities: {done}", t.amount)
+                }
+            };
+            out.push(text);
+        }
+    }
+    Ok(out)
 }
 
 fn kind_label(k: ActivityKind) -> &'static str {
@@ -310,18 +376,23 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         }
         None => Line::from(vec![label("Next      "), Span::styled("no follow-up planned", theme.dim())]),
     });
+    if !card.targets.is_empty() {
+        lines.push(Line::from(vec![label("Targets   "), Span::raw(joined(&card.targets, w.saturating_sub(10)))]));
+    }
     lines.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
 
     let height = t.list_rows(area);
     if t.items.is_empty() {
         lines.push(Line::from(Span::styled("Nothing on the timeline yet.", theme.dim())));
     }
-    for entry in visible(&t.items, t.nav.offset, height) {
+    let zone = app.store.clock().zone();
+    for entry in visible(&t.items, t.nav.offset, height, zone) {
         match entry {
             Entry::Day(d) => lines.push(Line::from(Span::styled(d.format("%a %d %b %Y").to_string(), theme.accent()))),
             Entry::Item(i) => {
                 let item = &t.items[i];
-                let clock = item.occurred_at.get(11..16).unwrap_or("");
+                let clock =
+                    time::local(&item.occurred_at, zone).map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
                 let who: Vec<&str> = [item.contact.as_deref(), item.rep.as_deref()].into_iter().flatten().collect();
                 let mut spans = vec![
                     Span::styled(format!("  {clock} "), theme.dim()),

@@ -1,4 +1,4 @@
--- rapport schema, version 8: what an import keeps from the system a record came from.
+-- rapport schema, version 7: what an import keeps from the system a record came from.
 -- external_ref is the source system's id (deals had it already), so a second
 -- import of the same export updates instead of duplicating; custom holds the
 -- columns that map to no field, as a JSON object of text values.

@@ -1,1 +1,0 @@
--- rapport schema, version 6: reserved for a change on another branch; its real content lands with that change.

@@ -1,1 +1,0 @@
--- rapport schema, version 7: reserved for a change on another branch; its real content lands with that change.
