@@ -106,6 +106,8 @@ pub struct Store {
     allow_duplicate: Cell<bool>,
     /// Held by a read-only store that reads a closed WAL file directly (see `open.rs`).
     read_lock: Option<std::fs::File>,
+    /// A private copy read in place of a file whose log lost its index (see `open.rs`).
+    scratch: Option<tempfile::TempDir>,
     /// What the config file says, which wins over the database's settings.
     prefs: Prefs,
     /// Where phone numbers of accounts without a country are read (config).
@@ -150,6 +152,7 @@ impl Store {
             replay: Cell::new(history::Replay::None),
             allow_duplicate: Cell::new(false),
             read_lock: None,
+            scratch: None,
             prefs: Prefs::default(),
             default_region: Cell::new(None),
         }

@@ -279,13 +279,10 @@ fn open_read_only(path: &Path, latest: u32, report: &mut OpenReport) -> Result<S
             lock = Some(held);
             uri_options = "mode=ro&immutable=1";
         } else if !shm_there {
-            bail!(
-                "{} holds changes not yet merged into {shown}, and its index {} is missing; \
-                 reading it would create files, so nothing was read or changed \
-                 (a command that writes, such as `rapport log`, merges it first)",
-                wal.display(),
-                shm.display()
-            );
+            // What a writer killed while closing leaves (SQLite removes the
+            // index before the log). Reading it in place would create files,
+            // so read a private copy of both instead, taken under the lock.
+            return read_copy(path, &wal, latest, report, held);
         }
     }
     let conn = Connection::open_with_flags(
@@ -300,6 +297,30 @@ fn open_read_only(path: &Path, latest: u32, report: &mut OpenReport) -> Result<S
     }
     let mut store = Store::wrap(conn, path.to_path_buf(), Clock::System);
     store.read_lock = lock.map(|l| l.0);
+    Ok(store)
+}
+
+/// Opens a copy of `path` and its `-wal` in a private folder, so that
+/// SQLite can rebuild the log's index there and the original stays as it was.
+fn read_copy(path: &Path, wal: &Path, latest: u32, report: &mut OpenReport, held: SharedLock) -> Result<Store> {
+    let shown = path.display();
+    let scratch = tempfile::Builder::new()
+        .prefix("rapport-read-")
+        .tempdir()
+        .with_context(|| format!("cannot read {shown}: no room for a private copy"))?;
+    let copy = scratch.path().join("book.db");
+    fs::copy(path, &copy).with_context(|| format!("cannot read {shown}"))?;
+    fs::copy(wal, side_file(&copy, "-wal")).with_context(|| format!("cannot read {}", wal.display()))?;
+    drop(held);
+    let conn = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .with_context(|| format!("cannot open {shown}"))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let found = inspect(&conn, path, latest)?;
+    if found < latest {
+        report.outdated = Some(found);
+    }
+    let mut store = Store::wrap(conn, path.to_path_buf(), Clock::System);
+    store.scratch = Some(scratch);
     Ok(store)
 }
 
