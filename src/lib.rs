@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod interop;
 pub mod lookup;
 pub mod store;
 pub mod tui;

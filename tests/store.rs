@@ -74,13 +74,18 @@ fn a_newer_database_is_refused_and_left_byte_identical() {
     let path = dir.path().join("newer.db");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
+        conn.execute_batch(&format!("CREATE TABLE future (x); PRAGMA user_version = {};", migrations::LATEST + 1))
+            .unwrap();
     }
     let before = fs::read(&path).unwrap();
     let err = Store::open(&path, OpenMode::Existing).err().unwrap();
     let msg = format!("{err:#}");
     assert!(
-        msg.contains(&format!("written by a newer rapport (schema 99; this build knows {})", migrations::LATEST)),
+        msg.contains(&format!(
+            "written by a newer rapport (schema {}; this build knows {})",
+            migrations::LATEST + 1,
+            migrations::LATEST
+        )),
         "{msg}"
     );
     assert_eq!(fs::read(&path).unwrap(), before);

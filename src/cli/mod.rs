@@ -17,6 +17,7 @@ mod edit;
 mod escalate;
 mod fields;
 mod find;
+mod import;
 mod log;
 mod man;
 pub mod out;
@@ -91,6 +92,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts and targets
     Report(report::ReportArgs),
+    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
+    Import(import::ImportArgs),
     /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
     Escalate(escalate::EscalateArgs),
     /// Set and list targets
@@ -236,6 +239,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Escalate(args)) => escalate::run(&open_for_changes(cli.db)?, args),
         Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
+        Some(Command::Import(args)) if args.help => import::help(&args),
+        Some(Command::Import(args)) => import::run(cli.db, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
@@ -436,6 +441,15 @@ pub fn open_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     let mut store = open_existing(flag)?;
     store.set_session(CLI_SESSION);
     store.use_default_region(store.default_region())?;
+    Ok(store)
+}
+
+/// Opens a database for a command that changes it, creating it when it
+/// does not exist yet (an import is how a new book of business starts).
+pub fn open_or_create_for_changes(flag: Option<PathBuf>) -> Result<Store> {
+    let (path, mode) = database_path(flag)?;
+    let mut store = open(&path, mode)?;
+    store.set_session(CLI_SESSION);
     Ok(store)
 }
 

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[Migration] = &[
     (4, "0004_phones", include_str!("migrations/0004_phones.sql")),
     (5, "0005_forecast", include_str!("migrations/0005_forecast.sql")),
     (6, "0006_queue", include_str!("migrations/0006_queue.sql")),
+    (7, "0007_import", include_str!("migrations/0007_import.sql")),
 ];
 
 /// The schema version this build writes.

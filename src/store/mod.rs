@@ -10,6 +10,7 @@ mod conflicts;
 mod contacts;
 mod deals;
 mod history;
+pub mod imports;
 mod info;
 mod metrics;
 pub mod migrations;
