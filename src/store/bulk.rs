@@ -14,19 +14,31 @@ impl Store {
     /// tuned for many inserts. Everything, the indexes included, is as
     /// before when `f` fails; the connection settings are restored either way.
     pub(crate) fn bulk_write<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.bulk_write_on(None, BULK_CACHE_KIB, f)
+    }
+
+    /// `bulk_write` that rebuilds the indexes of `table` only (all tables'
+    /// when `None`), with a page cache of `cache_kib`.
+    pub(crate) fn bulk_write_on<T>(
+        &self,
+        table: Option<&str>,
+        cache_kib: i64,
+        f: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<T> {
         let conn = self.conn();
         let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        conn.pragma_update(None, "cache_size", -cache_kib)?;
         conn.pragma_update(None, "temp_store", 2)?; // MEMORY
         let result = self.write(|s| {
             // The indexes a migration made (not those behind UNIQUE and
             // PRIMARY KEY constraints, which have no SQL of their own).
             let indexes: Vec<(String, String)> = {
                 let mut stmt = s.conn().prepare(
-                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'index' AND sql IS NOT NULL AND (?1 IS NULL OR tbl_name = ?1) ORDER BY name",
                 )?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
             for (name, _) in &indexes {

@@ -4,7 +4,7 @@
 
 use super::record::Record;
 use super::{ChangeOp, Entity, Store};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
 /// Page cache during a large import, in KiB (SQLite's negative cache_size).
@@ -150,33 +150,7 @@ impl Store {
             Entity::Target => "targets",
             Entity::Snapshot => return self.write(f),
         };
-        let conn = self.conn();
-        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        conn.pragma_update(None, "temp_store", 2)?; // MEMORY
-        let result = self.write(|s| {
-            let indexes: Vec<(String, String)> = {
-                let mut stmt = s.conn().prepare(
-                    "SELECT name, sql FROM sqlite_schema
-                     WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?1 ORDER BY name",
-                )?;
-                let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for (name, _) in &indexes {
-                // Names come from the schema itself, quoted as identifiers.
-                s.conn().execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-            }
-            let value = f(s)?;
-            for (name, sql) in &indexes {
-                s.conn().execute_batch(sql).with_context(|| format!("could not rebuild index {name}"))?;
-            }
-            Ok(value)
-        });
-        conn.pragma_update(None, "cache_size", cache)?;
-        conn.pragma_update(None, "temp_store", temp)?;
-        result
+        self.bulk_write_on(Some(table), IMPORT_CACHE_KIB, f)
     }
 
     /// A column mapping saved by `--save-mapping NAME`, as JSON text.
