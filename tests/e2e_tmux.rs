@@ -214,15 +214,7 @@ fn a_closed_terminal_ends_rapport() {
     let pid = pid.trim().to_string();
     pid.parse::<u32>().unwrap_or_else(|_| panic!("rapport runs under the shell; pgrep said {pid:?}"));
     t.cmd(&["kill-server"]);
-    let start = Instant::now();
-    while Path::new(&format!("/proc/{pid}")).exists() {
-        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        if state.split_whitespace().nth(2) == Some("Z") {
-            break;
-        }
-        assert!(start.elapsed() < Duration::from_secs(5), "rapport still runs after its terminal closed");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_gone(&pid);
 }
 
 /// Waits until process `pid` has ended (or is a zombie), for at most 10 s.
