@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::press;
+
 use chrono::{Days, Utc};
 use rapport::store::*;
 use rapport::tui::app::{App, PaneId};
@@ -29,12 +31,6 @@ fn app_on(store: Store) -> App {
 fn app() -> (App, common::Ids) {
     let (store, ids) = common::store();
     (app_on(store), ids)
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
 }
 
 fn key(app: &mut App, code: KeyCode, times: usize) {

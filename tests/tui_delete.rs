@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{key, press};
+
 use rapport::domain::Money;
 use rapport::store::*;
 use rapport::tui::app::App;
@@ -18,16 +20,6 @@ use ratatui::Terminal;
 fn app() -> (App, common::Ids) {
     let (store, ids) = common::store();
     (App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 140, 40)).unwrap(), ids)
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
 }
 
 fn screen(app: &App) -> String {

@@ -3,43 +3,20 @@
 
 mod common;
 
+use common::{key, press, screen};
+
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::{App, PaneId};
 use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
 use rapport::tui::theme::Theme;
-use rapport::tui::view;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
-use ratatui::Terminal;
 
 fn app(w: u16, h: u16) -> (App, common::Ids) {
     let (store, ids) = common::store();
     (App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap(), ids)
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    term.draw(|f| view::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string()
-                + "\n"
-        })
-        .collect()
 }
 
 fn form_open(app: &App) -> bool {

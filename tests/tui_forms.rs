@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::{ctrl, key, press, screen};
+
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::App;
@@ -11,11 +13,8 @@ use rapport::tui::edit;
 use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
 use rapport::tui::theme::Theme;
-use rapport::tui::view;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
-use ratatui::Terminal;
 
 fn app_on(store: Store) -> App {
     App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
@@ -24,32 +23,6 @@ fn app_on(store: Store) -> App {
 fn app() -> (App, common::Ids) {
     let (store, ids) = common::store();
     (app_on(store), ids)
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).unwrap();
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    term.draw(|f| view::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string()
-                + "\n"
-        })
-        .collect()
 }
 
 /// The screen line holding a form field's label.

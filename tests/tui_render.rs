@@ -3,42 +3,15 @@
 
 mod common;
 
+use common::{app_over, press, screen};
+
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::App;
-use rapport::tui::keymap::Keymap;
-use rapport::tui::theme::Theme;
-use rapport::tui::view;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
-use ratatui::Terminal;
-
-fn app_over(store: Store, w: u16, h: u16) -> App {
-    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap()
-}
 
 fn app(w: u16, h: u16) -> App {
     app_over(common::store().0, w, h)
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    term.draw(|f| view::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{key, press};
+
 use rapport::tui::app::{App, PaneId};
 use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
@@ -14,16 +16,6 @@ fn app(w: u16, h: u16) -> (App, common::Ids) {
     let (store, ids) = common::store();
     let app = App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap();
     (app, ids)
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
 }
 
 fn names(app: &App) -> Vec<String> {

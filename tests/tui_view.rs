@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::press;
+
 use rapport::domain::{Period, Severity, Tier};
 use rapport::store::*;
 use rapport::tui::app::{App, PaneId};
@@ -38,12 +40,6 @@ fn cockpit(db: &Path, fresh: bool) -> App {
         }
     }
     app
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
-    }
 }
 
 /// Quits with `q`, keeping the view as the cockpit does on quit.

@@ -309,3 +309,41 @@ pub fn store() -> (Store, Ids) {
     let ids = seed(&s);
     (s, ids)
 }
+
+/// The cockpit over `store`, `w`×`h`, without colours and with the default keys.
+pub fn app_over(store: Store, w: u16, h: u16) -> rapport::tui::app::App {
+    use rapport::tui::{app::App, keymap::Keymap, theme::Theme};
+    App::new(store, Keymap::default(), Theme { color: false }, ratatui::layout::Rect::new(0, 0, w, h)).unwrap()
+}
+
+/// Types `keys`, one character at a time.
+pub fn press(app: &mut rapport::tui::app::App, keys: &str) {
+    for c in keys.chars() {
+        key(app, ratatui::crossterm::event::KeyCode::Char(c));
+    }
+}
+
+/// One key with no modifier.
+pub fn key(app: &mut rapport::tui::app::App, code: ratatui::crossterm::event::KeyCode) {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+}
+
+/// Ctrl and a letter.
+pub fn ctrl(app: &mut rapport::tui::app::App, c: char) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).unwrap();
+}
+
+/// The drawn screen as text, each line without its trailing blanks.
+pub fn screen(app: &rapport::tui::app::App) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size.width, app.size.height)).unwrap();
+    term.draw(|f| rapport::tui::view::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string()
+                + "\n"
+        })
+        .collect()
+}
