@@ -375,18 +375,9 @@ fn open(path: &std::path::Path, mode: OpenMode) -> Result<Store> {
 /// first of the day. A file that cannot be written (read-only, a bad config)
 /// is reported on without one: the report is what was asked for.
 fn daily_snapshot(flag: Option<PathBuf>) {
-    let Ok(prefs) = prefs() else { return };
-    let Ok((path, _)) = database_path(flag) else { return };
-    if let Ok((store, report)) = Store::open(&path, OpenMode::Existing) {
-        if let Some(backup) = &report.backup {
-            out::warn(&format!(
-                "rapport: upgraded {} from schema {}; the previous file is saved as {}",
-                path.display(),
-                report.migrated_from.unwrap_or_default(),
-                backup.display()
-            ));
-        }
-        let _ = store.with_prefs(prefs).take_forecast_snapshots();
+    // Opened like any writing command: the same upgrade notice, settings and clock.
+    if let Ok(store) = open_existing(flag) {
+        let _ = store.take_forecast_snapshots();
     }
 }
 
