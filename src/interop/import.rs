@@ -1024,13 +1024,6 @@ impl Ctx<'_> {
         } else {
             d.closed_on = None;
         }
-        // No opening date in the file: opened the day it is entered (or on
-        // its close date, if earlier), as the database would set it; set
-        // here, so the change log holds it and undo finds the deal as logged.
-        if d.opened_on.is_none() {
-            let today = self.store.clock().today();
-            d.opened_on = Some(d.closed_on.map_or(today, |c| c.min(today)));
-        }
         // History entered after the fact: a deal opened, as far as anyone
         // knows, no later than it closed (as migration 0005 reads it too).
         if let (Some(o), Some(c)) = (d.opened_on, d.closed_on) {

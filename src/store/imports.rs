@@ -125,6 +125,7 @@ impl Store {
             return self.insert(rec);
         }
         if self.checks_rules() {
+            rec.fill_new(self.clock().today());
             rec.prepare()?;
             rec.check(self, None)?;
         }
