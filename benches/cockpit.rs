@@ -4,7 +4,9 @@
 //! p99 ≤ 50 ms, select → timeline ≤ 10 ms, full redraw at 200×60 ≤ 2 ms.
 //!
 //! The database is built once into target/bench-data and reused.
-//! `RAPPORT_BENCH_ACCOUNTS` picks another size.
+//! `RAPPORT_BENCH_ACCOUNTS` picks another size. Each budget is also printed
+//! as a `budget NAME VALUE` line (milliseconds) for `bench/budgets.sh`;
+//! `RAPPORT_BENCH_BUDGETS_ONLY=1` stops after those, without criterion's runs.
 
 use criterion::{criterion_group, Criterion};
 use rapport::demo::{self, DemoSpec};
@@ -15,6 +17,7 @@ use rapport::tui::keymap::Keymap;
 use rapport::tui::theme::Theme;
 use rapport::tui::view;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 use std::path::PathBuf;
@@ -61,20 +64,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Types many realistic queries key by key, timing each keystroke (matching
-/// plus the reasons looked up for the shown results), and prints median and p99.
-fn keystroke_percentiles() {
-    let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
-    let started = Instant::now();
-    let mut lookup = Lookup::build(&store).unwrap();
-    eprintln!(
-        "lookup index: {} entries, {:.1} MB, built in {} ms",
-        lookup.len(),
-        lookup.heap_bytes() as f64 / 1e6,
-        started.elapsed().as_millis()
-    );
-    // Queries as a caller would give them: parts of account names, contact
-    // surnames, e-mail fragments and phone digits, from the data itself.
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    percentile(times, 0.5)
+}
+
+/// A line `bench/budgets.sh` reads.
+fn budget(name: &str, value: f64) {
+    eprintln!("budget {name} {value:.3}");
+}
+
+/// Queries as a caller would give them: parts of account names, contact
+/// surnames, e-mail fragments and phone digits, from the data itself.
+fn typed_queries(store: &Store) -> Vec<String> {
     let rows = store.account_rows().unwrap();
     let mut queries = Vec::new();
     for (i, r) in rows.iter().step_by(rows.len() / 60 + 1).enumerate() {
@@ -92,6 +98,126 @@ fn keystroke_percentiles() {
             }
         }
     }
+    queries
+}
+
+/// The index: read from the tables, written beside the database, read back.
+fn lookup_figures(store: &Store) {
+    let started = Instant::now();
+    let lookup = Lookup::build(store).unwrap();
+    eprintln!(
+        "lookup index: {} entries, {:.1} MB, built from the tables in {:.0} ms",
+        lookup.len(),
+        lookup.heap_bytes() as f64 / 1e6,
+        ms(started.elapsed())
+    );
+    drop(lookup);
+    let mut opens: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            Lookup::open(store).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    let open = median(&mut opens);
+    eprintln!("lookup index read from its file: median {:.1} ms", ms(open));
+    budget("lookup_open", ms(open));
+}
+
+/// What a person feels per keystroke in the cockpit's search: the key
+/// through `App::on_key` (matching, reasons, state) and the frame drawn on a
+/// 200×60 `TestBackend`, over every prefix of the typed queries.
+fn keystroke_to_frame() {
+    let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
+    let queries = typed_queries(&store);
+    let mut app = App::new(store, Keymap::default(), Theme { color: true }, SIZE).unwrap();
+    app.poll_loading(true).unwrap();
+    app.poll_tracker(true).unwrap();
+    let mut term = terminal();
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    // As the event loop does after the first frame; the first search waits for it, untimed.
+    app.prepare_lookup();
+    for c in [KeyCode::Char('/'), KeyCode::Char('a'), KeyCode::Esc] {
+        app.on_key(key(c)).unwrap();
+    }
+    let (mut times, mut phone_times) = (Vec::new(), Vec::new());
+    for q in &queries {
+        app.on_key(key(KeyCode::Char('/'))).unwrap();
+        term.draw(|f| view::draw(f, &app)).unwrap();
+        let phone = q.chars().filter(char::is_ascii_digit).count() >= 6;
+        for c in q.chars() {
+            let t = Instant::now();
+            app.on_key(key(KeyCode::Char(c))).unwrap();
+            term.draw(|f| view::draw(f, &app)).unwrap();
+            times.push(t.elapsed());
+            if phone {
+                phone_times.push(t.elapsed());
+            }
+        }
+        app.on_key(key(KeyCode::Esc)).unwrap();
+    }
+    for (what, times) in [("keystroke → frame", &mut times), ("  of which phone numbers", &mut phone_times)] {
+        times.sort();
+        eprintln!(
+            "{what} over {} keystrokes of {} queries: median {:.2} ms, p99 {:.2} ms, max {:.2} ms (budget: 16 / 50 ms)",
+            times.len(),
+            queries.len(),
+            ms(percentile(times, 0.5)),
+            ms(percentile(times, 0.99)),
+            ms(*times.last().unwrap())
+        );
+    }
+    budget("keystroke_median", ms(percentile(&times, 0.5)));
+    budget("keystroke_p99", ms(percentile(&times, 0.99)));
+}
+
+/// Open to the first frame, select → timeline drawn, one full redraw:
+/// medians of plain loops, for the budget table.
+fn frame_budgets() {
+    let mut opens: Vec<Duration> = (0..9)
+        .map(|_| {
+            let start = Instant::now();
+            let mut app = open_app();
+            terminal().draw(|f| view::draw(f, &app)).unwrap();
+            let took = start.elapsed();
+            app.poll_loading(true).unwrap();
+            app.poll_tracker(true).unwrap();
+            took
+        })
+        .collect();
+    budget("open_first_frame", ms(median(&mut opens)));
+    let mut app = open_app();
+    app.poll_loading(true).unwrap();
+    app.poll_tracker(true).unwrap();
+    let mut term = terminal();
+    let ids: Vec<i64> = app.portfolio.rows.iter().step_by(997).map(|r| r.id).collect();
+    let mut selects: Vec<Duration> = ids
+        .iter()
+        .map(|&id| {
+            let t = Instant::now();
+            app.set_current(id).unwrap();
+            term.draw(|f| view::draw(f, &app)).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    budget("select_timeline", ms(median(&mut selects)));
+    let mut redraws: Vec<Duration> = (0..200)
+        .map(|_| {
+            let t = Instant::now();
+            term.draw(|f| view::draw(f, &app)).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    budget("redraw", ms(median(&mut redraws)));
+}
+
+/// Types many realistic queries key by key, timing each keystroke in the
+/// lookup alone (matching plus the reasons looked up for the shown results).
+fn keystroke_percentiles() {
+    let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
+    lookup_figures(&store);
+    let mut lookup = Lookup::open(&store).unwrap();
+    let queries = typed_queries(&store);
     let mut times = Vec::new();
     let mut phone_times = Vec::new();
     for q in &queries {
@@ -108,7 +234,9 @@ fn keystroke_percentiles() {
             }
         }
     }
-    for (what, times) in [("keystroke → results", &mut times), ("  of which phone numbers", &mut phone_times)] {
+    for (what, times) in
+        [("lookup alone, keystroke → results", &mut times), ("  of which phone numbers", &mut phone_times)]
+    {
         times.sort();
         eprintln!(
             "{what} over {} keystrokes: median {:.2} ms, p99 {:.2} ms, max {:.2} ms (budget: 16 / 50 ms)",
@@ -123,6 +251,11 @@ fn keystroke_percentiles() {
 fn benches(c: &mut Criterion) {
     database();
     keystroke_percentiles();
+    keystroke_to_frame();
+    frame_budgets();
+    if std::env::var_os("RAPPORT_BENCH_BUDGETS_ONLY").is_some() {
+        return;
+    }
 
     let mut g = c.benchmark_group("cockpit");
     g.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));

@@ -12,6 +12,7 @@ use memchr::memmem;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{chars, Config, Matcher, Utf32Str};
 use serde::Serialize;
+use std::io::Read;
 
 /// What part of a record matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,35 +42,31 @@ pub struct Hit {
     pub indices: Vec<u32>,
 }
 
-/// A slice of the packed text.
-#[derive(Debug, Clone, Copy, Default)]
-struct Text {
-    start: u32,
-    len: u32,
-}
-
-/// A name as shown, and its key: lower case with accents folded away, one
-/// char for one char, so positions in the key are positions in the name.
-#[derive(Debug, Clone, Copy, Default)]
-struct Keyed {
-    shown: Text,
-    key: Text,
-}
-
+/// An account: its name (and folded key) at `start` in the packed text.
+#[derive(Debug, Clone, Copy)]
 struct AccountEntry {
     id: i64,
-    name: Keyed,
+    start: u32,
+    /// Bytes of the name as shown.
+    name: u16,
+    /// Bytes of the folded key right after it; 0 when the name is its own key.
+    key: u16,
 }
 
+/// A contact: name, key, e-mail and phone digits one after the other at
+/// `start`. Lengths in bytes; 24 bytes a contact.
+#[derive(Debug, Clone, Copy)]
 struct ContactEntry {
     id: i64,
     /// Index into `accounts`.
     account: u32,
-    name: Keyed,
+    start: u32,
+    name: u16,
+    key: u16,
     /// Lower case: addresses do not care.
-    email: Text,
+    email: u16,
     /// The phone's match key: E.164 digits, else the typed ones.
-    digits: Text,
+    digits: u16,
 }
 
 #[derive(Default)]
@@ -77,6 +74,15 @@ pub struct Lookup {
     text: String,
     accounts: Vec<AccountEntry>,
     contacts: Vec<ContactEntry>,
+    /// Deleted records stay in the index, so that an undo or a restore is a
+    /// change of flag; they never match. A contact of a deleted account does not either.
+    dead_accounts: Vec<bool>,
+    dead_contacts: Vec<bool>,
+    /// Bytes of `text` no entry points to any more (names changed since it was packed).
+    garbage: usize,
+    /// The search log's token and the last change this index holds; None
+    /// for an index of a database without a search log (schema < 9) or of names alone.
+    stamp: Option<(String, i64)>,
     matcher: Option<Matcher>,
     /// The last query and the entries it matched: a query that extends it
     /// can only match a subset, so typing narrows instead of rescanning.
@@ -102,48 +108,218 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
+/// At most `max` bytes of `s`, cut at a char boundary: the index keeps
+/// lengths in 16 bits, far beyond any name the forms accept.
+fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+const MAX_FIELD: usize = u16::MAX as usize;
+
+/// Past this many changed rows, catching up costs more than building anew.
+const CATCH_UP_MAX: usize = 20_000;
+
+/// An index file that had to catch up on more rows than this is written
+/// again, so the next process starts from where this one got to.
+const SAVE_AFTER: usize = 200;
+
 impl Lookup {
-    /// Everything searchable in the store.
+    /// Everything searchable in the store, read from its tables.
     pub fn build(store: &Store) -> Result<Lookup> {
         let mut lookup = Lookup { region: store.default_region(), ..Lookup::default() };
-        store.scan_search(&mut |row| lookup.push(row))?;
+        let stamp = store.scan_search(&mut |row| {
+            lookup.apply(row);
+        })?;
+        lookup.stamp = stamp.map(|s| (s.token, s.seq));
         lookup.text.shrink_to_fit();
         lookup.accounts.shrink_to_fit();
         lookup.contacts.shrink_to_fit();
+        lookup.dead_accounts.shrink_to_fit();
+        lookup.dead_contacts.shrink_to_fit();
         Ok(lookup)
     }
 
-    fn intern(&mut self, s: &str) -> Text {
-        let t = Text { start: self.text.len() as u32, len: s.len() as u32 };
-        self.text.push_str(s);
-        t
-    }
-
-    fn keyed(&mut self, s: &str) -> Keyed {
-        let shown = self.intern(s);
-        let folded = fold(s);
-        let key = if folded == s { shown } else { self.intern(&folded) };
-        Keyed { shown, key }
-    }
-
-    fn get(&self, t: Text) -> &str {
-        &self.text[t.start as usize..(t.start + t.len) as usize]
-    }
-
-    /// Adds one row. Contacts must come after their account.
-    pub fn push(&mut self, row: SearchRow<'_>) {
-        match row {
-            SearchRow::Account { id, name } => {
-                let name = self.keyed(name);
-                self.accounts.push(AccountEntry { id, name });
+    /// The index of the store's book, from the file kept beside the
+    /// database when there is one that this book wrote, caught up on the
+    /// changes made since; else read from the tables, and the file written
+    /// for the next time. This is what `rapport find`, `rapport log` and the
+    /// cockpit search through.
+    pub fn open(store: &Store) -> Result<Lookup> {
+        let Some(path) = snapshot_path(store) else { return Lookup::build(store) };
+        let Some(stamp) = store.search_stamp()? else { return Lookup::build(store) };
+        let loaded = std::fs::File::open(&path).ok().and_then(|mut f| Lookup::decode(&mut f, &stamp.token));
+        let mut lookup = match loaded {
+            Some(mut l) if stamp.reaches_back_to(l.seq()) => {
+                l.region = store.default_region();
+                match l.catch_up(store)? {
+                    CaughtUp::Rows(n) if n <= SAVE_AFTER => return Ok(l),
+                    _ => l,
+                }
             }
-            SearchRow::Contact { id, account_id, name, email, phone_key } => {
-                // Accounts arrive in id order, so their index is a binary search away.
-                let Ok(account) = self.accounts.binary_search_by_key(&account_id, |a| a.id) else { return };
-                let name = self.keyed(name);
+            _ => Lookup::build(store)?,
+        };
+        // A cache: when it cannot be written (a read-only folder), the next process builds again.
+        let _ = lookup.save(&path);
+        lookup.last = None;
+        Ok(lookup)
+    }
+
+    fn seq(&self) -> i64 {
+        self.stamp.as_ref().map_or(0, |s| s.1)
+    }
+
+    /// Brings the index up to the store's search log: reads the rows changed
+    /// since it was made (by this process or any other), or the whole book
+    /// when the log no longer reaches back that far.
+    pub fn catch_up(&mut self, store: &Store) -> Result<CaughtUp> {
+        let Some((token, seq)) = self.stamp.clone() else { return Ok(CaughtUp::Rows(0)) };
+        let Some(now) = store.search_stamp()? else { return Ok(CaughtUp::Rows(0)) };
+        if now.seq == seq && now.token == token {
+            return Ok(CaughtUp::Rows(0));
+        }
+        if now.token != token || !now.reaches_back_to(seq) {
+            return self.rebuild(store);
+        }
+        let Some((now, accounts, contacts)) = store.search_changes(seq)? else { return self.rebuild(store) };
+        let rows = accounts.len() + contacts.len();
+        if rows > CATCH_UP_MAX {
+            return self.rebuild(store);
+        }
+        let mut in_place = true;
+        store.search_rows(&accounts, &contacts, &mut |row| in_place &= self.apply(row))?;
+        if !in_place {
+            return self.rebuild(store);
+        }
+        self.stamp = Some((now.token, now.seq));
+        self.last = None;
+        Ok(CaughtUp::Rows(rows))
+    }
+
+    fn rebuild(&mut self, store: &Store) -> Result<CaughtUp> {
+        let matcher = self.matcher.take();
+        *self = Lookup::build(store)?;
+        self.matcher = matcher;
+        Ok(CaughtUp::Rebuilt)
+    }
+
+    fn intern(&mut self, s: &str) -> u16 {
+        let s = clip(s, MAX_FIELD);
+        self.text.push_str(s);
+        s.len() as u16
+    }
+
+    /// Packs a name and, when folding changes it, its key; returns where
+    /// they start and their lengths.
+    fn keyed(&mut self, s: &str) -> (u32, u16, u16) {
+        let start = self.text.len() as u32;
+        let s = clip(s, MAX_FIELD);
+        let name = self.intern(s);
+        let folded = fold(s);
+        let key = if folded == s { 0 } else { self.intern(&folded) };
+        (start, name, key)
+    }
+
+    fn slice(&self, start: u32, len: u16) -> &str {
+        &self.text[start as usize..start as usize + len as usize]
+    }
+
+    fn account_name(&self, a: &AccountEntry) -> (&str, &str) {
+        let shown = self.slice(a.start, a.name);
+        let key = if a.key == 0 { shown } else { self.slice(a.start + a.name as u32, a.key) };
+        (shown, key)
+    }
+
+    /// A contact's name, key, e-mail and digits.
+    fn contact_text(&self, c: &ContactEntry) -> (&str, &str, &str, &str) {
+        let shown = self.slice(c.start, c.name);
+        let key = if c.key == 0 { shown } else { self.slice(c.start + c.name as u32, c.key) };
+        let at = c.start + c.name as u32 + c.key as u32;
+        let email = self.slice(at, c.email);
+        let digits = self.slice(at + c.email as u32, c.digits);
+        (shown, key, email, digits)
+    }
+
+    /// Adds one row, or replaces the entry it changes. Accounts come before
+    /// their contacts.
+    pub fn push(&mut self, row: SearchRow<'_>) {
+        self.apply(row);
+    }
+
+    /// `push`, saying false when the row cannot be placed without
+    /// reordering the index (an id below the last one, that it does not hold).
+    fn apply(&mut self, row: SearchRow<'_>) -> bool {
+        match row {
+            SearchRow::Account { id, name, live } => {
+                let at = self.accounts.binary_search_by_key(&id, |a| a.id);
+                if let Ok(i) = at {
+                    if self.account_name(&self.accounts[i]).0 == clip(name, MAX_FIELD) {
+                        self.dead_accounts[i] = !live;
+                        return true;
+                    }
+                }
+                if matches!(at, Err(i) if i < self.accounts.len()) {
+                    return false;
+                }
+                let (start, name, key) = self.keyed(name);
+                let entry = AccountEntry { id, start, name, key };
+                match at {
+                    Ok(i) => {
+                        self.garbage += self.accounts[i].name as usize + self.accounts[i].key as usize;
+                        self.accounts[i] = entry;
+                        self.dead_accounts[i] = !live;
+                    }
+                    Err(_) => {
+                        self.accounts.push(entry);
+                        self.dead_accounts.push(!live);
+                    }
+                }
+                true
+            }
+            SearchRow::Contact { id, account_id, name, email, phone_key, live } => {
+                let Ok(account) = self.accounts.binary_search_by_key(&account_id, |a| a.id) else {
+                    // Its account is not in the index: only a build in order can place it.
+                    return false;
+                };
+                let at = self.contacts.binary_search_by_key(&id, |c| c.id);
+                if matches!(at, Err(i) if i < self.contacts.len()) {
+                    return false;
+                }
+                let (start, name, key) = self.keyed(name);
                 let email = self.intern(&email.unwrap_or("").to_lowercase());
                 let digits = self.intern(phone_key.unwrap_or(""));
-                self.contacts.push(ContactEntry { id, account: account as u32, name, email, digits });
+                let entry = ContactEntry { id, account: account as u32, start, name, key, email, digits };
+                match at {
+                    Ok(i) => {
+                        let old = &self.contacts[i];
+                        self.garbage += old.name as usize + old.key as usize + old.email as usize + old.digits as usize;
+                        self.contacts[i] = entry;
+                        self.dead_contacts[i] = !live;
+                    }
+                    Err(_) => {
+                        self.contacts.push(entry);
+                        self.dead_contacts.push(!live);
+                    }
+                }
+                true
+            }
+            SearchRow::GoneAccount { id } => {
+                if let Ok(i) = self.accounts.binary_search_by_key(&id, |a| a.id) {
+                    self.dead_accounts[i] = true;
+                }
+                true
+            }
+            SearchRow::GoneContact { id } => {
+                if let Ok(i) = self.contacts.binary_search_by_key(&id, |c| c.id) {
+                    self.dead_contacts[i] = true;
+                }
+                true
             }
         }
     }
@@ -162,6 +338,8 @@ impl Lookup {
         self.text.capacity()
             + self.accounts.capacity() * std::mem::size_of::<AccountEntry>()
             + self.contacts.capacity() * std::mem::size_of::<ContactEntry>()
+            + self.dead_accounts.capacity()
+            + self.dead_contacts.capacity()
     }
 
     fn account_of(&self, i: u32) -> usize {
@@ -177,32 +355,36 @@ impl Lookup {
     fn classify(&self, i: u32, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> Option<(Class, Field)> {
         let i = i as usize;
         if i < self.accounts.len() {
-            let name = self.accounts[i].name;
-            return self
-                .matches(name, q, m, buf)
-                .then(|| (q.class(self.get(name.key), Class::AccountText), Field::Account));
+            if self.dead_accounts[i] {
+                return None;
+            }
+            let (shown, key) = self.account_name(&self.accounts[i]);
+            return Self::matches(shown, key, q, m, buf).then(|| (q.class(key, Class::AccountText), Field::Account));
         }
-        let c = &self.contacts[i - self.accounts.len()];
+        let j = i - self.accounts.len();
+        let c = &self.contacts[j];
+        if self.dead_contacts[j] || self.dead_accounts[c.account as usize] {
+            return None;
+        }
+        let (shown, key, email, digits) = self.contact_text(c);
         if let Some(dialled) = &q.phone {
-            if dialled.matches(self.get(c.digits)) {
+            if dialled.matches(digits) {
                 return Some((Class::Phone, Field::Phone));
             }
         }
-        if self.matches(c.name, q, m, buf) {
-            return Some((q.class(self.get(c.name.key), Class::ContactText), Field::Contact));
+        if Self::matches(shown, key, q, m, buf) {
+            return Some((q.class(key, Class::ContactText), Field::Contact));
         }
-        let email = self.get(c.email);
         (!email.is_empty() && q.matches_key(email)).then_some((Class::Fuzzy, Field::Email))
     }
 
     /// A name matches when its key holds every part of the query in order;
     /// the full matcher decides for scripts that do not fold to ASCII.
-    fn matches(&self, name: Keyed, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> bool {
-        let key = self.get(name.key);
+    fn matches(shown: &str, key: &str, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> bool {
         if key.is_ascii() && q.ascii {
             q.matches_key(key)
         } else {
-            q.pattern.score(Utf32Str::new(self.get(name.shown), buf), m).is_some()
+            q.pattern.score(Utf32Str::new(shown, buf), m).is_some()
         }
     }
 
@@ -232,14 +414,13 @@ impl Lookup {
     fn entry_text(&self, i: u32, field: Field) -> (&str, &str) {
         let i = i as usize;
         if i < self.accounts.len() {
-            let n = self.accounts[i].name;
-            return (self.get(n.shown), self.get(n.key));
+            return self.account_name(&self.accounts[i]);
         }
-        let c = &self.contacts[i - self.accounts.len()];
+        let (shown, key, email, digits) = self.contact_text(&self.contacts[i - self.accounts.len()]);
         match field {
-            Field::Email => (self.get(c.email), self.get(c.email)),
-            Field::Phone => (self.get(c.digits), self.get(c.digits)),
-            _ => (self.get(c.name.shown), self.get(c.name.key)),
+            Field::Email => (email, email),
+            Field::Phone => (digits, digits),
+            _ => (shown, key),
         }
     }
 
@@ -340,7 +521,7 @@ impl Lookup {
         let order = |x: &(Rank, usize, Class, Field, u32), y: &(Rank, usize, Class, Field, u32)| {
             y.2.cmp(&x.2)
                 .then(x.0.cmp(&y.0))
-                .then_with(|| self.get(self.accounts[x.1].name.key).cmp(self.get(self.accounts[y.1].name.key)))
+                .then_with(|| self.account_name(&self.accounts[x.1]).1.cmp(self.account_name(&self.accounts[y.1]).1))
                 .then(x.4.cmp(&y.4))
         };
         if ranked.len() > limit {
@@ -372,7 +553,7 @@ impl Lookup {
                 };
                 Hit {
                     account_id: account.id,
-                    account: self.get(account.name.shown).to_string(),
+                    account: self.account_name(account).0.to_string(),
                     field,
                     text,
                     contact_id,
@@ -386,6 +567,215 @@ impl Lookup {
         hits
     }
 }
+
+impl Hit {
+    /// How it matched, coarsely: a phone number (3) above the text together
+    /// in an account's name (2), in a contact's name (1), then letters
+    /// scattered or an e-mail (0). A hit of a higher class is a clear winner.
+    pub fn class(&self) -> u32 {
+        self.score / CLASS
+    }
+}
+
+/// The lookup's ranking over a short list of names (an account's contacts,
+/// the reps), so that whatever a person types to name something is ranked
+/// one way: the matching names best first, as (index in `names`, score).
+pub fn rank_names(query: &str, names: &[&str]) -> Vec<(usize, u32)> {
+    let mut l = Lookup::default();
+    for (i, name) in names.iter().enumerate() {
+        l.push(SearchRow::Account { id: i as i64, name, live: true });
+    }
+    l.query(query, names.len()).into_iter().map(|h| (h.account_id as usize, h.score)).collect()
+}
+
+/// What catching up took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaughtUp {
+    /// This many changed rows were read (0: the index was current).
+    Rows(usize),
+    /// The whole book was read again.
+    Rebuilt,
+}
+
+/// The index file of a database: beside it, named after it. None in memory.
+pub fn snapshot_path(store: &Store) -> Option<std::path::PathBuf> {
+    let path = store.path();
+    if path.as_os_str() == ":memory:" || path.as_os_str().is_empty() {
+        return None;
+    }
+    let mut name = path.file_name()?.to_os_string();
+    name.push("-lookup");
+    Some(path.with_file_name(name))
+}
+
+/// The index file starts with this, then the format's number.
+const MAGIC: &[u8; 16] = b"rapport lookup\n\0";
+const FORMAT: u32 = 1;
+/// The search log's token, padded: a fixed header lets the text be read
+/// straight into place, with no copy.
+const TOKEN_BYTES: usize = 64;
+const HEADER_BYTES: usize = MAGIC.len() + 4 + TOKEN_BYTES + 8 + 4 + 4 + 8;
+const ACCOUNT_BYTES: usize = 17;
+const CONTACT_BYTES: usize = 25;
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+fn le64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"))
+}
+
+impl Lookup {
+    /// The index as a file: a header with the stamp, the text (without that
+    /// of renamed records), then the entries.
+    fn encode(&self) -> Option<Vec<u8>> {
+        let (token, seq) = self.stamp.clone().unwrap_or_default();
+        if token.len() > TOKEN_BYTES {
+            return None;
+        }
+        let live_text = self.text.len() - self.garbage.min(self.text.len());
+        let entries = self.accounts.len() * ACCOUNT_BYTES + self.contacts.len() * CONTACT_BYTES;
+        let mut text = Vec::with_capacity(HEADER_BYTES + live_text + entries);
+        text.resize(HEADER_BYTES, 0);
+        let mut move_text = |start: u32, len: usize| -> u32 {
+            let at = (text.len() - HEADER_BYTES) as u32;
+            text.extend_from_slice(&self.text.as_bytes()[start as usize..start as usize + len]);
+            at
+        };
+        let mut out = Vec::with_capacity(entries);
+        for (a, dead) in self.accounts.iter().zip(&self.dead_accounts) {
+            let start = move_text(a.start, a.name as usize + a.key as usize);
+            out.extend_from_slice(&a.id.to_le_bytes());
+            out.extend_from_slice(&start.to_le_bytes());
+            out.extend_from_slice(&a.name.to_le_bytes());
+            out.extend_from_slice(&a.key.to_le_bytes());
+            out.push(*dead as u8);
+        }
+        for (c, dead) in self.contacts.iter().zip(&self.dead_contacts) {
+            let len = c.name as usize + c.key as usize + c.email as usize + c.digits as usize;
+            let start = move_text(c.start, len);
+            out.extend_from_slice(&c.id.to_le_bytes());
+            out.extend_from_slice(&c.account.to_le_bytes());
+            out.extend_from_slice(&start.to_le_bytes());
+            for n in [c.name, c.key, c.email, c.digits] {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            out.push(*dead as u8);
+        }
+        let text_len = (text.len() - HEADER_BYTES) as u64;
+        let mut header = Vec::with_capacity(HEADER_BYTES);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.extend_from_slice(token.as_bytes());
+        header.resize(MAGIC.len() + 4 + TOKEN_BYTES, 0);
+        header.extend_from_slice(&seq.to_le_bytes());
+        header.extend_from_slice(&(self.accounts.len() as u32).to_le_bytes());
+        header.extend_from_slice(&(self.contacts.len() as u32).to_le_bytes());
+        header.extend_from_slice(&text_len.to_le_bytes());
+        text[..HEADER_BYTES].copy_from_slice(&header);
+        text.extend_from_slice(&out);
+        Some(text)
+    }
+
+    /// An index file read back; None when it is not one, is of another
+    /// book (`token`) or another format, or is damaged in any way.
+    fn decode(file: &mut impl Read, token: &str) -> Option<Lookup> {
+        let mut header = [0u8; HEADER_BYTES];
+        file.read_exact(&mut header).ok()?;
+        let mut padded = token.as_bytes().to_vec();
+        padded.resize(TOKEN_BYTES, 0);
+        let at = MAGIC.len() + 4;
+        if &header[..MAGIC.len()] != MAGIC
+            || le32(&header, MAGIC.len()) != FORMAT
+            || header[at..at + TOKEN_BYTES] != padded
+        {
+            return None;
+        }
+        let at = at + TOKEN_BYTES;
+        let seq = le64(&header, at) as i64;
+        let n_accounts = le32(&header, at + 8) as usize;
+        let n_contacts = le32(&header, at + 12) as usize;
+        let text_len = le64(&header, at + 16);
+        if text_len > u32::MAX as u64 {
+            return None;
+        }
+        let mut text = Vec::with_capacity(text_len as usize);
+        Read::take(&mut *file, text_len).read_to_end(&mut text).ok()?;
+        let text = String::from_utf8(text).ok().filter(|t| t.len() as u64 == text_len)?;
+        let entries = n_accounts.checked_mul(ACCOUNT_BYTES)?.checked_add(n_contacts.checked_mul(CONTACT_BYTES)?)?;
+        let mut bytes = Vec::with_capacity(entries);
+        Read::take(&mut *file, entries as u64 + 1).read_to_end(&mut bytes).ok()?;
+        if bytes.len() != entries {
+            return None;
+        }
+        let (account_bytes, contact_bytes) = bytes.split_at(n_accounts * ACCOUNT_BYTES);
+        // Every slice must hold whole chars: the index cuts text at these bounds.
+        let fits = |start: u32, lens: &[u16]| {
+            let mut at = start as usize;
+            text.is_char_boundary(at)
+                && lens.iter().all(|&n| {
+                    at += n as usize;
+                    at <= text.len() && text.is_char_boundary(at)
+                })
+        };
+        let mut l = Lookup {
+            stamp: Some((token.to_string(), seq)),
+            accounts: Vec::with_capacity(n_accounts),
+            contacts: Vec::with_capacity(n_contacts),
+            dead_accounts: Vec::with_capacity(n_accounts),
+            dead_contacts: Vec::with_capacity(n_contacts),
+            ..Lookup::default()
+        };
+        let mut last = i64::MIN;
+        for b in account_bytes.chunks_exact(ACCOUNT_BYTES) {
+            let a = AccountEntry { id: le64(b, 0) as i64, start: le32(b, 8), name: le16(b, 12), key: le16(b, 14) };
+            if a.id <= last || !fits(a.start, &[a.name, a.key]) {
+                return None;
+            }
+            last = a.id;
+            l.accounts.push(a);
+            l.dead_accounts.push(b[16] != 0);
+        }
+        let mut last = i64::MIN;
+        for b in contact_bytes.chunks_exact(CONTACT_BYTES) {
+            let c = ContactEntry {
+                id: le64(b, 0) as i64,
+                account: le32(b, 8),
+                start: le32(b, 12),
+                name: le16(b, 16),
+                key: le16(b, 18),
+                email: le16(b, 20),
+                digits: le16(b, 22),
+            };
+            if c.id <= last || c.account as usize >= n_accounts || !fits(c.start, &[c.name, c.key, c.email, c.digits]) {
+                return None;
+            }
+            last = c.id;
+            l.contacts.push(c);
+            l.dead_contacts.push(b[24] != 0);
+        }
+        l.text = text;
+        Some(l)
+    }
+
+    /// Writes the index file whole under a temporary name, then moves it
+    /// into place: a reader never sees half of one. Private to its owner, as the database is.
+    fn save(&self, path: &std::path::Path) -> Result<()> {
+        use std::io::Write;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let mut file = tempfile::Builder::new().prefix(".lookup").tempfile_in(dir)?;
+        let bytes = self.encode().ok_or_else(|| anyhow::anyhow!("the search log's token is too long"))?;
+        file.write_all(&bytes)?;
+        file.persist(path)?;
+        Ok(())
+    }
+}
+
+/// Scores of one class lie between `class × CLASS` and the next class's.
+pub const CLASS: u32 = 1000;
 
 /// How strongly an entry matched; higher is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -430,7 +820,7 @@ impl Rank {
             Class::Fuzzy => (u32::MAX - self.fuzzy).min(999),
             _ => 999u32.saturating_sub(self.position * 4 + self.inside_word as u32 * 200 + self.len),
         };
-        class as u32 * 1000 + within
+        class as u32 * CLASS + within
     }
 }
 
@@ -525,7 +915,7 @@ mod tests {
     fn sample() -> Lookup {
         let mut l = Lookup::default();
         for (id, name) in [(1, "Acme Logistics"), (2, "Borealis Systems"), (3, "Cobalt Mining")] {
-            l.push(SearchRow::Account { id, name });
+            l.push(SearchRow::Account { id, name, live: true });
         }
         l.push(SearchRow::Contact {
             id: 20,
@@ -533,6 +923,7 @@ mod tests {
             name: "Jane Roe",
             email: Some("jane.roe@borealis.example"),
             phone_key: Some("15550102030"),
+            live: true,
         });
         l.push(SearchRow::Contact {
             id: 30,
@@ -540,6 +931,7 @@ mod tests {
             name: "Acmed Ali",
             email: Some("a.ali@cobalt.example"),
             phone_key: Some("442079460123"),
+            live: true,
         });
         l
     }
@@ -600,9 +992,16 @@ mod tests {
     #[test]
     fn letters_together_in_an_account_name_rank_above_scattered_ones() {
         let mut l = Lookup::default();
-        l.push(SearchRow::Account { id: 1, name: "Lumen Life Sciences" });
-        l.push(SearchRow::Account { id: 2, name: "Oakhurst Pharma" });
-        l.push(SearchRow::Contact { id: 10, account_id: 1, name: "Aino Korhonen", email: None, phone_key: None });
+        l.push(SearchRow::Account { id: 1, name: "Lumen Life Sciences", live: true });
+        l.push(SearchRow::Account { id: 2, name: "Oakhurst Pharma", live: true });
+        l.push(SearchRow::Contact {
+            id: 10,
+            account_id: 1,
+            name: "Aino Korhonen",
+            email: None,
+            phone_key: None,
+            live: true,
+        });
         assert_eq!(ids(&l.query("akh", 10)), vec![2, 1]);
     }
 

@@ -46,7 +46,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
     }
     limits::check("the query", &args.query, limits::QUERY_MAX)
         .map_err(|e| super::hinted(anyhow!(e), "a few letters of a name or the digits of a phone number are enough"))?;
-    let mut lookup = Lookup::build(store)?;
+    let mut lookup = Lookup::open(store)?;
     let mut hits = lookup.query(&args.query, args.limit as usize);
     crate::lookup::explain(store, &mut hits, &args.query)?;
     let mut found = Vec::with_capacity(hits.len());

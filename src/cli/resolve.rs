@@ -7,13 +7,7 @@ use crate::domain::sanitize;
 use crate::lookup::{Field, Hit, Lookup};
 use crate::store::{Account, Contact, Store};
 use anyhow::{anyhow, Result};
-use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::fmt;
-
-/// A fuzzy match is taken only when the runner-up scores below this share
-/// of the best score (in percent); otherwise the person is asked to choose.
-pub const CLEAR_LEAD_PERCENT: u32 = 80;
 
 /// At most this many candidates are listed when a name is ambiguous.
 const MAX_LISTED: usize = 10;
@@ -45,7 +39,8 @@ pub enum Choice {
 }
 
 /// Picks the name `query` means: an exact (case-insensitive) name first;
-/// else the best fuzzy match, if the runner-up is clearly behind.
+/// else the lookup's best match, when the runner-up matched in a weaker way
+/// (the text together against letters scattered, say).
 pub fn choose(query: &str, names: &[&str]) -> Choice {
     let wanted = fold(query);
     if wanted.is_empty() {
@@ -57,43 +52,41 @@ pub fn choose(query: &str, names: &[&str]) -> Choice {
         1 => return Choice::One(exact[0]),
         _ => return Choice::Several(exact),
     }
-    let ranked = rank(query, names);
-    match ranked.as_slice() {
+    let ranked: Vec<(usize, u32)> =
+        rank(query, names).into_iter().map(|(i, score)| (i, score / crate::lookup::CLASS)).collect();
+    clear_winner(&ranked)
+}
+
+/// One when the best candidate matched in a stronger class than the
+/// runner-up; else the candidates of the best class. Candidates as (index, class), best first.
+fn clear_winner(ranked: &[(usize, u32)]) -> Choice {
+    match ranked {
         [] => Choice::NoMatch,
         [(only, _)] => Choice::One(*only),
-        [(best, top), (_, second), ..] => {
-            if u64::from(*second) * 100 < u64::from(*top) * u64::from(CLEAR_LEAD_PERCENT) {
-                Choice::One(*best)
-            } else {
-                let close = ranked
-                    .iter()
-                    .take_while(|(_, s)| u64::from(*s) * 100 >= u64::from(*top) * u64::from(CLEAR_LEAD_PERCENT))
-                    .map(|(i, _)| *i)
-                    .collect();
-                Choice::Several(close)
-            }
-        }
+        [(best, top), (_, second), ..] if top > second => Choice::One(*best),
+        [(_, top), ..] => Choice::Several(ranked.iter().take_while(|(_, c)| c == top).map(|(i, _)| *i).collect()),
     }
 }
 
-/// Fuzzy scores of every name that matches, best first (ties by position).
+/// The lookup's ranking of `names` for `query`: those that match, best
+/// first, with their scores.
 pub fn rank(query: &str, names: &[&str]) -> Vec<(usize, u32)> {
-    let pattern = Pattern::new(query.trim(), CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut buf = Vec::new();
-    let mut ranked: Vec<(usize, u32)> = names
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| pattern.score(Utf32Str::new(n, &mut buf), &mut matcher).map(|s| (i, s)))
-        .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked
+    crate::lookup::rank_names(&fold_spaces(query), names)
+}
+
+/// Runs of spaces as one: "acme  logistics" is typed for "Acme Logistics".
+fn fold_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Case- and space-insensitive form of a name, for exact comparison.
 fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
+
+/// Accounts looked at for an exact name: more of one name than this, and
+/// the list says "and more".
+const EXACT_MAX: usize = 50;
 
 /// Where ids come from, for hints.
 pub const ID_HINT: &str =
@@ -154,7 +147,7 @@ pub fn caller(store: &Store, text: &str) -> Result<Option<(Account, Contact)>> {
         Some(d) if d.typed.len() >= CALLER_DIGITS => {}
         _ => return Ok(None),
     }
-    let hits: Vec<Hit> = Lookup::build(store)?
+    let hits: Vec<Hit> = Lookup::open(store)?
         .query(text, MAX_LISTED + 1)
         .into_iter()
         .filter(|h| h.field == Field::Phone && h.contact_id.is_some())
@@ -190,22 +183,49 @@ pub fn caller(store: &Store, text: &str) -> Result<Option<(Account, Contact)>> {
     }
 }
 
-/// The account `text` names by its id, exact name or a few letters.
+/// The account `text` names by its id, exact name or a few letters: the
+/// lookup of `rapport find` and the cockpit, ranked the same way; taken
+/// when one account matches more strongly than any other.
 pub fn account(store: &Store, text: &str) -> Result<Account> {
     if let Some(id) = parse_id(text) {
         if let Some(a) = store.get::<Account>(id)? {
             return Ok(a);
         }
     }
-    let all = store.account_names()?;
-    let names: Vec<&str> = all.iter().map(|a| a.1.as_str()).collect();
-    match choose(text, &names) {
-        Choice::One(i) => store.require::<Account>(all[i].0),
-        Choice::Several(close) => Err(anyhow::Error::new(Ambiguous {
-            message: format!("{} matches several accounts; name one of them:", quoted(text)),
-            list: account_list(&all, &close),
-            hint: "name the account by its id (12 or '#12') or by its exact name".into(),
-        })),
+    let wanted = fold(text);
+    // An exact name ranks first (its whole text, from the start, nothing
+    // more), so the exact ones are at the head of the list when there are any.
+    let hits = if wanted.is_empty() { Vec::new() } else { Lookup::open(store)?.query(&fold_spaces(text), EXACT_MAX) };
+    let exact: Vec<usize> = (0..hits.len()).filter(|&i| fold(&hits[i].account) == wanted).collect();
+    let choice = match exact.len() {
+        0 => {
+            clear_winner(&hits.iter().take(MAX_LISTED + 1).enumerate().map(|(i, h)| (i, h.class())).collect::<Vec<_>>())
+        }
+        1 => Choice::One(exact[0]),
+        _ => Choice::Several(exact),
+    };
+    let listed = |close: &[usize]| -> Result<Vec<(i64, String, Option<String>)>> {
+        let mut rows = Vec::new();
+        for &i in close {
+            let owner = store.account_row(hits[i].account_id)?.and_then(|r| r.owner);
+            rows.push((hits[i].account_id, hits[i].account.clone(), owner));
+        }
+        Ok(rows)
+    };
+    match choice {
+        Choice::One(i) => store.require::<Account>(hits[i].account_id),
+        Choice::Several(close) => {
+            let all = listed(&close[..close.len().min(MAX_LISTED)])?;
+            let mut list = account_list(&all, &(0..all.len()).collect::<Vec<_>>());
+            if close.len() > MAX_LISTED {
+                list.push_str("  … and more\n");
+            }
+            Err(anyhow::Error::new(Ambiguous {
+                message: format!("{} matches several accounts; name one of them:", quoted(text)),
+                list,
+                hint: "name the account by its id (12 or '#12') or by its exact name".into(),
+            }))
+        }
         Choice::NoMatch => Err(super::hinted(
             match parse_id(text) {
                 Some(id) => anyhow!("no account with id {id}"),

@@ -96,12 +96,14 @@ pub struct App {
 /// The whole portfolio and conflict queue, as the background load hands them over.
 type FullLists = (Vec<AccountRow>, Vec<ConflictRow>);
 
-/// The lookup index: built on a second connection in the background after
-/// the first frame, so opening the cockpit never waits for it.
+/// The lookup index: read (from its file, or the book) on a second
+/// connection in the background after the first frame, so opening the
+/// cockpit never waits for it. Once ready it is kept, and catches up on
+/// what changed (here or in another process) before the next search.
 enum LookupSlot {
     Empty,
     Building(std::sync::mpsc::Receiver<Result<Lookup>>),
-    Ready(Lookup),
+    Ready { lookup: Lookup, stale: bool },
 }
 
 impl App {
@@ -365,8 +367,11 @@ impl App {
         Ok(())
     }
 
+    /// The lookup reads what changed before the next search.
     pub(super) fn invalidate_lookup(&mut self) {
-        self.lookup = LookupSlot::Empty;
+        if let LookupSlot::Ready { stale, .. } = &mut self.lookup {
+            *stale = true;
+        }
     }
 
     /// Reads everything the panes show from the store again.
@@ -382,7 +387,7 @@ impl App {
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
         }
-        self.lookup = LookupSlot::Empty;
+        self.invalidate_lookup();
         self.relayout();
         Ok(())
     }
@@ -618,24 +623,30 @@ impl App {
         let Ok(reader) = self.store.reader() else { return };
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(Lookup::build(&reader));
+            let _ = tx.send(Lookup::open(&reader));
         });
         self.lookup = LookupSlot::Building(rx);
     }
 
-    /// The lookup over the whole book, waiting for the background build if needed.
+    /// The lookup over the whole book, waiting for the background build if
+    /// needed, and current with the store.
     fn lookup(&mut self) -> Result<&mut Lookup> {
         let slot = std::mem::replace(&mut self.lookup, LookupSlot::Empty);
-        self.lookup = LookupSlot::Ready(match slot {
-            LookupSlot::Ready(l) => l,
+        let (mut lookup, stale) = match slot {
+            LookupSlot::Ready { lookup, stale } => (lookup, stale),
             LookupSlot::Building(rx) => match rx.recv() {
-                Ok(built) => built?,
-                Err(_) => Lookup::build(&self.store)?,
+                // Read on another connection: it may be a change behind.
+                Ok(built) => (built?, true),
+                Err(_) => (Lookup::open(&self.store)?, false),
             },
-            LookupSlot::Empty => Lookup::build(&self.store)?,
-        });
+            LookupSlot::Empty => (Lookup::open(&self.store)?, false),
+        };
+        if stale {
+            lookup.catch_up(&self.store)?;
+        }
+        self.lookup = LookupSlot::Ready { lookup, stale: false };
         match &mut self.lookup {
-            LookupSlot::Ready(l) => Ok(l),
+            LookupSlot::Ready { lookup, .. } => Ok(lookup),
             _ => unreachable!("set just above"),
         }
     }
