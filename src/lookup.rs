@@ -588,6 +588,17 @@ pub fn rank_names(query: &str, names: &[&str]) -> Vec<(usize, u32)> {
     l.query(query, names.len()).into_iter().map(|h| (h.account_id as usize, h.score)).collect()
 }
 
+/// Hands memory freed by a large read back to the system: glibc keeps
+/// each thread's freed heap otherwise, and the cockpit would carry what its
+/// background loads once needed.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's own heaps; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// What catching up took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaughtUp {

@@ -49,16 +49,14 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
     let mut lookup = Lookup::open(store)?;
     let mut hits = lookup.query(&args.query, args.limit as usize);
     crate::lookup::explain(store, &mut hits, &args.query)?;
-    let mut found = Vec::with_capacity(hits.len());
-    for hit in hits {
-        let Some(row) = store.account_row(hit.account_id)? else {
-            continue;
-        };
+    let rows = store.found_rows(&hits.iter().map(|h| h.account_id).collect::<Vec<_>>())?;
+    let mut found = Vec::with_capacity(rows.len());
+    for (hit, row) in rows.into_iter().filter_map(|r| hits.iter().find(|h| h.account_id == r.id).map(|h| (h, r))) {
         found.push(Found {
             id: row.id,
             name: row.name,
             matched: hit.field,
-            reason: hit.reason,
+            reason: hit.reason.clone(),
             owner: row.owner,
             tier: row.tier,
             status: row.status,

@@ -181,3 +181,41 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The portfolio row of each found account, in the order given (deleted
+    /// ones left out): one indexed read each, open conflicts counted through
+    /// their partial index, so a lookup's few hits cost little.
+    pub fn found_rows(&self, ids: &[i64]) -> Result<Vec<super::AccountRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT a.id, a.name, a.sector, a.tier, a.status, a.owner_id, r.name, a.annual_value,
+                    a.last_touch_at, a.renewal_date,
+                    (SELECT count(*) FROM conflicts c
+                     WHERE c.account_id = a.id AND c.status <> 'resolved' AND c.deleted_at IS NULL)
+             FROM accounts a LEFT JOIN reps r ON r.id = a.owner_id
+             WHERE a.id = ?1 AND a.deleted_at IS NULL",
+        )?;
+        let mut found = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let row = stmt
+                .query_row([id], |r| {
+                    Ok(super::AccountRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        sector: r.get(2)?,
+                        tier: r.get(3)?,
+                        status: r.get(4)?,
+                        owner_id: r.get(5)?,
+                        owner: r.get(6)?,
+                        annual_value: r.get(7)?,
+                        last_touch_at: r.get(8)?,
+                        renewal_date: r.get(9)?,
+                        open_conflicts: r.get(10)?,
+                    })
+                })
+                .optional()?;
+            found.extend(row);
+        }
+        Ok(found)
+    }
+}

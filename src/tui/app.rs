@@ -623,7 +623,11 @@ impl App {
         let Ok(reader) = self.store.reader() else { return };
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(Lookup::open(&reader));
+            let lookup = Lookup::open(&reader);
+            drop(reader);
+            // What reading the book left free on this thread's heap goes back to the system.
+            crate::lookup::release_free_memory();
+            let _ = tx.send(lookup);
         });
         self.lookup = LookupSlot::Building(rx);
     }
