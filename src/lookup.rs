@@ -4,6 +4,14 @@
 //! buffer, with a lower-case, accent-free key beside each name, so 100,000
 //! accounts and 300,000 contacts stay small in memory and every keystroke is
 //! answered by plain byte scans without touching the database.
+//!
+//! It is the one ranking of accounts and contacts: `rapport find`, the
+//! account `rapport log` names and the cockpit's `/` all go through
+//! `Lookup::query` (short lists of names through `rank_names`). The index is
+//! kept in a file beside the database (`NAME-lookup`), stamped with the
+//! book's search log (schema 9), so a process reads it instead of the book
+//! and then only the rows changed since it was written. The cockpit and
+//! commands that write keep that file; `find` only reads it.
 
 use crate::domain::phone::{Dialled, Region};
 use crate::store::{Contact, SearchRow, Store};
@@ -148,10 +156,20 @@ impl Lookup {
 
     /// The index of the store's book, from the file kept beside the
     /// database when there is one that this book wrote, caught up on the
-    /// changes made since; else read from the tables, and the file written
-    /// for the next time. This is what `rapport find`, `rapport log` and the
-    /// cockpit search through.
+    /// changes made since; else read from the tables. Writes nothing: reading
+    /// commands (`rapport find`) leave the folder as it was.
     pub fn open(store: &Store) -> Result<Lookup> {
+        Lookup::load(store, false)
+    }
+
+    /// `open`, writing the index file again when it was missing, stale or
+    /// far behind, so that the next process starts from here: for the
+    /// cockpit and commands that write.
+    pub fn open_and_keep(store: &Store) -> Result<Lookup> {
+        Lookup::load(store, true)
+    }
+
+    fn load(store: &Store, keep: bool) -> Result<Lookup> {
         let Some(path) = snapshot_path(store) else { return Lookup::build(store) };
         let Some(stamp) = store.search_stamp()? else { return Lookup::build(store) };
         let loaded = std::fs::File::open(&path).ok().and_then(|mut f| Lookup::decode(&mut f, &stamp.token));
@@ -165,8 +183,10 @@ impl Lookup {
             }
             _ => Lookup::build(store)?,
         };
-        // A cache: when it cannot be written (a read-only folder), the next process builds again.
-        let _ = lookup.save(&path);
+        if keep {
+            // A cache: when it cannot be written (a read-only folder), the next process builds again.
+            let _ = lookup.save(&path);
+        }
         lookup.last = None;
         Ok(lookup)
     }

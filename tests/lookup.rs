@@ -1,6 +1,7 @@
 //! The lookup behind `rapport find`, `rapport log ACCOUNT` and the cockpit's
-//! `/`: one ranking for all three, and an index kept beside the database that
-//! every write, from any process, is seen through at once.
+//! `/`: one ranking for all three, and an index kept beside the database
+//! (by the cockpit and commands that write; `find` only reads it) through
+//! which every write, from any process, is seen at once.
 
 mod common;
 
@@ -59,11 +60,13 @@ fn id_in(out: &str) -> String {
 }
 
 #[test]
-fn find_sees_every_write_at_once_through_its_index_file() {
+fn find_sees_every_write_at_once_through_the_index_file() {
     let dir = tempfile::tempdir().unwrap();
     let (db, ids) = book(dir.path());
     assert_eq!(found_names(&db, "borealis"), ["Borealis Systems"]);
-    assert!(index_file(&db).exists(), "the first find leaves the index beside the database");
+    assert!(!index_file(&db).exists(), "find, a reading command, writes no file");
+    ok(&db, &["log", "cobalt", "called", "--kind", "note"]);
+    let index = std::fs::read(index_file(&db)).expect("a command that writes keeps the index beside the database");
 
     // Add, rename, delete and undo an account from the shell.
     let id = id_in(&ok(&db, &["add", "account", "--name", "Quillon Freight"]));
@@ -109,24 +112,28 @@ fn find_sees_every_write_at_once_through_its_index_file() {
     jane.name = "Janet Quorra".into();
     store.update(&mut jane).unwrap();
     assert_eq!(found_names(&db, "quorra"), ["Acme Interstellar"]);
+    assert_eq!(std::fs::read(index_file(&db)).unwrap(), index, "find read the file and caught up in memory");
 }
 
 #[test]
-fn a_damaged_or_foreign_index_file_is_built_again() {
+fn a_damaged_or_foreign_index_file_is_not_used_and_is_written_again() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = book(dir.path());
-    assert_eq!(found_names(&db, "cobalt"), ["Cobalt Mining"]);
+    ok(&db, &["log", "cobalt", "called", "--kind", "note"]);
     let index = index_file(&db);
     let good = std::fs::read(&index).unwrap();
     for damaged in [good[..good.len() / 2].to_vec(), b"not an index".to_vec(), Vec::new()] {
-        std::fs::write(&index, damaged).unwrap();
+        std::fs::write(&index, &damaged).unwrap();
         assert_eq!(found_names(&db, "cobalt"), ["Cobalt Mining"]);
+        assert_eq!(std::fs::read(&index).unwrap(), damaged, "find leaves the file alone");
+        ok(&db, &["log", "cobalt", "called again", "--kind", "note"]);
         assert_eq!(std::fs::read(&index).unwrap().len(), good.len(), "written again");
     }
     // Another book's index at this path (a database copied over this one) is not used.
     let other = tempfile::tempdir().unwrap();
     let (other_db, other_ids) = book(other.path());
     ok(&other_db, &["edit", "account", &other_ids.cobalt.to_string(), "--name", "Cobalt Elsewhere"]);
+    ok(&other_db, &["log", "cobalt", "called", "--kind", "note"]);
     assert_eq!(found_names(&other_db, "cobalt"), ["Cobalt Elsewhere"]);
     std::fs::copy(index_file(&other_db), &index).unwrap();
     assert_eq!(found_names(&db, "cobalt"), ["Cobalt Mining"]);

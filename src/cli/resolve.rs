@@ -147,7 +147,7 @@ pub fn caller(store: &Store, text: &str) -> Result<Option<(Account, Contact)>> {
         Some(d) if d.typed.len() >= CALLER_DIGITS => {}
         _ => return Ok(None),
     }
-    let hits: Vec<Hit> = Lookup::open(store)?
+    let hits: Vec<Hit> = Lookup::open_and_keep(store)?
         .query(text, MAX_LISTED + 1)
         .into_iter()
         .filter(|h| h.field == Field::Phone && h.contact_id.is_some())
@@ -195,7 +195,8 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
     let wanted = fold(text);
     // An exact name ranks first (its whole text, from the start, nothing
     // more), so the exact ones are at the head of the list when there are any.
-    let hits = if wanted.is_empty() { Vec::new() } else { Lookup::open(store)?.query(&fold_spaces(text), EXACT_MAX) };
+    let hits =
+        if wanted.is_empty() { Vec::new() } else { Lookup::open_and_keep(store)?.query(&fold_spaces(text), EXACT_MAX) };
     let exact: Vec<usize> = (0..hits.len()).filter(|&i| fold(&hits[i].account) == wanted).collect();
     let choice = match exact.len() {
         0 => {

@@ -623,7 +623,7 @@ impl App {
         let Ok(reader) = self.store.reader() else { return };
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let lookup = Lookup::open(&reader);
+            let lookup = Lookup::open_and_keep(&reader);
             drop(reader);
             // What reading the book left free on this thread's heap goes back to the system.
             crate::lookup::release_free_memory();
@@ -641,9 +641,9 @@ impl App {
             LookupSlot::Building(rx) => match rx.recv() {
                 // Read on another connection: it may be a change behind.
                 Ok(built) => (built?, true),
-                Err(_) => (Lookup::open(&self.store)?, false),
+                Err(_) => (Lookup::open_and_keep(&self.store)?, false),
             },
-            LookupSlot::Empty => (Lookup::open(&self.store)?, false),
+            LookupSlot::Empty => (Lookup::open_and_keep(&self.store)?, false),
         };
         if stale {
             lookup.catch_up(&self.store)?;
