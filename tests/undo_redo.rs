@@ -285,7 +285,8 @@ proptest! {
         }
         prop_assert_eq!(redone, undone, "every undone step is redone");
         prop_assert_eq!(&rows(&conn), &end, "redoing all gives the end");
-        prop_assert!(store.check().unwrap().is_empty());
+        let problems = store.check().unwrap();
+        prop_assert!(problems.is_empty(), "{:?}", problems);
     }
 }
 

@@ -195,8 +195,13 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
     let wanted = fold(text);
     // An exact name ranks first (its whole text, from the start, nothing
     // more), so the exact ones are at the head of the list when there are any.
-    let hits =
-        if wanted.is_empty() { Vec::new() } else { Lookup::open_and_keep(store)?.query(&fold_spaces(text), EXACT_MAX) };
+    // Phone numbers name a caller (`caller`, with its own rule on how many digits it takes), not an account.
+    let hits: Vec<Hit> = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        let mut lookup = Lookup::open_and_keep(store)?;
+        lookup.query(&fold_spaces(text), EXACT_MAX).into_iter().filter(|h| h.field != Field::Phone).collect()
+    };
     let exact: Vec<usize> = (0..hits.len()).filter(|&i| fold(&hits[i].account) == wanted).collect();
     let choice = match exact.len() {
         0 => {
@@ -206,12 +211,8 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
         _ => Choice::Several(exact),
     };
     let listed = |close: &[usize]| -> Result<Vec<(i64, String, Option<String>)>> {
-        let mut rows = Vec::new();
-        for &i in close {
-            let owner = store.account_row(hits[i].account_id)?.and_then(|r| r.owner);
-            rows.push((hits[i].account_id, hits[i].account.clone(), owner));
-        }
-        Ok(rows)
+        let ids: Vec<i64> = close.iter().map(|&i| hits[i].account_id).collect();
+        Ok(store.found_rows(&ids)?.into_iter().map(|r| (r.id, r.name, r.owner)).collect())
     };
     match choice {
         Choice::One(i) => store.require::<Account>(hits[i].account_id),

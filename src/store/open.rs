@@ -496,7 +496,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::migrations::{Migration, MIGRATIONS};
+    use crate::store::migrations::{Migration, LATEST, MIGRATIONS};
 
     #[test]
     fn migrating_a_database_with_data_backs_it_up_first() {
@@ -509,18 +509,18 @@ mod tests {
             store.set_setting("marker", "before").unwrap();
         }
         let mut newer = old.clone();
-        newer.push((old.len() as u32 + 1, "0099_test", "CREATE TABLE extra (x INTEGER) STRICT;"));
+        newer.push((LATEST + 1, "0099_test", "CREATE TABLE extra (x INTEGER) STRICT;"));
         let (store, report) = open_with(&path, OpenMode::Existing, &newer).unwrap();
-        assert_eq!(report.migrated_from, Some(old.len() as u32));
+        assert_eq!(report.migrated_from, Some(LATEST));
         let backup = report.backup.expect("a backup was written");
         assert_eq!(fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
         let copy = Connection::open(&backup).unwrap();
         let v: u32 = copy.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(v, old.len() as u32);
+        assert_eq!(v, LATEST);
         let marker: String =
             copy.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| r.get(0)).unwrap();
         assert_eq!(marker, "before");
-        assert_eq!(migrations::version(store.conn()).unwrap(), newer.len() as u32);
+        assert_eq!(migrations::version(store.conn()).unwrap(), LATEST + 1);
     }
 
     #[test]
@@ -529,15 +529,11 @@ mod tests {
         let path = dir.path().join("book.db");
         drop(open_with(&path, OpenMode::Create, MIGRATIONS).unwrap());
         let mut broken: Vec<Migration> = MIGRATIONS.to_vec();
-        broken.push((
-            MIGRATIONS.len() as u32 + 1,
-            "0099_broken",
-            "CREATE TABLE ok_part (x INTEGER); SELECT * FROM missing_table;",
-        ));
+        broken.push((LATEST + 1, "0099_broken", "CREATE TABLE ok_part (x INTEGER); SELECT * FROM missing_table;"));
         let err = open_with(&path, OpenMode::Existing, &broken).err().unwrap();
         assert!(format!("{err:#}").contains("0099_broken"), "{err:#}");
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(migrations::version(&conn).unwrap(), MIGRATIONS.len() as u32);
+        assert_eq!(migrations::version(&conn).unwrap(), LATEST);
         let partial: i64 =
             conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'ok_part'", [], |r| r.get(0)).unwrap();
         assert_eq!(partial, 0, "the failed migration was rolled back whole");
@@ -547,7 +543,7 @@ mod tests {
     fn newer_list() -> Vec<Migration> {
         let mut newer = MIGRATIONS.to_vec();
         newer.push((
-            MIGRATIONS.len() as u32 + 1,
+            LATEST + 1,
             "0099_once",
             "CREATE TABLE once (i INTEGER);
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
@@ -582,7 +578,7 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             let rows: i64 = conn.query_row("SELECT count(*) FROM once", [], |r| r.get(0)).unwrap();
             assert_eq!(rows, 100_000, "round {round}: the migration ran once");
-            assert_eq!(migrations::version(&conn).unwrap(), newer.len() as u32);
+            assert_eq!(migrations::version(&conn).unwrap(), LATEST + 1);
             let migrated: Vec<&OpenReport> = reports.iter().filter(|r| r.migrated_from.is_some()).collect();
             assert_eq!(migrated.len(), 1, "round {round}: one opener migrated");
             // Only the backup of the opener that migrated is kept.
@@ -614,7 +610,7 @@ mod tests {
         assert_eq!(backups.len(), 3, "{backups:?}");
         for b in &backups {
             let copy = Connection::open(b).unwrap();
-            assert_eq!(migrations::version(&copy).unwrap(), MIGRATIONS.len() as u32);
+            assert_eq!(migrations::version(&copy).unwrap(), LATEST);
         }
     }
 }
