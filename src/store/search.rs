@@ -47,6 +47,10 @@ pub struct SearchStamp {
     pub oldest: Option<i64>,
 }
 
+/// The search log after a mark: where it stands, and the accounts and the
+/// contacts it names (each once, in id order).
+pub type SearchChanges = (SearchStamp, Vec<i64>, Vec<i64>);
+
 impl SearchStamp {
     /// Whether the log still holds every change after `seq`.
     pub fn reaches_back_to(&self, seq: i64) -> bool {
@@ -129,13 +133,13 @@ impl Store {
 
     /// The accounts and contacts changed after `seq` (each once, in id
     /// order), and the stamp they bring the index to; read in one transaction.
-    pub fn search_changes(&self, seq: i64) -> Result<Option<(SearchStamp, Vec<i64>, Vec<i64>)>> {
+    pub fn search_changes(&self, seq: i64) -> Result<Option<SearchChanges>> {
         let conn = self.conn();
         let own = conn.is_autocommit();
         if own {
             conn.execute_batch("BEGIN")?;
         }
-        let read = || -> Result<Option<(SearchStamp, Vec<i64>, Vec<i64>)>> {
+        let read = || -> Result<Option<SearchChanges>> {
             let Some(stamp) = self.search_stamp()? else { return Ok(None) };
             let mut stmt = conn.prepare_cached("SELECT kind, row_id FROM search_log WHERE seq > ?1")?;
             let mut rows = stmt.query([seq])?;

@@ -103,7 +103,7 @@ type FullLists = (Vec<AccountRow>, Vec<ConflictRow>);
 enum LookupSlot {
     Empty,
     Building(std::sync::mpsc::Receiver<Result<Lookup>>),
-    Ready { lookup: Lookup, stale: bool },
+    Ready { lookup: Box<Lookup>, stale: bool },
 }
 
 impl App {
@@ -637,7 +637,7 @@ impl App {
     fn lookup(&mut self) -> Result<&mut Lookup> {
         let slot = std::mem::replace(&mut self.lookup, LookupSlot::Empty);
         let (mut lookup, stale) = match slot {
-            LookupSlot::Ready { lookup, stale } => (lookup, stale),
+            LookupSlot::Ready { lookup, stale } => (*lookup, stale),
             LookupSlot::Building(rx) => match rx.recv() {
                 // Read on another connection: it may be a change behind.
                 Ok(built) => (built?, true),
@@ -648,7 +648,7 @@ impl App {
         if stale {
             lookup.catch_up(&self.store)?;
         }
-        self.lookup = LookupSlot::Ready { lookup, stale: false };
+        self.lookup = LookupSlot::Ready { lookup: Box::new(lookup), stale: false };
         match &mut self.lookup {
             LookupSlot::Ready { lookup, .. } => Ok(lookup),
             _ => unreachable!("set just above"),
