@@ -483,7 +483,11 @@ pub fn score(inputs: &AccountSignals, cfg: &HealthConfig, today: NaiveDate) -> H
         add(
             "lost deals",
             -(w.recent_loss * s.lost_90d.0.min(2) as i32),
-            format!("{} lost in the last 90 days ({})", plural(i64::from(s.lost_90d.0), "deal", "deals"), s.lost_90d.1),
+            format!(
+                "{} lost in the last 90 days ({})",
+                plural(i64::from(s.lost_90d.0), "deal", "deals"),
+                s.lost_90d.1.compact()
+            ),
         );
     }
     if s.status == AccountStatus::Customer && s.open_deals.is_empty() && s.won_365d == 0 {
