@@ -1,7 +1,7 @@
 //! The situations rapport suggests actions for, so that each shows up a few
 //! times on the demo: customers that mostly buy their sector's typical
 //! add-on (the few without it are a cross-sell gap), a deal stuck in its
-//! stage or past its close, and a champion who moved to another account.
+//! stage, and a champion who moved to another account.
 //! Drawn from a stream of their own, so the rest of the demo is unchanged.
 
 use super::account::{round_to, units, Book, Facts};
@@ -47,19 +47,16 @@ impl Book<'_> {
             }
         }
 
-        // A deal that stopped moving: long in its stage, or past its expected close.
+        // A deal that stopped moving: long in its stage.
         if f.p.status != AccountStatus::Churned && rng.chance(STUCK_SHARE) {
             let stage = [DealStage::Qualified, DealStage::Proposal, DealStage::Negotiation][rng.index(3)];
             let moved = workday(today - days(rng.range(50, 120))).max(f.hist_start);
             let opened = (moved - days(rng.range(10, 40))).max(f.hist_start);
-            let close = if rng.chance(0.5) {
-                workday(moved + days(rng.range(10, 40))).min(today - days(3))
-            } else {
-                today + days(rng.range(20, 90))
-            };
+            // Its expected close stays ahead (the demo's open deals all look forward).
+            let close = today + days(rng.range(20, 90));
             let product = self.w.addons[rng.index(self.w.addons.len())];
             let amount = round_to(f.value as f64 * rng.uniform(0.15, 0.5), f.step);
-            let id = self.write_deal(f, product, stage, amount, None, Some(close.max(moved)), opened)?;
+            let id = self.write_deal(f, product, stage, amount, None, Some(close), opened)?;
             let t = office_moment(&mut rng, moved, now);
             let what = format!("Deal \"{product}\" moved to {}", stage.label().to_lowercase());
             if let Some(a) = tl.add(t, ActivityKind::Event, what) {
