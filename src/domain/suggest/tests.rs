@@ -114,12 +114,8 @@ fn conflict(id: i64, due_in_hours: i64, breached: bool, level: u8) -> ConflictFa
 #[test]
 fn conflicts_about_to_breach_or_breached_and_not_escalated() {
     let mut book = inputs(vec![account(1, Tier::Standard, AccountStatus::Customer)]);
-    book.conflicts = vec![
-        conflict(1, 5, false, 0),
-        conflict(2, -30, true, 0),
-        conflict(3, -30, true, 1),
-        conflict(4, 72, false, 0),
-    ];
+    book.conflicts =
+        vec![conflict(1, 5, false, 0), conflict(2, -30, true, 0), conflict(3, -30, true, 1), conflict(4, 72, false, 0)];
     let list = run(&book);
     let s = kinds(&list, SuggestionKind::Conflict);
     let keys: Vec<&str> = s.iter().map(|s| s.key.as_str()).collect();
@@ -171,7 +167,10 @@ fn win_back_a_good_customer_lost_long_enough_ago() {
 #[test]
 fn a_churned_account_lost_last_month_is_not_a_win_back_yet() {
     assert!(kinds(&run(&inputs(vec![churned(1, 30, 3)])), SuggestionKind::WinBack).is_empty());
-    assert!(kinds(&run(&inputs(vec![churned(1, 300, 0)])), SuggestionKind::WinBack).is_empty(), "nothing won is no history");
+    assert!(
+        kinds(&run(&inputs(vec![churned(1, 300, 0)])), SuggestionKind::WinBack).is_empty(),
+        "nothing won is no history"
+    );
     let mut called = churned(1, 300, 3);
     called.signals.last_touch = Some(ago(5));
     assert!(kinds(&run(&inputs(vec![called])), SuggestionKind::WinBack).is_empty(), "a call since is the attempt");
