@@ -498,6 +498,11 @@ fn network(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, out: &mut 
     let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for (how, groups) in [("e-mail", &by_email), ("name", &by_name)] {
         for group in groups.values() {
+            // A name many people share says nothing about any one of them:
+            // by name, only a name found at two or three accounts counts.
+            if how == "name" && group.len() > 3 {
+                continue;
+            }
             // Sponsors oldest first: the first one at another account, made
             // before this record, is where the person came from.
             let mut sponsors: Vec<&PersonFacts> = group.iter().copied().filter(|o| sponsor(o.role)).collect();

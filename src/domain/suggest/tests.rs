@@ -250,6 +250,11 @@ fn a_contact_who_merely_shares_a_surname_is_not_the_same_person() {
         // The same full name, but the one at the first account was no sponsor.
         person(11, 1, "Ann Roe", Some("ann@a.example"), ContactRole::User),
         person(21, 2, "Ann Roe", Some("ann.roe@b.example"), ContactRole::Other),
+        // A name shared by many is not evidence of one person moving.
+        person(13, 1, "Jan Berg", None, ContactRole::Champion),
+        person(23, 2, "Jan Berg", None, ContactRole::Other),
+        person(33, 2, "Jan Berg", None, ContactRole::User),
+        person(43, 1, "Jan Berg", None, ContactRole::User),
         // A single word is not a name to match on.
         person(12, 1, "Kim", None, ContactRole::Champion),
         person(22, 2, "Kim", None, ContactRole::Other),
