@@ -11,6 +11,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod scope;
 pub mod sla;
+pub mod status;
 pub mod time;
 
 pub use kinds::*;

@@ -20,6 +20,7 @@ mod reps;
 mod search;
 mod snapshots;
 mod sql_types;
+mod status;
 mod targets;
 mod workflows;
 
