@@ -22,6 +22,7 @@ mod log;
 mod man;
 pub mod out;
 mod report;
+mod report_status;
 mod resolve;
 pub mod table;
 mod target;
@@ -90,7 +91,7 @@ pub enum Command {
     /// The config file (who you are, the fiscal year, key bindings)
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Quarterly results, forecast, pipeline, reps, conflicts and targets
+    /// Quarterly results, forecast, pipeline, reps, conflicts, targets and the account status report
     Report(report::ReportArgs),
     /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
     Import(import::ImportArgs),

@@ -372,7 +372,7 @@ fn renewals(i: &StatusInputs<'_>, mine: &[&AccountFact], name_of: &dyn Fn(Option
     let value = due.iter().map(|(_, a)| a.annual_value).fold(Money::ZERO, |a, b| a + b);
     s.totals.push(vec![
         Val::text("Total"),
-        Val::Empty,
+        Val::text(""),
         Val::text(format!("{} accounts", due.len())),
         Val::text(""),
         Val::text(""),
@@ -513,7 +513,7 @@ fn deals(scope_deals: &[&DealFact], span: Span, name_of: &dyn Fn(Option<i64>) ->
     let m = deal_metrics(scope_deals.iter().copied(), span);
     let total = |what: &str, n: u32, amount: Money| {
         vec![
-            Val::Empty,
+            Val::text(""),
             Val::text(what),
             Val::text(format!("{n} deals")),
             Val::text(""),
@@ -524,7 +524,7 @@ fn deals(scope_deals: &[&DealFact], span: Span, name_of: &dyn Fn(Option<i64>) ->
     s.totals.push(total("won", m.won_count, m.won));
     s.totals.push(total("lost", m.lost_count, m.lost));
     let rate = m.win_rate_count().map_or_else(|| "-".into(), |r| format!("{r:.1}% by count"));
-    s.totals.push(vec![Val::Empty, Val::text("win rate"), Val::text(rate), Val::text(""), Val::text(""), Val::Empty]);
+    s.totals.push(vec![Val::text(""), Val::text("win rate"), Val::text(rate), Val::text(""), Val::text(""), Val::text("")]);
     s
 }
 

@@ -5,4 +5,5 @@
 pub mod fields;
 pub mod import;
 pub mod read;
+pub mod status;
 pub mod values;
