@@ -97,7 +97,8 @@ fn parse(args: &ReportArgs) -> Result<Plan> {
             "leave --by out, or use `rapport report forecast --by rep`",
         ));
     }
-    let from_name = args.output.as_deref().and_then(|p| p.extension()).and_then(|e| Format::parse(&e.to_string_lossy()));
+    let from_name =
+        args.output.as_deref().and_then(|p| p.extension()).and_then(|e| Format::parse(&e.to_string_lossy()));
     let format = match &args.format {
         Some(f) => Format::parse(f).ok_or_else(|| {
             bad(

@@ -524,7 +524,14 @@ fn deals(scope_deals: &[&DealFact], span: Span, name_of: &dyn Fn(Option<i64>) ->
     s.totals.push(total("won", m.won_count, m.won));
     s.totals.push(total("lost", m.lost_count, m.lost));
     let rate = m.win_rate_count().map_or_else(|| "-".into(), |r| format!("{r:.1}% by count"));
-    s.totals.push(vec![Val::text(""), Val::text("win rate"), Val::text(rate), Val::text(""), Val::text(""), Val::text("")]);
+    s.totals.push(vec![
+        Val::text(""),
+        Val::text("win rate"),
+        Val::text(rate),
+        Val::text(""),
+        Val::text(""),
+        Val::text(""),
+    ]);
     s
 }
 

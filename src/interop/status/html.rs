@@ -263,7 +263,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_quotes_and_terminal_sequences() {
-        assert_eq!(esc("<script>alert('x')</script> & \"q\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
         assert_eq!(esc("a\x1b]0;title\x07b"), "ab");
     }
 }
