@@ -104,7 +104,7 @@ fn fill(sheet: &mut Worksheet, table: &Table) -> Result<()> {
         let last_col = table.columns.len() as u16 - 1;
         sheet.autofilter(0, 0, table.rows.len() as u32, last_col).map_err(xl)?;
         sheet.set_freeze_panes(1, 0).map_err(xl)?;
-        sheet.autofit_to_max_width(MAX_COLUMN_PIXELS);
+        sheet.set_autofit_max_width(MAX_COLUMN_PIXELS).autofit();
         // Dates and money columns fit their formatted width, not their serial number's.
         for (c, col) in table.columns.iter().enumerate() {
             let min = match col.ty {
