@@ -310,5 +310,114 @@ fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
     // Markdown to a file by its name alone; nothing left beside it.
     ok(&book, &["report", "status", "-o", "status.md"]);
     assert!(std::fs::read_to_string(book.dir.path().join("status.md")).unwrap().starts_with("# Account status"));
-    assert!(!files_in(book.dir.path()).iter().any(|f| f.starts_with(".rapport-status-")));
+    assert!(!files_in(book.dir.path()).iter().any(|f| f.starts_with(".rapport-")));
+}
+
+/// Reads a workbook with openpyxl and prints, per sheet: its name, the
+/// header's boldness, the frozen cell, the autofilter and every cell as
+/// (type name, value, number format).
+const READ_BACK: &str = r#"
+import json, sys, datetime
+from openpyxl import load_workbook
+wb = load_workbook(sys.argv[1])
+out = []
+for ws in wb.worksheets:
+    rows = []
+    for row in ws.iter_rows():
+        cells = []
+        for c in row:
+            v = c.value
+            if isinstance(v, (datetime.datetime, datetime.date)):
+                v = v.isoformat()
+            cells.append([type(c.value).__name__, v, c.number_format])
+        rows.append(cells)
+    out.append({
+        "name": ws.title,
+        "bold": [c.font.bold for c in ws[1]],
+        "freeze": ws.freeze_panes,
+        "filter": ws.auto_filter.ref,
+        "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+        "rows": rows,
+    })
+print(json.dumps(out))
+"#;
+
+#[test]
+fn xlsx_has_a_typed_sheet_per_section_read_back_by_openpyxl() {
+    let book = book();
+    let out = ok(&book, &["report", "status", "--scope", "all", "--format", "xlsx", "--period", "2026Q4"]);
+    assert_eq!(out, "wrote status-2026Q4.xlsx\n");
+    let path = book.dir.path().join("status-2026Q4.xlsx");
+    let py = Command::new("python3")
+        .args(["-c", READ_BACK])
+        .arg(&path)
+        .output()
+        .expect("python3 with openpyxl is needed to read the workbook back (pip install openpyxl)");
+    assert!(
+        py.status.success(),
+        "python3 with openpyxl is needed (pip install openpyxl): {}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let sheets: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
+    let sheets = sheets.as_array().unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "Summary",
+            "Portfolio",
+            "Status changes",
+            "Renewals",
+            "SLA",
+            "Open conflicts",
+            "Resolved conflicts",
+            "Deals",
+            "Targets",
+            "Forecast",
+            "Quarters"
+        ]
+    );
+    for s in sheets {
+        assert!(s["bold"].as_array().unwrap().iter().all(|b| b == true), "{}: header bold", s["name"]);
+        assert_eq!(s["freeze"], "A2", "{}: header frozen", s["name"]);
+        assert!(s["filter"].as_str().is_some_and(|f| f.starts_with("A1:")), "{}: autofilter", s["name"]);
+        assert!(!s["widths"].as_object().unwrap().is_empty(), "{}: widths set", s["name"]);
+    }
+    let sheet = |name: &str| sheets.iter().find(|s| s["name"] == name).unwrap()["rows"].as_array().unwrap().clone();
+    let cell = |name: &str, r: usize, c: usize| sheet(name)[r][c].clone();
+
+    // Money: a number with the currency format, never text.
+    // openpyxl gives a whole number as an int, a fraction as a float: either way a number.
+    let number = |c: &serde_json::Value| matches!(c[0].as_str(), Some("int" | "float"));
+    let total = cell("Portfolio", 4, 3);
+    assert!(number(&total) && total[1].as_f64() == Some(1_450_000.0), "{total}");
+    assert!(total[2].as_str().unwrap().contains("#,##0.00"), "{total}");
+    assert_eq!(cell("Portfolio", 4, 0)[1], "Total");
+    assert!(number(&cell("Portfolio", 1, 2)), "a count is a number");
+
+    // Dates: dates, with a date format.
+    let renewal = cell("Renewals", 1, 0);
+    assert_eq!((renewal[0].as_str(), renewal[1].as_str()), (Some("datetime"), Some("2026-12-10T00:00:00")));
+    assert_eq!(renewal[2], "yyyy-mm-dd");
+    assert_eq!(cell("Renewals", 2, 2)[1], HOSTILE, "text as typed (it is not a formula)");
+    let deals = sheet("Deals");
+    let fleet = &deals[1];
+    assert_eq!(fleet[0][1], "2026-10-20T00:00:00");
+    assert_eq!((fleet[2][1].as_str(), fleet[3][1].as_str()), (Some("Acme Logistics"), Some("Fleet add-on")));
+    assert!(number(&fleet[5]) && fleet[5][1].as_f64() == Some(150_000.0), "{fleet:?}");
+    let changed = cell("Status changes", 1, 0);
+    assert_eq!((changed[0].as_str(), changed[1].as_str()), (Some("datetime"), Some("2026-11-26T14:00:00")));
+
+    // Percentages and counts as numbers.
+    let att = cell("Targets", 1, 4);
+    assert!(number(&att) && att[1].as_f64() == Some(35.0), "{att}");
+    assert!(number(&cell("Targets", 2, 4)) && cell("Targets", 2, 4)[1].as_f64() == Some(43.75));
+    let sla = &sheet("SLA")[1];
+    assert_eq!(
+        sla.as_array().unwrap().iter().map(|c| c[1].as_f64().unwrap()).collect::<Vec<_>>(),
+        [3.0, 1.0, 100.0, 1.0, 219.0, 2.0, 1.0]
+    );
+    let summary = &sheet("Summary")[1];
+    assert_eq!(summary[0][1], "Q4 FY2026 (Oct–Dec 2026)");
+    assert_eq!((summary[3][1].as_f64(), summary[4][1].as_f64()), (Some(175_000.0), Some(500_000.0)));
 }

@@ -4,16 +4,15 @@
 //! `interop::status`. A file is written aside and moved into place whole,
 //! never over an existing one unless `--force` says so.
 
+use super::out;
 use super::report::{bad, resolve_scope, ReportArgs};
-use super::{hinted, out};
 use crate::domain::metrics::Span;
 use crate::domain::scope::{Scope, TargetRow, SCOPE_EXAMPLES};
 use crate::domain::status::{self, period_name, StatusInputs, StatusReport};
 use crate::domain::{sanitize, FiscalCalendar, Period};
 use crate::store::Store;
-use anyhow::{anyhow, Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -220,29 +219,8 @@ pub fn run(store: &Store, args: &ReportArgs) -> Result<ExitCode> {
         Format::Html => crate::interop::status::render_html(&report).into_bytes(),
         Format::Xlsx => crate::interop::status::render_xlsx(&report)?,
     };
-    write_whole(&path, &bytes, args.force)?;
+    // Aside and moved into place whole; without --force, never over a file that appeared meanwhile.
+    crate::interop::write_file(&path, &bytes, args.force)?;
     out::say(&format!("wrote {}", path.display()))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Written to a hidden file beside the target and moved into place whole,
-/// so a reader never sees half a report; without `force`, never over a
-/// file that appeared meanwhile. The file is private (0600): it names
-/// customers and their figures.
-fn write_whole(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    let shown = sanitize::line(&path.display().to_string()).into_owned();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rapport-status-")
-        .tempfile_in(folder_of(path))
-        .with_context(|| format!("cannot write in the folder of {shown}"))?;
-    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).with_context(|| format!("cannot write {shown}"))?;
-    let placed = if force { tmp.persist(path) } else { tmp.persist_noclobber(path) };
-    placed.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            hinted(anyhow!("-o: '{shown}' appeared meanwhile; it was left as it is"), "add --force to replace it")
-        } else {
-            anyhow!("cannot write {shown}: {}", e.error)
-        }
-    })?;
-    Ok(())
 }

@@ -5,16 +5,13 @@
 
 mod html;
 mod md;
+mod xlsx;
 
 pub use html::render_html;
 pub use md::render_md;
+pub use xlsx::render_xlsx;
 
 use crate::domain::Money;
-
-/// Not written yet: the workbook writer comes with the shared typed table.
-pub fn render_xlsx(_r: &crate::domain::status::StatusReport) -> anyhow::Result<Vec<u8>> {
-    anyhow::bail!("--format xlsx is not available yet")
-}
 
 /// `1.2M`, `150k`, `900`: short amounts for the chart's labels.
 pub(crate) fn compact(m: Money) -> String {
