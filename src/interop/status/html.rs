@@ -54,7 +54,13 @@ tr, th, td { break-inside: avoid; page-break-inside: avoid; }
 th { text-align: left; font-weight: 600; color: #1d2430; border-bottom: 1pt solid #1d2430; padding: 3pt 4pt; }
 td { padding: 2.5pt 4pt; border-bottom: 0.5pt solid #dde3ea; vertical-align: top; }
 tbody tr:nth-child(even) td { background: #f5f7fa; }
-tfoot td { font-weight: 600; border-top: 1pt solid #1d2430; border-bottom: none; }
+tfoot td { font-weight: 600; border-bottom: none; }
+tfoot tr:first-child td { border-top: 1pt solid #1d2430; }
+table.wide { font-size: 7.5pt; }
+table.figures { width: auto; min-width: 90mm; }
+table.figures td { text-align: right; }
+table.figures th { border-bottom: 0.5pt solid #dde3ea; font-weight: 400; color: #5a6878; padding-right: 16pt; }
+table.wide th, table.wide td { padding: 2pt 2.5pt; }
 .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .d { white-space: nowrap; }
 footer { margin-top: 14pt; font-size: 7.5pt; color: #777; }
@@ -75,7 +81,8 @@ fn cell(v: &Val, kind: Kind, tag: &str) -> String {
 }
 
 fn table(out: &mut String, s: &Section) {
-    let small = s.rows.len() + s.totals.len() <= 12;
+    // A short table moves whole to the next page rather than leave a line or two behind.
+    let small = s.rows.len() + s.totals.len() <= 6;
     out.push_str(&format!(
         "<section{}>\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
         if small { " class=\"small\"" } else { "" },
@@ -86,7 +93,18 @@ fn table(out: &mut String, s: &Section) {
         out.push_str("<p class=\"none\">None.</p>\n</section>\n");
         return;
     }
-    out.push_str("<table>\n<thead><tr>");
+    // One line of many figures reads better, and fits the page, as a list of them.
+    if let ([row], true) = (s.rows.as_slice(), s.totals.is_empty() && s.columns.len() > 6) {
+        out.push_str("<table class=\"figures\">\n<tbody>\n");
+        for (v, c) in row.iter().zip(&s.columns) {
+            out.push_str(&format!("<tr><th>{}</th>{}</tr>\n", esc(&c.name.replace('_', " ")), cell(v, c.kind, "td")));
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+        return;
+    }
+    // Many money columns side by side fit the page's width in a smaller type.
+    let wide = s.columns.iter().filter(|c| c.kind.is_number()).count() >= 7;
+    out.push_str(if wide { "<table class=\"wide\">\n<thead><tr>" } else { "<table>\n<thead><tr>" });
     for c in &s.columns {
         let class = if c.kind.is_number() { " class=\"n\"" } else { "" };
         out.push_str(&format!("<th{class}>{}</th>", esc(&c.name.replace('_', " "))));
