@@ -655,3 +655,94 @@ fn chart(i: &StatusInputs<'_>) -> (String, Vec<QuarterBar>) {
         .collect();
     (format!("FY{year}"), bars)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn account(id: i64, owner: i64, status: AccountStatus, renewal: Option<NaiveDate>) -> AccountFact {
+        AccountFact {
+            id,
+            name: format!("A{id}"),
+            tier: Tier::Standard,
+            status,
+            owner_id: Some(owner),
+            annual_value: Money::from_units(1_000 * id),
+            renewal_date: renewal,
+        }
+    }
+
+    /// Builds the report of 2026Q4 at 2026-11-26 for `scope`.
+    fn report(scope: &Resolved, accounts: &[AccountFact], changes: &[StatusChange]) -> StatusReport {
+        let members: Vec<Member> = vec![(1, "Ann".into(), None), (2, "Bo".into(), Some(1))];
+        let quarters: [Vec<TargetRow>; 4] = Default::default();
+        build(&StatusInputs {
+            period: Period::Quarter(2026, 4),
+            cal: FiscalCalendar::default(),
+            today: d(2026, 11, 26),
+            now: d(2026, 11, 26).and_hms_opt(14, 0, 0).unwrap(),
+            scope,
+            members: &members,
+            accounts,
+            changes,
+            conflicts: &[],
+            deals: &[],
+            year_deals: &[],
+            targets: &[],
+            quarter_targets: &quarters,
+        })
+    }
+
+    fn rows<'a>(r: &'a StatusReport, sheet: &str) -> &'a [Vec<Val>] {
+        &r.sections.iter().find(|s| s.sheet == sheet).unwrap().rows
+    }
+
+    #[test]
+    fn renewals_run_from_today_to_the_ninetieth_day_without_churned_accounts() {
+        let all = Resolved { label: "everyone".into(), root: None, reps: None };
+        let accounts = [
+            account(1, 1, AccountStatus::Customer, Some(d(2026, 11, 25))),
+            account(2, 1, AccountStatus::Customer, Some(d(2026, 11, 26))),
+            account(3, 2, AccountStatus::Customer, Some(d(2027, 2, 24))),
+            account(4, 2, AccountStatus::Customer, Some(d(2027, 2, 25))),
+            account(5, 2, AccountStatus::Churned, Some(d(2026, 12, 1))),
+            account(6, 2, AccountStatus::Prospect, None),
+        ];
+        let r = report(&all, &accounts, &[]);
+        let due: Vec<(Val, Val)> = rows(&r, "Renewals").iter().map(|row| (row[1].clone(), row[2].clone())).collect();
+        assert_eq!(due, [(Val::Int(0), Val::text("A2")), (Val::Int(90), Val::text("A3"))]);
+        let total = &r.sections.iter().find(|s| s.sheet == "Renewals").unwrap().totals[0];
+        assert_eq!(total[5], Val::Money(Money::from_units(5_000)));
+        // The portfolio counts every live account, churned ones too, by tier and status.
+        let portfolio = &r.sections[0];
+        assert_eq!(portfolio.totals[0][2], Val::Int(6));
+        assert_eq!(portfolio.rows.len(), 3, "standard × prospect, customer, churned");
+    }
+
+    #[test]
+    fn a_rep_scope_keeps_their_accounts_and_their_accounts_moves() {
+        let bo = Resolved { label: "Bo".into(), root: Some(2), reps: Some(vec![2]) };
+        let accounts = [account(1, 1, AccountStatus::Customer, None), account(2, 2, AccountStatus::Churned, None)];
+        let at = d(2026, 11, 2).and_hms_opt(9, 0, 0).unwrap();
+        let changes = [
+            StatusChange { account_id: 1, at, from: AccountStatus::Prospect, to: AccountStatus::Customer },
+            StatusChange { account_id: 2, at, from: AccountStatus::Customer, to: AccountStatus::Churned },
+            // An account deleted since: not listed.
+            StatusChange { account_id: 9, at, from: AccountStatus::Customer, to: AccountStatus::Churned },
+        ];
+        let r = report(&bo, &accounts, &changes);
+        assert_eq!(
+            rows(&r, "Status changes"),
+            [vec![Val::DateTime(at), Val::text("A2"), Val::text("Bo"), Val::text("Customer"), Val::text("Churned")]]
+        );
+        assert_eq!(r.sections[0].totals[0][2], Val::Int(1));
+        assert_eq!(r.title(), "Account status — Q4 FY2026 (Oct–Dec 2026) — Bo");
+        // No target anywhere: the chart's bars have none, and the forecast says so.
+        assert!(r.chart.iter().all(|b| b.target.is_none() && b.won == Money::ZERO));
+        assert_eq!(rows(&r, "Forecast")[0][10], Val::text("no target"));
+    }
+}

