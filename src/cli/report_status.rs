@@ -175,17 +175,18 @@ pub fn build(store: &Store, period: Period, scope: Option<&Scope>) -> Result<Sta
     let (_, members, resolved) = resolve_scope(store, scope)?;
     let span = Span::of(period, cal);
     let year = Period::year_of(cal, span.start);
-    let year_span = Span::of(year, cal);
     let Period::Year(y) = year else { unreachable!("year_of gives a year") };
     let mut quarter_targets: [Vec<TargetRow>; 4] = Default::default();
-    for (q, slot) in (1..=4).zip(quarter_targets.iter_mut()) {
-        *slot = store.revenue_targets(Period::Quarter(y, q))?;
+    let mut quarter_won: [Vec<(Option<i64>, crate::domain::Money)>; 4] = Default::default();
+    for (q, (targets, won)) in (1..=4).zip(quarter_targets.iter_mut().zip(quarter_won.iter_mut())) {
+        let quarter = Period::Quarter(y, q);
+        *targets = store.revenue_targets(quarter)?;
+        *won = store.won_by_owner(quarter.start(cal), quarter.end(cal))?;
     }
     let accounts = store.status_accounts()?;
     let changes = store.account_status_changes(span.start, span.end)?;
     let conflicts = store.conflict_entries(span.start, span.end)?;
     let deals = store.deal_facts(span.start, span.end)?;
-    let year_deals = store.deal_facts(year_span.start, year_span.end)?;
     let targets = store.revenue_targets(period)?;
     Ok(status::build(&StatusInputs {
         period,
@@ -198,7 +199,7 @@ pub fn build(store: &Store, period: Period, scope: Option<&Scope>) -> Result<Sta
         changes: &changes,
         conflicts: &conflicts,
         deals: &deals,
-        year_deals: &year_deals,
+        quarter_won: &quarter_won,
         targets: &targets,
         quarter_targets: &quarter_targets,
     }))

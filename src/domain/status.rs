@@ -58,8 +58,8 @@ pub struct StatusInputs<'a> {
     pub conflicts: &'a [ConflictEntry],
     /// Every deal that counts in the period (all owners).
     pub deals: &'a [DealFact],
-    /// Every deal that counts in the fiscal year the period starts in (all owners).
-    pub year_deals: &'a [DealFact],
+    /// Won revenue per owner in each quarter of the fiscal year the period starts in, Q1 first.
+    pub quarter_won: &'a [Vec<(Option<i64>, Money)>; 4],
     /// Revenue targets of the period.
     pub targets: &'a [TargetRow],
     /// Revenue targets of each quarter of that fiscal year, Q1 first.
@@ -647,8 +647,10 @@ fn chart(i: &StatusInputs<'_>) -> (String, Vec<QuarterBar>) {
     };
     let bars = (1..=4u8)
         .map(|q| {
-            let span = Span::of(Period::Quarter(year, q), i.cal);
-            let won = deal_metrics(i.year_deals.iter().filter(|d| i.scope.includes(d.owner_id)), span).won;
+            let won = i.quarter_won[usize::from(q - 1)]
+                .iter()
+                .filter(|(owner, _)| i.scope.includes(*owner))
+                .fold(Money::ZERO, |sum, (_, m)| sum + *m);
             let target = target_for(i.scope, &i.quarter_targets[usize::from(q - 1)], i.members);
             QuarterBar { label: format!("Q{q}"), won, target }
         })
@@ -691,7 +693,7 @@ mod tests {
             changes,
             conflicts: &[],
             deals: &[],
-            year_deals: &[],
+            quarter_won: &Default::default(),
             targets: &[],
             quarter_targets: &quarters,
         })
