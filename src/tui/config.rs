@@ -291,6 +291,14 @@ pub fn parse_keymap(text: &str) -> Result<Keymap> {
     Ok(keymap)
 }
 
+/// The user's time zone, as the config file, `TZ` or the system name it.
+pub fn user_zone() -> Result<crate::domain::time::Zone> {
+    let tz = std::env::var("TZ").ok();
+    load_zone(&path()?, tz.as_deref()).map_err(|e| {
+        crate::error::hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,12 +423,4 @@ mod tests {
         let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(km.resolve(Context::Global, &q), Some(Action::Quit));
     }
-}
-
-/// The user's time zone, as the config file, `TZ` or the system name it.
-pub fn user_zone() -> Result<crate::domain::time::Zone> {
-    let tz = std::env::var("TZ").ok();
-    load_zone(&path()?, tz.as_deref()).map_err(|e| {
-        crate::error::hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)")
-    })
 }
