@@ -4,6 +4,7 @@
 //! SQL here.
 
 pub mod csv_out;
+pub mod export;
 pub mod fields;
 pub mod import;
 pub mod read;
