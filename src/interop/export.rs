@@ -316,6 +316,29 @@ fn cell(v: &Value, ty: ColType) -> Cell {
     }
 }
 
+/// A record's custom fields (the JSON an import keeps) as (name, value)
+/// pairs in name order, blank values left out; a value that is not text is
+/// shown as JSON.
+pub fn custom_fields(json: Option<&str>) -> Vec<(String, String)> {
+    let map: serde_json::Map<String, serde_json::Value> =
+        json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+    let mut out: Vec<(String, String)> = map
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .filter(|(_, v)| !v.trim().is_empty() && v != "null")
+        .collect();
+    out.sort();
+    out
+}
+
+/// Custom fields on one line for a person: "Region: EMEA · Segment: SMB".
+pub fn custom_line(json: Option<&str>) -> String {
+    custom_fields(json).iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")
+}
+
 /// `KIND-YYYY-MM-DD.EXT`, the default name of a file written in the current folder.
 pub fn default_name(what: &str, today: NaiveDate, ext: &str) -> String {
     format!("{what}-{:04}-{:02}-{:02}.{ext}", today.year(), today.month(), today.day())
