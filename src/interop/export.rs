@@ -3,7 +3,8 @@
 //! back unchanged), custom fields after the standard ones.
 //!
 //! Filters are read here into the store's typed conditions: a value is
-//! parsed as its field's type (money, a date, a choice) before any query.
+//! parsed as its field's type (money, a date, a choice) before any query;
+//! `FIELD=` with no value finds the records where the field is blank.
 //!
 //! Dates in filters take ISO days and these relative forms (from the
 //! store's clock, quarters and years by the fiscal calendar):
@@ -134,6 +135,13 @@ pub fn parse_where(what: What, text: &str, today: NaiveDate, cal: FiscalCalendar
         anyhow!("--where {field}: value '{}': expected {expected}", crate::domain::limits::preview(value))
     };
     let one = |v: Value| Ok(vec![Condition { field, cmp, value: v, day_only: false }]);
+    // `FIELD=` asks for the records where the field is blank.
+    if value.is_empty() {
+        return match cmp {
+            Cmp::Eq => one(Value::Null),
+            _ => Err(bad("a value to compare with (FIELD= alone finds blanks)")),
+        };
+    }
     let t = if kind == Kind::Targets && field == "amount" { Ty::Money } else { ty(kind, field) };
     match t {
         Ty::Money => one(Value::Integer(values::money(value, false).map_err(|e| bad(&e))?.cents())),

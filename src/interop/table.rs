@@ -117,6 +117,7 @@ impl Cell {
                 serde_json::Number::from_f64(m.cents() as f64 / 100.0).map_or(Value::Null, Value::Number)
             }
             Cell::Int(n) => Value::from(*n),
+            Cell::Percent(p) if p.fract() == 0.0 && p.abs() < 1e15 => Value::from(*p as i64),
             Cell::Percent(p) => serde_json::Number::from_f64(*p).map_or(Value::Null, Value::Number),
             Cell::Bool(b) => Value::Bool(*b),
             other => Value::String(other.plain()),

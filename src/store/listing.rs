@@ -245,7 +245,7 @@ impl Cmp {
     }
 }
 
-/// One `--where`, its value already in the stored form (cents, ISO dates, 0/1).
+/// One `--where`, its value already in the stored form (cents, ISO dates, 0/1); `Null` finds blanks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub field: &'static str,
@@ -289,6 +289,10 @@ impl Store {
         let mut params: Vec<Value> = Vec::new();
         for cond in &q.conditions {
             let c = col(cond.field)?;
+            if cond.value == Value::Null {
+                sql.push_str(&format!(" AND ({}) IS NULL", c.expr));
+                continue;
+            }
             params.push(cond.value.clone());
             let n = params.len();
             let op = cond.cmp.sql();
