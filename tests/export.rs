@@ -20,9 +20,9 @@ const TRICKY_ACCOUNTS: &str = "Account Name,Industry,Region,Segment code,Annual 
     -Minus Ltd,,APAC,-,5.5\n\
     ''Twice quoted,Energy,,'=already,7\n";
 
-const TRICKY_CONTACTS: &str = "Account,Name,Email,Birthday\n\
-    \"=HYPERLINK(\"\"http://evil.example\"\")\",Ann Lee,ann@evil.example,1980-02-03\n\
-    -Minus Ltd,Bo Chan,bo@minus.example,\n";
+const TRICKY_CONTACTS: &str = "Account,Name,Email,Birthday,@handle\n\
+    \"=HYPERLINK(\"\"http://evil.example\"\")\",Ann Lee,ann@evil.example,1980-02-03,\n\
+    -Minus Ltd,Bo Chan,bo@minus.example,,@bo\n";
 
 /// The demo book with the tricky records added.
 fn source() -> Book {
@@ -84,6 +84,13 @@ fn every_kind_round_trips_through_csv_byte_for_byte() {
     assert_eq!(
         b.rows("SELECT custom FROM contacts WHERE name = 'Ann Lee'"),
         vec![vec![r#"{"Birthday":"1980-02-03"}"#.to_string()]]
+    );
+    // A custom field's name that a spreadsheet would run is guarded in the header too.
+    let contacts = std::fs::read_to_string(&second[2]).unwrap();
+    assert!(contacts.lines().next().unwrap().ends_with(",'@handle,Birthday"), "{contacts}");
+    assert_eq!(
+        b.rows("SELECT custom FROM contacts WHERE name = 'Bo Chan'"),
+        vec![vec![r#"{"@handle":"@bo"}"#.to_string()]]
     );
     // And the same through stdout, which is what `> file.csv` gets.
     assert_eq!(b.ok(&["export", "deals"]), std::fs::read_to_string(&second[3]).unwrap());

@@ -162,14 +162,15 @@ pub fn prepare(kind: Kind, opts: &Options) -> Result<Prepared> {
         .map(|h| match fields::match_header(kind, preset, h) {
             Some(f) => Use::Field(f.to_string()),
             None if h.trim().is_empty() => Use::Ignored,
-            None => Use::Custom(h.trim().to_string()),
+            // A header our export guarded (`'=x`) names the custom field `=x`.
+            None => Use::Custom(values::unguard(h.trim()).to_string()),
         })
         .collect();
     for (col, target) in &m.map {
         let i = find_column(col)?;
         let t = target.trim();
         uses[i] = match t {
-            "custom" => Use::Custom(table.headers[i].trim().to_string()),
+            "custom" => Use::Custom(values::unguard(table.headers[i].trim()).to_string()),
             "ignore" | "ignored" => Use::Ignored,
             _ => {
                 let f = fields::field(kind, t).ok_or_else(|| unknown_field(kind, t))?;
