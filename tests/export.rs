@@ -32,6 +32,12 @@ fn source() -> Book {
     b.ok(&["import", "accounts", &accounts]);
     let contacts = b.file("tricky_contacts.csv", TRICKY_CONTACTS);
     b.ok(&["import", "contacts", &contacts]);
+    // A contact deleted since calls were logged with them: the calls stay,
+    // and export without naming a contact that would not import.
+    let gone = b.rows(
+        "SELECT contact_id FROM activities WHERE contact_id IS NOT NULL AND deleted_at IS NULL ORDER BY id LIMIT 1",
+    );
+    b.ok(&["delete", "contact", &gone[0][0], "--yes"]);
     b
 }
 
