@@ -347,8 +347,13 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
     let mut parsed = Vec::with_capacity(p.table.rows.len());
     let mut errors = Vec::new();
     for (index, row) in p.table.rows.iter().enumerate() {
-        let mut out =
-            Parsed { index, line: place(&p.table, row), vals: Vals::default(), columns: Vec::new(), custom: BTreeMap::new() };
+        let mut out = Parsed {
+            index,
+            line: place(&p.table, row),
+            vals: Vals::default(),
+            columns: Vec::new(),
+            custom: BTreeMap::new(),
+        };
         let mut bad = false;
         for (col, ((cell, use_), header)) in row.cells.iter().zip(&p.uses).zip(&p.table.headers).enumerate() {
             let cell = values::unguard(cell.trim());

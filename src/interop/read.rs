@@ -341,7 +341,7 @@ mod fuzz {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::interop::fuzz_cases(2000), ..ProptestConfig::default() })]
 
         /// Any bytes at all: a table or an error, never a panic.
         #[test]

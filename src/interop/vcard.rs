@@ -326,8 +326,9 @@ fn parts(e: &VCardEntry) -> Vec<String> {
     e.values
         .iter()
         .map(|v| match v {
-            VCardValue::Text(s) => s.clone(),
-            VCardValue::Component(list) => list.join(","),
+            // Quoted-printable notes carry Windows line ends (=0D=0A).
+            VCardValue::Text(s) => s.replace("\r\n", "\n"),
+            VCardValue::Component(list) => list.join(",").replace("\r\n", "\n"),
             VCardValue::Integer(n) => n.to_string(),
             VCardValue::Float(f) => f.to_string(),
             VCardValue::Boolean(b) => b.to_string(),
@@ -503,7 +504,7 @@ mod tests {
              ORG:Acme GmbH;Einkauf\r\nEND:VCARD\r\n",
         );
         assert_eq!(cell(&t, 0, "FN"), "Jürgen Müller");
-        assert_eq!(cell(&t, 0, "NOTE"), "First\r\nsecond line, long and continued");
+        assert_eq!(cell(&t, 0, "NOTE"), "First\nsecond line, long and continued");
         assert_eq!(cell(&t, 0, "TEL"), "+49 30 1234567");
         assert_eq!(cell(&t, 0, "TEL (home)"), "+49 30 7654321");
         assert_eq!(cell(&t, 0, "EMAIL"), "j@x.de");
@@ -596,16 +597,11 @@ mod tests {
 #[cfg(test)]
 mod fuzz {
     use super::*;
-    use std::collections::BTreeMap;
     use proptest::prelude::*;
-
-    /// Cases per property: quick in the suite; `RAPPORT_FUZZ_CASES=1000000` runs long.
-    fn cases() -> u32 {
-        std::env::var("RAPPORT_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300)
-    }
+    use std::collections::BTreeMap;
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::interop::fuzz_cases(300), ..ProptestConfig::default() })]
 
         /// Any bytes at all: a table or an error, never a panic.
         #[test]
