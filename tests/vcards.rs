@@ -369,7 +369,10 @@ fn broken_vcard_files_are_refused_with_the_place_and_the_database_unchanged() {
             v(&[
                 "import",
                 "contacts",
-                &b.file("two.vcf", "BEGIN:VCARD\nFN:A\nORG:Acme\nEND:VCARD\nBEGIN:VCARD\nFN:B\nBEGIN:VCARD\nFN:C\nEND:VCARD\n"),
+                &b.file(
+                    "two.vcf",
+                    "BEGIN:VCARD\nFN:A\nORG:Acme\nEND:VCARD\nBEGIN:VCARD\nFN:B\nBEGIN:VCARD\nFN:C\nEND:VCARD\n",
+                ),
             ]),
             "two.vcf:card 2: BEGIN:VCARD on line 5 has no END:VCARD before the next card on line 7",
         ),
@@ -386,7 +389,10 @@ fn broken_vcard_files_are_refused_with_the_place_and_the_database_unchanged() {
             v(&["import", "contacts", &b.file("csv.vcf", "Name,Email\nA,a@b.example\n")]),
             "csv.vcf: no vCard in the file",
         ),
-        (v(&["import", "contacts", &b.file("long.vcf", &huge_note)]), "long.vcf:card 1:NOTE: the value is 2048 KB long"),
+        (
+            v(&["import", "contacts", &b.file("long.vcf", &huge_note)]),
+            "long.vcf:card 1:NOTE: the value is 2048 KB long",
+        ),
         (
             v(&["import", "deals", &b.fixture("google.vcf")]),
             "google.vcf: a vCard file holds contacts; expected `rapport import contacts",

@@ -92,7 +92,7 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts and targets
     Report(report::ReportArgs),
-    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
+    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet (contacts from vCards too)
     Import(import::ImportArgs),
     /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
     Escalate(escalate::EscalateArgs),

@@ -643,7 +643,7 @@ mod fuzz {
             card.custom.insert(format!("x {}", key.trim()), value.trim().to_string());
             prop_assume!(!card.contact.name.is_empty() && !card.account.is_empty() && !value.trim().is_empty());
             let text = write(&[card.clone()]);
-            let t = read(text.as_bytes()).map_err(|e| TestCaseError::fail(e))?;
+            let t = read(text.as_bytes()).map_err(TestCaseError::fail)?;
             let at = |c: &str| t.headers.iter().position(|h| h == c).map(|i| t.rows[0].cells[i].clone());
             prop_assert_eq!(at("FN"), Some(card.contact.name.clone()));
             prop_assert_eq!(at("ORG"), Some(card.account.clone()));
