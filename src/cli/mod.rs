@@ -31,7 +31,6 @@ use crate::store::{OpenMode, Store};
 use anyhow::Result;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -120,25 +119,7 @@ pub enum ConfigCommand {
     },
 }
 
-/// An error with a suggestion of what to do next.
-#[derive(Debug)]
-pub struct UserError {
-    pub message: String,
-    pub hint: String,
-}
-
-impl fmt::Display for UserError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for UserError {}
-
-/// Wraps any error with a hint line.
-pub fn hinted(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UserError { message: format!("{err:#}"), hint: hint.into() })
-}
+pub use crate::error::{hinted, UserError};
 
 pub fn main() -> ExitCode {
     // Output piped into `head` or `grep -q` ends quietly, as shell tools do.
@@ -320,12 +301,7 @@ pub fn prefs() -> Result<crate::store::Prefs> {
         .map_err(|e| hinted(e, format!("fix {} (e.g. `rapport config set fiscal_year_start 4`)", path.display())))
 }
 
-/// The user's time zone, as the config file, `TZ` or the system name it.
-pub fn user_zone() -> Result<crate::domain::time::Zone> {
-    let tz = std::env::var("TZ").ok();
-    crate::tui::config::load_zone(&crate::tui::config::path()?, tz.as_deref())
-        .map_err(|e| hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)"))
-}
+pub use crate::tui::config::user_zone;
 
 /// `RAPPORT_NOW` (RFC 3339) fixes the clock: for tests, and to see the book
 /// as it stood or will stand at another moment.

@@ -31,7 +31,7 @@ pub use cascade::{Hanging, Holdings};
 pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
-pub use deals::{Deal, WonByQuarter};
+pub use deals::Deal;
 pub use history::Undone;
 pub use info::{DbInfo, Problem};
 pub use open::{OpenMode, OpenReport};
