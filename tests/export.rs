@@ -324,3 +324,52 @@ fn bad_requests_are_refused_and_change_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
+
+#[test]
+fn contacts_go_out_as_vcards_and_follow_ups_as_todos_with_the_same_filters() {
+    let b = book();
+    b.ok(&["demo", "--accounts", "25", "--no-open"]);
+    let owner = b.rows("SELECT r.name FROM accounts a JOIN reps r ON r.id = a.owner_id WHERE a.deleted_at IS NULL ORDER BY a.id LIMIT 1")
+        [0][0]
+        .clone();
+    // The contacts of one rep's accounts, as the list names them.
+    let listed = b.ok(&["list", "contacts", "--owner", &owner, "--format", "json"]);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&listed).unwrap();
+    assert!(!listed.is_empty());
+    let vcf = b.path("mine.vcf");
+    let out = b.ok(&["export", "contacts", "--owner", &owner, "--format", "vcf", "-o", &vcf.display().to_string()]);
+    assert_eq!(out, format!("wrote {} contacts to {} (vcf)\n", listed.len(), vcf.display()));
+    let read = python(
+        "import sys, vobject\n\
+         for c in vobject.readComponents(open(sys.argv[1], newline='').read()):\n    print(c.fn.value)",
+        &[&vcf.display().to_string()],
+    );
+    let names: Vec<&str> = read.lines().collect();
+    let want: Vec<&str> = listed.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, want, "vobject reads the listed contacts, in the list's order");
+
+    // Open follow-ups due before a day, to stdout, read by icalendar.
+    let due = b.ok(&["list", "follow-ups", "--where", "due_on<+30d", "--format", "json"]);
+    let due: Vec<serde_json::Value> = serde_json::from_str(&due).unwrap();
+    assert!(!due.is_empty());
+    let ics = b.ok(&["export", "follow-ups", "--where", "due_on<+30d", "--format", "ics"]);
+    let file = b.file("due.ics", &ics);
+    let read = python(
+        "import sys, icalendar\n\
+         cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\n\
+         for t in cal.walk('VTODO'):\n    print(t.get('due').dt.isoformat())",
+        &[&file],
+    );
+    let dues: Vec<&str> = read.lines().collect();
+    let want: Vec<&str> = due.iter().map(|f| f["due_on"].as_str().unwrap()).collect();
+    assert_eq!(dues, want);
+
+    // A format that does not fit the kind is refused before anything is written.
+    let before = b.sha();
+    let err = b.fails(&["export", "deals", "--format", "vcf", "-o", "deals.vcf"]);
+    assert!(err.starts_with("error: --format vcf is for contacts, not deals"), "{err}");
+    let err = b.fails(&["export", "contacts", "--format", "ics"]);
+    assert!(err.starts_with("error: --format ics is for follow-ups, not contacts"), "{err}");
+    assert!(!b.path("deals.vcf").exists());
+    assert_eq!(b.sha(), before);
+}

@@ -3,11 +3,13 @@
 
 use super::list::{self, Filters};
 use super::out;
+use crate::domain::scope::Resolved;
 use crate::interop::export::{self, What};
-use crate::interop::{csv_out, write_file, xlsx};
-use crate::store::Store;
+use crate::interop::{csv_out, ics, vcard, write_file, xlsx};
+use crate::store::{ContactCard, ListQuery, OpenFollowUp, Store};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,6 +18,10 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Json,
+    /// vCard 3.0, for contacts
+    Vcf,
+    /// iCalendar to-dos, for follow-ups
+    Ics,
 }
 
 impl ExportFormat {
@@ -24,6 +30,8 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Json => "json",
+            ExportFormat::Vcf => "vcf",
+            ExportFormat::Ics => "ics",
         }
     }
 }
@@ -47,6 +55,21 @@ pub struct ExportArgs {
 }
 
 pub fn run(store: &Store, args: ExportArgs) -> Result<ExitCode> {
+    match (args.format, args.kind) {
+        (ExportFormat::Vcf, k) if k != What::Contacts => {
+            return Err(super::hinted(
+                anyhow::anyhow!("--format vcf is for contacts, not {}", k.as_str()),
+                "rapport export contacts --format vcf -o contacts.vcf",
+            ))
+        }
+        (ExportFormat::Ics, k) if k != What::FollowUps => {
+            return Err(super::hinted(
+                anyhow::anyhow!("--format ics is for follow-ups, not {}", k.as_str()),
+                "rapport export follow-ups --format ics -o follow-ups.ics",
+            ))
+        }
+        _ => {}
+    }
     let q = list::query(store, args.kind, &args.filters)?;
     let output = args.output.clone().or_else(|| {
         (args.format == ExportFormat::Xlsx)
@@ -61,6 +84,9 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<ExitCode> {
             ));
         }
     }
+    if matches!(args.format, ExportFormat::Vcf | ExportFormat::Ics) {
+        return calendar_or_cards(store, &args, &q, output);
+    }
     let table = export::table(store, args.kind, &q, false)?;
     let Some(path) = output else {
         match args.format {
@@ -71,6 +97,7 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<ExitCode> {
     };
     let bytes = match args.format {
         ExportFormat::Csv => csv_out::to_string(&table)?.into_bytes(),
+        ExportFormat::Vcf | ExportFormat::Ics => unreachable!("vCard and iCalendar are written by calendar_or_cards"),
         ExportFormat::Json => {
             let mut text = serde_json::to_string_pretty(&table.json_rows())?;
             text.push('\n');
@@ -84,6 +111,49 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<ExitCode> {
     out::say(&format!(
         "wrote {n} {} to {} ({})",
         if n == 1 { "record" } else { "records" },
+        path.display(),
+        args.format.ext()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Contacts as vCards or follow-ups as to-dos: the records the filters
+/// pick (matched by their `ref`), in the list's order.
+fn calendar_or_cards(store: &Store, args: &ExportArgs, q: &ListQuery, output: Option<PathBuf>) -> Result<ExitCode> {
+    let refs: Vec<String> = export::refs(store, args.kind, q)?;
+    let at = |r: &str| refs.iter().position(|x| x == r);
+    let everyone = Resolved { label: "everyone".into(), root: None, reps: None };
+    let (text, n) = if args.format == ExportFormat::Vcf {
+        let mut cards: Vec<(usize, ContactCard)> = store
+            .contact_cards(&everyone)?
+            .into_iter()
+            .filter_map(|c| at(c.external_ref.as_deref().unwrap_or(&c.contact.meta.uid)).map(|i| (i, c)))
+            .collect();
+        cards.sort_by_key(|(i, _)| *i);
+        let cards: Vec<ContactCard> = cards.into_iter().map(|(_, c)| c).collect();
+        (vcard::write(&cards), cards.len())
+    } else {
+        let mut todos: Vec<(usize, OpenFollowUp)> =
+            store.open_follow_ups(&everyone)?.into_iter().filter_map(|f| at(&f.uid).map(|i| (i, f))).collect();
+        todos.sort_by_key(|(i, _)| *i);
+        let todos: Vec<OpenFollowUp> = todos.into_iter().map(|(_, f)| f).collect();
+        (ics::write(&todos, store.clock().now()), todos.len())
+    };
+    let Some(path) = output else {
+        // Byte for byte into a pipe or file; through the sanitiser on a terminal.
+        if std::io::stdout().is_terminal() {
+            out::data(&text)?;
+        } else {
+            out::generated(text.as_bytes())?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    write_file(&path, text.as_bytes(), args.force)
+        .map_err(|e| super::hinted(e, "pass --force to replace it, or choose another file with -o"))?;
+    let what = if args.format == ExportFormat::Vcf { "contact" } else { "follow-up" };
+    out::say(&format!(
+        "wrote {n} {what}{} to {} ({})",
+        if n == 1 { "" } else { "s" },
         path.display(),
         args.format.ext()
     ))?;

@@ -93,7 +93,7 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts and targets
     Report(report::ReportArgs),
-    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
+    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet (contacts from vCards too)
     Import(import::ImportArgs),
     /// List accounts, contacts, deals, activities, follow-ups, conflicts, reps or targets, filtered and sorted
     List(list::ListArgs),

@@ -352,6 +352,21 @@ pub fn default_name(what: &str, today: NaiveDate, ext: &str) -> String {
     format!("{what}-{:04}-{:02}-{:02}.{ext}", today.year(), today.month(), today.day())
 }
 
+/// The `ref` of each record the query picks, in its order: how records
+/// written in another shape (vCard, iCalendar) honour the same filters.
+pub fn refs(store: &Store, what: What, q: &ListQuery) -> Result<Vec<String>> {
+    let cols = list_columns(what.list_kind());
+    let Some(i) = cols.iter().position(|c| c.field == "ref") else { return Ok(Vec::new()) };
+    Ok(store
+        .list_records(what.list_kind(), q)?
+        .into_iter()
+        .filter_map(|r| match &r.values[i] {
+            Value::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
