@@ -15,9 +15,11 @@ mod demo;
 mod done;
 mod edit;
 mod escalate;
+mod export;
 mod fields;
 mod find;
 mod import;
+mod list;
 mod log;
 mod man;
 pub mod out;
@@ -92,8 +94,12 @@ pub enum Command {
     Config(ConfigCommand),
     /// Quarterly results, forecast, pipeline, reps, conflicts, targets and the account status report
     Report(report::ReportArgs),
-    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
+    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet (contacts from vCards too)
     Import(import::ImportArgs),
+    /// List accounts, contacts, deals, activities, follow-ups, conflicts, reps or targets, filtered and sorted
+    List(list::ListArgs),
+    /// Export records as CSV, XLSX or JSON with the import's field names (they import back unchanged)
+    Export(export::ExportArgs),
     /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
     Escalate(escalate::EscalateArgs),
     /// Set and list targets
@@ -223,6 +229,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
         Some(Command::Import(args)) if args.help => import::help(&args),
         Some(Command::Import(args)) => import::run(cli.db, args),
+        Some(Command::List(args)) => list::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Export(args)) => export::run(&open_for_reading(cli.db)?, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;

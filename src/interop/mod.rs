@@ -1,15 +1,18 @@
 //! Moving data in and out: file readers, the field table shared by import
-//! and export, value parsing, the import itself, and the typed table with
-//! its writers. Writes go through the store's typed functions; there is no
-//! SQL here.
+//! and export, value parsing, the import itself, the typed table with its
+//! writers, and vCard and iCalendar files. Writes go through the store's
+//! typed functions; there is no SQL here.
 
 pub mod csv_out;
+pub mod export;
 pub mod fields;
+pub mod ics;
 pub mod import;
 pub mod read;
 pub mod status;
 pub mod table;
 pub mod values;
+pub mod vcard;
 pub mod xlsx;
 
 use anyhow::{anyhow, Result};
@@ -43,4 +46,11 @@ pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
         }
     })?;
     Ok(())
+}
+
+/// Cases for each parser's fuzz property: a few hundred in the suite;
+/// `RAPPORT_FUZZ_CASES=2000000 cargo test --lib fuzz` runs them long.
+#[cfg(test)]
+pub(crate) fn fuzz_cases(quick: u32) -> u32 {
+    std::env::var("RAPPORT_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(quick)
 }

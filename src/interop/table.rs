@@ -117,6 +117,7 @@ impl Cell {
                 serde_json::Number::from_f64(m.cents() as f64 / 100.0).map_or(Value::Null, Value::Number)
             }
             Cell::Int(n) => Value::from(*n),
+            Cell::Percent(p) if p.fract() == 0.0 && p.abs() < 1e15 => Value::from(*p as i64),
             Cell::Percent(p) => serde_json::Number::from_f64(*p).map_or(Value::Null, Value::Number),
             Cell::Bool(b) => Value::Bool(*b),
             other => Value::String(other.plain()),
@@ -161,27 +162,54 @@ impl Table {
         self.columns.iter().position(|c| c.name == name)
     }
 
-    /// The rows as JSON objects by column name; custom columns go in a
-    /// `custom` object, without their empty cells.
+    /// The rows as JSON objects by column name, keys in column order;
+    /// custom columns go in a `custom` object, without their empty cells.
+    pub fn json_rows(&self) -> JsonRows<'_> {
+        JsonRows(self)
+    }
+
+    /// The same as a JSON value (keys sorted, as `serde_json` maps are).
     pub fn to_json(&self) -> serde_json::Value {
-        let rows = self.rows.iter().map(|row| {
-            let mut obj = serde_json::Map::new();
-            let mut custom = serde_json::Map::new();
-            for (c, cell) in self.columns.iter().zip(row) {
-                if c.custom {
-                    if *cell != Cell::Empty {
-                        custom.insert(c.name.clone(), cell.json());
-                    }
-                } else {
-                    obj.insert(c.name.clone(), cell.json());
-                }
-            }
-            if self.columns.iter().any(|c| c.custom) {
-                obj.insert("custom".into(), custom.into());
-            }
-            serde_json::Value::Object(obj)
-        });
-        serde_json::Value::Array(rows.collect())
+        serde_json::to_value(self.json_rows()).unwrap_or_default()
+    }
+}
+
+/// See [`Table::json_rows`].
+pub struct JsonRows<'a>(&'a Table);
+
+struct JsonRow<'a>(&'a [Column], &'a [Cell]);
+
+struct JsonCustom<'a>(&'a [Column], &'a [Cell]);
+
+impl serde::Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.rows.iter().map(|r| JsonRow(&self.0.columns, r)))
+    }
+}
+
+impl serde::Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (c, cell) in self.0.iter().zip(self.1).filter(|(c, _)| !c.custom) {
+            map.serialize_entry(&c.name, &cell.json())?;
+        }
+        if self.0.iter().any(|c| c.custom) {
+            map.serialize_entry("custom", &JsonCustom(self.0, self.1))?;
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for JsonCustom<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.0
+                .iter()
+                .zip(self.1)
+                .filter(|(c, cell)| c.custom && **cell != Cell::Empty)
+                .map(|(c, cell)| (&c.name, cell.json())),
+        )
     }
 }
 
@@ -209,6 +237,10 @@ mod tests {
         ]);
         t.push(vec![Cell::text("Acme"), Cell::text("EMEA")]);
         t.push(vec![Cell::text("Beta")]);
+        assert_eq!(
+            serde_json::to_string(&t.json_rows()).unwrap(),
+            r#"[{"name":"Acme","custom":{"Region":"EMEA"}},{"name":"Beta","custom":{}}]"#
+        );
         assert_eq!(
             t.to_json(),
             serde_json::json!([{"name": "Acme", "custom": {"Region": "EMEA"}}, {"name": "Beta", "custom": {}}])

@@ -315,7 +315,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::interop::fuzz_cases(5000), ..ProptestConfig::default() })]
 
         /// Arbitrary bytes, read as text the way the reader would: never a panic.
         #[test]

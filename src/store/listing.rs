@@ -4,7 +4,9 @@
 //! back, filters and sorts in typed form.
 //!
 //! The SQL is assembled only from the static column table below; every
-//! value a person typed is a bound parameter.
+//! value a person typed is a bound parameter. A reference to a deleted
+//! record (a contact deleted since the call was logged) is left blank, and
+//! records of a deleted account are left out: the file must import back.
 
 use super::Store;
 use anyhow::{anyhow, Result};
@@ -59,7 +61,7 @@ struct Spec {
 }
 
 const ACCOUNTS: Spec = Spec {
-    from: "accounts t LEFT JOIN reps o ON o.id = t.owner_id LEFT JOIN accounts p ON p.id = t.parent_id",
+    from: "accounts t LEFT JOIN reps o ON o.id = t.owner_id AND o.deleted_at IS NULL LEFT JOIN accounts p ON p.id = t.parent_id AND p.deleted_at IS NULL",
     live: "t.deleted_at IS NULL",
     owner: "t.owner_id",
     order: "coalesce(t.external_ref, t.uid)",
@@ -81,7 +83,7 @@ const ACCOUNTS: Spec = Spec {
 
 const CONTACTS: Spec = Spec {
     from: "contacts t JOIN accounts a ON a.id = t.account_id",
-    live: "t.deleted_at IS NULL",
+    live: "t.deleted_at IS NULL AND a.deleted_at IS NULL",
     owner: "a.owner_id",
     order: "coalesce(t.external_ref, t.uid)",
     columns: &[
@@ -97,8 +99,9 @@ const CONTACTS: Spec = Spec {
 };
 
 const DEALS: Spec = Spec {
-    from: "deals t JOIN accounts a ON a.id = t.account_id LEFT JOIN reps o ON o.id = t.owner_id",
-    live: "t.deleted_at IS NULL",
+    from:
+        "deals t JOIN accounts a ON a.id = t.account_id LEFT JOIN reps o ON o.id = t.owner_id AND o.deleted_at IS NULL",
+    live: "t.deleted_at IS NULL AND a.deleted_at IS NULL",
     owner: "t.owner_id",
     order: "coalesce(t.external_ref, t.uid)",
     columns: &[
@@ -131,11 +134,11 @@ const ACTIVITY_COLUMNS: &[ListColumn] = &[
 ];
 
 const ACTIVITY_FROM: &str = "activities t JOIN accounts a ON a.id = t.account_id \
-     LEFT JOIN contacts k ON k.id = t.contact_id LEFT JOIN reps o ON o.id = t.rep_id";
+     LEFT JOIN contacts k ON k.id = t.contact_id AND k.deleted_at IS NULL LEFT JOIN reps o ON o.id = t.rep_id AND o.deleted_at IS NULL";
 
 const ACTIVITIES: Spec = Spec {
     from: ACTIVITY_FROM,
-    live: "t.deleted_at IS NULL",
+    live: "t.deleted_at IS NULL AND a.deleted_at IS NULL",
     owner: "t.rep_id",
     order: "coalesce(t.external_ref, t.uid)",
     columns: ACTIVITY_COLUMNS,
@@ -143,7 +146,7 @@ const ACTIVITIES: Spec = Spec {
 
 const FOLLOW_UPS: Spec = Spec {
     from: ACTIVITY_FROM,
-    live: "t.deleted_at IS NULL AND t.kind = 'follow_up' AND t.done_at IS NULL",
+    live: "t.deleted_at IS NULL AND a.deleted_at IS NULL AND t.kind = 'follow_up' AND t.done_at IS NULL",
     owner: "t.rep_id",
     order: "t.due_on, coalesce(t.external_ref, t.uid)",
     columns: ACTIVITY_COLUMNS,
@@ -151,8 +154,8 @@ const FOLLOW_UPS: Spec = Spec {
 
 const CONFLICTS: Spec = Spec {
     from: "conflicts t JOIN accounts a ON a.id = t.account_id \
-           LEFT JOIN contacts k ON k.id = t.contact_id LEFT JOIN reps o ON o.id = t.owner_id",
-    live: "t.deleted_at IS NULL",
+           LEFT JOIN contacts k ON k.id = t.contact_id AND k.deleted_at IS NULL LEFT JOIN reps o ON o.id = t.owner_id AND o.deleted_at IS NULL",
+    live: "t.deleted_at IS NULL AND a.deleted_at IS NULL",
     owner: "t.owner_id",
     order: "coalesce(t.external_ref, t.uid)",
     columns: &[
@@ -171,7 +174,7 @@ const CONFLICTS: Spec = Spec {
 };
 
 const REPS: Spec = Spec {
-    from: "reps t LEFT JOIN reps m ON m.id = t.manager_id",
+    from: "reps t LEFT JOIN reps m ON m.id = t.manager_id AND m.deleted_at IS NULL",
     live: "t.deleted_at IS NULL",
     owner: "t.id",
     order: "coalesce(t.external_ref, t.uid)",
@@ -186,8 +189,9 @@ const REPS: Spec = Spec {
 };
 
 const TARGETS: Spec = Spec {
-    from: "targets t LEFT JOIN reps o ON o.id = t.rep_id LEFT JOIN accounts a ON a.id = t.account_id",
-    live: "t.deleted_at IS NULL",
+    from: "targets t LEFT JOIN reps o ON o.id = t.rep_id AND o.deleted_at IS NULL LEFT JOIN accounts a ON a.id = t.account_id AND a.deleted_at IS NULL",
+    // A target whose rep or account is gone measures nothing that imports.
+    live: "t.deleted_at IS NULL AND (t.scope = 'company' OR o.id IS NOT NULL OR a.id IS NOT NULL)",
     owner: "t.rep_id",
     order: "t.period, t.scope, coalesce(o.external_ref, o.uid, a.external_ref, a.uid), t.metric",
     columns: &[
@@ -245,7 +249,7 @@ impl Cmp {
     }
 }
 
-/// One `--where`, its value already in the stored form (cents, ISO dates, 0/1).
+/// One `--where`, its value already in the stored form (cents, ISO dates, 0/1); `Null` finds blanks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub field: &'static str,
@@ -289,6 +293,10 @@ impl Store {
         let mut params: Vec<Value> = Vec::new();
         for cond in &q.conditions {
             let c = col(cond.field)?;
+            if cond.value == Value::Null {
+                sql.push_str(&format!(" AND ({}) IS NULL", c.expr));
+                continue;
+            }
             params.push(cond.value.clone());
             let n = params.len();
             let op = cond.cmp.sql();

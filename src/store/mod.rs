@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod bulk;
+mod cards;
 mod cascade;
 mod changes;
 mod conflicts;
@@ -27,6 +28,7 @@ mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
+pub use cards::{ContactCard, OpenFollowUp};
 pub use cascade::{Hanging, Holdings};
 pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};

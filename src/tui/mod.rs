@@ -5,6 +5,7 @@ pub mod config;
 pub mod drafts;
 pub mod edit;
 mod editing;
+pub mod export;
 pub mod form;
 pub mod input;
 pub mod keymap;
