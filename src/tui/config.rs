@@ -239,7 +239,7 @@ pub fn load_default_region(path: &Path) -> Result<Option<Region>> {
 /// The `default_region` of the platform's config file, with a hint when it is wrong.
 pub fn default_region() -> Result<Option<Region>> {
     load_default_region(&path()?).map_err(|e| {
-        crate::cli::hinted(e, "fix default_region in the config file (`rapport config path` shows where it is)")
+        crate::error::hinted(e, "fix default_region in the config file (`rapport config path` shows where it is)")
     })
 }
 
@@ -381,6 +381,14 @@ pub fn parse_keymap(text: &str) -> Result<Keymap> {
         }
     }
     Ok(keymap)
+}
+
+/// The user's time zone, as the config file, `TZ` or the system name it.
+pub fn user_zone() -> Result<crate::domain::time::Zone> {
+    let tz = std::env::var("TZ").ok();
+    load_zone(&path()?, tz.as_deref()).map_err(|e| {
+        crate::error::hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)")
+    })
 }
 
 #[cfg(test)]
