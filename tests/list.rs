@@ -136,3 +136,26 @@ fn follow_ups_reps_and_csv() {
     );
     assert_eq!(b.ok(&["list", "deals", "--where", "ref=nothing"]), "no deals match\n");
 }
+
+#[test]
+fn accounts_are_listed_with_their_health_score_and_band() {
+    let b = team();
+    let rows: Vec<Value> =
+        serde_json::from_str(&b.ok(&["list", "accounts", "--owner", "all", "--format", "json"])).unwrap();
+    assert_eq!(rows.len(), 3);
+    // The same figures `rapport find` gives for the account.
+    for r in &rows {
+        let name = r["name"].as_str().unwrap();
+        let found: Value = serde_json::from_str(&b.ok(&["find", name, "--json"])).unwrap();
+        let hit = found.as_array().unwrap().iter().find(|h| h["name"] == name).expect("find has it");
+        assert_eq!(r["health"], hit["health"]["score"], "{name}");
+        let band = r["band"].as_str().unwrap();
+        let label = hit["health"]["band"].as_str().unwrap().replace('_', " ");
+        assert!(band.ends_with(&format!(" {label}")) && band.chars().count() > label.len() + 1, "{name}: {band}");
+    }
+    let table = b.ok(&["list", "accounts", "--owner", "all"]);
+    assert!(table.lines().next().unwrap().contains("health"), "{table}");
+    // Export stays what import reads: health is computed, not a field.
+    let csv = b.ok(&["export", "accounts"]);
+    assert!(!csv.lines().next().unwrap().contains("health"), "{csv}");
+}

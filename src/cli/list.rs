@@ -6,7 +6,7 @@ use super::table::{Align, Table as TextTable};
 use crate::domain::limits;
 use crate::interop::csv_out;
 use crate::interop::export::{self, What};
-use crate::interop::table::{Cell, Table};
+use crate::interop::table::{Cell, ColType, Column, Table};
 use crate::store::{ListQuery, Store};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -86,19 +86,45 @@ fn hint(e: anyhow::Error, what: What) -> anyhow::Error {
 
 pub fn run(store: &Store, args: ListArgs) -> Result<ExitCode> {
     let q = query(store, args.kind, &args.filters)?;
+    let table = |names: bool| -> Result<Table> {
+        let mut t = export::table(store, args.kind, &q, names)?;
+        if args.kind == What::Accounts {
+            with_health(store, &mut t, &export::ids(store, args.kind, &q)?)?;
+        }
+        Ok(t)
+    };
     match args.format {
         ListFormat::Table => {
-            let t = export::table(store, args.kind, &q, true)?;
+            let t = table(true)?;
             if t.rows.is_empty() {
                 out::say(&format!("no {} match", args.kind.as_str()))?;
             } else {
                 out::print(&terminal_table(&t))?;
             }
         }
-        ListFormat::Csv => write_csv(&export::table(store, args.kind, &q, false)?)?,
-        ListFormat::Json => super::print_json(&export::table(store, args.kind, &q, false)?.json_rows())?,
+        ListFormat::Csv => write_csv(&table(false)?)?,
+        ListFormat::Json => super::print_json(&table(false)?.json_rows())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Accounts listed with their health (computed, so never exported): the
+/// score, and the band with its symbol, which reads without colour.
+fn with_health(store: &Store, t: &mut Table, ids: &[i64]) -> Result<()> {
+    let health: std::collections::HashMap<i64, crate::domain::health::Health> =
+        store.account_health(Some(ids), store.clock().today())?.into_iter().collect();
+    t.columns.push(Column::new("health", ColType::Int));
+    t.columns.push(Column::new("band", ColType::Text));
+    for (row, id) in t.rows.iter_mut().zip(ids) {
+        match health.get(id) {
+            Some(h) => {
+                row.push(Cell::Int(i64::from(h.score)));
+                row.push(Cell::Text(format!("{} {}", h.band.symbol(), h.band.label())));
+            }
+            None => row.extend([Cell::Empty, Cell::Empty]),
+        }
+    }
+    Ok(())
 }
 
 /// CSV to stdout: made safe on a terminal; byte for byte into a pipe or a

@@ -352,6 +352,11 @@ pub fn default_name(what: &str, today: NaiveDate, ext: &str) -> String {
     format!("{what}-{:04}-{:02}-{:02}.{ext}", today.year(), today.month(), today.day())
 }
 
+/// The id of each record the query picks, in its order.
+pub fn ids(store: &Store, what: What, q: &ListQuery) -> Result<Vec<i64>> {
+    Ok(store.list_records(what.list_kind(), q)?.into_iter().map(|r| r.id).collect())
+}
+
 /// The `ref` of each record the query picks, in its order: how records
 /// written in another shape (vCard, iCalendar) honour the same filters.
 pub fn refs(store: &Store, what: What, q: &ListQuery) -> Result<Vec<String>> {

@@ -273,6 +273,8 @@ pub struct ListQuery {
 /// of the records its references point at, and its custom fields (JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRow {
+    /// The record's own id.
+    pub id: i64,
     pub values: Vec<Value>,
     pub names: Vec<Option<String>>,
     pub custom: Option<String>,
@@ -289,6 +291,7 @@ impl Store {
         select.extend(s.columns.iter().map(|c| c.name_expr.unwrap_or("NULL").to_string()));
         let custom = if kind == ListKind::Targets { "NULL" } else { "t.custom" };
         select.push(custom.to_string());
+        select.push("t.id".to_string());
         let mut sql = format!("SELECT {} FROM {} WHERE {}", select.join(", "), s.from, s.live);
         let mut params: Vec<Value> = Vec::new();
         for cond in &q.conditions {
@@ -338,7 +341,7 @@ impl Store {
                 values.push(row.get::<_, Value>(i)?);
                 names.push(row.get::<_, Option<String>>(n + i)?);
             }
-            Ok(ListRow { values, names, custom: row.get(2 * n)? })
+            Ok(ListRow { id: row.get(2 * n + 1)?, values, names, custom: row.get(2 * n)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
