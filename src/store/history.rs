@@ -112,7 +112,16 @@ impl Store {
     }
 
     fn apply(&self, row: &LogRow, undo: bool) -> Result<()> {
-        match Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))? {
+        let entity =
+            Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))?;
+        // An import's source id and custom fields, logged apart from the record.
+        let (expected, wanted) = if undo { (&row.after, &row.before) } else { (&row.before, &row.after) };
+        if row.op == "update"
+            && self.apply_import_extras(entity, row.entity_id, expected.as_deref(), wanted.as_deref())?
+        {
+            return Ok(());
+        }
+        match entity {
             Entity::Rep => self.apply_as::<Rep>(row, undo),
             Entity::Account => self.apply_as::<Account>(row, undo),
             Entity::Contact => self.apply_as::<Contact>(row, undo),
@@ -121,6 +130,7 @@ impl Store {
             Entity::Activity => self.apply_as::<Activity>(row, undo),
             Entity::Target => self.apply_as::<Target>(row, undo),
             Entity::Snapshot => self.apply_as::<super::ForecastSnapshot>(row, undo),
+            Entity::Suggestion => self.apply_as::<super::SuggestionMark>(row, undo),
         }
     }
 
@@ -220,7 +230,7 @@ fn summary(rows: &[LogRow]) -> String {
     let name = json
         .as_ref()
         .and_then(|v| {
-            ["name", "title", "summary", "period"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_string))
+            ["name", "title", "summary", "period", "key"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_string))
         })
         .unwrap_or_else(|| first.entity_id.to_string());
     let more = if rows.len() > 1 { format!(" (+{} more changes)", rows.len() - 1) } else { String::new() };

@@ -4,14 +4,17 @@
 mod accounts;
 mod activities;
 mod bulk;
+mod cards;
 mod cascade;
 mod changes;
 mod conflicts;
 mod contacts;
 mod deals;
+mod health;
 mod history;
 pub mod imports;
 mod info;
+mod listing;
 mod metrics;
 pub mod migrations;
 mod open;
@@ -20,18 +23,22 @@ mod reps;
 mod search;
 mod snapshots;
 mod sql_types;
+mod status;
 mod targets;
 mod workflows;
 
 pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
+pub use cards::{ContactCard, OpenFollowUp};
 pub use cascade::{Hanging, Holdings};
 pub use changes::{Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
-pub use deals::{Deal, WonByQuarter};
+pub use deals::Deal;
+pub use health::SuggestionMark;
 pub use history::Undone;
 pub use info::{DbInfo, Problem};
+pub use listing::{list_columns, Cmp, Condition, ListColumn, ListKind, ListQuery, ListRow};
 pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};
 pub use reps::{Rep, RepRow};
@@ -123,6 +130,8 @@ pub struct Prefs {
     pub fiscal_year_start: Option<u32>,
     /// When conflict SLAs count; calendar hours without it.
     pub business_hours: Option<crate::domain::sla::BusinessHours>,
+    /// Cadences, weights and thresholds of account health (`[health]`).
+    pub health: crate::domain::health::HealthConfig,
 }
 
 impl Store {
@@ -317,6 +326,11 @@ impl Store {
     /// The hours conflict SLAs are counted in (none: calendar hours).
     pub fn business_hours(&self) -> Option<&crate::domain::sla::BusinessHours> {
         self.prefs.business_hours.as_ref()
+    }
+
+    /// What account health and suggestions are measured with.
+    pub fn health_config(&self) -> &crate::domain::health::HealthConfig {
+        &self.prefs.health
     }
 
     /// Who the user is: the config file's `me`, else the database's `me`

@@ -79,6 +79,7 @@ pub enum Action {
     NextView,
     ScrollLeft,
     ScrollRight,
+    Export,
 }
 
 /// (action, name in config and palette, description for help).
@@ -127,6 +128,7 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::NextView, "tracker_view", "Show the tracker's next part: gauges, reps, chart"),
     (Action::ScrollLeft, "scroll_left", "Show the table's columns to the left"),
     (Action::ScrollRight, "scroll_right", "Show the table's columns to the right"),
+    (Action::Export, "export", "Write the focused pane's rows to a CSV file here (export xlsx: Excel)"),
 ];
 
 impl Action {
