@@ -764,7 +764,10 @@ impl App {
                 }
             }
             Overlay::Palette(p) => p.input.insert_str(text),
-            Overlay::Form(f) => f.paste(text, self.today),
+            Overlay::Form(f) => {
+                f.paste(text, self.today);
+                super::edit::follow_summary(f);
+            }
             _ => {}
         }
         Ok(())

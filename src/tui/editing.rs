@@ -267,6 +267,7 @@ impl App {
     pub(super) fn on_form_key(&mut self, mut form: EditForm, key: KeyEvent) -> Result<()> {
         let event = form.on_key(key, self.today);
         edit::follow_metric(&mut form, self.today);
+        edit::follow_summary(&mut form);
         match event {
             FormEvent::None => self.overlay = Overlay::Form(form),
             FormEvent::Cancel => self.message = Some("not saved".into()),

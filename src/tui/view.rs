@@ -412,13 +412,18 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
     let clash_lines = if form.clash.is_empty() { 0 } else { form.clash.len() + 1 };
     let height = (body_lines + clash_lines) as u16 + 4;
     let inner = popup(f, app, 78, height, &form.title);
+    // Labels in one column, two spaces clear of the longest.
+    let label_width = form.fields.iter().map(|fl| fl.label.chars().count() + 2).max().unwrap_or(0).max(14);
+    let indent = " ".repeat(label_width + 2);
     let mut lines = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let label_style = if focused { t.key() } else { t.dim() };
         let mark = if field.required { "*" } else { " " };
-        let mut spans =
-            vec![Span::styled(format!("{}{mark}{:<14}", if focused { "▶" } else { " " }, field.label), label_style)];
+        let mut spans = vec![Span::styled(
+            format!("{}{mark}{:<label_width$}", if focused { "▶" } else { " " }, field.label),
+            label_style,
+        )];
         match &field.kind {
             FieldKind::Choice(options) => {
                 for (j, (_, label, key)) in options.iter().enumerate() {
@@ -443,11 +448,11 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
                         spans.push(Span::raw(format!("{l}{cursor}")));
                         lines.push(Line::from(std::mem::take(&mut spans)));
                     } else {
-                        lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::raw(format!("{l}{cursor}"))]));
+                        lines.push(Line::from(vec![Span::raw(indent.clone()), Span::raw(format!("{l}{cursor}"))]));
                     }
                 }
                 if let Some(e) = &field.error {
-                    lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::styled(format!("⚠ {e}"), t.bad())]));
+                    lines.push(Line::from(vec![Span::raw(indent.clone()), Span::styled(format!("⚠ {e}"), t.bad())]));
                 }
                 continue;
             }
