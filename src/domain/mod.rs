@@ -1,6 +1,7 @@
 //! Plain types and pure rules. Nothing here does I/O or reads the clock:
 //! `today` and `now` are always passed in.
 
+pub mod health;
 pub mod history;
 pub mod kinds;
 pub mod limits;
@@ -11,6 +12,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod scope;
 pub mod sla;
+pub mod suggest;
 pub mod time;
 
 pub use kinds::*;

@@ -9,6 +9,7 @@ mod changes;
 mod conflicts;
 mod contacts;
 mod deals;
+mod health;
 mod history;
 pub mod imports;
 mod info;
@@ -123,6 +124,8 @@ pub struct Prefs {
     pub fiscal_year_start: Option<u32>,
     /// When conflict SLAs count; calendar hours without it.
     pub business_hours: Option<crate::domain::sla::BusinessHours>,
+    /// Cadences, weights and thresholds of account health (`[health]`).
+    pub health: crate::domain::health::HealthConfig,
 }
 
 impl Store {
@@ -317,6 +320,11 @@ impl Store {
     /// The hours conflict SLAs are counted in (none: calendar hours).
     pub fn business_hours(&self) -> Option<&crate::domain::sla::BusinessHours> {
         self.prefs.business_hours.as_ref()
+    }
+
+    /// What account health and suggestions are measured with.
+    pub fn health_config(&self) -> &crate::domain::health::HealthConfig {
+        &self.prefs.health
     }
 
     /// Who the user is: the config file's `me`, else the database's `me`

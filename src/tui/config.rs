@@ -206,7 +206,7 @@ pub fn parse_prefs(text: &str) -> Result<Prefs> {
         }
         None => None,
     };
-    Ok(Prefs { me, fiscal_year_start, business_hours })
+    Ok(Prefs { me, fiscal_year_start, business_hours, ..Prefs::default() })
 }
 
 /// A fiscal year's first month, 1 to 12.

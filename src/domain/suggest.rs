@@ -1,0 +1,557 @@
+//! Suggested next actions across the book: pure rules over facts the store
+//! reads, ranked by the value at stake. Each suggestion has a stable key (so
+//! a snooze or dismissal sticks to it), one line of why with its numbers,
+//! and the value it is ranked by. Acting on one makes its rule stop firing:
+//! a logged call resets the cadence, a moved deal is no longer stuck, an
+//! escalated conflict is no longer "breached and not escalated".
+
+use super::health::{past_cadence, AccountSignals, HealthConfig};
+use super::{AccountStatus, ContactRole, Money, Severity, Tier};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionKind {
+    KeepWarm,
+    Renewal,
+    Conflict,
+    StuckDeal,
+    Coach,
+    CrossSell,
+    WinBack,
+    Network,
+}
+
+impl SuggestionKind {
+    pub const ALL: [SuggestionKind; 8] = [
+        SuggestionKind::KeepWarm,
+        SuggestionKind::Renewal,
+        SuggestionKind::Conflict,
+        SuggestionKind::StuckDeal,
+        SuggestionKind::Coach,
+        SuggestionKind::CrossSell,
+        SuggestionKind::WinBack,
+        SuggestionKind::Network,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SuggestionKind::KeepWarm => "keep warm",
+            SuggestionKind::Renewal => "renewal",
+            SuggestionKind::Conflict => "conflict",
+            SuggestionKind::StuckDeal => "stuck deal",
+            SuggestionKind::Coach => "coach",
+            SuggestionKind::CrossSell => "cross-sell",
+            SuggestionKind::WinBack => "win-back",
+            SuggestionKind::Network => "network",
+        }
+    }
+
+    /// The first part of its keys: "keep-warm", "stuck-deal".
+    pub fn key_prefix(self) -> &'static str {
+        match self {
+            SuggestionKind::KeepWarm => "keep-warm",
+            SuggestionKind::Renewal => "renewal",
+            SuggestionKind::Conflict => "conflict",
+            SuggestionKind::StuckDeal => "stuck-deal",
+            SuggestionKind::Coach => "coach",
+            SuggestionKind::CrossSell => "cross-sell",
+            SuggestionKind::WinBack => "win-back",
+            SuggestionKind::Network => "network",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// Stable across runs while the situation lasts: "keep-warm:<account uid>:<last touch>".
+    pub key: String,
+    pub kind: SuggestionKind,
+    /// The account it is about (for `coach`, 0: it is about a rep).
+    pub account_id: i64,
+    /// The account's name (for `coach`, the rep's).
+    pub account: String,
+    /// What to do, in a few words: "Call Jane Roe (champion)".
+    pub action: String,
+    /// Why, in one line with its numbers.
+    pub reason: String,
+    /// The value at stake, which ranks it.
+    pub value: Money,
+    /// Whom to call, when there is someone.
+    pub contact_id: Option<i64>,
+    pub deal_id: Option<i64>,
+    pub conflict_id: Option<i64>,
+    /// The rep a `coach` suggestion is about.
+    pub rep_id: Option<i64>,
+}
+
+/// An account as the rules read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountFacts {
+    pub id: i64,
+    pub uid: String,
+    pub name: String,
+    pub sector: Option<String>,
+    pub annual_value: Money,
+    pub parent_id: Option<i64>,
+    /// Whether suggestions are made for it (peers and relatives count either way).
+    pub in_scope: bool,
+    /// Tier, status, touches, renewal, conflicts and open deals: what health reads.
+    pub signals: AccountSignals,
+    /// Whom to call: (contact id, name, role), a decision maker or champion first.
+    pub contact: Option<(i64, String, ContactRole)>,
+    /// Products of the deals it won, each once.
+    pub won_products: Vec<String>,
+    /// Products of its open deals.
+    pub open_products: Vec<String>,
+    /// Won in all, and how many deals.
+    pub won_total: Money,
+    pub won_count: u32,
+    /// For a churned account, when it was lost: its last renewal date or last closed deal.
+    pub churned_on: Option<NaiveDate>,
+}
+
+/// An unresolved conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictFacts {
+    pub id: i64,
+    pub uid: String,
+    pub account_id: i64,
+    pub title: String,
+    pub severity: Severity,
+    pub sla_due_at: NaiveDateTime,
+    pub breached: bool,
+    /// Waiting on the customer: the clock stands still.
+    pub paused: bool,
+    pub escalation_level: u8,
+}
+
+/// A contact, for the network rule: only those whose e-mail or name is
+/// found at more than one account need be passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFacts {
+    pub id: i64,
+    pub uid: String,
+    pub account_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: ContactRole,
+    /// Someone logged a call, e-mail or meeting with them in the last 90 days.
+    pub touched_90d: bool,
+}
+
+/// A rep's current quarter, for coaching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepFacts {
+    pub id: i64,
+    pub uid: String,
+    pub name: String,
+    /// "2026Q1".
+    pub period: String,
+    pub target: Money,
+    pub won: Money,
+    pub expected_by_today: Money,
+    pub pipeline: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SuggestInputs {
+    /// The moment conflicts' SLAs are measured at (UTC).
+    pub now: NaiveDateTime,
+    pub accounts: Vec<AccountFacts>,
+    pub conflicts: Vec<ConflictFacts>,
+    pub people: Vec<PersonFacts>,
+    /// Reps to coach: those below a manager in the scope.
+    pub reps: Vec<RepFacts>,
+}
+
+/// Peers need this many customers in a sector and size before they say what is usual.
+const MIN_PEERS: usize = 5;
+/// A rep is coached when the pipeline covers less than this share of the gap (×10).
+const COACH_COVERAGE_X10: i64 = 15;
+
+/// A size band by annual value, so that a corner shop is not compared with a bank.
+fn size_band(v: Money) -> &'static str {
+    let units = v.cents() / 100;
+    if units < 50_000 {
+        "small"
+    } else if units < 250_000 {
+        "mid-size"
+    } else {
+        "large"
+    }
+}
+
+fn role_text(role: ContactRole) -> String {
+    role.label().to_lowercase()
+}
+
+fn call_action(a: &AccountFacts) -> (String, Option<i64>) {
+    match &a.contact {
+        Some((id, name, role)) => (format!("Call {name} ({})", role_text(*role)), Some(*id)),
+        None => (format!("Call {}", a.name), None),
+    }
+}
+
+/// Names compared as a person would: case, accents aside not, spacing aside.
+fn same_person_name(a: &str) -> String {
+    a.split_whitespace().map(|w| w.to_lowercase()).collect::<Vec<_>>().join(" ")
+}
+
+/// Every suggestion for the accounts in scope, ranked: value at stake
+/// first, then key, so the order never depends on the order rows came in.
+pub fn suggest(book: &SuggestInputs, cfg: &HealthConfig, today: NaiveDate) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    let by_id: HashMap<i64, &AccountFacts> = book.accounts.iter().map(|a| (a.id, a)).collect();
+    for a in book.accounts.iter().filter(|a| a.in_scope) {
+        keep_warm(a, cfg, today, &mut out);
+        renewal(a, today, &mut out);
+        stuck_deals(a, cfg, today, &mut out);
+        win_back(a, cfg, today, &mut out);
+        family(a, &by_id, &mut out);
+    }
+    conflicts(book, &by_id, cfg, &mut out);
+    cross_sell(book, &mut out);
+    network(book, &by_id, &mut out);
+    coach(book, &mut out);
+    rank(&mut out);
+    out
+}
+
+/// Value at stake, highest first; then the key.
+pub fn rank(list: &mut [Suggestion]) {
+    list.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
+}
+
+fn base(kind: SuggestionKind, key: String, a: &AccountFacts) -> Suggestion {
+    Suggestion {
+        key,
+        kind,
+        account_id: a.id,
+        account: a.name.clone(),
+        action: String::new(),
+        reason: String::new(),
+        value: a.annual_value,
+        contact_id: None,
+        deal_id: None,
+        conflict_id: None,
+        rep_id: None,
+    }
+}
+
+fn keep_warm(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut Vec<Suggestion>) {
+    let s = &a.signals;
+    if !matches!(s.tier, Tier::Strategic | Tier::Key) || s.status == AccountStatus::Churned {
+        return;
+    }
+    let Some((days, cadence)) = past_cadence(s, cfg, today) else { return };
+    let touched = s.last_touch.map_or_else(|| "never".to_string(), |d| d.to_string());
+    let mut sug = base(SuggestionKind::KeepWarm, format!("keep-warm:{}:{touched}", a.uid), a);
+    let (action, contact) = call_action(a);
+    sug.action = action;
+    sug.contact_id = contact;
+    let since = match days {
+        Some(d) => format!("no touch in {d} days"),
+        None => "never touched".into(),
+    };
+    sug.reason = format!("{since}; cadence for {} is {cadence} days; {} a year", s.tier.as_str(), a.annual_value);
+    out.push(sug);
+}
+
+fn renewal(a: &AccountFacts, today: NaiveDate, out: &mut Vec<Suggestion>) {
+    let s = &a.signals;
+    if s.status == AccountStatus::Churned {
+        return;
+    }
+    let Some(date) = s.renewal_date else { return };
+    let days = (date - today).num_days();
+    let key = format!("renewal:{}:{date}", a.uid);
+    let (action, reason) = if days < 0 {
+        if !s.renewal_deal_open {
+            return;
+        }
+        (
+            "Close the lapsed renewal".to_string(),
+            format!("renewal date {date} passed {} days ago; the renewal deal is still open", -days),
+        )
+    } else if days <= 90 {
+        let conflicts = s.open_conflicts.len();
+        let met = s.last_meeting.is_some_and(|m| (today - m).num_days() <= 30);
+        if conflicts > 0 {
+            (
+                "Settle the open conflicts before the renewal".to_string(),
+                format!(
+                    "renewal in {days} days ({date}) with {conflicts} open conflict{}",
+                    if conflicts == 1 { "" } else { "s" }
+                ),
+            )
+        } else if !met {
+            let last = match s.last_meeting {
+                Some(m) => format!("last meeting {} days ago", (today - m).num_days()),
+                None => "no meeting in 180 days".to_string(),
+            };
+            ("Book a renewal meeting".to_string(), format!("renewal in {days} days ({date}); {last}"))
+        } else {
+            return;
+        }
+    } else {
+        return;
+    };
+    let mut sug = base(SuggestionKind::Renewal, key, a);
+    sug.action = action;
+    sug.reason = format!("{reason}; {} a year", a.annual_value);
+    sug.contact_id = a.contact.as_ref().map(|c| c.0);
+    out.push(sug);
+}
+
+fn stuck_deals(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut Vec<Suggestion>) {
+    for d in &a.signals.open_deals {
+        let Some(why) = d.stuck(cfg.stuck_days, today) else { continue };
+        let mut sug = base(SuggestionKind::StuckDeal, format!("stuck-deal:{}:{}:{}", a.uid, d.id, d.stage.as_str()), a);
+        sug.action = format!("Move or close \"{}\"", d.name);
+        sug.reason = format!("\"{}\" ({}) {why}", d.name, d.amount);
+        sug.value = d.amount;
+        sug.deal_id = Some(d.id);
+        sug.contact_id = a.contact.as_ref().map(|c| c.0);
+        out.push(sug);
+    }
+}
+
+fn win_back(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut Vec<Suggestion>) {
+    let s = &a.signals;
+    if s.status != AccountStatus::Churned || a.won_count < 2 {
+        return;
+    }
+    let Some(churned) = a.churned_on else { return };
+    let ago = (today - churned).num_days();
+    // Long enough for the reasons to have faded, not so long that nobody remembers.
+    if ago < i64::from(cfg.win_back_after_days) || ago > 3 * 365 {
+        return;
+    }
+    // A call since is the attempt already made.
+    if s.last_touch.is_some_and(|t| (today - t).num_days() <= 90) {
+        return;
+    }
+    let mut sug = base(SuggestionKind::WinBack, format!("win-back:{}:{churned}", a.uid), a);
+    let (action, contact) = call_action(a);
+    sug.action = format!("{action} to win it back");
+    sug.contact_id = contact;
+    sug.value = a.won_total;
+    sug.reason = format!("churned {ago} days ago ({churned}) after {} won deals worth {}", a.won_count, a.won_total);
+    out.push(sug);
+}
+
+/// A customer's parent or subsidiary that is not a customer yet.
+fn family(a: &AccountFacts, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<Suggestion>) {
+    if a.signals.status != AccountStatus::Prospect || !a.signals.open_deals.is_empty() {
+        return;
+    }
+    let parent = a.parent_id.and_then(|p| by_id.get(&p)).filter(|p| p.signals.status == AccountStatus::Customer);
+    let (relative, relation) = match parent {
+        Some(p) => (*p, "its parent"),
+        None => {
+            let child = by_id
+                .values()
+                .filter(|c| c.parent_id == Some(a.id) && c.signals.status == AccountStatus::Customer)
+                .max_by(|x, y| x.annual_value.cmp(&y.annual_value).then(y.id.cmp(&x.id)));
+            match child {
+                Some(c) => (*c, "its subsidiary"),
+                None => return,
+            }
+        }
+    };
+    let mut sug = base(SuggestionKind::Network, format!("network:{}:family", a.uid), a);
+    sug.action = format!("Open a deal with {}", a.name);
+    sug.value = relative.annual_value.max(a.annual_value);
+    sug.reason = format!(
+        "{relation} {} is a customer ({} a year); {} is not yet",
+        relative.name, relative.annual_value, a.name
+    );
+    sug.contact_id = a.contact.as_ref().map(|c| c.0);
+    out.push(sug);
+}
+
+fn conflicts(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, cfg: &HealthConfig, out: &mut Vec<Suggestion>) {
+    for c in &book.conflicts {
+        let Some(a) = by_id.get(&c.account_id).filter(|a| a.in_scope) else { continue };
+        let left = c.sla_due_at - book.now;
+        let (key, action, reason) = if c.breached {
+            if c.escalation_level > 0 {
+                continue;
+            }
+            (
+                format!("conflict:{}:breached", c.uid),
+                format!("Escalate \"{}\"", c.title),
+                format!(
+                    "{} conflict breached its SLA {} ago and is not escalated",
+                    c.severity.as_str(),
+                    super::time::duration_span(-left)
+                ),
+            )
+        } else if !c.paused && left <= chrono::TimeDelta::hours(i64::from(cfg.breach_warning_hours)) {
+            (
+                format!("conflict:{}:due", c.uid),
+                format!("Resolve \"{}\"", c.title),
+                format!(
+                    "{} conflict breaches its SLA in {} (due {})",
+                    c.severity.as_str(),
+                    super::time::duration_span(left),
+                    c.sla_due_at.format("%Y-%m-%d %H:%M UTC")
+                ),
+            )
+        } else {
+            continue;
+        };
+        let mut sug = base(SuggestionKind::Conflict, key, a);
+        sug.action = action;
+        sug.reason = format!("{reason}; {} a year at stake", a.annual_value);
+        sug.conflict_id = Some(c.id);
+        out.push(sug);
+    }
+}
+
+fn cross_sell(book: &SuggestInputs, out: &mut Vec<Suggestion>) {
+    // Peer groups: customers with something won, by sector and size.
+    let mut groups: BTreeMap<(&str, &str), Vec<&AccountFacts>> = BTreeMap::new();
+    for a in &book.accounts {
+        if a.signals.status != AccountStatus::Customer || a.won_products.is_empty() {
+            continue;
+        }
+        let Some(sector) = a.sector.as_deref() else { continue };
+        groups.entry((sector, size_band(a.annual_value))).or_default().push(a);
+    }
+    for ((sector, size), peers) in &groups {
+        if peers.len() < MIN_PEERS {
+            continue;
+        }
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in peers {
+            for prod in &p.won_products {
+                *counts.entry(prod.as_str()).or_default() += 1;
+            }
+        }
+        let mut sizes: Vec<usize> = peers.iter().map(|p| p.won_products.len()).collect();
+        sizes.sort_unstable();
+        let median = sizes[sizes.len() / 2];
+        for a in peers.iter().filter(|a| a.in_scope && a.won_products.len() < median) {
+            // The product most peers bought that this one has not, nor has in the pipeline.
+            let best = counts
+                .iter()
+                .filter(|(prod, _)| {
+                    !a.won_products.iter().any(|w| w == *prod) && !a.open_products.iter().any(|o| o == *prod)
+                })
+                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)));
+            let Some((product, n)) = best else { continue };
+            // "Usually": at least half of the peers.
+            if n * 2 < peers.len() {
+                continue;
+            }
+            let mut sug = base(SuggestionKind::CrossSell, format!("cross-sell:{}:{product}", a.uid), a);
+            sug.action = format!("Offer {product}");
+            sug.reason = format!(
+                "buys {} product{}; {n} of {} {size} {sector} customers bought {product} (they buy {median})",
+                a.won_products.len(),
+                if a.won_products.len() == 1 { "" } else { "s" },
+                peers.len()
+            );
+            sug.contact_id = a.contact.as_ref().map(|c| c.0);
+            out.push(sug);
+        }
+    }
+}
+
+/// A champion or decision maker at one account who now appears at another.
+fn network(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<Suggestion>) {
+    let sponsor = |r: ContactRole| matches!(r, ContactRole::Champion | ContactRole::DecisionMaker);
+    let mut by_email: HashMap<String, Vec<&PersonFacts>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<&PersonFacts>> = HashMap::new();
+    for p in &book.people {
+        if let Some(e) = p.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| e.contains('@')) {
+            by_email.entry(e).or_default().push(p);
+        }
+        let name = same_person_name(&p.name);
+        // A single word is not enough to tell two people apart.
+        if name.split(' ').count() >= 2 {
+            by_name.entry(name).or_default().push(p);
+        }
+    }
+    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for (how, groups) in [("e-mail", &by_email), ("name", &by_name)] {
+        for group in groups.values() {
+            for new in group.iter() {
+                // The later record (higher id) is where they are now.
+                let Some(old) = group
+                    .iter()
+                    .filter(|o| o.id < new.id && o.account_id != new.account_id && sponsor(o.role))
+                    .min_by_key(|o| o.id)
+                else {
+                    continue;
+                };
+                // Matched by name only when their e-mails do not say they are two people.
+                if how == "name" {
+                    if let (Some(a), Some(b)) = (&old.email, &new.email) {
+                        if !a.trim().eq_ignore_ascii_case(b.trim()) {
+                            continue;
+                        }
+                    }
+                }
+                if new.touched_90d || !seen.insert(new.id) {
+                    continue;
+                }
+                let (Some(now_at), Some(was_at)) = (by_id.get(&new.account_id), by_id.get(&old.account_id)) else {
+                    continue;
+                };
+                if !now_at.in_scope {
+                    continue;
+                }
+                let mut sug = base(SuggestionKind::Network, format!("network:{}", new.uid), now_at);
+                sug.action = format!("Call {} at {}", new.name, now_at.name);
+                sug.value = if now_at.annual_value > Money::ZERO { now_at.annual_value } else { was_at.annual_value };
+                sug.reason = format!(
+                    "{} was {} at {} ({} a year) and is now at {} (same {how})",
+                    new.name,
+                    role_text(old.role),
+                    was_at.name,
+                    was_at.annual_value,
+                    now_at.name
+                );
+                sug.contact_id = Some(new.id);
+                out.push(sug);
+            }
+        }
+    }
+}
+
+fn coach(book: &SuggestInputs, out: &mut Vec<Suggestion>) {
+    for r in &book.reps {
+        if r.target <= Money::ZERO || r.won >= r.expected_by_today {
+            continue;
+        }
+        let gap = r.target - r.won;
+        if gap <= Money::ZERO || r.pipeline.cents() * 10 >= gap.cents() * COACH_COVERAGE_X10 {
+            continue;
+        }
+        let coverage = r.pipeline.cents() as f64 / gap.cents() as f64;
+        out.push(Suggestion {
+            key: format!("coach:{}:{}", r.uid, r.period),
+            kind: SuggestionKind::Coach,
+            account_id: 0,
+            account: r.name.clone(),
+            action: format!("Review the pipeline with {}", r.name),
+            reason: format!(
+                "{}: won {} of {} (expected {} by today); pipeline {} covers {coverage:.1}x of the {} gap",
+                r.period, r.won, r.target, r.expected_by_today, r.pipeline, gap
+            ),
+            value: gap,
+            contact_id: None,
+            deal_id: None,
+            conflict_id: None,
+            rep_id: Some(r.id),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
