@@ -309,6 +309,19 @@ impl Store {
         Ok(self.with_clocks(rows.collect::<rusqlite::Result<_>>()?))
     }
 
+    /// Unresolved conflicts whose running clock runs out after `now` and
+    /// before `until` (ISO text): about to breach, the soonest first. A
+    /// clock standing still (waiting on the customer) is not about to.
+    pub fn conflicts_breaching(&self, now: &str, until: &str) -> Result<Vec<ConflictRow>> {
+        let sql = format!(
+            "{ROW_SELECT} AND c.status <> 'waiting' AND c.sla_due_at >= ?1 AND c.sla_due_at < ?2
+             ORDER BY c.sla_due_at, c.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([now, until], conflict_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// How many unresolved conflicts are past their SLA at `now` (ISO text).
     pub fn breached_conflicts(&self, now: &str) -> Result<i64> {
         let sql = format!(

@@ -5,7 +5,7 @@ use super::keymap::{Action, Context, Keymap};
 use super::layout;
 use super::overlays::{Filter, Overlay, Palette, Search};
 use super::panes::targets::{shows_all, Targets, View};
-use super::panes::{conflicts::Conflicts, portfolio::Portfolio, timeline::Timeline};
+use super::panes::{conflicts::Conflicts, portfolio::Portfolio, timeline::Timeline, today::Today};
 use super::theme::Theme;
 use crate::domain::scope::{self, Member, Resolved, Scope};
 use crate::domain::{sanitize, FiscalCalendar};
@@ -22,10 +22,16 @@ pub enum PaneId {
     Timeline,
     Conflicts,
     Targets,
+    /// The day's work: a pane of its own on wide screens (see `layout`).
+    Today,
 }
 
 impl PaneId {
+    /// The four panes every screen has, in tab order.
     pub const ALL: [PaneId; 4] = [PaneId::Portfolio, PaneId::Timeline, PaneId::Conflicts, PaneId::Targets];
+    /// Every pane, Today last.
+    pub const EVERY: [PaneId; 5] =
+        [PaneId::Portfolio, PaneId::Timeline, PaneId::Conflicts, PaneId::Targets, PaneId::Today];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -33,6 +39,7 @@ impl PaneId {
             PaneId::Timeline => "Client timeline",
             PaneId::Conflicts => "Conflict queue",
             PaneId::Targets => "Target tracker",
+            PaneId::Today => "Today",
         }
     }
 
@@ -42,11 +49,12 @@ impl PaneId {
             PaneId::Timeline => Context::Timeline,
             PaneId::Conflicts => Context::Conflicts,
             PaneId::Targets => Context::Targets,
+            PaneId::Today => Context::Today,
         }
     }
 
-    fn index(self) -> usize {
-        PaneId::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    pub fn index(self) -> usize {
+        PaneId::EVERY.iter().position(|p| *p == self).unwrap_or(0)
     }
 }
 
@@ -76,6 +84,7 @@ pub struct App {
     pub timeline: Timeline,
     pub conflicts: Conflicts,
     pub targets: Targets,
+    pub today_view: Today,
     pub overlay: Overlay,
     pub badges: Badges,
     /// One line of feedback in the footer ("no account matches", errors).
@@ -91,6 +100,8 @@ pub struct App {
     /// The tracker's figures, computed on a second connection: on a large
     /// book they take seconds, and the cockpit answers keys meanwhile.
     tracker_pending: Option<std::sync::mpsc::Receiver<Result<Targets>>>,
+    /// Today and account health, read on a second connection (see `day`).
+    pub(super) insights: Option<std::sync::mpsc::Receiver<super::day::Insight>>,
 }
 
 /// The whole portfolio and conflict queue, as the background load hands them over.
@@ -132,6 +143,7 @@ impl App {
             timeline: Timeline::default(),
             conflicts: Conflicts::default(),
             targets: Targets::new(calendar, today),
+            today_view: Today::default(),
             overlay: Overlay::None,
             badges: Badges::default(),
             message: None,
@@ -142,6 +154,7 @@ impl App {
             lookup: LookupSlot::Empty,
             pending: None,
             tracker_pending: None,
+            insights: None,
             data_version,
             store,
         };
@@ -167,6 +180,7 @@ impl App {
         self.conflicts.load_first(&self.store, rows)?;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         self.relayout();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -226,7 +240,8 @@ impl App {
     /// keys do not wait on it).
     pub fn poll_loading(&mut self, wait: bool) -> Result<bool> {
         let tracker = self.poll_tracker(false)?;
-        Ok(self.poll_lists(wait)? | tracker)
+        let insights = self.poll_insights(false)?;
+        Ok(self.poll_lists(wait)? | tracker | insights)
     }
 
     fn poll_lists(&mut self, wait: bool) -> Result<bool> {
@@ -301,6 +316,7 @@ impl App {
         self.targets.selected = 0;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         self.message = Some(format!("scope: {} ({})", self.scope_word(), self.resolved.label));
         Ok(())
     }
@@ -348,6 +364,7 @@ impl App {
             self.today = today;
             self.targets.today = self.today;
             self.load_tracker()?;
+            self.load_insights()?;
         }
         self.load_badges()?;
         Ok(true)
@@ -361,6 +378,7 @@ impl App {
         self.conflicts.load(&self.store)?;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         self.relayout();
         Ok(())
     }
@@ -379,6 +397,7 @@ impl App {
         self.conflicts.load(&self.store)?;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
         }
@@ -410,6 +429,14 @@ impl App {
 
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = Rect::new(0, 0, width, height);
+        // Today's pane is gone from a narrower screen: Today opens over the panes instead.
+        if self.focus == PaneId::Today && !layout::today_pane_fits(self.size) {
+            self.focus = PaneId::Portfolio;
+            self.zoom = false;
+            if matches!(self.overlay, Overlay::None) {
+                self.overlay = Overlay::Today;
+            }
+        }
         self.relayout();
     }
 
@@ -428,12 +455,18 @@ impl App {
         let areas = layout::areas(self.size, self.focus, self.zoom);
         let area = areas.pane(pane).unwrap_or_else(|| areas.pane(self.focus).unwrap_or_default());
         match pane {
-            PaneId::Timeline => self.timeline.list_rows(area),
+            PaneId::Timeline => {
+                let reasons = super::panes::timeline::reason_lines(self) as usize;
+                self.timeline.list_rows(area).saturating_sub(reasons)
+            }
             _ => area.height.saturating_sub(3) as usize,
         }
     }
 
     pub fn context(&self) -> Context {
+        if matches!(self.overlay, Overlay::Today | Overlay::Ask(_)) {
+            return Context::Today;
+        }
         self.focus.context()
     }
 
@@ -447,6 +480,8 @@ impl App {
             Overlay::List(list) => return self.on_list_key(list, key),
             Overlay::Confirm(c) => return self.on_confirm_key(c, key),
             Overlay::Draft(d) => return self.on_draft_key(d, key),
+            Overlay::Today => return self.on_today_key(key),
+            Overlay::Ask(ask) => return self.on_ask_key(ask, key),
             other => self.overlay = other,
         }
         if self.overlay.takes_text() {
@@ -465,13 +500,32 @@ impl App {
     pub fn update(&mut self, action: Action) -> Result<()> {
         let rows = self.pane_rows(self.focus);
         let page = rows.max(1) as isize;
+        if self.focus == PaneId::Today && self.today_action(action)? {
+            return Ok(());
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help(0),
             Action::Search => self.open_search(),
             Action::Palette => self.overlay = Overlay::Palette(Palette::default()),
-            Action::NextPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 1) % 4]),
-            Action::PrevPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 3) % 4]),
+            Action::NextPane | Action::PrevPane => {
+                // Today is one of the panes where it has one.
+                let n = if layout::today_pane_fits(self.size) { 5 } else { 4 };
+                let step = if action == Action::NextPane { 1 } else { n - 1 };
+                self.zoom = false;
+                self.focus_pane(PaneId::EVERY[(self.focus.index().min(n - 1) + step) % n]);
+            }
+            Action::Agenda | Action::FocusToday => self.open_today(),
+            Action::Reasons => {
+                self.timeline.show_reasons = !self.timeline.show_reasons;
+                if layout::areas(self.size, self.focus, self.zoom).pane(PaneId::Timeline).is_none() {
+                    self.focus_pane(PaneId::Timeline);
+                }
+                self.relayout();
+            }
+            Action::Dismiss | Action::Snooze => {
+                self.message = Some("suggestions are dismissed and snoozed in Today (t)".into())
+            }
             Action::FocusPortfolio => self.focus_pane(PaneId::Portfolio),
             Action::FocusTimeline => self.focus_pane(PaneId::Timeline),
             Action::FocusConflicts => self.focus_pane(PaneId::Conflicts),
@@ -542,7 +596,7 @@ impl App {
         Ok(())
     }
 
-    fn focus_pane(&mut self, pane: PaneId) {
+    pub(super) fn focus_pane(&mut self, pane: PaneId) {
         self.focus = pane;
         self.relayout();
     }
@@ -561,6 +615,7 @@ impl App {
             PaneId::Timeline => self.timeline.step(delta, rows, &self.store)?,
             PaneId::Conflicts => self.conflicts.step(delta, rows),
             PaneId::Targets => self.targets.step(delta, rows),
+            PaneId::Today => self.today_view.step(delta),
         }
         Ok(())
     }
@@ -599,6 +654,9 @@ impl App {
                         self.set_current(first)?;
                     }
                 }
+            }
+            PaneId::Today => {
+                self.today_action(Action::Open)?;
             }
         }
         Ok(())
@@ -790,7 +848,7 @@ impl App {
             }
             return Ok(());
         }
-        let Some(pane) = PaneId::ALL.into_iter().find(|p| areas.pane(*p).is_some_and(|r| r.contains(pos))) else {
+        let Some(pane) = PaneId::EVERY.into_iter().find(|p| areas.pane(*p).is_some_and(|r| r.contains(pos))) else {
             return Ok(());
         };
         let area = areas.pane(pane).unwrap_or_default();
@@ -812,7 +870,12 @@ impl App {
                     PaneId::Conflicts if ev.row >= area.y + 2 => {
                         self.conflicts.click(ev.row.saturating_sub(area.y + 2) as usize, rows)
                     }
-                    PaneId::Timeline => self.timeline.click(area, ev.row, &self.store)?,
+                    PaneId::Timeline => {
+                        // The reasons under the card push the history down.
+                        let reasons = super::panes::timeline::reason_lines(self);
+                        let below = Rect { y: area.y + reasons, height: area.height.saturating_sub(reasons), ..area };
+                        self.timeline.click(below, ev.row, &self.store)?
+                    }
                     _ => {}
                 }
             }

@@ -98,6 +98,31 @@ pub fn log_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<Edit
     Ok(Form::new(format!("Log on {}", sanitize::line(&account.name)), Edit::Log { account_id }, fields, today))
 }
 
+/// The log form filled in for a suggested call or meeting: the kind, whom
+/// with, and what to do as the summary, for the person to put in their words.
+pub fn log_form_for(
+    store: &Store,
+    account_id: i64,
+    today: NaiveDate,
+    kind: ActivityKind,
+    contact: Option<i64>,
+    summary: &str,
+) -> Result<EditForm> {
+    let mut form = log_form(store, account_id, today)?;
+    for field in &mut form.fields {
+        match field.label {
+            "Kind" => field.set_value(kind.as_str()),
+            "Summary" => field.set_value(&sanitize::line(summary)),
+            "Contact" => *field = field.clone().picked_id(contact),
+            _ => {}
+        }
+        field.initial = field.value().to_string();
+    }
+    follow_summary(&mut form);
+    form.focus_on("Summary");
+    Ok(form)
+}
+
 /// Keeps the log form's follow-up text on "Follow up: <summary>" as the
 /// summary is typed, until the person writes their own.
 pub fn follow_summary(form: &mut EditForm) {

@@ -32,7 +32,6 @@ impl App {
             }
             (Action::Undo, _) => self.undo(false)?,
             (Action::Redo, _) => self.undo(true)?,
-            (Action::Agenda, _) => self.open_list(ListKind::Agenda),
             (Action::Add, PaneId::Portfolio) => self.open_form(edit::account_form(&self.store, None, today)),
             (Action::Edit, PaneId::Portfolio) => {
                 if let Some(id) = self.portfolio.selected_id() {
@@ -134,7 +133,7 @@ impl App {
         Ok(true)
     }
 
-    fn open_form(&mut self, form: Result<EditForm>) {
+    pub(super) fn open_form(&mut self, form: Result<EditForm>) {
         match form {
             Ok(mut f) => {
                 f.set_calendar(self.calendar, self.today);

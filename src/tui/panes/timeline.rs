@@ -50,6 +50,26 @@ pub struct Timeline {
     pub nav: Nav,
     pub total: i64,
     pub exhausted: bool,
+    /// The reasons behind the account's health shown under the card (`h`).
+    pub show_reasons: bool,
+}
+
+/// Most reasons shown under the card; the rest are counted.
+const REASONS_MAX: usize = 8;
+
+/// Lines the health reasons take under the card: none unless shown.
+pub fn reason_lines(app: &App) -> u16 {
+    if !app.timeline.show_reasons {
+        return 0;
+    }
+    let n = app.timeline.card.as_ref().and_then(|c| app.portfolio.health.get(&c.id)).map_or(1, |h| {
+        if h.reasons.len() > REASONS_MAX {
+            REASONS_MAX + 1
+        } else {
+            h.reasons.len().max(1)
+        }
+    });
+    n as u16
 }
 
 /// One drawn line of the history: a day heading or an entry.
@@ -311,6 +331,54 @@ fn joined(items: &[String], width: usize) -> String {
     out
 }
 
+/// Owner and value, then the health's mark, score and band, coloured.
+fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
+    let theme = app.theme;
+    let Some(h) = app.portfolio.health.get(&card.id) else {
+        return Line::from(Span::raw(joined(&card.money, w)));
+    };
+    let health = format!("Health {} {} {}", h.band.symbol(), h.score, h.band.label());
+    let hint = if app.timeline.show_reasons { "" } else { " (h: why)" };
+    let room = w.saturating_sub(health.chars().count() + hint.len() + 3);
+    Line::from(vec![
+        Span::raw(joined(&card.money, room)),
+        Span::styled(" · ", theme.dim()),
+        Span::styled(health, super::portfolio::band_style(theme, h.band)),
+        Span::styled(hint, theme.dim()),
+    ])
+}
+
+/// The reasons behind the health, one a line: points, signal, fact.
+fn reasons<'a>(app: &App, id: i64, w: usize) -> Vec<Line<'a>> {
+    let theme = app.theme;
+    let Some(h) = app.portfolio.health.get(&id) else {
+        return vec![Line::from(Span::styled("  health is being worked out…", theme.dim()))];
+    };
+    if h.reasons.is_empty() {
+        return vec![Line::from(Span::styled("  nothing takes points off: 100", theme.dim()))];
+    }
+    let mut out: Vec<Line> = h
+        .reasons
+        .iter()
+        .take(REASONS_MAX)
+        .map(|r| {
+            let sign = if r.points < 0 { "−" } else { "+" };
+            let points = format!("{sign}{}", r.points.unsigned_abs());
+            let style = if r.points < 0 { theme.bad() } else { theme.good() };
+            let fact = sanitize::line(&r.fact).into_owned();
+            Line::from(vec![
+                Span::styled(format!("  {points:>4} "), style),
+                Span::styled(format!("{:<12} ", r.signal), theme.accent()),
+                Span::raw(super::fit(&fact, w.saturating_sub(20))),
+            ])
+        })
+        .collect();
+    if h.reasons.len() > REASONS_MAX {
+        out.push(Line::from(Span::styled(format!("  … {} more", h.reasons.len() - REASONS_MAX), theme.dim())));
+    }
+    out
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.timeline;
     let theme = app.theme;
@@ -334,7 +402,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Span::raw("  "),
             Span::raw(joined(&card.facts, w.saturating_sub(card.name.len() + 2))),
         ]),
-        Line::from(Span::raw(joined(&card.money, w))),
+        money_line(app, card, w),
         Line::from(vec![
             label("Contacts  "),
             Span::raw(if card.contacts.is_empty() {
@@ -379,9 +447,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     if !card.targets.is_empty() {
         lines.push(Line::from(vec![label("Targets   "), Span::raw(joined(&card.targets, w.saturating_sub(10)))]));
     }
+    if t.show_reasons {
+        lines.extend(reasons(app, card.id, w));
+    }
     lines.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
 
-    let height = t.list_rows(area);
+    let height = t.list_rows(area).saturating_sub(reason_lines(app) as usize);
     if t.items.is_empty() {
         lines.push(Line::from(Span::styled("Nothing on the timeline yet.", theme.dim())));
     }
