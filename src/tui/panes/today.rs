@@ -218,7 +218,7 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
                 account_id: Some(a.id),
                 account: clean(&a.name),
                 when: time::ago(today, on),
-                text: format!("renews {on} · {}", a.annual_value.compact()),
+                text: format!("{} a year · renews {}", a.annual_value.compact(), on.format("%a %d %b")),
                 who: (req.me.is_some() && a.owner_id != req.me).then(|| clean(a.owner.as_deref().unwrap_or("nobody"))),
                 why: None,
                 value: Some(a.annual_value),
@@ -369,8 +369,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     let width = list.width as usize;
     let when_w = 11;
     let account_w = (width / 3).clamp(10, 28);
+    // Only suggestions carry a value column; other rows give its room to their text.
     let value_w = if width >= 70 { 8 } else { 0 };
-    let text_w = width.saturating_sub(when_w + account_w + value_w + 2);
+    let text_room = width.saturating_sub(when_w + account_w + 1);
     let out: Vec<Line> = lines
         .iter()
         .skip(start)
@@ -392,14 +393,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
                 if let Some(who) = &item.who {
                     text.push_str(&format!(" · {who}"));
                 }
+                let value = item.value.filter(|_| value_w > 0 && item.section == Section::Suggested);
+                let text_w = if value.is_some() { text_room.saturating_sub(value_w + 1) } else { text_room };
                 let mut spans = vec![
                     Span::styled(format!(" {:<w$}", fit(&item.when, when_w - 2), w = when_w - 1), when_style),
                     Span::raw(format!("{:<w$} ", fit(&item.account, account_w), w = account_w)),
                     Span::raw(format!("{:<w$}", fit(&text, text_w), w = text_w)),
                 ];
-                if value_w > 0 {
-                    let v = item.value.filter(|_| item.section == Section::Suggested).map(|v| v.compact());
-                    spans.push(Span::styled(format!(" {:>w$}", v.unwrap_or_default(), w = value_w), theme.dim()));
+                if let Some(v) = value {
+                    spans.push(Span::styled(format!(" {:>w$}", v.compact(), w = value_w), theme.dim()));
                 }
                 let line = Line::from(spans);
                 if *i == t.nav.selected {
