@@ -17,6 +17,8 @@ pub enum Entity {
     Activity,
     Target,
     Snapshot,
+    /// A snooze or dismissal of a suggested action.
+    Suggestion,
 }
 
 impl Entity {
@@ -30,6 +32,7 @@ impl Entity {
             Entity::Activity,
             Entity::Target,
             Entity::Snapshot,
+            Entity::Suggestion,
         ]
         .into_iter()
         .find(|e| e.as_str() == s)
@@ -45,6 +48,7 @@ impl Entity {
             Entity::Activity => "activity",
             Entity::Target => "target",
             Entity::Snapshot => "snapshot",
+            Entity::Suggestion => "suggestion",
         }
     }
 }

@@ -121,6 +121,7 @@ impl Store {
             Entity::Activity => self.apply_as::<Activity>(row, undo),
             Entity::Target => self.apply_as::<Target>(row, undo),
             Entity::Snapshot => self.apply_as::<super::ForecastSnapshot>(row, undo),
+            Entity::Suggestion => self.apply_as::<super::SuggestionMark>(row, undo),
         }
     }
 

@@ -63,7 +63,7 @@ fn sql(entity: Entity) -> (&'static str, Option<&'static str>, Option<&'static s
             None,
         ),
         // Forecast snapshots are rapport's own history; nothing imports them.
-        Entity::Snapshot => ("SELECT NULL, NULL, NULL, NULL, NULL WHERE 0", None, None),
+        Entity::Snapshot | Entity::Suggestion => ("SELECT NULL, NULL, NULL, NULL, NULL WHERE 0", None, None),
     }
 }
 
@@ -149,7 +149,7 @@ impl Store {
             Entity::Conflict => "conflicts",
             Entity::Activity => "activities",
             Entity::Target => "targets",
-            Entity::Snapshot => return self.write(f),
+            Entity::Snapshot | Entity::Suggestion => return self.write(f),
         };
         self.bulk_write_on(Some(table), IMPORT_CACHE_KIB, f)
     }

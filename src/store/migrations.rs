@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[Migration] = &[
     (5, "0005_forecast", include_str!("migrations/0005_forecast.sql")),
     (6, "0006_queue", include_str!("migrations/0006_queue.sql")),
     (7, "0007_import", include_str!("migrations/0007_import.sql")),
+    (8, "0008_suggestions", include_str!("migrations/0008_suggestions.sql")),
 ];
 
 /// The schema version this build writes.

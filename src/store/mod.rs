@@ -32,6 +32,7 @@ pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
 pub use deals::{Deal, WonByQuarter};
 pub use history::Undone;
+pub use health::SuggestionMark;
 pub use info::{DbInfo, Problem};
 pub use open::{OpenMode, OpenReport};
 pub use record::{Meta, Record};

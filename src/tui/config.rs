@@ -15,6 +15,22 @@
 //! start = "09:00"
 //! end = "17:00"
 //! time_zone = "Europe/Berlin"
+//!
+//! [health]                  # account health; these are the defaults
+//! healthy = 70              # a score at or above is healthy,
+//! watch = 40                # at or above watch, below at risk
+//! stuck_days = 45           # an open deal this long in one stage is stuck
+//! breach_warning_hours = 24 # a conflict due this soon is about to breach
+//! win_back_after_days = 180 # a churned account is worth a call again after
+//! [health.cadence]          # days without a call, e-mail or meeting, by tier
+//! strategic = 14
+//! key = 30
+//! standard = 90
+//! [health.weights]          # points a signal takes off at most, 0 to 100
+//! cadence = 25
+//! conflict_critical = 20    # also conflict_low, _normal, _high, _breached, _recent
+//! renewal_lapsed = 25       # also renewal_no_meeting, stuck_deal, recent_loss,
+//!                           # no_pipeline, activity_drop, role_coverage
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
 //! [keys.portfolio]
@@ -23,6 +39,7 @@
 
 use super::keymap::{Action, Context, Key, Keymap};
 use crate::domain::phone::{self, Region};
+use crate::domain::health::HealthConfig;
 use crate::domain::sla::BusinessHours;
 use crate::domain::time::{self, Zone};
 use crate::store::Prefs;
@@ -45,6 +62,7 @@ struct File {
     #[serde(default)]
     default_region: Option<Spanned<String>>,
     business_hours: Option<Spanned<HoursFile>>,
+    health: Option<HealthFile>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<KeyList>>>,
 }
@@ -81,6 +99,77 @@ fn business_hours(h: &HoursFile) -> Result<BusinessHours> {
     })?;
     BusinessHours::new(days, time("start", &h.start)?, time("end", &h.end)?, zone)
         .map_err(|e| anyhow!("business_hours: {e}"))
+}
+
+/// The `[health]` table as written, every value with its place for messages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HealthFile {
+    healthy: Option<Spanned<i64>>,
+    watch: Option<Spanned<i64>>,
+    stuck_days: Option<Spanned<i64>>,
+    breach_warning_hours: Option<Spanned<i64>>,
+    win_back_after_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    cadence: BTreeMap<Spanned<String>, Spanned<i64>>,
+    #[serde(default)]
+    weights: BTreeMap<Spanned<String>, Spanned<i64>>,
+}
+
+/// The `[health]` table over the defaults; a mistake names its line.
+fn health_config(text: &str, h: &HealthFile) -> Result<HealthConfig> {
+    let mut cfg = HealthConfig::default();
+    let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+    let ranged = |name: &str, v: &Spanned<i64>, lo: i64, hi: i64| -> Result<u32> {
+        let n = *v.get_ref();
+        if n < lo || n > hi {
+            bail!("line {}: health.{name} = {n} is out of range; expected {lo} to {hi}", at(v.span()));
+        }
+        Ok(n as u32)
+    };
+    if let Some(v) = &h.healthy {
+        cfg.healthy_from = ranged("healthy", v, 1, 100)? as u8;
+    }
+    if let Some(v) = &h.watch {
+        cfg.watch_from = ranged("watch", v, 0, 99)? as u8;
+    }
+    if cfg.watch_from >= cfg.healthy_from {
+        let line = h.watch.as_ref().or(h.healthy.as_ref()).map(|v| at(v.span())).unwrap_or(0);
+        bail!(
+            "line {line}: health.watch = {} is not below health.healthy = {}; expected watch < healthy",
+            cfg.watch_from,
+            cfg.healthy_from
+        );
+    }
+    if let Some(v) = &h.stuck_days {
+        cfg.stuck_days = ranged("stuck_days", v, 1, 3650)?;
+    }
+    if let Some(v) = &h.breach_warning_hours {
+        cfg.breach_warning_hours = ranged("breach_warning_hours", v, 1, 24 * 30)?;
+    }
+    if let Some(v) = &h.win_back_after_days {
+        cfg.win_back_after_days = ranged("win_back_after_days", v, 1, 3650)?;
+    }
+    for (tier, days) in &h.cadence {
+        let t: crate::domain::Tier = tier.get_ref().parse().map_err(|e| {
+            anyhow!("line {}: [health.cadence] {e}", at(tier.span()))
+        })?;
+        cfg.cadence.set(t, ranged(&format!("cadence.{}", tier.get_ref()), days, 1, 3650)?);
+    }
+    for (name, w) in &h.weights {
+        let value = ranged(&format!("weights.{}", name.get_ref()), w, 0, 100)?;
+        if !cfg.weights.set(name.get_ref(), value as i32) {
+            let names: Vec<&str> = cfg.weights.named().iter().map(|n| n.0).collect();
+            bail!(
+                "line {}: '{}' is not a health weight; expected one of: {}",
+                at(name.span()),
+                name.get_ref(),
+                names.join(", ")
+            );
+        }
+    }
+    cfg.check().map_err(|e| anyhow!("health: {e}"))?;
+    Ok(cfg)
 }
 
 #[derive(Deserialize)]
@@ -206,7 +295,11 @@ pub fn parse_prefs(text: &str) -> Result<Prefs> {
         }
         None => None,
     };
-    Ok(Prefs { me, fiscal_year_start, business_hours, ..Prefs::default() })
+    let health = match &file.health {
+        Some(h) => health_config(text, h)?,
+        None => HealthConfig::default(),
+    };
+    Ok(Prefs { me, fiscal_year_start, business_hours, health })
 }
 
 /// A fiscal year's first month, 1 to 12.
@@ -407,6 +500,33 @@ mod tests {
         let err = parse_default_region("\ndefault_region = \"Atlantis\"\n").unwrap_err().to_string();
         assert!(err.starts_with("line 2: default_region: 'Atlantis' is not a country; expected an ISO code"), "{err}");
         assert_eq!(load_default_region(Path::new("/nonexistent/rapport/config.toml")).unwrap(), None);
+    }
+
+    #[test]
+    fn health_settings_are_read_and_a_mistake_names_its_line() {
+        let text = "me = \"Ann\"\n[health]\nhealthy = 80\nwatch = 50\nstuck_days = 30\n[health.cadence]\nstrategic = 7\n[health.weights]\ncadence = 40\nrole_coverage = 0\n";
+        let h = parse_prefs(text).unwrap().health;
+        assert_eq!((h.healthy_from, h.watch_from, h.stuck_days), (80, 50, 30));
+        assert_eq!((h.cadence.strategic, h.cadence.key, h.cadence.standard), (7, 30, 90));
+        assert_eq!((h.weights.cadence, h.weights.role_coverage, h.weights.renewal_lapsed), (40, 0, 25));
+        assert_eq!(parse_prefs("").unwrap().health, HealthConfig::default());
+        assert!(parse_keymap(text).is_ok(), "the keymap reader accepts the same file");
+        let err = |t: &str| parse_prefs(t).unwrap_err().to_string();
+        assert_eq!(
+            err("[health.weights]\ncadence = 10\nrenewal_lapsed = 130\n"),
+            "line 3: health.weights.renewal_lapsed = 130 is out of range; expected 0 to 100"
+        );
+        assert_eq!(
+            err("\n[health.cadence]\nplatinum = 7\n"),
+            "line 3: [health.cadence] 'platinum' is not a tier; expected strategic, key or standard"
+        );
+        assert!(err("[health.weights]\ncharm = 5\n").starts_with("line 2: 'charm' is not a health weight; expected one of: cadence,"));
+        assert_eq!(
+            err("[health]\nhealthy = 50\nwatch = 60\n"),
+            "line 3: health.watch = 60 is not below health.healthy = 50; expected watch < healthy"
+        );
+        assert!(err("[health]\n\nstuck = 5\n").starts_with("line 3:"), "{}", err("[health]\n\nstuck = 5\n"));
+        assert!(err("[health.cadence]\nkey = 0\n").starts_with("line 2: health.cadence.key = 0 is out of range"));
     }
 
     #[test]
