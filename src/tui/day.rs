@@ -90,7 +90,7 @@ impl App {
                 Ok(rows) => self.today_view.set_rows(rows),
                 Err(e) => {
                     self.today_view.loading = false;
-                    self.message = Some(format!("could not read Today: {e:#}"));
+                    self.today_view.error = Some(crate::domain::sanitize::line(&format!("{e:#}")).into_owned());
                 }
             },
             Insight::Health(health) => {

@@ -115,6 +115,8 @@ pub struct Rows {
     pub items: Vec<Item>,
     /// Per section, how many there are in all (a section shows at most `SECTION_MAX`).
     pub counts: [usize; 6],
+    /// Why the suggestions could not be worked out; the rest of Today stands without them.
+    pub suggest_error: Option<String>,
 }
 
 /// The last day of the week `today` is in (weeks end on Sunday).
@@ -229,8 +231,10 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
         .collect();
     push(&mut rows, items, Section::Renewals);
 
-    let items = store.suggestions(&req.resolved, today)?.into_iter().map(suggestion_item).collect();
-    push(&mut rows, items, Section::Suggested);
+    match store.suggestions(&req.resolved, today) {
+        Ok(list) => push(&mut rows, list.into_iter().map(suggestion_item).collect(), Section::Suggested),
+        Err(e) => rows.suggest_error = Some(clean(&format!("{e:#}"))),
+    }
     Ok(rows)
 }
 
@@ -258,6 +262,8 @@ pub struct Today {
     pub loading: bool,
     /// Read at least once.
     pub loaded: bool,
+    /// Why the last read failed, shown in its place.
+    pub error: Option<String>,
 }
 
 impl Today {
@@ -268,6 +274,7 @@ impl Today {
         self.rows = rows;
         self.loading = false;
         self.loaded = true;
+        self.error = None;
         let len = self.rows.items.len();
         self.nav.selected = keep
             .and_then(|(section, what)| self.rows.items.iter().position(|i| i.section == section && i.what == what))
@@ -338,6 +345,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     let inner = block.inner(area);
     f.render_widget(ratatui::widgets::Clear, area);
     f.render_widget(block, area);
+    if let Some(e) = &t.error {
+        let text = format!("Today could not be read: {e}");
+        f.render_widget(Paragraph::new(text).style(theme.bad()).wrap(Wrap { trim: true }), inner);
+        return;
+    }
     if count == 0 {
         let text = if !t.loaded {
             "Looking through the book…"
@@ -415,6 +427,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     f.render_widget(Paragraph::new(out), list);
     if let Some(why) = why {
         f.render_widget(Paragraph::new(why).style(theme.dim()).wrap(Wrap { trim: true }), why_area);
+    }
+    if let Some(e) = &t.rows.suggest_error {
+        // Over the last list line: the list is still useful, and this must not go unseen.
+        let last = Rect { y: list.bottom().saturating_sub(1), height: 1, ..list };
+        let text = fit(&format!("Suggestions could not be worked out: {e}"), last.width as usize);
+        f.render_widget(Paragraph::new(Span::styled(text, theme.bad())), last);
     }
     if over {
         let keys = "Enter go to · x dismiss · s snooze · u undo · Esc close";
