@@ -35,6 +35,8 @@ struct Found {
     last_touch: Option<String>,
     open_conflicts: i64,
     next_renewal: Option<chrono::NaiveDate>,
+    /// Score, band and the reasons behind them.
+    health: Option<crate::domain::health::Health>,
 }
 
 pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
@@ -49,6 +51,10 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
     let mut lookup = Lookup::build(store)?;
     let mut hits = lookup.query(&args.query, args.limit as usize);
     crate::lookup::explain(store, &mut hits, &args.query)?;
+    // Health for the hits only, read through the indexes.
+    let ids: Vec<i64> = hits.iter().map(|h| h.account_id).collect();
+    let mut health: std::collections::HashMap<i64, crate::domain::health::Health> =
+        store.account_health(Some(&ids), store.clock().today())?.into_iter().collect();
     let mut found = Vec::with_capacity(hits.len());
     for hit in hits {
         let Some(row) = store.account_row(hit.account_id)? else {
@@ -66,6 +72,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
             last_touch: row.last_touch_at,
             open_conflicts: row.open_conflicts,
             next_renewal: row.renewal_date,
+            health: health.remove(&row.id),
         });
     }
     if args.json {
@@ -79,6 +86,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
             ("account", Align::Left),
             ("owner", Align::Left),
             ("tier", Align::Left),
+            ("health", Align::Left),
             ("annual value", Align::Right),
             ("last touch", Align::Left),
             ("conflicts", Align::Right),
@@ -97,6 +105,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
                 f.name.clone(),
                 f.owner.clone().unwrap_or_else(|| "—".into()),
                 f.tier.label().into(),
+                f.health.as_ref().map_or_else(|| "—".into(), |h| format!("{} {}", h.short(), h.band.label())),
                 f.annual_value.to_string(),
                 touched,
                 f.open_conflicts.to_string(),

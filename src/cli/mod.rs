@@ -7,6 +7,7 @@
 
 mod add;
 mod agenda;
+mod brief;
 mod completions;
 mod config;
 mod db;
@@ -23,6 +24,7 @@ mod man;
 pub mod out;
 mod report;
 mod resolve;
+mod suggest;
 pub mod table;
 mod target;
 mod undo;
@@ -84,6 +86,11 @@ pub enum Command {
     Redo,
     /// Follow-ups overdue and due today (and the next N days with --days)
     Agenda(agenda::AgendaArgs),
+    /// Today in a screenful: follow-ups, conflicts about to breach, renewals, suggested actions, the quarter
+    Brief(brief::BriefArgs),
+    /// Suggested next actions: list them, snooze or dismiss one
+    #[command(subcommand)]
+    Suggest(suggest::SuggestCommand),
     /// Database file tools: info, check, backup
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -225,6 +232,9 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Some(Command::Undo) => undo::run(&open_for_changes(cli.db)?, false),
         Some(Command::Redo) => undo::run(&open_for_changes(cli.db)?, true),
         Some(Command::Agenda(args)) => agenda::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Brief(args)) => brief::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Suggest(cmd @ suggest::SuggestCommand::List(_))) => suggest::run(&open_for_reading(cli.db)?, cmd),
+        Some(Command::Suggest(cmd)) => suggest::run(&open_for_changes(cli.db)?, cmd),
         Some(Command::Db(cmd)) => db::run(cli.db, cmd),
         Some(Command::Config(ConfigCommand::Path)) => {
             out::say(&crate::tui::config::path()?.display().to_string())?;

@@ -223,8 +223,8 @@ impl Store {
         let (cond, list) = which.filter("account_id");
         let sql = format!(
             "SELECT account_id,
-                    sum(stage = 'lost' AND closed_on >= ?1), coalesce(sum(CASE WHEN stage = 'lost' AND closed_on >= ?1 THEN amount END), 0),
-                    sum(stage = 'won' AND closed_on >= ?2), sum(stage = 'won'),
+                    sum(stage = 'lost' AND closed_on >= ?2), coalesce(sum(CASE WHEN stage = 'lost' AND closed_on >= ?2 THEN amount END), 0),
+                    sum(stage = 'won' AND closed_on >= ?3), sum(stage = 'won'),
                     coalesce(sum(CASE WHEN stage = 'won' THEN amount END), 0), max(closed_on)
              FROM deals
              WHERE deleted_at IS NULL AND stage IN ('won', 'lost') AND {cond}

@@ -221,7 +221,7 @@ fn summary(rows: &[LogRow]) -> String {
     let name = json
         .as_ref()
         .and_then(|v| {
-            ["name", "title", "summary", "period"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_string))
+            ["name", "title", "summary", "period", "key"].iter().find_map(|k| v.get(*k)?.as_str().map(str::to_string))
         })
         .unwrap_or_else(|| first.entity_id.to_string());
     let more = if rows.len() > 1 { format!(" (+{} more changes)", rows.len() - 1) } else { String::new() };
