@@ -241,12 +241,8 @@ fn the_portfolio_shows_health_as_a_mark_and_a_score_and_sorts_by_it() {
         press(&mut app, "s");
     }
     assert!(screen(&app).contains("by health"), "{}", screen(&app));
-    let scores: Vec<u8> = app
-        .portfolio
-        .view
-        .iter()
-        .map(|&i| app.portfolio.health[&app.portfolio.rows[i as usize].id].score)
-        .collect();
+    let scores: Vec<u8> =
+        app.portfolio.view.iter().map(|&i| app.portfolio.health[&app.portfolio.rows[i as usize].id].score).collect();
     let mut sorted = scores.clone();
     sorted.sort();
     assert_eq!(scores, sorted, "the worst first");
@@ -259,7 +255,8 @@ fn h_shows_the_reasons_behind_an_accounts_health() {
     press(&mut app, "2");
     let health = app.portfolio.health[&ids.borealis].clone();
     assert!(!health.reasons.is_empty(), "Borealis has reasons: {health:?}");
-    assert!(screen(&app).contains(&format!("Health {} {}", health.band.symbol(), health.score)), "{}", screen(&app));
+    let mark = format!("{} {} {}", health.band.symbol(), health.score, health.band.label());
+    assert!(screen(&app).contains(&mark), "{}", screen(&app));
     press(&mut app, "h");
     let s = screen(&app);
     for r in &health.reasons {

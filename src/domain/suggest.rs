@@ -365,10 +365,8 @@ fn family(a: &AccountFacts, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<S
     let mut sug = base(SuggestionKind::Network, format!("network:{}:family", a.uid), a);
     sug.action = format!("Open a deal with {}", a.name);
     sug.value = relative.annual_value.max(a.annual_value);
-    sug.reason = format!(
-        "{relation} {} is a customer ({} a year); {} is not yet",
-        relative.name, relative.annual_value, a.name
-    );
+    sug.reason =
+        format!("{relation} {} is a customer ({} a year); {} is not yet", relative.name, relative.annual_value, a.name);
     sug.contact_id = a.contact.as_ref().map(|c| c.0);
     out.push(sug);
 }

@@ -64,11 +64,7 @@ impl App {
     pub fn poll_insights(&mut self, wait: bool) -> Result<bool> {
         let mut changed = false;
         while let Some(rx) = &self.insights {
-            let next = if wait {
-                rx.recv().map_err(|_| TryRecvError::Disconnected)
-            } else {
-                rx.try_recv()
-            };
+            let next = if wait { rx.recv().map_err(|_| TryRecvError::Disconnected) } else { rx.try_recv() };
             match next {
                 Ok(insight) => {
                     changed = true;
@@ -287,7 +283,9 @@ impl App {
                     },
                 };
                 let Some(until) = until else { return Ok(()) };
-                self.store.snooze_suggestion(&key, until).map(|_| format!("snoozed until {until}: {} (u undoes it)", ask.label))
+                self.store
+                    .snooze_suggestion(&key, until)
+                    .map(|_| format!("snoozed until {until}: {} (u undoes it)", ask.label))
             }
         };
         match result {

@@ -429,7 +429,9 @@ impl App {
                                 }
                             }
                             Entity::Snapshot => anyhow::bail!("forecast snapshots are history; they are not deleted"),
-                            Entity::Suggestion => anyhow::bail!("a snoozed or dismissed suggestion is undone, not deleted"),
+                            Entity::Suggestion => {
+                                anyhow::bail!("a snoozed or dismissed suggestion is undone, not deleted")
+                            }
                         };
                         Ok(format!("deleted {what} (u undoes it)"))
                     },

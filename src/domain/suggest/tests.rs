@@ -114,12 +114,8 @@ fn conflict(id: i64, due_in_hours: i64, breached: bool, level: u8) -> ConflictFa
 #[test]
 fn conflicts_about_to_breach_or_breached_and_not_escalated() {
     let mut book = inputs(vec![account(1, Tier::Standard, AccountStatus::Customer)]);
-    book.conflicts = vec![
-        conflict(1, 5, false, 0),
-        conflict(2, -30, true, 0),
-        conflict(3, -30, true, 1),
-        conflict(4, 72, false, 0),
-    ];
+    book.conflicts =
+        vec![conflict(1, 5, false, 0), conflict(2, -30, true, 0), conflict(3, -30, true, 1), conflict(4, 72, false, 0)];
     let list = run(&book);
     let s = kinds(&list, SuggestionKind::Conflict);
     let keys: Vec<&str> = s.iter().map(|s| s.key.as_str()).collect();
@@ -171,7 +167,10 @@ fn win_back_a_good_customer_lost_long_enough_ago() {
 #[test]
 fn a_churned_account_lost_last_month_is_not_a_win_back_yet() {
     assert!(kinds(&run(&inputs(vec![churned(1, 30, 3)])), SuggestionKind::WinBack).is_empty());
-    assert!(kinds(&run(&inputs(vec![churned(1, 300, 1)])), SuggestionKind::WinBack).is_empty(), "one deal is no history");
+    assert!(
+        kinds(&run(&inputs(vec![churned(1, 300, 1)])), SuggestionKind::WinBack).is_empty(),
+        "one deal is no history"
+    );
     let mut called = churned(1, 300, 3);
     called.signals.last_touch = Some(ago(5));
     assert!(kinds(&run(&inputs(vec![called])), SuggestionKind::WinBack).is_empty(), "a call since is the attempt");
@@ -235,7 +234,10 @@ fn network_a_champion_who_moved_by_email_or_by_name() {
     let mara = s.iter().find(|s| s.key == "network:p20").unwrap();
     assert_eq!(mara.account_id, 2);
     assert_eq!(mara.contact_id, Some(20));
-    assert_eq!(mara.reason, "Mara  Lind was champion at Account 1 (101,000.00 a year) and is now at Account 2 (same name)");
+    assert_eq!(
+        mara.reason,
+        "Mara  Lind was champion at Account 1 (101,000.00 a year) and is now at Account 2 (same name)"
+    );
     assert!(s.iter().any(|s| s.key == "network:p30" && s.reason.ends_with("(same e-mail)")));
 }
 

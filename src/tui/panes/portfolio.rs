@@ -268,6 +268,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let wide = inner.width >= 90;
+    // Beside Today (160 to 200 columns) the owner gives way, so dates and counts stay whole.
+    let compact = inner.width < 72;
     let height = inner.height.saturating_sub(1) as usize;
     let window = p.nav.window(p.view.len(), height);
     let today = app.today;
@@ -295,7 +297,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Some(h) => Span::styled(format!("{} {:>3}", h.band.symbol(), h.score), band_style(theme, h.band)),
             None => Span::styled("…", theme.dim()),
         };
-        let row = Row::new(vec![
+        let mut cells = vec![
             Cell::from(format!("{}{}", r.name, status_mark)),
             Cell::from(Line::from(health).right_aligned()),
             Cell::from(if wide { r.tier.label() } else { tier_short(r.tier) }),
@@ -312,15 +314,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 })
                 .right_aligned(),
             ),
-        ]);
+        ];
+        if compact {
+            cells.remove(3);
+        }
+        let row = Row::new(cells);
         if vi == p.nav.selected {
             row.style(theme.selected(focused))
         } else {
             row
         }
     });
-    let widths = if wide {
-        [
+    let mut widths = if wide {
+        vec![
             Constraint::Min(20),
             Constraint::Length(6),
             Constraint::Length(9),
@@ -331,7 +337,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(3),
         ]
     } else {
-        [
+        vec![
             Constraint::Min(14),
             Constraint::Length(6),
             Constraint::Length(5),
@@ -342,7 +348,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(2),
         ]
     };
-    let header = Row::new(vec![
+    let mut header = vec![
         Cell::from("Account"),
         Cell::from(Line::from("Health").right_aligned()),
         Cell::from("Tier"),
@@ -351,8 +357,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         Cell::from("Touched"),
         Cell::from("Renewal"),
         Cell::from("⚑"),
-    ])
-    .style(theme.header_row());
+    ];
+    if compact {
+        widths.remove(3);
+        header.remove(3);
+    }
+    let header = Row::new(header).style(theme.header_row());
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     f.render_widget(table, inner);
 }

@@ -337,8 +337,9 @@ fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
     let Some(h) = app.portfolio.health.get(&card.id) else {
         return Line::from(Span::raw(joined(&card.money, w)));
     };
-    let health = format!("Health {} {} {}", h.band.symbol(), h.score, h.band.label());
-    let hint = if app.timeline.show_reasons { "" } else { " (h: why)" };
+    let health = format!("{} {} {}", h.band.symbol(), h.score, h.band.label());
+    // The hint only where it leaves owner and value their room.
+    let hint = if app.timeline.show_reasons || w < 70 { "" } else { " (h: why)" };
     let room = w.saturating_sub(health.chars().count() + hint.len() + 3);
     Line::from(vec![
         Span::raw(joined(&card.money, room)),

@@ -246,7 +246,7 @@ fn suggestion_item(s: Suggestion) -> Item {
         when: s.kind.label().to_string(),
         text: clean(&s.action),
         who: None,
-        why: Some(format!("{} · at stake {}", clean(&s.reason), s.value.compact())),
+        why: Some(format!("{} — {} · at stake {}", clean(&s.action), clean(&s.reason), s.value.compact())),
         value: Some(s.value),
         alert: false,
         what: What::Suggestion(Box::new(s)),
@@ -352,9 +352,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     }
     if count == 0 {
         let text = if !t.loaded {
-            "Looking through the book…"
+            "Looking through the book…".to_string()
+        } else if let Some(e) = &t.rows.suggest_error {
+            format!("Nothing due, nothing about to breach, no renewal in the next 30 days; suggestions could not be worked out: {e}")
         } else {
-            "Nothing due, nothing about to breach, no renewal in the next 30 days, and nothing to suggest."
+            "Nothing due, nothing about to breach, no renewal in the next 30 days, and nothing to suggest.".to_string()
         };
         f.render_widget(Paragraph::new(text).style(theme.dim()).wrap(Wrap { trim: true }), inner);
         return;
@@ -366,12 +368,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
         (unicode_width::UnicodeWidthStr::width(w.as_str()).div_ceil(width) as u16).clamp(1, 3)
     });
     let keys_height = u16::from(over);
-    let [list, why_area, keys_area] = Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(why_height),
-        Constraint::Length(keys_height),
-    ])
-    .areas(inner);
+    let [list, why_area, keys_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(why_height), Constraint::Length(keys_height)])
+            .areas(inner);
 
     let lines = t.lines();
     let height = list.height as usize;
@@ -379,8 +378,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     // The selection's section heading stays in sight when it fits.
     let start = if at < height { 0 } else { at + 1 - height };
     let width = list.width as usize;
-    let when_w = 11;
-    let account_w = (width / 3).clamp(10, 28);
+    let when_w = if width >= 60 { 11 } else { 10 };
+    // As wide as the longest name shown, up to a third of the width.
+    let longest = t.rows.items.iter().map(|i| unicode_width::UnicodeWidthStr::width(i.account.as_str())).max();
+    let share = if width >= 60 { width / 3 } else { width / 4 };
+    let account_w = longest.unwrap_or(0).min(share).clamp(10, 28);
     // Only suggestions carry a value column; other rows give its room to their text.
     let value_w = if width >= 70 { 8 } else { 0 };
     let text_room = width.saturating_sub(when_w + account_w + 1);
@@ -393,10 +395,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
                 let n = t.rows.counts[section.index()];
                 let shown = t.rows.items.iter().filter(|it| it.section == *section).count();
                 let more = if n > shown { format!(" · {shown} of {n}") } else { format!(" · {n}") };
-                Line::from(vec![
-                    Span::styled(section.title(), theme.title()),
-                    Span::styled(more, theme.dim()),
-                ])
+                Line::from(vec![Span::styled(section.title(), theme.title()), Span::styled(more, theme.dim())])
             }
             Some(i) => {
                 let item = &t.rows.items[*i];
