@@ -12,7 +12,7 @@ use rapport::domain::ActivityKind;
 use rapport::store::Store;
 use rapport::tui::app::{App, PaneId};
 use rapport::tui::overlays::Overlay;
-use rapport::tui::panes::today::{Section, What};
+use rapport::tui::panes::today::Section;
 use ratatui::crossterm::event::KeyCode;
 
 fn app(w: u16, h: u16) -> (App, common::Ids) {
@@ -212,11 +212,14 @@ fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
 }
 
 #[test]
-fn x_and_s_on_a_row_that_is_no_suggestion_say_so() {
+fn x_and_s_on_a_renewal_say_they_are_for_suggestions() {
     let (mut app, _) = app(80, 24);
     press(&mut app, "t");
-    let _ = select(&mut app, |i| matches!(i.what, What::FollowUp(_)));
+    let _ = select(&mut app, |i| i.section == Section::Renewals);
     press(&mut app, "x");
+    assert!(matches!(app.overlay, Overlay::Today));
+    assert!(app.message.as_deref().unwrap_or("").contains("only a suggestion"), "{:?}", app.message);
+    press(&mut app, "s");
     assert!(matches!(app.overlay, Overlay::Today));
     assert!(app.message.as_deref().unwrap_or("").contains("only a suggestion"), "{:?}", app.message);
 }

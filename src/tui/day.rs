@@ -150,7 +150,19 @@ impl App {
             Action::Top => self.today_view.top(),
             Action::Bottom => self.today_view.bottom(),
             Action::Open => self.open_today_item()?,
-            Action::Dismiss | Action::Snooze => self.ask_about_suggestion(action),
+            Action::Dismiss => match self.today_view.selected().map(|i| (i.what.clone(), i.account_id)) {
+                // On a follow-up, x does what it does everywhere: completes it.
+                Some((What::FollowUp(id), account)) => {
+                    let over = matches!(self.overlay, Overlay::Today);
+                    self.write(|s| s.complete_follow_up(id).map(|f| format!("done: {}", f.summary)), account)?;
+                    if over {
+                        self.overlay = Overlay::Today;
+                    }
+                }
+                Some((What::Conflict(id), _)) => self.open_form(edit::resolve_form(&self.store, id, self.today)),
+                _ => self.ask_about_suggestion(action),
+            },
+            Action::Snooze => self.ask_about_suggestion(action),
             Action::Undo | Action::Redo => {
                 let over = matches!(self.overlay, Overlay::Today);
                 self.edit_action(action)?;
@@ -222,7 +234,7 @@ impl App {
     fn ask_about_suggestion(&mut self, action: Action) {
         let over = matches!(self.overlay, Overlay::Today);
         let Some(s) = self.today_view.selected().and_then(|i| i.suggestion()) else {
-            self.message = Some("only a suggestion can be dismissed or snoozed".into());
+            self.message = Some("only a suggestion can be snoozed or dismissed".into());
             return;
         };
         let label = format!("{} — {}", s.action, s.account);

@@ -134,7 +134,7 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::ScrollLeft, "scroll_left", "Show the table's columns to the left"),
     (Action::ScrollRight, "scroll_right", "Show the table's columns to the right"),
     (Action::FocusToday, "focus_today", "Focus Today, where the screen has room for it"),
-    (Action::Dismiss, "dismiss", "Dismiss the suggestion, saying why if you like (u undoes it)"),
+    (Action::Dismiss, "dismiss", "Dismiss the suggestion (u undoes it), or complete the follow-up"),
     (Action::Snooze, "snooze", "Snooze the suggestion: a day, a week, or to a date (u undoes it)"),
     (Action::Reasons, "reasons", "Show or hide the reasons behind the account's health"),
 ];

@@ -338,8 +338,9 @@ fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
         return Line::from(Span::raw(joined(&card.money, w)));
     };
     let health = format!("{} {} {}", h.band.symbol(), h.score, h.band.label());
-    // The hint only where it leaves owner and value their room.
-    let hint = if app.timeline.show_reasons || w < 70 { "" } else { " (h: why)" };
+    // The hint only where everything else fits as well.
+    let whole = card.money.iter().map(|m| m.chars().count() + 3).sum::<usize>() + health.chars().count();
+    let hint = if app.timeline.show_reasons || whole + 9 > w { "" } else { " (h: why)" };
     let room = w.saturating_sub(health.chars().count() + hint.len() + 3);
     Line::from(vec![
         Span::raw(joined(&card.money, room)),
