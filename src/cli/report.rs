@@ -317,10 +317,7 @@ pub fn check(store: &Store, args: &ReportArgs) -> Result<()> {
 }
 
 /// The scope asked for, else `me` from the config, else everyone.
-pub(super) fn resolve_scope(
-    store: &Store,
-    chosen_scope: Option<&Scope>,
-) -> Result<(Vec<RepRow>, Vec<Member>, Resolved)> {
+pub(super) fn resolve_scope(store: &Store, chosen_scope: Option<&Scope>) -> Result<(Vec<RepRow>, Vec<Member>, Resolved)> {
     let reps = store.reps()?;
     let members: Vec<Member> = reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
     let me = store.me()?;

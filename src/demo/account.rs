@@ -48,6 +48,8 @@ pub struct Book<'a> {
     pub won: Vec<[i64; QUARTERS]>,
     pub next_ref: u32,
     pub tally: Tally,
+    /// Champions and decision makers of earlier accounts, who may turn up at a later one.
+    pub movers: Vec<String>,
 }
 
 /// A contact as the rest of the account refers to it.
@@ -70,6 +72,8 @@ pub struct Facts<'a> {
     pub step: i64,
     pub renewal: Option<NaiveDate>,
     pub people: Vec<ContactRef>,
+    /// Index of its sector in the word lists.
+    pub sector: usize,
     pub speaker: Speaker<'a>,
     /// Typical days between touches today, for this account.
     pub cadence: f64,
@@ -145,6 +149,7 @@ impl<'a> Book<'a> {
         self.conflicts(&mut rng, &facts, &mut tl)?;
         self.everyday(&mut rng, &facts, &mut tl);
         self.open_follow_ups(&mut rng, &facts, &mut tl);
+        self.situations(i, &facts, &mut tl)?;
         self.tally.activities += tl.write(self.store)?;
         Ok(())
     }
@@ -254,6 +259,7 @@ impl<'a> Book<'a> {
             step,
             renewal,
             people,
+            sector: sector_idx,
             speaker: Speaker::new(w, name.short, w.plan(p.tier)),
             cadence,
             last_touch,

@@ -14,6 +14,7 @@ mod deals;
 mod names;
 mod plan;
 mod rng;
+mod situations;
 mod targets;
 mod timeline;
 mod words;
@@ -153,6 +154,7 @@ pub fn generate(store: &Store, spec: &DemoSpec, progress: &mut dyn FnMut(&str, u
             parents: Vec::new(),
             next_ref: 10_000,
             tally,
+            movers: Vec::new(),
         };
         let total = spec.accounts;
         progress("accounts", 0, total);

@@ -15,6 +15,8 @@ pub const STREAM_TEAM: u64 = 4;
 pub const STREAM_TARGETS: u64 = 5;
 /// Deals' opening dates, drawn apart so the rest of the book stays as it was.
 pub const STREAM_OPENED: u64 = 6;
+/// The situations suggestions are made for: a stuck deal, a typical add-on, a champion who moved.
+pub const STREAM_SITUATIONS: u64 = 7;
 
 /// Situations placed on chosen accounts, so they exist at every size.
 pub mod feature {

@@ -430,21 +430,14 @@ pub fn score(inputs: &AccountSignals, cfg: &HealthConfig, today: NaiveDate) -> H
             })
             .collect();
         let n = s.open_conflicts.len() as i64;
-        add(
-            "conflicts",
-            -points.min(50),
-            format!("{}: {}", plural(n, "open conflict", "open conflicts"), parts.join(", ")),
-        );
+        add("conflicts", -points.min(50), format!("{}: {}", plural(n, "open conflict", "open conflicts"), parts.join(", ")));
     }
     if s.conflicts_90d > 0 {
         let counted = s.conflicts_90d.min(3) as i32;
         add(
             "recent conflicts",
             -(w.conflict_recent * counted),
-            format!(
-                "{} in the last 90 days",
-                plural(i64::from(s.conflicts_90d), "conflict opened", "conflicts opened")
-            ),
+            format!("{} in the last 90 days", plural(i64::from(s.conflicts_90d), "conflict opened", "conflicts opened")),
         );
     }
 
@@ -479,14 +472,22 @@ pub fn score(inputs: &AccountSignals, cfg: &HealthConfig, today: NaiveDate) -> H
         add(
             "stuck deals",
             -(w.stuck_deal * stuck.len().min(3) as i32),
-            format!("{} stuck: \"{}\" {why}{more}", plural(stuck.len() as i64, "deal", "deals"), first.name),
+            format!(
+                "{} stuck: \"{}\" {why}{more}",
+                plural(stuck.len() as i64, "deal", "deals"),
+                first.name
+            ),
         );
     }
     if s.lost_90d.0 > 0 {
         add(
             "lost deals",
             -(w.recent_loss * s.lost_90d.0.min(2) as i32),
-            format!("{} lost in the last 90 days ({})", plural(i64::from(s.lost_90d.0), "deal", "deals"), s.lost_90d.1),
+            format!(
+                "{} lost in the last 90 days ({})",
+                plural(i64::from(s.lost_90d.0), "deal", "deals"),
+                s.lost_90d.1.compact()
+            ),
         );
     }
     if s.status == AccountStatus::Customer && s.open_deals.is_empty() && s.won_365d == 0 {

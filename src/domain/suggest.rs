@@ -256,7 +256,7 @@ fn keep_warm(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut V
         Some(d) => format!("no touch in {d} days"),
         None => "never touched".into(),
     };
-    sug.reason = format!("{since}; cadence for {} is {cadence} days; {} a year", s.tier.as_str(), a.annual_value);
+    sug.reason = format!("{since}; cadence for {} is {cadence} days; {} a year", s.tier.as_str(), a.annual_value.compact());
     out.push(sug);
 }
 
@@ -301,7 +301,7 @@ fn renewal(a: &AccountFacts, today: NaiveDate, out: &mut Vec<Suggestion>) {
     };
     let mut sug = base(SuggestionKind::Renewal, key, a);
     sug.action = action;
-    sug.reason = format!("{reason}; {} a year", a.annual_value);
+    sug.reason = format!("{reason}; {} a year", a.annual_value.compact());
     sug.contact_id = a.contact.as_ref().map(|c| c.0);
     out.push(sug);
 }
@@ -311,7 +311,7 @@ fn stuck_deals(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut
         let Some(why) = d.stuck(cfg.stuck_days, today) else { continue };
         let mut sug = base(SuggestionKind::StuckDeal, format!("stuck-deal:{}:{}:{}", a.uid, d.id, d.stage.as_str()), a);
         sug.action = format!("Move or close \"{}\"", d.name);
-        sug.reason = format!("\"{}\" ({}) {why}", d.name, d.amount);
+        sug.reason = format!("\"{}\" ({}) {why}", d.name, d.amount.compact());
         sug.value = d.amount;
         sug.deal_id = Some(d.id);
         sug.contact_id = a.contact.as_ref().map(|c| c.0);
@@ -321,7 +321,8 @@ fn stuck_deals(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut
 
 fn win_back(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut Vec<Suggestion>) {
     let s = &a.signals;
-    if s.status != AccountStatus::Churned || a.won_count < 2 {
+    // A good history: it bought from us at least once.
+    if s.status != AccountStatus::Churned || a.won_count == 0 {
         return;
     }
     let Some(churned) = a.churned_on else { return };
@@ -339,7 +340,8 @@ fn win_back(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut Ve
     sug.action = format!("{action} to win it back");
     sug.contact_id = contact;
     sug.value = a.won_total;
-    sug.reason = format!("churned {ago} days ago ({churned}) after {} won deals worth {}", a.won_count, a.won_total);
+    let deals = if a.won_count == 1 { "1 won deal".to_string() } else { format!("{} won deals", a.won_count) };
+    sug.reason = format!("churned {ago} days ago ({churned}) after {deals} worth {}", a.won_total.compact());
     out.push(sug);
 }
 
@@ -365,8 +367,12 @@ fn family(a: &AccountFacts, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<S
     let mut sug = base(SuggestionKind::Network, format!("network:{}:family", a.uid), a);
     sug.action = format!("Open a deal with {}", a.name);
     sug.value = relative.annual_value.max(a.annual_value);
-    sug.reason =
-        format!("{relation} {} is a customer ({} a year); {} is not yet", relative.name, relative.annual_value, a.name);
+    sug.reason = format!(
+        "{relation} {} is a customer ({} a year); {} is not yet",
+        relative.name,
+        relative.annual_value.compact(),
+        a.name
+    );
     sug.contact_id = a.contact.as_ref().map(|c| c.0);
     out.push(sug);
 }
@@ -404,7 +410,7 @@ fn conflicts(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, cfg: &He
         };
         let mut sug = base(SuggestionKind::Conflict, key, a);
         sug.action = action;
-        sug.reason = format!("{reason}; {} a year at stake", a.annual_value);
+        sug.reason = format!("{reason}; {} a year at stake", a.annual_value.compact());
         sug.conflict_id = Some(c.id);
         out.push(sug);
     }
@@ -487,14 +493,6 @@ fn network(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, out: &mut 
                 else {
                     continue;
                 };
-                // Matched by name only when their e-mails do not say they are two people.
-                if how == "name" {
-                    if let (Some(a), Some(b)) = (&old.email, &new.email) {
-                        if !a.trim().eq_ignore_ascii_case(b.trim()) {
-                            continue;
-                        }
-                    }
-                }
                 if new.touched_90d || !seen.insert(new.id) {
                     continue;
                 }
@@ -512,7 +510,7 @@ fn network(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, out: &mut 
                     new.name,
                     role_text(old.role),
                     was_at.name,
-                    was_at.annual_value,
+                    was_at.annual_value.compact(),
                     now_at.name
                 );
                 sug.contact_id = Some(new.id);
@@ -540,7 +538,12 @@ fn coach(book: &SuggestInputs, out: &mut Vec<Suggestion>) {
             action: format!("Review the pipeline with {}", r.name),
             reason: format!(
                 "{}: won {} of {} (expected {} by today); pipeline {} covers {coverage:.1}x of the {} gap",
-                r.period, r.won, r.target, r.expected_by_today, r.pipeline, gap
+                r.period,
+                r.won.compact(),
+                r.target.compact(),
+                r.expected_by_today.compact(),
+                r.pipeline.compact(),
+                gap.compact()
             ),
             value: gap,
             contact_id: None,

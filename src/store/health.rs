@@ -292,8 +292,7 @@ impl Store {
                 accounts[i].won_products.push(r.get(1)?);
             }
             // A churned account without closed deals was lost when last touched.
-            for a in
-                accounts.iter_mut().filter(|a| a.signals.status == AccountStatus::Churned && a.churned_on.is_none())
+            for a in accounts.iter_mut().filter(|a| a.signals.status == AccountStatus::Churned && a.churned_on.is_none())
             {
                 a.churned_on = a.signals.renewal_date.filter(|d| *d <= today).or(a.signals.last_touch);
             }
@@ -490,8 +489,12 @@ impl Store {
         }
         self.write(|s| {
             let found = s.current_suggestion(key, today)?;
-            let mut mark =
-                SuggestionMark { key: found.key, action: "snooze".into(), until_on: Some(until), ..Default::default() };
+            let mut mark = SuggestionMark {
+                key: found.key,
+                action: "snooze".into(),
+                until_on: Some(until),
+                ..Default::default()
+            };
             s.insert(&mut mark)?;
             Ok(())
         })

@@ -36,8 +36,12 @@ fn account(s: &Store, name: &str, tier: Tier) -> i64 {
 }
 
 fn champion(s: &Store, account_id: i64, name: &str) -> i64 {
-    let mut c =
-        Contact { account_id, name: name.into(), role: crate::domain::ContactRole::Champion, ..Default::default() };
+    let mut c = Contact {
+        account_id,
+        name: name.into(),
+        role: crate::domain::ContactRole::Champion,
+        ..Default::default()
+    };
     s.insert(&mut c).unwrap()
 }
 
@@ -131,10 +135,7 @@ fn moving_a_stuck_deal_and_escalating_a_breached_conflict_remove_them() {
     assert_eq!(breached.len(), 1);
     assert!(breached[0].ends_with(":breached"), "{breached:?}");
     let h = s.health_of(id, today()).unwrap().unwrap();
-    assert!(
-        h.reasons.iter().any(|r| r.signal == "stuck deals" && r.fact.contains("in proposal for 100 days")),
-        "{h:?}"
-    );
+    assert!(h.reasons.iter().any(|r| r.signal == "stuck deals" && r.fact.contains("in proposal for 100 days")), "{h:?}");
     assert!(h.reasons.iter().any(|r| r.signal == "conflicts" && r.fact.contains("1 high (1 breached)")), "{h:?}");
 
     s.move_deal(deal, crate::domain::DealStage::Negotiation).unwrap();
