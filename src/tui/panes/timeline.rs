@@ -359,6 +359,7 @@ fn reasons<'a>(app: &App, id: i64, w: usize) -> Vec<Line<'a>> {
     if h.reasons.is_empty() {
         return vec![Line::from(Span::styled("  nothing takes points off: 100", theme.dim()))];
     }
+    let signal_w = h.reasons.iter().map(|r| r.signal.chars().count()).max().unwrap_or(0);
     let mut out: Vec<Line> = h
         .reasons
         .iter()
@@ -370,8 +371,8 @@ fn reasons<'a>(app: &App, id: i64, w: usize) -> Vec<Line<'a>> {
             let fact = sanitize::line(&r.fact).into_owned();
             Line::from(vec![
                 Span::styled(format!("  {points:>4} "), style),
-                Span::styled(format!("{:<12} ", r.signal), theme.accent()),
-                Span::raw(super::fit(&fact, w.saturating_sub(20))),
+                Span::styled(format!("{:<signal_w$} ", r.signal), theme.accent()),
+                Span::raw(super::fit(&fact, w.saturating_sub(signal_w + 8))),
             ])
         })
         .collect();
