@@ -357,6 +357,9 @@ impl App {
         if minute(now) == minute(self.now) {
             return Ok(false);
         }
+        // Conflicts come within a day of their deadline as time passes: Today looks again every quarter hour.
+        let quarter = |t: DateTime<Utc>| t.timestamp().div_euclid(15 * 60);
+        let stale = quarter(now) != quarter(self.now);
         self.now = now;
         let today = crate::domain::time::today_in(now, self.store.clock().zone());
         if today != self.today {
@@ -364,6 +367,8 @@ impl App {
             self.today = today;
             self.targets.today = self.today;
             self.load_tracker()?;
+            self.load_insights()?;
+        } else if stale {
             self.load_insights()?;
         }
         self.load_badges()?;

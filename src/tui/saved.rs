@@ -134,8 +134,11 @@ impl App {
                 self.set_current(id)?;
             }
         }
-        if let Some(pane) = v.focus.as_deref().and_then(|f| PaneId::ALL.into_iter().find(|p| pane_name(*p) == f)) {
-            self.focus = pane;
+        if let Some(pane) = v.focus.as_deref().and_then(|f| PaneId::EVERY.into_iter().find(|p| pane_name(*p) == f)) {
+            // Today's pane only where the screen has room for it now.
+            if pane != PaneId::Today || super::layout::today_pane_fits(self.size) {
+                self.focus = pane;
+            }
         }
         self.zoom = v.zoom;
         self.relayout();

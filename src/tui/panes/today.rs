@@ -88,6 +88,8 @@ pub struct Item {
     pub value: Option<Money>,
     pub alert: bool,
     pub what: What,
+    /// A conflict's deadline: its time left is counted when drawn, so it never goes stale.
+    pub due_at: Option<chrono::NaiveDateTime>,
 }
 
 impl Item {
@@ -178,6 +180,7 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
                 value: None,
                 alert: section == Section::Overdue,
                 what: What::FollowUp(f.id),
+                due_at: None,
             })
             .collect();
         push(&mut rows, items, section);
@@ -193,6 +196,7 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
         .map(|c| {
             let due = time::parse_timestamp(&c.sla_due_at).unwrap_or(now);
             Item {
+                due_at: Some(due),
                 section: Section::Breaching,
                 account_id: Some(c.account_id),
                 account: clean(&c.account),
@@ -226,6 +230,7 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
                 value: Some(a.annual_value),
                 alert: (on - today).num_days() <= 7,
                 what: What::Renewal,
+                due_at: None,
             }
         })
         .collect();
@@ -250,6 +255,7 @@ fn suggestion_item(s: Suggestion) -> Item {
         value: Some(s.value),
         alert: false,
         what: What::Suggestion(Box::new(s)),
+        due_at: None,
     }
 }
 
@@ -400,6 +406,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
             Some(i) => {
                 let item = &t.rows.items[*i];
                 let when_style = if item.alert { theme.bad() } else { theme.dim() };
+                let when = match item.due_at {
+                    Some(due) => time::sla_left(app.now.naive_utc(), due),
+                    None => item.when.clone(),
+                };
                 let mut text = item.text.clone();
                 if let Some(who) = &item.who {
                     text.push_str(&format!(" · {who}"));
@@ -407,7 +417,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
                 let value = item.value.filter(|_| value_w > 0 && item.section == Section::Suggested);
                 let text_w = if value.is_some() { text_room.saturating_sub(value_w + 1) } else { text_room };
                 let mut spans = vec![
-                    Span::styled(format!(" {:<w$}", fit(&item.when, when_w - 2), w = when_w - 1), when_style),
+                    Span::styled(format!(" {:<w$}", fit(&when, when_w - 2), w = when_w - 1), when_style),
                     Span::raw(format!("{:<w$} ", fit(&item.account, account_w), w = account_w)),
                     Span::raw(format!("{:<w$}", fit(&text, text_w), w = text_w)),
                 ];
