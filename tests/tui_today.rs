@@ -270,3 +270,36 @@ fn h_shows_the_reasons_behind_an_accounts_health() {
     press(&mut app, "h");
     assert!(screen(&app).contains("(h: why)"), "h again hides them: {}", screen(&app));
 }
+
+#[test]
+fn on_a_file_today_and_health_are_read_behind_the_first_frame_and_again_after_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) =
+        rapport::store::Store::open(&dir.path().join("book.db"), rapport::store::OpenMode::Create).unwrap();
+    let store = store.with_clock(common::clock());
+    let ids = common::seed(&store);
+    let mut app = app_over(store, 160, 48);
+    assert!(app.insights_loading(), "the first frame does not wait for Today or health");
+    app.poll_insights(true).unwrap();
+    assert!(!app.insights_loading());
+    assert_eq!(app.portfolio.health.len(), 4, "every account's health");
+    let keep_warm =
+        |app: &App| {
+            app.today_view.rows.items.iter().any(|i| {
+                i.suggestion().is_some_and(|s| s.kind == SuggestionKind::KeepWarm && s.account_id == ids.borealis)
+            })
+        };
+    assert!(keep_warm(&app), "Borealis is past its cadence: {}", screen(&app));
+    let before = app.portfolio.health[&ids.borealis].score;
+
+    // A call logged on Borealis: Today and health are read again, in the background.
+    app.set_current(ids.borealis).unwrap();
+    press(&mut app, "lc");
+    press(&mut app, "Caught up on delivery");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.message);
+    assert!(app.insights_loading(), "read again after the write");
+    app.poll_insights(true).unwrap();
+    assert!(!keep_warm(&app), "the call resets the cadence: {}", screen(&app));
+    assert!(app.portfolio.health[&ids.borealis].score > before, "and lifts the health");
+}
