@@ -256,7 +256,9 @@ fn h_shows_the_reasons_behind_an_accounts_health() {
     let (mut app, ids) = app(100, 30);
     app.set_current(ids.borealis).unwrap();
     press(&mut app, "2");
-    let health = app.portfolio.health[&ids.borealis].clone();
+    let health = app.store.health_of(ids.borealis, common::date(2026, 11, 26)).unwrap().unwrap();
+    assert_eq!(app.portfolio.health[&ids.borealis].score, health.score, "the portfolio keeps the score");
+    assert!(app.portfolio.health[&ids.borealis].reasons.is_empty(), "but not the reasons");
     assert!(!health.reasons.is_empty(), "Borealis has reasons: {health:?}");
     let mark = format!("{} {} {}", health.band.symbol(), health.score, health.band.label());
     assert!(screen(&app).contains(&mark), "{}", screen(&app));

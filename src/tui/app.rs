@@ -523,6 +523,7 @@ impl App {
             Action::Agenda | Action::FocusToday => self.open_today(),
             Action::Reasons => {
                 self.timeline.show_reasons = !self.timeline.show_reasons;
+                self.timeline.load_health(&self.store);
                 if layout::areas(self.size, self.focus, self.zoom).pane(PaneId::Timeline).is_none() {
                     self.focus_pane(PaneId::Timeline);
                 }

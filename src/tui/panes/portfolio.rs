@@ -24,7 +24,7 @@ pub struct Portfolio {
     pub filter: AccountFilter,
     /// While only the first screenful is loaded: how many there are in all.
     pub total: Option<usize>,
-    /// Each account's health, read in the background; empty until then.
+    /// Each account's score and band (no reasons), read in the background; empty until then.
     pub health: std::collections::HashMap<i64, Health>,
     /// Sorted by health, the worst first (`sort` is then the one before it).
     pub by_health: bool,
@@ -115,7 +115,9 @@ impl Portfolio {
 
     /// Takes in every account's health; sorted by it, the order follows.
     pub fn set_health(&mut self, health: Vec<(i64, Health)>) {
-        self.health = health.into_iter().collect();
+        // Score and band only: the reasons of 100,000 accounts would cost tens
+        // of megabytes; the card reads its account's when they are shown.
+        self.health = health.into_iter().map(|(id, h)| (id, Health { reasons: Vec::new(), ..h })).collect();
         if self.by_health {
             let keep = self.selected_id();
             self.apply_sort();

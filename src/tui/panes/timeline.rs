@@ -52,6 +52,9 @@ pub struct Timeline {
     pub exhausted: bool,
     /// The reasons behind the account's health shown under the card (`h`).
     pub show_reasons: bool,
+    /// The card's account's health with its reasons, read while they are shown
+    /// (the portfolio keeps only every account's score and band).
+    pub health: Option<crate::domain::health::Health>,
 }
 
 /// Most reasons shown under the card; the rest are counted.
@@ -62,7 +65,7 @@ pub fn reason_lines(app: &App) -> u16 {
     if !app.timeline.show_reasons {
         return 0;
     }
-    let n = app.timeline.card.as_ref().and_then(|c| app.portfolio.health.get(&c.id)).map_or(1, |h| {
+    let n = app.timeline.health.as_ref().map_or(1, |h| {
         if h.reasons.len() > REASONS_MAX {
             REASONS_MAX + 1
         } else {
@@ -108,10 +111,11 @@ impl Timeline {
         let same = self.card.as_ref().is_some_and(|c| c.id == account_id);
         let keep = if same { self.nav } else { Nav::default() };
         let Some(account) = store.get::<Account>(account_id)? else {
-            *self = Timeline::default();
+            *self = Timeline { show_reasons: self.show_reasons, ..Timeline::default() };
             return Ok(());
         };
         self.card = Some(card(store, &account)?);
+        self.load_health(store);
         self.total = store.timeline_len(account_id)?;
         self.items.clear();
         self.exhausted = false;
@@ -136,6 +140,15 @@ impl Timeline {
         }
         self.items.extend(page);
         Ok(())
+    }
+
+    /// Reads the card's account's health with its reasons, if they are shown.
+    /// Not being able to is no reason to refuse the timeline: the lines say so.
+    pub fn load_health(&mut self, store: &Store) {
+        self.health = match (&self.card, self.show_reasons) {
+            (Some(c), true) => store.health_of(c.id, store.clock().today()).ok().flatten(),
+            _ => None,
+        };
     }
 
     fn card_lines(&self) -> u16 {
@@ -351,10 +364,10 @@ fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
 }
 
 /// The reasons behind the health, one a line: points, signal, fact.
-fn reasons<'a>(app: &App, id: i64, w: usize) -> Vec<Line<'a>> {
+fn reasons<'a>(app: &App, w: usize) -> Vec<Line<'a>> {
     let theme = app.theme;
-    let Some(h) = app.portfolio.health.get(&id) else {
-        return vec![Line::from(Span::styled("  health is being worked out…", theme.dim()))];
+    let Some(h) = &app.timeline.health else {
+        return vec![Line::from(Span::styled("  the health of this account could not be worked out", theme.dim()))];
     };
     if h.reasons.is_empty() {
         return vec![Line::from(Span::styled("  nothing takes points off: 100", theme.dim()))];
@@ -451,7 +464,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(vec![label("Targets   "), Span::raw(joined(&card.targets, w.saturating_sub(10)))]));
     }
     if t.show_reasons {
-        lines.extend(reasons(app, card.id, w));
+        lines.extend(reasons(app, w));
     }
     lines.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
 
