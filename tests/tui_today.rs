@@ -53,7 +53,13 @@ fn t_opens_today_over_the_panes_where_there_is_no_room_for_its_pane() {
     press(&mut app, "t");
     assert!(matches!(app.overlay, Overlay::Today), "{}", screen(&app));
     let s = screen(&app);
-    for heading in ["Overdue follow-ups", "Due today", "Renewals in the next 30 days", "Suggested"] {
+    for heading in [
+        "Overdue follow-ups",
+        "Due today",
+        "Conflicts past or near their SLA",
+        "Renewals in the next 30 days",
+        "Suggested",
+    ] {
         assert!(s.contains(heading), "{heading} is missing:\n{s}");
     }
     // Esc closes it; t again opens it.

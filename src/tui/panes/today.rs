@@ -21,8 +21,6 @@ use ratatui::Frame;
 const SECTION_MAX: usize = 50;
 /// How many suggestions Today shows: the top of the ranking.
 pub const SUGGESTIONS_MAX: usize = 12;
-/// How far ahead a conflict's deadline counts as "about to breach".
-pub const BREACH_WINDOW_HOURS: i64 = 24;
 /// How far ahead a renewal counts.
 pub const RENEWAL_DAYS: u64 = 30;
 
@@ -51,7 +49,7 @@ impl Section {
             Section::Overdue => "Overdue follow-ups",
             Section::DueToday => "Due today",
             Section::ThisWeek => "Due this week",
-            Section::Breaching => "Conflicts about to breach",
+            Section::Breaching => "Conflicts past or near their SLA",
             Section::Renewals => "Renewals in the next 30 days",
             Section::Suggested => "Suggested",
         }
@@ -186,10 +184,12 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
         push(&mut rows, items, section);
     }
 
+    // As `rapport brief` counts them: past their SLA, or due within the
+    // config's warning (a clock standing still is not running out).
     let now_text = timestamp(req.now);
-    let until = timestamp(req.now + TimeDelta::hours(BREACH_WINDOW_HOURS));
-    let mut breaching = store.conflicts_breaching(&now_text, &until)?;
-    breaching.retain(|c| req.resolved.includes(c.owner_id));
+    let warning = TimeDelta::hours(i64::from(store.health_config().breach_warning_hours));
+    let mut breaching = store.conflicts_due_before(&timestamp(req.now + warning))?;
+    breaching.retain(|c| req.resolved.includes(c.owner_id) && (c.breached(&now_text) || c.paused_left.is_none()));
     let now = req.now.naive_utc();
     let items = breaching
         .iter()
