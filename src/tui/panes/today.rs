@@ -136,6 +136,15 @@ fn late(days: i64) -> String {
     }
 }
 
+/// "3h left", "28h late": an SLA in the words Today uses for follow-ups.
+fn sla_short(now: chrono::NaiveDateTime, due: chrono::NaiveDateTime) -> String {
+    if due >= now {
+        format!("{} left", time::duration_span(due - now))
+    } else {
+        format!("{} late", time::duration_span(now - due))
+    }
+}
+
 fn clean(s: &str) -> String {
     sanitize::line(s).into_owned()
 }
@@ -200,7 +209,7 @@ pub fn load(store: &Store, req: &Request) -> Result<Rows> {
                 section: Section::Breaching,
                 account_id: Some(c.account_id),
                 account: clean(&c.account),
-                when: time::sla_left(now, due),
+                when: sla_short(now, due),
                 text: format!("{} ({})", clean(&c.title), c.severity.label().to_lowercase()),
                 who: (req.me.is_some() && c.owner_id != req.me).then(|| clean(c.owner.as_deref().unwrap_or("nobody"))),
                 why: None,
@@ -407,7 +416,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
                 let item = &t.rows.items[*i];
                 let when_style = if item.alert { theme.bad() } else { theme.dim() };
                 let when = match item.due_at {
-                    Some(due) => time::sla_left(app.now.naive_utc(), due),
+                    Some(due) => sla_short(app.now.naive_utc(), due),
                     None => item.when.clone(),
                 };
                 let mut text = item.text.clone();
