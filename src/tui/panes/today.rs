@@ -380,7 +380,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     let why = t.selected().and_then(|i| i.why.clone());
     let why_height = why.as_ref().map_or(0, |w| {
         let width = inner.width.max(1) as usize;
-        (unicode_width::UnicodeWidthStr::width(w.as_str()).div_ceil(width) as u16).clamp(1, 3)
+        (unicode_width::UnicodeWidthStr::width(w.as_str()).div_ceil(width) as u16).clamp(1, 4)
     });
     let keys_height = u16::from(over);
     let [list, why_area, keys_area] =
@@ -393,7 +393,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
     // The selection's section heading stays in sight when it fits.
     let start = if at < height { 0 } else { at + 1 - height };
     let width = list.width as usize;
-    let when_w = if width >= 60 { 11 } else { 10 };
+    let when_w = 11;
     // As wide as the longest name shown, up to a third of the width.
     let longest = t.rows.items.iter().map(|i| unicode_width::UnicodeWidthStr::width(i.account.as_str())).max();
     let share = if width >= 60 { width / 3 } else { width / 4 };
