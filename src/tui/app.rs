@@ -101,7 +101,11 @@ pub struct App {
     /// book they take seconds, and the cockpit answers keys meanwhile.
     tracker_pending: Option<std::sync::mpsc::Receiver<Result<Targets>>>,
     /// Today and account health, read on a second connection (see `day`).
-    pub(super) insights: Option<std::sync::mpsc::Receiver<super::day::Insight>>,
+    /// One job at a time, tagged with the request it answers: on a large book
+    /// it takes seconds, and writes in between ask for one more, not one each.
+    pub(super) insights: Option<(u64, std::sync::mpsc::Receiver<super::day::Insight>)>,
+    /// The latest request for Today and health.
+    pub(super) insights_wanted: u64,
 }
 
 /// The whole portfolio and conflict queue, as the background load hands them over.
@@ -155,6 +159,7 @@ impl App {
             pending: None,
             tracker_pending: None,
             insights: None,
+            insights_wanted: 0,
             data_version,
             store,
         };
@@ -380,6 +385,10 @@ impl App {
     pub(super) fn refresh_after(&mut self, account: i64) -> Result<()> {
         self.poll_loading(true)?;
         self.portfolio.refresh_row(&self.store, account)?;
+        // The changed account's health at once; the whole book's follows in the background.
+        if let Ok(Some(h)) = self.store.health_of(account, self.today) {
+            self.portfolio.set_one_health(account, h);
+        }
         self.conflicts.load(&self.store)?;
         self.load_tracker()?;
         self.load_badges()?;

@@ -19,6 +19,7 @@ use std::sync::mpsc::TryRecvError;
 /// What the background reader hands over, in this order.
 pub enum Insight {
     Today(Result<Rows>),
+    /// The last message: the job is done.
     Health(Result<Vec<(i64, Health)>>),
 }
 
@@ -33,6 +34,16 @@ impl App {
     /// Reads Today and the health of every account again: on a second
     /// connection when the book is a file, else (in memory) at once.
     pub(crate) fn load_insights(&mut self) -> Result<()> {
+        self.insights_wanted += 1;
+        if self.insights.is_some() {
+            // The job under way answers an older request: another follows it.
+            self.today_view.loading = true;
+            return Ok(());
+        }
+        self.start_insights()
+    }
+
+    fn start_insights(&mut self) -> Result<()> {
         let req = Request { resolved: self.resolved.clone(), me: self.me_id(), today: self.today, now: self.now };
         let Ok(reader) = self.store.reader() else {
             let rows = today::load(&self.store, &req)?;
@@ -48,8 +59,7 @@ impl App {
                 let _ = tx.send(Insight::Health(reader.account_health(None, req.today)));
             }
         });
-        // A newer request replaces an older one, whose answers are then dropped.
-        self.insights = Some(rx);
+        self.insights = Some((self.insights_wanted, rx));
         self.today_view.loading = true;
         Ok(())
     }
@@ -63,17 +73,28 @@ impl App {
     /// everything, once it has). Returns whether anything came.
     pub fn poll_insights(&mut self, wait: bool) -> Result<bool> {
         let mut changed = false;
-        while let Some(rx) = &self.insights {
+        while let Some((asked, rx)) = &self.insights {
+            let asked = *asked;
             let next = if wait { rx.recv().map_err(|_| TryRecvError::Disconnected) } else { rx.try_recv() };
-            match next {
+            let done = match next {
                 Ok(insight) => {
-                    changed = true;
-                    self.take_insight(insight);
+                    let last = matches!(insight, Insight::Health(_));
+                    // An answer to an older request is stale: something was written since.
+                    if asked == self.insights_wanted {
+                        changed = true;
+                        self.take_insight(insight);
+                    }
+                    last
                 }
                 Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    self.insights = None;
+                Err(TryRecvError::Disconnected) => true,
+            };
+            if done {
+                self.insights = None;
+                if asked == self.insights_wanted {
                     self.today_view.loading = false;
+                } else {
+                    self.start_insights()?;
                 }
             }
         }
@@ -89,17 +110,14 @@ impl App {
                     self.today_view.error = Some(crate::domain::sanitize::line(&format!("{e:#}")).into_owned());
                 }
             },
-            Insight::Health(health) => {
-                self.insights = None;
-                match health {
-                    Ok(h) => {
-                        self.portfolio.set_health(h);
-                        let rows = self.pane_rows(PaneId::Portfolio);
-                        self.portfolio.follow(rows);
-                    }
-                    Err(e) => self.message = Some(format!("could not read account health: {e:#}")),
+            Insight::Health(health) => match health {
+                Ok(h) => {
+                    self.portfolio.set_health(h);
+                    let rows = self.pane_rows(PaneId::Portfolio);
+                    self.portfolio.follow(rows);
                 }
-            }
+                Err(e) => self.message = Some(format!("could not read account health: {e:#}")),
+            },
         }
     }
 

@@ -125,6 +125,16 @@ impl Portfolio {
         }
     }
 
+    /// One account's health, after a change to it.
+    pub fn set_one_health(&mut self, id: i64, health: Health) {
+        self.health.insert(id, Health { reasons: Vec::new(), ..health });
+        if self.by_health {
+            let keep = self.selected_id();
+            self.apply_sort();
+            self.refilter(keep);
+        }
+    }
+
     fn apply_sort(&mut self) {
         if !self.by_health {
             self.sort.apply(&mut self.rows);
