@@ -125,6 +125,7 @@ fn keystroke_percentiles() {
 fn today_keystrokes() {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let mut app = open_app();
+    app.read_insights_behind().unwrap();
     app.poll_loading(true).unwrap();
     app.poll_tracker(true).unwrap();
     app.poll_insights(true).unwrap();
@@ -173,6 +174,7 @@ fn benches(c: &mut Criterion) {
                 let mut app = open_app();
                 terminal().draw(|f| view::draw(f, &app)).unwrap();
                 total += start.elapsed();
+                app.read_insights_behind().unwrap();
                 app.poll_loading(true).unwrap();
                 app.poll_tracker(true).unwrap();
                 app.poll_insights(true).unwrap();
@@ -184,6 +186,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut app = open_app();
             terminal().draw(|f| view::draw(f, &app)).unwrap();
+            app.read_insights_behind().unwrap();
             app.poll_loading(true).unwrap();
             app.poll_tracker(true).unwrap();
             app.poll_insights(true).unwrap();
@@ -194,6 +197,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut app = open_app();
             terminal().draw(|f| view::draw(f, &app)).unwrap();
+            app.read_insights_behind().unwrap();
             app.poll_insights(true).unwrap();
             app.poll_loading(true).unwrap();
             app.poll_tracker(true).unwrap();
@@ -203,6 +207,7 @@ fn benches(c: &mut Criterion) {
     today_keystrokes();
 
     let mut app = open_app();
+    app.read_insights_behind().unwrap();
     app.poll_loading(true).unwrap();
     app.poll_insights(true).unwrap();
     let mut term = terminal();

@@ -287,7 +287,10 @@ fn on_a_file_today_and_health_are_read_behind_the_first_frame_and_again_after_a_
     let store = store.with_clock(common::clock());
     let ids = common::seed(&store);
     let mut app = app_over(store, 160, 48);
-    assert!(app.insights_loading(), "the first frame does not wait for Today or health");
+    assert!(!app.insights_loading(), "nothing is read for Today before the first frame");
+    assert!(screen(&app).contains("Looking through the book"), "{}", screen(&app));
+    app.read_insights_behind().unwrap();
+    assert!(app.insights_loading(), "the first frame drawn, Today and health are read behind it");
     app.poll_insights(true).unwrap();
     assert!(!app.insights_loading());
     assert_eq!(app.portfolio.health.len(), 4, "every account's health");

@@ -185,7 +185,6 @@ impl App {
         self.conflicts.load_first(&self.store, rows)?;
         self.load_tracker()?;
         self.load_badges()?;
-        self.load_insights()?;
         self.relayout();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {

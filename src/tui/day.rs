@@ -43,6 +43,15 @@ impl App {
         self.start_insights()
     }
 
+    /// Starts reading Today and health, unless they are read or under way:
+    /// called once the first frame is drawn, so opening never waits on them.
+    pub fn read_insights_behind(&mut self) -> Result<()> {
+        if self.today_view.loaded || self.insights.is_some() {
+            return Ok(());
+        }
+        self.load_insights()
+    }
+
     fn start_insights(&mut self) -> Result<()> {
         let req = Request { resolved: self.resolved.clone(), me: self.me_id(), today: self.today, now: self.now };
         let Ok(reader) = self.store.reader() else {

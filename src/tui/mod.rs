@@ -103,6 +103,7 @@ fn event_loop(
 ) -> Result<()> {
     term.draw(|f| view::draw(f, app))?;
     app.prepare_lookup();
+    app.read_insights_behind()?;
     while !app.quit && !terminal::stopped(stop) {
         let dirty;
         // While the book loads in the background, look often for it.
