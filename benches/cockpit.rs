@@ -229,6 +229,19 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("portfolio_sort_cycle", |b| b.iter(|| app.portfolio.cycle_sort(50)));
     g.finish();
+
+    // Health is computed, not stored: for the whole book (a portfolio
+    // column), for one card, and the suggestions of everyone.
+    let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
+    let today = store.clock().today();
+    let one = ids[0];
+    let everyone = rapport::domain::scope::Resolved { label: "everyone".into(), root: None, reps: None };
+    let mut g = c.benchmark_group("health");
+    g.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("account_health_whole_book", |b| b.iter(|| store.account_health(None, today).unwrap()));
+    g.bench_function("account_health_one_account", |b| b.iter(|| store.health_of(one, today).unwrap()));
+    g.bench_function("suggestions_everyone", |b| b.iter(|| store.suggestions(&everyone, today).unwrap()));
+    g.finish();
 }
 
 criterion_group!(cockpit, benches);

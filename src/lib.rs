@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod error;
 pub mod interop;
 pub mod lookup;
 pub mod store;

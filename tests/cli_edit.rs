@@ -18,6 +18,9 @@ fn run<S: AsRef<OsStr>>(db: &Path, args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rapport"))
         .env_remove("RAPPORT_DB")
         .env("TZ", "UTC")
+        // The same instant as the seeded book's clock: no test depends on
+        // the day it runs.
+        .env("RAPPORT_NOW", NOW)
         .arg("--db")
         .arg(db)
         .args(args)
@@ -65,11 +68,13 @@ fn book(dir: &Path) -> (PathBuf, common::Ids) {
 }
 
 fn open(db: &Path) -> Store {
-    Store::open(db, OpenMode::Existing).unwrap().0
+    Store::open(db, OpenMode::Existing).unwrap().0.with_clock(common::clock())
 }
 
+const NOW: &str = "2026-11-26T14:00:00Z";
+
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    common::clock().now().date_naive()
 }
 
 /// Record counts and the size of the change log, as `db info` tells them.

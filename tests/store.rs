@@ -317,7 +317,22 @@ fn queues_and_totals_the_panes_use() {
 }
 
 /// Every older schema this project shipped, as a database file with data.
-const OLD_FIXTURES: &[(u32, &str)] = &[(1, "tests/fixtures/v1.db"), (3, "tests/fixtures/v3.db")];
+/// Every schema this project shipped, as a database file with data (the
+/// newest is "old" once a later migration lands).
+const OLD_FIXTURES: &[(u32, &str)] = &[
+    (1, "tests/fixtures/v1.db"),
+    (2, "tests/fixtures/v2.db"),
+    (3, "tests/fixtures/v3.db"),
+    (4, "tests/fixtures/v4.db"),
+    (5, "tests/fixtures/v5.db"),
+    (6, "tests/fixtures/v6.db"),
+    (7, "tests/fixtures/v7.db"),
+];
+
+fn count(path: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
 
 fn schema_of(path: &Path) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();
@@ -333,11 +348,23 @@ fn old_databases_migrate_keep_their_data_and_end_with_the_fresh_schema() {
     for (version, fixture) in OLD_FIXTURES {
         let path = dir.path().join(format!("v{version}.db"));
         fs::copy(fixture, &path).unwrap();
-        let original = fs::read(&path).unwrap();
+        let (accounts, activities) = (count(&path, "accounts"), count(&path, "activities"));
+        assert!(accounts > 0 && activities > 0, "the v{version} fixture holds data");
         let (store, report) = Store::open(&path, OpenMode::Existing).unwrap();
-        assert_eq!(report.migrated_from, Some(*version));
-        let backup = report.backup.expect("a backup before migrating");
-        assert_eq!(fs::read(&backup).unwrap().len(), original.len());
+        if *version == migrations::LATEST {
+            assert!(report.migrated_from.is_none() && report.backup.is_none(), "v{version} is current");
+        } else {
+            assert_eq!(report.migrated_from, Some(*version));
+            // The backup is the old database itself: it opens, at its own
+            // schema, with every row.
+            let backup = report.backup.expect("a backup before migrating");
+            let conn =
+                rusqlite::Connection::open_with_flags(&backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+            let at: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            assert_eq!(at, *version, "the backup keeps schema {version}");
+            assert_eq!((count(&backup, "accounts"), count(&backup, "activities")), (accounts, activities));
+        }
+        assert_eq!(store.account_rows().unwrap().len() as i64, accounts, "v{version}: every account survives");
         let rows = store.account_rows().unwrap();
         assert_eq!(rows[0].name, "Acme Logistics");
         assert_eq!(rows[0].last_touch_at.as_deref(), Some("2026-01-06T10:00:00Z"));

@@ -316,3 +316,23 @@ fn redo_works_after_undoing_an_add_a_log_and_a_stage_move() {
     assert_eq!(store.require::<Account>(a.meta.id).unwrap().name, "Delta Freight");
     assert_eq!(rows(&conn), end);
 }
+
+#[test]
+fn a_subsidiary_comes_back_only_after_its_deleted_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, conn, ids) = book(dir.path());
+    // The subsidiary goes first, then its parent: the tombstone still names
+    // the parent, so restoring the subsidiary alone would leave it hanging.
+    store.delete_account(ids.acme_gmbh).unwrap();
+    store.delete_account(ids.acme).unwrap();
+    let before = rows(&conn);
+    let err = store.restore::<Account>(ids.acme_gmbh).unwrap_err().to_string();
+    assert_eq!(err, "cannot restore it: its parent account Acme Logistics is deleted; restore that first");
+    assert_eq!(rows(&conn), before, "a refused restore changes nothing");
+    assert!(store.check().unwrap().is_empty());
+
+    store.restore::<Account>(ids.acme).unwrap();
+    let gmbh = store.restore::<Account>(ids.acme_gmbh).unwrap();
+    assert_eq!(gmbh.parent_id, Some(ids.acme));
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check().unwrap());
+}

@@ -135,7 +135,13 @@ pub fn run(store: &Store, args: BriefArgs) -> Result<ExitCode> {
         .filter(|a| a.status != crate::domain::AccountStatus::Churned && resolved.includes(a.owner_id))
         .filter_map(|a| {
             let d = a.renewal_date.filter(|d| *d >= today && *d <= soon)?;
-            Some(Renewal { account_id: a.id, account: a.name, renewal_date: d, annual_value: a.annual_value, owner: a.owner })
+            Some(Renewal {
+                account_id: a.id,
+                account: a.name,
+                renewal_date: d,
+                annual_value: a.annual_value,
+                owner: a.owner,
+            })
         })
         .collect();
     renewals.sort_by(|a, b| a.renewal_date.cmp(&b.renewal_date).then(b.annual_value.cmp(&a.annual_value)));
@@ -171,7 +177,9 @@ pub fn run(store: &Store, args: BriefArgs) -> Result<ExitCode> {
 fn conflict(c: &ConflictRow, now: chrono::DateTime<chrono::Utc>) -> Conflict {
     let due = time::parse_timestamp(&c.sla_due_at);
     let sla = match (c.paused_left, due) {
-        (Some(left), _) if left > 0 => format!("paused, {} left", time::duration_span(chrono::TimeDelta::seconds(left))),
+        (Some(left), _) if left > 0 => {
+            format!("paused, {} left", time::duration_span(chrono::TimeDelta::seconds(left)))
+        }
         (_, Some(due)) => time::sla_left(now.naive_utc(), due),
         _ => String::new(),
     };
@@ -219,7 +227,8 @@ fn render(b: &Brief, format: Format, all: bool) -> String {
         &b.conflicts,
         if all { usize::MAX } else { CONFLICTS },
         |c| {
-            let esc = if c.escalation_level > 0 { format!(", escalated {}", c.escalation_level) } else { String::new() };
+            let esc =
+                if c.escalation_level > 0 { format!(", escalated {}", c.escalation_level) } else { String::new() };
             format!("{} · \"{}\" · {} {}{esc}", c.account, c.title, c.severity.as_str(), c.sla)
         },
     );
@@ -229,7 +238,15 @@ fn render(b: &Brief, format: Format, all: bool) -> String {
         &format!("Renewals in the next 30 days ({})", b.renewals.len()),
         &b.renewals,
         if all { usize::MAX } else { RENEWALS },
-        |r| format!("{} · {} ({}) · {} a year", r.account, r.renewal_date, time::ago(b.today, r.renewal_date), r.annual_value.compact()),
+        |r| {
+            format!(
+                "{} · {} ({}) · {} a year",
+                r.account,
+                r.renewal_date,
+                time::ago(b.today, r.renewal_date),
+                r.annual_value.compact()
+            )
+        },
     );
     section(
         &mut out,

@@ -21,7 +21,7 @@ pub struct ImportArgs {
     /// What the rows are
     #[arg(value_enum)]
     pub kind: Kind,
-    /// A .csv, .tsv, .txt, .xlsx, .xls or .ods file
+    /// A .csv, .tsv, .txt, .xlsx, .xls or .ods file, or a .vcf address book for contacts
     pub file: Option<PathBuf>,
     /// The system that wrote the file [default: detected from the header row]
     #[arg(long, value_enum)]

@@ -16,13 +16,16 @@ mod demo;
 mod done;
 mod edit;
 mod escalate;
+mod export;
 mod fields;
 mod find;
 mod import;
+mod list;
 mod log;
 mod man;
 pub mod out;
 mod report;
+mod report_status;
 mod resolve;
 mod suggest;
 pub mod table;
@@ -33,7 +36,6 @@ use crate::store::{OpenMode, Store};
 use anyhow::Result;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,10 +99,14 @@ pub enum Command {
     /// The config file (who you are, the fiscal year, key bindings)
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Quarterly results, forecast, pipeline, reps, conflicts and targets
+    /// Quarterly results, forecast, pipeline, reps, conflicts, targets and the account status report
     Report(report::ReportArgs),
-    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet
+    /// Import accounts, contacts, deals, activities, conflicts, reps or targets from CSV or a spreadsheet (contacts from vCards too)
     Import(import::ImportArgs),
+    /// List accounts, contacts, deals, activities, follow-ups, conflicts, reps or targets, filtered and sorted
+    List(list::ListArgs),
+    /// Export records as CSV, XLSX or JSON with the import's field names (they import back unchanged)
+    Export(export::ExportArgs),
     /// Escalate a conflict to the owner's manager or a chosen rep, with a reason
     Escalate(escalate::EscalateArgs),
     /// Set and list targets
@@ -127,25 +133,7 @@ pub enum ConfigCommand {
     },
 }
 
-/// An error with a suggestion of what to do next.
-#[derive(Debug)]
-pub struct UserError {
-    pub message: String,
-    pub hint: String,
-}
-
-impl fmt::Display for UserError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for UserError {}
-
-/// Wraps any error with a hint line.
-pub fn hinted(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UserError { message: format!("{err:#}"), hint: hint.into() })
-}
+pub use crate::error::{hinted, UserError};
 
 pub fn main() -> ExitCode {
     // Output piped into `head` or `grep -q` ends quietly, as shell tools do.
@@ -251,6 +239,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Some(Command::Target(cmd)) => target::run(&open_for_changes(cli.db)?, cmd),
         Some(Command::Import(args)) if args.help => import::help(&args),
         Some(Command::Import(args)) => import::run(cli.db, args),
+        Some(Command::List(args)) => list::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Export(args)) => export::run(&open_for_reading(cli.db)?, args),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;
@@ -330,12 +320,7 @@ pub fn prefs() -> Result<crate::store::Prefs> {
         .map_err(|e| hinted(e, format!("fix {} (e.g. `rapport config set fiscal_year_start 4`)", path.display())))
 }
 
-/// The user's time zone, as the config file, `TZ` or the system name it.
-pub fn user_zone() -> Result<crate::domain::time::Zone> {
-    let tz = std::env::var("TZ").ok();
-    crate::tui::config::load_zone(&crate::tui::config::path()?, tz.as_deref())
-        .map_err(|e| hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)"))
-}
+pub use crate::tui::config::user_zone;
 
 /// `RAPPORT_NOW` (RFC 3339) fixes the clock: for tests, and to see the book
 /// as it stood or will stand at another moment.

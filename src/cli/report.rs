@@ -18,9 +18,9 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
-    /// quarterly, forecast, pipeline, reps, conflicts or targets
+    /// status, quarterly, forecast, pipeline, reps, conflicts or targets
     pub report: String,
-    /// A fiscal year (FY2026), quarter (2026Q3) or month (2026-11) [default: this quarter; quarterly: this year]
+    /// A fiscal year (FY2026), quarter (2026Q3) or month (2026-11); status also this-quarter, last-quarter, this-year, last-year [default: this quarter; quarterly: this year]
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
     /// me, team, all or rep:NAME [default: me when the config or database names you, else all]
@@ -29,12 +29,18 @@ pub struct ReportArgs {
     /// Group rows by rep, team, account, sector, product or stage
     #[arg(long, value_name = "GROUP")]
     pub by: Option<String>,
-    /// table, csv, json or md
-    #[arg(long, value_name = "FORMAT", default_value = "table")]
-    pub format: String,
+    /// table, csv, json or md; status: md, html or xlsx [default: table; status: md]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// status: the file to write [default: md to stdout, html and xlsx to status-PERIOD.html|xlsx here]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// status: replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
-const REPORTS: &[&str] = &["quarterly", "forecast", "pipeline", "reps", "conflicts", "targets"];
+const REPORTS: &[&str] = &["quarterly", "forecast", "pipeline", "reps", "conflicts", "targets", "status"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -312,12 +318,22 @@ type Parsed = (String, Format, Option<Period>, Option<Scope>, Option<By>);
 /// Checks everything the user typed (the scope against the reps too),
 /// before anything is written.
 pub fn check(store: &Store, args: &ReportArgs) -> Result<()> {
+    if is_status(args) {
+        return super::report_status::check(store, args);
+    }
     let (.., chosen_scope, _) = parse(args)?;
     resolve_scope(store, chosen_scope.as_ref()).map(drop)
 }
 
+fn is_status(args: &ReportArgs) -> bool {
+    args.report.trim().eq_ignore_ascii_case("status")
+}
+
 /// The scope asked for, else `me` from the config, else everyone.
-pub(super) fn resolve_scope(store: &Store, chosen_scope: Option<&Scope>) -> Result<(Vec<RepRow>, Vec<Member>, Resolved)> {
+pub(super) fn resolve_scope(
+    store: &Store,
+    chosen_scope: Option<&Scope>,
+) -> Result<(Vec<RepRow>, Vec<Member>, Resolved)> {
     let reps = store.reps()?;
     let members: Vec<Member> = reps.iter().map(|r| (r.id, r.name.clone(), r.manager_id)).collect();
     let me = store.me()?;
@@ -346,7 +362,14 @@ fn parse(args: &ReportArgs) -> Result<Parsed> {
             "e.g. `rapport report quarterly --period FY2026` or `rapport report forecast --scope team`",
         ));
     }
-    let format = match args.format.trim().to_ascii_lowercase().as_str() {
+    if args.output.is_some() || args.force {
+        return Err(hinted(
+            anyhow!("-o and --force are for `report status`; the other reports write to standard output"),
+            "e.g. `rapport report status --format html -o status.html`, or redirect: > report.md",
+        ));
+    }
+    let format_text = args.format.as_deref().unwrap_or("table");
+    let format = match format_text.trim().to_ascii_lowercase().as_str() {
         "table" => Format::Table,
         "csv" => Format::Csv,
         "json" => Format::Json,
@@ -354,7 +377,7 @@ fn parse(args: &ReportArgs) -> Result<Parsed> {
         _ => {
             return Err(bad(
                 "--format",
-                format!("'{}' is not a format; expected table, csv, json or md", sanitize::line(&args.format)),
+                format!("'{}' is not a format; expected table, csv, json or md", sanitize::line(format_text)),
                 "e.g. --format json, or --format md to paste into an e-mail",
             ))
         }
@@ -377,6 +400,9 @@ fn parse(args: &ReportArgs) -> Result<Parsed> {
 }
 
 pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
+    if is_status(&args) {
+        return super::report_status::run(store, &args);
+    }
     // Everything the user typed is checked before anything is read.
     let (report, format, period, chosen_scope, by) = parse(&args)?;
 

@@ -11,7 +11,7 @@ pub enum Align {
 }
 
 pub struct Table {
-    headers: Vec<&'static str>,
+    headers: Vec<String>,
     aligns: Vec<Align>,
     rows: Vec<Vec<String>>,
 }
@@ -19,7 +19,16 @@ pub struct Table {
 impl Table {
     pub fn new(columns: &[(&'static str, Align)]) -> Table {
         Table {
-            headers: columns.iter().map(|c| c.0).collect(),
+            headers: columns.iter().map(|c| c.0.to_string()).collect(),
+            aligns: columns.iter().map(|c| c.1).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Columns named at run time (custom fields, say); names are made safe.
+    pub fn with_columns(columns: Vec<(String, Align)>) -> Table {
+        Table {
+            headers: columns.iter().map(|c| sanitize::line(&c.0).into_owned()).collect(),
             aligns: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }
@@ -49,7 +58,7 @@ impl Table {
             out.push_str(parts.join("  ").trim_end());
             out.push('\n');
         };
-        line(&mut self.headers.iter().copied());
+        line(&mut self.headers.iter().map(String::as_str));
         for row in &self.rows {
             line(&mut row.iter().map(String::as_str));
         }

@@ -35,13 +35,23 @@ impl Book<'_> {
             if span > 0 && rng.chance(TYPICAL_SHARE) {
                 let closed = workday(lo + days(rng.range(0, span)));
                 let amount = round_to(f.value as f64 * rng.uniform(0.1, 0.3), f.step);
-                self.write_deal(f, sector_addon, DealStage::Won, amount, Some(closed), None, (closed - days(rng.range(20, 60))).max(f.hist_start))?;
+                self.write_deal(
+                    f,
+                    sector_addon,
+                    DealStage::Won,
+                    amount,
+                    Some(closed),
+                    None,
+                    (closed - days(rng.range(20, 60))).max(f.hist_start),
+                )?;
                 let q = Quarter::of(closed).since(self.first_q);
                 if (0..QUARTERS as i32).contains(&q) {
                     self.won[f.p.owner][q as usize] += amount;
                 }
                 let t = office_moment(&mut rng, closed, now);
-                if let Some(a) = tl.add(t, ActivityKind::Event, format!("Deal \"{sector_addon}\" won: {}", units(amount))) {
+                if let Some(a) =
+                    tl.add(t, ActivityKind::Event, format!("Deal \"{sector_addon}\" won: {}", units(amount)))
+                {
                     a.rep_id = Some(owner);
                 }
             }
@@ -79,7 +89,8 @@ impl Book<'_> {
             self.tally.contacts += 1;
         }
         // This account's sponsor may move on later; a bounded pool keeps memory flat.
-        if let Some(p) = f.people.iter().find(|p| matches!(p.role, ContactRole::Champion | ContactRole::DecisionMaker)) {
+        if let Some(p) = f.people.iter().find(|p| matches!(p.role, ContactRole::Champion | ContactRole::DecisionMaker))
+        {
             if self.movers.len() < 64 && rng.chance(0.2) {
                 self.movers.push(p.name.clone());
             }

@@ -421,7 +421,7 @@ pub fn score(inputs: &AccountSignals, cfg: &HealthConfig, today: NaiveDate) -> H
                 None => by_sev.push((c.severity, 1, u32::from(c.breached))),
             }
         }
-        by_sev.sort_by(|a, b| b.0.cmp(&a.0));
+        by_sev.sort_by_key(|e| std::cmp::Reverse(e.0));
         let parts: Vec<String> = by_sev
             .iter()
             .map(|(sev, n, breached)| {
@@ -430,14 +430,21 @@ pub fn score(inputs: &AccountSignals, cfg: &HealthConfig, today: NaiveDate) -> H
             })
             .collect();
         let n = s.open_conflicts.len() as i64;
-        add("conflicts", -points.min(50), format!("{}: {}", plural(n, "open conflict", "open conflicts"), parts.join(", ")));
+        add(
+            "conflicts",
+            -points.min(50),
+            format!("{}: {}", plural(n, "open conflict", "open conflicts"), parts.join(", ")),
+        );
     }
     if s.conflicts_90d > 0 {
         let counted = s.conflicts_90d.min(3) as i32;
         add(
             "recent conflicts",
             -(w.conflict_recent * counted),
-            format!("{} in the last 90 days", plural(i64::from(s.conflicts_90d), "conflict opened", "conflicts opened")),
+            format!(
+                "{} in the last 90 days",
+                plural(i64::from(s.conflicts_90d), "conflict opened", "conflicts opened")
+            ),
         );
     }
 
@@ -472,11 +479,7 @@ pub fn score(inputs: &AccountSignals, cfg: &HealthConfig, today: NaiveDate) -> H
         add(
             "stuck deals",
             -(w.stuck_deal * stuck.len().min(3) as i32),
-            format!(
-                "{} stuck: \"{}\" {why}{more}",
-                plural(stuck.len() as i64, "deal", "deals"),
-                first.name
-            ),
+            format!("{} stuck: \"{}\" {why}{more}", plural(stuck.len() as i64, "deal", "deals"), first.name),
         );
     }
     if s.lost_90d.0 > 0 {

@@ -12,6 +12,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod scope;
 pub mod sla;
+pub mod status;
 pub mod suggest;
 pub mod time;
 

@@ -205,12 +205,18 @@ fn same_person_name(a: &str) -> String {
 pub fn suggest(book: &SuggestInputs, cfg: &HealthConfig, today: NaiveDate) -> Vec<Suggestion> {
     let mut out = Vec::new();
     let by_id: HashMap<i64, &AccountFacts> = book.accounts.iter().map(|a| (a.id, a)).collect();
+    let mut children: HashMap<i64, Vec<&AccountFacts>> = HashMap::new();
+    for a in &book.accounts {
+        if let Some(p) = a.parent_id {
+            children.entry(p).or_default().push(a);
+        }
+    }
     for a in book.accounts.iter().filter(|a| a.in_scope) {
         keep_warm(a, cfg, today, &mut out);
         renewal(a, today, &mut out);
         stuck_deals(a, cfg, today, &mut out);
         win_back(a, cfg, today, &mut out);
-        family(a, &by_id, &mut out);
+        family(a, &by_id, &children, &mut out);
     }
     conflicts(book, &by_id, cfg, &mut out);
     cross_sell(book, &mut out);
@@ -256,7 +262,8 @@ fn keep_warm(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut V
         Some(d) => format!("no touch in {d} days"),
         None => "never touched".into(),
     };
-    sug.reason = format!("{since}; cadence for {} is {cadence} days; {} a year", s.tier.as_str(), a.annual_value.compact());
+    sug.reason =
+        format!("{since}; cadence for {} is {cadence} days; {} a year", s.tier.as_str(), a.annual_value.compact());
     out.push(sug);
 }
 
@@ -346,7 +353,12 @@ fn win_back(a: &AccountFacts, cfg: &HealthConfig, today: NaiveDate, out: &mut Ve
 }
 
 /// A customer's parent or subsidiary that is not a customer yet.
-fn family(a: &AccountFacts, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<Suggestion>) {
+fn family(
+    a: &AccountFacts,
+    by_id: &HashMap<i64, &AccountFacts>,
+    children: &HashMap<i64, Vec<&AccountFacts>>,
+    out: &mut Vec<Suggestion>,
+) {
     if a.signals.status != AccountStatus::Prospect || !a.signals.open_deals.is_empty() {
         return;
     }
@@ -354,9 +366,11 @@ fn family(a: &AccountFacts, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<S
     let (relative, relation) = match parent {
         Some(p) => (*p, "its parent"),
         None => {
-            let child = by_id
-                .values()
-                .filter(|c| c.parent_id == Some(a.id) && c.signals.status == AccountStatus::Customer)
+            let child = children
+                .get(&a.id)
+                .into_iter()
+                .flatten()
+                .filter(|c| c.signals.status == AccountStatus::Customer)
                 .max_by(|x, y| x.annual_value.cmp(&y.annual_value).then(y.id.cmp(&x.id)));
             match child {
                 Some(c) => (*c, "its subsidiary"),
@@ -484,12 +498,20 @@ fn network(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, out: &mut 
     let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for (how, groups) in [("e-mail", &by_email), ("name", &by_name)] {
         for group in groups.values() {
+            // A name many people share says nothing about any one of them:
+            // by name, only a name found at two or three accounts counts.
+            if how == "name" && group.len() > 3 {
+                continue;
+            }
+            // Sponsors oldest first: the first one at another account, made
+            // before this record, is where the person came from.
+            let mut sponsors: Vec<&PersonFacts> = group.iter().copied().filter(|o| sponsor(o.role)).collect();
+            if sponsors.is_empty() {
+                continue;
+            }
+            sponsors.sort_by_key(|o| o.id);
             for new in group.iter() {
-                // The later record (higher id) is where they are now.
-                let Some(old) = group
-                    .iter()
-                    .filter(|o| o.id < new.id && o.account_id != new.account_id && sponsor(o.role))
-                    .min_by_key(|o| o.id)
+                let Some(old) = sponsors.iter().take_while(|o| o.id < new.id).find(|o| o.account_id != new.account_id)
                 else {
                     continue;
                 };

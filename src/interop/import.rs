@@ -6,7 +6,7 @@
 //! any refusal rolls the whole import back (unless rows may be skipped).
 
 use super::fields::{self, choice, choices, Field, Kind, Preset, Ty, Use};
-use super::read::{self, Row, Table};
+use super::read::{self, Place, Row, Table, Unit};
 use super::values::{self, DateOrder};
 use crate::domain::{
     kinds::one_of, limits, rules, AccountStatus, ActivityKind, ConflictStatus, ContactRole, DealStage,
@@ -88,7 +88,11 @@ impl Prepared {
     /// The mapping as a person reads it.
     pub fn describe(&self) -> String {
         let width = self.table.headers.iter().map(|h| h.chars().count()).max().unwrap_or(0).min(40);
-        let mut out = format!("mapping ({} preset) for {} {}:\n", self.preset.as_str(), self.shown, self.kind);
+        let source = match self.table.unit {
+            Unit::Card => "vCard".to_string(),
+            Unit::Line => format!("{} preset", self.preset.as_str()),
+        };
+        let mut out = format!("mapping ({source}) for {} {}:\n", self.shown, self.kind);
         for (h, u) in self.table.headers.iter().zip(&self.uses) {
             let target = match u {
                 Use::Field(f) => f.clone(),
@@ -140,6 +144,10 @@ impl std::error::Error for Invalid {}
 pub fn prepare(kind: Kind, opts: &Options) -> Result<Prepared> {
     let shown = opts.file.display().to_string();
     let table = read::read_file(&opts.file, opts.sheet.as_deref())?;
+    let cards = table.unit == Unit::Card;
+    if cards && kind != Kind::Contacts {
+        bail!("{shown}: a vCard file holds contacts; expected `rapport import contacts {shown}`");
+    }
     let preset = opts.mapping.from.unwrap_or_else(|| fields::detect(&table.headers));
     let m = &opts.mapping;
     let find_column = |name: &str| -> Result<usize> {
@@ -159,17 +167,24 @@ pub fn prepare(kind: Kind, opts: &Options) -> Result<Prepared> {
     let mut uses: Vec<Use> = table
         .headers
         .iter()
-        .map(|h| match fields::match_header(kind, preset, h) {
-            Some(f) => Use::Field(f.to_string()),
-            None if h.trim().is_empty() => Use::Ignored,
-            None => Use::Custom(h.trim().to_string()),
+        .enumerate()
+        .map(|(i, h)| match super::vcard::COLUMNS.get(i) {
+            // A card's columns are known by place: a custom field may be called `FN` too.
+            Some((_, f)) if cards => Use::Field(f.to_string()),
+            _ if cards => Use::Custom(h.trim().to_string()),
+            _ => match fields::match_header(kind, preset, h) {
+                Some(f) => Use::Field(f.to_string()),
+                None if h.trim().is_empty() => Use::Ignored,
+                // A header our export guarded (`'=x`) names the custom field `=x`.
+                None => Use::Custom(values::unguard(h.trim()).to_string()),
+            },
         })
         .collect();
     for (col, target) in &m.map {
         let i = find_column(col)?;
         let t = target.trim();
         uses[i] = match t {
-            "custom" => Use::Custom(table.headers[i].trim().to_string()),
+            "custom" => Use::Custom(values::unguard(table.headers[i].trim()).to_string()),
             "ignore" | "ignored" => Use::Ignored,
             _ => {
                 let f = fields::field(kind, t).ok_or_else(|| unknown_field(kind, t))?;
@@ -250,7 +265,7 @@ impl Vals {
 #[derive(Debug, Clone)]
 struct Parsed {
     index: usize,
-    line: u64,
+    line: Place,
     vals: Vals,
     /// The column each field came from, by index into the header.
     columns: Vec<(&'static str, usize)>,
@@ -333,8 +348,13 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
     let mut parsed = Vec::with_capacity(p.table.rows.len());
     let mut errors = Vec::new();
     for (index, row) in p.table.rows.iter().enumerate() {
-        let mut out =
-            Parsed { index, line: row.line, vals: Vals::default(), columns: Vec::new(), custom: BTreeMap::new() };
+        let mut out = Parsed {
+            index,
+            line: place(&p.table, row),
+            vals: Vals::default(),
+            columns: Vec::new(),
+            custom: BTreeMap::new(),
+        };
         let mut bad = false;
         for (col, ((cell, use_), header)) in row.cells.iter().zip(&p.uses).zip(&p.table.headers).enumerate() {
             let cell = values::unguard(cell.trim());
@@ -386,7 +406,7 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
                                 format!(
                                     "{}:{}:{}: value '{}': expected {expected}",
                                     p.shown,
-                                    row.line,
+                                    out.line,
                                     header.trim(),
                                     limits::preview(cell)
                                 ),
@@ -401,6 +421,11 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
         }
     }
     Ok((parsed, errors))
+}
+
+/// Where a row is, as errors name it.
+fn place(table: &Table, row: &Row) -> Place {
+    Place { n: row.line, unit: table.unit }
 }
 
 fn typed(kind: Kind, field: &Field, cell: &str, order: &DateOrder, opts: &Options) -> Result<V, String> {
@@ -899,21 +924,35 @@ impl Ctx<'_> {
             (!parts.is_empty()).then(|| parts.join(" "))
         });
         let account = self.account_ref(row, "account")?;
+        let cards = row.line.unit == Unit::Card;
+        // A card rapport wrote carries the contact's own uid when it had no source id.
+        let own_uid = match ext {
+            Some(r) if cards && !self.contacts.by_ref.contains_key(r) => {
+                self.store.contact_by_uid(r).map_err(|e| self.row_err(row, e))?
+            }
+            _ => None,
+        };
         let id = ext
             .and_then(|r| self.contacts.by_ref.get(r).copied())
+            .or(own_uid)
             .or_else(|| email.and_then(|e| self.contacts.by_email.get(&e.to_lowercase()).copied()))
             .or_else(|| {
                 let (a, n) = (account?, name.as_deref()?);
                 self.contacts.by_key.get(&format!("{a}|{}", name_key(n))).copied()
             });
+        let ext = if own_uid.is_some() { None } else { ext };
         let before: Option<Contact> = self.get(row, id)?;
         let mut c = before.clone().unwrap_or_default();
+        // A card's missing value is named by its property (ORG, FN).
+        let label = |f: &'static str| if cards { super::vcard::column_of(f) } else { f };
         match (&before, account) {
             (_, Some(a)) => c.account_id = a,
             (None, None) => {
                 return Err(format!(
-                    "{}:{}:account: value '': expected the contact's account (its id or name)",
-                    self.shown, row.line
+                    "{}:{}:{}: value '': expected the contact's account (its id or name)",
+                    self.shown,
+                    row.line,
+                    label("account")
                 ))
             }
             _ => {}
@@ -921,7 +960,12 @@ impl Ctx<'_> {
         match (&before, name) {
             (_, Some(n)) => c.name = n,
             (None, None) => {
-                return Err(format!("{}:{}:name: value '': expected the contact's name", self.shown, row.line))
+                return Err(format!(
+                    "{}:{}:{}: value '': expected the contact's name",
+                    self.shown,
+                    row.line,
+                    label("name")
+                ))
             }
             _ => {}
         }

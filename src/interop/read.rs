@@ -17,6 +17,33 @@ pub const FILE_MAX_BYTES: u64 = 512 << 20;
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Row>,
+    /// What a row's number counts: file lines, or the cards of a vCard file.
+    pub unit: Unit,
+}
+
+/// What `Row::line` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unit {
+    #[default]
+    Line,
+    /// The n-th vCard of the file; its columns are those of `vcard::COLUMNS`, then custom ones.
+    Card,
+}
+
+/// Where a row is, as errors name it: `12` (a line) or `card 3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub n: u64,
+    pub unit: Unit,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.unit {
+            Unit::Line => write!(f, "{}", self.n),
+            Unit::Card => write!(f, "card {}", self.n),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +86,13 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<Table> {
             let tab = ext == "tsv";
             parse_text(&bytes, tab).map_err(|e| anyhow!("{shown}:{e}"))
         }
-        "vcf" => bail!("{shown}: vCard files are not imported yet; export the address book as CSV"),
-        other => bail!("{shown}: unknown file type '.{other}'; expected .csv, .tsv, .txt, .xlsx, .xls or .ods"),
+        "vcf" | "vcard" => {
+            let bytes = std::fs::read(path).map_err(|e| anyhow!("{shown}: cannot read the file: {e}"))?;
+            super::vcard::read(&bytes).map_err(|e| anyhow!("{shown}:{e}"))
+        }
+        other => {
+            bail!("{shown}: unknown file type '.{other}'; expected .csv, .tsv, .txt, .xlsx, .xls, .ods or .vcf")
+        }
     }
 }
 
@@ -153,7 +185,7 @@ fn finish(mut table: Table) -> Result<Table, String> {
 }
 
 /// UTF-8 (BOM or not), else Windows-1252 as Excel saves "CSV"; binary files are refused.
-fn decode(bytes: &[u8]) -> Result<String, String> {
+pub(super) fn decode(bytes: &[u8]) -> Result<String, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
@@ -309,7 +341,7 @@ mod fuzz {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::interop::fuzz_cases(2000), ..ProptestConfig::default() })]
 
         /// Any bytes at all: a table or an error, never a panic.
         #[test]

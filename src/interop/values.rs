@@ -204,10 +204,28 @@ pub fn count(s: &str) -> Result<i64, String> {
     t.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| "a whole number such as 12".to_string())
 }
 
-/// Takes off the `'` a formula guard put before a cell that starts like a formula.
+/// What a spreadsheet would start a formula with.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The formula guard of CSV and XLSX text: a cell that a spreadsheet would
+/// evaluate (it starts with `=`, `+`, `-`, `@`, tab or CR) gets a `'` in
+/// front. So does a cell that starts with `'` itself, so that `unguard`
+/// can tell a guard from a quote that belongs to the value: `'quoted` is
+/// written `''quoted` and read back as `'quoted`.
+pub fn guard(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(FORMULA_START) || s.starts_with('\'') {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// Takes off the `'` that `guard` put in front: one `'` before a formula
+/// character or before another `'`. A lone leading `'` (`'quoted`, as other
+/// programs write it) is part of the value and stays.
 pub fn unguard(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if rest.starts_with(FORMULA_START) || rest.starts_with('\'') => rest,
         _ => s,
     }
 }
@@ -264,6 +282,12 @@ mod tests {
         assert_eq!(count("1,200"), Ok(1200));
         assert_eq!(unguard("'=SUM(A1)"), "=SUM(A1)");
         assert_eq!(unguard("'quoted"), "'quoted");
+        // Whatever guard writes, unguard reads back exactly.
+        for v in ["=1+1", "+33 1 23", "-5", "@sum", "\tx", "\rx", "'quoted", "''", "'=x", "plain", "", "'"] {
+            assert_eq!(unguard(&guard(v)), v, "{v:?}");
+        }
+        assert_eq!(guard("=1+1"), "'=1+1");
+        assert_eq!(guard("plain"), "plain");
     }
 }
 
@@ -287,10 +311,11 @@ mod fuzz {
         let _ = boolean(s);
         let _ = count(s);
         let _ = unguard(s);
+        assert_eq!(unguard(&guard(s)), s);
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: crate::interop::fuzz_cases(5000), ..ProptestConfig::default() })]
 
         /// Arbitrary bytes, read as text the way the reader would: never a panic.
         #[test]

@@ -153,13 +153,6 @@ impl Record for Deal {
     }
 }
 
-/// Won revenue in one quarter, for charts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WonByQuarter {
-    pub period: String,
-    pub won: Money,
-}
-
 impl Store {
     /// An account's deals that are still open, by expected close.
     pub fn open_deals_of(&self, account_id: i64) -> Result<Vec<Deal>> {

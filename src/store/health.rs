@@ -66,12 +66,24 @@ impl Which<'_> {
     /// The SQL condition on `col` (an account id) and its bound value: the
     /// list goes in as `?1`, one JSON array, so the statement text never varies.
     fn filter(self, col: &str) -> (String, String) {
+        // A list is read through the account indexes; the whole book is read
+        // table by table (see `scan`).
         match self {
             Which::All => ("?1 IS NOT NULL".into(), "[]".into()),
             Which::Ids(ids) => (
                 format!("{col} IN (SELECT value FROM json_each(?1))"),
                 serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()),
             ),
+        }
+    }
+
+    /// How the activities table is read: the whole book in one sequential
+    /// pass (an index walk would jump about a million rows; statistics can
+    /// tempt the planner into one), a list through the account index.
+    fn scan(self) -> &'static str {
+        match self {
+            Which::All => "NOT INDEXED",
+            Which::Ids(_) => "",
         }
     }
 }
@@ -140,10 +152,11 @@ impl Store {
         let sql = format!(
             "SELECT account_id, sum(occurred_at >= ?2), sum(occurred_at < ?2),
                     max(CASE WHEN kind = 'meeting' THEN occurred_at END)
-             FROM activities
+             FROM activities {scan}
              WHERE deleted_at IS NULL AND kind IN ('call', 'email', 'meeting', 'note')
                AND occurred_at >= ?3 AND occurred_at <= ?4 AND {cond}
-             GROUP BY account_id"
+             GROUP BY account_id",
+            scan = which.scan()
         );
         {
             let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -292,7 +305,8 @@ impl Store {
                 accounts[i].won_products.push(r.get(1)?);
             }
             // A churned account without closed deals was lost when last touched.
-            for a in accounts.iter_mut().filter(|a| a.signals.status == AccountStatus::Churned && a.churned_on.is_none())
+            for a in
+                accounts.iter_mut().filter(|a| a.signals.status == AccountStatus::Churned && a.churned_on.is_none())
             {
                 a.churned_on = a.signals.renewal_date.filter(|d| *d <= today).or(a.signals.last_touch);
             }
@@ -489,12 +503,8 @@ impl Store {
         }
         self.write(|s| {
             let found = s.current_suggestion(key, today)?;
-            let mut mark = SuggestionMark {
-                key: found.key,
-                action: "snooze".into(),
-                until_on: Some(until),
-                ..Default::default()
-            };
+            let mut mark =
+                SuggestionMark { key: found.key, action: "snooze".into(), until_on: Some(until), ..Default::default() };
             s.insert(&mut mark)?;
             Ok(())
         })

@@ -112,7 +112,16 @@ impl Store {
     }
 
     fn apply(&self, row: &LogRow, undo: bool) -> Result<()> {
-        match Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))? {
+        let entity =
+            Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))?;
+        // An import's source id and custom fields, logged apart from the record.
+        let (expected, wanted) = if undo { (&row.after, &row.before) } else { (&row.before, &row.after) };
+        if row.op == "update"
+            && self.apply_import_extras(entity, row.entity_id, expected.as_deref(), wanted.as_deref())?
+        {
+            return Ok(());
+        }
+        match entity {
             Entity::Rep => self.apply_as::<Rep>(row, undo),
             Entity::Account => self.apply_as::<Account>(row, undo),
             Entity::Contact => self.apply_as::<Contact>(row, undo),

@@ -104,7 +104,21 @@ impl Store {
     ) -> Result<()> {
         if let Some(update) = sql(entity).1 {
             let set = |s: &Store| -> Result<()> {
+                let before = s.import_extras(entity, id)?;
+                if before.0.as_deref() == external_ref && before.1.as_deref() == custom {
+                    return Ok(());
+                }
                 s.conn().prepare_cached(update)?.execute(params![id, external_ref, custom])?;
+                // Logged like any change, so that undo puts back what an
+                // import overwrote (the record itself is logged apart).
+                let after = (external_ref.map(str::to_string), custom.map(str::to_string));
+                s.log_change(
+                    entity,
+                    id,
+                    ChangeOp::Update,
+                    Some(&extras_json(entity, &before)),
+                    Some(&extras_json(entity, &after)),
+                )?;
                 Ok(())
             };
             // Inside an import's transaction already: no savepoint per row.
@@ -115,6 +129,45 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Puts back a row's source id and custom fields from a change-log
+    /// state written by `set_import_extras`, after checking that the row
+    /// still holds `expected`. `Ok(false)` when `wanted` is not such a state.
+    pub(crate) fn apply_import_extras(
+        &self,
+        entity: Entity,
+        id: i64,
+        expected: Option<&str>,
+        wanted: Option<&str>,
+    ) -> Result<bool> {
+        let (Some(expected), Some(wanted)) = (parse_extras(expected), parse_extras(wanted)) else {
+            return Ok(false);
+        };
+        let Some(update) = sql(entity).1 else { return Ok(false) };
+        let current = self.import_extras(entity, id)?;
+        if parse_extras(Some(&serde_json::to_string(&extras_json(entity, &current))?)).as_ref() != Some(&expected) {
+            anyhow::bail!(
+                "the imported fields of {} {id} were changed after that, so this step cannot be taken back safely",
+                entity.as_str()
+            );
+        }
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+        // A deal's source id is a field of the deal, put back by its own change.
+        let external_ref = match wanted.get("external_ref") {
+            Some(v) => text(v),
+            None => current.0,
+        };
+        let custom = wanted.get("custom").and_then(text);
+        self.conn().prepare_cached(update)?.execute(params![id, external_ref, custom])?;
+        self.log_change(
+            entity,
+            id,
+            ChangeOp::Update,
+            Some(&expected_state(&expected)),
+            Some(&expected_state(&wanted)),
+        )?;
+        Ok(true)
     }
 
     /// Inserts a record as `insert` does (the store's rules, the change
@@ -162,6 +215,29 @@ impl Store {
     pub fn save_mapping(&self, name: &str, json: &str) -> Result<()> {
         self.set_setting(&format!("import.mapping.{name}"), json)
     }
+}
+
+/// The key that marks a change-log state as a row's import columns.
+const EXTRAS_KEY: &str = "import_extras";
+
+/// A row's import columns as a change-log state. A deal's source id is a
+/// field of the deal and logged with it, so it is left out here.
+fn extras_json(entity: Entity, (external_ref, custom): &(Option<String>, Option<String>)) -> serde_json::Value {
+    let mut inner = serde_json::Map::new();
+    if entity != Entity::Deal {
+        inner.insert("external_ref".into(), external_ref.clone().into());
+    }
+    inner.insert("custom".into(), custom.clone().into());
+    serde_json::json!({ EXTRAS_KEY: inner })
+}
+
+fn expected_state(inner: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({ EXTRAS_KEY: inner })
+}
+
+fn parse_extras(text: Option<&str>) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let v: serde_json::Value = serde_json::from_str(text?).ok()?;
+    v.get(EXTRAS_KEY)?.as_object().cloned()
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ fn bad_time(column: usize, text: &str) -> rusqlite::Error {
     )
 }
 
-fn conflict_fact(r: &Row<'_>) -> rusqlite::Result<ConflictFact> {
+pub(super) fn conflict_fact(r: &Row<'_>) -> rusqlite::Result<ConflictFact> {
     let time = |i: usize| -> rusqlite::Result<chrono::NaiveDateTime> {
         let text: String = r.get(i)?;
         parse_timestamp(&text).ok_or_else(|| bad_time(i, &text))

@@ -588,6 +588,7 @@ impl App {
             Action::ScrollLeft if self.focus == PaneId::Targets => self.targets.scroll_columns(-1),
             Action::ScrollRight if self.focus == PaneId::Targets => self.targets.scroll_columns(1),
             Action::CycleScope => self.cycle_scope()?,
+            Action::Export => self.export(Ok(super::export::Format::Csv))?,
             Action::Refresh => {
                 self.reload()?;
                 self.prepare_lookup();
@@ -607,6 +608,25 @@ impl App {
                 self.edit_action(action)?;
             }
         }
+        Ok(())
+    }
+
+    /// `:export`: the focused pane's rows to a new file in the current
+    /// folder; the footer says where, or why not.
+    fn export(&mut self, format: Result<super::export::Format>) -> Result<()> {
+        // The whole portfolio and queue, not the first screenful.
+        self.poll_lists(true)?;
+        let written = format.and_then(|f| {
+            let dir = std::env::current_dir()?;
+            super::export::write(self, f, &dir)
+        });
+        self.message = Some(match written {
+            Ok((path, n)) => {
+                sanitize::line(&format!("exported {n} {} to {}", if n == 1 { "row" } else { "rows" }, path.display()))
+                    .into_owned()
+            }
+            Err(e) => sanitize::line(&format!("export failed: {e:#}")).into_owned(),
+        });
         Ok(())
     }
 
@@ -762,6 +782,11 @@ impl App {
                 KeyCode::Esc => keep = false,
                 KeyCode::Enter => {
                     keep = false;
+                    // `:export xlsx` takes an argument, which no action name has.
+                    if let Some(format) = super::export::Format::parse(palette.input.text.trim()) {
+                        self.overlay = Overlay::None;
+                        return self.export(format);
+                    }
                     if let Some(action) = palette.selected_action() {
                         self.overlay = Overlay::None;
                         return self.update(action);

@@ -38,8 +38,8 @@
 //! ```
 
 use super::keymap::{Action, Context, Key, Keymap};
-use crate::domain::phone::{self, Region};
 use crate::domain::health::HealthConfig;
+use crate::domain::phone::{self, Region};
 use crate::domain::sla::BusinessHours;
 use crate::domain::time::{self, Zone};
 use crate::store::Prefs;
@@ -151,9 +151,8 @@ fn health_config(text: &str, h: &HealthFile) -> Result<HealthConfig> {
         cfg.win_back_after_days = ranged("win_back_after_days", v, 1, 3650)?;
     }
     for (tier, days) in &h.cadence {
-        let t: crate::domain::Tier = tier.get_ref().parse().map_err(|e| {
-            anyhow!("line {}: [health.cadence] {e}", at(tier.span()))
-        })?;
+        let t: crate::domain::Tier =
+            tier.get_ref().parse().map_err(|e| anyhow!("line {}: [health.cadence] {e}", at(tier.span())))?;
         cfg.cadence.set(t, ranged(&format!("cadence.{}", tier.get_ref()), days, 1, 3650)?);
     }
     for (name, w) in &h.weights {
@@ -240,7 +239,7 @@ pub fn load_default_region(path: &Path) -> Result<Option<Region>> {
 /// The `default_region` of the platform's config file, with a hint when it is wrong.
 pub fn default_region() -> Result<Option<Region>> {
     load_default_region(&path()?).map_err(|e| {
-        crate::cli::hinted(e, "fix default_region in the config file (`rapport config path` shows where it is)")
+        crate::error::hinted(e, "fix default_region in the config file (`rapport config path` shows where it is)")
     })
 }
 
@@ -384,6 +383,14 @@ pub fn parse_keymap(text: &str) -> Result<Keymap> {
     Ok(keymap)
 }
 
+/// The user's time zone, as the config file, `TZ` or the system name it.
+pub fn user_zone() -> Result<crate::domain::time::Zone> {
+    let tz = std::env::var("TZ").ok();
+    load_zone(&path()?, tz.as_deref()).map_err(|e| {
+        crate::error::hinted(e, "fix the timezone line in the config file (rapport config path shows where it is)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,7 +527,8 @@ mod tests {
             err("\n[health.cadence]\nplatinum = 7\n"),
             "line 3: [health.cadence] 'platinum' is not a tier; expected strategic, key or standard"
         );
-        assert!(err("[health.weights]\ncharm = 5\n").starts_with("line 2: 'charm' is not a health weight; expected one of: cadence,"));
+        assert!(err("[health.weights]\ncharm = 5\n")
+            .starts_with("line 2: 'charm' is not a health weight; expected one of: cadence,"));
         assert_eq!(
             err("[health]\nhealthy = 50\nwatch = 60\n"),
             "line 3: health.watch = 60 is not below health.healthy = 50; expected watch < healthy"

@@ -85,6 +85,7 @@ pub enum Action {
     Dismiss,
     Snooze,
     Reasons,
+    Export,
 }
 
 /// (action, name in config and palette, description for help).
@@ -137,6 +138,7 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::Dismiss, "dismiss", "Dismiss the suggestion (u undoes it), or complete the follow-up"),
     (Action::Snooze, "snooze", "Snooze the suggestion: a day, a week, or to a date (u undoes it)"),
     (Action::Reasons, "reasons", "Show or hide the reasons behind the account's health"),
+    (Action::Export, "export", "Write the focused pane's rows to a CSV file here (export xlsx: Excel)"),
 ];
 
 impl Action {

@@ -52,27 +52,36 @@ impl RecordList {
     pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
         let (title, header, rows, keys) = match kind {
-            ListKind::Contacts(account) => (
-                format!("Contacts of {}", account_name(account)?),
-                vec!["Name", "Title", "Role", "E-mail", "Phone"],
-                store
-                    .contacts_of(account)?
-                    .into_iter()
-                    .map(|c| ListRow {
-                        id: c.meta.id,
-                        account_id: Some(account),
-                        cells: vec![
-                            format!("{}{}", clean(&c.name), if c.is_primary { " ★" } else { "" }),
-                            clean(c.title.as_deref().unwrap_or("")),
-                            c.role.label().into(),
-                            clean(c.email.as_deref().unwrap_or("")),
-                            clean(c.phone.as_deref().unwrap_or("")),
-                        ],
-                        alert: false,
-                    })
-                    .collect(),
-                "a add · e edit · d delete · Esc close",
-            ),
+            ListKind::Contacts(account) => {
+                let mut header = vec!["Name", "Title", "Role", "E-mail", "Phone"];
+                let mut rows = Vec::new();
+                for c in store.contacts_of(account)? {
+                    let (_, custom) = store.import_extras(crate::store::Entity::Contact, c.meta.id)?;
+                    let mut cells = vec![
+                        format!("{}{}", clean(&c.name), if c.is_primary { " ★" } else { "" }),
+                        clean(c.title.as_deref().unwrap_or("")),
+                        c.role.label().into(),
+                        clean(c.email.as_deref().unwrap_or("")),
+                        clean(c.phone.as_deref().unwrap_or("")),
+                    ];
+                    cells.push(clean(&crate::interop::export::custom_line(custom.as_deref())));
+                    rows.push(ListRow { id: c.meta.id, account_id: Some(account), cells, alert: false });
+                }
+                // Fields kept from an import get a column when any contact has one.
+                if rows.iter().any(|r: &ListRow| !r.cells[5].is_empty()) {
+                    header.push("More");
+                } else {
+                    rows.iter_mut().for_each(|r| {
+                        r.cells.pop();
+                    });
+                }
+                (
+                    format!("Contacts of {}", account_name(account)?),
+                    header,
+                    rows,
+                    "a add · e edit · d delete · Esc close",
+                )
+            }
             ListKind::Deals(account) => (
                 format!("Deals of {}", account_name(account)?),
                 vec!["Deal", "Stage", "Amount", "Prob.", "Close"],

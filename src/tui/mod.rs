@@ -6,6 +6,7 @@ mod day;
 pub mod drafts;
 pub mod edit;
 mod editing;
+pub mod export;
 pub mod form;
 pub mod input;
 pub mod keymap;
@@ -34,9 +35,9 @@ const WAKE: Duration = Duration::from_millis(500);
 /// Opens the cockpit on `store`, where the user left it unless `fresh_view`.
 pub fn run(mut store: Store, fresh_view: bool) -> Result<()> {
     terminal::require_terminal()?;
-    store.set_zone(crate::cli::user_zone()?);
+    store.set_zone(config::user_zone()?);
     let keymap = config::load_keymap(&config::path()?)
-        .map_err(|e| crate::cli::hinted(e, "fix the config file, or move it away to use the default keys"))?;
+        .map_err(|e| crate::error::hinted(e, "fix the config file, or move it away to use the default keys"))?;
     store.use_default_region(config::default_region()?)?;
     // The open form's changes as of the last key, for the watchdog to keep
     // should the loop be stuck when a hang-up comes; and whether it did.

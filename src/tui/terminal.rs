@@ -33,7 +33,7 @@ pub fn require_terminal() -> Result<()> {
     if std::io::stdin().is_terminal() && stdout().is_terminal() {
         return Ok(());
     }
-    Err(crate::cli::hinted(
+    Err(crate::error::hinted(
         anyhow::anyhow!("the cockpit needs a terminal; use a command such as `rapport find`"),
         "`rapport --help` lists the commands that work without a terminal",
     ))

@@ -121,7 +121,13 @@ fn footer(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let ctx = app.context();
-    let mut actions: Vec<Action> = app.keymap.entries(ctx).into_iter().map(|(a, _)| a).collect();
+    // Logging a call is global, yet it is what the portfolio and the
+    // timeline are for during a call: it and the lookup come first there.
+    let mut actions: Vec<Action> = match ctx {
+        Context::Portfolio | Context::Timeline => vec![Action::Log, Action::Search],
+        _ => Vec::new(),
+    };
+    actions.extend(app.keymap.entries(ctx).into_iter().map(|(a, _)| a));
     actions.extend([Action::Search, Action::Open, Action::NextPane, Action::Zoom, Action::Palette]);
     let key_of = |a: Action| {
         let mut k = app.keymap.keys_for(ctx, a);

@@ -3,6 +3,8 @@
 //! all around a fixed "now" of 2026-11-26 14:00 UTC.
 #![allow(dead_code)]
 
+pub mod book;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use rapport::domain::*;
 use rapport::store::*;

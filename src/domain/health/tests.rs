@@ -138,10 +138,7 @@ fn recent_losses_and_no_pipeline() {
     assert_eq!(only(&score_of(&s), "lost deals").points, -10, "at most two counted");
     let mut s = quiet(Tier::Standard);
     s.won_365d = 0;
-    assert_eq!(
-        only(&score_of(&s), "pipeline").text(),
-        "no open deal and nothing won in the last 365 days: −5"
-    );
+    assert_eq!(only(&score_of(&s), "pipeline").text(), "no open deal and nothing won in the last 365 days: −5");
     s.status = AccountStatus::Prospect;
     assert!(score_of(&s).reasons.is_empty(), "a prospect has nothing to lose yet");
 }

@@ -36,12 +36,8 @@ fn account(s: &Store, name: &str, tier: Tier) -> i64 {
 }
 
 fn champion(s: &Store, account_id: i64, name: &str) -> i64 {
-    let mut c = Contact {
-        account_id,
-        name: name.into(),
-        role: crate::domain::ContactRole::Champion,
-        ..Default::default()
-    };
+    let mut c =
+        Contact { account_id, name: name.into(), role: crate::domain::ContactRole::Champion, ..Default::default() };
     s.insert(&mut c).unwrap()
 }
 
@@ -135,7 +131,10 @@ fn moving_a_stuck_deal_and_escalating_a_breached_conflict_remove_them() {
     assert_eq!(breached.len(), 1);
     assert!(breached[0].ends_with(":breached"), "{breached:?}");
     let h = s.health_of(id, today()).unwrap().unwrap();
-    assert!(h.reasons.iter().any(|r| r.signal == "stuck deals" && r.fact.contains("in proposal for 100 days")), "{h:?}");
+    assert!(
+        h.reasons.iter().any(|r| r.signal == "stuck deals" && r.fact.contains("in proposal for 100 days")),
+        "{h:?}"
+    );
     assert!(h.reasons.iter().any(|r| r.signal == "conflicts" && r.fact.contains("1 high (1 breached)")), "{h:?}");
 
     s.move_deal(deal, crate::domain::DealStage::Negotiation).unwrap();
@@ -161,13 +160,13 @@ fn a_snoozed_suggestion_returns_on_its_date_and_undo_takes_the_snooze_back() {
     s.set_clock(Clock::Fixed(at(until - Days::new(1))));
     assert!(keys(&s, SuggestionKind::KeepWarm).is_empty(), "still snoozed the day before");
     s.set_clock(Clock::Fixed(at(until)));
-    assert_eq!(keys(&s, SuggestionKind::KeepWarm), [key.clone()], "back on its date");
+    assert_eq!(keys(&s, SuggestionKind::KeepWarm), std::slice::from_ref(&key), "back on its date");
 
     s.set_clock(Clock::Fixed(at(today())));
     assert!(keys(&s, SuggestionKind::KeepWarm).is_empty());
     let undone = s.undo().unwrap().unwrap();
     assert!(undone.summary.starts_with("add suggestion"), "{}", undone.summary);
-    assert_eq!(keys(&s, SuggestionKind::KeepWarm), [key.clone()], "undo brings it back");
+    assert_eq!(keys(&s, SuggestionKind::KeepWarm), std::slice::from_ref(&key), "undo brings it back");
     s.redo().unwrap().unwrap();
     assert!(keys(&s, SuggestionKind::KeepWarm).is_empty(), "redo snoozes it again");
 }

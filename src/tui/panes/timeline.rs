@@ -34,12 +34,15 @@ pub struct Card {
     pub next_follow_up: Option<(NaiveDate, String)>,
     /// The account's own targets this quarter and year, each against what is done.
     pub targets: Vec<String>,
+    /// Fields kept from an import that rapport has no place for ("Region: EMEA").
+    pub custom: Vec<String>,
 }
 
 impl Card {
-    /// Lines the card takes: one more when the account has targets.
+    /// Lines the card takes: one more when the account has targets, one
+    /// more when it has custom fields.
     pub fn lines(&self) -> u16 {
-        CARD_LINES + u16::from(!self.targets.is_empty())
+        CARD_LINES + u16::from(!self.targets.is_empty()) + u16::from(!self.custom.is_empty())
     }
 }
 
@@ -269,7 +272,23 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
         .collect();
     let next_follow_up = store.next_follow_up(a.meta.id)?.map(|(d, s)| (d, clean(&s)));
     let targets = account_targets(store, a.meta.id)?;
-    Ok(Card { id: a.meta.id, name: clean(&a.name), facts, money, contacts, deals, conflicts, next_follow_up, targets })
+    let (_, custom) = store.import_extras(crate::store::Entity::Account, a.meta.id)?;
+    let custom = crate::interop::export::custom_fields(custom.as_deref())
+        .into_iter()
+        .map(|(k, v)| format!("{}: {}", clean(&k), clean(&v)))
+        .collect();
+    Ok(Card {
+        id: a.meta.id,
+        name: clean(&a.name),
+        facts,
+        money,
+        contacts,
+        deals,
+        conflicts,
+        next_follow_up,
+        targets,
+        custom,
+    })
 }
 
 /// The account's own targets for this quarter and fiscal year, each in its
@@ -462,6 +481,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     });
     if !card.targets.is_empty() {
         lines.push(Line::from(vec![label("Targets   "), Span::raw(joined(&card.targets, w.saturating_sub(10)))]));
+    }
+    if !card.custom.is_empty() {
+        lines.push(Line::from(vec![label("More      "), Span::raw(joined(&card.custom, w.saturating_sub(10)))]));
     }
     if t.show_reasons {
         lines.extend(reasons(app, w));
