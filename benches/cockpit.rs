@@ -250,6 +250,44 @@ fn keystroke_percentiles() {
     }
 }
 
+/// Keys in Today (its pane at 200×60, health and suggestions read): each
+/// key to the screen drawn, timed one by one, as a person would press them.
+fn today_keystrokes() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = open_app();
+    app.read_insights_behind().unwrap();
+    app.poll_loading(true).unwrap();
+    app.poll_tracker(true).unwrap();
+    app.poll_insights(true).unwrap();
+    let mut term = terminal();
+    let press = |app: &mut App, c: char| app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+    press(&mut app, 't');
+    let mut times = Vec::new();
+    for i in 0..400 {
+        // Down through Today and back up, then over to the portfolio (health column) and back.
+        let c = match i % 40 {
+            0..=17 => 'j',
+            18..=35 => 'k',
+            36 => '1',
+            37 | 38 => 'j',
+            _ => '5',
+        };
+        let t = Instant::now();
+        press(&mut app, c);
+        term.draw(|f| view::draw(f, &app)).unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    eprintln!(
+        "Today and portfolio keys → screen drawn over {} keys: median {:.2} ms, p99 {:.2} ms (budget: 16 / 50 ms); {} rows in Today, health of {} accounts",
+        times.len(),
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        app.today_view.rows.items.len(),
+        app.portfolio.health.len()
+    );
+}
+
 fn benches(c: &mut Criterion) {
     database();
     keystroke_percentiles();
@@ -271,8 +309,10 @@ fn benches(c: &mut Criterion) {
                 let mut app = open_app();
                 terminal().draw(|f| view::draw(f, &app)).unwrap();
                 total += start.elapsed();
+                app.read_insights_behind().unwrap();
                 app.poll_loading(true).unwrap();
                 app.poll_tracker(true).unwrap();
+                app.poll_insights(true).unwrap();
             }
             total
         })
@@ -281,14 +321,30 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let mut app = open_app();
             terminal().draw(|f| view::draw(f, &app)).unwrap();
+            app.read_insights_behind().unwrap();
+            app.poll_loading(true).unwrap();
+            app.poll_tracker(true).unwrap();
+            app.poll_insights(true).unwrap();
+        })
+    });
+    // Today and every account's health, read behind the first frame.
+    g.bench_function("open_to_today_and_health_read", |b| {
+        b.iter(|| {
+            let mut app = open_app();
+            terminal().draw(|f| view::draw(f, &app)).unwrap();
+            app.read_insights_behind().unwrap();
+            app.poll_insights(true).unwrap();
             app.poll_loading(true).unwrap();
             app.poll_tracker(true).unwrap();
         })
     });
     g.finish();
+    today_keystrokes();
 
     let mut app = open_app();
+    app.read_insights_behind().unwrap();
     app.poll_loading(true).unwrap();
+    app.poll_insights(true).unwrap();
     let mut term = terminal();
     let ids: Vec<i64> = app.portfolio.rows.iter().step_by(997).map(|r| r.id).collect();
     let mut g = c.benchmark_group("cockpit");

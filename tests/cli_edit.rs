@@ -161,6 +161,68 @@ fn log_with_a_contact_and_a_follow_up() {
 }
 
 #[test]
+fn log_with_the_follow_ups_own_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ids) = book(dir.path());
+    let friday = time::parse_date("fri", today()).unwrap();
+
+    let out = ok(
+        &db,
+        &[
+            "log",
+            "borealis",
+            "Talked delivery dates",
+            "--follow-up",
+            "fri",
+            "--follow-up-text",
+            "  Send the revised quote ",
+        ],
+    );
+    assert_eq!(
+        out,
+        format!(
+            "logged call on Borealis Systems (#2): \"Talked delivery dates\"; follow-up due {friday}: \"Send the revised quote\"\n"
+        )
+    );
+    let v = json(
+        &db,
+        &["log", "cobalt", "Pilot call", "--follow-up", "fri", "--follow-up-text", "Book the site visit", "--json"],
+    );
+    assert_eq!(v["follow_up"]["summary"], "Book the site visit");
+
+    // The agenda and the timeline show the follow-up's own words.
+    let agenda = json(&db, &["agenda", "--days", "7", "--json"]);
+    let all: Vec<&Value> =
+        ["overdue", "due_today", "upcoming"].iter().flat_map(|k| agenda[*k].as_array().unwrap().iter()).collect();
+    assert!(
+        all.iter().any(|f| f["summary"] == "Send the revised quote" && f["account_id"] == ids.borealis),
+        "{agenda}"
+    );
+    assert!(!all.iter().any(|f| f["summary"] == "Follow up: Talked delivery dates"), "{agenda}");
+    let text = ok(&db, &["agenda", "--days", "7"]);
+    assert!(text.contains("Book the site visit"), "{text}");
+    let store = open(&db);
+    let top = store.timeline(ids.borealis, None, 5).unwrap();
+    let follow = top.iter().find(|i| i.kind == ActivityKind::FollowUp).expect("the follow-up on the timeline");
+    assert_eq!((follow.summary.as_str(), follow.due_on), ("Send the revised quote", Some(friday)));
+
+    // Without its own text, the usual words; the text alone, an empty one or a
+    // line too long is refused and writes nothing.
+    ok(&db, &["log", "acme logistics", "Pricing sent", "--follow-up", "fri"]);
+    assert!(store.follow_ups_due(friday).unwrap().iter().any(|f| f.summary == "Follow up: Pricing sent"));
+    refused(
+        &db,
+        &["log", "cobalt", "Call", "--follow-up", "fri", "--follow-up-text", "  "],
+        "--follow-up-text is empty",
+    );
+    let long = "x".repeat(501);
+    refused(&db, &["log", "cobalt", "Call", "--follow-up", "fri", "--follow-up-text", &long], "--follow-up-text");
+    let out = run(&db, &["log", "cobalt", "Call", "--follow-up-text", "Call back"]);
+    assert_eq!(out.status.code(), Some(2), "clap asks for --follow-up: {}", stderr(&out));
+    assert!(stderr(&out).contains("--follow-up <DATE>"), "{}", stderr(&out));
+}
+
+#[test]
 fn an_ambiguous_name_lists_the_candidates_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (db, ids) = book(dir.path());

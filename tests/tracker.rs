@@ -412,8 +412,8 @@ fn on_a_file_the_tracker_is_computed_behind_the_screen_and_never_shows_another_p
     let store = store.with_clock(common::clock());
     common::seed(&store);
     store.set_setting("me", "Morgan Avery").unwrap();
-    // Wide enough for all four panes, so the tracker is on screen unfocused.
-    let mut a = app_over(store, 160, 48);
+    // Wide enough for all four panes and Today, so the tracker is on screen unfocused and whole.
+    let mut a = app_over(store, 200, 48);
     assert!(a.tracker_loading(), "the first frame does not wait for the tracker");
     assert!(screen(&a).contains("2026Q4 · computing the figures…"));
     a.poll_tracker(true).unwrap();

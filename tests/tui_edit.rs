@@ -252,16 +252,29 @@ fn a_refused_undo_says_why_and_changes_nothing() {
 }
 
 #[test]
-fn the_agenda_lists_follow_ups_and_completes_them() {
+fn today_lists_follow_ups_and_completes_them() {
     let (mut app, ids) = app(120, 40);
     press(&mut app, "t");
-    let Overlay::List(list) = &app.overlay else { panic!("agenda") };
-    let cells: Vec<&str> = list.rows.iter().map(|r| r.cells[0].as_str()).collect();
-    assert_eq!(cells, vec!["2026-11-24 overdue", "today"]);
+    assert!(matches!(app.overlay, Overlay::Today), "t opens Today");
+    let follow_ups: Vec<(String, String)> = app
+        .today_view
+        .rows
+        .items
+        .iter()
+        .filter(|i| matches!(i.what, rapport::tui::panes::today::What::FollowUp(_)))
+        .map(|i| (i.when.clone(), i.text.clone()))
+        .collect();
+    assert_eq!(
+        follow_ups,
+        vec![
+            ("2d late".to_string(), "Send renewal pricing".to_string()),
+            ("today".to_string(), "Check delivery date with Priya".to_string())
+        ]
+    );
     press(&mut app, "x");
     assert_eq!(app.message.as_deref(), Some("done: Send renewal pricing"));
-    let Overlay::List(list) = &app.overlay else { panic!() };
-    assert_eq!(list.rows.len(), 1);
+    assert!(matches!(app.overlay, Overlay::Today), "Today stays open");
+    assert_eq!(app.today_view.selected().map(|i| i.text.as_str()), Some("Check delivery date with Priya"));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current, Some(ids.borealis));
     assert_eq!(app.focus, PaneId::Timeline);

@@ -210,6 +210,55 @@ fn the_log_form_reads_dates_people_say_and_shows_the_day_understood() {
     assert!(app.message.as_deref().unwrap_or("").contains("follow-up due 2027-01-31"), "{:?}", app.message);
 }
 
+#[test]
+fn the_log_forms_follow_up_text_follows_the_summary_until_written_over() {
+    let (mut app, ids) = app();
+    app.set_current(ids.cobalt).unwrap();
+    press(&mut app, "lc");
+    press(&mut app, "Pilot call");
+    assert!(
+        field_line(&app, "Follow-up text").contains("Follow up: Pilot call"),
+        "prefilled as the summary is typed: {}",
+        screen(&app)
+    );
+    backspace(&mut app, 4);
+    assert!(field_line(&app, "Follow-up text").contains("Follow up: Pilot"), "{}", screen(&app));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "fri");
+    key(&mut app, KeyCode::Tab);
+    // Written over, it stays the person's own, whatever the summary becomes.
+    backspace(&mut app, "Follow up: Pilot".len());
+    press(&mut app, "Send the pilot report");
+    // Round to the summary.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, "review");
+    assert!(field_line(&app, "Follow-up text").contains("Send the pilot report"), "{}", screen(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(!form_open(&app), "{:?}", app.message);
+    let follow = app.store.follow_ups_due(common::date(2026, 11, 27)).unwrap();
+    let f = follow.iter().find(|f| f.account_id == ids.cobalt && f.due_on == common::date(2026, 11, 27)).unwrap();
+    assert_eq!(f.summary, "Send the pilot report");
+    assert!(summaries(&app.store, ids.cobalt).contains(&"Pilot review".to_string()));
+    // The timeline shows it in its own words.
+    app.set_current(ids.cobalt).unwrap();
+    assert!(screen(&app).contains("Send the pilot report"), "{}", screen(&app));
+
+    // Left as it was, the follow-up takes the usual words.
+    press(&mut app, "lm");
+    press(&mut app, "Site visit");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "fri");
+    key(&mut app, KeyCode::Enter);
+    assert!(!form_open(&app), "{:?}", app.message);
+    let follow = app.store.follow_ups_due(common::date(2026, 11, 27)).unwrap();
+    assert!(follow.iter().any(|f| f.summary == "Follow up: Site visit"), "{follow:?}");
+}
+
 // --- 10. a clock that flows --------------------------------------------------
 
 fn at(app: &mut App, y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) {

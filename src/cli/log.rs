@@ -29,6 +29,9 @@ pub struct LogArgs {
     /// Add a follow-up due then: 2026-12-01, tomorrow, fri, next week, +3d, in 2 weeks, eom, eoq
     #[arg(long = "follow-up", value_name = "DATE", allow_hyphen_values = true)]
     pub follow_up: Option<String>,
+    /// What the follow-up says [default: "Follow up: TEXT"]
+    #[arg(long = "follow-up-text", value_name = "TEXT", requires = "follow_up")]
+    pub follow_up_text: Option<String>,
     /// The full text: notes, the e-mail, the minutes
     #[arg(long, value_name = "TEXT")]
     pub body: Option<String>,
@@ -107,6 +110,16 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
         limits::check("--body", body.trim(), limits::TEXT_MAX)
             .map_err(|e| super::hinted(anyhow!(e), "keep the longest notes in a document and log where it is"))?;
     }
+    if let Some(text) = &args.follow_up_text {
+        if text.trim().is_empty() {
+            return Err(super::hinted(
+                anyhow!("--follow-up-text is empty"),
+                "say in a line what is to be done, or leave the option out for \"Follow up: <text>\"",
+            ));
+        }
+        limits::check("--follow-up-text", text.trim(), limits::LINE_MAX)
+            .map_err(|e| super::hinted(anyhow!(e), "say in a line what is to be done"))?;
+    }
     let kind: ActivityKind = args.kind.parse().map_err(|e: String| anyhow!("--kind: {e}"))?;
     let at = args.at.as_deref().map(|s| parse_at(s, now, zone)).transpose().map_err(|e| anyhow!("--at: {e}"))?;
     let follow_up = match args.follow_up.as_deref() {
@@ -131,6 +144,7 @@ pub fn run(store: &Store, args: LogArgs) -> Result<ExitCode> {
         body: args.body.clone(),
         occurred_at: at.map(timestamp),
         follow_up,
+        follow_up_text: args.follow_up_text.as_deref().map(|t| t.trim().to_string()),
     };
     let (act, follow) = store.log_interaction(&entry).map_err(super::fields::refusal)?;
     if args.json {
@@ -164,8 +178,12 @@ fn describe(
         out.push_str(&format!(" at {}", time::local_stamp(&act.occurred_at, zone)));
     }
     out.push_str(&format!(": \"{}\"", line(&act.summary)));
-    if let Some(due) = follow.and_then(|f| f.due_on) {
+    if let Some((due, f)) = follow.and_then(|f| f.due_on.map(|d| (d, f))) {
         out.push_str(&format!("; follow-up due {due}"));
+        // Its own words, when they are not the usual ones.
+        if f.summary != crate::store::default_follow_up_text(&act.summary) {
+            out.push_str(&format!(": \"{}\"", line(&f.summary)));
+        }
     }
     out
 }

@@ -7,7 +7,7 @@ use crate::domain::{sanitize, AccountStatus, Money, Tier};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use rusqlite::types::ToSql;
-use rusqlite::Row;
+use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -289,6 +289,18 @@ impl Store {
         let sql = format!("{ROW_SELECT} ORDER BY a.name COLLATE NOCASE, a.id LIMIT ?1");
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([limit as i64], account_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Accounts that are not churned and renew from `from` to `until`
+    /// (both included), the soonest first.
+    pub fn renewals_between(&self, from: NaiveDate, until: NaiveDate) -> Result<Vec<AccountRow>> {
+        let sql = format!(
+            "{ROW_SELECT} AND a.status <> 'churned' AND a.renewal_date BETWEEN ?1 AND ?2
+             ORDER BY a.renewal_date, a.name COLLATE NOCASE, a.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![from, until], account_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

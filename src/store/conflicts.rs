@@ -309,6 +309,16 @@ impl Store {
         Ok(self.with_clocks(rows.collect::<rusqlite::Result<_>>()?))
     }
 
+    /// Unresolved conflicts whose deadline is before `until` (ISO text), the
+    /// soonest first: past their SLA, or soon to be. A clock standing still
+    /// keeps its deadline, so the caller tells those apart (`paused_left`).
+    pub fn conflicts_due_before(&self, until: &str) -> Result<Vec<ConflictRow>> {
+        let sql = format!("{ROW_SELECT} AND c.sla_due_at < ?1 ORDER BY c.sla_due_at, c.id");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([until], conflict_row)?;
+        Ok(self.with_clocks(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
     /// How many unresolved conflicts are past their SLA at `now` (ISO text).
     pub fn breached_conflicts(&self, now: &str) -> Result<i64> {
         let sql = format!(

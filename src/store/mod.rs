@@ -45,7 +45,7 @@ pub use reps::{Rep, RepRow};
 pub use search::SearchRow;
 pub use snapshots::{ForecastSnapshot, SNAPSHOT_SESSION};
 pub use targets::Target;
-pub use workflows::LogEntry;
+pub use workflows::{default_follow_up_text, LogEntry};
 
 use crate::domain::time::Zone;
 use anyhow::{Context, Result};

@@ -20,6 +20,13 @@ pub struct LogEntry {
     /// When it happened; now when empty.
     pub occurred_at: Option<String>,
     pub follow_up: Option<NaiveDate>,
+    /// The follow-up's own text; "Follow up: <summary>" when empty.
+    pub follow_up_text: Option<String>,
+}
+
+/// What a follow-up says unless the person wrote otherwise.
+pub fn default_follow_up_text(summary: &str) -> String {
+    format!("Follow up: {}", summary.trim())
 }
 
 impl Store {
@@ -31,6 +38,10 @@ impl Store {
         if let Some(due) = entry.follow_up {
             rules::check_due(due, self.clock().today()).map_err(|e| Refusal::new("follow-up", Rule::Past, e))?;
         }
+        let follow_text = match entry.follow_up_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => text.to_string(),
+            None => default_follow_up_text(&entry.summary),
+        };
         self.write(|s| {
             let account = s.require::<Account>(entry.account_id)?;
             let rep_id = entry.rep_id.or(account.owner_id);
@@ -54,7 +65,7 @@ impl Store {
                         rep_id,
                         kind: ActivityKind::FollowUp,
                         occurred_at: at,
-                        summary: format!("Follow up: {}", entry.summary.trim()),
+                        summary: follow_text,
                         due_on: Some(due),
                         ..Default::default()
                     };

@@ -5,7 +5,7 @@ use super::keymap::{Action, Context, Keymap};
 use super::layout;
 use super::overlays::{Filter, Overlay, Palette, Search};
 use super::panes::targets::{shows_all, Targets, View};
-use super::panes::{conflicts::Conflicts, portfolio::Portfolio, timeline::Timeline};
+use super::panes::{conflicts::Conflicts, portfolio::Portfolio, timeline::Timeline, today::Today};
 use super::theme::Theme;
 use crate::domain::scope::{self, Member, Resolved, Scope};
 use crate::domain::{sanitize, FiscalCalendar};
@@ -22,10 +22,16 @@ pub enum PaneId {
     Timeline,
     Conflicts,
     Targets,
+    /// The day's work: a pane of its own on wide screens (see `layout`).
+    Today,
 }
 
 impl PaneId {
+    /// The four panes every screen has, in tab order.
     pub const ALL: [PaneId; 4] = [PaneId::Portfolio, PaneId::Timeline, PaneId::Conflicts, PaneId::Targets];
+    /// Every pane, Today last.
+    pub const EVERY: [PaneId; 5] =
+        [PaneId::Portfolio, PaneId::Timeline, PaneId::Conflicts, PaneId::Targets, PaneId::Today];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -33,6 +39,7 @@ impl PaneId {
             PaneId::Timeline => "Client timeline",
             PaneId::Conflicts => "Conflict queue",
             PaneId::Targets => "Target tracker",
+            PaneId::Today => "Today",
         }
     }
 
@@ -42,11 +49,12 @@ impl PaneId {
             PaneId::Timeline => Context::Timeline,
             PaneId::Conflicts => Context::Conflicts,
             PaneId::Targets => Context::Targets,
+            PaneId::Today => Context::Today,
         }
     }
 
-    fn index(self) -> usize {
-        PaneId::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    pub fn index(self) -> usize {
+        PaneId::EVERY.iter().position(|p| *p == self).unwrap_or(0)
     }
 }
 
@@ -76,6 +84,7 @@ pub struct App {
     pub timeline: Timeline,
     pub conflicts: Conflicts,
     pub targets: Targets,
+    pub today_view: Today,
     pub overlay: Overlay,
     pub badges: Badges,
     /// One line of feedback in the footer ("no account matches", errors).
@@ -91,6 +100,12 @@ pub struct App {
     /// The tracker's figures, computed on a second connection: on a large
     /// book they take seconds, and the cockpit answers keys meanwhile.
     tracker_pending: Option<std::sync::mpsc::Receiver<Result<Targets>>>,
+    /// Today and account health, read on a second connection (see `day`).
+    /// One job at a time, tagged with the request it answers: on a large book
+    /// it takes seconds, and writes in between ask for one more, not one each.
+    pub(super) insights: Option<(u64, std::sync::mpsc::Receiver<super::day::Insight>)>,
+    /// The latest request for Today and health.
+    pub(super) insights_wanted: u64,
 }
 
 /// The whole portfolio and conflict queue, as the background load hands them over.
@@ -134,6 +149,7 @@ impl App {
             timeline: Timeline::default(),
             conflicts: Conflicts::default(),
             targets: Targets::new(calendar, today),
+            today_view: Today::default(),
             overlay: Overlay::None,
             badges: Badges::default(),
             message: None,
@@ -144,6 +160,8 @@ impl App {
             lookup: LookupSlot::Empty,
             pending: None,
             tracker_pending: None,
+            insights: None,
+            insights_wanted: 0,
             data_version,
             store,
         };
@@ -228,7 +246,8 @@ impl App {
     /// keys do not wait on it).
     pub fn poll_loading(&mut self, wait: bool) -> Result<bool> {
         let tracker = self.poll_tracker(false)?;
-        Ok(self.poll_lists(wait)? | tracker)
+        let insights = self.poll_insights(false)?;
+        Ok(self.poll_lists(wait)? | tracker | insights)
     }
 
     fn poll_lists(&mut self, wait: bool) -> Result<bool> {
@@ -303,6 +322,7 @@ impl App {
         self.targets.selected = 0;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         self.message = Some(format!("scope: {} ({})", self.scope_word(), self.resolved.label));
         Ok(())
     }
@@ -343,6 +363,9 @@ impl App {
         if minute(now) == minute(self.now) {
             return Ok(false);
         }
+        // Conflicts come within a day of their deadline as time passes: Today looks again every quarter hour.
+        let quarter = |t: DateTime<Utc>| t.timestamp().div_euclid(15 * 60);
+        let stale = quarter(now) != quarter(self.now);
         self.now = now;
         let today = crate::domain::time::today_in(now, self.store.clock().zone());
         if today != self.today {
@@ -350,6 +373,9 @@ impl App {
             self.today = today;
             self.targets.today = self.today;
             self.load_tracker()?;
+            self.load_insights()?;
+        } else if stale {
+            self.load_insights()?;
         }
         self.load_badges()?;
         Ok(true)
@@ -360,9 +386,14 @@ impl App {
     pub(super) fn refresh_after(&mut self, account: i64) -> Result<()> {
         self.poll_loading(true)?;
         self.portfolio.refresh_row(&self.store, account)?;
+        // The changed account's health at once; the whole book's follows in the background.
+        if let Ok(Some(h)) = self.store.health_of(account, self.today) {
+            self.portfolio.set_one_health(account, h);
+        }
         self.conflicts.load(&self.store)?;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         self.relayout();
         Ok(())
     }
@@ -384,6 +415,7 @@ impl App {
         self.conflicts.load(&self.store)?;
         self.load_tracker()?;
         self.load_badges()?;
+        self.load_insights()?;
         if let Some(id) = self.current {
             self.timeline.load(&self.store, id)?;
         }
@@ -415,6 +447,14 @@ impl App {
 
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = Rect::new(0, 0, width, height);
+        // Today's pane is gone from a narrower screen: Today opens over the panes instead.
+        if self.focus == PaneId::Today && !layout::today_pane_fits(self.size) {
+            self.focus = PaneId::Portfolio;
+            self.zoom = false;
+            if matches!(self.overlay, Overlay::None) {
+                self.overlay = Overlay::Today;
+            }
+        }
         self.relayout();
     }
 
@@ -433,12 +473,18 @@ impl App {
         let areas = layout::areas(self.size, self.focus, self.zoom);
         let area = areas.pane(pane).unwrap_or_else(|| areas.pane(self.focus).unwrap_or_default());
         match pane {
-            PaneId::Timeline => self.timeline.list_rows(area),
+            PaneId::Timeline => {
+                let reasons = super::panes::timeline::reason_lines(self) as usize;
+                self.timeline.list_rows(area).saturating_sub(reasons)
+            }
             _ => area.height.saturating_sub(3) as usize,
         }
     }
 
     pub fn context(&self) -> Context {
+        if matches!(self.overlay, Overlay::Today | Overlay::Ask(_)) {
+            return Context::Today;
+        }
         self.focus.context()
     }
 
@@ -452,6 +498,8 @@ impl App {
             Overlay::List(list) => return self.on_list_key(list, key),
             Overlay::Confirm(c) => return self.on_confirm_key(c, key),
             Overlay::Draft(d) => return self.on_draft_key(d, key),
+            Overlay::Today => return self.on_today_key(key),
+            Overlay::Ask(ask) => return self.on_ask_key(ask, key),
             other => self.overlay = other,
         }
         if self.overlay.takes_text() {
@@ -470,13 +518,33 @@ impl App {
     pub fn update(&mut self, action: Action) -> Result<()> {
         let rows = self.pane_rows(self.focus);
         let page = rows.max(1) as isize;
+        if self.focus == PaneId::Today && self.today_action(action)? {
+            return Ok(());
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Overlay::Help(0),
             Action::Search => self.open_search(),
             Action::Palette => self.overlay = Overlay::Palette(Palette::default()),
-            Action::NextPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 1) % 4]),
-            Action::PrevPane => self.focus_pane(PaneId::ALL[(self.focus.index() + 3) % 4]),
+            Action::NextPane | Action::PrevPane => {
+                // Today is one of the panes where it has one.
+                let n = if layout::today_pane_fits(self.size) { 5 } else { 4 };
+                let step = if action == Action::NextPane { 1 } else { n - 1 };
+                self.zoom = false;
+                self.focus_pane(PaneId::EVERY[(self.focus.index().min(n - 1) + step) % n]);
+            }
+            Action::Agenda | Action::FocusToday => self.open_today(),
+            Action::Reasons => {
+                self.timeline.show_reasons = !self.timeline.show_reasons;
+                self.timeline.load_health(&self.store);
+                if layout::areas(self.size, self.focus, self.zoom).pane(PaneId::Timeline).is_none() {
+                    self.focus_pane(PaneId::Timeline);
+                }
+                self.relayout();
+            }
+            Action::Dismiss | Action::Snooze => {
+                self.message = Some("suggestions are dismissed and snoozed in Today (t)".into())
+            }
             Action::FocusPortfolio => self.focus_pane(PaneId::Portfolio),
             Action::FocusTimeline => self.focus_pane(PaneId::Timeline),
             Action::FocusConflicts => self.focus_pane(PaneId::Conflicts),
@@ -567,7 +635,7 @@ impl App {
         Ok(())
     }
 
-    fn focus_pane(&mut self, pane: PaneId) {
+    pub(super) fn focus_pane(&mut self, pane: PaneId) {
         self.focus = pane;
         self.relayout();
     }
@@ -586,6 +654,7 @@ impl App {
             PaneId::Timeline => self.timeline.step(delta, rows, &self.store)?,
             PaneId::Conflicts => self.conflicts.step(delta, rows),
             PaneId::Targets => self.targets.step(delta, rows),
+            PaneId::Today => self.today_view.step(delta),
         }
         Ok(())
     }
@@ -624,6 +693,9 @@ impl App {
                         self.set_current(first)?;
                     }
                 }
+            }
+            PaneId::Today => {
+                self.today_action(Action::Open)?;
             }
         }
         Ok(())
@@ -804,7 +876,10 @@ impl App {
                 }
             }
             Overlay::Palette(p) => p.input.insert_str(text),
-            Overlay::Form(f) => f.paste(text, self.today),
+            Overlay::Form(f) => {
+                f.paste(text, self.today);
+                super::edit::follow_summary(f);
+            }
             _ => {}
         }
         Ok(())
@@ -827,7 +902,7 @@ impl App {
             }
             return Ok(());
         }
-        let Some(pane) = PaneId::ALL.into_iter().find(|p| areas.pane(*p).is_some_and(|r| r.contains(pos))) else {
+        let Some(pane) = PaneId::EVERY.into_iter().find(|p| areas.pane(*p).is_some_and(|r| r.contains(pos))) else {
             return Ok(());
         };
         let area = areas.pane(pane).unwrap_or_default();
@@ -849,7 +924,12 @@ impl App {
                     PaneId::Conflicts if ev.row >= area.y + 2 => {
                         self.conflicts.click(ev.row.saturating_sub(area.y + 2) as usize, rows)
                     }
-                    PaneId::Timeline => self.timeline.click(area, ev.row, &self.store)?,
+                    PaneId::Timeline => {
+                        // The reasons under the card push the history down.
+                        let reasons = super::panes::timeline::reason_lines(self);
+                        let below = Rect { y: area.y + reasons, height: area.height.saturating_sub(reasons), ..area };
+                        self.timeline.click(below, ev.row, &self.store)?
+                    }
                     _ => {}
                 }
             }

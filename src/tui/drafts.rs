@@ -114,6 +114,7 @@ impl Draft {
             }
         }
         edit::follow_metric(&mut form, today);
+        edit::follow_summary(&mut form);
         form.focus = self.focus.min(form.fields.len().saturating_sub(1));
         form.changed = true;
         Ok(form)

@@ -93,8 +93,54 @@ pub fn log_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<Edit
         Field::new("Contact", FieldKind::Pick(contacts)),
         Field::new("Body", FieldKind::Body),
         Field::new("Follow-up", FieldKind::Date).not_past(),
+        Field::new("Follow-up text", FieldKind::Text),
     ];
     Ok(Form::new(format!("Log on {}", sanitize::line(&account.name)), Edit::Log { account_id }, fields, today))
+}
+
+/// The log form filled in for a suggested call or meeting: the kind, whom
+/// with, and what to do as the summary, for the person to put in their words.
+pub fn log_form_for(
+    store: &Store,
+    account_id: i64,
+    today: NaiveDate,
+    kind: ActivityKind,
+    contact: Option<i64>,
+    summary: &str,
+) -> Result<EditForm> {
+    let mut form = log_form(store, account_id, today)?;
+    for field in &mut form.fields {
+        match field.label {
+            "Kind" => field.set_value(kind.as_str()),
+            "Summary" => field.set_value(&sanitize::line(summary)),
+            "Contact" => *field = field.clone().picked_id(contact),
+            _ => {}
+        }
+        field.initial = field.value().to_string();
+    }
+    follow_summary(&mut form);
+    form.focus_on("Summary");
+    Ok(form)
+}
+
+/// Keeps the log form's follow-up text on "Follow up: <summary>" as the
+/// summary is typed, until the person writes their own.
+pub fn follow_summary(form: &mut EditForm) {
+    if !matches!(form.target, Edit::Log { .. }) {
+        return;
+    }
+    let summary = form.field("Summary").text().to_string();
+    let wanted = if summary.is_empty() { String::new() } else { default_follow_up_text(&summary) };
+    if let Some(text) = form.fields.iter_mut().find(|f| f.label == "Follow-up text") {
+        // Untouched while it still holds what was filled in last (or what
+        // would be: a restored draft starts from its own text).
+        if text.input.text == wanted {
+            text.initial = wanted;
+        } else if text.input.text == text.initial {
+            text.set_value(&wanted);
+            text.initial = wanted;
+        }
+    }
 }
 
 pub fn follow_up_form(store: &Store, account_id: i64, today: NaiveDate) -> Result<EditForm> {
@@ -378,6 +424,7 @@ fn write_form(store: &Store, form: &EditForm, today: NaiveDate) -> Result<(Strin
                 summary: f("Summary").text().to_string(),
                 body: some(f("Body")),
                 follow_up: date(f("Follow-up"), today)?,
+                follow_up_text: some(f("Follow-up text")),
                 ..Default::default()
             };
             let (_, follow) = store.log_interaction(&entry)?;

@@ -32,7 +32,6 @@ impl App {
             }
             (Action::Undo, _) => self.undo(false)?,
             (Action::Redo, _) => self.undo(true)?,
-            (Action::Agenda, _) => self.open_list(ListKind::Agenda),
             (Action::Add, PaneId::Portfolio) => self.open_form(edit::account_form(&self.store, None, today)),
             (Action::Edit, PaneId::Portfolio) => {
                 if let Some(id) = self.portfolio.selected_id() {
@@ -134,7 +133,7 @@ impl App {
         Ok(true)
     }
 
-    fn open_form(&mut self, form: Result<EditForm>) {
+    pub(super) fn open_form(&mut self, form: Result<EditForm>) {
         match form {
             Ok(mut f) => {
                 f.set_calendar(self.calendar, self.today);
@@ -267,6 +266,7 @@ impl App {
     pub(super) fn on_form_key(&mut self, mut form: EditForm, key: KeyEvent) -> Result<()> {
         let event = form.on_key(key, self.today);
         edit::follow_metric(&mut form, self.today);
+        edit::follow_summary(&mut form);
         match event {
             FormEvent::None => self.overlay = Overlay::Form(form),
             FormEvent::Cancel => self.message = Some("not saved".into()),

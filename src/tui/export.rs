@@ -171,6 +171,29 @@ pub fn pane_table(app: &App, pane: PaneId) -> Result<(&'static str, Table)> {
             }
             ("tracker", t)
         }
+        PaneId::Today => {
+            let mut t = Table::new(vec![
+                col("section", ColType::Text),
+                col("account", ColType::Text),
+                col("when", ColType::Text),
+                col("what", ColType::Text),
+                col("who", ColType::Text),
+                col("why", ColType::Text),
+                col("value", ColType::Money),
+            ]);
+            for r in &app.today_view.rows.items {
+                t.push(vec![
+                    Cell::text(r.section.title()),
+                    Cell::text(&r.account),
+                    Cell::text(&r.when),
+                    Cell::text(&r.text),
+                    Cell::opt_text(r.who.clone()),
+                    Cell::opt_text(r.why.clone()),
+                    r.value.map_or(Cell::Empty, Cell::Money),
+                ]);
+            }
+            ("today", t)
+        }
     })
 }
 

@@ -15,11 +15,12 @@ pub enum Context {
     Timeline,
     Conflicts,
     Targets,
+    Today,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] =
-        [Context::Global, Context::Portfolio, Context::Timeline, Context::Conflicts, Context::Targets];
+    pub const ALL: [Context; 6] =
+        [Context::Global, Context::Portfolio, Context::Timeline, Context::Conflicts, Context::Targets, Context::Today];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -28,6 +29,7 @@ impl Context {
             Context::Timeline => "timeline",
             Context::Conflicts => "conflicts",
             Context::Targets => "targets",
+            Context::Today => "today",
         }
     }
 }
@@ -79,6 +81,10 @@ pub enum Action {
     NextView,
     ScrollLeft,
     ScrollRight,
+    FocusToday,
+    Dismiss,
+    Snooze,
+    Reasons,
     Export,
 }
 
@@ -118,7 +124,7 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::Complete, "complete", "Complete the follow-up, or resolve the conflict"),
     (Action::Escalate, "escalate", "Escalate the conflict"),
     (Action::Status, "status", "Move the conflict to its next status"),
-    (Action::Agenda, "agenda", "Follow-ups due today and overdue"),
+    (Action::Agenda, "today", "Today: follow-ups due, conflicts about to breach, renewals, suggestions"),
     (Action::Contacts, "contacts", "The account's contacts: add, edit, delete"),
     (Action::Deals, "deals", "The account's deals: move, add, edit, delete"),
     (Action::Reps, "reps", "The reps: add, edit, delete"),
@@ -128,6 +134,10 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::NextView, "tracker_view", "Show the tracker's next part: gauges, reps, chart"),
     (Action::ScrollLeft, "scroll_left", "Show the table's columns to the left"),
     (Action::ScrollRight, "scroll_right", "Show the table's columns to the right"),
+    (Action::FocusToday, "focus_today", "Focus Today, where the screen has room for it"),
+    (Action::Dismiss, "dismiss", "Dismiss the suggestion (u undoes it), or complete the follow-up"),
+    (Action::Snooze, "snooze", "Snooze the suggestion: a day, a week, or to a date (u undoes it)"),
+    (Action::Reasons, "reasons", "Show or hide the reasons behind the account's health"),
     (Action::Export, "export", "Write the focused pane's rows to a CSV file here (export xlsx: Excel)"),
 ];
 
@@ -141,6 +151,8 @@ impl Action {
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
+        // Today took the place of the agenda; configs that name it still work.
+        let name = if name == "agenda" { "today" } else { name };
         ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
     }
 
@@ -214,6 +226,11 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Targets, "v", Action::NextView),
     (Context::Targets, "left", Action::ScrollLeft),
     (Context::Targets, "right", Action::ScrollRight),
+    (Context::Global, "5", Action::FocusToday),
+    (Context::Today, "x", Action::Dismiss),
+    (Context::Today, "s", Action::Snooze),
+    (Context::Timeline, "h", Action::Reasons),
+    (Context::Portfolio, "h", Action::Reasons),
 ];
 
 /// A key with its modifiers, as written in the table and config: `q`,

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod config;
+mod day;
 pub mod drafts;
 pub mod edit;
 mod editing;
@@ -103,10 +104,11 @@ fn event_loop(
 ) -> Result<()> {
     term.draw(|f| view::draw(f, app))?;
     app.prepare_lookup();
+    app.read_insights_behind()?;
     while !app.quit && !terminal::stopped(stop) {
         let dirty;
         // While the book loads in the background, look often for it.
-        let busy = app.loading() || app.tracker_loading();
+        let busy = app.loading() || app.tracker_loading() || app.insights_loading();
         let wake = if busy { Duration::from_millis(20) } else { WAKE };
         if event::poll(wake)? {
             dirty = true;

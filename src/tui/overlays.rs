@@ -28,6 +28,42 @@ pub enum Overlay {
     Confirm(Confirm),
     /// A form kept when the terminal closed, offered back.
     Draft(super::drafts::Draft),
+    /// Today, over the panes where the screen has no room for its pane.
+    Today,
+    /// Why a suggestion is dismissed, or until when it is snoozed.
+    Ask(Ask),
+}
+
+/// What an `Ask` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AskFor {
+    /// An optional reason to dismiss the suggestion for good.
+    Dismiss,
+    /// Until when to snooze it: a day, a week, or a date typed.
+    Snooze,
+}
+
+/// A one-line question about a suggestion of Today.
+#[derive(Debug, Clone)]
+pub struct Ask {
+    pub what: AskFor,
+    /// The suggestion's key, and how it reads ("Call Jane Roe at Acme").
+    pub key: String,
+    pub label: String,
+    /// For a snooze: 0 a day, 1 a week, 2 the date typed.
+    pub choice: usize,
+    pub input: TextInput,
+    pub error: Option<String>,
+    /// Today was open over the panes: it opens again afterwards.
+    pub over: bool,
+}
+
+impl Ask {
+    pub const SNOOZE_CHOICES: [&'static str; 3] = ["a day", "a week", "until"];
+
+    pub fn new(what: AskFor, key: String, label: String, over: bool) -> Ask {
+        Ask { what, key, label, choice: 0, input: TextInput::default(), error: None, over }
+    }
 }
 
 /// A question before a destructive step.
@@ -53,7 +89,7 @@ impl Confirm {
 impl Overlay {
     /// Whether typed characters go to the overlay rather than the keymap.
     pub fn takes_text(&self) -> bool {
-        matches!(self, Overlay::Search(_) | Overlay::Palette(_) | Overlay::Form(_))
+        matches!(self, Overlay::Search(_) | Overlay::Palette(_) | Overlay::Form(_) | Overlay::Ask(_))
     }
 }
 

@@ -81,7 +81,7 @@ impl App {
             focus: Some(pane_name(self.focus).to_string()),
             zoom: self.zoom,
             account: self.current,
-            portfolio_sort: Some(self.portfolio.sort.label().to_string()),
+            portfolio_sort: Some(self.portfolio.sort_label().to_string()),
             portfolio_owner: f.owner_id,
             portfolio_tier: f.tier.map(|t| t.as_str().to_string()),
             portfolio_status: f.status.map(|s| s.as_str().to_string()),
@@ -104,14 +104,15 @@ impl App {
         };
         let conflicts_owner = live_rep(v.conflicts_owner);
         let severity = v.conflicts_severity.as_deref().and_then(|s| s.parse::<Severity>().ok());
-        let sorted = sort.is_some_and(|s| s != AccountSort::default());
+        let by_health = v.portfolio_sort.as_deref() == Some("health");
+        let sorted = by_health || sort.is_some_and(|s| s != AccountSort::default());
         if sorted || !filter.is_empty() || conflicts_owner.is_some() || severity.is_some() {
             // A sort or filter over the first screenful alone would be wrong: take in the whole book first.
             self.poll_loading(true)?;
         }
         let height = self.pane_rows(PaneId::Portfolio);
         if sorted {
-            while Some(self.portfolio.sort) != sort {
+            while Some(self.portfolio.sort) != sort && !(by_health && self.portfolio.by_health) {
                 self.portfolio.cycle_sort(height);
             }
         }
@@ -133,8 +134,11 @@ impl App {
                 self.set_current(id)?;
             }
         }
-        if let Some(pane) = v.focus.as_deref().and_then(|f| PaneId::ALL.into_iter().find(|p| pane_name(*p) == f)) {
-            self.focus = pane;
+        if let Some(pane) = v.focus.as_deref().and_then(|f| PaneId::EVERY.into_iter().find(|p| pane_name(*p) == f)) {
+            // Today's pane only where the screen has room for it now.
+            if pane != PaneId::Today || super::layout::today_pane_fits(self.size) {
+                self.focus = pane;
+            }
         }
         self.zoom = v.zoom;
         self.relayout();

@@ -5,7 +5,7 @@ use super::app::{App, PaneId};
 use super::keymap::{Action, Context};
 use super::layout::{self, tab_label};
 use super::overlays::{Detail, Filter, Overlay, Palette, Search};
-use super::panes::{conflicts, portfolio, targets, timeline};
+use super::panes::{conflicts, portfolio, targets, timeline, today};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -23,13 +23,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         }
         f.render_widget(Paragraph::new(Line::from(spans)), bar);
     }
-    for pane in PaneId::ALL {
+    for pane in PaneId::EVERY {
         if let Some(area) = areas.pane(pane) {
             match pane {
                 PaneId::Portfolio => portfolio::draw(f, area, app),
                 PaneId::Timeline => timeline::draw(f, area, app),
                 PaneId::Conflicts => conflicts::draw(f, area, app),
                 PaneId::Targets => targets::draw(f, area, app),
+                PaneId::Today => today::draw(f, area, app, false),
             }
         }
     }
@@ -44,6 +45,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::Form(form) => form_view(f, app, form),
         Overlay::List(list) => list_view(f, app, list),
         Overlay::Draft(d) => draft_view(f, app, d),
+        // Over the panes, as a pane zoomed would be.
+        Overlay::Today => today::draw(f, areas.body, app, true),
+        Overlay::Ask(ask) => {
+            if ask.over {
+                today::draw(f, areas.body, app, true);
+            }
+            ask_view(f, app, ask);
+        }
         Overlay::Confirm(c) => {
             let mut lines = vec![Line::from(c.question.clone())];
             for (i, (_, name)) in c.successors.iter().enumerate() {
@@ -113,9 +122,9 @@ fn footer(f: &mut Frame, area: Rect, app: &App) {
     }
     let ctx = app.context();
     // Logging a call is global, yet it is what the portfolio and the
-    // timeline are for during a call: it comes first there.
+    // timeline are for during a call: it and the lookup come first there.
     let mut actions: Vec<Action> = match ctx {
-        Context::Portfolio | Context::Timeline => vec![Action::Log],
+        Context::Portfolio | Context::Timeline => vec![Action::Log, Action::Search],
         _ => Vec::new(),
     };
     actions.extend(app.keymap.entries(ctx).into_iter().map(|(a, _)| a));
@@ -174,6 +183,8 @@ fn short(a: Action) -> &'static str {
         Action::NextView => "view",
         Action::CycleScope => "scope",
         Action::ScrollLeft | Action::ScrollRight => "cols",
+        Action::Reasons => "why",
+        Action::Agenda => "today",
         _ => a.name(),
     }
 }
@@ -322,7 +333,14 @@ fn palette(f: &mut Frame, app: &App, p: &Palette) {
 fn help(f: &mut Frame, app: &App, scroll: usize) {
     let ctx = app.context();
     let mut lines = Vec::new();
-    for (heading, c) in [(format!("{} keys", app.focus.title()), ctx), ("Everywhere".to_string(), Context::Global)] {
+    let own = if ctx == Context::Today { "Today".to_string() } else { app.focus.title().to_string() };
+    let mut sections = vec![(format!("{own} keys"), ctx)];
+    // Today opens from anywhere (t): its keys are always listed.
+    if ctx != Context::Today {
+        sections.push(("Today keys (t opens it)".to_string(), Context::Today));
+    }
+    sections.push(("Everywhere".to_string(), Context::Global));
+    for (heading, c) in sections {
         lines.push(Line::from(Span::styled(heading, app.theme.title())));
         for (action, keys) in app.keymap.entries(c) {
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
@@ -418,13 +436,18 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
     let clash_lines = if form.clash.is_empty() { 0 } else { form.clash.len() + 1 };
     let height = (body_lines + clash_lines) as u16 + 4;
     let inner = popup(f, app, 78, height, &form.title);
+    // Labels in one column, two spaces clear of the longest.
+    let label_width = form.fields.iter().map(|fl| fl.label.chars().count() + 2).max().unwrap_or(0).max(14);
+    let indent = " ".repeat(label_width + 2);
     let mut lines = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let label_style = if focused { t.key() } else { t.dim() };
         let mark = if field.required { "*" } else { " " };
-        let mut spans =
-            vec![Span::styled(format!("{}{mark}{:<14}", if focused { "▶" } else { " " }, field.label), label_style)];
+        let mut spans = vec![Span::styled(
+            format!("{}{mark}{:<label_width$}", if focused { "▶" } else { " " }, field.label),
+            label_style,
+        )];
         match &field.kind {
             FieldKind::Choice(options) => {
                 for (j, (_, label, key)) in options.iter().enumerate() {
@@ -449,11 +472,11 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
                         spans.push(Span::raw(format!("{l}{cursor}")));
                         lines.push(Line::from(std::mem::take(&mut spans)));
                     } else {
-                        lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::raw(format!("{l}{cursor}"))]));
+                        lines.push(Line::from(vec![Span::raw(indent.clone()), Span::raw(format!("{l}{cursor}"))]));
                     }
                 }
                 if let Some(e) = &field.error {
-                    lines.push(Line::from(vec![Span::raw(" ".repeat(16)), Span::styled(format!("⚠ {e}"), t.bad())]));
+                    lines.push(Line::from(vec![Span::raw(indent.clone()), Span::styled(format!("⚠ {e}"), t.bad())]));
                 }
                 continue;
             }
@@ -511,6 +534,55 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         lines.push(Line::from(Span::styled(hint, t.dim())));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The question before a suggestion is dismissed or snoozed.
+fn ask_view(f: &mut Frame, app: &App, ask: &super::overlays::Ask) {
+    use super::overlays::{Ask, AskFor};
+    let t = app.theme;
+    let mut lines = vec![Line::from(crate::domain::sanitize::line(&ask.label).into_owned()), Line::from("")];
+    let typed = crate::domain::sanitize::line(&ask.input.text).into_owned();
+    match ask.what {
+        AskFor::Dismiss => {
+            lines.push(Line::from(vec![
+                Span::styled("Why (optional): ", t.dim()),
+                Span::raw(typed),
+                Span::styled("▏", t.key()),
+            ]));
+        }
+        AskFor::Snooze => {
+            let mut spans = vec![Span::styled("Snooze for ", t.dim())];
+            for (i, label) in Ask::SNOOZE_CHOICES.iter().enumerate() {
+                let style = if i == ask.choice { t.selected(true) } else { t.text() };
+                spans.push(Span::styled(format!(" {label} "), style));
+                spans.push(Span::raw(" "));
+            }
+            if ask.choice == 2 {
+                spans.push(Span::raw(typed.clone()));
+                spans.push(Span::styled("▏", t.key()));
+                if let Ok(d) = crate::domain::time::parse_date_in(ask.input.text.trim(), app.today, app.calendar) {
+                    spans.push(Span::styled(format!("  → {}", d.format("%a %d %b %Y")), t.good()));
+                }
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    lines.push(Line::from(""));
+    if let Some(e) = &ask.error {
+        lines.push(Line::from(Span::styled(format!("⚠ {e}"), t.bad())));
+    }
+    let keys = match ask.what {
+        AskFor::Dismiss => "Enter dismiss · Esc keep it · u undoes it afterwards",
+        AskFor::Snooze => "←→ choose · type a date (fri, 2026-12-15, +3d) · Enter snooze · Esc keep it",
+    };
+    lines.push(Line::from(Span::styled(keys, t.dim())));
+    let title = match ask.what {
+        AskFor::Dismiss => "Dismiss the suggestion",
+        AskFor::Snooze => "Snooze the suggestion",
+    };
+    let width = f.area().width.saturating_sub(4).min(84);
+    let inner = popup(f, app, width, lines.len() as u16 + 2, title);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// The offer of a form kept when the terminal closed: its title, when, and what was typed.

@@ -116,6 +116,13 @@ impl Conflicts {
             keep.and_then(|id| self.view.iter().position(|&i| self.rows[i as usize].id == id)).unwrap_or(0);
     }
 
+    /// Selects the conflict `id` if the filter shows it.
+    pub fn reveal(&mut self, id: i64, height: usize) {
+        if let Some(pos) = self.view.iter().position(|&i| self.rows[i as usize].id == id) {
+            self.nav.select(pos, self.view.len(), height);
+        }
+    }
+
     pub fn selected(&self) -> Option<&ConflictRow> {
         self.view.get(self.nav.selected).map(|&i| &self.rows[i as usize])
     }

@@ -1,10 +1,11 @@
-//! The four panes: each holds its view state, loads it from the store, and
+//! The panes (four, and Today where there is room): each holds its view state, loads it from the store, and
 //! draws it from that state alone.
 
 pub mod conflicts;
 pub mod portfolio;
 pub mod targets;
 pub mod timeline;
+pub mod today;
 
 use super::theme::Theme;
 use ratatui::layout::Rect;

@@ -2,6 +2,7 @@
 //! drawn one screenful at a time, so 100,000 accounts scroll smoothly.
 
 use super::{fit, frame};
+use crate::domain::health::{Band, Health};
 use crate::domain::{time, AccountStatus, Tier};
 use crate::store::{AccountFilter, AccountRow, AccountSort, Store};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
@@ -23,6 +24,10 @@ pub struct Portfolio {
     pub filter: AccountFilter,
     /// While only the first screenful is loaded: how many there are in all.
     pub total: Option<usize>,
+    /// Each account's score and band (no reasons), read in the background; empty until then.
+    pub health: std::collections::HashMap<i64, Health>,
+    /// Sorted by health, the worst first (`sort` is then the one before it).
+    pub by_health: bool,
 }
 
 fn sanitize_rows(rows: &mut [AccountRow]) {
@@ -42,8 +47,8 @@ impl Portfolio {
         self.total = None;
         self.rows = rows;
         // The store hands them over by name already.
-        if self.sort != AccountSort::Name {
-            self.sort.apply(&mut self.rows);
+        if self.sort != AccountSort::Name || self.by_health {
+            self.apply_sort();
         }
         self.refilter(keep);
         Ok(())
@@ -53,6 +58,7 @@ impl Portfolio {
     /// first frame while the rest loads.
     pub fn load_first(&mut self, store: &Store, n: usize) -> Result<()> {
         self.sort = AccountSort::Name;
+        self.by_health = false;
         self.filter = AccountFilter::default();
         let mut rows = store.account_rows_first(n)?;
         sanitize_rows(&mut rows);
@@ -69,8 +75,8 @@ impl Portfolio {
         sanitize_rows(&mut rows);
         self.rows = rows;
         self.total = None;
-        if self.sort != AccountSort::Name {
-            self.sort.apply(&mut self.rows);
+        if self.sort != AccountSort::Name || self.by_health {
+            self.apply_sort();
         }
         self.refilter(keep);
         self.nav.offset = nav.offset;
@@ -88,7 +94,7 @@ impl Portfolio {
             (Some(p), Some(r)) => {
                 let renamed = self.rows[p].name != r.name;
                 self.rows[p] = r;
-                renamed || self.sort != AccountSort::Name
+                renamed || self.sort != AccountSort::Name || self.by_health
             }
             (None, Some(r)) => {
                 self.rows.push(r);
@@ -101,10 +107,54 @@ impl Portfolio {
             (None, None) => false,
         };
         if resort {
-            self.sort.apply(&mut self.rows);
+            self.apply_sort();
         }
         self.refilter(keep);
         Ok(())
+    }
+
+    /// Takes in every account's health; sorted by it, the order follows.
+    pub fn set_health(&mut self, health: Vec<(i64, Health)>) {
+        // Score and band only: the reasons of 100,000 accounts would cost tens
+        // of megabytes; the card reads its account's when they are shown.
+        self.health = health.into_iter().map(|(id, h)| (id, Health { reasons: Vec::new(), ..h })).collect();
+        if self.by_health {
+            let keep = self.selected_id();
+            self.apply_sort();
+            self.refilter(keep);
+        }
+    }
+
+    /// One account's health, after a change to it.
+    pub fn set_one_health(&mut self, id: i64, health: Health) {
+        self.health.insert(id, Health { reasons: Vec::new(), ..health });
+        if self.by_health {
+            let keep = self.selected_id();
+            self.apply_sort();
+            self.refilter(keep);
+        }
+    }
+
+    fn apply_sort(&mut self) {
+        if !self.by_health {
+            self.sort.apply(&mut self.rows);
+            return;
+        }
+        // The worst first; accounts whose health is not read yet go last.
+        let health = &self.health;
+        self.rows.sort_by_cached_key(|r| {
+            let score = health.get(&r.id).map(|h| h.score);
+            (score.is_none(), score, r.name.to_ascii_lowercase(), r.id)
+        });
+    }
+
+    /// "name", "value", …, "health": what the title and the saved view say.
+    pub fn sort_label(&self) -> &'static str {
+        if self.by_health {
+            "health"
+        } else {
+            self.sort.label()
+        }
     }
 
     /// How many accounts the title counts: all of them while loading.
@@ -150,9 +200,17 @@ impl Portfolio {
 
     pub fn cycle_sort(&mut self, height: usize) {
         let keep = self.selected_id();
+        // Name → … → conflicts → health → name.
         let i = AccountSort::ALL.iter().position(|s| *s == self.sort).unwrap_or(0);
-        self.sort = AccountSort::ALL[(i + 1) % AccountSort::ALL.len()];
-        self.sort.apply(&mut self.rows);
+        if self.by_health {
+            self.by_health = false;
+            self.sort = AccountSort::ALL[0];
+        } else if i + 1 == AccountSort::ALL.len() {
+            self.by_health = true;
+        } else {
+            self.sort = AccountSort::ALL[i + 1];
+        }
+        self.apply_sort();
         self.refilter(keep);
         self.nav.follow(self.view.len(), height);
     }
@@ -184,6 +242,15 @@ impl Portfolio {
     }
 }
 
+/// A band's colour: green, yellow, red.
+pub fn band_style(theme: crate::tui::theme::Theme, band: Band) -> ratatui::style::Style {
+    match band {
+        Band::Healthy => theme.good(),
+        Band::Watch => theme.warn(),
+        Band::AtRisk => theme.bad(),
+    }
+}
+
 fn tier_short(t: Tier) -> &'static str {
     match t {
         Tier::Strategic => "Strat",
@@ -196,7 +263,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let p = &app.portfolio;
     let theme = app.theme;
     let focused = app.focus == PaneId::Portfolio;
-    let mut title = format!("Portfolio · {} accounts · by {}", p.count(), p.sort.label());
+    let mut title = format!("Portfolio · {} accounts · by {}", p.count(), p.sort_label());
     if let Some(label) = p.filter_label(&app.reps) {
         title.push_str(&format!(" · {label}"));
     }
@@ -213,6 +280,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let wide = inner.width >= 90;
+    // Beside Today (160 to 200 columns) the owner gives way, so dates and counts stay whole.
+    let compact = inner.width < 72;
     let height = inner.height.saturating_sub(1) as usize;
     let window = p.nav.window(p.view.len(), height);
     let today = app.today;
@@ -235,8 +304,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             AccountStatus::Churned => " (churned)",
             AccountStatus::Customer => "",
         };
-        let row = Row::new(vec![
+        let health = match p.health.get(&r.id) {
+            // The mark reads without colour; the colour helps where there is some.
+            Some(h) => Span::styled(format!("{} {:>3}", h.band.symbol(), h.score), band_style(theme, h.band)),
+            None => Span::styled("…", theme.dim()),
+        };
+        let mut cells = vec![
             Cell::from(format!("{}{}", r.name, status_mark)),
+            Cell::from(Line::from(health).right_aligned()),
             Cell::from(if wide { r.tier.label() } else { tier_short(r.tier) }),
             Cell::from(fit(r.owner.as_deref().unwrap_or("—"), if wide { 18 } else { 13 })),
             Cell::from(
@@ -251,16 +326,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 })
                 .right_aligned(),
             ),
-        ]);
+        ];
+        if compact {
+            cells.remove(3);
+        }
+        let row = Row::new(cells);
         if vi == p.nav.selected {
             row.style(theme.selected(focused))
         } else {
             row
         }
     });
-    let widths = if wide {
-        [
+    let mut widths = if wide {
+        vec![
             Constraint::Min(20),
+            Constraint::Length(6),
             Constraint::Length(9),
             Constraint::Length(18),
             Constraint::Length(14),
@@ -269,8 +349,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(3),
         ]
     } else {
-        [
+        vec![
             Constraint::Min(14),
+            Constraint::Length(6),
             Constraint::Length(5),
             Constraint::Length(13),
             Constraint::Length(6),
@@ -279,7 +360,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(2),
         ]
     };
-    let header = Row::new(["Account", "Tier", "Owner", "Value", "Touched", "Renewal", "⚑"]).style(theme.header_row());
+    let mut header = vec![
+        Cell::from("Account"),
+        Cell::from(Line::from("Health").right_aligned()),
+        Cell::from("Tier"),
+        Cell::from("Owner"),
+        Cell::from("Value"),
+        Cell::from("Touched"),
+        Cell::from("Renewal"),
+        Cell::from("⚑"),
+    ];
+    if compact {
+        widths.remove(3);
+        header.remove(3);
+    }
+    let header = Row::new(header).style(theme.header_row());
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     f.render_widget(table, inner);
 }

@@ -53,6 +53,29 @@ pub struct Timeline {
     pub nav: Nav,
     pub total: i64,
     pub exhausted: bool,
+    /// The reasons behind the account's health shown under the card (`h`).
+    pub show_reasons: bool,
+    /// The card's account's health with its reasons, read while they are shown
+    /// (the portfolio keeps only every account's score and band).
+    pub health: Option<crate::domain::health::Health>,
+}
+
+/// Most reasons shown under the card; the rest are counted.
+const REASONS_MAX: usize = 8;
+
+/// Lines the health reasons take under the card: none unless shown.
+pub fn reason_lines(app: &App) -> u16 {
+    if !app.timeline.show_reasons {
+        return 0;
+    }
+    let n = app.timeline.health.as_ref().map_or(1, |h| {
+        if h.reasons.len() > REASONS_MAX {
+            REASONS_MAX + 1
+        } else {
+            h.reasons.len().max(1)
+        }
+    });
+    n as u16
 }
 
 /// One drawn line of the history: a day heading or an entry.
@@ -91,10 +114,11 @@ impl Timeline {
         let same = self.card.as_ref().is_some_and(|c| c.id == account_id);
         let keep = if same { self.nav } else { Nav::default() };
         let Some(account) = store.get::<Account>(account_id)? else {
-            *self = Timeline::default();
+            *self = Timeline { show_reasons: self.show_reasons, ..Timeline::default() };
             return Ok(());
         };
         self.card = Some(card(store, &account)?);
+        self.load_health(store);
         self.total = store.timeline_len(account_id)?;
         self.items.clear();
         self.exhausted = false;
@@ -119,6 +143,15 @@ impl Timeline {
         }
         self.items.extend(page);
         Ok(())
+    }
+
+    /// Reads the card's account's health with its reasons, if they are shown.
+    /// Not being able to is no reason to refuse the timeline: the lines say so.
+    pub fn load_health(&mut self, store: &Store) {
+        self.health = match (&self.card, self.show_reasons) {
+            (Some(c), true) => store.health_of(c.id, store.clock().today()).ok().flatten(),
+            _ => None,
+        };
     }
 
     fn card_lines(&self) -> u16 {
@@ -330,6 +363,57 @@ fn joined(items: &[String], width: usize) -> String {
     out
 }
 
+/// Owner and value, then the health's mark, score and band, coloured.
+fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
+    let theme = app.theme;
+    let Some(h) = app.portfolio.health.get(&card.id) else {
+        return Line::from(Span::raw(joined(&card.money, w)));
+    };
+    let health = format!("{} {} {}", h.band.symbol(), h.score, h.band.label());
+    // The hint only where everything else fits as well.
+    let whole = card.money.iter().map(|m| m.chars().count() + 3).sum::<usize>() + health.chars().count();
+    let hint = if app.timeline.show_reasons || whole + 9 > w { "" } else { " (h: why)" };
+    let room = w.saturating_sub(health.chars().count() + hint.len() + 3);
+    Line::from(vec![
+        Span::raw(joined(&card.money, room)),
+        Span::styled(" · ", theme.dim()),
+        Span::styled(health, super::portfolio::band_style(theme, h.band)),
+        Span::styled(hint, theme.dim()),
+    ])
+}
+
+/// The reasons behind the health, one a line: points, signal, fact.
+fn reasons<'a>(app: &App, w: usize) -> Vec<Line<'a>> {
+    let theme = app.theme;
+    let Some(h) = &app.timeline.health else {
+        return vec![Line::from(Span::styled("  the health of this account could not be worked out", theme.dim()))];
+    };
+    if h.reasons.is_empty() {
+        return vec![Line::from(Span::styled("  nothing takes points off: 100", theme.dim()))];
+    }
+    let signal_w = h.reasons.iter().map(|r| r.signal.chars().count()).max().unwrap_or(0);
+    let mut out: Vec<Line> = h
+        .reasons
+        .iter()
+        .take(REASONS_MAX)
+        .map(|r| {
+            let sign = if r.points < 0 { "−" } else { "+" };
+            let points = format!("{sign}{}", r.points.unsigned_abs());
+            let style = if r.points < 0 { theme.bad() } else { theme.good() };
+            let fact = sanitize::line(&r.fact).into_owned();
+            Line::from(vec![
+                Span::styled(format!("  {points:>4} "), style),
+                Span::styled(format!("{:<signal_w$} ", r.signal), theme.accent()),
+                Span::raw(super::fit(&fact, w.saturating_sub(signal_w + 8))),
+            ])
+        })
+        .collect();
+    if h.reasons.len() > REASONS_MAX {
+        out.push(Line::from(Span::styled(format!("  … {} more", h.reasons.len() - REASONS_MAX), theme.dim())));
+    }
+    out
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.timeline;
     let theme = app.theme;
@@ -353,7 +437,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Span::raw("  "),
             Span::raw(joined(&card.facts, w.saturating_sub(card.name.len() + 2))),
         ]),
-        Line::from(Span::raw(joined(&card.money, w))),
+        money_line(app, card, w),
         Line::from(vec![
             label("Contacts  "),
             Span::raw(if card.contacts.is_empty() {
@@ -401,9 +485,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     if !card.custom.is_empty() {
         lines.push(Line::from(vec![label("More      "), Span::raw(joined(&card.custom, w.saturating_sub(10)))]));
     }
+    if t.show_reasons {
+        lines.extend(reasons(app, w));
+    }
     lines.push(Line::from(Span::styled("─".repeat(w), theme.dim())));
 
-    let height = t.list_rows(area);
+    let height = t.list_rows(area).saturating_sub(reason_lines(app) as usize);
     if t.items.is_empty() {
         lines.push(Line::from(Span::styled("Nothing on the timeline yet.", theme.dim())));
     }
