@@ -6,98 +6,24 @@
 
 mod common;
 
+use common::book::{book, Book};
 use rapport::domain::scope::Resolved;
 use rapport::interop::{ics, vcard};
 use rapport::store::{Activity, OpenMode, Store};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-struct Book {
-    dir: tempfile::TempDir,
-    db: PathBuf,
+/// This file's fixtures, and what only this file asks of a book.
+trait Local {
+    fn fixture(&self, name: &str) -> String;
+    fn export_vcf(&self) -> String;
+    fn contact(&self, name: &str) -> Vec<String>;
 }
 
-fn book() -> Book {
-    let dir = tempfile::tempdir().unwrap();
-    Book { db: dir.path().join("book.db"), dir }
-}
-
-impl Book {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .env_remove("RAPPORT_DB")
-            .env("RAPPORT_CONFIG", self.dir.path().join("config.toml"))
-            .current_dir(self.dir.path())
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} succeeded: {}", String::from_utf8_lossy(&out.stdout));
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    /// A fixture copied into this book's folder (rejected cards are written next to it).
+impl Local for Book {
     fn fixture(&self, name: &str) -> String {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vcf").join(name);
-        let to = self.dir.path().join(name);
-        std::fs::copy(from, &to).unwrap();
-        to.display().to_string()
-    }
-
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.display().to_string()
-    }
-
-    fn rows(&self, sql: &str) -> Vec<Vec<String>> {
-        let conn = rusqlite::Connection::open_with_flags(&self.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        let mut stmt = conn.prepare(sql).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..n)
-                    .map(|i| {
-                        Ok(match r.get_ref(i)? {
-                            rusqlite::types::ValueRef::Null => "NULL".to_string(),
-                            rusqlite::types::ValueRef::Integer(v) => v.to_string(),
-                            rusqlite::types::ValueRef::Real(v) => v.to_string(),
-                            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                            rusqlite::types::ValueRef::Blob(_) => "BLOB".to_string(),
-                        })
-                    })
-                    .collect::<rusqlite::Result<Vec<String>>>()
-            })
-            .unwrap();
-        rows.collect::<rusqlite::Result<_>>().unwrap()
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        self.rows(sql)[0][0].parse().unwrap()
-    }
-
-    /// The database file and its WAL, hashed.
-    fn sha(&self) -> String {
-        let mut h = Sha256::new();
-        for suffix in ["", "-wal"] {
-            if let Ok(bytes) = std::fs::read(format!("{}{suffix}", self.db.display())) {
-                h.update(&bytes);
-            }
-        }
-        format!("{:x}", h.finalize())
+        self.fixture_in("vcf", name)
     }
 
     /// The contacts of the whole book as a vCard file, through the library.

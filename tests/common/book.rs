@@ -78,6 +78,20 @@ impl Book {
         rows.collect::<rusqlite::Result<_>>().unwrap()
     }
 
+    /// The first column of the first row, as a number.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.rows(sql)[0][0].parse().unwrap()
+    }
+
+    /// A fixture from `tests/fixtures/FOLDER/`, copied into this book's
+    /// folder (rejected rows are written next to it).
+    pub fn fixture_in(&self, folder: &str, name: &str) -> String {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder).join(name);
+        let to = self.path(name);
+        std::fs::copy(from, &to).unwrap();
+        to.display().to_string()
+    }
+
     /// The database file and its WAL, hashed.
     pub fn sha(&self) -> String {
         sha_of(&self.db)
