@@ -213,7 +213,8 @@ impl Default for HealthConfig {
                 conflict_breached: 10,
                 conflict_recent: 2,
                 renewal_no_meeting: 15,
-                renewal_lapsed: 25,
+                // Revenue already at risk: on its own it puts an account on watch.
+                renewal_lapsed: 35,
                 stuck_deal: 5,
                 recent_loss: 5,
                 no_pipeline: 5,

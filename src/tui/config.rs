@@ -29,7 +29,7 @@
 //! [health.weights]          # points a signal takes off at most, 0 to 100
 //! cadence = 25
 //! conflict_critical = 20    # also conflict_low, _normal, _high, _breached, _recent
-//! renewal_lapsed = 25       # also renewal_no_meeting, stuck_deal, recent_loss,
+//! renewal_lapsed = 35       # also renewal_no_meeting, stuck_deal, recent_loss,
 //!                           # no_pipeline, activity_drop, role_coverage
 //! [keys.global]
 //! quit = ["q", "ctrl-c"]
@@ -515,7 +515,7 @@ mod tests {
         let h = parse_prefs(text).unwrap().health;
         assert_eq!((h.healthy_from, h.watch_from, h.stuck_days), (80, 50, 30));
         assert_eq!((h.cadence.strategic, h.cadence.key, h.cadence.standard), (7, 30, 90));
-        assert_eq!((h.weights.cadence, h.weights.role_coverage, h.weights.renewal_lapsed), (40, 0, 25));
+        assert_eq!((h.weights.cadence, h.weights.role_coverage, h.weights.renewal_lapsed), (40, 0, 35));
         assert_eq!(parse_prefs("").unwrap().health, HealthConfig::default());
         assert!(parse_keymap(text).is_ok(), "the keymap reader accepts the same file");
         let err = |t: &str| parse_prefs(t).unwrap_err().to_string();

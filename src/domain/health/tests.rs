@@ -103,7 +103,7 @@ fn a_lapsed_renewal_is_a_passed_date_with_the_renewal_deal_open() {
     assert!(score_of(&s).reasons.is_empty(), "renewed (no open renewal deal): nothing");
     s.renewal_deal_open = true;
     let r = only(&score_of(&s), "renewal");
-    assert_eq!(r.text(), "renewal lapsed 10 days ago (2026-02-28) with the renewal deal still open: −25");
+    assert_eq!(r.text(), "renewal lapsed 10 days ago (2026-02-28) with the renewal deal still open: −35");
 }
 
 fn deal(since: NaiveDate, close: Option<NaiveDate>) -> DealSignal {
