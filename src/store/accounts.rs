@@ -254,7 +254,8 @@ const ROW_SELECT: &str = "
                WHERE status <> 'resolved' AND deleted_at IS NULL GROUP BY account_id) oc ON oc.account_id = a.id
     WHERE a.deleted_at IS NULL";
 
-fn account_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
+/// An `AccountRow` from a query whose eleven columns are `ROW_SELECT`'s.
+pub(super) fn account_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
     Ok(AccountRow {
         id: r.get(0)?,
         name: r.get(1)?,

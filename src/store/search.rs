@@ -201,23 +201,7 @@ impl Store {
         )?;
         let mut found = Vec::with_capacity(ids.len());
         for &id in ids {
-            let row = stmt
-                .query_row([id], |r| {
-                    Ok(super::AccountRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        sector: r.get(2)?,
-                        tier: r.get(3)?,
-                        status: r.get(4)?,
-                        owner_id: r.get(5)?,
-                        owner: r.get(6)?,
-                        annual_value: r.get(7)?,
-                        last_touch_at: r.get(8)?,
-                        renewal_date: r.get(9)?,
-                        open_conflicts: r.get(10)?,
-                    })
-                })
-                .optional()?;
+            let row = stmt.query_row([id], super::accounts::account_row).optional()?;
             found.extend(row);
         }
         Ok(found)
