@@ -47,7 +47,7 @@ fn find_by_name_contact_email_and_phone() {
     assert_eq!(v[0]["name"], "Borealis Systems");
     assert_eq!(v[0]["owner"], "Sam Moreau");
     assert_eq!(v[0]["tier"], "key");
-    assert_eq!(v[0]["annual_value"], 18_000_000);
+    assert_eq!(v[0]["annual_value"], 180_000.0, "money in major units");
     assert_eq!(v[0]["open_conflicts"], 1);
     assert_eq!(v[0]["next_renewal"], "2026-12-10");
 

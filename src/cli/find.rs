@@ -31,6 +31,7 @@ struct Found {
     owner: Option<String>,
     tier: crate::domain::Tier,
     status: crate::domain::AccountStatus,
+    #[serde(serialize_with = "crate::domain::money::serialize_major")]
     annual_value: crate::domain::Money,
     last_touch: Option<String>,
     open_conflicts: i64,

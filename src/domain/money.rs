@@ -7,6 +7,13 @@ use std::fmt;
 #[serde(transparent)]
 pub struct Money(pub i64);
 
+/// Money for other programs: major units (`5200.0` for 5,200.00), so that
+/// scripts need not know about cents. Exact below 2^53 cents. For
+/// `#[serde(serialize_with = "…")]` on a `Money` field.
+pub fn serialize_major<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(m.cents() as f64 / 100.0)
+}
+
 /// What `parse` accepts, quoted in its error messages.
 const EXPECTED: &str = "expected an amount like 1234, 1,234.50, $1,234.5, -50, 12.5k or 3m";
 
