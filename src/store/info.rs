@@ -98,10 +98,12 @@ impl Store {
                 detail: format!("{stale} accounts have a last-touch date that does not match their timeline"),
             });
         }
-        for (what, sql) in ORPHANS {
-            let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+        // A delete should have taken these along or handed them on.
+        for link in super::links::LINKS {
+            let sql = format!("SELECT count(*) FROM ({})", link.broken_sql(false));
+            let n: i64 = conn.query_row(&sql, [], |r| r.get(0))?;
             if n > 0 {
-                problems.push(Problem { check: "deleted parent".into(), detail: format!("{n} {what}") });
+                problems.push(Problem { check: "deleted parent".into(), detail: format!("{n} {}", link.orphans) });
             }
         }
         Ok(problems)
@@ -125,63 +127,3 @@ fn missing_objects(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>>
     let have = objects(conn)?;
     Ok(objects(&fresh)?.into_iter().filter(|o| !have.contains(o)).collect())
 }
-/// Live rows whose parent is deleted: a delete should have taken them along
-/// or handed them on. What only records history (a closed deal's owner, the
-/// rep or contact on a timeline entry) may name a deleted record.
-const ORPHANS: &[(&str, &str)] = &[
-    (
-        "live contacts of a deleted account",
-        "SELECT count(*) FROM contacts x JOIN accounts p ON p.id = x.account_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live timeline entries of a deleted account",
-        "SELECT count(*) FROM activities x JOIN accounts p ON p.id = x.account_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live deals of a deleted account",
-        "SELECT count(*) FROM deals x JOIN accounts p ON p.id = x.account_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live conflicts of a deleted account",
-        "SELECT count(*) FROM conflicts x JOIN accounts p ON p.id = x.account_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live targets of a deleted account",
-        "SELECT count(*) FROM targets x JOIN accounts p ON p.id = x.account_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live accounts whose parent account is deleted",
-        "SELECT count(*) FROM accounts x JOIN accounts p ON p.id = x.parent_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live accounts owned by a deleted rep",
-        "SELECT count(*) FROM accounts x JOIN reps p ON p.id = x.owner_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "open deals owned by a deleted rep",
-        "SELECT count(*) FROM deals x JOIN reps p ON p.id = x.owner_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL AND x.stage NOT IN ('won', 'lost')",
-    ),
-    (
-        "open conflicts owned by a deleted rep",
-        "SELECT count(*) FROM conflicts x JOIN reps p ON p.id = x.owner_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL AND x.status <> 'resolved'",
-    ),
-    (
-        "live reps whose manager is deleted",
-        "SELECT count(*) FROM reps x JOIN reps p ON p.id = x.manager_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-    (
-        "live targets of a deleted rep",
-        "SELECT count(*) FROM targets x JOIN reps p ON p.id = x.rep_id
-         WHERE x.deleted_at IS NULL AND p.deleted_at IS NOT NULL",
-    ),
-];

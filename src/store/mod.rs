@@ -14,6 +14,7 @@ mod health;
 mod history;
 pub mod imports;
 mod info;
+mod links;
 mod listing;
 mod metrics;
 pub mod migrations;

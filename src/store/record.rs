@@ -238,36 +238,15 @@ impl Store {
     }
 }
 
-/// What a restored row may not point at while that is deleted: (table,
-/// column, table pointed at, what it is to the row, which rows it binds).
-/// The same pairs `db check` reports as orphans.
-const RESTORE_NEEDS: &[(&str, &str, &str, &str, &str)] = &[
-    ("accounts", "parent_id", "accounts", "its parent account", "1"),
-    ("accounts", "owner_id", "reps", "its owner", "1"),
-    ("contacts", "account_id", "accounts", "its account", "1"),
-    ("activities", "account_id", "accounts", "its account", "1"),
-    ("deals", "account_id", "accounts", "its account", "1"),
-    ("deals", "owner_id", "reps", "its owner", "x.stage NOT IN ('won', 'lost')"),
-    ("conflicts", "account_id", "accounts", "its account", "1"),
-    ("conflicts", "owner_id", "reps", "its owner", "x.status <> 'resolved'"),
-    ("targets", "account_id", "accounts", "its account", "1"),
-    ("targets", "rep_id", "reps", "its rep", "1"),
-    ("reps", "manager_id", "reps", "its manager", "1"),
-];
-
 /// A record comes back only under live records: restoring a subsidiary
 /// whose parent was deleted after it would leave it hanging from a
 /// tombstone. The person restores the parent first.
 fn refuse_restore_under_deleted(s: &Store, table: &str, id: i64) -> Result<()> {
-    for (t, column, parent, what, bound) in RESTORE_NEEDS.iter().filter(|n| n.0 == table) {
-        // Names come from the table above, never from input.
-        let sql = format!(
-            "SELECT p.name FROM {t} x JOIN {parent} p ON p.id = x.{column}
-             WHERE x.id = ?1 AND p.deleted_at IS NOT NULL AND ({bound})"
-        );
-        let name: Option<String> = s.conn().prepare_cached(&sql)?.query_row([id], |r| r.get(0)).optional()?;
+    for link in super::links::LINKS.iter().filter(|l| l.table == table) {
+        let name: Option<String> =
+            s.conn().prepare_cached(&link.broken_sql(true))?.query_row([id], |r| r.get(0)).optional()?;
         if let Some(name) = name {
-            bail!("cannot restore it: {what} {} is deleted; restore that first", sanitize::line(&name));
+            bail!("cannot restore it: {} {} is deleted; restore that first", link.role, sanitize::line(&name));
         }
     }
     Ok(())
