@@ -144,6 +144,14 @@ impl std::fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 /// Two names people would take for the same: case and spacing aside.
+/// The key `same_name` compares: lower case, words joined by one space.
+pub fn name_key(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn same_name(a: &str, b: &str) -> bool {
     let mut a = a.split_whitespace().flat_map(|w| w.chars().flat_map(char::to_lowercase).chain([' ']));
     let mut b = b.split_whitespace().flat_map(|w| w.chars().flat_map(char::to_lowercase).chain([' ']));
@@ -201,6 +209,11 @@ mod tests {
         assert!(same_name("ÉCOLE Nord", "école nord"));
         assert!(!same_name("Acme Logistics", "Acme Logistik"));
         assert!(!same_name("Acme", "Acme Logistics"));
+        // The import's name index keys by `name_key`: equal keys, same name.
+        for (a, b) in [("Acme  Logistics", " acme logistics"), ("ΟΔΟΣ Σ", "οδοσ σ"), ("Acme", "Acme Logistics")]
+        {
+            assert_eq!(name_key(a) == name_key(b), same_name(a, b), "{a} / {b}");
+        }
         assert!(!same_name("AcmeLogistics", "Acme Logistics"));
     }
 

@@ -469,8 +469,9 @@ fn a_field(name: &str) -> String {
 }
 
 /// Names compared as the store compares them: case and spacing aside.
+/// Names match as the store's duplicate rule matches them.
 fn name_key(s: &str) -> String {
-    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+    crate::domain::rules::name_key(s)
 }
 
 /// Existing records by source id, by name (or another key) and by e-mail.
@@ -813,7 +814,15 @@ impl Ctx<'_> {
                 Ok((Done::Updated, id))
             }
             None => {
-                let id = self.store.import_insert(&mut rec).map_err(|e| self.row_err(row, e))?;
+                // A row whose name an account or rep already has updates that
+                // one (the index above holds the file's and the book's names),
+                // so the store's own name check, a scan of the table for
+                // each row, would only repeat it.
+                let by_name = matches!(entity, Entity::Account | Entity::Rep);
+                let id = self
+                    .store
+                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec))
+                    .map_err(|e| self.row_err(row, e))?;
                 let custom = self.custom(row, None, extra);
                 if custom.is_some() || (ext.is_some() && entity != Entity::Deal) {
                     self.store
