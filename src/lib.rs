@@ -10,4 +10,5 @@ pub mod error;
 pub mod interop;
 pub mod lookup;
 pub mod store;
+pub mod team;
 pub mod tui;

@@ -28,8 +28,10 @@ mod report;
 mod report_status;
 mod resolve;
 mod suggest;
+mod sync;
 pub mod table;
 mod target;
+mod team;
 mod undo;
 
 use crate::store::{OpenMode, Store};
@@ -112,6 +114,11 @@ pub enum Command {
     /// Set and list targets
     #[command(subcommand)]
     Target(target::TargetCommand),
+    /// Share the book with a team through PostgreSQL: init (the manager), join (a rep)
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// Push this laptop's changes to the team's server and pull everyone else's
+    Sync,
     /// Print a shell completion script, e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`
     Completions {
         #[arg(value_enum)]
@@ -241,6 +248,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Some(Command::Import(args)) => import::run(cli.db, args),
         Some(Command::List(args)) => list::run(&open_for_reading(cli.db)?, args),
         Some(Command::Export(args)) => export::run(&open_for_reading(cli.db)?, args),
+        Some(Command::Team(cmd)) => team::run(cli.db, cmd),
+        Some(Command::Sync) => sync::run(&open_for_changes(cli.db)?),
         None => {
             let (path, mode) = database_path(cli.db)?;
             let store = open(&path, mode)?;

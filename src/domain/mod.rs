@@ -3,6 +3,7 @@
 
 pub mod health;
 pub mod history;
+pub mod hlc;
 pub mod kinds;
 pub mod limits;
 pub mod metrics;

@@ -111,10 +111,11 @@ impl Store {
             super::history::Replay::Undo(b) => (Some(b), None),
             super::history::Replay::Redo(b) => (None, Some(b)),
         };
+        let hlc = self.next_hlc()?;
         self.conn()
             .prepare_cached(
-                "INSERT INTO change_log (at, session, entity, entity_id, op, before, after, batch, reverts, replays)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO change_log (at, session, entity, entity_id, op, before, after, batch, reverts, replays, hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 self.now_text(),
@@ -126,9 +127,20 @@ impl Store {
                 after,
                 batch,
                 reverts,
-                replays
+                replays,
+                hlc
             ])?;
         Ok(())
+    }
+
+    /// The next hybrid logical clock, persisted in the writing transaction,
+    /// so that clocks only go forward across processes and restarts.
+    pub(crate) fn next_hlc(&self) -> Result<i64> {
+        let last: i64 =
+            self.conn().prepare_cached("SELECT hlc FROM sync_clock WHERE id = 1")?.query_row([], |r| r.get(0))?;
+        let hlc = crate::domain::hlc::tick(last, self.clock.now().timestamp_millis());
+        self.conn().prepare_cached("UPDATE sync_clock SET hlc = ?1 WHERE id = 1")?.execute([hlc])?;
+        Ok(hlc)
     }
 
     /// The newest changes first.

@@ -25,6 +25,7 @@ mod search;
 mod snapshots;
 mod sql_types;
 mod status;
+pub mod sync;
 mod targets;
 mod workflows;
 

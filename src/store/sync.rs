@@ -1,0 +1,673 @@
+//! The local side of team sync, in SQL: which tables travel and how their
+//! rows become per-field values (foreign keys as uids), the changes not yet
+//! pushed, and applying what the server holds without writing it into the
+//! change log as a local edit (so it is neither pushed back nor undoable here).
+
+use super::Store;
+use crate::domain::hlc::{self, Stamp};
+use anyhow::{anyhow, Context, Result};
+use rusqlite::types::Value;
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A table shared with the team: its entity name, and each foreign-key
+/// column with the table it points into.
+pub struct Synced {
+    pub entity: &'static str,
+    pub table: &'static str,
+    pub refs: &'static [(&'static str, &'static str)],
+}
+
+/// In the order records are applied, so that a row's references are there first.
+/// Forecast snapshots and suggestion marks stay on each laptop: they are one
+/// person's view, not the team's book.
+pub const SYNCED: &[Synced] = &[
+    Synced { entity: "rep", table: "reps", refs: &[("manager_id", "reps")] },
+    Synced { entity: "account", table: "accounts", refs: &[("owner_id", "reps"), ("parent_id", "accounts")] },
+    Synced { entity: "contact", table: "contacts", refs: &[("account_id", "accounts")] },
+    Synced { entity: "deal", table: "deals", refs: &[("account_id", "accounts"), ("owner_id", "reps")] },
+    Synced {
+        entity: "conflict",
+        table: "conflicts",
+        refs: &[("account_id", "accounts"), ("contact_id", "contacts"), ("owner_id", "reps"), ("escalated_to", "reps")],
+    },
+    Synced {
+        entity: "activity",
+        table: "activities",
+        refs: &[
+            ("account_id", "accounts"),
+            ("contact_id", "contacts"),
+            ("rep_id", "reps"),
+            ("deal_id", "deals"),
+            ("conflict_id", "conflicts"),
+        ],
+    },
+    Synced { entity: "target", table: "targets", refs: &[("rep_id", "reps"), ("account_id", "accounts")] },
+];
+
+/// Columns that never travel: the local key, the uid (the record's name on
+/// every laptop), and what the local triggers keep.
+const LOCAL_ONLY: &[&str] = &["id", "uid", "last_touch_at"];
+
+pub fn synced(entity: &str) -> Option<&'static Synced> {
+    SYNCED.iter().find(|s| s.entity == entity)
+}
+
+fn rank(entity: &str) -> usize {
+    SYNCED.iter().position(|s| s.entity == entity).unwrap_or(usize::MAX)
+}
+
+/// One field of one record as written on this laptop, ready to push.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Op {
+    #[serde(rename = "e")]
+    pub entity: String,
+    #[serde(rename = "u")]
+    pub uid: String,
+    #[serde(rename = "f")]
+    pub field: String,
+    #[serde(rename = "v")]
+    pub value: Json,
+    #[serde(rename = "h")]
+    pub hlc: i64,
+    /// The clock of the value the writer had seen (0: the team's starting value).
+    #[serde(rename = "b")]
+    pub base: i64,
+}
+
+/// What is waiting to be pushed: the ops, and the last change-log row they cover.
+#[derive(Debug, Default)]
+pub struct Pending {
+    pub ops: Vec<Op>,
+    pub last_change: i64,
+}
+
+/// A record as the server holds it: field values and their clocks.
+#[derive(Debug, Clone)]
+pub struct RemoteRecord {
+    pub entity: String,
+    pub uid: String,
+    pub data: Map<String, Json>,
+    /// field -> [hlc, device]
+    pub clocks: Map<String, Json>,
+}
+
+/// What applying the server's records did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Applied {
+    pub inserted: usize,
+    pub updated: usize,
+    /// Fields kept because this laptop changed them later (pushed next time).
+    pub kept_local: usize,
+    /// Records that name a record this laptop does not have.
+    pub skipped: usize,
+}
+
+/// Settings keys of team mode (in the local settings table).
+pub const SERVER_KEY: &str = "team_server";
+pub const DEVICE_KEY: &str = "team_device";
+pub const LOGIN_KEY: &str = "team_login";
+pub const CURSOR_KEY: &str = "team_cursor";
+pub const PUSHED_KEY: &str = "team_pushed";
+pub const SYNCED_AT_KEY: &str = "team_synced_at";
+
+/// (entity, local id) -> field -> clock of its newest unpushed change.
+type Changed = BTreeMap<(String, i64), BTreeMap<String, i64>>;
+
+/// Receives one record of a dump: entity, uid, fields.
+pub type DumpRow<'a> = dyn FnMut(&str, &str, &Map<String, Json>) -> Result<()> + 'a;
+
+fn to_json(v: Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(i),
+        Value::Real(f) => Json::from(f),
+        Value::Text(t) => Json::String(t),
+        // No shared table holds blobs.
+        Value::Blob(_) => Json::Null,
+    }
+}
+
+fn to_sql(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(*b as i64),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64().unwrap_or_default()),
+        },
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// The clock of a field in a `{"field": [hlc, device]}` map.
+pub fn stamp_of(clocks: &Map<String, Json>, field: &str) -> Option<Stamp> {
+    let pair = clocks.get(field)?.as_array()?;
+    Some(Stamp { hlc: pair.first()?.as_i64()?, device: pair.get(1)?.as_str()?.to_string() })
+}
+
+impl Store {
+    /// The columns of a shared table that travel, in table order.
+    pub(crate) fn synced_columns(&self, table: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+        let cols = stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(cols.into_iter().filter(|c| !LOCAL_ONLY.contains(&c.as_str())).collect())
+    }
+
+    fn setting_i64(&self, key: &str) -> Result<i64> {
+        Ok(self.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// The fields changed since the last push: (entity, local id) -> field -> clock.
+    fn changed_fields(&self) -> Result<(Changed, i64)> {
+        let pushed = self.setting_i64(PUSHED_KEY)?;
+        let mut columns: HashMap<&'static str, Vec<String>> = HashMap::new();
+        let mut out: Changed = BTreeMap::new();
+        let mut last = pushed;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, entity, entity_id, before, after, coalesce(hlc, 0) FROM change_log WHERE id > ?1 ORDER BY id",
+        )?;
+        let mut rows = stmt.query([pushed])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            last = id;
+            let entity: String = r.get(1)?;
+            let Some(spec) = synced(&entity) else { continue };
+            let entity_id: i64 = r.get(2)?;
+            let before: Option<String> = r.get(3)?;
+            let after: Option<String> = r.get(4)?;
+            let at: i64 = r.get(5)?;
+            if !columns.contains_key(spec.table) {
+                columns.insert(spec.table, self.synced_columns(spec.table)?);
+            }
+            let cols = &columns[spec.table];
+            let fields = out.entry((entity, entity_id)).or_default();
+            let mut touch = |f: &str| {
+                let e = fields.entry(f.to_string()).or_insert(at);
+                *e = (*e).max(at);
+            };
+            match (before, after) {
+                (Some(b), Some(a)) => {
+                    let b: Map<String, Json> = serde_json::from_str(&b)?;
+                    let a: Map<String, Json> = serde_json::from_str(&a)?;
+                    for c in cols {
+                        if b.get(c).unwrap_or(&Json::Null) != a.get(c).unwrap_or(&Json::Null) {
+                            touch(c);
+                        }
+                    }
+                    // Every write stamps it; it travels with the fields it came with.
+                    touch("updated_at");
+                }
+                _ => cols.iter().for_each(|c| touch(c)),
+            }
+        }
+        Ok((out, last))
+    }
+
+    /// The local clocks of a record's fields (empty when it never changed since the team began).
+    fn local_clocks(&self, entity: &str, uid: &str) -> Result<Map<String, Json>> {
+        let text: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT clocks FROM sync_clocks WHERE entity = ?1 AND uid = ?2")?
+            .query_row([entity, uid], |r| r.get(0))
+            .optional()?;
+        Ok(match text {
+            Some(t) => serde_json::from_str(&t)?,
+            None => Map::new(),
+        })
+    }
+
+    fn save_clocks(&self, entity: &str, uid: &str, clocks: &Map<String, Json>) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO sync_clocks (entity, uid, clocks) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (entity, uid) DO UPDATE SET clocks = excluded.clocks",
+            )?
+            .execute(rusqlite::params![entity, uid, serde_json::to_string(clocks)?])?;
+        Ok(())
+    }
+
+    /// The uid of a row, by local id.
+    fn uid_of(&self, table: &str, id: i64) -> Result<Option<String>> {
+        let sql = format!("SELECT uid FROM {table} WHERE id = ?1");
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], |r| r.get(0)).optional()?)
+    }
+
+    fn id_of(&self, table: &str, uid: &str) -> Result<Option<i64>> {
+        let sql = format!("SELECT id FROM {table} WHERE uid = ?1");
+        Ok(self.conn().prepare_cached(&sql)?.query_row([uid], |r| r.get(0)).optional()?)
+    }
+
+    /// A record's travelling fields with references as uids, by local id.
+    fn shared_row(&self, spec: &Synced, cols: &[String], id: i64) -> Result<Option<(String, Map<String, Json>)>> {
+        let sql = format!("SELECT uid, {} FROM {} WHERE id = ?1", cols.join(", "), spec.table);
+        let row = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([id], |r| {
+                let uid: String = r.get(0)?;
+                let mut vals = Vec::with_capacity(cols.len());
+                for i in 0..cols.len() {
+                    vals.push(r.get::<_, Value>(i + 1)?);
+                }
+                Ok((uid, vals))
+            })
+            .optional()?;
+        let Some((uid, vals)) = row else { return Ok(None) };
+        let mut data = Map::new();
+        for (c, v) in cols.iter().zip(vals) {
+            let value = match (spec.refs.iter().find(|(rc, _)| rc == c), v) {
+                (Some((_, target)), Value::Integer(rid)) => match self.uid_of(target, rid)? {
+                    Some(u) => Json::String(u),
+                    None => Json::Null,
+                },
+                (_, v) => to_json(v),
+            };
+            data.insert(c.clone(), value);
+        }
+        Ok(Some((uid, data)))
+    }
+
+    /// The changes made here since the last push, as per-field ops.
+    pub fn sync_pending(&self) -> Result<Pending> {
+        let (changed, last_change) = self.changed_fields()?;
+        let mut ops = Vec::new();
+        let mut columns: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for ((entity, id), fields) in changed {
+            let spec = synced(&entity).expect("only shared entities are collected");
+            if !columns.contains_key(spec.table) {
+                columns.insert(spec.table, self.synced_columns(spec.table)?);
+            }
+            let Some((uid, data)) = self.shared_row(spec, &columns[spec.table], id)? else { continue };
+            let clocks = self.local_clocks(&entity, &uid)?;
+            for (field, at) in fields {
+                let Some(value) = data.get(&field) else { continue };
+                let base = stamp_of(&clocks, &field).map_or(0, |s| s.hlc);
+                ops.push(Op { entity: entity.clone(), uid: uid.clone(), field, value: value.clone(), hlc: at, base });
+            }
+        }
+        Ok(Pending { ops, last_change })
+    }
+
+    /// Notes a push the server accepted: the fields' clocks are now the
+    /// ones pushed, and the change log is pushed up to `last_change`.
+    pub fn sync_mark_pushed(&self, pending: &Pending, device: &str) -> Result<()> {
+        self.write(|s| {
+            let mut by_record: BTreeMap<(&str, &str), Vec<&Op>> = BTreeMap::new();
+            for op in &pending.ops {
+                by_record.entry((&op.entity, &op.uid)).or_default().push(op);
+            }
+            for ((entity, uid), ops) in by_record {
+                let mut clocks = s.local_clocks(entity, uid)?;
+                for op in ops {
+                    clocks.insert(op.field.clone(), Json::Array(vec![Json::from(op.hlc), Json::from(device)]));
+                }
+                s.save_clocks(entity, uid, &clocks)?;
+            }
+            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+        })
+    }
+
+    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([key, value])?;
+        Ok(())
+    }
+
+    /// Brings the clock past every clock seen, so later local edits are later.
+    pub fn sync_observe(&self, seen: i64) -> Result<()> {
+        self.write(|s| {
+            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
+            Ok(())
+        })
+    }
+
+    /// The last clock issued or seen here.
+    pub fn sync_clock(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT hlc FROM sync_clock WHERE id = 1", [], |r| r.get(0))?)
+    }
+
+    /// Moves the clock back to `hlc` (a laptop far ahead of the server) and
+    /// brings the clocks of changes not yet pushed down with it, in order.
+    pub fn sync_clamp(&self, hlc: i64) -> Result<usize> {
+        self.write(|s| {
+            let pushed = s.setting_i64(PUSHED_KEY)?;
+            let n = s.conn().execute(
+                "UPDATE change_log SET hlc = ?1 + (id - ?2) WHERE id > ?2 AND hlc > ?1",
+                rusqlite::params![hlc, pushed],
+            )?;
+            let top: i64 = s.conn().query_row(
+                "SELECT coalesce(max(hlc), ?1) FROM change_log WHERE id > ?2",
+                [hlc, pushed],
+                |r| r.get(0),
+            )?;
+            s.conn().execute("UPDATE sync_clock SET hlc = max(?1, ?2) WHERE id = 1", [hlc, top])?;
+            Ok(n)
+        })
+    }
+
+    /// Applies the server's records: every field the server holds, except
+    /// those this laptop changed later and has not pushed yet. Nothing goes
+    /// into the change log. Returns what was done and the latest clock seen.
+    pub fn sync_apply(&self, records: &mut [RemoteRecord], device: &str) -> Result<(Applied, i64)> {
+        records.sort_by_key(|r| rank(&r.entity));
+        self.write(|s| {
+            let (changed, _) = s.changed_fields()?;
+            // (entity, uid) -> field -> clock of the unpushed local edit.
+            let mut dirty: HashMap<(String, String), BTreeMap<String, i64>> = HashMap::new();
+            for ((entity, id), fields) in changed {
+                let spec = synced(&entity).expect("only shared entities are collected");
+                if let Some(uid) = s.uid_of(spec.table, id)? {
+                    dirty.insert((entity, uid), fields);
+                }
+            }
+            let mut applied = Applied::default();
+            let mut seen = 0i64;
+            let mut later: Vec<(&'static Synced, String, String, String)> = Vec::new();
+            let mut columns: HashMap<&'static str, HashSet<String>> = HashMap::new();
+            for rec in records.iter() {
+                let Some(spec) = synced(&rec.entity) else { continue };
+                if !columns.contains_key(spec.table) {
+                    columns.insert(spec.table, s.synced_columns(spec.table)?.into_iter().collect());
+                }
+                let cols = &columns[spec.table];
+                let mine = dirty.get(&(rec.entity.clone(), rec.uid.clone()));
+                let mut local_clocks = s.local_clocks(&rec.entity, &rec.uid)?;
+                let mut sets: Vec<(String, Value)> = Vec::new();
+                for (field, value) in &rec.data {
+                    if !cols.contains(field) {
+                        continue;
+                    }
+                    let theirs = stamp_of(&rec.clocks, field);
+                    if let Some(t) = &theirs {
+                        seen = seen.max(t.hlc);
+                    }
+                    if let Some(at) = mine.and_then(|m| m.get(field)) {
+                        let ours = Stamp { hlc: *at, device: device.to_string() };
+                        let theirs = theirs.clone().unwrap_or(Stamp { hlc: 0, device: String::new() });
+                        if hlc::compare(&ours, &theirs).is_gt() {
+                            applied.kept_local += 1;
+                            continue;
+                        }
+                    }
+                    match theirs {
+                        Some(t) => {
+                            local_clocks
+                                .insert(field.clone(), Json::Array(vec![Json::from(t.hlc), Json::from(t.device)]));
+                        }
+                        None => {
+                            local_clocks.remove(field);
+                        }
+                    }
+                    let value = match spec.refs.iter().find(|(c, _)| c == field) {
+                        Some((_, target)) => match value.as_str() {
+                            Some(ref_uid) => match s.id_of(target, ref_uid)? {
+                                Some(id) => Value::Integer(id),
+                                None => {
+                                    later.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
+                                    Value::Null
+                                }
+                            },
+                            None => Value::Null,
+                        },
+                        None => to_sql(value),
+                    };
+                    sets.push((field.clone(), value));
+                }
+                let exists = s.id_of(spec.table, &rec.uid)?.is_some();
+                let done = if exists {
+                    s.update_fields(spec.table, &rec.uid, &sets)
+                } else {
+                    s.insert_fields(spec.table, &rec.uid, &sets)
+                };
+                match done {
+                    Ok(()) if exists => applied.updated += 1,
+                    Ok(()) => applied.inserted += 1,
+                    Err(e) if !exists => {
+                        // A record under one this laptop does not have (not visible to it).
+                        let _ = e;
+                        applied.skipped += 1;
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+                s.save_clocks(&rec.entity, &rec.uid, &local_clocks)?;
+            }
+            // References to records that came later in the same pull.
+            for (spec, uid, field, ref_uid) in later {
+                let target = spec.refs.iter().find(|(c, _)| *c == field).map(|(_, t)| *t).unwrap_or_default();
+                if let Some(id) = s.id_of(target, &ref_uid)? {
+                    s.update_fields(spec.table, &uid, &[(field, Value::Integer(id))])?;
+                }
+            }
+            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
+            Ok((applied, seen))
+        })
+    }
+
+    // Column names come from this schema's own table info, matched against
+    // the record's keys: never text from the server as SQL.
+    fn update_fields(&self, table: &str, uid: &str, sets: &[(String, Value)]) -> Result<()> {
+        if sets.is_empty() {
+            return Ok(());
+        }
+        let assign: Vec<String> = sets.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
+        let sql = format!("UPDATE {table} SET {} WHERE uid = ?1", assign.join(", "));
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&uid];
+        params.extend(sets.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+        self.conn()
+            .prepare_cached(&sql)?
+            .execute(params.as_slice())
+            .with_context(|| format!("cannot apply the server's {table} record {uid}"))?;
+        Ok(())
+    }
+
+    fn insert_fields(&self, table: &str, uid: &str, sets: &[(String, Value)]) -> Result<()> {
+        let cols: Vec<&str> = sets.iter().map(|(c, _)| c.as_str()).collect();
+        let marks: Vec<String> = (2..sets.len() + 2).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO {table} (uid, {}) VALUES (?1, {})", cols.join(", "), marks.join(", "));
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&uid];
+        params.extend(sets.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+        self.conn()
+            .prepare_cached(&sql)?
+            .execute(params.as_slice())
+            .with_context(|| format!("cannot add the server's {table} record {uid}"))?;
+        Ok(())
+    }
+
+    /// Every shared record of this book, tombstones included, in reference
+    /// order: what `team init` uploads.
+    pub fn sync_dump(&self, f: &mut DumpRow<'_>) -> Result<usize> {
+        let mut n = 0;
+        for spec in SYNCED {
+            let cols = self.synced_columns(spec.table)?;
+            let ids: Vec<i64> = {
+                let sql = format!("SELECT id FROM {} ORDER BY id", spec.table);
+                let mut stmt = self.conn().prepare(&sql)?;
+                let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                ids
+            };
+            for id in ids {
+                if let Some((uid, data)) = self.shared_row(spec, &cols, id)? {
+                    f(spec.entity, &uid, &data)?;
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Whether this file holds no records and no history: a joining laptop
+    /// starts from the team's book, never mixes it with its own.
+    pub fn sync_is_empty(&self) -> Result<bool> {
+        let changes: i64 = self.conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?;
+        if changes > 0 {
+            return Ok(false);
+        }
+        for spec in SYNCED {
+            let sql = format!("SELECT EXISTS (SELECT 1 FROM {})", spec.table);
+            let any: bool = self.conn().query_row(&sql, [], |r| r.get(0))?;
+            if any {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Loads the team's book into this empty file in one write, the indexes
+    /// and triggers of the shared tables built once after the rows are in.
+    pub fn sync_load(&self, records: &mut [RemoteRecord], device: &str) -> Result<Applied> {
+        self.write(|s| {
+            let tables: Vec<&str> = SYNCED.iter().map(|t| t.table).collect();
+            let mut stmt = s.conn().prepare(
+                "SELECT type, name, sql FROM sqlite_master
+                 WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?1))",
+            )?;
+            let schema: Vec<(String, String, String)> = stmt
+                .query_map([serde_json::to_string(&tables)?], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(stmt);
+            for (kind, name, _) in &schema {
+                s.conn().execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name.replace('"', "\"\"")))?;
+            }
+            let applied = s.sync_apply(records, device)?.0;
+            for (_, _, sql) in &schema {
+                s.conn().execute_batch(sql)?;
+            }
+            // What the dropped triggers would have kept.
+            s.conn().execute_batch(
+                "UPDATE accounts SET last_touch_at = (
+                     SELECT max(occurred_at) FROM activities
+                     WHERE account_id = accounts.id AND deleted_at IS NULL AND kind IN ('call', 'email', 'meeting'));
+                 INSERT INTO search_log (kind, row_id) SELECT 0, id FROM accounts;
+                 INSERT INTO search_log (kind, row_id) SELECT 1, id FROM contacts;",
+            )?;
+            Ok(applied)
+        })
+    }
+
+    /// Marks every change made so far as already on the server (after an
+    /// upload of the whole book, or a join).
+    pub fn sync_mark_all_pushed(&self) -> Result<()> {
+        self.write(|s| {
+            let last: i64 = s.conn().query_row("SELECT coalesce(max(id), 0) FROM change_log", [], |r| r.get(0))?;
+            s.put_setting(PUSHED_KEY, &last.to_string())
+        })
+    }
+
+    /// Records sync conflicts pulled from the server (ids are the server's).
+    pub fn sync_save_conflicts(&self, rows: &[SyncConflict]) -> Result<()> {
+        self.write(|s| {
+            for c in rows {
+                s.conn()
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
+                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    )?
+                    .execute(rusqlite::params![
+                        c.id,
+                        c.entity,
+                        c.uid,
+                        c.field,
+                        c.winner_value,
+                        c.loser_value,
+                        c.winner_hlc,
+                        c.loser_hlc,
+                        c.winner_device,
+                        c.loser_device,
+                        c.winner_login,
+                        c.loser_login,
+                        c.at
+                    ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The sync conflicts known here, newest first.
+    pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc,
+                    winner_device, loser_device, winner_login, loser_login, at
+             FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SyncConflict {
+                id: r.get(0)?,
+                entity: r.get(1)?,
+                uid: r.get(2)?,
+                field: r.get(3)?,
+                winner_value: r.get(4)?,
+                loser_value: r.get(5)?,
+                winner_hlc: r.get(6)?,
+                loser_hlc: r.get(7)?,
+                winner_device: r.get(8)?,
+                loser_device: r.get(9)?,
+                winner_login: r.get(10)?,
+                loser_login: r.get(11)?,
+                at: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The shared rows of one table as the team sees them, by uid, with
+    /// references as uids: what convergence is checked on.
+    pub fn sync_snapshot(&self, entity: &str) -> Result<BTreeMap<String, Map<String, Json>>> {
+        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let cols: Vec<String> = self.synced_columns(spec.table)?.into_iter().filter(|c| c != "updated_at").collect();
+        let sql = format!("SELECT id FROM {} ORDER BY id", spec.table);
+        let ids: Vec<i64> = self.conn().prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut out = BTreeMap::new();
+        for id in ids {
+            if let Some((uid, data)) = self.shared_row(spec, &cols, id)? {
+                out.insert(uid, data);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An overwrite of a value its writer had not seen.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SyncConflict {
+    pub id: i64,
+    pub entity: String,
+    pub uid: String,
+    pub field: String,
+    pub winner_value: Option<String>,
+    pub loser_value: Option<String>,
+    pub winner_hlc: i64,
+    pub loser_hlc: i64,
+    pub winner_device: String,
+    pub loser_device: String,
+    pub winner_login: Option<String>,
+    pub loser_login: Option<String>,
+    pub at: String,
+}
+
+impl Store {
+    /// The uid of the live rep of this name (the team's `me`).
+    pub fn rep_uid_by_name(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT uid FROM reps WHERE name = ?1 COLLATE NOCASE AND deleted_at IS NULL ORDER BY id LIMIT 1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn rep_name_by_uid(&self, uid: &str) -> Result<Option<String>> {
+        Ok(self.conn().query_row("SELECT name FROM reps WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
+    }
+}

@@ -1,0 +1,387 @@
+//! Team mode: a team shares one book through PostgreSQL. This module is the
+//! client of the server (its SQL lives here and in `server_migrations/`);
+//! the local file's side is `store::sync`, the clock rules `domain::hlc`.
+//!
+//! Sync is push then pull: the changes made here since the last push go up
+//! as per-field ops in one call of `rapport.push` (one server transaction,
+//! a retried call a no-op), then every record the server changed after this
+//! laptop's cursor comes down and is applied field by field.
+
+pub mod connect;
+pub mod schema;
+
+use crate::domain::hlc;
+use crate::store::sync::{self as local, Pending, RemoteRecord, SyncConflict};
+use crate::store::{OpenMode, Store};
+use anyhow::{anyhow, bail, Context, Result};
+use connect::{Secrets, Server};
+use serde_json::{Map, Value as Json};
+use std::io::Read;
+use std::path::Path;
+
+/// Records read per round trip when pulling.
+const PAGE: i64 = 5_000;
+
+/// What `team init` did.
+#[derive(Debug)]
+pub struct InitReport {
+    pub place: String,
+    pub login: String,
+    pub records: usize,
+    pub member_role: String,
+}
+
+/// What `team join` did.
+#[derive(Debug)]
+pub struct JoinReport {
+    pub place: String,
+    pub login: String,
+    pub records: usize,
+}
+
+/// What one sync did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    pub pushed: usize,
+    /// Ops of this push the server kept (the rest lost to later writes).
+    pub kept: usize,
+    pub pulled: usize,
+    pub conflicts: usize,
+    /// The push had already been applied (its acknowledgement was lost before).
+    pub duplicate: bool,
+    /// This laptop's clock ran ahead of the server's by this many minutes and was clamped.
+    pub clamped_minutes: Option<i64>,
+}
+
+fn text_of(v: &Json) -> Option<String> {
+    match v {
+        Json::Null => None,
+        Json::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The server this database syncs with, from its settings.
+pub fn server_url(store: &Store) -> Result<String> {
+    store.setting(local::SERVER_KEY)?.ok_or_else(|| {
+        crate::error::hinted(
+            anyhow!("{} is not part of a team", store.path().display()),
+            "a manager starts one with `rapport team init --server URL`; a rep joins with `rapport team join --server URL`",
+        )
+    })
+}
+
+/// `rapport team init`: makes this book the team's, on an empty database.
+pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
+    if let Some(s) = store.setting(local::SERVER_KEY)? {
+        bail!("{} already syncs with {s}; nothing was changed", store.path().display());
+    }
+    let mut server = connect::connect(url, secrets)?;
+    if schema::inspect(&mut server)? != schema::Found::Empty {
+        bail!(
+            "the database at {} already holds a rapport team; nothing was changed — join it with `rapport team join`",
+            server.place
+        );
+    }
+    schema::migrate(&mut server)?;
+    let device = uuid::Uuid::now_v7().to_string();
+    let me_uid = match store.me()? {
+        Some(name) => store.rep_uid_by_name(&name)?,
+        None => None,
+    };
+    let login = server.login.clone();
+    let mut tx = server.client.transaction()?;
+    let role: String =
+        tx.query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])?.get(0);
+    // Role names are the cluster's, not the database's: one group per team database.
+    tx.batch_execute(&format!(
+        "DO $$ BEGIN
+             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN
+                 EXECUTE format('CREATE ROLE %I NOLOGIN', {lit});
+             END IF;
+             EXECUTE format('GRANT USAGE ON SCHEMA rapport TO %I', {lit});
+             EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
+         END $$;",
+        lit = quote_literal(&role)
+    ))
+    .context("cannot create the team's group role (the manager's login needs CREATEROLE)")?;
+    tx.execute("INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1)", &[&role])?;
+    tx.execute("INSERT INTO rapport.members (login, rep_uid, is_manager) VALUES ($1, $2, true)", &[&login, &me_uid])?;
+    tx.execute("INSERT INTO rapport.devices (device_id, login) VALUES ($1, $2)", &[&device, &login])?;
+    let seq: i64 = tx.query_one("SELECT nextval('rapport.seq')", &[])?.get(0);
+    let mut n = 0;
+    {
+        let mut writer =
+            tx.copy_in("COPY rapport.records (entity, uid, data, deleted, seq) FROM STDIN WITH (FORMAT csv)")?;
+        let mut csv = csv::WriterBuilder::new().has_headers(false).buffer_capacity(1 << 20).from_writer(&mut writer);
+        store.sync_dump(&mut |entity, uid, data| {
+            let deleted = !data.get("deleted_at").unwrap_or(&Json::Null).is_null();
+            csv.write_record([
+                entity,
+                uid,
+                &serde_json::to_string(data)?,
+                if deleted { "t" } else { "f" },
+                &seq.to_string(),
+            ])?;
+            n += 1;
+            Ok(())
+        })?;
+        csv.flush()?;
+        drop(csv);
+        writer.finish()?;
+    }
+    tx.commit()?;
+    store.write(|s| {
+        s.set_setting(local::SERVER_KEY, &connect::public_url(url))?;
+        s.set_setting(local::DEVICE_KEY, &device)?;
+        s.set_setting(local::LOGIN_KEY, &login)?;
+        s.set_setting(local::CURSOR_KEY, &seq.to_string())?;
+        s.sync_mark_all_pushed()
+    })?;
+    Ok(InitReport { place: server.place, login, records: n, member_role: role })
+}
+
+fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Checks the server holds rapport's schema this build can work with.
+fn require_rapport(server: &mut Server) -> Result<()> {
+    match schema::inspect(server)? {
+        schema::Found::Empty => bail!(
+            "the database at {} holds no rapport team yet; nothing was changed — the manager starts one with `rapport team init`",
+            server.place
+        ),
+        schema::Found::Rapport(v) if v < schema::SERVER_LATEST => {
+            schema::migrate(server).with_context(|| {
+                format!("the server's rapport schema ({v}) is older than this build's ({})", schema::SERVER_LATEST)
+            })?;
+            Ok(())
+        }
+        schema::Found::Rapport(_) => Ok(()),
+    }
+}
+
+/// The team's book as of one snapshot: records, conflicts and the cursor.
+struct Snapshot {
+    records: Vec<RemoteRecord>,
+    conflicts: Vec<SyncConflict>,
+    cursor: i64,
+    rep_uid: Option<String>,
+}
+
+fn parse_map(text: &str) -> Result<Map<String, Json>> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// Reads everything from one consistent snapshot (COPY, not pages).
+fn read_snapshot(server: &mut Server) -> Result<Snapshot> {
+    let login = server.login.clone();
+    let mut tx = server
+        .client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let cursor: i64 = tx.query_one("SELECT coalesce(max(seq), 0) FROM rapport.records", &[])?.get(0);
+    let mut text = String::new();
+    tx.copy_out(
+        "COPY (SELECT entity, uid, data::text, clocks::text FROM rapport.records ORDER BY seq) TO STDOUT WITH (FORMAT csv)",
+    )?
+    .read_to_string(&mut text)?;
+    let mut records = Vec::new();
+    for row in csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes()).records() {
+        let row = row?;
+        records.push(RemoteRecord {
+            entity: row[0].to_string(),
+            uid: row[1].to_string(),
+            data: parse_map(&row[2])?,
+            clocks: parse_map(&row[3])?,
+        });
+    }
+    let conflicts = read_conflicts(&mut tx, 0)?;
+    let rep_uid: Option<String> =
+        tx.query_opt("SELECT rep_uid FROM rapport.members WHERE login = $1", &[&login])?.and_then(|r| r.get(0));
+    tx.commit()?;
+    Ok(Snapshot { records, conflicts, cursor, rep_uid })
+}
+
+fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<SyncConflict>> {
+    let rows = tx.query(
+        "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc, winner_device, loser_device,
+                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+         FROM rapport.conflicts WHERE seq > $1 ORDER BY id",
+        &[&after],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| SyncConflict {
+            id: r.get(0),
+            entity: r.get(1),
+            uid: r.get(2),
+            field: r.get(3),
+            winner_value: r.get::<_, Option<Json>>(4).as_ref().and_then(text_of),
+            loser_value: r.get::<_, Option<Json>>(5).as_ref().and_then(text_of),
+            winner_hlc: r.get(6),
+            loser_hlc: r.get(7),
+            winner_device: r.get(8),
+            loser_device: r.get(9),
+            winner_login: r.get(10),
+            loser_login: r.get(11),
+            at: r.get(12),
+        })
+        .collect())
+}
+
+/// `rapport team join`: the team's book into a new (or empty) local file.
+/// Every check on the server comes before the file is touched.
+pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
+    let mut server = connect::connect(url, secrets)?;
+    require_rapport(&mut server)?;
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    if exists {
+        // Read-only first: a file that is not empty is left exactly as it was.
+        let (store, _) = Store::open(path, OpenMode::ReadOnly)?;
+        if store.setting(local::SERVER_KEY).ok().flatten().is_some() || !store.sync_is_empty().unwrap_or(false) {
+            bail!("{} already holds a book; nothing was changed — join into a new file (--db NEW.db)", path.display());
+        }
+    }
+    let mut snap = read_snapshot(&mut server)?;
+    let device = uuid::Uuid::now_v7().to_string();
+    let login = server.login.clone();
+    let fill = |store: &Store, snap: &mut Snapshot| -> Result<usize> {
+        store.write(|s| {
+            s.sync_load(&mut snap.records, &device)?;
+            s.sync_save_conflicts(&snap.conflicts)?;
+            s.set_setting(local::SERVER_KEY, &connect::public_url(url))?;
+            s.set_setting(local::DEVICE_KEY, &device)?;
+            s.set_setting(local::LOGIN_KEY, &login)?;
+            s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
+            if let Some(name) = match &snap.rep_uid {
+                Some(uid) => s.rep_name_by_uid(uid)?,
+                None => None,
+            } {
+                s.set_setting("me", &name)?;
+            }
+            s.sync_mark_all_pushed()?;
+            Ok(snap.records.len())
+        })
+    };
+    let n = if exists {
+        let (store, _) = Store::open(path, OpenMode::Existing)?;
+        fill(&store, &mut snap)?
+    } else {
+        // Built aside and moved into place whole: a failed join leaves no file.
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new().prefix(".rapport-join-").tempdir_in(parent)?;
+        let aside = tmp.path().join("book.db");
+        let n = {
+            let (store, _) = Store::open(&aside, OpenMode::Create)?;
+            fill(&store, &mut snap)?
+        };
+        if std::fs::symlink_metadata(path).is_ok() {
+            bail!("{} appeared while joining; nothing was changed", path.display());
+        }
+        std::fs::rename(&aside, path).with_context(|| format!("cannot move the new book to {}", path.display()))?;
+        n
+    };
+    server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &snap.cursor])?;
+    Ok(JoinReport { place: server.place, login, records: n })
+}
+
+/// Sends the changes waiting here as one push. Returns the server's answer.
+pub fn push(server: &mut Server, pending: &Pending, device: &str) -> Result<Json> {
+    let ops = serde_json::to_value(&pending.ops)?;
+    let row = server
+        .client
+        .query_one("SELECT rapport.push($1, $2, $3)", &[&device, &pending.last_change, &ops])
+        .map_err(|e| match e.as_db_error() {
+            Some(db) => anyhow!("the server refused the push: {}", db.message()),
+            None => anyhow!("the push did not complete ({e}); it is sent again next time"),
+        })?;
+    Ok(row.get(0))
+}
+
+/// `rapport sync`: push what waits here, pull what others did.
+pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
+    let url = server_url(store)?;
+    let device =
+        store.setting(local::DEVICE_KEY)?.ok_or_else(|| anyhow!("this database has no device id; join again"))?;
+    let mut server = connect::connect(&url, secrets)?;
+    require_rapport(&mut server)?;
+    let mut report = SyncReport::default();
+
+    // A clock far ahead of the server's would win every edit for as long as it is ahead.
+    let server_ms: i64 =
+        server.client.query_one("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", &[])?.get(0);
+    let last = store.sync_clock()?;
+    let (clamped, was) = hlc::clamp(last, server_ms);
+    if was {
+        store.sync_clamp(clamped)?;
+        report.clamped_minutes = Some((hlc::millis(last) - server_ms) / 60_000);
+    }
+
+    let pending = store.sync_pending()?;
+    if !pending.ops.is_empty() {
+        let answer = push(&mut server, &pending, &device)?;
+        report.pushed = pending.ops.len();
+        report.kept = answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
+        report.duplicate = answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
+    }
+    store.sync_mark_pushed(&pending, &device)?;
+
+    let cursor: i64 = store.setting(local::CURSOR_KEY)?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
+    report.pulled = records.len();
+    report.conflicts = conflicts.len();
+    store.write(|s| {
+        s.sync_apply(&mut records, &device)?;
+        s.sync_save_conflicts(&conflicts)?;
+        s.set_setting(local::CURSOR_KEY, &top.to_string())?;
+        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
+    })?;
+    server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &top])?;
+    Ok(report)
+}
+
+/// The records changed after `cursor`, in pages from one snapshot, with the
+/// conflicts recorded meanwhile and the new cursor.
+pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>, Vec<SyncConflict>, i64)> {
+    let mut tx = server
+        .client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let mut records = Vec::new();
+    let mut top = cursor;
+    let (mut k_seq, mut k_entity, mut k_uid) = (cursor, String::new(), String::new());
+    loop {
+        let rows = tx.query(
+            "SELECT entity, uid, data::text, clocks::text, seq FROM rapport.records
+             WHERE (seq, entity, uid) > ($1, $2, $3) ORDER BY seq, entity, uid LIMIT $4",
+            &[&k_seq, &k_entity, &k_uid, &PAGE],
+        )?;
+        for r in &rows {
+            let seq: i64 = r.get(4);
+            top = top.max(seq);
+            records.push(RemoteRecord {
+                entity: r.get(0),
+                uid: r.get(1),
+                data: parse_map(r.get(2))?,
+                clocks: parse_map(r.get(3))?,
+            });
+        }
+        match rows.last() {
+            Some(last) if rows.len() as i64 == PAGE => {
+                k_seq = last.get(4);
+                k_entity = last.get(0);
+                k_uid = last.get(1);
+            }
+            _ => break,
+        }
+    }
+    let conflicts = read_conflicts(&mut tx, cursor)?;
+    tx.commit()?;
+    Ok((records, conflicts, top))
+}
