@@ -230,3 +230,357 @@ fn the_command_line_inits_joins_and_syncs() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error:"), "{err}");
 }
+
+// ---- sync ----------------------------------------------------------------
+
+struct Team {
+    db: String,
+    url: String,
+    _dir: tempfile::TempDir,
+    laptops: Vec<Laptop>,
+    /// uids of the seeded accounts and contacts.
+    accounts: Vec<String>,
+    contacts: Vec<String>,
+}
+
+/// The manager's laptop (0) and `reps` laptops that joined after it.
+fn team_of(reps: usize) -> Team {
+    let c = pg::cluster();
+    let db = c.fresh_db();
+    let url = c.url_for("postgres", &db);
+    let dir = tempfile::tempdir().unwrap();
+    let (manager, path, _) = manager_book(dir.path());
+    team::init(&manager, &url, &pg::secrets()).unwrap();
+    let accounts = manager.sync_snapshot("account").unwrap().into_keys().collect();
+    let contacts = manager.sync_snapshot("contact").unwrap().into_keys().collect();
+    let mut laptops = vec![Laptop { store: manager, path }];
+    for i in 0..reps {
+        laptops.push(join(dir.path(), &format!("rep{i}"), &url));
+    }
+    Team { db, url, _dir: dir, laptops, accounts, contacts }
+}
+
+/// The same laptop, its clock set to `clock` (another process on the same file).
+fn at(l: &Laptop, clock: Clock) -> Laptop {
+    let mut store = Store::open(&l.path, OpenMode::Existing).unwrap().0;
+    store.set_clock(clock);
+    Laptop { store, path: l.path.clone() }
+}
+
+fn sync(l: &Laptop) -> team::SyncReport {
+    team::sync(&l.store, &pg::secrets()).unwrap()
+}
+
+fn edit_account(l: &Laptop, uid: &str, f: impl FnOnce(&mut Account)) {
+    let id = l.store.sync_local_id("account", uid).unwrap().unwrap();
+    let mut a: Account = l.store.get_any(id).unwrap().unwrap();
+    f(&mut a);
+    l.store.update(&mut a).unwrap();
+}
+
+fn account(l: &Laptop, uid: &str) -> Account {
+    let id = l.store.sync_local_id("account", uid).unwrap().unwrap();
+    l.store.get_any(id).unwrap().unwrap()
+}
+
+fn contact(l: &Laptop, uid: &str) -> Contact {
+    let id = l.store.sync_local_id("contact", uid).unwrap().unwrap();
+    l.store.get_any(id).unwrap().unwrap()
+}
+
+/// The server's records without `updated_at` (stamped by every write), as laptops hold them.
+fn server_book(db: &str) -> Vec<(String, Rows)> {
+    let mut su = pg::cluster().superuser(db);
+    SYNCED
+        .iter()
+        .map(|s| {
+            let rows = su.query("SELECT uid, data FROM rapport.records WHERE entity = $1", &[&s.entity]).unwrap();
+            let map: Rows = rows
+                .iter()
+                .map(|r| {
+                    let mut data: serde_json::Map<String, serde_json::Value> =
+                        serde_json::from_value(r.get::<_, serde_json::Value>(1)).unwrap();
+                    data.remove("updated_at");
+                    (r.get(0), data)
+                })
+                .collect();
+            (s.entity.to_string(), map)
+        })
+        .collect()
+}
+
+fn server_count(db: &str, sql: &str) -> i64 {
+    pg::cluster().superuser(db).query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn different_fields_edited_offline_on_two_laptops_are_both_kept() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let acme = &t.accounts[0];
+    edit_account(a, acme, |x| x.city = Some("Utrecht".into()));
+    edit_account(b, acme, |x| x.notes = Some("prefers e-mail".into()));
+    sync(a);
+    sync(b);
+    sync(a);
+    for l in [a, b] {
+        let x = account(l, acme);
+        assert_eq!(x.city.as_deref(), Some("Utrecht"));
+        assert_eq!(x.notes.as_deref(), Some("prefers e-mail"));
+    }
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts"), 0);
+    assert_eq!(book(&a.store), book(&b.store));
+}
+
+#[test]
+fn the_same_field_goes_to_the_later_clock_the_loss_is_recorded_and_laptops_converge() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let acme = &t.accounts[0];
+    let now = chrono::Utc::now();
+    // b writes a minute after a, but pushes first: the later write still wins.
+    edit_account(&at(a, Clock::Fixed(now)), acme, |x| x.city = Some("Leiden".into()));
+    edit_account(&at(b, Clock::Fixed(now + chrono::Duration::minutes(1))), acme, |x| x.city = Some("Delft".into()));
+    let rb = sync(b);
+    assert_eq!(rb.conflicts, 0);
+    let ra = sync(a);
+    assert_eq!(ra.pushed - ra.kept, 2, "a's city (and its updated_at) lost: {ra:?}");
+    assert_eq!(ra.conflicts, 1);
+    sync(b);
+    for l in [a, b] {
+        assert_eq!(account(l, acme).city.as_deref(), Some("Delft"));
+        let c = l.store.sync_conflicts().unwrap();
+        assert_eq!(c.len(), 1, "every laptop lists the conflict");
+        assert_eq!(
+            (c[0].field.as_str(), c[0].winner_value.as_deref(), c[0].loser_value.as_deref()),
+            ("city", Some("Delft"), Some("Leiden"))
+        );
+        assert!(c[0].winner_hlc > c[0].loser_hlc);
+        assert_eq!(c[0].winner_login.as_deref(), Some("postgres"));
+    }
+    assert_eq!(book(&a.store), book(&b.store));
+    assert_eq!(book(&a.store), server_book(&t.db));
+}
+
+#[test]
+fn a_delete_wins_against_an_edit_until_it_is_restored() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let jane = &t.contacts[0];
+    let id = a.store.sync_local_id("contact", jane).unwrap().unwrap();
+    a.store.delete::<Contact>(id).unwrap();
+    let bid = b.store.sync_local_id("contact", jane).unwrap().unwrap();
+    let mut c: Contact = b.store.get_any(bid).unwrap().unwrap();
+    c.title = Some("CFO".into());
+    b.store.update(&mut c).unwrap();
+    sync(b);
+    sync(a);
+    sync(b);
+    for l in [a, b] {
+        let c = contact(l, jane);
+        assert!(c.meta.deleted_at.is_some(), "the delete stands");
+        assert_eq!(c.title.as_deref(), Some("CFO"), "the edit is kept under the tombstone");
+    }
+    a.store.restore::<Contact>(id).unwrap();
+    sync(a);
+    sync(b);
+    assert!(contact(b, jane).meta.deleted_at.is_none(), "restored everywhere");
+    assert_eq!(book(&a.store), book(&b.store));
+}
+
+#[test]
+fn activities_logged_on_two_laptops_are_all_kept_without_conflicts() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    for (l, text) in [(a, "call from a"), (b, "call from b"), (a, "second call from a")] {
+        let id = l.store.sync_local_id("account", &t.accounts[1]).unwrap().unwrap();
+        let mut act = Activity {
+            account_id: id,
+            kind: rapport::domain::ActivityKind::Call,
+            occurred_at: "2026-11-26T10:00:00Z".into(),
+            summary: text.into(),
+            ..Default::default()
+        };
+        l.store.insert(&mut act).unwrap();
+    }
+    sync(a);
+    sync(b);
+    sync(a);
+    let calls = |l: &Laptop| {
+        let mut v: Vec<String> = l
+            .store
+            .sync_snapshot("activity")
+            .unwrap()
+            .into_values()
+            .filter_map(|x| x["summary"].as_str().filter(|s| s.contains("call from")).map(String::from))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(calls(a), ["call from a", "call from b", "second call from a"]);
+    assert_eq!(calls(a), calls(b));
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts"), 0);
+}
+
+#[test]
+fn a_push_committed_but_not_acknowledged_is_not_applied_twice() {
+    let t = team_of(1);
+    let a = &t.laptops[1];
+    let device = a.store.setting("team_device").unwrap().unwrap();
+    let id = a.store.sync_local_id("account", &t.accounts[0]).unwrap().unwrap();
+    let mut act = Activity {
+        account_id: id,
+        kind: rapport::domain::ActivityKind::Call,
+        occurred_at: "2026-11-26T10:00:00Z".into(),
+        summary: "only once".into(),
+        ..Default::default()
+    };
+    a.store.insert(&mut act).unwrap();
+    let pending = a.store.sync_pending().unwrap();
+    let mut server = team::connect::connect(&t.url, &pg::secrets()).unwrap();
+    let first = team::push(&mut server, &pending, &device).unwrap();
+    assert_eq!(first["duplicate"], false);
+    let ops = server_count(&t.db, "SELECT count(*) FROM rapport.ops");
+    // The acknowledgement is lost: the laptop sends the same push again.
+    let again = team::push(&mut server, &pending, &device).unwrap();
+    assert_eq!(again["duplicate"], true);
+    let report = sync(a);
+    assert!(report.duplicate, "{report:?}");
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.ops"), ops, "nothing doubled");
+    assert_eq!(
+        server_count(
+            &t.db,
+            "SELECT count(*) FROM rapport.records WHERE entity = 'activity' AND data->>'summary' = 'only once'"
+        ),
+        1
+    );
+    assert!(a.store.sync_pending().unwrap().ops.is_empty(), "the laptop knows it was pushed");
+    sync(&t.laptops[0]);
+    assert_eq!(book(&t.laptops[0].store), book(&a.store));
+}
+
+#[test]
+fn a_laptop_clock_an_hour_ahead_is_clamped_and_told() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let acme = &t.accounts[0];
+    let fast = at(a, Clock::Fixed(chrono::Utc::now() + chrono::Duration::hours(1)));
+    edit_account(&fast, acme, |x| x.city = Some("Future".into()));
+    let report = sync(&fast);
+    let minutes = report.clamped_minutes.expect("the clock was clamped");
+    assert!((55..=60).contains(&minutes), "{minutes}");
+    let hlc: i64 = pg::cluster().superuser(&t.db).query_one("SELECT max(hlc) FROM rapport.ops", &[]).unwrap().get(0);
+    let server_ms = chrono::Utc::now().timestamp_millis();
+    assert!(rapport::domain::hlc::millis(hlc) <= server_ms + 1000, "stamped with the server's time");
+    // A later edit on an honest clock wins, as it would have without the skew.
+    sync(b);
+    edit_account(b, acme, |x| x.city = Some("Present".into()));
+    sync(b);
+    sync(&fast);
+    assert_eq!(account(&fast, acme).city.as_deref(), Some("Present"));
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Edit {
+        laptop: usize,
+        account: usize,
+        field: usize,
+        value: u8,
+    },
+    Log {
+        laptop: usize,
+        account: usize,
+    },
+    ToggleContact {
+        laptop: usize,
+        contact: usize,
+    },
+    Sync {
+        laptop: usize,
+    },
+    /// The push reaches the server but the answer never comes back.
+    AckLost {
+        laptop: usize,
+    },
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        4 => (0..3usize, 0..4usize, 0..3usize, 0..4u8).prop_map(|(laptop, account, field, value)| Step::Edit { laptop, account, field, value }),
+        2 => (0..3usize, 0..4usize).prop_map(|(laptop, account)| Step::Log { laptop, account }),
+        1 => (0..3usize, 0..3usize).prop_map(|(laptop, contact)| Step::ToggleContact { laptop, contact }),
+        3 => (0..3usize).prop_map(|laptop| Step::Sync { laptop }),
+        1 => (0..3usize).prop_map(|laptop| Step::AckLost { laptop }),
+    ]
+}
+
+fn play(t: &Team, s: &Step) {
+    match *s {
+        Step::Edit { laptop, account, field, value } => {
+            let text = Some(format!("{value} from {laptop}"));
+            edit_account(&t.laptops[laptop], &t.accounts[account], |a| match field {
+                0 => a.city = text,
+                1 => a.notes = text,
+                _ => a.sector = text,
+            });
+        }
+        Step::Log { laptop, account } => {
+            let l = &t.laptops[laptop];
+            let id = l.store.sync_local_id("account", &t.accounts[account]).unwrap().unwrap();
+            let mut act = Activity {
+                account_id: id,
+                kind: rapport::domain::ActivityKind::Call,
+                occurred_at: "2026-11-26T10:00:00Z".into(),
+                summary: format!("call by {laptop}"),
+                ..Default::default()
+            };
+            l.store.insert(&mut act).unwrap();
+        }
+        Step::ToggleContact { laptop, contact } => {
+            let l = &t.laptops[laptop];
+            let id = l.store.sync_local_id("contact", &t.contacts[contact]).unwrap().unwrap();
+            let c: Contact = l.store.get_any(id).unwrap().unwrap();
+            if c.meta.deleted_at.is_some() {
+                l.store.restore::<Contact>(id).unwrap();
+            } else {
+                l.store.delete::<Contact>(id).unwrap();
+            }
+        }
+        Step::Sync { laptop } => {
+            sync(&t.laptops[laptop]);
+        }
+        Step::AckLost { laptop } => {
+            let l = &t.laptops[laptop];
+            let pending = l.store.sync_pending().unwrap();
+            if !pending.ops.is_empty() {
+                let device = l.store.setting("team_device").unwrap().unwrap();
+                let mut server = team::connect::connect(&t.url, &pg::secrets()).unwrap();
+                team::push(&mut server, &pending, &device).unwrap();
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, failure_persistence: None, ..Default::default() })]
+
+    #[test]
+    fn any_interleaving_of_edits_syncs_and_lost_answers_converges(steps in proptest::collection::vec(step(), 1..24)) {
+        let t = team_of(2);
+        for s in &steps {
+            play(&t, s);
+        }
+        for _ in 0..2 {
+            for l in &t.laptops {
+                sync(l);
+            }
+        }
+        let server = server_book(&t.db);
+        for (i, l) in t.laptops.iter().enumerate() {
+            proptest::prop_assert_eq!(&book(&l.store), &server, "laptop {} differs from the server", i);
+            proptest::prop_assert!(l.store.sync_pending().unwrap().ops.is_empty());
+        }
+    }
+}

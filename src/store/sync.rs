@@ -671,3 +671,11 @@ impl Store {
         Ok(self.conn().query_row("SELECT name FROM reps WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
     }
 }
+
+impl Store {
+    /// The local id of a shared record, by its uid.
+    pub fn sync_local_id(&self, entity: &str, uid: &str) -> Result<Option<i64>> {
+        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        self.id_of(spec.table, uid)
+    }
+}

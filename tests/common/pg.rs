@@ -188,7 +188,8 @@ impl Cluster {
     pub fn restart(&self) {
         let (dir, bin) = self.own.as_ref().expect("restart needs the tests' own cluster, not RAPPORT_TEST_PG");
         let mut c = as_owner(&bin.join("pg_ctl"));
-        c.arg("-D").arg(dir.join("data")).args(["-w", "-m", "fast", "restart"]);
+        // With its log file: without one the new server would hold our output pipe open.
+        c.arg("-D").arg(dir.join("data")).arg("-l").arg(dir.join("log")).args(["-w", "-m", "fast", "restart"]);
         run(c, "pg_ctl restart");
     }
 }
