@@ -584,3 +584,118 @@ proptest::proptest! {
         }
     }
 }
+
+// ---- who may do what ---------------------------------------------------
+
+fn uid_named(store: &Store, entity: &str, name: &str) -> String {
+    store
+        .sync_snapshot(entity)
+        .unwrap()
+        .into_iter()
+        .find(|(_, d)| d["name"] == name)
+        .unwrap_or_else(|| panic!("no {entity} named {name}"))
+        .0
+}
+
+/// A rep's laptop: a login made by the manager, then a join with it.
+fn rep_laptop(t: &Team, name: &str, short: &str) -> (Laptop, team::connect::Secrets, String) {
+    let login = format!("{}_{short}", t.db);
+    let password = format!("{short}-secret");
+    team::add_rep(&t.laptops[0].store, name, &login, None, &password, &pg::secrets()).unwrap();
+    let secrets = team::connect::Secrets { env_password: Some(password), passfile: None, prompt: false };
+    let url = pg::cluster().url_for(&login, &t.db);
+    let path = t._dir.path().join(format!("{short}.db"));
+    team::join(&path, &url, &secrets).unwrap();
+    (Laptop { store: Store::open(&path, OpenMode::Existing).unwrap().0, path }, secrets, login)
+}
+
+#[test]
+fn a_rep_edits_only_their_own_accounts_the_server_refuses_the_rest_and_the_laptop_puts_it_back() {
+    let t = team_of(0);
+    let manager = &t.laptops[0];
+    let (rae, secrets, login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    assert_eq!(rae.store.setting("me").unwrap().as_deref(), Some("Rae Lindqvist"));
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let lees = uid_named(&rae.store, "account", "Acme Logistik GmbH");
+    let lees_city = account(&rae, &lees).city;
+
+    edit_account(&rae, &lees, |a| a.city = Some("Hacked".into()));
+    edit_account(&rae, &own, |a| a.city = Some("Eindhoven".into()));
+    let lee_id = account(&rae, &lees).owner_id;
+    edit_account(&rae, &own, |a| a.owner_id = lee_id);
+    let id = rae.store.sync_local_id("account", &lees).unwrap().unwrap();
+    let mut call = Activity {
+        account_id: id,
+        kind: rapport::domain::ActivityKind::Call,
+        occurred_at: "2026-11-26T10:00:00Z".into(),
+        summary: "covered for Lee".into(),
+        ..Default::default()
+    };
+    rae.store.insert(&mut call).unwrap();
+    let mut target = Target {
+        meta: Meta::default(),
+        scope: rapport::domain::TargetScope::Company,
+        rep_id: None,
+        account_id: None,
+        period: rapport::domain::Period::parse("2027").unwrap(),
+        metric: rapport::domain::TargetMetric::WonRevenue,
+        amount: 100,
+    };
+    rae.store.insert(&mut target).unwrap();
+
+    let report = team::sync(&rae.store, &secrets).unwrap();
+    let refused = report.refused.join("\n");
+    assert!(
+        refused.contains("account Acme Logistik GmbH (city): a rep edits only accounts they own and what hangs off them; it was put back"),
+        "{refused}"
+    );
+    assert!(refused.contains("account Acme Logistics (owner_id): only a manager reassigns an account"), "{refused}");
+    assert!(refused.contains("only a manager sets targets"), "{refused}");
+    // Put back here; what was allowed stands.
+    assert_eq!(account(&rae, &lees).city, lees_city);
+    assert_eq!(account(&rae, &own).city.as_deref(), Some("Eindhoven"));
+    assert_ne!(account(&rae, &own).owner_id, lee_id);
+    let t_id = rae.store.sync_local_id("target", &target.meta.uid).unwrap().unwrap();
+    assert!(rae.store.get::<Target>(t_id).unwrap().is_none(), "the refused target is taken back");
+
+    sync(manager);
+    assert_eq!(account(manager, &lees).city, lees_city);
+    assert_eq!(account(manager, &own).city.as_deref(), Some("Eindhoven"));
+    assert!(manager.store.sync_snapshot("activity").unwrap().values().any(|a| a["summary"] == "covered for Lee"));
+    assert_eq!(book(&manager.store), server_book(&t.db));
+
+    // The manager reassigns; the rep cannot write the tables by hand either.
+    edit_account(manager, &own, |a| a.owner_id = lee_id);
+    let r = sync(manager);
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    let c = pg::cluster();
+    let mut as_rae = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(c.port)
+        .user(&login)
+        .password("rae-secret")
+        .dbname(&t.db)
+        .connect(postgres::NoTls)
+        .unwrap();
+    let n: i64 = as_rae.query_one("SELECT count(*) FROM rapport.records", &[]).unwrap().get(0);
+    assert!(n > 0, "a rep reads the team's book");
+    let err = as_rae.execute("UPDATE rapport.records SET data = '{}'", &[]).unwrap_err();
+    assert!(
+        err.to_string().contains("permission denied") || format!("{err:?}").contains("permission denied"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn only_the_manager_adds_reps() {
+    let t = team_of(0);
+    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let err = team::add_rep(&rae.store, "Sam Moreau", &format!("{}_sam", t.db), None, "x", &secrets).unwrap_err();
+    assert!(err.to_string().contains("only the team's manager adds reps"), "{err}");
+    let exists: bool = pg::cluster()
+        .superuser("postgres")
+        .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&format!("{}_sam", t.db)])
+        .unwrap()
+        .get(0);
+    assert!(!exists);
+}

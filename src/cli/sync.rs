@@ -14,6 +14,9 @@ pub fn run(store: &Store) -> Result<ExitCode> {
             "rapport: this computer's clock is {minutes} min ahead of the server's; changes were stamped with the server's time — set the clock right"
         ));
     }
+    for refused in &report.refused {
+        out::warn(&format!("rapport: {refused}"));
+    }
     let mut text = format!("pushed {} change(s), pulled {} record(s)", report.pushed, report.pulled);
     if report.pushed > report.kept && !report.duplicate {
         text.push_str(&format!("; {} of yours lost to later edits", report.pushed - report.kept));

@@ -15,6 +15,8 @@ pub enum TeamCommand {
     Init(ServerArgs),
     /// Bring the team's book into a new (or empty) local file
     Join(ServerArgs),
+    /// Give a rep a login on the team's server (the manager only)
+    AddRep(AddRepArgs),
 }
 
 #[derive(Args, Debug)]
@@ -57,6 +59,53 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
                 line(&path.display().to_string())
             ))?;
         }
+        TeamCommand::AddRep(args) => {
+            let store = super::open_for_changes(db)?;
+            let password = rep_password(args.password_stdin)?;
+            team::add_rep(&store, &args.name, &args.login, args.manager.as_deref(), &password, &secrets)?;
+            out::say(&format!(
+                "{} signs in as {}: `rapport team join --server {}` with that login",
+                line(&args.name),
+                line(&args.login),
+                line(&team::connect::with_user(&team::server_url(&store)?, &args.login))
+            ))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct AddRepArgs {
+    /// The rep's name in the book (added when there is none)
+    pub name: String,
+    /// The database role (login) the rep signs in with
+    #[arg(long, value_name = "ROLE")]
+    pub login: String,
+    /// Their manager's name in the book [default: you]
+    #[arg(long, value_name = "NAME")]
+    pub manager: Option<String>,
+    /// Read the rep's password from the first line of standard input instead of asking
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+fn rep_password(from_stdin: bool) -> Result<String> {
+    use std::io::IsTerminal;
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(super::hinted(
+            anyhow::anyhow!("add-rep: no password given; expected --password-stdin or a terminal to ask on"),
+            "echo 'PASSWORD' | rapport team add-rep NAME --login ROLE --password-stdin",
+        ));
+    }
+    let first = rpassword::prompt_password("the rep's password: ")?;
+    let again = rpassword::prompt_password("again: ")?;
+    if first != again {
+        anyhow::bail!("add-rep: the two passwords differ; nothing was changed");
+    }
+    Ok(first)
 }

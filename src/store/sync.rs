@@ -679,3 +679,34 @@ impl Store {
         self.id_of(spec.table, uid)
     }
 }
+
+impl Store {
+    /// How a person names a shared record: "account Acme Ltd".
+    pub fn sync_label(&self, entity: &str, uid: &str) -> Result<String> {
+        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let cols = self.synced_columns(spec.table)?;
+        let col = ["name", "title", "summary", "period"].into_iter().find(|c| cols.iter().any(|x| x == c));
+        let name: Option<String> = match col {
+            Some(c) => {
+                let sql = format!("SELECT {c} FROM {} WHERE uid = ?1", spec.table);
+                self.conn().query_row(&sql, [uid], |r| r.get(0)).optional()?
+            }
+            None => None,
+        };
+        Ok(match name {
+            Some(n) => format!("{entity} {}", crate::domain::sanitize::line(&n)),
+            None => format!("{entity} {uid}"),
+        })
+    }
+
+    /// Takes back a record the server refused to create: tombstoned here as
+    /// it never existed for the team, outside the change log.
+    pub fn sync_discard(&self, entity: &str, uid: &str) -> Result<()> {
+        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let sql = format!("UPDATE {} SET deleted_at = ?2 WHERE uid = ?1 AND deleted_at IS NULL", spec.table);
+        self.write(|s| {
+            s.conn().execute(&sql, [uid, &s.now_text()])?;
+            Ok(())
+        })
+    }
+}

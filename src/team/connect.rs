@@ -67,6 +67,23 @@ pub fn public_url(url: &str) -> String {
     }
 }
 
+/// The same server address for another login (what a new rep joins with).
+pub fn with_user(url: &str, user: &str) -> String {
+    let public = public_url(url);
+    match public.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = match rest.find(['/', '?']).map(|i| rest.split_at(i)) {
+                Some((authority, tail)) => {
+                    format!("{}{tail}", authority.rsplit_once('@').map_or(authority, |(_, h)| h))
+                }
+                None => rest.rsplit_once('@').map_or(rest, |(_, h)| h).to_string(),
+            };
+            format!("{scheme}://{user}@{host}")
+        }
+        None => public,
+    }
+}
+
 /// A connected server and who we are on it.
 pub struct Server {
     pub client: Client,
@@ -268,6 +285,11 @@ mod tests {
             "postgres://ann@h/team?sslmode=require"
         );
         assert_eq!(public_url("postgres://h/team"), "postgres://h/team");
+        assert_eq!(
+            with_user("postgres://ann:pw@h:5/team?sslmode=require", "rae"),
+            "postgres://rae@h:5/team?sslmode=require"
+        );
+        assert_eq!(with_user("postgres://h/team", "rae"), "postgres://rae@h/team");
     }
 
     #[test]

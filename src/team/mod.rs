@@ -49,6 +49,8 @@ pub struct SyncReport {
     pub conflicts: usize,
     /// The push had already been applied (its acknowledgement was lost before).
     pub duplicate: bool,
+    /// Changes the server refused, each named with its record and the rule; put back here.
+    pub refused: Vec<String>,
     /// This laptop's clock ran ahead of the server's by this many minutes and was clamped.
     pub clamped_minutes: Option<i64>,
 }
@@ -101,6 +103,7 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
              END IF;
              EXECUTE format('GRANT USAGE ON SCHEMA rapport TO %I', {lit});
              EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO %I', {lit});
          END $$;",
         lit = quote_literal(&role)
     ))
@@ -322,11 +325,13 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
     }
 
     let pending = store.sync_pending()?;
+    let mut refused = Vec::new();
     if !pending.ops.is_empty() {
         let answer = push(&mut server, &pending, &device)?;
         report.pushed = pending.ops.len();
         report.kept = answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
         report.duplicate = answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
+        refused = answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default();
     }
     store.sync_mark_pushed(&pending, &device)?;
 
@@ -341,6 +346,29 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
     })?;
     server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &top])?;
+    // Refused edits of the team's records came back with the pull; refused
+    // new records are taken back here. One line per record and rule.
+    let mut told = std::collections::BTreeMap::<(String, String, String), Vec<String>>::new();
+    for r in &refused {
+        let (Some(e), Some(u), Some(f), Some(why)) =
+            (r["e"].as_str(), r["u"].as_str(), r["f"].as_str(), r["why"].as_str())
+        else {
+            continue;
+        };
+        if r["new"].as_bool() == Some(true) {
+            store.sync_discard(e, u)?;
+        }
+        if f != "updated_at" {
+            told.entry((e.to_string(), u.to_string(), why.to_string())).or_default().push(f.to_string());
+        }
+    }
+    for ((e, u, why), fields) in told {
+        report.refused.push(format!(
+            "the server refused your change to {} ({}): {why}; it was put back",
+            store.sync_label(&e, &u)?,
+            fields.join(", ")
+        ));
+    }
     Ok(report)
 }
 
@@ -384,4 +412,83 @@ pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>
     let conflicts = read_conflicts(&mut tx, cursor)?;
     tx.commit()?;
     Ok((records, conflicts, top))
+}
+
+/// `rapport team add-rep`: a database role for a person, member of the
+/// team's group, tied to their rep in the book (added here when new).
+/// Only the team's manager may.
+pub fn add_rep(
+    store: &Store,
+    name: &str,
+    login: &str,
+    manager: Option<&str>,
+    password: &str,
+    secrets: &Secrets,
+) -> Result<()> {
+    use crate::domain::sanitize::line;
+    if login.trim().is_empty() || password.is_empty() {
+        bail!("add-rep: expected a login and a password");
+    }
+    let url = server_url(store)?;
+    let mut server = connect::connect(&url, secrets)?;
+    require_rapport(&mut server)?;
+    let me = server.login.clone();
+    let is_manager: bool = server
+        .client
+        .query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])?
+        .is_some_and(|r| r.get(0));
+    if !is_manager {
+        bail!("only the team's manager adds reps ({} is not); nothing was changed", line(&me));
+    }
+    let taken: bool =
+        server.client.query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&login])?.get(0);
+    if taken {
+        bail!("the server already has a role named {}; nothing was changed — choose another --login", line(login));
+    }
+    let boss_name = match manager {
+        Some(m) => Some(m.to_string()),
+        None => store.me()?,
+    };
+    let boss_uid = match &boss_name {
+        Some(m) => {
+            Some(store.rep_uid_by_name(m)?.ok_or_else(|| anyhow!("--manager: no rep named {} in the book", line(m)))?)
+        }
+        None => None,
+    };
+    // The rep record first, so the member row names a record the team has.
+    let rep_uid = match store.rep_uid_by_name(name)? {
+        Some(uid) => uid,
+        None => {
+            let manager_id = match &boss_uid {
+                Some(uid) => store.sync_local_id("rep", uid)?,
+                None => None,
+            };
+            let mut rep = crate::store::Rep { name: name.to_string(), manager_id, ..Default::default() };
+            store.insert(&mut rep)?;
+            rep.meta.uid
+        }
+    };
+    sync(store, secrets)?;
+    let boss_login: Option<String> = match &boss_uid {
+        Some(uid) => {
+            server.client.query_opt("SELECT login FROM rapport.members WHERE rep_uid = $1", &[uid])?.map(|r| r.get(0))
+        }
+        None => None,
+    };
+    let mut tx = server.client.transaction()?;
+    let role: String = tx.query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])?.get(0);
+    // Quoted by the server itself: identifiers and the password are never pasted raw.
+    let create: String = tx
+        .query_one(
+            "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
+            &[&login, &password, &role],
+        )?
+        .get(0);
+    tx.batch_execute(&create).context("cannot create the rep's role (the manager's login needs CREATEROLE)")?;
+    tx.execute(
+        "INSERT INTO rapport.members (login, rep_uid, is_manager, manager_login) VALUES ($1, $2, false, coalesce($3, session_user))",
+        &[&login, &rep_uid, &boss_login],
+    )?;
+    tx.commit()?;
+    Ok(())
 }
