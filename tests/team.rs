@@ -353,7 +353,7 @@ fn the_same_field_goes_to_the_later_clock_the_loss_is_recorded_and_laptops_conve
         assert_eq!(c.len(), 1, "every laptop lists the conflict");
         assert_eq!(
             (c[0].field.as_str(), c[0].winner_value.as_deref(), c[0].loser_value.as_deref()),
-            ("city", Some("Delft"), Some("Leiden"))
+            ("city", Some("\"Delft\""), Some("\"Leiden\""))
         );
         assert!(c[0].winner_hlc > c[0].loser_hlc);
         assert_eq!(c[0].winner_login.as_deref(), Some("postgres"));
@@ -698,4 +698,47 @@ fn only_the_manager_adds_reps() {
         .unwrap()
         .get(0);
     assert!(!exists);
+}
+
+// ---- conflicts and status ---------------------------------------------------
+
+#[test]
+fn a_sync_conflict_is_listed_and_keep_mine_writes_the_lost_value_again() {
+    let t = team_of(0);
+    let manager = &t.laptops[0];
+    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let now = chrono::Utc::now();
+    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
+    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
+        a.city = Some("Breda".into())
+    });
+    sync(manager);
+    let r = team::sync(&rae.store, &secrets).unwrap();
+    assert_eq!(r.conflicts, 1);
+    assert_eq!(account(&rae, &own).city.as_deref(), Some("Breda"));
+
+    let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "conflicts"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("account Acme Logistics · city: kept Breda (postgres), overwrote Haarlem (t"), "{text}");
+    let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "conflicts", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = rows[0]["id"].as_i64().unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+
+    let said = team::resolve(&rae.store, id, team::Keep::Mine).unwrap();
+    assert_eq!(said, "account Acme Logistics: city is Haarlem again; `rapport sync` shares it");
+    assert_eq!(account(&rae, &own).city.as_deref(), Some("Haarlem"));
+    assert!(rae.store.sync_conflicts().unwrap().is_empty());
+    let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "status"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("synced just now · 1 change waiting"), "{text}");
+    let r = team::sync(&rae.store, &secrets).unwrap();
+    assert_eq!(r.conflicts, 0, "writing a value seen is no new conflict");
+    sync(manager);
+    assert_eq!(account(manager, &own).city.as_deref(), Some("Haarlem"));
+    let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "status"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now\n"), "{out:?}");
+    // The manager's laptop lists the same conflict until the manager settles it there.
+    assert_eq!(manager.store.sync_conflicts().unwrap().len(), 1);
 }

@@ -17,6 +17,29 @@ pub enum TeamCommand {
     Join(ServerArgs),
     /// Give a rep a login on the team's server (the manager only)
     AddRep(AddRepArgs),
+    /// Sync conflicts: values that overwrote one their writer had not seen
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a sync conflict: keep your value (written again as a new change) or theirs
+    Resolve {
+        /// The conflict's id, from `rapport team conflicts`
+        id: i64,
+        #[arg(long, value_enum)]
+        keep: KeepSide,
+    },
+    /// The server, the last sync, changes waiting and sync conflicts
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KeepSide {
+    Mine,
+    Theirs,
 }
 
 #[derive(Args, Debug)]
@@ -58,6 +81,53 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
                 done.records,
                 line(&path.display().to_string())
             ))?;
+        }
+        TeamCommand::Conflicts { json } => {
+            let store = super::open_for_reading(db)?;
+            team::server_url(&store)?;
+            let rows = store.sync_conflicts()?;
+            if json {
+                return super::print_json(&rows).map(|_| ExitCode::SUCCESS);
+            }
+            if rows.is_empty() {
+                out::say("no sync conflicts")?;
+            }
+            for c in rows {
+                out::say(&format!(
+                    "#{} {} · {}: kept {} ({}), overwrote {} ({}) · {}",
+                    c.id,
+                    store.sync_label(&c.entity, &c.uid)?,
+                    line(&c.field),
+                    line(&team::shown(c.winner_value.as_deref())),
+                    line(c.winner_login.as_deref().unwrap_or("?")),
+                    line(&team::shown(c.loser_value.as_deref())),
+                    line(c.loser_login.as_deref().unwrap_or("?")),
+                    line(&c.at)
+                ))?;
+            }
+        }
+        TeamCommand::Resolve { id, keep } => {
+            let store = super::open_for_changes(db)?;
+            let keep = match keep {
+                KeepSide::Mine => team::Keep::Mine,
+                KeepSide::Theirs => team::Keep::Theirs,
+            };
+            out::say(&team::resolve(&store, id, keep)?)?;
+        }
+        TeamCommand::Status { json } => {
+            let store = super::open_for_reading(db)?;
+            let st = team::status(&store)?;
+            if json {
+                return super::print_json(&st).map(|_| ExitCode::SUCCESS);
+            }
+            let since = st
+                .synced_at
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| (store.clock().now() - t.with_timezone(&chrono::Utc)).num_seconds().max(0));
+            out::say(&format!("server: {}", line(&st.server)))?;
+            out::say(&format!("login:  {}", line(st.login.as_deref().unwrap_or("?"))))?;
+            out::say(&crate::domain::hlc::sync_state(since, st.waiting, st.conflicts, true))?;
         }
         TeamCommand::AddRep(args) => {
             let store = super::open_for_changes(db)?;

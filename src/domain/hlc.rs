@@ -64,9 +64,41 @@ pub fn is_unseen_overwrite(base_hlc: i64, current: Option<&Stamp>) -> bool {
     current.is_some_and(|c| c.hlc != base_hlc)
 }
 
+/// The team state for a header or `team status`: "synced 2 min ago",
+/// "offline · 14 changes waiting", "2 sync conflicts".
+pub fn sync_state(since_sync_secs: Option<i64>, waiting: usize, conflicts: usize, reachable: bool) -> String {
+    let mut parts = Vec::new();
+    if !reachable {
+        parts.push("offline".to_string());
+    } else {
+        parts.push(match since_sync_secs {
+            None => "never synced".to_string(),
+            Some(s) if s < 60 => "synced just now".to_string(),
+            Some(s) if s < 3600 => format!("synced {} min ago", s / 60),
+            Some(s) if s < 86_400 => format!("synced {} h ago", s / 3600),
+            Some(s) => format!("synced {} days ago", s / 86_400),
+        });
+    }
+    if waiting > 0 {
+        parts.push(format!("{waiting} change{} waiting", if waiting == 1 { "" } else { "s" }));
+    }
+    if conflicts > 0 {
+        parts.push(format!("{conflicts} sync conflict{}", if conflicts == 1 { "" } else { "s" }));
+    }
+    parts.join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_state_reads_as_a_sentence() {
+        assert_eq!(sync_state(Some(130), 0, 0, true), "synced 2 min ago");
+        assert_eq!(sync_state(Some(10), 14, 0, false), "offline · 14 changes waiting");
+        assert_eq!(sync_state(Some(10), 0, 2, true), "synced just now · 2 sync conflicts");
+        assert_eq!(sync_state(None, 1, 1, true), "never synced · 1 change waiting · 1 sync conflict");
+    }
 
     #[test]
     fn tick_follows_wall_time_and_never_goes_back() {

@@ -710,3 +710,90 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// One sync conflict by its (server) id.
+    pub fn sync_conflict(&self, id: i64) -> Result<Option<SyncConflict>> {
+        Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
+    }
+
+    /// Marks a sync conflict as dealt with on this laptop.
+    pub fn sync_resolve_conflict(&self, id: i64) -> Result<()> {
+        self.write(|s| {
+            s.conn().execute(
+                "UPDATE sync_conflicts SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL",
+                rusqlite::params![id, s.now_text()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Changes made here that the server has not had yet (change-log rows
+    /// of shared records after the last push).
+    pub fn sync_waiting(&self) -> Result<usize> {
+        let pushed = self.setting_i64(PUSHED_KEY)?;
+        let entities: Vec<&str> = SYNCED.iter().map(|s| s.entity).collect();
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM change_log WHERE id > ?1 AND entity IN (SELECT value FROM json_each(?2))",
+            rusqlite::params![pushed, serde_json::to_string(&entities)?],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
+    /// Sets one field of a shared record as a person's own change (logged,
+    /// pushed, undoable): how a sync conflict is resolved. `value` is as the
+    /// server holds it (references as uids).
+    pub fn sync_set_field(&self, entity: &str, uid: &str, field: &str, value: &Json) -> Result<()> {
+        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let id = self.id_of(spec.table, uid)?.ok_or_else(|| anyhow!("no {entity} {uid} on this laptop"))?;
+        let value = match spec.refs.iter().find(|(c, _)| *c == field) {
+            Some((_, target)) => match value.as_str() {
+                Some(u) => Json::from(self.id_of(target, u)?.ok_or_else(|| anyhow!("{field}: no record {u} here"))?),
+                None => Json::Null,
+            },
+            None => value.clone(),
+        };
+        use super::{Account, Activity, Conflict, Contact, Deal, Rep, Target};
+        match entity {
+            "rep" => self.set_field_as::<Rep>(id, field, value),
+            "account" => self.set_field_as::<Account>(id, field, value),
+            "contact" => self.set_field_as::<Contact>(id, field, value),
+            "deal" => self.set_field_as::<Deal>(id, field, value),
+            "conflict" => self.set_field_as::<Conflict>(id, field, value),
+            "activity" => self.set_field_as::<Activity>(id, field, value),
+            "target" => self.set_field_as::<Target>(id, field, value),
+            _ => Err(anyhow!("{entity} is not shared with the team")),
+        }
+    }
+
+    fn set_field_as<T: super::Record + serde::de::DeserializeOwned>(
+        &self,
+        id: i64,
+        field: &str,
+        value: Json,
+    ) -> Result<()> {
+        let rec: T = self.get_any(id)?.ok_or_else(|| anyhow!("no {} {id}", T::ENTITY.as_str()))?;
+        if field == "deleted_at" {
+            match (value.is_null(), rec.meta().deleted_at.is_some()) {
+                (true, true) => drop(self.restore::<T>(id)?),
+                (false, false) => drop(self.delete::<T>(id)?),
+                _ => {}
+            }
+            return Ok(());
+        }
+        let mut map = match serde_json::to_value(&rec)? {
+            Json::Object(m) => m,
+            _ => return Err(anyhow!("{} {id} is not a record", T::ENTITY.as_str())),
+        };
+        // Flags are 0/1 in the table and true/false in the record.
+        let value = match (map.get(field), &value) {
+            (Some(Json::Bool(_)), Json::Number(n)) => Json::Bool(n.as_i64() != Some(0)),
+            _ => value,
+        };
+        map.insert(field.to_string(), value);
+        let mut rec: T = serde_json::from_value(Json::Object(map))
+            .with_context(|| format!("cannot set {field} of {}", T::ENTITY.as_str()))?;
+        self.update(&mut rec)
+    }
+}

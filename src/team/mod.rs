@@ -55,12 +55,90 @@ pub struct SyncReport {
     pub clamped_minutes: Option<i64>,
 }
 
+/// A conflict's value as kept locally: its JSON text (types survive for `resolve`).
 fn text_of(v: &Json) -> Option<String> {
-    match v {
-        Json::Null => None,
-        Json::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
+    Some(v.to_string())
+}
+
+/// A value of a conflict as a person reads it.
+pub fn shown(value: Option<&str>) -> String {
+    match value.map(serde_json::from_str::<Json>) {
+        Some(Ok(Json::String(s))) => s,
+        Some(Ok(Json::Null)) | None => "(empty)".into(),
+        Some(Ok(v)) => v.to_string(),
+        Some(Err(_)) => value.unwrap_or_default().to_string(),
     }
+}
+
+/// Which side of a sync conflict to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Mine,
+    Theirs,
+}
+
+/// `rapport team resolve ID --keep mine|theirs`: keeping the value that lost
+/// writes it again as a new change (pushed on the next sync); keeping the
+/// winner changes nothing. Either way the conflict is settled here.
+/// "Mine" is the value written from this login.
+pub fn resolve(store: &Store, id: i64, keep: Keep) -> Result<String> {
+    use crate::domain::sanitize::line;
+    let c = store
+        .sync_conflict(id)?
+        .ok_or_else(|| anyhow!("no open sync conflict {id}; `rapport team conflicts` lists them"))?;
+    let me = store.setting(local::LOGIN_KEY)?.unwrap_or_default();
+    let won = c.winner_login.as_deref() == Some(me.as_str());
+    let lost = c.loser_login.as_deref() == Some(me.as_str());
+    if won == lost {
+        bail!(
+            "sync conflict {id} is between {} and {}, not {}: expected one of them to resolve it",
+            line(c.winner_login.as_deref().unwrap_or("?")),
+            line(c.loser_login.as_deref().unwrap_or("?")),
+            line(&me)
+        );
+    }
+    let keep_loser = (keep == Keep::Mine) == lost;
+    let label = store.sync_label(&c.entity, &c.uid)?;
+    if keep_loser {
+        let value: Json = match &c.loser_value {
+            Some(v) => serde_json::from_str(v)?,
+            None => Json::Null,
+        };
+        store.write(|s| {
+            s.sync_set_field(&c.entity, &c.uid, &c.field, &value)?;
+            s.sync_resolve_conflict(id)
+        })?;
+        Ok(format!(
+            "{label}: {} is {} again; `rapport sync` shares it",
+            c.field,
+            line(&shown(c.loser_value.as_deref()))
+        ))
+    } else {
+        store.sync_resolve_conflict(id)?;
+        Ok(format!("{label}: {} stays {}", c.field, line(&shown(c.winner_value.as_deref()))))
+    }
+}
+
+/// What `rapport team status` shows.
+#[derive(Debug, serde::Serialize)]
+pub struct Status {
+    pub server: String,
+    pub login: Option<String>,
+    pub device: Option<String>,
+    pub synced_at: Option<String>,
+    pub waiting: usize,
+    pub conflicts: usize,
+}
+
+pub fn status(store: &Store) -> Result<Status> {
+    Ok(Status {
+        server: server_url(store)?,
+        login: store.setting(local::LOGIN_KEY)?,
+        device: store.setting(local::DEVICE_KEY)?,
+        synced_at: store.setting(local::SYNCED_AT_KEY)?,
+        waiting: store.sync_waiting()?,
+        conflicts: store.sync_conflicts()?.len(),
+    })
 }
 
 /// The server this database syncs with, from its settings.
