@@ -742,3 +742,46 @@ fn a_sync_conflict_is_listed_and_keep_mine_writes_the_lost_value_again() {
     // The manager's laptop lists the same conflict until the manager settles it there.
     assert_eq!(manager.store.sync_conflicts().unwrap().len(), 1);
 }
+
+// ---- the cockpit -----------------------------------------------------------
+
+/// Waits for the background thread (never a timed assertion: a bounded wait for a state).
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_stands() {
+    // The background thread reads the password as libpq would.
+    // SAFETY: set once, to the same value, by every test that reads it; no test removes it.
+    unsafe { std::env::set_var("PGPASSWORD", &pg::cluster().password) };
+    let t = team_of(1);
+    let a = &t.laptops[1];
+    let acme = &t.accounts[0];
+    let sync = rapport::tui::team::TeamSync::start(a.path.clone());
+    wait_for("the first sync", || sync.state().syncs >= 1);
+    edit_account(a, acme, |x| x.city = Some("Backgrounded".into()));
+    let db = t.db.clone();
+    wait_for("the write to reach the server", || {
+        server_count(&db, "SELECT count(*) FROM rapport.records WHERE data->>'city' = 'Backgrounded'") == 1
+    });
+    wait_for("the state to catch up", || sync.state().waiting == 0);
+    let mut app = common::app_over(Store::open(&a.path, OpenMode::Existing).unwrap().0, 160, 20);
+    app.team = Some(sync);
+    assert!(app.refresh_team_line());
+    let screen = common::screen(&app);
+    assert!(screen.lines().next().unwrap().contains("· synced just now"), "{screen}");
+
+    // The server goes away (another address): the cockpit keeps working and counts what waits.
+    let offline = &t.laptops[0];
+    offline.store.set_setting("team_server", "postgres://postgres@127.0.0.1:1/nowhere?sslmode=disable").unwrap();
+    edit_account(offline, acme, |x| x.notes = Some("written offline".into()));
+    let sync = rapport::tui::team::TeamSync::start(offline.path.clone());
+    wait_for("a failed attempt", || !sync.state().reachable);
+    assert_eq!(sync.line(chrono::Utc::now()), "offline · 1 change waiting");
+    assert!(sync.state().message.unwrap().contains("cannot reach the server"));
+}

@@ -93,6 +93,10 @@ pub struct App {
     pub theme: Theme,
     pub quit: bool,
     pub db_name: String,
+    /// Team mode's background sync, when this book is a team's.
+    pub team: Option<crate::tui::team::TeamSync>,
+    /// The header's sync state, as last read from `team`.
+    pub team_line: Option<String>,
     lookup: LookupSlot,
     data_version: i64,
     /// The full portfolio and conflict queue, loading on a second connection.
@@ -163,6 +167,8 @@ impl App {
             insights: None,
             insights_wanted: 0,
             data_version,
+            team: None,
+            team_line: None,
             store,
         };
         match app.store.reader() {
@@ -360,8 +366,9 @@ impl App {
     pub fn tick(&mut self) -> Result<bool> {
         let now = self.store.clock().now();
         let minute = |t: DateTime<Utc>| t.timestamp().div_euclid(60);
+        let team = self.refresh_team_line();
         if minute(now) == minute(self.now) {
-            return Ok(false);
+            return Ok(team);
         }
         // Conflicts come within a day of their deadline as time passes: Today looks again every quarter hour.
         let quarter = |t: DateTime<Utc>| t.timestamp().div_euclid(15 * 60);
@@ -379,6 +386,14 @@ impl App {
         }
         self.load_badges()?;
         Ok(true)
+    }
+
+    /// Reads the background sync's state into the header's line; whether it changed.
+    pub fn refresh_team_line(&mut self) -> bool {
+        let line = self.team.as_ref().map(|t| t.line(self.store.clock().now()));
+        let changed = line != self.team_line;
+        self.team_line = line;
+        changed
     }
 
     /// After a change to one account: its portfolio row, the queue, the

@@ -16,6 +16,7 @@ pub mod nav;
 pub mod overlays;
 pub mod panes;
 pub mod saved;
+pub mod team;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -61,6 +62,10 @@ pub fn run(mut store: Store, fresh_view: bool) -> Result<()> {
         let size = term.size()?;
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
         let db = app.store.path().to_path_buf();
+        if app.store.setting(crate::store::sync::SERVER_KEY)?.is_some() {
+            app.team = Some(team::TeamSync::start(db.clone()));
+            app.refresh_team_line();
+        }
         if !fresh_view {
             match saved::load(&db) {
                 Ok(Some(view)) => app.restore_view(&view)?,

@@ -100,6 +100,10 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
     spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+    if let Some(team) = &app.team_line {
+        let style = if team.contains("offline") || team.contains("conflict") { t.warn() } else { t.dim() };
+        spans.push(Span::styled(format!(" · {team}"), style));
+    }
     let mut line = Line::from(spans);
     // The database's name gives way first, so the counts and the scope stay.
     if line.width() > area.width as usize {
