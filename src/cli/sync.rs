@@ -24,6 +24,12 @@ pub fn run(store: &Store) -> Result<ExitCode> {
     if report.conflicts > 0 {
         text.push_str(&format!("; {} sync conflict(s) recorded", report.conflicts));
     }
+    if report.skipped > 0 {
+        out::warn(&format!(
+            "rapport: {} record(s) from the server could not be applied here (they break a rule of this book); they come again with their next change",
+            report.skipped
+        ));
+    }
     out::say(&text)?;
     Ok(ExitCode::SUCCESS)
 }

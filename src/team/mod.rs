@@ -16,7 +16,7 @@ use crate::store::{OpenMode, Store};
 use anyhow::{anyhow, bail, Context, Result};
 use connect::{Secrets, Server};
 use serde_json::{Map, Value as Json};
-use std::io::Read;
+
 use std::path::Path;
 
 /// Records read per round trip when pulling.
@@ -49,6 +49,8 @@ pub struct SyncReport {
     pub conflicts: usize,
     /// The push had already been applied (its acknowledgement was lost before).
     pub duplicate: bool,
+    /// Records pulled that could not be applied here (see `store::sync::Applied`).
+    pub skipped: usize,
     /// Changes the server refused, each named with its record and the rule; put back here.
     pub refused: Vec<String>,
     /// This laptop's clock ran ahead of the server's by this many minutes and was clamped.
@@ -243,9 +245,8 @@ fn require_rapport(server: &mut Server) -> Result<()> {
     }
 }
 
-/// The team's book as of one snapshot: records, conflicts and the cursor.
+/// What a joining laptop takes besides the records, from the same snapshot.
 struct Snapshot {
-    records: Vec<RemoteRecord>,
     conflicts: Vec<SyncConflict>,
     cursor: i64,
     rep_uid: Option<String>,
@@ -255,8 +256,12 @@ fn parse_map(text: &str) -> Result<Map<String, Json>> {
     Ok(serde_json::from_str(text)?)
 }
 
-/// Reads everything from one consistent snapshot (COPY, not pages).
-fn read_snapshot(server: &mut Server) -> Result<Snapshot> {
+/// Records per batch while streaming the initial copy.
+const BATCH: usize = 20_000;
+
+/// Streams the team's book from one consistent snapshot (COPY, in reference
+/// order) to `apply` in batches; returns the rest of the snapshot.
+fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>) -> Result<Snapshot> {
     let login = server.login.clone();
     let mut tx = server
         .client
@@ -265,26 +270,33 @@ fn read_snapshot(server: &mut Server) -> Result<Snapshot> {
         .read_only(true)
         .start()?;
     let cursor: i64 = tx.query_one("SELECT coalesce(max(seq), 0) FROM rapport.records", &[])?.get(0);
-    let mut text = String::new();
-    tx.copy_out(
-        "COPY (SELECT entity, uid, data::text, clocks::text FROM rapport.records ORDER BY seq) TO STDOUT WITH (FORMAT csv)",
-    )?
-    .read_to_string(&mut text)?;
-    let mut records = Vec::new();
-    for row in csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes()).records() {
+    let conflicts = read_conflicts(&mut tx, 0)?;
+    let rep_uid: Option<String> =
+        tx.query_opt("SELECT rep_uid FROM rapport.members WHERE login = $1", &[&login])?.and_then(|r| r.get(0));
+    let order: Vec<&str> = local::SYNCED.iter().map(|s| s.entity).collect();
+    let copy = format!(
+        "COPY (SELECT entity, uid, data::text, clocks::text FROM rapport.records
+               ORDER BY array_position(ARRAY[{}]::text[], entity), seq) TO STDOUT WITH (FORMAT csv)",
+        order.iter().map(|e| quote_literal(e)).collect::<Vec<_>>().join(", ")
+    );
+    let reader = tx.copy_out(copy.as_str())?;
+    let mut batch = Vec::with_capacity(BATCH);
+    for row in csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::new(reader)).records() {
         let row = row?;
-        records.push(RemoteRecord {
+        batch.push(RemoteRecord {
             entity: row[0].to_string(),
             uid: row[1].to_string(),
             data: parse_map(&row[2])?,
             clocks: parse_map(&row[3])?,
         });
+        if batch.len() == BATCH {
+            apply(&mut batch)?;
+            batch.clear();
+        }
     }
-    let conflicts = read_conflicts(&mut tx, 0)?;
-    let rep_uid: Option<String> =
-        tx.query_opt("SELECT rep_uid FROM rapport.members WHERE login = $1", &[&login])?.and_then(|r| r.get(0));
+    apply(&mut batch)?;
     tx.commit()?;
-    Ok(Snapshot { records, conflicts, cursor, rep_uid })
+    Ok(Snapshot { conflicts, cursor, rep_uid })
 }
 
 fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<SyncConflict>> {
@@ -327,12 +339,17 @@ pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
             bail!("{} already holds a book; nothing was changed — join into a new file (--db NEW.db)", path.display());
         }
     }
-    let mut snap = read_snapshot(&mut server)?;
     let device = uuid::Uuid::now_v7().to_string();
     let login = server.login.clone();
-    let fill = |store: &Store, snap: &mut Snapshot| -> Result<usize> {
+    let fill = |store: &Store, server: &mut Server| -> Result<(usize, i64)> {
         store.write(|s| {
-            s.sync_load(&mut snap.records, &device)?;
+            let schema = s.sync_load_begin()?;
+            let mut n = 0;
+            let snap = stream_snapshot(server, &mut |batch| {
+                n += batch.len();
+                s.sync_apply(batch, &device).map(drop)
+            })?;
+            s.sync_load_end(&schema)?;
             s.sync_save_conflicts(&snap.conflicts)?;
             s.set_setting(local::SERVER_KEY, &connect::public_url(url))?;
             s.set_setting(local::DEVICE_KEY, &device)?;
@@ -345,31 +362,30 @@ pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
                 s.set_setting("me", &name)?;
             }
             s.sync_mark_all_pushed()?;
-            Ok(snap.records.len())
+            Ok((n, snap.cursor))
         })
     };
-    let n = if exists {
+    let (n, cursor) = if exists {
         let (store, _) = Store::open(path, OpenMode::Existing)?;
-        fill(&store, &mut snap)?
+        fill(&store, &mut server)?
     } else {
         // Built aside and moved into place whole: a failed join leaves no file.
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let tmp = tempfile::Builder::new().prefix(".rapport-join-").tempdir_in(parent)?;
         let aside = tmp.path().join("book.db");
-        let n = {
+        let done = {
             let (store, _) = Store::open(&aside, OpenMode::Create)?;
-            fill(&store, &mut snap)?
+            fill(&store, &mut server)?
         };
         if std::fs::symlink_metadata(path).is_ok() {
             bail!("{} appeared while joining; nothing was changed", path.display());
         }
         std::fs::rename(&aside, path).with_context(|| format!("cannot move the new book to {}", path.display()))?;
-        n
+        done
     };
-    server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &snap.cursor])?;
+    server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &cursor])?;
     Ok(JoinReport { place: server.place, login, records: n })
 }
-
 /// Sends the changes waiting here as one push. Returns the server's answer.
 pub fn push(server: &mut Server, pending: &Pending, device: &str) -> Result<Json> {
     let ops = serde_json::to_value(&pending.ops)?;
@@ -418,7 +434,7 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
     report.pulled = records.len();
     report.conflicts = conflicts.len();
     store.write(|s| {
-        s.sync_apply(&mut records, &device)?;
+        report.skipped = s.sync_apply(&mut records, &device)?.0.skipped;
         s.sync_save_conflicts(&conflicts)?;
         s.set_setting(local::CURSOR_KEY, &top.to_string())?;
         s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
