@@ -477,12 +477,16 @@ pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>
         .start()?;
     let mut records = Vec::new();
     let mut top = cursor;
+    // Keyset pages: the first takes everything after the cursor, the next
+    // ones what follows the last row read (a push's records share one seq).
     let (mut k_seq, mut k_entity, mut k_uid) = (cursor, String::new(), String::new());
+    let mut first = true;
     loop {
         let rows = tx.query(
             "SELECT entity, uid, data::text, clocks::text, seq FROM rapport.records
-             WHERE (seq, entity, uid) > ($1, $2, $3) ORDER BY seq, entity, uid LIMIT $4",
-            &[&k_seq, &k_entity, &k_uid, &PAGE],
+             WHERE seq > $1 OR (NOT $5 AND seq = $1 AND (entity, uid) > ($2, $3))
+             ORDER BY seq, entity, uid LIMIT $4",
+            &[&k_seq, &k_entity, &k_uid, &PAGE, &first],
         )?;
         for r in &rows {
             let seq: i64 = r.get(4);
@@ -499,6 +503,7 @@ pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>
                 k_seq = last.get(4);
                 k_entity = last.get(0);
                 k_uid = last.get(1);
+                first = false;
             }
             _ => break,
         }
