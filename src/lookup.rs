@@ -20,7 +20,6 @@ use memchr::memmem;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{chars, Config, Matcher, Utf32Str};
 use serde::Serialize;
-use std::io::Read;
 
 /// What part of a record matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,9 +76,78 @@ struct ContactEntry {
     digits: u16,
 }
 
+/// The packed text: the index file's, mapped and read in place, then what
+/// was added since (names added or changed after the file was written).
+#[derive(Default)]
+struct Text {
+    /// Not copied: the page cache holds it once for every process, and a
+    /// query reads only the pages it touches.
+    file: Option<FileText>,
+    /// Offsets past the file's text land here.
+    added: String,
+}
+
+struct FileText {
+    map: memmap2::Mmap,
+    /// Where the text starts in the file, and its length.
+    at: usize,
+    len: usize,
+}
+
+impl Text {
+    fn base(&self) -> usize {
+        self.file.as_ref().map_or(0, |f| f.len)
+    }
+
+    fn len(&self) -> usize {
+        self.base() + self.added.len()
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.added.push_str(s);
+    }
+
+    /// The text at `start`, `len` bytes; "" when that is not whole chars. The
+    /// file's text is checked here, where it is read, not all at once when
+    /// opened: a damaged slice reads as empty and matches nothing.
+    fn get(&self, start: u32, len: u16) -> &str {
+        let (start, end) = (start as usize, start as usize + len as usize);
+        let base = self.base();
+        match &self.file {
+            Some(f) if start < base => {
+                if end > base {
+                    return "";
+                }
+                std::str::from_utf8(&f.map[f.at + start..f.at + end]).unwrap_or("")
+            }
+            _ => self.added.get(start - base..end - base).unwrap_or(""),
+        }
+    }
+
+    /// Bytes held on the heap (the mapped file is the page cache's).
+    fn heap_bytes(&self) -> usize {
+        self.added.capacity()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.added.shrink_to_fit();
+    }
+
+    /// Lets the mapped pages go from this process (they stay in the page
+    /// cache, and come back on the next read): for a long-lived holder between searches.
+    fn release(&self) {
+        if let Some(f) = &self.file {
+            // SAFETY: the map is read-only and shared with the file, which is
+            // only ever replaced whole (never written in place): dropping its
+            // pages loses nothing, the next read faults them back from the file.
+            let _ = unsafe { f.map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Lookup {
-    text: String,
+    text: Text,
     accounts: Vec<AccountEntry>,
     contacts: Vec<ContactEntry>,
     /// Deleted records stay in the index, so that an undo or a restore is a
@@ -172,7 +240,7 @@ impl Lookup {
     fn load(store: &Store, keep: bool) -> Result<Lookup> {
         let Some(path) = snapshot_path(store) else { return Lookup::build(store) };
         let Some(stamp) = store.search_stamp()? else { return Lookup::build(store) };
-        let loaded = std::fs::File::open(&path).ok().and_then(|mut f| Lookup::decode(&mut f, &stamp.token));
+        let loaded = std::fs::File::open(&path).ok().and_then(|f| Lookup::decode(&f, &stamp.token));
         let mut lookup = match loaded {
             Some(mut l) if stamp.reaches_back_to(l.seq()) => {
                 l.region = store.default_region();
@@ -185,10 +253,25 @@ impl Lookup {
         };
         if keep {
             // A cache: when it cannot be written (a read-only folder), the next process builds again.
-            let _ = lookup.save(&path);
+            if lookup.save(&path).is_ok() {
+                // Then read in place from the file just written rather than
+                // holding all of its text on the heap.
+                if let Some(mut mapped) = std::fs::File::open(&path).ok().and_then(|f| Lookup::decode(&f, &stamp.token))
+                {
+                    mapped.region = lookup.region;
+                    lookup = mapped;
+                }
+            }
         }
         lookup.last = None;
         Ok(lookup)
+    }
+
+    /// Lets the pages of the index file go from this process until the next
+    /// query: a long-lived holder (the cockpit) between searches. They stay
+    /// in the page cache, so the next query reads them back cheaply.
+    pub fn release_pages(&self) {
+        self.text.release();
     }
 
     fn seq(&self) -> i64 {
@@ -247,7 +330,7 @@ impl Lookup {
     }
 
     fn slice(&self, start: u32, len: u16) -> &str {
-        &self.text[start as usize..start as usize + len as usize]
+        self.text.get(start, len)
     }
 
     fn account_name(&self, a: &AccountEntry) -> (&str, &str) {
@@ -355,7 +438,7 @@ impl Lookup {
 
     /// Bytes held, roughly: for the memory budget.
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity()
+        self.text.heap_bytes()
             + self.accounts.capacity() * std::mem::size_of::<AccountEntry>()
             + self.contacts.capacity() * std::mem::size_of::<ContactEntry>()
             + self.dead_accounts.capacity()
@@ -671,14 +754,23 @@ impl Lookup {
         let entries = self.accounts.len() * ACCOUNT_BYTES + self.contacts.len() * CONTACT_BYTES;
         let mut text = Vec::with_capacity(HEADER_BYTES + live_text + entries);
         text.resize(HEADER_BYTES, 0);
-        let mut move_text = |start: u32, len: usize| -> u32 {
+        // Each field on its own: a slice of a damaged mapped file reads as
+        // "", and the file written must then not be.
+        let mut whole = true;
+        let mut move_text = |start: u32, lens: &[u16]| -> u32 {
             let at = (text.len() - HEADER_BYTES) as u32;
-            text.extend_from_slice(&self.text.as_bytes()[start as usize..start as usize + len]);
+            let mut from = start;
+            for &n in lens {
+                let s = self.text.get(from, n);
+                whole &= s.len() == n as usize;
+                text.extend_from_slice(s.as_bytes());
+                from += n as u32;
+            }
             at
         };
         let mut out = Vec::with_capacity(entries);
         for (a, dead) in self.accounts.iter().zip(&self.dead_accounts) {
-            let start = move_text(a.start, a.name as usize + a.key as usize);
+            let start = move_text(a.start, &[a.name, a.key]);
             out.extend_from_slice(&a.id.to_le_bytes());
             out.extend_from_slice(&start.to_le_bytes());
             out.extend_from_slice(&a.name.to_le_bytes());
@@ -686,8 +778,7 @@ impl Lookup {
             out.push(*dead as u8);
         }
         for (c, dead) in self.contacts.iter().zip(&self.dead_contacts) {
-            let len = c.name as usize + c.key as usize + c.email as usize + c.digits as usize;
-            let start = move_text(c.start, len);
+            let start = move_text(c.start, &[c.name, c.key, c.email, c.digits]);
             out.extend_from_slice(&c.id.to_le_bytes());
             out.extend_from_slice(&c.account.to_le_bytes());
             out.extend_from_slice(&start.to_le_bytes());
@@ -695,6 +786,9 @@ impl Lookup {
                 out.extend_from_slice(&n.to_le_bytes());
             }
             out.push(*dead as u8);
+        }
+        if !whole {
+            return None;
         }
         let text_len = (text.len() - HEADER_BYTES) as u64;
         let mut header = Vec::with_capacity(HEADER_BYTES);
@@ -711,47 +805,42 @@ impl Lookup {
         Some(text)
     }
 
-    /// An index file read back; None when it is not one, is of another
-    /// book (`token`) or another format, or is damaged in any way.
-    fn decode(file: &mut impl Read, token: &str) -> Option<Lookup> {
-        let mut header = [0u8; HEADER_BYTES];
-        file.read_exact(&mut header).ok()?;
+    /// An index file mapped and read back; None when it is not one, is of
+    /// another book (`token`) or another format, or is damaged in its header
+    /// or entries (damaged text reads as empty where it is read). The text
+    /// stays in the file, read in place.
+    fn decode(file: &std::fs::File, token: &str) -> Option<Lookup> {
+        // SAFETY: index files are only ever replaced whole, by a rename
+        // (`save`), never written in place, so the mapped file does not change
+        // under the map; a reader keeps the file it mapped.
+        let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
+        let header = map.get(..HEADER_BYTES)?;
         let mut padded = token.as_bytes().to_vec();
         padded.resize(TOKEN_BYTES, 0);
         let at = MAGIC.len() + 4;
         if &header[..MAGIC.len()] != MAGIC
-            || le32(&header, MAGIC.len()) != FORMAT
+            || le32(header, MAGIC.len()) != FORMAT
             || header[at..at + TOKEN_BYTES] != padded
         {
             return None;
         }
         let at = at + TOKEN_BYTES;
-        let seq = le64(&header, at) as i64;
-        let n_accounts = le32(&header, at + 8) as usize;
-        let n_contacts = le32(&header, at + 12) as usize;
-        let text_len = le64(&header, at + 16);
+        let seq = le64(header, at) as i64;
+        let n_accounts = le32(header, at + 8) as usize;
+        let n_contacts = le32(header, at + 12) as usize;
+        let text_len = le64(header, at + 16);
         if text_len > u32::MAX as u64 {
             return None;
         }
-        let mut text = Vec::with_capacity(text_len as usize);
-        Read::take(&mut *file, text_len).read_to_end(&mut text).ok()?;
-        let text = String::from_utf8(text).ok().filter(|t| t.len() as u64 == text_len)?;
+        let text_len = text_len as usize;
         let entries = n_accounts.checked_mul(ACCOUNT_BYTES)?.checked_add(n_contacts.checked_mul(CONTACT_BYTES)?)?;
-        let mut bytes = Vec::with_capacity(entries);
-        Read::take(&mut *file, entries as u64 + 1).read_to_end(&mut bytes).ok()?;
-        if bytes.len() != entries {
+        if map.len() != HEADER_BYTES.checked_add(text_len)?.checked_add(entries)? {
             return None;
         }
+        let bytes = &map[HEADER_BYTES + text_len..];
         let (account_bytes, contact_bytes) = bytes.split_at(n_accounts * ACCOUNT_BYTES);
-        // Every slice must hold whole chars: the index cuts text at these bounds.
-        let fits = |start: u32, lens: &[u16]| {
-            let mut at = start as usize;
-            text.is_char_boundary(at)
-                && lens.iter().all(|&n| {
-                    at += n as usize;
-                    at <= text.len() && text.is_char_boundary(at)
-                })
-        };
+        let fits =
+            |start: u32, lens: &[u16]| lens.iter().map(|&n| n as usize).sum::<usize>() + start as usize <= text_len;
         let mut l = Lookup {
             stamp: Some((token.to_string(), seq)),
             accounts: Vec::with_capacity(n_accounts),
@@ -788,7 +877,7 @@ impl Lookup {
             l.contacts.push(c);
             l.dead_contacts.push(b[24] != 0);
         }
-        l.text = text;
+        l.text = Text { file: Some(FileText { map, at: HEADER_BYTES, len: text_len }), added: String::new() };
         Some(l)
     }
 
@@ -1034,6 +1123,43 @@ mod tests {
             live: true,
         });
         assert_eq!(ids(&l.query("akh", 10)), vec![2, 1]);
+    }
+
+    #[test]
+    fn the_index_file_is_read_in_place_and_answers_as_the_tables_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(&dir.path().join("book.db"), crate::store::OpenMode::Create).unwrap();
+        let now = store.clock().now();
+        let spec = crate::demo::DemoSpec { accounts: 200, seed: 7, today: now.date_naive(), now };
+        crate::demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
+        let mut built = Lookup::build(&store).unwrap();
+        // A keeper writes the file, then reads it in place like everyone else.
+        let mut kept = Lookup::open_and_keep(&store).unwrap();
+        let mut read = Lookup::open(&store).unwrap();
+        assert!(kept.text.file.is_some() && read.text.file.is_some());
+        assert_eq!(read.text.heap_bytes(), 0, "no text copied onto the heap");
+        assert!(read.heap_bytes() < built.heap_bytes() / 2, "{} of {}", read.heap_bytes(), built.heap_bytes());
+        let queries = ["a", "ro", "smith", "jo sm", "@", "hämä", "0102", "+44 20", "zzzq"];
+        for q in queries {
+            let want = built.query(q, 20);
+            assert_eq!(read.query(q, 20), want, "{q}");
+            assert_eq!(kept.query(q, 20), want, "{q}");
+        }
+        // A renamed account is held beside the mapped text and found by its new name alone.
+        let id = kept.accounts[3].id;
+        let old = kept.account_name(&kept.accounts[3]).0.to_string();
+        kept.push(SearchRow::Account { id, name: "Zyzzyva Quarries", live: true });
+        assert_eq!(ids(&kept.query("zyzzyva", 5)), vec![id]);
+        assert!(!kept.query(&old, 50).iter().any(|h| h.account_id == id && h.text == old));
+        kept.release_pages();
+        assert_eq!(ids(&kept.query("zyzzyva", 5)), vec![id], "pages come back after they were let go");
+        // Written whole again, it reads back the same.
+        let path = dir.path().join("again-lookup");
+        kept.save(&path).unwrap();
+        let mut again = Lookup::decode(&std::fs::File::open(&path).unwrap(), &kept.stamp.clone().unwrap().0).unwrap();
+        for q in queries.iter().chain(&["zyzzyva"]) {
+            assert_eq!(again.query(q, 20), kept.query(q, 20), "{q}");
+        }
     }
 
     #[test]

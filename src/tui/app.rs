@@ -819,6 +819,9 @@ impl App {
         }
         if keep {
             self.overlay = overlay;
+        } else if let (Overlay::Search(_), LookupSlot::Ready { lookup, .. }) = (&overlay, &self.lookup) {
+            // Between searches the index's pages leave the cockpit; the page cache keeps them for the next.
+            lookup.release_pages();
         }
         Ok(())
     }
