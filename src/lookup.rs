@@ -170,8 +170,8 @@ pub struct Lookup {
 /// What a query left to look at for the next, longer one.
 struct Narrow {
     query: String,
-    /// It was read as a phone number.
-    phone: bool,
+    /// How it was read as a phone number, if it was.
+    phone: Option<Dialled>,
     accounts: Vec<u32>,
     /// None: every contact is still a candidate (they were not scanned).
     contacts: Option<Vec<u32>>,
@@ -513,6 +513,44 @@ impl Lookup {
         })
     }
 
+    /// `list` (entries in order) with every contact whose number the dialled
+    /// one ends with, in order: a number stored without its country code
+    /// that a shorter number did not end with. Reads the digits alone.
+    fn with_short_numbers(&self, list: Vec<u32>, dialled: &Dialled) -> Vec<u32> {
+        let first = self.accounts.len() as u32;
+        let extra: Vec<u32> = self
+            .contacts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.digits >= 7)
+            .filter(|(_, c)| {
+                let at = c.start + c.name as u32 + c.key as u32 + c.email as u32;
+                dialled.ends_with(self.text.get(at, c.digits))
+            })
+            .map(|(j, _)| first + j as u32)
+            .collect();
+        if extra.is_empty() {
+            return list;
+        }
+        let mut merged = Vec::with_capacity(list.len() + extra.len());
+        let (mut a, mut b) = (list.into_iter().peekable(), extra.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if x <= y {
+                merged.push(x);
+                a.next();
+                if x == y {
+                    b.next();
+                }
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        merged
+    }
+
     /// The shown text of entry `i`'s field, and its key.
     fn entry_text(&self, i: u32, field: Field) -> (&str, &str) {
         let i = i as usize;
@@ -548,10 +586,17 @@ impl Lookup {
             return Vec::new();
         }
         let q = Query::new(query, self.region);
-        // Narrowing holds for text only: phone matching has other rules.
+        // A longer text matches a subset. A longer number does as well when
+        // each of its forms holds one of the last one's, but for numbers
+        // stored short that it ends with: those are looked for again.
         let narrows = matches!(&self.last, Some(n)
-            if query.starts_with(n.query.as_str()) && q.phone.is_none() && !n.phone);
+        if query.starts_with(n.query.as_str()) && match (&q.phone, &n.phone) {
+            (None, None) => true,
+            (Some(now), Some(last)) => now.forms.iter().all(|f| last.forms.iter().any(|l| f.contains(l.as_str()))),
+            _ => false,
+        });
         let narrowed = if narrows { self.last.take() } else { None };
+        let phone_narrowed = narrowed.is_some() && q.phone.is_some();
         let mut matcher = self.matcher.take().unwrap_or_else(|| Matcher::new(Config::DEFAULT));
         let mut buf = Vec::new();
         // Best (class, field, entry) per account index.
@@ -585,12 +630,15 @@ impl Lookup {
         let contacts = if q.phone.is_none() && in_name >= limit {
             narrowed.and_then(|n| n.contacts)
         } else {
-            let list = narrowed
+            let mut list = narrowed
                 .and_then(|n| n.contacts)
                 .unwrap_or_else(|| (self.accounts.len() as u32..self.len() as u32).collect());
+            if let (Some(dialled), true) = (&q.phone, phone_narrowed) {
+                list = self.with_short_numbers(list, dialled);
+            }
             Some(keep(self.scan(&list, &q)).0)
         };
-        self.last = Some(Narrow { query: query.to_string(), phone: q.phone.is_some(), accounts, contacts });
+        self.last = Some(Narrow { query: query.to_string(), phone: q.phone.clone(), accounts, contacts });
 
         // The weakest class that still reaches `limit` accounts; nothing below it can make the list.
         let mut per_class = [0usize; 4];
@@ -1107,6 +1155,32 @@ mod tests {
             last = dialled.query(&number[..end], 10);
         }
         assert_eq!(ids(&last), vec![3]);
+    }
+
+    #[test]
+    fn a_number_typed_key_by_key_finds_at_every_key_what_a_fresh_search_does() {
+        let book = || {
+            let mut l = sample();
+            l.push(SearchRow::Account { id: 4, name: "Delta 2079 Holdings", live: true });
+            // Stored without its country code: found once the caller ID ends with it.
+            l.push(SearchRow::Contact {
+                id: 40,
+                account_id: 4,
+                name: "Dee Short",
+                email: Some("dee79@delta.example"),
+                phone_key: Some("2079460123"),
+                live: true,
+            });
+            l
+        };
+        let mut typed = book();
+        for number in ["+44 20 7946 0123", "0044 (0)20 7946 0123", "+1 555 010 2030", "2079 4601"] {
+            for end in 1..=number.len() {
+                let q = &number[..end];
+                assert_eq!(typed.query(q, 10), book().query(q, 10), "{q}");
+            }
+        }
+        assert_eq!(ids(&typed.query("+44 20 7946 0123", 10)), vec![4, 3], "by name and digits, then by number");
     }
 
     #[test]

@@ -205,12 +205,14 @@ impl Dialled {
 
     /// Whether a stored number with match key `key` answers this one.
     pub fn matches(&self, key: &str) -> bool {
-        !key.is_empty()
-            && self
-                .finders
-                .iter()
-                .zip(&self.forms)
-                .any(|(finder, f)| finder.find(key.as_bytes()).is_some() || (key.len() >= 7 && f.ends_with(key)))
+        !key.is_empty() && self.finders.iter().zip(&self.forms).any(|(finder, f)| finder.find(key.as_bytes()).is_some())
+            || self.ends_with(key)
+    }
+
+    /// Whether a form dialled ends with `key`: a number stored without its
+    /// country code, answered by a caller ID with one.
+    pub fn ends_with(&self, key: &str) -> bool {
+        key.len() >= 7 && self.forms.iter().any(|f| f.ends_with(key))
     }
 
     /// Where in `shown` (a number as written) the dialled digits are, as
