@@ -58,10 +58,12 @@ struct AccountEntry {
     name: u16,
     /// Bytes of the folded key right after it; 0 when the name is its own key.
     key: u16,
+    /// The bytes the key holds (`Letters`): a query needing others cannot match.
+    letters: u64,
 }
 
 /// A contact: name, key, e-mail and phone digits one after the other at
-/// `start`. Lengths in bytes; 24 bytes a contact.
+/// `start`. Lengths in bytes; 32 bytes a contact.
 #[derive(Debug, Clone, Copy)]
 struct ContactEntry {
     id: i64,
@@ -74,6 +76,38 @@ struct ContactEntry {
     email: u16,
     /// The phone's match key: E.164 digits, else the typed ones.
     digits: u16,
+    /// The bytes the key and the e-mail hold, together (`Letters`).
+    letters: u64,
+}
+
+/// Which bytes a text holds, as a bit each (letters, digits, and the rest
+/// shared out over the other bits): an entry whose key lacks one of the
+/// query's bytes is passed over without reading its text. Keys that do not
+/// fold to ASCII are matched by the full matcher, and hold every bit.
+struct Letters;
+
+impl Letters {
+    const ALL: u64 = u64::MAX;
+
+    fn bit(b: u8) -> u64 {
+        1 << match b {
+            b'a'..=b'z' => b - b'a',
+            b'0'..=b'9' => 26 + b - b'0',
+            _ => 36 + b % 28,
+        }
+    }
+
+    fn of(s: &str) -> u64 {
+        s.bytes().fold(0, |m, b| m | Letters::bit(b))
+    }
+
+    fn of_key(key: &str) -> u64 {
+        if key.is_ascii() {
+            Letters::of(key)
+        } else {
+            Letters::ALL
+        }
+    }
 }
 
 /// The packed text: the index file's, mapped and read in place, then what
@@ -118,7 +152,13 @@ impl Text {
                 if end > base {
                     return "";
                 }
-                std::str::from_utf8(&f.map[f.at + start..f.at + end]).unwrap_or("")
+                let bytes = &f.map[f.at + start..f.at + end];
+                if bytes.is_ascii() {
+                    // SAFETY: ASCII is UTF-8; checked just above, cheaper than the general check.
+                    unsafe { std::str::from_utf8_unchecked(bytes) }
+                } else {
+                    std::str::from_utf8(bytes).unwrap_or("")
+                }
             }
             _ => self.added.get(start - base..end - base).unwrap_or(""),
         }
@@ -371,7 +411,8 @@ impl Lookup {
                     return false;
                 }
                 let (start, name, key) = self.keyed(name);
-                let entry = AccountEntry { id, start, name, key };
+                let mut entry = AccountEntry { id, start, name, key, letters: 0 };
+                entry.letters = Letters::of_key(self.account_name(&entry).1);
                 match at {
                     Ok(i) => {
                         self.garbage += self.accounts[i].name as usize + self.accounts[i].key as usize;
@@ -397,7 +438,10 @@ impl Lookup {
                 let (start, name, key) = self.keyed(name);
                 let email = self.intern(&email.unwrap_or("").to_lowercase());
                 let digits = self.intern(phone_key.unwrap_or(""));
-                let entry = ContactEntry { id, account: account as u32, start, name, key, email, digits };
+                let mut entry =
+                    ContactEntry { id, account: account as u32, start, name, key, email, digits, letters: 0 };
+                let (_, key, email, _) = self.contact_text(&entry);
+                entry.letters = Letters::of_key(key) | Letters::of(email);
                 match at {
                     Ok(i) => {
                         let old = &self.contacts[i];
@@ -461,7 +505,11 @@ impl Lookup {
             if self.dead_accounts[i] {
                 return None;
             }
-            let (shown, key) = self.account_name(&self.accounts[i]);
+            let a = &self.accounts[i];
+            if q.ascii && a.letters & q.letters != q.letters {
+                return None;
+            }
+            let (shown, key) = self.account_name(a);
             return Self::matches(shown, key, q, m, buf).then(|| (q.class(key, Class::AccountText), Field::Account));
         }
         let j = i - self.accounts.len();
@@ -469,12 +517,16 @@ impl Lookup {
         if self.dead_contacts[j] || self.dead_accounts[c.account as usize] {
             return None;
         }
-        let (shown, key, email, digits) = self.contact_text(c);
         if let Some(dialled) = &q.phone {
-            if dialled.matches(digits) {
+            let at = c.start + c.name as u32 + c.key as u32 + c.email as u32;
+            if dialled.matches(self.text.get(at, c.digits)) {
                 return Some((Class::Phone, Field::Phone));
             }
         }
+        if q.ascii && c.letters & q.letters != q.letters {
+            return None;
+        }
+        let (shown, key, email, _) = self.contact_text(c);
         if Self::matches(shown, key, q, m, buf) {
             return Some((q.class(key, Class::ContactText), Field::Contact));
         }
@@ -772,13 +824,13 @@ pub fn snapshot_path(store: &Store) -> Option<std::path::PathBuf> {
 
 /// The index file starts with this, then the format's number.
 const MAGIC: &[u8; 16] = b"rapport lookup\n\0";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// The search log's token, padded: a fixed header lets the text be read
 /// straight into place, with no copy.
 const TOKEN_BYTES: usize = 64;
 const HEADER_BYTES: usize = MAGIC.len() + 4 + TOKEN_BYTES + 8 + 4 + 4 + 8;
-const ACCOUNT_BYTES: usize = 17;
-const CONTACT_BYTES: usize = 25;
+const ACCOUNT_BYTES: usize = 25;
+const CONTACT_BYTES: usize = 33;
 
 fn le16(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
@@ -823,6 +875,7 @@ impl Lookup {
             out.extend_from_slice(&start.to_le_bytes());
             out.extend_from_slice(&a.name.to_le_bytes());
             out.extend_from_slice(&a.key.to_le_bytes());
+            out.extend_from_slice(&a.letters.to_le_bytes());
             out.push(*dead as u8);
         }
         for (c, dead) in self.contacts.iter().zip(&self.dead_contacts) {
@@ -833,6 +886,7 @@ impl Lookup {
             for n in [c.name, c.key, c.email, c.digits] {
                 out.extend_from_slice(&n.to_le_bytes());
             }
+            out.extend_from_slice(&c.letters.to_le_bytes());
             out.push(*dead as u8);
         }
         if !whole {
@@ -899,13 +953,19 @@ impl Lookup {
         };
         let mut last = i64::MIN;
         for b in account_bytes.chunks_exact(ACCOUNT_BYTES) {
-            let a = AccountEntry { id: le64(b, 0) as i64, start: le32(b, 8), name: le16(b, 12), key: le16(b, 14) };
+            let a = AccountEntry {
+                id: le64(b, 0) as i64,
+                start: le32(b, 8),
+                name: le16(b, 12),
+                key: le16(b, 14),
+                letters: le64(b, 16),
+            };
             if a.id <= last || !fits(a.start, &[a.name, a.key]) {
                 return None;
             }
             last = a.id;
             l.accounts.push(a);
-            l.dead_accounts.push(b[16] != 0);
+            l.dead_accounts.push(b[24] != 0);
         }
         let mut last = i64::MIN;
         for b in contact_bytes.chunks_exact(CONTACT_BYTES) {
@@ -917,13 +977,14 @@ impl Lookup {
                 key: le16(b, 18),
                 email: le16(b, 20),
                 digits: le16(b, 22),
+                letters: le64(b, 24),
             };
             if c.id <= last || c.account as usize >= n_accounts || !fits(c.start, &[c.name, c.key, c.email, c.digits]) {
                 return None;
             }
             last = c.id;
             l.contacts.push(c);
-            l.dead_contacts.push(b[24] != 0);
+            l.dead_contacts.push(b[32] != 0);
         }
         l.text = Text { file: Some(FileText { map, at: HEADER_BYTES, len: text_len }), added: String::new() };
         Some(l)
@@ -999,6 +1060,8 @@ struct Query {
     /// Whitespace-separated parts, each to be found in order.
     atoms: Vec<Vec<u8>>,
     ascii: bool,
+    /// The bytes of its parts (`Letters`).
+    letters: u64,
     finder: memmem::Finder<'static>,
     pattern: Pattern,
     /// The query read as a phone number, parsed once.
@@ -1011,6 +1074,7 @@ impl Query {
         Query {
             atoms: key.split_whitespace().map(|a| a.as_bytes().to_vec()).collect(),
             ascii: key.is_ascii(),
+            letters: key.split_whitespace().map(Letters::of).fold(0, |m, l| m | l),
             finder: memmem::Finder::new(key.as_bytes()).into_owned(),
             pattern: Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy),
             phone: Dialled::parse(query, region),
@@ -1213,9 +1277,14 @@ mod tests {
         assert!(kept.text.file.is_some() && read.text.file.is_some());
         assert_eq!(read.text.heap_bytes(), 0, "no text copied onto the heap");
         assert!(read.heap_bytes() < built.heap_bytes() / 2, "{} of {}", read.heap_bytes(), built.heap_bytes());
-        let queries = ["a", "ro", "smith", "jo sm", "@", "hämä", "0102", "+44 20", "zzzq"];
+        // The letters an entry holds only pass over entries that cannot match.
+        let mut unfiltered = Lookup::build(&store).unwrap();
+        unfiltered.accounts.iter_mut().for_each(|a| a.letters = Letters::ALL);
+        unfiltered.contacts.iter_mut().for_each(|c| c.letters = Letters::ALL);
+        let queries = ["a", "ro", "smith", "jo sm", "@", "hämä", "0102", "+44 20", "zzzq", "ae.c", "k 9", "x-y"];
         for q in queries {
             let want = built.query(q, 20);
+            assert_eq!(unfiltered.query(q, 20), want, "{q}");
             assert_eq!(read.query(q, 20), want, "{q}");
             assert_eq!(kept.query(q, 20), want, "{q}");
         }

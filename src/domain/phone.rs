@@ -205,7 +205,7 @@ impl Dialled {
 
     /// Whether a stored number with match key `key` answers this one.
     pub fn matches(&self, key: &str) -> bool {
-        !key.is_empty() && self.finders.iter().zip(&self.forms).any(|(finder, f)| finder.find(key.as_bytes()).is_some())
+        !key.is_empty() && self.finders.iter().any(|finder| finder.find(key.as_bytes()).is_some())
             || self.ends_with(key)
     }
 
