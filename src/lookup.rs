@@ -185,6 +185,54 @@ impl Text {
     }
 }
 
+/// The entry tables of a mapped index file: offsets and counts.
+#[derive(Debug, Clone, Copy)]
+struct FileEntries {
+    accounts: usize,
+    n_accounts: usize,
+    contacts: usize,
+    n_contacts: usize,
+}
+
+fn account_at(b: &[u8]) -> (AccountEntry, bool) {
+    let a = AccountEntry {
+        id: le64(b, 0) as i64,
+        start: le32(b, 8),
+        name: le16(b, 12),
+        key: le16(b, 14),
+        letters: le64(b, 16),
+    };
+    (a, b[24] != 0)
+}
+
+fn contact_at(b: &[u8]) -> (ContactEntry, bool) {
+    let c = ContactEntry {
+        id: le64(b, 0) as i64,
+        account: le32(b, 8),
+        start: le32(b, 12),
+        name: le16(b, 16),
+        key: le16(b, 18),
+        email: le16(b, 20),
+        digits: le16(b, 22),
+        letters: le64(b, 24),
+    };
+    (c, b[32] != 0)
+}
+
+/// Where `id` is among `n` entries in id order, as `slice::binary_search` says.
+fn search_ids(n: usize, id: i64, id_at: impl Fn(usize) -> i64) -> Result<usize, usize> {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match id_at(mid).cmp(&id) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Ok(mid),
+        }
+    }
+    Err(lo)
+}
+
 #[derive(Default)]
 pub struct Lookup {
     text: Text,
@@ -194,6 +242,10 @@ pub struct Lookup {
     /// change of flag; they never match. A contact of a deleted account does not either.
     dead_accounts: Vec<bool>,
     dead_contacts: Vec<bool>,
+    /// Where the entries are in the mapped index file when they are read
+    /// there in place (the vectors above are then empty until a change
+    /// needs them on the heap).
+    in_file: Option<FileEntries>,
     /// Bytes of `text` no entry points to any more (names changed since it was packed).
     garbage: usize,
     /// The search log's token and the last change this index holds; None
@@ -373,6 +425,53 @@ impl Lookup {
         self.text.get(start, len)
     }
 
+    fn n_accounts(&self) -> usize {
+        self.in_file.map_or(self.accounts.len(), |f| f.n_accounts)
+    }
+
+    fn n_contacts(&self) -> usize {
+        self.in_file.map_or(self.contacts.len(), |f| f.n_contacts)
+    }
+
+    /// The mapped index file; only called when entries are read there.
+    fn file(&self) -> &[u8] {
+        self.text.file.as_ref().map_or(&[], |f| &f.map[..])
+    }
+
+    /// Account `i` and whether it is deleted.
+    fn account(&self, i: usize) -> (AccountEntry, bool) {
+        match self.in_file {
+            Some(f) => account_at(&self.file()[f.accounts + i * ACCOUNT_BYTES..]),
+            None => (self.accounts[i], self.dead_accounts[i]),
+        }
+    }
+
+    /// Contact `j` and whether it is deleted.
+    fn contact(&self, j: usize) -> (ContactEntry, bool) {
+        match self.in_file {
+            Some(f) => contact_at(&self.file()[f.contacts + j * CONTACT_BYTES..]),
+            None => (self.contacts[j], self.dead_contacts[j]),
+        }
+    }
+
+    fn find_account(&self, id: i64) -> Result<usize, usize> {
+        search_ids(self.n_accounts(), id, |i| self.account(i).0.id)
+    }
+
+    fn find_contact(&self, id: i64) -> Result<usize, usize> {
+        search_ids(self.n_contacts(), id, |j| self.contact(j).0.id)
+    }
+
+    /// Reads the entries out of the mapped file onto the heap, to change them.
+    fn own_entries(&mut self) {
+        let Some(f) = self.in_file else { return };
+        let (accounts, dead_accounts) = (0..f.n_accounts).map(|i| self.account(i)).unzip();
+        let (contacts, dead_contacts) = (0..f.n_contacts).map(|j| self.contact(j)).unzip();
+        (self.accounts, self.dead_accounts, self.contacts, self.dead_contacts) =
+            (accounts, dead_accounts, contacts, dead_contacts);
+        self.in_file = None;
+    }
+
     fn account_name(&self, a: &AccountEntry) -> (&str, &str) {
         let shown = self.slice(a.start, a.name);
         let key = if a.key == 0 { shown } else { self.slice(a.start + a.name as u32, a.key) };
@@ -398,9 +497,10 @@ impl Lookup {
     /// `push`, saying false when the row cannot be placed without
     /// reordering the index (an id below the last one, that it does not hold).
     fn apply(&mut self, row: SearchRow<'_>) -> bool {
+        self.own_entries();
         match row {
             SearchRow::Account { id, name, live } => {
-                let at = self.accounts.binary_search_by_key(&id, |a| a.id);
+                let at = self.find_account(id);
                 if let Ok(i) = at {
                     if self.account_name(&self.accounts[i]).0 == clip(name, MAX_FIELD) {
                         self.dead_accounts[i] = !live;
@@ -427,11 +527,11 @@ impl Lookup {
                 true
             }
             SearchRow::Contact { id, account_id, name, email, phone_key, live } => {
-                let Ok(account) = self.accounts.binary_search_by_key(&account_id, |a| a.id) else {
+                let Ok(account) = self.find_account(account_id) else {
                     // Its account is not in the index: only a build in order can place it.
                     return false;
                 };
-                let at = self.contacts.binary_search_by_key(&id, |c| c.id);
+                let at = self.find_contact(id);
                 if matches!(at, Err(i) if i < self.contacts.len()) {
                     return false;
                 }
@@ -457,13 +557,13 @@ impl Lookup {
                 true
             }
             SearchRow::GoneAccount { id } => {
-                if let Ok(i) = self.accounts.binary_search_by_key(&id, |a| a.id) {
+                if let Ok(i) = self.find_account(id) {
                     self.dead_accounts[i] = true;
                 }
                 true
             }
             SearchRow::GoneContact { id } => {
-                if let Ok(i) = self.contacts.binary_search_by_key(&id, |c| c.id) {
+                if let Ok(i) = self.find_contact(id) {
                     self.dead_contacts[i] = true;
                 }
                 true
@@ -473,7 +573,7 @@ impl Lookup {
 
     /// Accounts and contacts held.
     pub fn len(&self) -> usize {
-        self.accounts.len() + self.contacts.len()
+        self.n_accounts() + self.n_contacts()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -491,32 +591,32 @@ impl Lookup {
 
     fn account_of(&self, i: u32) -> usize {
         let i = i as usize;
-        if i < self.accounts.len() {
+        let n = self.n_accounts();
+        if i < n {
             i
         } else {
-            self.contacts[i - self.accounts.len()].account as usize
+            self.contact(i - n).0.account as usize
         }
     }
 
     /// How entry `i` matches: its best field and how strongly, or None.
     fn classify(&self, i: u32, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> Option<(Class, Field)> {
         let i = i as usize;
-        if i < self.accounts.len() {
-            if self.dead_accounts[i] {
+        let n = self.n_accounts();
+        if i < n {
+            let (a, dead) = self.account(i);
+            if dead || q.ascii && a.letters & q.letters != q.letters {
                 return None;
             }
-            let a = &self.accounts[i];
-            if q.ascii && a.letters & q.letters != q.letters {
-                return None;
-            }
-            let (shown, key) = self.account_name(a);
+            let (shown, key) = self.account_name(&a);
             return Self::matches(shown, key, q, m, buf).then(|| (q.class(key, Class::AccountText), Field::Account));
         }
-        let j = i - self.accounts.len();
-        let c = &self.contacts[j];
-        if self.dead_contacts[j] || self.dead_accounts[c.account as usize] {
+        let (c, dead) = self.contact(i - n);
+        // An account out of range is a damaged file's: it never matches.
+        if dead || c.account as usize >= n || self.account(c.account as usize).1 {
             return None;
         }
+        let c = &c;
         if let Some(dialled) = &q.phone {
             let at = c.start + c.name as u32 + c.key as u32 + c.email as u32;
             if dialled.matches(self.text.get(at, c.digits)) {
@@ -569,11 +669,9 @@ impl Lookup {
     /// one ends with, in order: a number stored without its country code
     /// that a shorter number did not end with. Reads the digits alone.
     fn with_short_numbers(&self, list: Vec<u32>, dialled: &Dialled) -> Vec<u32> {
-        let first = self.accounts.len() as u32;
-        let extra: Vec<u32> = self
-            .contacts
-            .iter()
-            .enumerate()
+        let first = self.n_accounts() as u32;
+        let extra: Vec<u32> = (0..self.n_contacts())
+            .map(|j| (j, self.contact(j).0))
             .filter(|(_, c)| c.digits >= 7)
             .filter(|(_, c)| {
                 let at = c.start + c.name as u32 + c.key as u32 + c.email as u32;
@@ -606,10 +704,11 @@ impl Lookup {
     /// The shown text of entry `i`'s field, and its key.
     fn entry_text(&self, i: u32, field: Field) -> (&str, &str) {
         let i = i as usize;
-        if i < self.accounts.len() {
-            return self.account_name(&self.accounts[i]);
+        let n = self.n_accounts();
+        if i < n {
+            return self.account_name(&self.account(i).0);
         }
-        let (shown, key, email, digits) = self.contact_text(&self.contacts[i - self.accounts.len()]);
+        let (shown, key, email, digits) = self.contact_text(&self.contact(i - n).0);
         match field {
             Field::Email => (email, email),
             Field::Phone => (digits, digits),
@@ -652,7 +751,8 @@ impl Lookup {
         let mut matcher = self.matcher.take().unwrap_or_else(|| Matcher::new(Config::DEFAULT));
         let mut buf = Vec::new();
         // Best (class, field, entry) per account index.
-        let mut best: Vec<Option<(Class, Field, u32)>> = vec![None; self.accounts.len()];
+        let n_accounts = self.n_accounts();
+        let mut best: Vec<Option<(Class, Field, u32)>> = vec![None; n_accounts];
         let mut keep = |found: Vec<(u32, Class, Field)>| -> (Vec<u32>, usize) {
             let mut in_name = 0;
             let matched = found
@@ -672,7 +772,7 @@ impl Lookup {
         let account_candidates = match narrowed.as_ref() {
             Some(n) => &n.accounts,
             None => {
-                all_accounts = (0..self.accounts.len() as u32).collect();
+                all_accounts = (0..n_accounts as u32).collect();
                 &all_accounts
             }
         };
@@ -682,9 +782,8 @@ impl Lookup {
         let contacts = if q.phone.is_none() && in_name >= limit {
             narrowed.and_then(|n| n.contacts)
         } else {
-            let mut list = narrowed
-                .and_then(|n| n.contacts)
-                .unwrap_or_else(|| (self.accounts.len() as u32..self.len() as u32).collect());
+            let mut list =
+                narrowed.and_then(|n| n.contacts).unwrap_or_else(|| (n_accounts as u32..self.len() as u32).collect());
             if let (Some(dialled), true) = (&q.phone, phone_narrowed) {
                 list = self.with_short_numbers(list, dialled);
             }
@@ -724,7 +823,7 @@ impl Lookup {
         let order = |x: &(Rank, usize, Class, Field, u32), y: &(Rank, usize, Class, Field, u32)| {
             y.2.cmp(&x.2)
                 .then(x.0.cmp(&y.0))
-                .then_with(|| self.account_name(&self.accounts[x.1]).1.cmp(self.account_name(&self.accounts[y.1]).1))
+                .then_with(|| self.account_name(&self.account(x.1).0).1.cmp(self.account_name(&self.account(y.1).0).1))
                 .then(x.4.cmp(&y.4))
         };
         if ranked.len() > limit {
@@ -735,11 +834,10 @@ impl Lookup {
         let hits = ranked
             .into_iter()
             .map(|(rank, a, class, field, i)| {
-                let account = &self.accounts[a];
+                let account = &self.account(a).0;
                 let (shown, key) = self.entry_text(i, field);
                 let text = shown.to_string();
-                let contact_id =
-                    ((i as usize) >= self.accounts.len()).then(|| self.contacts[i as usize - self.accounts.len()].id);
+                let contact_id = ((i as usize) >= n_accounts).then(|| self.contact(i as usize - n_accounts).0.id);
                 let indices = match (class, &q.phone) {
                     (Class::Phone, Some(dialled)) => dialled.positions(&text),
                     (Class::AccountText | Class::ContactText, _) => {
@@ -851,7 +949,8 @@ impl Lookup {
             return None;
         }
         let live_text = self.text.len() - self.garbage.min(self.text.len());
-        let entries = self.accounts.len() * ACCOUNT_BYTES + self.contacts.len() * CONTACT_BYTES;
+        let (n_accounts, n_contacts) = (self.n_accounts(), self.n_contacts());
+        let entries = n_accounts * ACCOUNT_BYTES + n_contacts * CONTACT_BYTES;
         let mut text = Vec::with_capacity(HEADER_BYTES + live_text + entries);
         text.resize(HEADER_BYTES, 0);
         // Each field on its own: a slice of a damaged mapped file reads as
@@ -869,16 +968,16 @@ impl Lookup {
             at
         };
         let mut out = Vec::with_capacity(entries);
-        for (a, dead) in self.accounts.iter().zip(&self.dead_accounts) {
+        for (a, dead) in (0..n_accounts).map(|i| self.account(i)) {
             let start = move_text(a.start, &[a.name, a.key]);
             out.extend_from_slice(&a.id.to_le_bytes());
             out.extend_from_slice(&start.to_le_bytes());
             out.extend_from_slice(&a.name.to_le_bytes());
             out.extend_from_slice(&a.key.to_le_bytes());
             out.extend_from_slice(&a.letters.to_le_bytes());
-            out.push(*dead as u8);
+            out.push(dead as u8);
         }
-        for (c, dead) in self.contacts.iter().zip(&self.dead_contacts) {
+        for (c, dead) in (0..n_contacts).map(|j| self.contact(j)) {
             let start = move_text(c.start, &[c.name, c.key, c.email, c.digits]);
             out.extend_from_slice(&c.id.to_le_bytes());
             out.extend_from_slice(&c.account.to_le_bytes());
@@ -887,7 +986,7 @@ impl Lookup {
                 out.extend_from_slice(&n.to_le_bytes());
             }
             out.extend_from_slice(&c.letters.to_le_bytes());
-            out.push(*dead as u8);
+            out.push(dead as u8);
         }
         if !whole {
             return None;
@@ -899,18 +998,18 @@ impl Lookup {
         header.extend_from_slice(token.as_bytes());
         header.resize(MAGIC.len() + 4 + TOKEN_BYTES, 0);
         header.extend_from_slice(&seq.to_le_bytes());
-        header.extend_from_slice(&(self.accounts.len() as u32).to_le_bytes());
-        header.extend_from_slice(&(self.contacts.len() as u32).to_le_bytes());
+        header.extend_from_slice(&(n_accounts as u32).to_le_bytes());
+        header.extend_from_slice(&(n_contacts as u32).to_le_bytes());
         header.extend_from_slice(&text_len.to_le_bytes());
         text[..HEADER_BYTES].copy_from_slice(&header);
         text.extend_from_slice(&out);
         Some(text)
     }
 
-    /// An index file mapped and read back; None when it is not one, is of
-    /// another book (`token`) or another format, or is damaged in its header
-    /// or entries (damaged text reads as empty where it is read). The text
-    /// stays in the file, read in place.
+    /// An index file mapped; None when it is not one, is of another book
+    /// (`token`) or another format, or its size does not match its header.
+    /// Text and entries stay in the file and are read in place, so opening
+    /// costs nothing whatever the book's size.
     fn decode(file: &std::fs::File, token: &str) -> Option<Lookup> {
         // SAFETY: index files are only ever replaced whole, by a rename
         // (`save`), never written in place, so the mapped file does not change
@@ -939,54 +1038,16 @@ impl Lookup {
         if map.len() != HEADER_BYTES.checked_add(text_len)?.checked_add(entries)? {
             return None;
         }
-        let bytes = &map[HEADER_BYTES + text_len..];
-        let (account_bytes, contact_bytes) = bytes.split_at(n_accounts * ACCOUNT_BYTES);
-        let fits =
-            |start: u32, lens: &[u16]| lens.iter().map(|&n| n as usize).sum::<usize>() + start as usize <= text_len;
-        let mut l = Lookup {
+        // The entries are read in place as well, unchecked: every read is
+        // bounds-checked, and a damaged entry only reads as another name.
+        let accounts = HEADER_BYTES + text_len;
+        let in_file = FileEntries { accounts, n_accounts, contacts: accounts + n_accounts * ACCOUNT_BYTES, n_contacts };
+        let l = Lookup {
             stamp: Some((token.to_string(), seq)),
-            accounts: Vec::with_capacity(n_accounts),
-            contacts: Vec::with_capacity(n_contacts),
-            dead_accounts: Vec::with_capacity(n_accounts),
-            dead_contacts: Vec::with_capacity(n_contacts),
+            in_file: Some(in_file),
+            text: Text { file: Some(FileText { map, at: HEADER_BYTES, len: text_len }), added: String::new() },
             ..Lookup::default()
         };
-        let mut last = i64::MIN;
-        for b in account_bytes.chunks_exact(ACCOUNT_BYTES) {
-            let a = AccountEntry {
-                id: le64(b, 0) as i64,
-                start: le32(b, 8),
-                name: le16(b, 12),
-                key: le16(b, 14),
-                letters: le64(b, 16),
-            };
-            if a.id <= last || !fits(a.start, &[a.name, a.key]) {
-                return None;
-            }
-            last = a.id;
-            l.accounts.push(a);
-            l.dead_accounts.push(b[24] != 0);
-        }
-        let mut last = i64::MIN;
-        for b in contact_bytes.chunks_exact(CONTACT_BYTES) {
-            let c = ContactEntry {
-                id: le64(b, 0) as i64,
-                account: le32(b, 8),
-                start: le32(b, 12),
-                name: le16(b, 16),
-                key: le16(b, 18),
-                email: le16(b, 20),
-                digits: le16(b, 22),
-                letters: le64(b, 24),
-            };
-            if c.id <= last || c.account as usize >= n_accounts || !fits(c.start, &[c.name, c.key, c.email, c.digits]) {
-                return None;
-            }
-            last = c.id;
-            l.contacts.push(c);
-            l.dead_contacts.push(b[32] != 0);
-        }
-        l.text = Text { file: Some(FileText { map, at: HEADER_BYTES, len: text_len }), added: String::new() };
         Some(l)
     }
 
@@ -1289,8 +1350,8 @@ mod tests {
             assert_eq!(kept.query(q, 20), want, "{q}");
         }
         // A renamed account is held beside the mapped text and found by its new name alone.
-        let id = kept.accounts[3].id;
-        let old = kept.account_name(&kept.accounts[3]).0.to_string();
+        let id = kept.account(3).0.id;
+        let old = kept.account_name(&kept.account(3).0).0.to_string();
         kept.push(SearchRow::Account { id, name: "Zyzzyva Quarries", live: true });
         assert_eq!(ids(&kept.query("zyzzyva", 5)), vec![id]);
         assert!(!kept.query(&old, 50).iter().any(|h| h.account_id == id && h.text == old));
