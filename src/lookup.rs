@@ -129,6 +129,7 @@ struct FileText {
 }
 
 impl Text {
+    #[inline]
     fn base(&self) -> usize {
         self.file.as_ref().map_or(0, |f| f.len)
     }
@@ -144,6 +145,7 @@ impl Text {
     /// The text at `start`, `len` bytes; "" when that is not whole chars. The
     /// file's text is checked here, where it is read, not all at once when
     /// opened: a damaged slice reads as empty and matches nothing.
+    #[inline]
     fn get(&self, start: u32, len: u16) -> &str {
         let (start, end) = (start as usize, start as usize + len as usize);
         let base = self.base();
@@ -194,6 +196,7 @@ struct FileEntries {
     n_contacts: usize,
 }
 
+#[inline]
 fn account_at(b: &[u8]) -> (AccountEntry, bool) {
     let a = AccountEntry {
         id: le64(b, 0) as i64,
@@ -205,6 +208,7 @@ fn account_at(b: &[u8]) -> (AccountEntry, bool) {
     (a, b[24] != 0)
 }
 
+#[inline]
 fn contact_at(b: &[u8]) -> (ContactEntry, bool) {
     let c = ContactEntry {
         id: le64(b, 0) as i64,
@@ -425,20 +429,24 @@ impl Lookup {
         self.text.get(start, len)
     }
 
+    #[inline]
     fn n_accounts(&self) -> usize {
         self.in_file.map_or(self.accounts.len(), |f| f.n_accounts)
     }
 
+    #[inline]
     fn n_contacts(&self) -> usize {
         self.in_file.map_or(self.contacts.len(), |f| f.n_contacts)
     }
 
     /// The mapped index file; only called when entries are read there.
+    #[inline]
     fn file(&self) -> &[u8] {
         self.text.file.as_ref().map_or(&[], |f| &f.map[..])
     }
 
     /// Account `i` and whether it is deleted.
+    #[inline]
     fn account(&self, i: usize) -> (AccountEntry, bool) {
         match self.in_file {
             Some(f) => account_at(&self.file()[f.accounts + i * ACCOUNT_BYTES..]),
@@ -447,6 +455,7 @@ impl Lookup {
     }
 
     /// Contact `j` and whether it is deleted.
+    #[inline]
     fn contact(&self, j: usize) -> (ContactEntry, bool) {
         match self.in_file {
             Some(f) => contact_at(&self.file()[f.contacts + j * CONTACT_BYTES..]),
