@@ -62,8 +62,8 @@ struct AccountEntry {
     letters: u64,
 }
 
-/// A contact: name, key, e-mail and phone digits one after the other at
-/// `start`. Lengths in bytes; 32 bytes a contact.
+/// A contact: name, key and e-mail one after the other at `start`, phone
+/// digits at `phone`. Lengths in bytes; 40 bytes a contact.
 #[derive(Debug, Clone, Copy)]
 struct ContactEntry {
     id: i64,
@@ -76,6 +76,9 @@ struct ContactEntry {
     email: u16,
     /// The phone's match key: E.164 digits, else the typed ones.
     digits: u16,
+    /// Where those digits are: apart from the rest, with every other
+    /// contact's in the index file, so that a number dialled reads them alone.
+    phone: u32,
     /// The bytes the key and the e-mail hold, together (`Letters`).
     letters: u64,
 }
@@ -219,8 +222,9 @@ fn contact_at(b: &[u8]) -> (ContactEntry, bool) {
         email: le16(b, 20),
         digits: le16(b, 22),
         letters: le64(b, 24),
+        phone: le32(b, 32),
     };
-    (c, b[32] != 0)
+    (c, b[36] != 0)
 }
 
 /// Where `id` is among `n` entries in id order, as `slice::binary_search` says.
@@ -493,7 +497,7 @@ impl Lookup {
         let key = if c.key == 0 { shown } else { self.slice(c.start + c.name as u32, c.key) };
         let at = c.start + c.name as u32 + c.key as u32;
         let email = self.slice(at, c.email);
-        let digits = self.slice(at + c.email as u32, c.digits);
+        let digits = self.slice(c.phone, c.digits);
         (shown, key, email, digits)
     }
 
@@ -546,9 +550,10 @@ impl Lookup {
                 }
                 let (start, name, key) = self.keyed(name);
                 let email = self.intern(&email.unwrap_or("").to_lowercase());
+                let phone = self.text.len() as u32;
                 let digits = self.intern(phone_key.unwrap_or(""));
                 let mut entry =
-                    ContactEntry { id, account: account as u32, start, name, key, email, digits, letters: 0 };
+                    ContactEntry { id, account: account as u32, start, name, key, email, digits, phone, letters: 0 };
                 let (_, key, email, _) = self.contact_text(&entry);
                 entry.letters = Letters::of_key(key) | Letters::of(email);
                 match at {
@@ -627,8 +632,7 @@ impl Lookup {
         }
         let c = &c;
         if let Some(dialled) = &q.phone {
-            let at = c.start + c.name as u32 + c.key as u32 + c.email as u32;
-            if dialled.matches(self.text.get(at, c.digits)) {
+            if dialled.matches(self.text.get(c.phone, c.digits)) {
                 return Some((Class::Phone, Field::Phone));
             }
         }
@@ -679,13 +683,15 @@ impl Lookup {
     /// that a shorter number did not end with. Reads the digits alone.
     fn with_short_numbers(&self, list: Vec<u32>, dialled: &Dialled) -> Vec<u32> {
         let first = self.n_accounts() as u32;
+        // Only a key of 7 digits or more, no longer than a form, can end one.
+        let longest = dialled.forms.iter().map(String::len).max().unwrap_or(0);
+        if longest < 7 {
+            return list;
+        }
         let extra: Vec<u32> = (0..self.n_contacts())
             .map(|j| (j, self.contact(j).0))
-            .filter(|(_, c)| c.digits >= 7)
-            .filter(|(_, c)| {
-                let at = c.start + c.name as u32 + c.key as u32 + c.email as u32;
-                dialled.ends_with(self.text.get(at, c.digits))
-            })
+            .filter(|(_, c)| (7..=longest).contains(&(c.digits as usize)))
+            .filter(|(_, c)| dialled.ends_with(self.text.get(c.phone, c.digits)))
             .map(|(j, _)| first + j as u32)
             .collect();
         if extra.is_empty() {
@@ -931,13 +937,13 @@ pub fn snapshot_path(store: &Store) -> Option<std::path::PathBuf> {
 
 /// The index file starts with this, then the format's number.
 const MAGIC: &[u8; 16] = b"rapport lookup\n\0";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// The search log's token, padded: a fixed header lets the text be read
 /// straight into place, with no copy.
 const TOKEN_BYTES: usize = 64;
 const HEADER_BYTES: usize = MAGIC.len() + 4 + TOKEN_BYTES + 8 + 4 + 4 + 8;
 const ACCOUNT_BYTES: usize = 25;
-const CONTACT_BYTES: usize = 33;
+const CONTACT_BYTES: usize = 37;
 
 fn le16(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
@@ -986,8 +992,12 @@ impl Lookup {
             out.extend_from_slice(&a.letters.to_le_bytes());
             out.push(dead as u8);
         }
-        for (c, dead) in (0..n_contacts).map(|j| self.contact(j)) {
-            let start = move_text(c.start, &[c.name, c.key, c.email, c.digits]);
+        let starts: Vec<u32> =
+            (0..n_contacts).map(|j| self.contact(j).0).map(|c| move_text(c.start, &[c.name, c.key, c.email])).collect();
+        let phones: Vec<u32> =
+            (0..n_contacts).map(|j| self.contact(j).0).map(|c| move_text(c.phone, &[c.digits])).collect();
+        for (j, (c, dead)) in (0..n_contacts).map(|j| self.contact(j)).enumerate() {
+            let start = starts[j];
             out.extend_from_slice(&c.id.to_le_bytes());
             out.extend_from_slice(&c.account.to_le_bytes());
             out.extend_from_slice(&start.to_le_bytes());
@@ -995,6 +1005,7 @@ impl Lookup {
                 out.extend_from_slice(&n.to_le_bytes());
             }
             out.extend_from_slice(&c.letters.to_le_bytes());
+            out.extend_from_slice(&phones[j].to_le_bytes());
             out.push(dead as u8);
         }
         if !whole {
