@@ -626,24 +626,25 @@ impl Lookup {
             return Self::matches(shown, key, q, m, buf).then(|| (q.class(key, Class::AccountText), Field::Account));
         }
         let (c, dead) = self.contact(i - n);
-        // An account out of range is a damaged file's: it never matches.
-        if dead || c.account as usize >= n || self.account(c.account as usize).1 {
+        if dead {
             return None;
         }
         let c = &c;
-        if let Some(dialled) = &q.phone {
-            if dialled.matches(self.text.get(c.phone, c.digits)) {
-                return Some((Class::Phone, Field::Phone));
+        let found = match &q.phone {
+            Some(dialled) if dialled.matches(self.text.get(c.phone, c.digits)) => Some((Class::Phone, Field::Phone)),
+            _ if q.ascii && c.letters & q.letters != q.letters => None,
+            _ => {
+                let (shown, key, email, _) = self.contact_text(c);
+                if Self::matches(shown, key, q, m, buf) {
+                    Some((q.class(key, Class::ContactText), Field::Contact))
+                } else {
+                    (!email.is_empty() && q.matches_key(email)).then_some((Class::Fuzzy, Field::Email))
+                }
             }
-        }
-        if q.ascii && c.letters & q.letters != q.letters {
-            return None;
-        }
-        let (shown, key, email, _) = self.contact_text(c);
-        if Self::matches(shown, key, q, m, buf) {
-            return Some((q.class(key, Class::ContactText), Field::Contact));
-        }
-        (!email.is_empty() && q.matches_key(email)).then_some((Class::Fuzzy, Field::Email))
+        };
+        // Its account is read last, for the few that match: a deleted one's
+        // contacts never match, nor do those of an account out of range (a damaged file).
+        found.filter(|_| (c.account as usize) < n && !self.account(c.account as usize).1)
     }
 
     /// A name matches when its key holds every part of the query in order;
