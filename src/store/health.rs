@@ -77,9 +77,10 @@ impl Which<'_> {
         }
     }
 
-    /// How the activities table is read: the whole book in one sequential
-    /// pass (an index walk would jump about a million rows; statistics can
-    /// tempt the planner into one), a list through the account index.
+    /// How the activities and closed deals are read: the whole book in one
+    /// sequential pass (an index walk would jump about a million rows;
+    /// statistics can tempt the planner into one), a list through the
+    /// account index.
     fn scan(self) -> &'static str {
         match self {
             Which::All => "NOT INDEXED",
@@ -243,9 +244,10 @@ impl Store {
                     sum(stage = 'lost' AND closed_on >= ?2), coalesce(sum(CASE WHEN stage = 'lost' AND closed_on >= ?2 THEN amount END), 0),
                     sum(stage = 'won' AND closed_on >= ?3), sum(stage = 'won'),
                     coalesce(sum(CASE WHEN stage = 'won' THEN amount END), 0), max(closed_on)
-             FROM deals
+             FROM deals {scan}
              WHERE deleted_at IS NULL AND stage IN ('won', 'lost') AND {cond}
-             GROUP BY account_id"
+             GROUP BY account_id",
+            scan = which.scan()
         );
         {
             let mut stmt = self.conn().prepare_cached(&sql)?;

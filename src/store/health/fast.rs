@@ -45,6 +45,40 @@ fn rule_key(text: &str) -> u128 {
     digest(|h| text.hash(h))
 }
 
+/// Which keys were seen at least twice, in two bitsets: never wrong about
+/// a key seen twice, now and then wrong about a key seen once.
+struct Twice {
+    once: Vec<u64>,
+    twice: Vec<u64>,
+}
+
+impl Twice {
+    const BITS: u32 = 22;
+
+    fn new() -> Twice {
+        let words = (1usize << Self::BITS) / 64;
+        Twice { once: vec![0; words], twice: vec![0; words] }
+    }
+
+    fn at(key: u128) -> (usize, u64) {
+        let bit = (key as usize) & ((1 << Self::BITS) - 1);
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn add(&mut self, key: u128) {
+        let (w, b) = Self::at(key);
+        if self.once[w] & b != 0 {
+            self.twice[w] |= b;
+        }
+        self.once[w] |= b;
+    }
+
+    fn maybe(&self, key: u128) -> bool {
+        let (w, b) = Self::at(key);
+        self.twice[w] & b != 0
+    }
+}
+
 fn sponsor(role: &str) -> bool {
     matches!(role, "decision_maker" | "champion")
 }
@@ -248,42 +282,61 @@ impl Store {
     /// of the contacts whose e-mail or name (as SQLite compares them) is
     /// found at more than one account, those sharing an e-mail, or a name
     /// at most three of them carry, with a champion or decision maker
-    /// among them. Counted in two passes over the contacts, keeping
-    /// digests, not names; only the few matched are read in full.
+    /// among them. Three passes over the contacts keep digests of the few
+    /// keys found twice, not every name and e-mail; only the people matched
+    /// are read in full.
     fn people_to_match(&self, today: NaiveDate) -> Result<(Vec<PersonFacts>, Vec<PeopleGroup>)> {
-        // Which e-mails and names are found at more than one account.
-        let shared = {
-            let mut emails: HashMap<u128, (i64, i64)> = HashMap::new();
-            let mut names: HashMap<u128, (i64, i64)> = HashMap::new();
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT account_id, name, email FROM contacts WHERE deleted_at IS NULL")?;
-            let mut rows = stmt.query([])?;
-            let mut buf = Vec::new();
-            let seen = |map: &mut HashMap<u128, (i64, i64)>, key: u128, account: i64| {
-                let e = map.entry(key).or_insert((account, account));
-                e.0 = e.0.min(account);
-                e.1 = e.1.max(account);
-            };
-            while let Some(r) = rows.next()? {
-                let account: i64 = r.get(0)?;
-                let name = r.get_ref(1)?.as_str()?;
-                seen(&mut names, sql_key(name, &mut buf), account);
-                if let Some(email) = r.get_ref(2)?.as_str_or_null()?.filter(|e| e.contains('@')) {
-                    seen(&mut emails, sql_key(email, &mut buf), account);
+        // Keys: SQLite's e-mail and name, the rule's e-mail and name.
+        let keys = |name: &str, email: Option<&str>, buf: &mut Vec<u8>| -> [Option<u128>; 4] {
+            [
+                email.filter(|e| e.contains('@')).map(|e| sql_key(e, buf)),
+                Some(sql_key(name, buf)),
+                email.and_then(email_key).map(|k| rule_key(&k)),
+                name_key(name).map(|k| rule_key(&k)),
+            ]
+        };
+        // First, which keys are found at least twice among all contacts
+        // (a key found once neither joins accounts nor forms a group); a
+        // few found once pass as well, which only costs a little counting.
+        let mut twice: [Twice; 4] = std::array::from_fn(|_| Twice::new());
+        let mut stmt = self.conn().prepare_cached("SELECT name, email FROM contacts WHERE deleted_at IS NULL")?;
+        let mut rows = stmt.query([])?;
+        let mut buf = Vec::new();
+        while let Some(r) = rows.next()? {
+            let found = keys(r.get_ref(0)?.as_str()?, r.get_ref(1)?.as_str_or_null()?, &mut buf);
+            for (t, k) in twice.iter_mut().zip(found) {
+                if let Some(k) = k {
+                    t.add(k);
                 }
             }
-            let many = |map: HashMap<u128, (i64, i64)>| -> HashSet<u128> {
-                map.into_iter().filter(|(_, (lo, hi))| lo != hi).map(|(k, _)| k).collect()
-            };
-            (many(emails), many(names))
+        }
+        // Which e-mails and names SQLite finds at more than one account.
+        let shared = {
+            let mut spans: [HashMap<u128, (i64, i64)>; 2] = [HashMap::new(), HashMap::new()];
+            let mut stmt =
+                self.conn().prepare_cached("SELECT account_id, name, email FROM contacts WHERE deleted_at IS NULL")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let account: i64 = r.get(0)?;
+                let email = r.get_ref(2)?.as_str_or_null()?.filter(|e| e.contains('@'));
+                let found = [email.map(|e| sql_key(e, &mut buf)), Some(sql_key(r.get_ref(1)?.as_str()?, &mut buf))];
+                for i in 0..2 {
+                    if let Some(k) = found[i].filter(|k| twice[i].maybe(*k)) {
+                        let e = spans[i].entry(k).or_insert((account, account));
+                        e.0 = e.0.min(account);
+                        e.1 = e.1.max(account);
+                    }
+                }
+            }
+            spans.map(|m| m.into_iter().filter(|(_, (lo, hi))| lo != hi).map(|(k, _)| k).collect::<HashSet<u128>>())
         };
         // Of those contacts (at live accounts), the rule's groups: how many
         // share each e-mail and each name as the rule compares them, and
-        // whether a sponsor is among them.
-        let mut matched: Vec<(i64, Option<u128>, Option<u128>)> = Vec::new();
-        let mut by_email: HashMap<u128, (usize, bool)> = HashMap::new();
-        let mut by_name: HashMap<u128, (usize, bool)> = HashMap::new();
+        // whether a sponsor is among them. Each group is a slot.
+        const NONE: u32 = u32::MAX;
+        let mut slots: [HashMap<u128, u32>; 2] = [HashMap::new(), HashMap::new()];
+        let mut tally: [Vec<(usize, bool)>; 2] = [Vec::new(), Vec::new()];
+        let mut matched: Vec<(i64, [u32; 2])> = Vec::new();
         {
             // Contacts of deleted accounts are left out by a short list, not
             // a lookup of each contact's account.
@@ -296,36 +349,41 @@ impl Store {
                 "SELECT c.id, c.role, c.name, c.email, c.account_id FROM contacts c WHERE c.deleted_at IS NULL",
             )?;
             let mut rows = stmt.query([])?;
-            let mut buf = Vec::new();
             while let Some(r) = rows.next()? {
                 if gone.contains(&r.get(4)?) {
                     continue;
                 }
-                let name = r.get_ref(2)?.as_str()?;
-                let email = r.get_ref(3)?.as_str_or_null()?;
-                let email_shared = email.is_some_and(|e| e.contains('@') && shared.0.contains(&sql_key(e, &mut buf)));
-                if !email_shared && !shared.1.contains(&sql_key(name, &mut buf)) {
+                let [se, sn, ek, nk] = keys(r.get_ref(2)?.as_str()?, r.get_ref(3)?.as_str_or_null()?, &mut buf);
+                if !se.is_some_and(|k| shared[0].contains(&k)) && !sn.is_some_and(|k| shared[1].contains(&k)) {
                     continue;
                 }
                 let is_sponsor = sponsor(r.get_ref(1)?.as_str()?);
-                let ek = email.and_then(email_key).map(|k| rule_key(&k));
-                let nk = name_key(name).map(|k| rule_key(&k));
-                for (map, key) in [(&mut by_email, ek), (&mut by_name, nk)] {
-                    if let Some(key) = key {
-                        let e = map.entry(key).or_insert((0, false));
-                        e.0 += 1;
-                        e.1 |= is_sponsor;
+                let mut at = [NONE; 2];
+                for (i, key) in [ek, nk].into_iter().enumerate() {
+                    let Some(key) = key.filter(|k| twice[i + 2].maybe(*k)) else { continue };
+                    let next = tally[i].len() as u32;
+                    let slot = *slots[i].entry(key).or_insert(next);
+                    if slot == next {
+                        tally[i].push((0, false));
                     }
+                    let t = &mut tally[i][slot as usize];
+                    t.0 += 1;
+                    t.1 |= is_sponsor;
+                    at[i] = slot;
                 }
-                matched.push((r.get(0)?, ek, nk));
+                if at != [NONE; 2] {
+                    matched.push((r.get(0)?, at));
+                }
             }
         }
-        let useful_email = |k: &Option<u128>| k.and_then(|k| by_email.get(&k)).is_some_and(|&(n, s)| n >= 2 && s);
-        let useful_name =
-            |k: &Option<u128>| k.and_then(|k| by_name.get(&k)).is_some_and(|&(n, s)| (2..=NAME_GROUP_MAX).contains(&n) && s);
+        drop(slots);
+        let useful = |i: usize, slot: u32| {
+            let Some(&(n, sponsored)) = tally[i].get(slot as usize) else { return false };
+            sponsored && n >= 2 && (i == 0 || n <= NAME_GROUP_MAX)
+        };
         let wanted: Vec<(i64, bool, bool)> = matched
             .iter()
-            .map(|(id, ek, nk)| (*id, useful_email(ek), useful_name(nk)))
+            .map(|(id, at)| (*id, useful(0, at[0]), useful(1, at[1])))
             .filter(|w| w.1 || w.2)
             .collect();
         drop(matched);
