@@ -118,8 +118,13 @@ impl Store {
             "SELECT id, uid, name, sector, tier, status, owner_id, parent_id, annual_value, renewal_date, last_touch_at
              FROM accounts WHERE deleted_at IS NULL AND {cond} ORDER BY id"
         );
-        let mut accounts: Vec<AccountFacts> = Vec::new();
-        let mut owners = Vec::new();
+        // A list's length is known: no vector twice the size while it grows.
+        let expected = match which {
+            Which::All => 0,
+            Which::Ids(ids) => ids.len(),
+        };
+        let mut accounts: Vec<AccountFacts> = Vec::with_capacity(expected);
+        let mut owners = Vec::with_capacity(expected);
         {
             let mut stmt = self.conn().prepare_cached(&sql)?;
             let mut rows = stmt.query(params![list])?;

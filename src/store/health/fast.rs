@@ -19,14 +19,18 @@ use anyhow::{anyhow, Result};
 use chrono::{Days, NaiveDate};
 use rusqlite::params;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hasher};
 
 /// A 128-bit digest of a key, so that counting 300,000 contacts' e-mails
 /// does not keep 300,000 strings: two keys sharing one is beyond chance.
-fn digest(parts: impl Fn(&mut DefaultHasher)) -> u128 {
-    let mut a = DefaultHasher::new();
-    let mut b = DefaultHasher::new();
-    0xA5u8.hash(&mut b);
+fn digest(parts: impl Fn(&mut foldhash::quality::FoldHasher<'static>)) -> u128 {
+    // Two seeds, two independent halves; foldhash, as SipHash was a third of the pass.
+    const SEEDS: [foldhash::quality::FixedState; 2] = [
+        foldhash::quality::FixedState::with_seed(0x5851_f42d_4c95_7f2d),
+        foldhash::quality::FixedState::with_seed(0x1405_7b7e_f767_814f),
+    ];
+    let mut a = SEEDS[0].build_hasher();
+    let mut b = SEEDS[1].build_hasher();
     parts(&mut a);
     parts(&mut b);
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
@@ -42,7 +46,7 @@ fn sql_key(text: &str, buf: &mut Vec<u8>) -> u128 {
 }
 
 fn rule_key(text: &str) -> u128 {
-    digest(|h| text.hash(h))
+    digest(|h| h.write(text.as_bytes()))
 }
 
 /// Which keys were seen at least twice, in two bitsets: never wrong about
