@@ -317,7 +317,11 @@ fn health_budgets() {
                 app.on_key(key(KeyCode::Char(c))).unwrap();
                 term.draw(|f| view::draw(f, &app)).unwrap();
                 let took = t.elapsed();
-                if ready.is_none() { during.push(took) } else { after.push(took) }
+                if ready.is_none() {
+                    during.push(took)
+                } else {
+                    after.push(took)
+                }
                 // As the event loop looks for them between keys.
                 let t = Instant::now();
                 app.poll_loading(false).unwrap();

@@ -93,7 +93,7 @@ impl Store {
     /// refers to (a conflict's, a relative's, a moved person's two).
     /// Gives the same suggestions as reading the whole book.
     pub fn suggest_inputs(&self, scope: &Resolved, today: NaiveDate) -> Result<SuggestInputs> {
-        let cfg = self.health_config().clone();
+        let cfg = *self.health_config();
         let now_text = self.now_text();
         let now = parse_timestamp(&now_text).ok_or_else(|| anyhow!("the clock reads {now_text}"))?;
 
@@ -127,7 +127,9 @@ impl Store {
     fn rule_candidates(&self, scope: &Resolved, cfg: &HealthConfig, today: NaiveDate) -> Result<BTreeSet<i64>> {
         // Stored times are UTC and the rules count local days, a day apart
         // at most: each bound keeps a day to spare.
-        let before = |days: u32| date_text(today.checked_sub_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MIN) + Days::new(1));
+        let before = |days: u32| {
+            date_text(today.checked_sub_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MIN) + Days::new(1))
+        };
         let strategic = before(cfg.cadence.strategic);
         let key = before(cfg.cadence.key);
         let stuck = before(cfg.stuck_days);
@@ -189,7 +191,8 @@ impl Store {
     fn conflict_candidates(&self, now_text: &str, cfg: &HealthConfig) -> Result<Vec<ConflictFacts>> {
         let now = parse_timestamp(now_text).ok_or_else(|| anyhow!("the clock reads {now_text}"))?;
         let soon = crate::domain::time::timestamp(
-            (now + chrono::TimeDelta::hours(i64::from(cfg.breach_warning_hours)) + chrono::TimeDelta::days(1)).and_utc(),
+            (now + chrono::TimeDelta::hours(i64::from(cfg.breach_warning_hours)) + chrono::TimeDelta::days(1))
+                .and_utc(),
         );
         let sql = format!(
             "SELECT c.id, c.uid, c.account_id, c.title, c.severity, c.sla_due_at, {breached}, c.status = 'waiting',
@@ -247,7 +250,10 @@ impl Store {
         let mut members: Vec<(i64, bool, usize)> = Vec::new();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut size = size_band(Money::ZERO);
-        let mut close = |sector: String, size: &'static str, members: &mut Vec<(i64, bool, usize)>, counts: &mut BTreeMap<String, usize>| {
+        let mut close = |sector: String,
+                         size: &'static str,
+                         members: &mut Vec<(i64, bool, usize)>,
+                         counts: &mut BTreeMap<String, usize>| {
             let mut sizes: Vec<usize> = members.iter().map(|m| m.2).collect();
             sizes.sort_unstable();
             let median = sizes[sizes.len() / 2];
@@ -385,11 +391,8 @@ impl Store {
             let Some(&(n, sponsored)) = tally[i].get(slot as usize) else { return false };
             sponsored && n >= 2 && (i == 0 || n <= NAME_GROUP_MAX)
         };
-        let wanted: Vec<(i64, bool, bool)> = matched
-            .iter()
-            .map(|(id, at)| (*id, useful(0, at[0]), useful(1, at[1])))
-            .filter(|w| w.1 || w.2)
-            .collect();
+        let wanted: Vec<(i64, bool, bool)> =
+            matched.iter().map(|(id, at)| (*id, useful(0, at[0]), useful(1, at[1]))).filter(|w| w.1 || w.2).collect();
         drop(matched);
         let ids: Vec<i64> = wanted.iter().map(|w| w.0).collect();
         let list = serde_json::to_string(&ids)?;

@@ -232,10 +232,17 @@ fn both_ways(s: &Store, scope: &Resolved, day: NaiveDate) -> (Vec<suggest::Sugge
 /// e-mail in other case, a single word, a name four people carry.
 fn people_at_the_edges(s: &Store) {
     let ids: Vec<i64> = {
-        let mut stmt = s.conn().prepare("SELECT id FROM accounts WHERE deleted_at IS NULL ORDER BY id LIMIT 13").unwrap();
+        let mut stmt =
+            s.conn().prepare("SELECT id FROM accounts WHERE deleted_at IS NULL ORDER BY id LIMIT 13").unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
     };
-    let role = |i: usize| if i % 2 == 0 { crate::domain::ContactRole::Champion } else { crate::domain::ContactRole::User };
+    let role = |i: usize| {
+        if i.is_multiple_of(2) {
+            crate::domain::ContactRole::Champion
+        } else {
+            crate::domain::ContactRole::User
+        }
+    };
     let people: [(&str, Option<&str>); 13] = [
         ("Nadia Olsen", Some("nadia@olsen.example")),
         ("  NADIA olsen ", None),
