@@ -35,6 +35,8 @@ pub struct RecordList {
     pub nav: Nav,
     /// The keys this list offers, for its footer line.
     pub keys: &'static str,
+    /// Columns of numbers: drawn right-aligned and never cut.
+    pub numbers: &'static [usize],
     /// The reps whose follow-ups the agenda shows; `None` for everyone's.
     pub scope: Option<Vec<i64>>,
 }
@@ -51,7 +53,7 @@ impl RecordList {
     /// A list, the agenda keeping only the follow-ups of the reps in `scope`.
     pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
-        let (title, header, rows, keys) = match kind {
+        let (title, header, rows, keys, numbers): (_, _, _, _, &'static [usize]) = match kind {
             ListKind::Contacts(account) => {
                 let mut header = vec!["Name", "Title", "Role", "E-mail", "Phone"];
                 let mut rows = Vec::new();
@@ -80,6 +82,7 @@ impl RecordList {
                     header,
                     rows,
                     "a add · e edit · d delete · Esc close",
+                    &[],
                 )
             }
             ListKind::Deals(account) => (
@@ -101,7 +104,8 @@ impl RecordList {
                         alert: d.stage == DealStage::Lost,
                     })
                     .collect(),
-                "] next stage · [ back · w won · L lost · a add · e edit · d delete · Esc close",
+                "]/[ stage · w won · L lost · a add · e edit · d delete · Esc close",
+                &[2, 3],
             ),
             ListKind::Reps => {
                 let reps = store.reps()?;
@@ -120,6 +124,7 @@ impl RecordList {
                         })
                         .collect(),
                     "a add · e edit · d delete · Esc close",
+                    &[],
                 )
             }
             ListKind::Targets(period) => {
@@ -155,6 +160,7 @@ impl RecordList {
                         })
                         .collect(),
                     "a add · e edit · d delete · Esc close",
+                    &[3],
                 )
             }
             ListKind::Agenda => (
@@ -177,9 +183,10 @@ impl RecordList {
                     })
                     .collect(),
                 "Enter open account · x done · Esc close",
+                &[],
             ),
         };
-        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, scope })
+        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, numbers, scope })
     }
 
     pub fn selected(&self) -> Option<&ListRow> {

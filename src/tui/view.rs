@@ -612,7 +612,8 @@ fn draft_view(f: &mut Frame, app: &App, d: &super::drafts::Draft) {
 }
 
 fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
-    use ratatui::widgets::{Row, Table};
+    use ratatui::widgets::{Cell, Row, Table};
+    use unicode_width::UnicodeWidthStr;
     let t = app.theme;
     let area = f.area();
     let height = (list.rows.len() as u16 + 5).min(area.height.saturating_sub(2)).max(7);
@@ -623,8 +624,27 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
     } else {
         let visible = table_area.height.saturating_sub(1) as usize;
         let start = list.nav.selected.saturating_sub(visible.saturating_sub(1));
+        // Each column as wide as its longest cell (up to 40); when they do not
+        // fit, the name gives way and numbers stay whole.
+        let natural: Vec<usize> = (0..list.header.len())
+            .map(|i| {
+                let widest = list.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| c.width()).max().unwrap_or(0);
+                widest.max(list.header[i].width()).min(40)
+            })
+            .collect();
+        let gaps = list.header.len().saturating_sub(1);
+        let widths =
+            super::panes::share_widths(&natural, (table_area.width as usize).saturating_sub(gaps), list.numbers);
+        let cell = |i: usize, text: &str| -> Cell {
+            let w = widths.get(i).copied().unwrap_or(0);
+            if list.numbers.contains(&i) {
+                Cell::from(Line::from(text.to_string()).right_aligned())
+            } else {
+                Cell::from(super::panes::fit(text, w))
+            }
+        };
         let rows = list.rows.iter().enumerate().skip(start).take(visible).map(|(i, r)| {
-            let row = Row::new(r.cells.clone());
+            let row = Row::new(r.cells.iter().enumerate().map(|(j, c)| cell(j, c)));
             if i == list.nav.selected {
                 row.style(t.selected(true))
             } else if r.alert {
@@ -633,19 +653,9 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
                 row
             }
         });
-        // Each column as wide as its longest cell (up to 40); the layout
-        // shrinks them together when the popup is narrower.
-        let widths: Vec<Constraint> = (0..list.header.len())
-            .map(|i| {
-                let widest =
-                    list.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| c.chars().count()).max().unwrap_or(0);
-                Constraint::Length(widest.max(list.header[i].chars().count()).min(40) as u16)
-            })
-            .collect();
-        f.render_widget(
-            Table::new(rows, widths).header(Row::new(list.header.clone()).style(t.header_row())),
-            table_area,
-        );
+        let header = Row::new(list.header.iter().enumerate().map(|(j, h)| cell(j, h))).style(t.header_row());
+        let widths: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w as u16)).collect();
+        f.render_widget(Table::new(rows, widths).header(header), table_area);
     }
     f.render_widget(Paragraph::new(Span::styled(list.keys, t.dim())), hint);
 }

@@ -44,6 +44,30 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Column widths for `room` columns of text (gaps between columns already
+/// taken out): each column as wide as `natural` says, and when they do not
+/// fit, the first column (a record's name or title) gives way first, down to
+/// `FIRST_MIN`, then the widest of the other columns not in `keep`. Columns in
+/// `keep` (amounts, dates) stay whole, so a number is never cut.
+pub fn share_widths(natural: &[usize], room: usize, keep: &[usize]) -> Vec<usize> {
+    const FIRST_MIN: usize = 10;
+    const OTHER_MIN: usize = 4;
+    let mut widths = natural.to_vec();
+    let mut over = widths.iter().sum::<usize>().saturating_sub(room);
+    if over > 0 && !widths.is_empty() && !keep.contains(&0) {
+        let give = over.min(widths[0].saturating_sub(FIRST_MIN));
+        widths[0] -= give;
+        over -= give;
+    }
+    while over > 0 {
+        let widest = (1..widths.len()).filter(|i| !keep.contains(i) && widths[*i] > OTHER_MIN).max_by_key(|i| widths[*i]);
+        let Some(i) = widest else { break };
+        widths[i] -= 1;
+        over -= 1;
+    }
+    widths
+}
+
 /// The inner rectangle of a bordered pane.
 pub fn inner(area: Rect) -> Rect {
     Block::default().borders(Borders::ALL).inner(area)
@@ -56,5 +80,13 @@ mod tests {
         assert_eq!(super::fit("Acme", 10), "Acme");
         assert_eq!(super::fit("Acme Logistics", 6), "Acme …");
         assert_eq!(super::fit("日本語テキスト", 5), "日本…");
+    }
+
+    #[test]
+    fn the_first_column_gives_way_and_kept_columns_stay_whole() {
+        assert_eq!(super::share_widths(&[30, 12, 14], 60, &[2]), vec![30, 12, 14]);
+        assert_eq!(super::share_widths(&[30, 12, 14], 40, &[2]), vec![14, 12, 14]);
+        assert_eq!(super::share_widths(&[30, 12, 14], 30, &[2]), vec![10, 6, 14]);
+        assert_eq!(super::share_widths(&[30, 12, 14], 10, &[2]), vec![10, 4, 14], "kept columns never shrink");
     }
 }

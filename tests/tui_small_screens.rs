@@ -1,0 +1,49 @@
+//! Every number readable at 80×24 and usable at 60×20: the cockpit drawn on a
+//! test terminal over the fixed book, compared with reviewed snapshots, with
+//! the point of each screen asserted as well.
+
+mod common;
+
+use common::{app_over, key, press, screen};
+
+use rapport::domain::*;
+use rapport::store::*;
+use ratatui::crossterm::event::KeyCode;
+
+/// A deal with a long name and a seven-figure amount on Acme.
+fn big_deal(store: &Store, account: i64, name: &str, amount: i64) {
+    let mut d = Deal {
+        account_id: account,
+        name: name.into(),
+        stage: DealStage::Proposal,
+        amount: Money::from_units(amount),
+        probability: 40,
+        expected_close: Some(common::date(2026, 12, 18)),
+        ..Default::default()
+    };
+    store.insert(&mut d).unwrap();
+}
+
+#[test]
+fn deals_list_shows_every_amount_whole_at_80x24() {
+    let (store, ids) = common::store();
+    big_deal(&store, ids.acme, "Fleet telematics roll-out for the northern European depots", 1_669_000);
+    let mut app = app_over(store, 80, 24);
+    press(&mut app, "2D");
+    let text = screen(&app);
+    insta::assert_snapshot!("deals_list_80x24", text);
+    let row = text.lines().find(|l| l.contains("Fleet telematics") && l.contains("Proposal")).expect("the long deal is listed");
+    assert!(row.contains("1,669,000.00"), "the amount shows whole: {row}");
+    assert!(row.contains('…'), "the title is cut instead, visibly: {row}");
+    for amount in ["300,000.00", "150,000.00", "80,000.00"] {
+        assert!(text.contains(amount), "{amount} shows whole:\n{text}");
+    }
+    // Amounts are right-aligned: their last digits share a column.
+    let ends: Vec<usize> = text
+        .lines()
+        .filter(|l| l.contains('│'))
+        .filter_map(|l| l.find(".00 ").map(|i| l[..i].chars().count()))
+        .collect();
+    assert!(ends.len() >= 4 && ends.iter().all(|e| *e == ends[0]), "{ends:?}\n{text}");
+    key(&mut app, KeyCode::Esc);
+}
