@@ -47,3 +47,24 @@ fn deals_list_shows_every_amount_whole_at_80x24() {
     assert!(ends.len() >= 4 && ends.iter().all(|e| *e == ends[0]), "{ends:?}\n{text}");
     key(&mut app, KeyCode::Esc);
 }
+
+#[test]
+fn contact_form_shows_every_role_at_80x24() {
+    let (store, ids) = common::store();
+    let mut app = app_over(store, 80, 24);
+    press(&mut app, "2Ca");
+    press(&mut app, "Zoe Park");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    let text = screen(&app);
+    insta::assert_snapshot!("contact_form_roles_80x24", text);
+    for role in ContactRole::ALL {
+        assert!(text.contains(&format!(" {} ", role.label())), "{} is on screen:\n{text}", role.label());
+    }
+    // A choice on the second line, picked with the arrows, is the one saved.
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.message.as_deref(), Some("saved contact Zoe Park"));
+    let zoe = app.store.contacts_of(ids.acme).unwrap().into_iter().find(|c| c.name == "Zoe Park").unwrap();
+    assert_eq!(zoe.role, ContactRole::Technical);
+}

@@ -428,14 +428,9 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
 fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
     use super::form::FieldKind;
     let t = app.theme;
-    let body_lines: usize = form
-        .fields
-        .iter()
-        .map(|fl| if matches!(fl.kind, FieldKind::Body) { fl.input.text.lines().count().clamp(1, 4) } else { 1 })
-        .sum();
-    let clash_lines = if form.clash.is_empty() { 0 } else { form.clash.len() + 1 };
-    let height = (body_lines + clash_lines) as u16 + 4;
-    let inner = popup(f, app, 78, height, &form.title);
+    const WIDTH: u16 = 78;
+    // The popup's inner width, known before its height: choices wrap to it.
+    let inner_width = WIDTH.min(f.area().width.saturating_sub(2)).max(10).saturating_sub(2) as usize;
     // Labels in one column, two spaces clear of the longest.
     let label_width = form.fields.iter().map(|fl| fl.label.chars().count() + 2).max().unwrap_or(0).max(14);
     let indent = " ".repeat(label_width + 2);
@@ -450,12 +445,25 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         )];
         match &field.kind {
             FieldKind::Choice(options) => {
+                // Choices that do not fit go on to the next line under the
+                // first, so each of them, the chosen one too, stays in sight.
+                let mut used = label_width + 2;
+                let mut on_line = 0;
                 for (j, (_, label, key)) in options.iter().enumerate() {
+                    let piece = label.chars().count() + 2 + usize::from(focused);
+                    if on_line > 0 && used + piece > inner_width {
+                        lines.push(Line::from(std::mem::take(&mut spans)));
+                        spans.push(Span::raw(indent.clone()));
+                        used = indent.len();
+                        on_line = 0;
+                    }
                     let style = if j == field.choice { t.selected(focused) } else { t.dim() };
                     spans.push(Span::styled(format!(" {label} "), style));
                     if focused {
                         spans.push(Span::styled(format!("{key}"), t.key()));
                     }
+                    used += piece;
+                    on_line += 1;
                 }
             }
             FieldKind::Body => {
@@ -533,6 +541,7 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         };
         lines.push(Line::from(Span::styled(hint, t.dim())));
     }
+    let inner = popup(f, app, WIDTH, lines.len() as u16 + 2, &form.title);
     f.render_widget(Paragraph::new(lines), inner);
 }
 
