@@ -68,3 +68,34 @@ fn contact_form_shows_every_role_at_80x24() {
     let zoe = app.store.contacts_of(ids.acme).unwrap().into_iter().find(|c| c.name == "Zoe Park").unwrap();
     assert_eq!(zoe.role, ContactRole::Technical);
 }
+
+#[test]
+fn a_corrected_field_loses_its_old_error() {
+    let (store, ids) = common::store();
+    let mut app = app_over(store, 80, 24);
+    press(&mut app, "2Ca");
+    press(&mut app, "Zoe Park");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, "zoe@acme");
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(text.contains("not saved: 'zoe@acme' is not an e-mail address"), "the save says why:\n{text}");
+    press(&mut app, ".example");
+    let text = screen(&app);
+    insta::assert_snapshot!("contact_form_corrected_80x24", text);
+    assert!(!text.contains("not saved"), "the corrected value is not blamed:\n{text}");
+    assert!(!text.contains('⚠'), "{text}");
+    assert!(text.contains("zoe@acme.example"), "{text}");
+    // Moving between fields changes nothing, so a live complaint stays.
+    press(&mut app, "@");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    assert!(screen(&app).contains("not saved"));
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.message.as_deref(), Some("saved contact Zoe Park"));
+    assert!(app.store.contacts_of(ids.acme).unwrap().iter().any(|c| c.email.as_deref() == Some("zoe@acme.example")));
+}
