@@ -99,3 +99,18 @@ fn a_corrected_field_loses_its_old_error() {
     assert_eq!(app.message.as_deref(), Some("saved contact Zoe Park"));
     assert!(app.store.contacts_of(ids.acme).unwrap().iter().any(|c| c.email.as_deref() == Some("zoe@acme.example")));
 }
+
+#[test]
+fn header_tabs_and_card_read_whole_at_60x20() {
+    let (store, _) = common::store();
+    let mut app = app_over(store, 60, 20);
+    press(&mut app, "2");
+    let text = screen(&app);
+    insta::assert_snapshot!("timeline_60x20", text);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("1 overdue · 1 due today · 1 breached"), "every count in the header: {}", lines[0]);
+    assert!(lines[1].contains(" 4 Targets"), "every tab whole: {}", lines[1]);
+    let card = lines.iter().find(|l| l.contains("renews 2027-02-01")).expect("the renewal date on the card");
+    assert!(card.contains("1.2M") && card.contains("Rae Lindqvist") && card.contains("watch"), "{card}");
+    assert!(text.lines().all(|l| l.chars().count() <= 60));
+}

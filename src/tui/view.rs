@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         let mut spans = Vec::new();
         for (i, p) in PaneId::ALL.iter().enumerate() {
             let style = if *p == app.focus { app.theme.selected(true) } else { app.theme.dim() };
-            spans.push(Span::styled(tab_label(i, *p), style));
+            spans.push(Span::styled(tab_label(i, *p, bar.width), style));
             spans.push(Span::raw(" "));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), bar);
@@ -86,26 +86,37 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     } else {
         format!("{} ({})", app.scope_word(), app.resolved.label)
     };
-    let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
-    spans.push(Span::styled(app.db_name.clone(), t.title()));
-    spans.push(Span::raw("  "));
-    spans.push(Span::styled(scope, t.title()));
-    spans.push(Span::styled(format!(" · {period} · {date}"), t.dim()));
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
     let follow = if narrow { "" } else { " follow-ups" };
-    spans.push(Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style));
+    let mut counts = vec![Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style)];
     if b.due_today > 0 {
-        spans.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
+        counts.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
     }
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
-    spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
-    let mut line = Line::from(spans);
-    // The database's name gives way first, so the counts and the scope stay.
-    if line.width() > area.width as usize {
-        line.spans.drain(2..4);
-    }
-    f.render_widget(Paragraph::new(line), area);
+    counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+    // What gives way, in turn, so the counts and the scope stay: the
+    // database's name, then the date, then the period.
+    let line = |with_db: bool, with_date: bool, with_period: bool| {
+        let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
+        if with_db {
+            spans.push(Span::styled(app.db_name.clone(), t.title()));
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(scope.clone(), t.title()));
+        let when = match (with_period, with_date) {
+            (true, true) => format!(" · {period} · {date}"),
+            (true, false) => format!(" · {period}"),
+            (false, true) => format!(" · {date}"),
+            (false, false) => String::new(),
+        };
+        spans.push(Span::styled(when, t.dim()));
+        spans.extend(counts.iter().cloned());
+        Line::from(spans)
+    };
+    let choices = [(true, true, true), (false, true, true), (false, false, true), (false, false, false)];
+    let fits = choices.iter().map(|c| line(c.0, c.1, c.2)).find(|l| l.width() <= area.width as usize);
+    f.render_widget(Paragraph::new(fits.unwrap_or_else(|| line(false, false, false))), area);
 }
 
 /// The keys that matter in the focused pane, from the keymap; what does not

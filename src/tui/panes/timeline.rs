@@ -28,6 +28,9 @@ pub struct Card {
     pub name: String,
     pub facts: Vec<String>,
     pub money: Vec<String>,
+    /// The same, shorter, for a narrow card: value, renewal, then the owner,
+    /// so what gives way last is the money and the date.
+    pub money_short: Vec<String>,
     pub contacts: Vec<String>,
     pub deals: Vec<String>,
     pub conflicts: Vec<(String, bool)>,
@@ -249,9 +252,12 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
         facts.push(format!("part of {p}"));
     }
     let mut money = vec![format!("Owner {}", owner.as_deref().unwrap_or("—")), format!("Value {}", a.annual_value)];
+    let mut money_short = vec![a.annual_value.compact()];
     if let Some(r) = a.renewal_date {
         money.push(format!("Renews {r}"));
+        money_short.push(format!("renews {r}"));
     }
+    money_short.push(owner.clone().unwrap_or_else(|| "no owner".into()));
     let contacts = store
         .contacts_of(a.meta.id)?
         .iter()
@@ -282,6 +288,7 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
         name: clean(&a.name),
         facts,
         money,
+        money_short,
         contacts,
         deals,
         conflicts,
@@ -352,8 +359,9 @@ fn joined(items: &[String], width: usize) -> String {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         let more = items.len() - i;
-        let piece = if out.is_empty() { item.clone() } else { format!(" · {item}") };
         let tail = if more > 1 { format!(" +{}", more - 1).len() } else { 0 };
+        // The first always shows, cut visibly when it is too long alone.
+        let piece = if out.is_empty() { super::fit(item, width.saturating_sub(tail)) } else { format!(" · {item}") };
         if !out.is_empty() && out.chars().count() + piece.chars().count() + tail > width {
             out.push_str(&format!(" +{more}"));
             return out;
@@ -366,8 +374,17 @@ fn joined(items: &[String], width: usize) -> String {
 /// Owner and value, then the health's mark, score and band, coloured.
 fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
     let theme = app.theme;
+    // The short words when the long ones would leave something out.
+    let money = |room: usize| {
+        let long = joined(&card.money, room);
+        if long.chars().count() == card.money.join(" · ").chars().count() {
+            long
+        } else {
+            joined(&card.money_short, room)
+        }
+    };
     let Some(h) = app.portfolio.health.get(&card.id) else {
-        return Line::from(Span::raw(joined(&card.money, w)));
+        return Line::from(Span::raw(money(w)));
     };
     let health = format!("{} {} {}", h.band.symbol(), h.score, h.band.label());
     // The hint only where everything else fits as well.
@@ -375,7 +392,7 @@ fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
     let hint = if app.timeline.show_reasons || whole + 9 > w { "" } else { " (h: why)" };
     let room = w.saturating_sub(health.chars().count() + hint.len() + 3);
     Line::from(vec![
-        Span::raw(joined(&card.money, room)),
+        Span::raw(money(room)),
         Span::styled(" · ", theme.dim()),
         Span::styled(health, super::portfolio::band_style(theme, h.band)),
         Span::styled(hint, theme.dim()),
