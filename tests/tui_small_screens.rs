@@ -32,7 +32,7 @@ fn deals_list_shows_every_amount_whole_at_80x24() {
     press(&mut app, "2D");
     let text = screen(&app);
     insta::assert_snapshot!("deals_list_80x24", text);
-    let row = text.lines().find(|l| l.contains("Fleet telematics") && l.contains("Proposal")).expect("the long deal is listed");
+    let row = text.lines().find(|l| l.contains("Fleet telemat") && l.contains("Proposal")).expect("the long deal is listed");
     assert!(row.contains("1,669,000.00"), "the amount shows whole: {row}");
     assert!(row.contains('…'), "the title is cut instead, visibly: {row}");
     for amount in ["300,000.00", "150,000.00", "80,000.00"] {
@@ -113,4 +113,33 @@ fn header_tabs_and_card_read_whole_at_60x20() {
     let card = lines.iter().find(|l| l.contains("renews 2027-02-01")).expect("the renewal date on the card");
     assert!(card.contains("1.2M") && card.contains("Rae Lindqvist") && card.contains("watch"), "{card}");
     assert!(text.lines().all(|l| l.chars().count() <= 60));
+}
+
+#[test]
+fn cut_names_keep_what_tells_them_apart_at_80x24() {
+    let (store, ids) = common::store();
+    for name in ["Ardent Systems North America Inc.", "Ardent Systems North Europe GmbH"] {
+        let mut a = Account { name: name.into(), owner_id: Some(ids.rae), ..Default::default() };
+        store.insert(&mut a).unwrap();
+        let mut c = Conflict {
+            account_id: a.meta.id,
+            title: "Late invoice".into(),
+            opened_at: "2026-11-26T09:00:00Z".into(),
+            sla_due_at: "2026-11-28T09:00:00Z".into(),
+            ..Default::default()
+        };
+        store.insert(&mut c).unwrap();
+    }
+    let mut app = app_over(store, 80, 24);
+    let text = screen(&app);
+    insta::assert_snapshot!("portfolio_cut_names_80x24", text);
+    let ardent: Vec<&str> = text.lines().filter(|l| l.contains("Ardent")).collect();
+    assert_eq!(ardent.len(), 2, "{text}");
+    assert!(ardent[0].contains("America") && ardent[1].contains("Europe"), "{ardent:#?}");
+    press(&mut app, "3");
+    let text = screen(&app);
+    let ardent: Vec<String> =
+        text.lines().filter(|l| l.contains("Ardent")).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    assert_eq!(ardent.len(), 2, "{text}");
+    assert!(ardent.iter().any(|l| l.contains("America")) && ardent.iter().any(|l| l.contains("Europe")), "{text}");
 }

@@ -660,7 +660,7 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
             if list.numbers.contains(&i) {
                 Cell::from(Line::from(text.to_string()).right_aligned())
             } else {
-                Cell::from(super::panes::fit(text, w))
+                Cell::from(super::panes::fit_middle(text, w))
             }
         };
         let rows = list.rows.iter().enumerate().skip(start).take(visible).map(|(i, r)| {

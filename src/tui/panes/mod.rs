@@ -44,6 +44,49 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Legal forms at the end of company names: the same across a family of
+/// names, so a cut name spends no room on them.
+const LEGAL_FORMS: [&str; 34] = [
+    "GmbH & Co. KG", "Sp. z o.o.", "Pty Ltd", "Pte. Ltd.", "Inc.", "Inc", "LLC", "Corp.", "Ltd.", "Ltd", "PLC", "LLP",
+    "DAC", "GmbH", "AG", "SA", "SAS", "SARL", "B.V.", "N.V.", "NV", "SRL", "S.L.", "S.A.", "S.p.A.", "S.r.l.", "AB",
+    "A/S", "ApS", "AS", "ASA", "Oy", "Oyj", "K.K.",
+];
+
+/// A name cut to `width` columns in the middle, keeping its end: names of
+/// one family differ there ("Ardent Systems North America Inc.", "… Europe
+/// GmbH"), so two cut names still tell their records apart. A legal form is
+/// left out first; the end kept is whole words.
+pub fn fit_middle(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let base = LEGAL_FORMS
+        .iter()
+        .find_map(|form| text.strip_suffix(form).filter(|rest| rest.ends_with(' ')))
+        .map_or(text, |rest| rest.trim_end_matches([' ', ',']));
+    if base.width() < width {
+        return format!("{base}…");
+    }
+    // A short name, or one that loses only a few letters of its end, reads
+    // best cut at the end ("Borealis Syste…").
+    if width < 12 || base.width() + 1 - width <= 3 {
+        return fit(base, width);
+    }
+    // At least six columns of the start stay, to say which family it is.
+    let budget = width - 7;
+    let tail = base
+        .char_indices()
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| &base[i..])
+        .filter(|t| t.width() <= budget && t.trim().width() >= 2)
+        .max_by_key(|t| t.width());
+    let Some(tail) = tail else { return fit(base, width) };
+    let head = fit(base, width - tail.width());
+    let head = head.trim_end_matches('…').trim_end();
+    format!("{head}…{tail}")
+}
+
 /// Column widths for `room` columns of text (gaps between columns already
 /// taken out): each column as wide as `natural` says, and when they do not
 /// fit, the first column (a record's name or title) gives way first, down to
@@ -80,6 +123,20 @@ mod tests {
         assert_eq!(super::fit("Acme", 10), "Acme");
         assert_eq!(super::fit("Acme Logistics", 6), "Acme …");
         assert_eq!(super::fit("日本語テキスト", 5), "日本…");
+    }
+
+    #[test]
+    fn names_cut_in_the_middle_keep_what_tells_them_apart() {
+        use super::fit_middle;
+        assert_eq!(fit_middle("Acme", 10), "Acme");
+        assert_eq!(fit_middle("Ardent Systems North America Inc.", 20), "Ardent Syst… America");
+        assert_eq!(fit_middle("Ardent Systems North Europe GmbH", 20), "Ardent… North Europe");
+        assert_eq!(fit_middle("Ardent Systems Nord GmbH & Co. KG", 20), "Ardent Systems Nord…");
+        assert_eq!(fit_middle("Altura Insurance - Renewal 2026", 16), "Altura Ins… 2026");
+        for (text, w) in [("Ardent Systems North America", 15), ("日本語テキストの会社名", 9), ("Ab", 1)] {
+            let cut = fit_middle(text, w);
+            assert!(unicode_width::UnicodeWidthStr::width(cut.as_str()) <= w, "{cut}");
+        }
     }
 
     #[test]

@@ -282,6 +282,35 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let wide = inner.width >= 90;
     // Beside Today (160 to 200 columns) the owner gives way, so dates and counts stay whole.
     let compact = inner.width < 72;
+    let mut widths = if wide {
+        vec![
+            Constraint::Min(20),
+            Constraint::Length(6),
+            Constraint::Length(9),
+            Constraint::Length(18),
+            Constraint::Length(14),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(3),
+        ]
+    } else {
+        vec![
+            Constraint::Min(14),
+            Constraint::Length(6),
+            Constraint::Length(5),
+            Constraint::Length(13),
+            Constraint::Length(6),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(2),
+        ]
+    };
+    if compact {
+        widths.remove(3);
+    }
+    // The name's column is what the others leave; a name cut to it keeps its end.
+    let fixed: u16 = widths.iter().map(|c| if let Constraint::Length(n) = c { *n } else { 0 }).sum();
+    let name_w = inner.width.saturating_sub(fixed + widths.len() as u16 - 1) as usize;
     let height = inner.height.saturating_sub(1) as usize;
     let window = p.nav.window(p.view.len(), height);
     let today = app.today;
@@ -310,7 +339,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             None => Span::styled("…", theme.dim()),
         };
         let mut cells = vec![
-            Cell::from(format!("{}{}", r.name, status_mark)),
+            Cell::from(super::fit_middle(&format!("{}{}", r.name, status_mark), name_w)),
             Cell::from(Line::from(health).right_aligned()),
             Cell::from(if wide { r.tier.label() } else { tier_short(r.tier) }),
             Cell::from(fit(r.owner.as_deref().unwrap_or("—"), if wide { 18 } else { 13 })),
@@ -337,29 +366,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             row
         }
     });
-    let mut widths = if wide {
-        vec![
-            Constraint::Min(20),
-            Constraint::Length(6),
-            Constraint::Length(9),
-            Constraint::Length(18),
-            Constraint::Length(14),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(3),
-        ]
-    } else {
-        vec![
-            Constraint::Min(14),
-            Constraint::Length(6),
-            Constraint::Length(5),
-            Constraint::Length(13),
-            Constraint::Length(6),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(2),
-        ]
-    };
     let mut header = vec![
         Cell::from("Account"),
         Cell::from(Line::from("Health").right_aligned()),
@@ -371,7 +377,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         Cell::from("⚑"),
     ];
     if compact {
-        widths.remove(3);
         header.remove(3);
     }
     let header = Row::new(header).style(theme.header_row());
