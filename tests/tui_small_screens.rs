@@ -143,3 +143,22 @@ fn cut_names_keep_what_tells_them_apart_at_80x24() {
     assert_eq!(ardent.len(), 2, "{text}");
     assert!(ardent.iter().any(|l| l.contains("America")) && ardent.iter().any(|l| l.contains("Europe")), "{text}");
 }
+
+#[test]
+fn the_queue_shows_each_conflicts_status_at_80x24_and_60x20() {
+    for (w, h, in_progress) in [(80, 24, "In progress"), (60, 20, "In prog.")] {
+        let (store, _) = common::store();
+        let mut app = app_over(store, w, h);
+        press(&mut app, "3");
+        let text = screen(&app);
+        insta::assert_snapshot!(format!("queue_status_{w}x{h}"), text);
+        let header = text.lines().find(|l| l.contains("Severity")).unwrap();
+        assert!(header.contains("Status"), "{header}");
+        let late = text.lines().find(|l| l.contains("Late delivery") || l.contains("3d left")).unwrap();
+        assert!(late.contains(in_progress), "{w}x{h}: {late}");
+        let invoice = text.lines().find(|l| l.contains("breached 28h")).unwrap();
+        assert!(invoice.contains(" Open "), "{w}x{h}: {invoice}");
+        assert!(text.lines().all(|l| l.chars().count() <= w as usize));
+        assert!(text.contains("1 breached, 1 to escalate"), "the title's counts whole:\n{text}");
+    }
+}

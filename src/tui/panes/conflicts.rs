@@ -227,6 +227,14 @@ fn sla_text(r: &ConflictRow, now: chrono::NaiveDateTime) -> String {
     time::parse_timestamp(&r.sla_due_at).map_or_else(|| "?".into(), |d| time::sla_left(now, d))
 }
 
+/// The status in at most eight columns, for a narrow queue.
+fn short_status(s: ConflictStatus) -> &'static str {
+    match s {
+        ConflictStatus::InProgress => "In prog.",
+        other => other.label(),
+    }
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let c = &app.conflicts;
     let theme = app.theme;
@@ -234,7 +242,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let now = app.now.naive_utc();
     // ISO timestamps order as text: no parsing across the whole queue per frame.
     let now_text = crate::store::timestamp(app.now);
-    let block = frame(2, title(app, area.width >= 100), focused, theme);
+    let mut heading = title(app, area.width >= 100);
+    if area.width < 70 {
+        // The tab's short name, so the counts after it stay on the border.
+        heading = heading.replacen("Conflict queue", "Queue", 1);
+    }
+    let block = frame(2, heading, focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if c.view.is_empty() {
@@ -265,6 +278,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let wide = inner.width >= 92;
     let full = inner.width >= 130;
     let compact = inner.width < 76;
+    // Below this even the short status would squeeze the account out.
+    let tiny = inner.width < 57;
     let (widths, header): (Vec<Constraint>, Vec<&str>) = if full {
         (
             vec![
@@ -292,8 +307,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             ],
             vec!["  SLA", "Severity", "Status", "Account", "Issue", "Owner", "Opened"],
         )
+    } else if compact && !tiny {
+        // The owner is on the timeline's card; the status, shortened, stays.
+        (
+            vec![
+                Constraint::Length(17),
+                Constraint::Length(8),
+                Constraint::Length(8),
+                Constraint::Min(10),
+                Constraint::Length(9),
+            ],
+            vec!["  SLA", "Severity", "Status", "Account", "Opened"],
+        )
     } else if compact {
-        // The status and owner are on the timeline's card; the clock is not.
         (
             vec![Constraint::Length(17), Constraint::Length(8), Constraint::Min(10), Constraint::Length(9)],
             vec!["  SLA", "Severity", "Account", "Opened"],
@@ -341,6 +367,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         ];
         if !compact {
             cells.push(Cell::from(r.status.label()));
+        } else if !tiny {
+            cells.push(Cell::from(short_status(r.status)));
         }
         cells.push(Cell::from(super::fit_middle(&r.account, account_w)));
         if wide {
