@@ -95,10 +95,15 @@ pub fn run(store: &Store, args: ListArgs) -> Result<ExitCode> {
     };
     match args.format {
         ListFormat::Table => {
-            let t = table(true)?;
+            let mut t = table(true)?;
             if t.rows.is_empty() {
                 out::say(&format!("no {} match", args.kind.as_str()))?;
             } else {
+                // Amounts are in the book's one currency; their headers name it.
+                let code = store.currency()?.code();
+                for c in t.columns.iter_mut().filter(|c| c.ty == ColType::Money) {
+                    c.name = format!("{} ({code})", c.name);
+                }
                 out::print(&terminal_table(&t))?;
             }
         }

@@ -1,6 +1,7 @@
 //! Plain types and pure rules. Nothing here does I/O or reads the clock:
 //! `today` and `now` are always passed in.
 
+pub mod currency;
 pub mod health;
 pub mod history;
 pub mod kinds;
@@ -17,6 +18,7 @@ pub mod suggest;
 pub mod time;
 
 pub use kinds::*;
+pub use currency::Currency;
 pub use money::Money;
 pub use period::{FiscalCalendar, Period};
 pub mod phone;

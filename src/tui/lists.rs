@@ -35,6 +35,8 @@ pub struct RecordList {
     pub nav: Nav,
     /// The keys this list offers, for its footer line.
     pub keys: &'static str,
+    /// The amount column's header names the book's currency.
+    pub currency: crate::domain::Currency,
     /// Columns of numbers: drawn right-aligned and never cut.
     pub numbers: &'static [usize],
     /// The reps whose follow-ups the agenda shows; `None` for everyone's.
@@ -186,7 +188,7 @@ impl RecordList {
                 &[],
             ),
         };
-        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, numbers, scope })
+        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, currency: store.currency()?, numbers, scope })
     }
 
     pub fn selected(&self) -> Option<&ListRow> {

@@ -646,10 +646,19 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
         let start = list.nav.selected.saturating_sub(visible.saturating_sub(1));
         // Each column as wide as its longest cell (up to 40); when they do not
         // fit, the name gives way and numbers stay whole.
-        let natural: Vec<usize> = (0..list.header.len())
+        // A deal's amount is in the book's currency: its header says which.
+        let headers: Vec<String> = list
+            .header
+            .iter()
+            .map(|h| match list.kind {
+                super::lists::ListKind::Deals(_) if *h == "Amount" => format!("{h} {}", list.currency.mark()),
+                _ => h.to_string(),
+            })
+            .collect();
+        let natural: Vec<usize> = (0..headers.len())
             .map(|i| {
                 let widest = list.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| c.width()).max().unwrap_or(0);
-                widest.max(list.header[i].width()).min(40)
+                widest.max(headers[i].width()).min(40)
             })
             .collect();
         let gaps = list.header.len().saturating_sub(1);
@@ -673,7 +682,7 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
                 row
             }
         });
-        let header = Row::new(list.header.iter().enumerate().map(|(j, h)| cell(j, h))).style(t.header_row());
+        let header = Row::new(headers.iter().enumerate().map(|(j, h)| cell(j, h))).style(t.header_row());
         let widths: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w as u16)).collect();
         f.render_widget(Table::new(rows, widths).header(header), table_area);
     }

@@ -28,6 +28,8 @@ pub struct Portfolio {
     pub health: std::collections::HashMap<i64, Health>,
     /// Sorted by health, the worst first (`sort` is then the one before it).
     pub by_health: bool,
+    /// The book's currency, named over the value column.
+    pub currency: crate::domain::Currency,
 }
 
 fn sanitize_rows(rows: &mut [AccountRow]) {
@@ -42,6 +44,7 @@ fn sanitize_rows(rows: &mut [AccountRow]) {
 impl Portfolio {
     pub fn load(&mut self, store: &Store) -> Result<()> {
         let keep = self.selected_id();
+        self.currency = store.currency()?;
         let mut rows = store.account_rows()?;
         sanitize_rows(&mut rows);
         self.total = None;
@@ -60,6 +63,7 @@ impl Portfolio {
         self.sort = AccountSort::Name;
         self.by_health = false;
         self.filter = AccountFilter::default();
+        self.currency = store.currency()?;
         let mut rows = store.account_rows_first(n)?;
         sanitize_rows(&mut rows);
         self.total = Some(store.account_count()?);
@@ -371,7 +375,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         Cell::from(Line::from("Health").right_aligned()),
         Cell::from("Tier"),
         Cell::from("Owner"),
-        Cell::from("Value"),
+        // The currency's sign or code: "Value €", or over the narrow column "EUR" alone.
+        Cell::from(
+            Line::from(if wide { format!("Value {}", p.currency.mark()) } else { p.currency.mark().to_string() })
+                .right_aligned(),
+        ),
         Cell::from("Touched"),
         Cell::from("Renewal"),
         Cell::from("⚑"),

@@ -251,8 +251,10 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
     if let Some(p) = parent {
         facts.push(format!("part of {p}"));
     }
-    let mut money = vec![format!("Owner {}", owner.as_deref().unwrap_or("—")), format!("Value {}", a.annual_value)];
-    let mut money_short = vec![a.annual_value.compact()];
+    let currency = store.currency()?;
+    let mut money =
+        vec![format!("Owner {}", owner.as_deref().unwrap_or("—")), format!("Value {}", currency.show(a.annual_value))];
+    let mut money_short = vec![currency.show_compact(a.annual_value)];
     if let Some(r) = a.renewal_date {
         money.push(format!("Renews {r}"));
         money_short.push(format!("renews {r}"));
