@@ -162,3 +162,46 @@ fn the_queue_shows_each_conflicts_status_at_80x24_and_60x20() {
         assert!(text.contains("1 breached, 1 to escalate"), "the title's counts whole:\n{text}");
     }
 }
+
+#[test]
+fn during_a_call_the_caller_is_first_on_the_card_and_a_lapsed_renewal_is_flagged() {
+    let (store, ids) = common::store();
+    // Borealis renewed on 2026-12-10; move it into the past with its renewal deal open.
+    let mut b = store.require::<Account>(ids.borealis).unwrap();
+    b.renewal_date = Some(common::date(2026, 11, 10));
+    store.update(&mut b).unwrap();
+    let mut d = Deal {
+        account_id: ids.borealis,
+        name: "Renewal 2026".into(),
+        stage: DealStage::Negotiation,
+        amount: Money::from_units(180_000),
+        probability: 75,
+        ..Default::default()
+    };
+    store.insert(&mut d).unwrap();
+    let mut app = app_over(store, 80, 24);
+
+    // Looked up by a contact's phone digits: Priya is calling.
+    press(&mut app, "/7946 0123");
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    insta::assert_snapshot!("caller_and_lapsed_renewal_80x24", text);
+    let lines: Vec<&str> = text.lines().collect();
+    let caller = lines.iter().position(|l| l.contains("Caller")).expect("a caller line");
+    assert!(lines[caller].contains("Priya Patel · VP Sales · Decision maker"), "{}", lines[caller]);
+    assert!(lines[caller + 1].contains("+44 20 7946 0123 · priya@borealis.example"), "{}", lines[caller + 1]);
+    let contacts = lines.iter().position(|l| l.contains("Contacts")).unwrap();
+    assert!(caller < contacts, "the caller comes before the other contacts");
+    assert!(text.contains("⚠ renewal lapsed 16d ago (2026-11-10)"), "{text}");
+    assert!(!text.contains("Renews 2026-11-10"), "{text}");
+
+    // Looked up by the account's own name: nobody in particular is calling.
+    key(&mut app, KeyCode::Esc);
+    press(&mut app, "/acme log");
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&app);
+    assert!(!text.contains("Caller"), "{text}");
+    assert!(!text.contains("lapsed"), "Acme renews in February: {text}");
+    assert!(text.contains("Renews 2027-02-01"), "{text}");
+    let _ = ids.jane;
+}
