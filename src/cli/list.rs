@@ -108,7 +108,9 @@ pub fn run(store: &Store, args: ListArgs) -> Result<ExitCode> {
             }
         }
         ListFormat::Csv => write_csv(&table(false)?)?,
-        ListFormat::Json => super::print_json(&table(false)?.json_rows())?,
+        ListFormat::Json => {
+            super::print_json(&super::money_document(store, args.kind.as_str(), &table(false)?.json_rows())?)?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -445,6 +445,16 @@ pub fn open_or_create_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     Ok(store)
 }
 
+/// A JSON document that carries money: the book's currency once at the top,
+/// beside what the document is about (`{"currency": "EUR", "accounts": […]}`),
+/// so amounts stay plain numbers in major units.
+pub fn money_document<T: serde::Serialize>(store: &Store, key: &str, value: &T) -> Result<serde_json::Value> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("currency".into(), store.currency()?.code().into());
+    doc.insert(key.into(), serde_json::to_value(value)?);
+    Ok(serde_json::Value::Object(doc))
+}
+
 /// Prints a value as pretty JSON, escaped for the terminal.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     out::json(value)
