@@ -2,6 +2,7 @@
 //! the reps, the period's targets, and the agenda of follow-ups. Each row
 //! can be added, edited or deleted from here.
 
+use super::keymap::Action;
 use super::nav::Nav;
 use crate::domain::{sanitize, DealStage, Period, TargetScope};
 use crate::store::{Account, Store};
@@ -33,8 +34,9 @@ pub struct RecordList {
     pub header: Vec<&'static str>,
     pub rows: Vec<ListRow>,
     pub nav: Nav,
-    /// The keys this list offers, for its footer line.
-    pub keys: &'static str,
+    /// What this list offers, with the word its footer line gives each; the
+    /// keys come from the keymap, so a rebound key shows as bound.
+    pub keys: &'static [(Action, &'static str)],
     /// The amount column's header names the book's currency.
     pub currency: crate::domain::Currency,
     /// Columns of numbers: drawn right-aligned and never cut.
@@ -55,7 +57,8 @@ impl RecordList {
     /// A list, the agenda keeping only the follow-ups of the reps in `scope`.
     pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
-        let (title, header, rows, keys, numbers): (_, _, _, _, &'static [usize]) = match kind {
+        let (title, header, rows, keys, numbers): (_, _, _, &'static [(Action, &'static str)], &'static [usize]) =
+            match kind {
             ListKind::Contacts(account) => {
                 let mut header = vec!["Name", "Title", "Role", "E-mail", "Phone"];
                 let mut rows = Vec::new();
@@ -83,7 +86,7 @@ impl RecordList {
                     format!("Contacts of {}", account_name(account)?),
                     header,
                     rows,
-                    "a add · e edit · d delete · Esc close",
+                    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")],
                     &[],
                 )
             }
@@ -106,7 +109,16 @@ impl RecordList {
                         alert: d.stage == DealStage::Lost,
                     })
                     .collect(),
-                "]/[ stage · w won · L lost · a add · e edit · d delete · Esc close",
+                &[
+                    (Action::NextStage, "next"),
+                    (Action::PrevStage, "back"),
+                    (Action::Won, "won"),
+                    (Action::Lost, "lost"),
+                    (Action::Add, "add"),
+                    (Action::Edit, "edit"),
+                    (Action::Delete, "delete"),
+                    (Action::Back, "close"),
+                ],
                 &[2, 3],
             ),
             ListKind::Reps => {
@@ -125,7 +137,7 @@ impl RecordList {
                             alert: false,
                         })
                         .collect(),
-                    "a add · e edit · d delete · Esc close",
+                    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")],
                     &[],
                 )
             }
@@ -161,7 +173,7 @@ impl RecordList {
                             alert: false,
                         })
                         .collect(),
-                    "a add · e edit · d delete · Esc close",
+                    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")],
                     &[3],
                 )
             }
@@ -184,7 +196,7 @@ impl RecordList {
                         alert: f.due_on < today,
                     })
                     .collect(),
-                "Enter open account · x done · Esc close",
+                &[(Action::Open, "open account"), (Action::Complete, "done"), (Action::Back, "close")],
                 &[],
             ),
         };

@@ -350,6 +350,7 @@ fn help(f: &mut Frame, app: &App, scroll: usize) {
     if ctx != Context::Today {
         sections.push(("Today keys (t opens it)".to_string(), Context::Today));
     }
+    sections.push(("In record lists (C contacts, D deals, T targets, R reps)".to_string(), Context::List));
     sections.push(("Everywhere".to_string(), Context::Global));
     for (heading, c) in sections {
         lines.push(Line::from(Span::styled(heading, app.theme.title())));
@@ -686,5 +687,16 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
         let widths: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w as u16)).collect();
         f.render_widget(Table::new(rows, widths).header(header), table_area);
     }
-    f.render_widget(Paragraph::new(Span::styled(list.keys, t.dim())), hint);
+    let keys: Vec<String> = list
+        .keys
+        .iter()
+        .filter_map(|(action, word)| {
+            let mut keys = app.keymap.keys_for(Context::List, *action);
+            if keys.is_empty() {
+                keys = app.keymap.keys_for(Context::Global, *action);
+            }
+            keys.first().map(|k| format!("{k} {word}"))
+        })
+        .collect();
+    f.render_widget(Paragraph::new(Span::styled(keys.join(" · "), t.dim())), hint);
 }
