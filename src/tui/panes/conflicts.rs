@@ -243,7 +243,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     // ISO timestamps order as text: no parsing across the whole queue per frame.
     let now_text = crate::store::timestamp(app.now);
     let mut heading = title(app, area.width >= 100);
-    if area.width < 70 {
+    if heading.chars().count() + 6 > area.width as usize {
         // The tab's short name, so the counts after it stay on the border.
         heading = heading.replacen("Conflict queue", "Queue", 1);
     }
