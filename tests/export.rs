@@ -336,7 +336,8 @@ fn contacts_go_out_as_vcards_and_follow_ups_as_todos_with_the_same_filters() {
     // The contacts of one rep's accounts, as the list names them.
     let listed = b.ok(&["list", "contacts", "--owner", &owner, "--format", "json"]);
     let listed: Vec<serde_json::Value> =
-        serde_json::from_value(serde_json::from_str::<serde_json::Value>(&listed).unwrap()["contacts"].clone()).unwrap();
+        serde_json::from_value(serde_json::from_str::<serde_json::Value>(&listed).unwrap()["contacts"].clone())
+            .unwrap();
     assert!(!listed.is_empty());
     let vcf = b.path("mine.vcf");
     let out = b.ok(&["export", "contacts", "--owner", &owner, "--format", "vcf", "-o", &vcf.display().to_string()]);

@@ -22,10 +22,7 @@ fn a_rebound_list_key_works_shows_in_the_footer_and_in_help() {
     press(&mut app, "2D");
     let text = screen(&app);
     let footer = text.lines().find(|l| l.contains("next")).expect("the list's keys");
-    assert!(
-        footer.contains("] next · [ back · W won · L lost · a add · e edit · d delete · esc close"),
-        "{footer}"
-    );
+    assert!(footer.contains("] next · [ back · W won · L lost · a add · e edit · d delete · esc close"), "{footer}");
     press(&mut app, "w");
     assert_eq!(app.message, None, "w is no longer bound");
     press(&mut app, "W");

@@ -32,7 +32,8 @@ fn deals_list_shows_every_amount_whole_at_80x24() {
     press(&mut app, "2D");
     let text = screen(&app);
     insta::assert_snapshot!("deals_list_80x24", text);
-    let row = text.lines().find(|l| l.contains("Fleet telemat") && l.contains("Proposal")).expect("the long deal is listed");
+    let row =
+        text.lines().find(|l| l.contains("Fleet telemat") && l.contains("Proposal")).expect("the long deal is listed");
     assert!(row.contains("1,669,000.00"), "the amount shows whole: {row}");
     assert!(row.contains('…'), "the title is cut instead, visibly: {row}");
     for amount in ["300,000.00", "150,000.00", "80,000.00"] {
@@ -138,8 +139,11 @@ fn cut_names_keep_what_tells_them_apart_at_80x24() {
     assert!(ardent[0].contains("America") && ardent[1].contains("Europe"), "{ardent:#?}");
     press(&mut app, "3");
     let text = screen(&app);
-    let ardent: Vec<String> =
-        text.lines().filter(|l| l.contains("Ardent")).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let ardent: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains("Ardent"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     assert_eq!(ardent.len(), 2, "{text}");
     assert!(ardent.iter().any(|l| l.contains("America")) && ardent.iter().any(|l| l.contains("Europe")), "{text}");
 }

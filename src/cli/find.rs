@@ -75,7 +75,7 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
         });
     }
     if args.json {
-        super::print_json(&super::money_document(&store, "accounts", &found)?)?;
+        super::print_json(&super::money_document(store, "accounts", &found)?)?;
     } else if found.is_empty() {
         super::out::warn(&format!("no account matches \"{}\"", limits::preview(args.query.trim())));
     } else {

@@ -17,8 +17,8 @@ pub mod status;
 pub mod suggest;
 pub mod time;
 
-pub use kinds::*;
 pub use currency::Currency;
+pub use kinds::*;
 pub use money::Money;
 pub use period::{FiscalCalendar, Period};
 pub mod phone;

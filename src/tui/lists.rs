@@ -45,6 +45,13 @@ pub struct RecordList {
     pub scope: Option<Vec<i64>>,
 }
 
+/// A list's actions with their footer words.
+type Keys = &'static [(Action, &'static str)];
+
+/// What the contact, rep and target lists offer.
+const RECORD_KEYS: Keys =
+    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")];
+
 fn clean(s: &str) -> String {
     sanitize::line(s).into_owned()
 }
@@ -57,8 +64,7 @@ impl RecordList {
     /// A list, the agenda keeping only the follow-ups of the reps in `scope`.
     pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
-        let (title, header, rows, keys, numbers): (_, _, _, &'static [(Action, &'static str)], &'static [usize]) =
-            match kind {
+        let (title, header, rows, keys, numbers): (_, _, _, Keys, &'static [usize]) = match kind {
             ListKind::Contacts(account) => {
                 let mut header = vec!["Name", "Title", "Role", "E-mail", "Phone"];
                 let mut rows = Vec::new();
@@ -82,13 +88,7 @@ impl RecordList {
                         r.cells.pop();
                     });
                 }
-                (
-                    format!("Contacts of {}", account_name(account)?),
-                    header,
-                    rows,
-                    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")],
-                    &[],
-                )
+                (format!("Contacts of {}", account_name(account)?), header, rows, RECORD_KEYS, &[])
             }
             ListKind::Deals(account) => (
                 format!("Deals of {}", account_name(account)?),
@@ -137,7 +137,7 @@ impl RecordList {
                             alert: false,
                         })
                         .collect(),
-                    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")],
+                    RECORD_KEYS,
                     &[],
                 )
             }
@@ -173,7 +173,7 @@ impl RecordList {
                             alert: false,
                         })
                         .collect(),
-                    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")],
+                    RECORD_KEYS,
                     &[3],
                 )
             }
@@ -200,7 +200,17 @@ impl RecordList {
                 &[],
             ),
         };
-        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, currency: store.currency()?, numbers, scope })
+        Ok(RecordList {
+            kind,
+            title,
+            header,
+            rows,
+            nav: Nav::default(),
+            keys,
+            currency: store.currency()?,
+            numbers,
+            scope,
+        })
     }
 
     pub fn selected(&self) -> Option<&ListRow> {

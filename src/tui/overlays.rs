@@ -127,7 +127,9 @@ impl Palette {
     pub fn matches(&self) -> Vec<(Action, String)> {
         let all: Vec<(Action, String)> = Action::all()
             // A deal's stage keys act on a list's selected row, which the palette has not.
-            .filter(|(a, _, _)| !matches!(a, Action::Palette | Action::NextStage | Action::PrevStage | Action::Won | Action::Lost))
+            .filter(|(a, _, _)| {
+                !matches!(a, Action::Palette | Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
+            })
             .map(|(a, name, desc)| (a, format!("{name} — {desc}")))
             .collect();
         let query = self.input.text.trim();

@@ -47,9 +47,40 @@ pub fn fit(text: &str, width: usize) -> String {
 /// Legal forms at the end of company names: the same across a family of
 /// names, so a cut name spends no room on them.
 const LEGAL_FORMS: [&str; 34] = [
-    "GmbH & Co. KG", "Sp. z o.o.", "Pty Ltd", "Pte. Ltd.", "Inc.", "Inc", "LLC", "Corp.", "Ltd.", "Ltd", "PLC", "LLP",
-    "DAC", "GmbH", "AG", "SA", "SAS", "SARL", "B.V.", "N.V.", "NV", "SRL", "S.L.", "S.A.", "S.p.A.", "S.r.l.", "AB",
-    "A/S", "ApS", "AS", "ASA", "Oy", "Oyj", "K.K.",
+    "GmbH & Co. KG",
+    "Sp. z o.o.",
+    "Pty Ltd",
+    "Pte. Ltd.",
+    "Inc.",
+    "Inc",
+    "LLC",
+    "Corp.",
+    "Ltd.",
+    "Ltd",
+    "PLC",
+    "LLP",
+    "DAC",
+    "GmbH",
+    "AG",
+    "SA",
+    "SAS",
+    "SARL",
+    "B.V.",
+    "N.V.",
+    "NV",
+    "SRL",
+    "S.L.",
+    "S.A.",
+    "S.p.A.",
+    "S.r.l.",
+    "AB",
+    "A/S",
+    "ApS",
+    "AS",
+    "ASA",
+    "Oy",
+    "Oyj",
+    "K.K.",
 ];
 
 /// A name cut to `width` columns in the middle, keeping its end: names of
@@ -103,7 +134,8 @@ pub fn share_widths(natural: &[usize], room: usize, keep: &[usize]) -> Vec<usize
         over -= give;
     }
     while over > 0 {
-        let widest = (1..widths.len()).filter(|i| !keep.contains(i) && widths[*i] > OTHER_MIN).max_by_key(|i| widths[*i]);
+        let widest =
+            (1..widths.len()).filter(|i| !keep.contains(i) && widths[*i] > OTHER_MIN).max_by_key(|i| widths[*i]);
         let Some(i) = widest else { break };
         widths[i] -= 1;
         over -= 1;
