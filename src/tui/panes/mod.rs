@@ -165,6 +165,8 @@ mod tests {
         assert_eq!(fit_middle("Ardent Systems North Europe GmbH", 20), "Ardent… North Europe");
         assert_eq!(fit_middle("Ardent Systems Nord GmbH & Co. KG", 20), "Ardent Systems Nord…");
         assert_eq!(fit_middle("Altura Insurance - Renewal 2026", 16), "Altura Ins… 2026");
+        assert_eq!(fit_middle("Bridge Mutual Canada Ltd.", 15), "Bridge… Canada");
+        assert_eq!(fit_middle("Bridge Mutual Inc.", 15), "Bridge Mutual…");
         for (text, w) in [("Ardent Systems North America", 15), ("日本語テキストの会社名", 9), ("Ab", 1)] {
             let cut = fit_middle(text, w);
             assert!(unicode_width::UnicodeWidthStr::width(cut.as_str()) <= w, "{cut}");
