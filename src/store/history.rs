@@ -134,8 +134,8 @@ impl Store {
             self.conn().query_row("SELECT max(id) FROM change_log WHERE batch = ?1", [batch], |r| r.get(0))?;
         let mut done: Vec<(Entity, &BulkRows)> = Vec::new();
         for row in entries {
-            let entity = Entity::parse(&row.entity)
-                .ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))?;
+            let entity =
+                Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))?;
             let rows = row.bulk.as_ref().ok_or_else(|| anyhow!("not a bulk entry"))?;
             if row.op != "insert" {
                 bail!("unknown bulk change {} in the change log", row.op);

@@ -224,8 +224,9 @@ impl Store {
             rec.check(self, None)?;
         }
         let id = match T::ENTITY {
-            Entity::Rep | Entity::Account | Entity::Contact | Entity::Activity | Entity::Conflict => self
-                .insert_unlogged_with(rec, &[("external_ref", &external_ref), ("custom", &custom)])?,
+            Entity::Rep | Entity::Account | Entity::Contact | Entity::Activity | Entity::Conflict => {
+                self.insert_unlogged_with(rec, &[("external_ref", &external_ref), ("custom", &custom)])?
+            }
             // A deal carries its source id as a field of its own.
             Entity::Deal => self.insert_unlogged_with(rec, &[("custom", &custom)])?,
             Entity::Target | Entity::Snapshot | Entity::Suggestion => self.insert_unlogged(rec)?,
@@ -348,7 +349,12 @@ mod tests {
         assert!(s.import_keys(Entity::Account).unwrap().is_empty());
         s.import_write(Some(Entity::Account), |s| {
             let mut created = Created::default();
-            s.import_insert(&mut Account { name: "Acme".into(), ..Account::default() }, Some("001A"), None, &mut created)?;
+            s.import_insert(
+                &mut Account { name: "Acme".into(), ..Account::default() },
+                Some("001A"),
+                None,
+                &mut created,
+            )?;
             s.log_created(&created)
         })
         .unwrap();

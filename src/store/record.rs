@@ -97,7 +97,26 @@ pub trait Record: Serialize + Sized {
 
 // The SQL below is assembled from the compile-time table and column names of
 // `Record` implementations only; values are always bound parameters.
-fn insert_sql<T: Record>(extra: &[(&'static str, &dyn ToSql)]) -> String {
+fn insert_sql<T: Record>(extra: &[(&'static str, &dyn ToSql)]) -> std::rc::Rc<str> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Key = (&'static str, Vec<&'static str>);
+    thread_local! {
+        // Built once per table and column set: an import inserts 100,000 rows.
+        static SQL: RefCell<HashMap<Key, std::rc::Rc<str>>> = RefCell::new(HashMap::new());
+    }
+    let key = (T::TABLE, extra.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+    SQL.with(|cache| {
+        if let Some(sql) = cache.borrow().get(&key) {
+            return sql.clone();
+        }
+        let sql: std::rc::Rc<str> = build_insert_sql::<T>(extra).into();
+        cache.borrow_mut().insert(key, sql.clone());
+        sql
+    })
+}
+
+fn build_insert_sql<T: Record>(extra: &[(&'static str, &dyn ToSql)]) -> String {
     let mut cols = T::COLUMNS.join(", ");
     for (c, _) in extra {
         cols.push_str(", ");
@@ -163,7 +182,8 @@ impl Store {
         }
         meta.updated_at = now;
         let meta = rec.meta().clone();
-        let mut params: Vec<&dyn ToSql> = vec![&meta.uid, &meta.created_at, &meta.updated_at, &meta.deleted_at];
+        let mut params: Vec<&dyn ToSql> = Vec::with_capacity(4 + T::COLUMNS.len() + extra.len());
+        params.extend([&meta.uid as &dyn ToSql, &meta.created_at, &meta.updated_at, &meta.deleted_at]);
         params.extend(rec.values());
         params.extend(extra.iter().map(|(_, v)| *v));
         let mut stmt = self.conn().prepare_cached(&insert_sql::<T>(extra))?;
