@@ -836,3 +836,27 @@ fn an_imported_row_changed_afterwards_stops_the_undo_and_changes_nothing() {
     assert_eq!(b.sha(), before);
     assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 50);
 }
+
+#[test]
+fn a_large_file_read_in_halves_lists_its_errors_in_file_order() {
+    let b = salesforce_book();
+    let file = many_deals(&b, 20_000);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Lines 3 and 15,002 of the file: one in each half.
+    for n in [2, 15_001] {
+        lines[n] = lines[n].replace(",Prospecting,", ",Someday,").replace(".50,", "x,");
+    }
+    let bad = b.file("bad.csv", lines.join("\n"));
+    let before = b.sha();
+    let err = b.fails(&["import", "deals", &bad]);
+    let places: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.split_once("bad.csv:").map(|(_, r)| r))
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(places.len(), 4, "{err}");
+    assert!(places[0].starts_with("3:Amount:") && places[1].starts_with("3:Stage:"), "{err}");
+    assert!(places[2].starts_with("15002:Amount:") && places[3].starts_with("15002:Stage:"), "{err}");
+    assert_eq!(b.sha(), before);
+}

@@ -346,14 +346,44 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
     };
     let value_map: HashMap<(String, String), String> =
         opts.mapping.map_value.iter().map(|(f, from, to)| ((f.clone(), fields::norm(from)), to.clone())).collect();
-    let mut parsed = Vec::with_capacity(p.table.rows.len());
+    let rows = p.table.rows.len();
+    // Rows are read independently of each other: a large file is read in
+    // two halves at once, then put back in file order.
+    if rows < PARALLEL_ROWS {
+        return Ok(parse_range(p, opts, &order, &value_map, 0..rows));
+    }
+    let half = rows / 2;
+    let (order, value_map) = (&order, &value_map);
+    let (mut parsed, mut errors, (rest, rest_errors)) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| parse_range(p, opts, order, value_map, half..rows));
+        let (parsed, errors) = parse_range(p, opts, order, value_map, 0..half);
+        (parsed, errors, second.join().expect("reading rows panicked"))
+    });
+    parsed.extend(rest);
+    errors.extend(rest_errors);
+    Ok((parsed, errors))
+}
+
+/// Files with fewer rows are read on one thread.
+const PARALLEL_ROWS: usize = 20_000;
+
+fn parse_range(
+    p: &Prepared,
+    opts: &Options,
+    order: &DateOrder,
+    value_map: &HashMap<(String, String), String>,
+    range: std::ops::Range<usize>,
+) -> (Vec<Parsed>, RowErrors) {
+    let kind = p.kind;
+    let mut parsed = Vec::with_capacity(range.len());
     let mut errors = Vec::new();
-    for (index, row) in p.table.rows.iter().enumerate() {
+    for (index, row) in p.table.rows[range.clone()].iter().enumerate() {
+        let index = index + range.start;
         let mut out = Parsed {
             index,
             line: place(&p.table, row),
-            vals: Vals::default(),
-            columns: Vec::new(),
+            vals: Vals(Vec::with_capacity(p.uses.len())),
+            columns: Vec::with_capacity(p.uses.len()),
             custom: BTreeMap::new(),
         };
         let mut bad = false;
@@ -377,7 +407,7 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
                     } else {
                         value_map.get(&(field.name.to_string(), fields::norm(cell))).map(String::as_str)
                     };
-                    match typed(kind, field, mapped.unwrap_or(cell), &order, opts) {
+                    match typed(kind, field, mapped.unwrap_or(cell), order, opts) {
                         Ok(v) => {
                             if let (V::Refs(new), Some(V::Refs(old))) = (&v, out.vals.get_mut(field.name)) {
                                 // A reference given twice (Zoho's `.id` twin): the id first.
@@ -421,7 +451,7 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
             parsed.push(out);
         }
     }
-    Ok((parsed, errors))
+    (parsed, errors)
 }
 
 /// Where a row is, as errors name it.
