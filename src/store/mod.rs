@@ -32,7 +32,7 @@ pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
 pub use cards::{ContactCard, OpenFollowUp};
 pub use cascade::{Hanging, Holdings};
-pub use changes::{Change, ChangeOp, Entity};
+pub use changes::{BulkRows, Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
 pub use deals::Deal;
