@@ -171,7 +171,12 @@ pub fn run(store: &Store, args: BriefArgs) -> Result<ExitCode> {
     };
     let brief = Brief { today, scope: resolved.label.clone(), quarter, follow_ups, conflicts, renewals, suggestions };
     if args.json {
-        super::print_json(&brief)?;
+        // The brief's amounts are in the book's currency, named once at the top.
+        let mut doc = serde_json::to_value(&brief)?;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert("currency".into(), store.currency()?.code().into());
+        }
+        super::print_json(&doc)?;
     } else {
         super::out::print(&render(&brief, format, args.all))?;
     }
