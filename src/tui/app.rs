@@ -772,8 +772,17 @@ impl App {
                 }
                 KeyCode::Enter => {
                     if let Some(hit) = search.selected_hit() {
-                        let id = hit.account_id;
+                        let (id, contact) = (hit.account_id, hit.contact_id);
                         self.set_current(id)?;
+                        // Found by a contact's name, phone or e-mail: that is who is calling.
+                        match contact {
+                            Some(contact) => self.timeline.set_caller(&self.store, contact)?,
+                            None => {
+                                if let Some(card) = self.timeline.card.as_mut() {
+                                    card.caller = None;
+                                }
+                            }
+                        }
                         self.focus_pane(PaneId::Timeline);
                         keep = false;
                     } else {
