@@ -680,3 +680,183 @@ fn invalid_values_never_create_a_database_and_only_the_first_twenty_are_listed()
     assert!(err.contains("error: ") && err.contains("many.csv: 25 values are invalid; nothing was imported"), "{err}");
     assert!(!b.db.exists());
 }
+
+/// A deals file of `n` rows over the Salesforce book's accounts, with a
+/// source id and a custom column on each row.
+fn many_deals(b: &Book, n: usize) -> String {
+    let accounts = ["Nordwind Logistik GmbH", "Bluefin Analytics"];
+    let mut text = String::from("Id,Name,Account Name,Amount,Stage,Close Date,Lead Source\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "006B{i:08},Bulk deal {i},{},{}.50,Prospecting,2025-06-{:02},Web {}\n",
+            accounts[i % 2],
+            100 + i,
+            i % 28 + 1,
+            i % 3
+        ));
+    }
+    b.file("many.csv", text)
+}
+
+#[test]
+fn a_big_import_is_one_change_log_entry_that_undo_and_redo_take_whole() {
+    let b = salesforce_book();
+    let n = 20_000;
+    let file = many_deals(&b, n);
+    let logged = b.count("SELECT count(*) FROM change_log");
+    let out = b.ok(&["import", "deals", &file]);
+    assert!(out.contains("20000 created, 0 updated, 0 unchanged"), "{out}");
+    // One entry for the import: the created ids as runs, no snapshot per row.
+    assert_eq!(b.count("SELECT count(*) FROM change_log"), logged + 1);
+    let (first, last) = (b.count("SELECT min(id) FROM deals"), b.count("SELECT max(id) FROM deals"));
+    assert_eq!(last - first + 1, n as i64);
+    assert_eq!(
+        b.rows(
+            "SELECT entity, entity_id, op, coalesce(before, 'NULL'), after FROM change_log ORDER BY id DESC LIMIT 1"
+        ),
+        vec![v(&[
+            "deal",
+            &first.to_string(),
+            "insert",
+            "NULL",
+            &format!(r#"{{"bulk":{{"runs":[[{first},{last}]],"count":{n}}}}}"#)
+        ])]
+    );
+    // Source id and custom fields went in with the rows.
+    assert_eq!(
+        b.rows("SELECT external_ref, custom FROM deals WHERE name = 'Bulk deal 4'"),
+        vec![v(&["006B00000004", r#"{"Lead Source":"Web 1"}"#])]
+    );
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE custom IS NULL OR external_ref IS NULL"), 0);
+
+    let out = b.ok(&["undo"]);
+    assert!(out.contains("undid: add deal Bulk deal 0 (+19999 more changes)"), "{out}");
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 0);
+    assert_eq!(b.count("SELECT count(*) FROM deals"), n as i64, "tombstones, as any undone insert");
+    assert_eq!(b.count("SELECT count(*) FROM accounts WHERE deleted_at IS NULL"), 3, "only the import is taken back");
+    // The undo is one entry too, pointing at the import it reverts.
+    assert_eq!(
+        b.rows("SELECT entity, op, after, reverts IS NOT NULL FROM change_log ORDER BY id DESC LIMIT 1"),
+        vec![v(&["deal", "delete", &format!(r#"{{"bulk":{{"runs":[[{first},{last}]],"count":{n}}}}}"#), "1"])]
+    );
+    assert!(b.ok(&["db", "check"]).contains("ok"));
+
+    let out = b.ok(&["redo"]);
+    assert!(out.contains("redid: add deal Bulk deal 0 (+19999 more changes)"), "{out}");
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), n as i64);
+    assert_eq!(b.count("SELECT sum(amount) FROM deals"), (0..n as i64).map(|i| (100 + i) * 100 + 50).sum::<i64>());
+    assert_eq!(
+        b.rows("SELECT external_ref, custom FROM deals WHERE name = 'Bulk deal 4'"),
+        vec![v(&["006B00000004", r#"{"Lead Source":"Web 1"}"#])]
+    );
+    // Importing the same file again after the redo changes nothing.
+    let out = b.ok(&["import", "deals", &file]);
+    assert!(out.contains("0 created, 0 updated, 20000 unchanged"), "{out}");
+    b.ok(&["undo"]);
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 0);
+}
+
+#[test]
+fn history_expands_an_import_entry_into_its_rows() {
+    let b = salesforce_book();
+    let file = many_deals(&b, 500);
+    b.ok(&["import", "deals", &file]);
+    let (store, _) = rapport::store::Store::open(&b.db, rapport::store::OpenMode::Create).unwrap();
+    let newest = store.recent_changes(1).unwrap().remove(0);
+    assert_eq!((newest.entity.as_str(), newest.op.as_str()), ("deal", "insert"));
+    let rows = store.change_rows(newest.id).unwrap().unwrap();
+    assert_eq!(rows, newest.rows().unwrap());
+    let ids: Vec<i64> = b.rows("SELECT id FROM deals ORDER BY id").iter().map(|r| r[0].parse().unwrap()).collect();
+    assert_eq!(rows, ids.iter().map(|&id| (rapport::store::Entity::Deal, id)).collect::<Vec<_>>());
+    // The accounts import before it is one entry of its three accounts.
+    let accounts = store.recent_changes(100).unwrap().into_iter().find(|c| c.entity == "account").unwrap();
+    let account_ids: Vec<i64> =
+        b.rows("SELECT id FROM accounts ORDER BY id").iter().map(|r| r[0].parse().unwrap()).collect();
+    assert_eq!(account_ids.len(), 3);
+    assert_eq!(
+        store.change_rows(accounts.id).unwrap().unwrap(),
+        account_ids.iter().map(|&id| (rapport::store::Entity::Account, id)).collect::<Vec<_>>()
+    );
+    // An ordinary change stands for its one row.
+    let mut deal: rapport::store::Deal = store.require(ids[3]).unwrap();
+    deal.amount = rapport::domain::Money(1);
+    store.update(&mut deal).unwrap();
+    let edit = store.recent_changes(1).unwrap().remove(0);
+    assert_eq!(edit.op, "update");
+    assert_eq!(store.change_rows(edit.id).unwrap().unwrap(), vec![(rapport::store::Entity::Deal, ids[3])]);
+    assert_eq!(store.change_rows(i64::MAX).unwrap(), None);
+}
+
+#[test]
+fn an_import_that_creates_and_updates_the_same_rows_undoes_and_redoes_in_order() {
+    let b = salesforce_book();
+    // Row 3 updates the deal row 1 created; --create-missing makes an
+    // account for row 2 (and logs it in bulk too) that the deal points at.
+    let f = b.file(
+        "mixed.csv",
+        "Id,Name,Account Name,Amount,Stage,Close Date\n\
+         X1,First,Bluefin Analytics,100,Prospecting,2025-06-01\n\
+         X2,Second,Brand New Ltd,200,Prospecting,2025-06-01\n\
+         X1,First,Bluefin Analytics,150,Prospecting,2025-06-01\n",
+    );
+    let out = b.ok(&["import", "deals", &f, "--create-missing"]);
+    assert!(out.contains("2 created, 1 updated, 0 unchanged"), "{out}");
+    assert_eq!(
+        b.rows("SELECT name, amount FROM deals ORDER BY name"),
+        vec![v(&["First", "15000"]), v(&["Second", "20000"])]
+    );
+    b.ok(&["undo"]);
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 0);
+    assert_eq!(b.count("SELECT count(*) FROM accounts WHERE name = 'Brand New Ltd' AND deleted_at IS NULL"), 0);
+    b.ok(&["redo"]);
+    assert_eq!(
+        b.rows("SELECT name, amount FROM deals WHERE deleted_at IS NULL ORDER BY name"),
+        vec![v(&["First", "15000"]), v(&["Second", "20000"])]
+    );
+    assert_eq!(b.count("SELECT count(*) FROM accounts WHERE name = 'Brand New Ltd' AND deleted_at IS NULL"), 1);
+    assert!(b.ok(&["db", "check"]).contains("ok"));
+}
+
+#[test]
+fn an_imported_row_changed_afterwards_stops_the_undo_and_changes_nothing() {
+    let b = salesforce_book();
+    let file = many_deals(&b, 50);
+    b.ok(&["import", "deals", &file]);
+    // Another process (the cockpit, say) edits one imported deal: that edit
+    // stands, so the import cannot be taken back under it.
+    let (store, _) = rapport::store::Store::open(&b.db, rapport::store::OpenMode::Create).unwrap();
+    let id = b.count("SELECT id FROM deals WHERE name = 'Bulk deal 7'");
+    let mut deal: rapport::store::Deal = store.require(id).unwrap();
+    deal.amount = rapport::domain::Money(1);
+    store.update(&mut deal).unwrap();
+    drop(store);
+    let before = b.sha();
+    let err = b.fails(&["undo"]);
+    assert!(err.contains("1 of the 50 deals this step added were changed after it"), "{err}");
+    assert_eq!(b.sha(), before);
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE deleted_at IS NULL"), 50);
+}
+
+#[test]
+fn a_large_file_read_in_halves_lists_its_errors_in_file_order() {
+    let b = salesforce_book();
+    let file = many_deals(&b, 20_000);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Lines 3 and 15,002 of the file: one in each half.
+    for n in [2, 15_001] {
+        lines[n] = lines[n].replace(",Prospecting,", ",Someday,").replace(".50,", "x,");
+    }
+    let bad = b.file("bad.csv", lines.join("\n"));
+    let before = b.sha();
+    let err = b.fails(&["import", "deals", &bad]);
+    let places: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.split_once("bad.csv:").map(|(_, r)| r))
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(places.len(), 4, "{err}");
+    assert!(places[0].starts_with("3:Amount:") && places[1].starts_with("3:Stage:"), "{err}");
+    assert!(places[2].starts_with("15002:Amount:") && places[3].starts_with("15002:Stage:"), "{err}");
+    assert_eq!(b.sha(), before);
+}

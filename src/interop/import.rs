@@ -12,6 +12,7 @@ use crate::domain::{
     kinds::one_of, limits, rules, AccountStatus, ActivityKind, ConflictStatus, ContactRole, DealStage,
     ForecastCategory, Money, Period, Severity, TargetMetric, TargetScope, Tier,
 };
+use crate::store::imports::Created;
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
 use anyhow::{anyhow, bail, Result};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -345,14 +346,44 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
     };
     let value_map: HashMap<(String, String), String> =
         opts.mapping.map_value.iter().map(|(f, from, to)| ((f.clone(), fields::norm(from)), to.clone())).collect();
-    let mut parsed = Vec::with_capacity(p.table.rows.len());
+    let rows = p.table.rows.len();
+    // Rows are read independently of each other: a large file is read in
+    // two halves at once, then put back in file order.
+    if rows < PARALLEL_ROWS {
+        return Ok(parse_range(p, opts, &order, &value_map, 0..rows));
+    }
+    let half = rows / 2;
+    let (order, value_map) = (&order, &value_map);
+    let (mut parsed, mut errors, (rest, rest_errors)) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| parse_range(p, opts, order, value_map, half..rows));
+        let (parsed, errors) = parse_range(p, opts, order, value_map, 0..half);
+        (parsed, errors, second.join().expect("reading rows panicked"))
+    });
+    parsed.extend(rest);
+    errors.extend(rest_errors);
+    Ok((parsed, errors))
+}
+
+/// Files with fewer rows are read on one thread.
+const PARALLEL_ROWS: usize = 20_000;
+
+fn parse_range(
+    p: &Prepared,
+    opts: &Options,
+    order: &DateOrder,
+    value_map: &HashMap<(String, String), String>,
+    range: std::ops::Range<usize>,
+) -> (Vec<Parsed>, RowErrors) {
+    let kind = p.kind;
+    let mut parsed = Vec::with_capacity(range.len());
     let mut errors = Vec::new();
-    for (index, row) in p.table.rows.iter().enumerate() {
+    for (index, row) in p.table.rows[range.clone()].iter().enumerate() {
+        let index = index + range.start;
         let mut out = Parsed {
             index,
             line: place(&p.table, row),
-            vals: Vals::default(),
-            columns: Vec::new(),
+            vals: Vals(Vec::with_capacity(p.uses.len())),
+            columns: Vec::with_capacity(p.uses.len()),
             custom: BTreeMap::new(),
         };
         let mut bad = false;
@@ -376,7 +407,7 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
                     } else {
                         value_map.get(&(field.name.to_string(), fields::norm(cell))).map(String::as_str)
                     };
-                    match typed(kind, field, mapped.unwrap_or(cell), &order, opts) {
+                    match typed(kind, field, mapped.unwrap_or(cell), order, opts) {
                         Ok(v) => {
                             if let (V::Refs(new), Some(V::Refs(old))) = (&v, out.vals.get_mut(field.name)) {
                                 // A reference given twice (Zoho's `.id` twin): the id first.
@@ -420,7 +451,7 @@ fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> 
             parsed.push(out);
         }
     }
-    Ok((parsed, errors))
+    (parsed, errors)
 }
 
 /// Where a row is, as errors name it.
@@ -529,6 +560,8 @@ struct Ctx<'a> {
     contacts: Index,
     own: Index,
     made: Vec<String>,
+    /// The rows created so far, logged at the end as one entry per entity.
+    created: Created,
     /// Reps named only as a manager in a team list: created, not an error.
     create_managers: bool,
 }
@@ -568,6 +601,7 @@ pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usi
                 Index::load(s, entity)?
             },
             made: Vec::new(),
+            created: Created::default(),
             create_managers: p.kind == Kind::Reps,
         };
         // Rows of the file itself, by their keys, so that a reference to a
@@ -575,11 +609,15 @@ pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usi
         for (n, row) in ordered.iter().enumerate() {
             // With --skip-invalid each row is a savepoint, so a refused row
             // leaves nothing behind; otherwise any refusal rolls back all.
+            let mark = ctx.created.mark();
             let result = if opts.skip_invalid {
                 s.write(|_| ctx.write_row(row).map_err(|e| anyhow!(e)))
             } else {
                 ctx.write_row(row).map_err(|e| anyhow!(e))
             };
+            if result.is_err() {
+                ctx.created.back_to(mark);
+            }
             match result {
                 Ok(Done::Created) => report.created += 1,
                 Ok(Done::Updated) => report.updated += 1,
@@ -595,6 +633,7 @@ pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usi
                 Invalid { shown: p.shown.clone(), errors: errors.iter().map(|(_, e)| e.clone()).collect() }.into()
             );
         }
+        s.log_created(&ctx.created)?;
         if opts.dry_run {
             return Err(anyhow!(DryRun));
         }
@@ -720,7 +759,8 @@ impl Ctx<'_> {
             if field == "manager" {
                 rep.role = crate::domain::RepRole::Manager;
             }
-            let id = self.store.insert(&mut rep).map_err(|e| self.row_err(row, e))?;
+            let id =
+                self.store.import_insert(&mut rep, None, None, &mut self.created).map_err(|e| self.row_err(row, e))?;
             self.reps.add(Entity::Rep, id, None, &name, None, None);
             self.made.push(format!("rep {name}"));
             return Ok(Some(id));
@@ -740,7 +780,8 @@ impl Ctx<'_> {
         if self.opts.create_missing {
             let name = cands.last().cloned().unwrap_or_default();
             let mut a = Account { name: name.clone(), ..Account::default() };
-            let id = self.store.insert(&mut a).map_err(|e| self.row_err(row, e))?;
+            let id =
+                self.store.import_insert(&mut a, None, None, &mut self.created).map_err(|e| self.row_err(row, e))?;
             self.accounts.add(Entity::Account, id, None, &name, None, None);
             self.made.push(format!("account {name}"));
             return Ok(Some(id));
@@ -819,16 +860,12 @@ impl Ctx<'_> {
                 // so the store's own name check, a scan of the table for
                 // each row, would only repeat it.
                 let by_name = matches!(entity, Entity::Account | Entity::Rep);
+                let custom = self.custom(row, None, extra);
+                let created = &mut self.created;
                 let id = self
                     .store
-                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec))
+                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec, ext, custom.as_deref(), created))
                     .map_err(|e| self.row_err(row, e))?;
-                let custom = self.custom(row, None, extra);
-                if custom.is_some() || (ext.is_some() && entity != Entity::Deal) {
-                    self.store
-                        .set_import_extras(entity, id, ext, custom.as_deref())
-                        .map_err(|e| self.row_err(row, e))?;
-                }
                 Ok((Done::Created, id))
             }
         }

@@ -9,6 +9,9 @@ use anyhow::{Context, Result};
 /// Page cache during a bulk write, in KiB (SQLite's negative cache_size).
 const BULK_CACHE_KIB: i64 = 64 * 1024;
 
+/// Helper threads SQLite may use to sort while it rebuilds an index.
+const BULK_THREADS: i64 = 2;
+
 impl Store {
     /// Runs `f` in one writing transaction, like `write`, with the database
     /// tuned for many inserts. Everything, the indexes included, is as
@@ -28,8 +31,11 @@ impl Store {
         let conn = self.conn();
         let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+        let threads: i64 = conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", -cache_kib)?;
         conn.pragma_update(None, "temp_store", 2)?; // MEMORY
+                                                    // Rebuilding an index is a sort, which SQLite can share with helper threads.
+        conn.pragma_update(None, "threads", BULK_THREADS)?;
         let result = self.write(|s| {
             // The indexes a migration made (not those behind UNIQUE and
             // PRIMARY KEY constraints, which have no SQL of their own).
@@ -53,6 +59,7 @@ impl Store {
         });
         conn.pragma_update(None, "cache_size", cache)?;
         conn.pragma_update(None, "temp_store", temp)?;
+        conn.pragma_update(None, "threads", threads)?;
         result
     }
 }

@@ -4,7 +4,7 @@
 //! audit trail; a redo writes the batch's changes again the same way.
 
 use super::record::Record;
-use super::{Account, Activity, Conflict, Contact, Deal, Entity, Rep, Store, Target};
+use super::{Account, Activity, BulkRows, ChangeOp, Conflict, Contact, Deal, Entity, Rep, Store, Target};
 use anyhow::{anyhow, bail, Result};
 use rusqlite::{params, OptionalExtension};
 use serde::de::DeserializeOwned;
@@ -30,6 +30,8 @@ struct LogRow {
     op: String,
     before: Option<String>,
     after: Option<String>,
+    /// The rows of a bulk entry (see `changes.rs`).
+    bulk: Option<BulkRows>,
 }
 
 /// Resets the replay marker however the step ends.
@@ -56,11 +58,15 @@ impl Store {
             let rows = s.batch_rows(batch)?;
             let _guard = ReplayGuard(s);
             s.replay.set(Replay::Undo(batch));
-            for row in rows.iter().rev() {
+            let (bulk, single): (Vec<&LogRow>, Vec<&LogRow>) = rows.iter().partition(|r| r.bulk.is_some());
+            // The rows a step created came before anything else it did to
+            // them, so they go last, all at once.
+            for row in single.iter().rev() {
                 s.apply(row, true)?;
             }
+            s.apply_bulk(batch, &bulk, true)?;
             s.conn().execute("UPDATE change_log SET undone = 1 WHERE batch = ?1", [batch])?;
-            Ok(Some(Undone { batch, summary: summary(&rows) }))
+            Ok(Some(Undone { batch, summary: s.summary(&rows)? }))
         })
     }
 
@@ -93,11 +99,13 @@ impl Store {
             let rows = s.batch_rows(batch)?;
             let _guard = ReplayGuard(s);
             s.replay.set(Replay::Redo(batch));
-            for row in &rows {
+            let (bulk, single): (Vec<&LogRow>, Vec<&LogRow>) = rows.iter().partition(|r| r.bulk.is_some());
+            s.apply_bulk(batch, &bulk, false)?;
+            for row in single {
                 s.apply(row, false)?;
             }
             s.conn().execute("UPDATE change_log SET undone = 0 WHERE batch = ?1", [batch])?;
-            Ok(Some(Undone { batch, summary: summary(&rows) }))
+            Ok(Some(Undone { batch, summary: s.summary(&rows)? }))
         })
     }
 
@@ -106,9 +114,134 @@ impl Store {
             "SELECT entity, entity_id, op, before, after FROM change_log WHERE batch = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([batch], |r| {
-            Ok(LogRow { entity: r.get(0)?, entity_id: r.get(1)?, op: r.get(2)?, before: r.get(3)?, after: r.get(4)? })
+            let after: Option<String> = r.get(4)?;
+            let before: Option<String> = r.get(3)?;
+            let bulk = if before.is_none() { BulkRows::parse(after.as_deref()) } else { None };
+            Ok(LogRow { entity: r.get(0)?, entity_id: r.get(1)?, op: r.get(2)?, before, after, bulk })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes back (or does again) the rows a step created, logged as bulk
+    /// entries: tombstones them (or lifts their tombstones) table by table,
+    /// refusing when a change that stands touched any of them after the
+    /// step, and, on undo, when a live record outside the step points at one.
+    fn apply_bulk(&self, batch: i64, entries: &[&LogRow], undo: bool) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let last: i64 =
+            self.conn().query_row("SELECT max(id) FROM change_log WHERE batch = ?1", [batch], |r| r.get(0))?;
+        let mut done: Vec<(Entity, &BulkRows)> = Vec::new();
+        for row in entries {
+            let entity =
+                Entity::parse(&row.entity).ok_or_else(|| anyhow!("unknown entity {} in the change log", row.entity))?;
+            let rows = row.bulk.as_ref().ok_or_else(|| anyhow!("not a bulk entry"))?;
+            if row.op != "insert" {
+                bail!("unknown bulk change {} in the change log", row.op);
+            }
+            let table = table_of(entity)?;
+            let what = plural(entity);
+            let now = self.now_text();
+            for &(first, end) in &rows.runs {
+                let later: i64 = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT count(DISTINCT entity_id) FROM change_log
+                         WHERE entity = ?1 AND entity_id BETWEEN ?2 AND ?3 AND id > ?4 AND batch IS NOT ?5
+                           AND reverts IS NULL AND replays IS NULL AND undone = 0",
+                    )?
+                    .query_row(params![entity.as_str(), first, end, last, batch], |r| r.get(0))?;
+                if later > 0 {
+                    bail!(
+                        "{later} of the {} {what} this step added were changed after it, \
+                         so it cannot be taken back safely",
+                        rows.count
+                    );
+                }
+                // The table name comes from `table_of`, never from the log.
+                let sql = if undo {
+                    format!(
+                        "UPDATE {table} SET deleted_at = ?3, updated_at = ?3
+                         WHERE id BETWEEN ?1 AND ?2 AND deleted_at IS NULL"
+                    )
+                } else {
+                    format!(
+                        "UPDATE {table} SET deleted_at = NULL, updated_at = ?3
+                         WHERE id BETWEEN ?1 AND ?2 AND deleted_at IS NOT NULL"
+                    )
+                };
+                let n = self.conn().prepare_cached(&sql)?.execute(params![first, end, now])?;
+                if n as i64 != end - first + 1 {
+                    let state = if undo { "deleted" } else { "live again" };
+                    bail!(
+                        "{} of the {} {what} this step added are {state} already, \
+                         so it cannot be taken back safely",
+                        end - first + 1 - n as i64,
+                        rows.count
+                    );
+                }
+            }
+            let op = if undo { ChangeOp::Delete } else { ChangeOp::Restore };
+            self.log_bulk(entity, op, rows)?;
+            done.push((entity, rows));
+        }
+        if undo {
+            // Every row the step created is a tombstone now: whatever still
+            // points at one of them came from outside the step.
+            for (entity, rows) in done {
+                match entity {
+                    Entity::Rep => self.refuse_if_any_used::<Rep>(rows)?,
+                    Entity::Account => self.refuse_if_any_used::<Account>(rows)?,
+                    Entity::Contact => self.refuse_if_any_used::<Contact>(rows)?,
+                    Entity::Deal => self.refuse_if_any_used::<Deal>(rows)?,
+                    Entity::Conflict => self.refuse_if_any_used::<Conflict>(rows)?,
+                    Entity::Activity => self.refuse_if_any_used::<Activity>(rows)?,
+                    Entity::Target => self.refuse_if_any_used::<Target>(rows)?,
+                    Entity::Snapshot => self.refuse_if_any_used::<super::ForecastSnapshot>(rows)?,
+                    Entity::Suggestion => self.refuse_if_any_used::<super::SuggestionMark>(rows)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn refuse_if_any_used<T: Record>(&self, rows: &BulkRows) -> Result<()> {
+        for (what, sql) in T::DEPENDENTS {
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            for id in rows.ids() {
+                let n: i64 = stmt.query_row([id], |r| r.get(0))?;
+                if n > 0 {
+                    let name = self
+                        .get_any::<T>(id)?
+                        .map(|c| crate::domain::sanitize::line(&c.describe()).into_owned())
+                        .unwrap_or_else(|| format!("{} {id}", T::ENTITY.as_str()));
+                    bail!("{name} has {n} {what} added after it; remove those first");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// "delete contact Jane Roe", or for a step that created rows in bulk
+    /// "add deal Renewal 2025 (+3 more changes)".
+    fn summary(&self, rows: &[LogRow]) -> Result<String> {
+        let Some(lead) = rows.iter().find(|r| r.bulk.is_some()) else { return Ok(summary(rows)) };
+        let total: i64 = rows.iter().map(|r| r.bulk.as_ref().map_or(1, |b| b.count)).sum();
+        let entity = Entity::parse(&lead.entity);
+        let name = match entity {
+            Some(Entity::Rep) => self.get_any::<Rep>(lead.entity_id)?.map(|r| r.describe()),
+            Some(Entity::Account) => self.get_any::<Account>(lead.entity_id)?.map(|r| r.describe()),
+            Some(Entity::Contact) => self.get_any::<Contact>(lead.entity_id)?.map(|r| r.describe()),
+            Some(Entity::Deal) => self.get_any::<Deal>(lead.entity_id)?.map(|r| r.describe()),
+            Some(Entity::Conflict) => self.get_any::<Conflict>(lead.entity_id)?.map(|r| r.describe()),
+            Some(Entity::Activity) => self.get_any::<Activity>(lead.entity_id)?.map(|r| r.describe()),
+            Some(Entity::Target) => self.get_any::<Target>(lead.entity_id)?.map(|r| r.describe()),
+            _ => None,
+        }
+        .unwrap_or_else(|| format!("{} {}", lead.entity, lead.entity_id));
+        let more = if total > 1 { format!(" (+{} more changes)", total - 1) } else { String::new() };
+        Ok(format!("add {}{more}", crate::domain::sanitize::line(&name)))
     }
 
     fn apply(&self, row: &LogRow, undo: bool) -> Result<()> {
@@ -214,6 +347,28 @@ fn strip(mut v: serde_json::Value) -> serde_json::Value {
         o.insert("deleted".into(), deleted.into());
     }
     v
+}
+
+/// The table of an entity's rows.
+fn table_of(entity: Entity) -> Result<&'static str> {
+    Ok(match entity {
+        Entity::Rep => Rep::TABLE,
+        Entity::Account => Account::TABLE,
+        Entity::Contact => Contact::TABLE,
+        Entity::Deal => Deal::TABLE,
+        Entity::Conflict => Conflict::TABLE,
+        Entity::Activity => Activity::TABLE,
+        Entity::Target => Target::TABLE,
+        Entity::Snapshot | Entity::Suggestion => bail!("{} rows are never added in bulk", entity.as_str()),
+    })
+}
+
+/// "deals", "activities": for messages.
+fn plural(entity: Entity) -> String {
+    match entity.as_str().strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{}s", entity.as_str()),
+    }
 }
 
 /// "delete contact Jane Roe" from the first change of a batch.

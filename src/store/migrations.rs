@@ -17,8 +17,7 @@ pub const MIGRATIONS: &[Migration] = &[
     (7, "0007_import", include_str!("migrations/0007_import.sql")),
     (8, "0008_suggestions", include_str!("migrations/0008_suggestions.sql")),
     (9, "0009_search", include_str!("migrations/0009_search.sql")),
-    // 10 is kept for a change made alongside this one.
-    (11, "0011_sync", include_str!("migrations/0011_sync.sql")),
+    (10, "0010_sync", include_str!("migrations/0010_sync.sql")),
 ];
 
 /// The schema version this build writes.
@@ -98,13 +97,8 @@ mod tests {
 
     #[test]
     fn versions_are_consecutive_from_one() {
-        // 10 is reserved for a change developed alongside team sync (11).
-        let reserved = [10];
         let mut expected = 1;
         for (v, name, _) in MIGRATIONS {
-            while reserved.contains(&expected) {
-                expected += 1;
-            }
             assert_eq!(*v, expected);
             assert!(name.starts_with(&format!("{:04}_", v)), "{name}");
             expected += 1;

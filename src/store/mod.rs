@@ -33,7 +33,7 @@ pub use accounts::{Account, AccountFilter, AccountRow, AccountSort};
 pub use activities::{Activity, FollowUp, TimelineItem};
 pub use cards::{ContactCard, OpenFollowUp};
 pub use cascade::{Hanging, Holdings};
-pub use changes::{Change, ChangeOp, Entity};
+pub use changes::{BulkRows, Change, ChangeOp, Entity};
 pub use conflicts::{Conflict, ConflictRow};
 pub use contacts::Contact;
 pub use deals::Deal;
@@ -312,6 +312,12 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+
+    /// The book's currency (the `currency` setting; USD in a new book). A
+    /// value that is no ISO 4217 code, written by other means, reads as USD.
+    pub fn currency(&self) -> Result<crate::domain::Currency> {
+        Ok(self.setting("currency")?.and_then(|c| crate::domain::Currency::parse(&c).ok()).unwrap_or_default())
     }
 
     /// The one answer to when the fiscal year starts: the config file's

@@ -97,9 +97,32 @@ pub trait Record: Serialize + Sized {
 
 // The SQL below is assembled from the compile-time table and column names of
 // `Record` implementations only; values are always bound parameters.
-fn insert_sql<T: Record>() -> String {
-    let cols = T::COLUMNS.join(", ");
-    let marks: Vec<String> = (5..5 + T::COLUMNS.len()).map(|i| format!("?{i}")).collect();
+fn insert_sql<T: Record>(extra: &[(&'static str, &dyn ToSql)]) -> std::rc::Rc<str> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Key = (&'static str, Vec<&'static str>);
+    thread_local! {
+        // Built once per table and column set: an import inserts 100,000 rows.
+        static SQL: RefCell<HashMap<Key, std::rc::Rc<str>>> = RefCell::new(HashMap::new());
+    }
+    let key = (T::TABLE, extra.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+    SQL.with(|cache| {
+        if let Some(sql) = cache.borrow().get(&key) {
+            return sql.clone();
+        }
+        let sql: std::rc::Rc<str> = build_insert_sql::<T>(extra).into();
+        cache.borrow_mut().insert(key, sql.clone());
+        sql
+    })
+}
+
+fn build_insert_sql<T: Record>(extra: &[(&'static str, &dyn ToSql)]) -> String {
+    let mut cols = T::COLUMNS.join(", ");
+    for (c, _) in extra {
+        cols.push_str(", ");
+        cols.push_str(c);
+    }
+    let marks: Vec<String> = (5..5 + T::COLUMNS.len() + extra.len()).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO {} (uid, created_at, updated_at, deleted_at, {cols}) VALUES (?1, ?2, ?3, ?4, {})",
         T::TABLE,
@@ -137,6 +160,16 @@ impl Store {
     /// Inserts without a change-log row: for seeding a new database in bulk,
     /// where the seed itself is the baseline.
     pub(crate) fn insert_unlogged<T: Record>(&self, rec: &mut T) -> Result<i64> {
+        self.insert_unlogged_with(rec, &[])
+    }
+
+    /// `insert_unlogged` that also writes columns the record type does not
+    /// carry (an import's source id and custom fields), in the same INSERT.
+    pub(crate) fn insert_unlogged_with<T: Record>(
+        &self,
+        rec: &mut T,
+        extra: &[(&'static str, &dyn ToSql)],
+    ) -> Result<i64> {
         rec.prepare_in(self)?;
         check_lengths(rec)?;
         let now = self.now_text();
@@ -149,9 +182,11 @@ impl Store {
         }
         meta.updated_at = now;
         let meta = rec.meta().clone();
-        let mut params: Vec<&dyn ToSql> = vec![&meta.uid, &meta.created_at, &meta.updated_at, &meta.deleted_at];
+        let mut params: Vec<&dyn ToSql> = Vec::with_capacity(4 + T::COLUMNS.len() + extra.len());
+        params.extend([&meta.uid as &dyn ToSql, &meta.created_at, &meta.updated_at, &meta.deleted_at]);
         params.extend(rec.values());
-        let mut stmt = self.conn().prepare_cached(&insert_sql::<T>())?;
+        params.extend(extra.iter().map(|(_, v)| *v));
+        let mut stmt = self.conn().prepare_cached(&insert_sql::<T>(extra))?;
         stmt.execute(params.as_slice()).map_err(|e| constraint_error(e, &sanitize::line(&rec.describe())))?;
         let id = self.conn().last_insert_rowid();
         rec.meta_mut().id = id;

@@ -184,6 +184,18 @@ impl Store {
                 columns.insert(spec.table, self.synced_columns(spec.table)?);
             }
             let cols = &columns[spec.table];
+            // A bulk entry (an import's created rows, or their undo/redo)
+            // stands for every row of its runs, each wholly written.
+            if let Some(bulk) = super::changes::BulkRows::parse(after.as_deref()) {
+                for row in bulk.ids() {
+                    let fields = out.entry((entity.clone(), row)).or_default();
+                    for c in cols {
+                        let e = fields.entry(c.to_string()).or_insert(at);
+                        *e = (*e).max(at);
+                    }
+                }
+                continue;
+            }
             let fields = out.entry((entity, entity_id)).or_default();
             let mut touch = |f: &str| {
                 let e = fields.entry(f.to_string()).or_insert(at);
