@@ -786,3 +786,37 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
     assert_eq!(sync.line(chrono::Utc::now()), "offline · 1 change waiting");
     assert!(sync.state().message.unwrap().contains("cannot reach the server"));
 }
+
+#[test]
+fn an_import_reaches_the_team_and_its_undo_takes_it_back_there() {
+    let t = team_of(1);
+    let (manager, rep) = (&t.laptops[0], &t.laptops[1]);
+    let csv = t._dir.path().join("accounts.csv");
+    let mut text = String::from("Name,City\n");
+    for i in 0..120 {
+        text.push_str(&format!("Imported {i:03},Lyon\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let m = manager.path.to_str().unwrap();
+    let out = rapport(&["--db", m, "import", "accounts", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let imported = |l: &Laptop| {
+        let s = Store::open(&l.path, OpenMode::Existing).unwrap().0;
+        s.sync_snapshot("account")
+            .unwrap()
+            .into_values()
+            .filter(|a| a["name"].as_str().is_some_and(|n| n.starts_with("Imported ")) && a["deleted_at"].is_null())
+            .count()
+    };
+    assert_eq!(imported(manager), 120);
+    sync(&at(manager, Clock::System));
+    sync(rep);
+    assert_eq!(imported(rep), 120, "every row of the import's one change-log entry travels");
+
+    let out = rapport(&["--db", m, "undo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(imported(manager), 0);
+    sync(&at(manager, Clock::System));
+    sync(rep);
+    assert_eq!(imported(rep), 0, "the undo of the import travels too");
+}

@@ -97,11 +97,9 @@ mod tests {
 
     #[test]
     fn versions_are_consecutive_from_one() {
-        let mut expected = 1;
-        for (v, name, _) in MIGRATIONS {
-            assert_eq!(*v, expected);
+        for (i, (v, name, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v as usize, i + 1);
             assert!(name.starts_with(&format!("{:04}_", v)), "{name}");
-            expected += 1;
         }
     }
 
