@@ -6,6 +6,7 @@ use super::record::Record;
 use super::{BulkRows, ChangeOp, Entity, Store};
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
 
 /// Page cache during a large import, in KiB (SQLite's negative cache_size).
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
@@ -35,6 +36,9 @@ impl Created {
         self.rows.is_empty()
     }
 }
+
+/// A row's source id and custom fields (JSON text).
+pub type Extras = (Option<String>, Option<String>);
 
 /// What an existing live row is recognised by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +110,33 @@ impl Store {
                 account_id: r.get(4)?,
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every live record of a type by id, read in one query: a re-import
+    /// of a large file compares its rows with these instead of reading
+    /// each record on its own.
+    pub fn live_records<T: Record>(&self) -> Result<HashMap<i64, T>> {
+        let sql = format!("SELECT * FROM {} WHERE deleted_at IS NULL", T::TABLE);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| T::from_row(r).map(|rec| (rec.meta().id, rec)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many rows (live or not) an entity's table holds.
+    pub fn table_rows(&self, entity: Entity) -> Result<usize> {
+        let Some(table) = table_of(entity) else { return Ok(0) };
+        let n: i64 = self.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// `import_extras` of every live row of an entity, by id, in one query.
+    pub fn all_import_extras(&self, entity: Entity) -> Result<HashMap<i64, Extras>> {
+        let Some(table) = table_of(entity).filter(|_| sql(entity).2.is_some()) else { return Ok(HashMap::new()) };
+        // The table name is one of the fixed names above.
+        let sql = format!("SELECT id, external_ref, custom FROM {table} WHERE deleted_at IS NULL");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -257,17 +288,7 @@ impl Store {
     /// inserts), with a page cache that does not spill; other tables' and
     /// the change log's indexes are kept, as rows are appended to those.
     pub fn import_write<T>(&self, large: Option<Entity>, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let Some(entity) = large else { return self.write(f) };
-        let table = match entity {
-            Entity::Rep => "reps",
-            Entity::Account => "accounts",
-            Entity::Contact => "contacts",
-            Entity::Deal => "deals",
-            Entity::Conflict => "conflicts",
-            Entity::Activity => "activities",
-            Entity::Target => "targets",
-            Entity::Snapshot | Entity::Suggestion => return self.write(f),
-        };
+        let Some(table) = large.and_then(table_of) else { return self.write(f) };
         self.bulk_write_on(Some(table), IMPORT_CACHE_KIB, f)
     }
 
@@ -278,6 +299,20 @@ impl Store {
 
     pub fn save_mapping(&self, name: &str, json: &str) -> Result<()> {
         self.set_setting(&format!("import.mapping.{name}"), json)
+    }
+}
+
+/// The table of an entity an import writes.
+fn table_of(entity: Entity) -> Option<&'static str> {
+    match entity {
+        Entity::Rep => Some("reps"),
+        Entity::Account => Some("accounts"),
+        Entity::Contact => Some("contacts"),
+        Entity::Deal => Some("deals"),
+        Entity::Conflict => Some("conflicts"),
+        Entity::Activity => Some("activities"),
+        Entity::Target => Some("targets"),
+        Entity::Snapshot | Entity::Suggestion => None,
     }
 }
 
