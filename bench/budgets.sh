@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Every budget of DESIGN.md on the large demo set, with its figure and PASS or
 # FAIL: open to first frame, keystroke → frame (median, p99), select →
-# timeline, redraw (from `cargo bench --bench cockpit`), the cockpit's
-# resident memory (the release binary in tmux at 200x60), and `rapport find`
-# as a whole process for name, surname, e-mail and phone queries, against
-# sqlite3 scanning the same names with LIKE.
+# timeline, redraw (from `cargo bench --bench cockpit`), the same with
+# Today and every account's health read behind the first frame (how long
+# they take, and keystrokes while and after), the cockpit's resident memory
+# (the release binary in tmux at 200x60), `rapport find` as a whole process
+# for name, surname, e-mail and phone queries, against sqlite3 scanning the
+# same names with LIKE, and `rapport brief --scope all` (the whole book's
+# suggestions) as a whole process: wall, CPU and peak resident memory.
 #
 #   bench/budgets.sh [ACCOUNTS]      (default 100000; the database is reused)
 #
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100000}
 runs=${RUNS:-21}
 db=target/bench-data/demo-$n.db
-for tool in tmux sqlite3 python3; do
+for tool in tmux sqlite3 python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench/budgets.sh: $tool is needed" >&2; exit 1; }
 done
 echo "load before: $(uptime)"
@@ -78,6 +81,15 @@ read -r like_wall like_cpu like_best < <(timed sqlite3 "$db" \
   "SELECT a.name FROM accounts a WHERE a.name LIKE '$like' UNION SELECT a.name FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE c.name LIKE '$like' OR c.email LIKE '$like' LIMIT 10")
 printf 'sqlite3 LIKE %-21s median %7.1f ms wall, %6.1f ms CPU (best %.1f)\n' "$q_surname" "$like_wall" "$like_cpu" "$like_best"
 
+# --- `rapport brief --scope all`: the whole book's suggestions ------------------
+brief_runs=${BRIEF_RUNS:-5}
+read -r brief_wall brief_cpu brief_best < <(runs=$brief_runs timed "$bin" --db "$db" brief --scope all)
+printf 'rapport brief --scope all        median %7.1f ms wall, %6.1f ms CPU (best %.1f) over %d runs\n' \
+  "$brief_wall" "$brief_cpu" "$brief_best" "$brief_runs"
+nice /usr/bin/time -v "$bin" --db "$db" brief --scope all >/dev/null 2>"$work/brief-time.txt"
+brief_rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/brief-time.txt")
+grep -E 'Elapsed|Maximum resident|User time|System time' "$work/brief-time.txt" | sed 's/^\s*/  brief: /'
+
 # --- resident memory of the cockpit ---------------------------------------------
 tmux -S "$sock" new-session -d -x 200 -y 60 "RAPPORT_CONFIG=$RAPPORT_CONFIG nice $bin --db $db"
 pid=""
@@ -116,6 +128,15 @@ row "cockpit resident memory (VmRSS)" "$(awk -v k="$rss_kb" 'BEGIN {print k / 10
 row "rapport find, slowest kind's median (wall)" "$worst_find" ms 30
 row "rapport find, slowest kind's median (CPU)" "$worst_find_cpu" ms 30
 row "rapport find vs sqlite3 LIKE (wall)" "$worst_find" ms "$like_wall"
+row "with health: open to the first full frame" "$(b health_open_first_frame)" ms 100
+row "with health: search keystroke while read, median" "$(b health_keystroke_median_during)" ms 16
+row "with health: search keystroke after, median" "$(b health_keystroke_median)" ms 16
+row "with health: search keystroke after, p99" "$(b health_keystroke_p99)" ms 50
+row "with health: Today key → frame, median" "$(b health_today_key_median)" ms 16
+row "Today and health read behind the first frame" "$(b health_ready)" ms 2000
+row "rapport brief --scope all (wall, median)" "$brief_wall" ms 2000
+row "rapport brief --scope all (CPU, median)" "$brief_cpu" ms 2000
+row "rapport brief --scope all peak memory" "$(awk -v k="$brief_rss_kb" 'BEGIN {print k / 1024}')" MB 100
 printf 'cockpit memory: VmRSS %.1f MB (of which anonymous %.1f MB), peak VmHWM %.1f MB\n' \
   "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" "$(awk -v k="$anon_kb" 'BEGIN {print k / 1024}')" \
   "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')"

@@ -288,11 +288,113 @@ fn today_keystrokes() {
     );
 }
 
+/// The budgets with health: open to the first frame as the event loop does
+/// it (Today and every account's health then read behind it on a second
+/// connection), how long until they are in, the search's keystrokes while
+/// they are read and once they are in, and Today's keys with them shown.
+fn health_budgets() {
+    let queries = {
+        let (store, _) = Store::open(&database(), OpenMode::Existing).unwrap();
+        typed_queries(&store)
+    };
+    let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+    let start = Instant::now();
+    let mut app = open_app();
+    let mut term = terminal();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    let first = start.elapsed();
+    app.prepare_lookup();
+    let behind = Instant::now();
+    app.read_insights_behind().unwrap();
+    let (mut during, mut after, mut take_in) = (Vec::new(), Vec::new(), Duration::ZERO);
+    let mut ready = None;
+    // Type until health is in, then the queries once more with it shown.
+    for round in 0..2 {
+        for q in &queries {
+            app.on_key(key(KeyCode::Char('/'))).unwrap();
+            for c in q.chars() {
+                let t = Instant::now();
+                app.on_key(key(KeyCode::Char(c))).unwrap();
+                term.draw(|f| view::draw(f, &app)).unwrap();
+                let took = t.elapsed();
+                if ready.is_none() {
+                    during.push(took)
+                } else {
+                    after.push(took)
+                }
+                // As the event loop looks for them between keys.
+                let t = Instant::now();
+                app.poll_loading(false).unwrap();
+                if ready.is_none() && !app.insights_loading() {
+                    ready = Some(behind.elapsed());
+                    take_in = t.elapsed();
+                }
+            }
+            app.on_key(key(KeyCode::Esc)).unwrap();
+            if round == 0 && ready.is_some() && after.len() >= 400 {
+                break;
+            }
+        }
+        if ready.is_none() {
+            app.poll_insights(true).unwrap();
+            app.poll_loading(false).unwrap();
+            ready = Some(behind.elapsed());
+        }
+    }
+    let ready = ready.unwrap();
+    let mut today = Vec::new();
+    app.on_key(key(KeyCode::Char('t'))).unwrap();
+    for i in 0..200 {
+        let c = if i % 40 < 20 { 'j' } else { 'k' };
+        let t = Instant::now();
+        app.on_key(key(KeyCode::Char(c))).unwrap();
+        term.draw(|f| view::draw(f, &app)).unwrap();
+        today.push(t.elapsed());
+    }
+    let summary = |times: &mut Vec<Duration>| {
+        times.sort();
+        if times.is_empty() {
+            (0.0, 0.0)
+        } else {
+            (ms(percentile(times, 0.5)), ms(percentile(times, 0.99)))
+        }
+    };
+    let (during_med, during_p99) = summary(&mut during);
+    let (after_med, after_p99) = summary(&mut after);
+    let (today_med, today_p99) = summary(&mut today);
+    eprintln!(
+        "with health: first frame {:.1} ms; Today and the health of {} accounts in {:.0} ms behind it (taken in {:.1} ms); \
+         {} search keys while read: median {:.2} ms, p99 {:.2} ms; {} after: median {:.2} ms, p99 {:.2} ms; \
+         Today keys ({} rows): median {:.2} ms, p99 {:.2} ms",
+        ms(first),
+        app.portfolio.health.len(),
+        ms(ready),
+        ms(take_in),
+        during.len(),
+        during_med,
+        during_p99,
+        after.len(),
+        after_med,
+        after_p99,
+        app.today_view.rows.items.len(),
+        today_med,
+        today_p99
+    );
+    budget("health_open_first_frame", ms(first));
+    budget("health_ready", ms(ready));
+    budget("health_keystroke_median_during", during_med);
+    budget("health_keystroke_p99_during", during_p99);
+    budget("health_keystroke_median", after_med);
+    budget("health_keystroke_p99", after_p99);
+    budget("health_today_key_median", today_med);
+}
+
 fn benches(c: &mut Criterion) {
     database();
     keystroke_percentiles();
     keystroke_to_frame();
     frame_budgets();
+    health_budgets();
     if std::env::var_os("RAPPORT_BENCH_BUDGETS_ONLY").is_some() {
         return;
     }

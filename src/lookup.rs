@@ -20,7 +20,6 @@ use memchr::memmem;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{chars, Config, Matcher, Utf32Str};
 use serde::Serialize;
-use std::io::Read;
 
 /// What part of a record matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,10 +58,12 @@ struct AccountEntry {
     name: u16,
     /// Bytes of the folded key right after it; 0 when the name is its own key.
     key: u16,
+    /// The bytes the key holds (`Letters`): a query needing others cannot match.
+    letters: u64,
 }
 
-/// A contact: name, key, e-mail and phone digits one after the other at
-/// `start`. Lengths in bytes; 24 bytes a contact.
+/// A contact: name, key and e-mail one after the other at `start`, phone
+/// digits at `phone`. Lengths in bytes; 40 bytes a contact.
 #[derive(Debug, Clone, Copy)]
 struct ContactEntry {
     id: i64,
@@ -75,17 +76,184 @@ struct ContactEntry {
     email: u16,
     /// The phone's match key: E.164 digits, else the typed ones.
     digits: u16,
+    /// Where those digits are: apart from the rest, with every other
+    /// contact's in the index file, so that a number dialled reads them alone.
+    phone: u32,
+    /// The bytes the key and the e-mail hold, together (`Letters`).
+    letters: u64,
+}
+
+/// Which bytes a text holds, as a bit each (letters, digits, and the rest
+/// shared out over the other bits): an entry whose key lacks one of the
+/// query's bytes is passed over without reading its text. Keys that do not
+/// fold to ASCII are matched by the full matcher, and hold every bit.
+struct Letters;
+
+impl Letters {
+    const ALL: u64 = u64::MAX;
+
+    fn bit(b: u8) -> u64 {
+        1 << match b {
+            b'a'..=b'z' => b - b'a',
+            b'0'..=b'9' => 26 + b - b'0',
+            _ => 36 + b % 28,
+        }
+    }
+
+    fn of(s: &str) -> u64 {
+        s.bytes().fold(0, |m, b| m | Letters::bit(b))
+    }
+
+    fn of_key(key: &str) -> u64 {
+        if key.is_ascii() {
+            Letters::of(key)
+        } else {
+            Letters::ALL
+        }
+    }
+}
+
+/// The packed text: the index file's, mapped and read in place, then what
+/// was added since (names added or changed after the file was written).
+#[derive(Default)]
+struct Text {
+    /// Not copied: the page cache holds it once for every process, and a
+    /// query reads only the pages it touches.
+    file: Option<FileText>,
+    /// Offsets past the file's text land here.
+    added: String,
+}
+
+struct FileText {
+    map: memmap2::Mmap,
+    /// Where the text starts in the file, and its length.
+    at: usize,
+    len: usize,
+}
+
+impl Text {
+    #[inline]
+    fn base(&self) -> usize {
+        self.file.as_ref().map_or(0, |f| f.len)
+    }
+
+    fn len(&self) -> usize {
+        self.base() + self.added.len()
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.added.push_str(s);
+    }
+
+    /// The text at `start`, `len` bytes; "" when that is not whole chars. The
+    /// file's text is checked here, where it is read, not all at once when
+    /// opened: a damaged slice reads as empty and matches nothing.
+    #[inline]
+    fn get(&self, start: u32, len: u16) -> &str {
+        let (start, end) = (start as usize, start as usize + len as usize);
+        let base = self.base();
+        match &self.file {
+            Some(f) if start < base => {
+                if end > base {
+                    return "";
+                }
+                let bytes = &f.map[f.at + start..f.at + end];
+                if bytes.is_ascii() {
+                    // SAFETY: ASCII is UTF-8; checked just above, cheaper than the general check.
+                    unsafe { std::str::from_utf8_unchecked(bytes) }
+                } else {
+                    std::str::from_utf8(bytes).unwrap_or("")
+                }
+            }
+            _ => self.added.get(start - base..end - base).unwrap_or(""),
+        }
+    }
+
+    /// Bytes held on the heap (the mapped file is the page cache's).
+    fn heap_bytes(&self) -> usize {
+        self.added.capacity()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.added.shrink_to_fit();
+    }
+
+    /// Lets the mapped pages go from this process (they stay in the page
+    /// cache, and come back on the next read): for a long-lived holder between searches.
+    fn release(&self) {
+        if let Some(f) = &self.file {
+            // SAFETY: the map is read-only and shared with the file, which is
+            // only ever replaced whole (never written in place): dropping its
+            // pages loses nothing, the next read faults them back from the file.
+            let _ = unsafe { f.map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+        }
+    }
+}
+
+/// The entry tables of a mapped index file: offsets and counts.
+#[derive(Debug, Clone, Copy)]
+struct FileEntries {
+    accounts: usize,
+    n_accounts: usize,
+    contacts: usize,
+    n_contacts: usize,
+}
+
+#[inline]
+fn account_at(b: &[u8]) -> (AccountEntry, bool) {
+    let a = AccountEntry {
+        id: le64(b, 0) as i64,
+        start: le32(b, 8),
+        name: le16(b, 12),
+        key: le16(b, 14),
+        letters: le64(b, 16),
+    };
+    (a, b[24] != 0)
+}
+
+#[inline]
+fn contact_at(b: &[u8]) -> (ContactEntry, bool) {
+    let c = ContactEntry {
+        id: le64(b, 0) as i64,
+        account: le32(b, 8),
+        start: le32(b, 12),
+        name: le16(b, 16),
+        key: le16(b, 18),
+        email: le16(b, 20),
+        digits: le16(b, 22),
+        letters: le64(b, 24),
+        phone: le32(b, 32),
+    };
+    (c, b[36] != 0)
+}
+
+/// Where `id` is among `n` entries in id order, as `slice::binary_search` says.
+fn search_ids(n: usize, id: i64, id_at: impl Fn(usize) -> i64) -> Result<usize, usize> {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match id_at(mid).cmp(&id) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Ok(mid),
+        }
+    }
+    Err(lo)
 }
 
 #[derive(Default)]
 pub struct Lookup {
-    text: String,
+    text: Text,
     accounts: Vec<AccountEntry>,
     contacts: Vec<ContactEntry>,
     /// Deleted records stay in the index, so that an undo or a restore is a
     /// change of flag; they never match. A contact of a deleted account does not either.
     dead_accounts: Vec<bool>,
     dead_contacts: Vec<bool>,
+    /// Where the entries are in the mapped index file when they are read
+    /// there in place (the vectors above are then empty until a change
+    /// needs them on the heap).
+    in_file: Option<FileEntries>,
     /// Bytes of `text` no entry points to any more (names changed since it was packed).
     garbage: usize,
     /// The search log's token and the last change this index holds; None
@@ -102,8 +270,8 @@ pub struct Lookup {
 /// What a query left to look at for the next, longer one.
 struct Narrow {
     query: String,
-    /// It was read as a phone number.
-    phone: bool,
+    /// How it was read as a phone number, if it was.
+    phone: Option<Dialled>,
     accounts: Vec<u32>,
     /// None: every contact is still a candidate (they were not scanned).
     contacts: Option<Vec<u32>>,
@@ -172,7 +340,7 @@ impl Lookup {
     fn load(store: &Store, keep: bool) -> Result<Lookup> {
         let Some(path) = snapshot_path(store) else { return Lookup::build(store) };
         let Some(stamp) = store.search_stamp()? else { return Lookup::build(store) };
-        let loaded = std::fs::File::open(&path).ok().and_then(|mut f| Lookup::decode(&mut f, &stamp.token));
+        let loaded = std::fs::File::open(&path).ok().and_then(|f| Lookup::decode(&f, &stamp.token));
         let mut lookup = match loaded {
             Some(mut l) if stamp.reaches_back_to(l.seq()) => {
                 l.region = store.default_region();
@@ -185,10 +353,25 @@ impl Lookup {
         };
         if keep {
             // A cache: when it cannot be written (a read-only folder), the next process builds again.
-            let _ = lookup.save(&path);
+            if lookup.save(&path).is_ok() {
+                // Then read in place from the file just written rather than
+                // holding all of its text on the heap.
+                if let Some(mut mapped) = std::fs::File::open(&path).ok().and_then(|f| Lookup::decode(&f, &stamp.token))
+                {
+                    mapped.region = lookup.region;
+                    lookup = mapped;
+                }
+            }
         }
         lookup.last = None;
         Ok(lookup)
+    }
+
+    /// Lets the pages of the index file go from this process until the next
+    /// query: a long-lived holder (the cockpit) between searches. They stay
+    /// in the page cache, so the next query reads them back cheaply.
+    pub fn release_pages(&self) {
+        self.text.release();
     }
 
     fn seq(&self) -> i64 {
@@ -247,7 +430,59 @@ impl Lookup {
     }
 
     fn slice(&self, start: u32, len: u16) -> &str {
-        &self.text[start as usize..start as usize + len as usize]
+        self.text.get(start, len)
+    }
+
+    #[inline]
+    fn n_accounts(&self) -> usize {
+        self.in_file.map_or(self.accounts.len(), |f| f.n_accounts)
+    }
+
+    #[inline]
+    fn n_contacts(&self) -> usize {
+        self.in_file.map_or(self.contacts.len(), |f| f.n_contacts)
+    }
+
+    /// The mapped index file; only called when entries are read there.
+    #[inline]
+    fn file(&self) -> &[u8] {
+        self.text.file.as_ref().map_or(&[], |f| &f.map[..])
+    }
+
+    /// Account `i` and whether it is deleted.
+    #[inline]
+    fn account(&self, i: usize) -> (AccountEntry, bool) {
+        match self.in_file {
+            Some(f) => account_at(&self.file()[f.accounts + i * ACCOUNT_BYTES..]),
+            None => (self.accounts[i], self.dead_accounts[i]),
+        }
+    }
+
+    /// Contact `j` and whether it is deleted.
+    #[inline]
+    fn contact(&self, j: usize) -> (ContactEntry, bool) {
+        match self.in_file {
+            Some(f) => contact_at(&self.file()[f.contacts + j * CONTACT_BYTES..]),
+            None => (self.contacts[j], self.dead_contacts[j]),
+        }
+    }
+
+    fn find_account(&self, id: i64) -> Result<usize, usize> {
+        search_ids(self.n_accounts(), id, |i| self.account(i).0.id)
+    }
+
+    fn find_contact(&self, id: i64) -> Result<usize, usize> {
+        search_ids(self.n_contacts(), id, |j| self.contact(j).0.id)
+    }
+
+    /// Reads the entries out of the mapped file onto the heap, to change them.
+    fn own_entries(&mut self) {
+        let Some(f) = self.in_file else { return };
+        let (accounts, dead_accounts) = (0..f.n_accounts).map(|i| self.account(i)).unzip();
+        let (contacts, dead_contacts) = (0..f.n_contacts).map(|j| self.contact(j)).unzip();
+        (self.accounts, self.dead_accounts, self.contacts, self.dead_contacts) =
+            (accounts, dead_accounts, contacts, dead_contacts);
+        self.in_file = None;
     }
 
     fn account_name(&self, a: &AccountEntry) -> (&str, &str) {
@@ -262,7 +497,7 @@ impl Lookup {
         let key = if c.key == 0 { shown } else { self.slice(c.start + c.name as u32, c.key) };
         let at = c.start + c.name as u32 + c.key as u32;
         let email = self.slice(at, c.email);
-        let digits = self.slice(at + c.email as u32, c.digits);
+        let digits = self.slice(c.phone, c.digits);
         (shown, key, email, digits)
     }
 
@@ -275,9 +510,10 @@ impl Lookup {
     /// `push`, saying false when the row cannot be placed without
     /// reordering the index (an id below the last one, that it does not hold).
     fn apply(&mut self, row: SearchRow<'_>) -> bool {
+        self.own_entries();
         match row {
             SearchRow::Account { id, name, live } => {
-                let at = self.accounts.binary_search_by_key(&id, |a| a.id);
+                let at = self.find_account(id);
                 if let Ok(i) = at {
                     if self.account_name(&self.accounts[i]).0 == clip(name, MAX_FIELD) {
                         self.dead_accounts[i] = !live;
@@ -288,7 +524,8 @@ impl Lookup {
                     return false;
                 }
                 let (start, name, key) = self.keyed(name);
-                let entry = AccountEntry { id, start, name, key };
+                let mut entry = AccountEntry { id, start, name, key, letters: 0 };
+                entry.letters = Letters::of_key(self.account_name(&entry).1);
                 match at {
                     Ok(i) => {
                         self.garbage += self.accounts[i].name as usize + self.accounts[i].key as usize;
@@ -303,18 +540,22 @@ impl Lookup {
                 true
             }
             SearchRow::Contact { id, account_id, name, email, phone_key, live } => {
-                let Ok(account) = self.accounts.binary_search_by_key(&account_id, |a| a.id) else {
+                let Ok(account) = self.find_account(account_id) else {
                     // Its account is not in the index: only a build in order can place it.
                     return false;
                 };
-                let at = self.contacts.binary_search_by_key(&id, |c| c.id);
+                let at = self.find_contact(id);
                 if matches!(at, Err(i) if i < self.contacts.len()) {
                     return false;
                 }
                 let (start, name, key) = self.keyed(name);
                 let email = self.intern(&email.unwrap_or("").to_lowercase());
+                let phone = self.text.len() as u32;
                 let digits = self.intern(phone_key.unwrap_or(""));
-                let entry = ContactEntry { id, account: account as u32, start, name, key, email, digits };
+                let mut entry =
+                    ContactEntry { id, account: account as u32, start, name, key, email, digits, phone, letters: 0 };
+                let (_, key, email, _) = self.contact_text(&entry);
+                entry.letters = Letters::of_key(key) | Letters::of(email);
                 match at {
                     Ok(i) => {
                         let old = &self.contacts[i];
@@ -330,13 +571,13 @@ impl Lookup {
                 true
             }
             SearchRow::GoneAccount { id } => {
-                if let Ok(i) = self.accounts.binary_search_by_key(&id, |a| a.id) {
+                if let Ok(i) = self.find_account(id) {
                     self.dead_accounts[i] = true;
                 }
                 true
             }
             SearchRow::GoneContact { id } => {
-                if let Ok(i) = self.contacts.binary_search_by_key(&id, |c| c.id) {
+                if let Ok(i) = self.find_contact(id) {
                     self.dead_contacts[i] = true;
                 }
                 true
@@ -346,7 +587,7 @@ impl Lookup {
 
     /// Accounts and contacts held.
     pub fn len(&self) -> usize {
-        self.accounts.len() + self.contacts.len()
+        self.n_accounts() + self.n_contacts()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -355,7 +596,7 @@ impl Lookup {
 
     /// Bytes held, roughly: for the memory budget.
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity()
+        self.text.heap_bytes()
             + self.accounts.capacity() * std::mem::size_of::<AccountEntry>()
             + self.contacts.capacity() * std::mem::size_of::<ContactEntry>()
             + self.dead_accounts.capacity()
@@ -364,38 +605,46 @@ impl Lookup {
 
     fn account_of(&self, i: u32) -> usize {
         let i = i as usize;
-        if i < self.accounts.len() {
+        let n = self.n_accounts();
+        if i < n {
             i
         } else {
-            self.contacts[i - self.accounts.len()].account as usize
+            self.contact(i - n).0.account as usize
         }
     }
 
     /// How entry `i` matches: its best field and how strongly, or None.
     fn classify(&self, i: u32, q: &Query, m: &mut Matcher, buf: &mut Vec<char>) -> Option<(Class, Field)> {
         let i = i as usize;
-        if i < self.accounts.len() {
-            if self.dead_accounts[i] {
+        let n = self.n_accounts();
+        if i < n {
+            let (a, dead) = self.account(i);
+            if dead || q.ascii && a.letters & q.letters != q.letters {
                 return None;
             }
-            let (shown, key) = self.account_name(&self.accounts[i]);
+            let (shown, key) = self.account_name(&a);
             return Self::matches(shown, key, q, m, buf).then(|| (q.class(key, Class::AccountText), Field::Account));
         }
-        let j = i - self.accounts.len();
-        let c = &self.contacts[j];
-        if self.dead_contacts[j] || self.dead_accounts[c.account as usize] {
+        let (c, dead) = self.contact(i - n);
+        if dead {
             return None;
         }
-        let (shown, key, email, digits) = self.contact_text(c);
-        if let Some(dialled) = &q.phone {
-            if dialled.matches(digits) {
-                return Some((Class::Phone, Field::Phone));
+        let c = &c;
+        let found = match &q.phone {
+            Some(dialled) if dialled.matches(self.text.get(c.phone, c.digits)) => Some((Class::Phone, Field::Phone)),
+            _ if q.ascii && c.letters & q.letters != q.letters => None,
+            _ => {
+                let (shown, key, email, _) = self.contact_text(c);
+                if Self::matches(shown, key, q, m, buf) {
+                    Some((q.class(key, Class::ContactText), Field::Contact))
+                } else {
+                    (!email.is_empty() && q.matches_key(email)).then_some((Class::Fuzzy, Field::Email))
+                }
             }
-        }
-        if Self::matches(shown, key, q, m, buf) {
-            return Some((q.class(key, Class::ContactText), Field::Contact));
-        }
-        (!email.is_empty() && q.matches_key(email)).then_some((Class::Fuzzy, Field::Email))
+        };
+        // Its account is read last, for the few that match: a deleted one's
+        // contacts never match, nor do those of an account out of range (a damaged file).
+        found.filter(|_| (c.account as usize) < n && !self.account(c.account as usize).1)
     }
 
     /// A name matches when its key holds every part of the query in order;
@@ -430,13 +679,52 @@ impl Lookup {
         })
     }
 
+    /// `list` (entries in order) with every contact whose number the dialled
+    /// one ends with, in order: a number stored without its country code
+    /// that a shorter number did not end with. Reads the digits alone.
+    fn with_short_numbers(&self, list: Vec<u32>, dialled: &Dialled) -> Vec<u32> {
+        let first = self.n_accounts() as u32;
+        // Only a key of 7 digits or more, no longer than a form, can end one.
+        let longest = dialled.forms.iter().map(String::len).max().unwrap_or(0);
+        if longest < 7 {
+            return list;
+        }
+        let extra: Vec<u32> = (0..self.n_contacts())
+            .map(|j| (j, self.contact(j).0))
+            .filter(|(_, c)| (7..=longest).contains(&(c.digits as usize)))
+            .filter(|(_, c)| dialled.ends_with(self.text.get(c.phone, c.digits)))
+            .map(|(j, _)| first + j as u32)
+            .collect();
+        if extra.is_empty() {
+            return list;
+        }
+        let mut merged = Vec::with_capacity(list.len() + extra.len());
+        let (mut a, mut b) = (list.into_iter().peekable(), extra.into_iter().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            if x <= y {
+                merged.push(x);
+                a.next();
+                if x == y {
+                    b.next();
+                }
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        merged
+    }
+
     /// The shown text of entry `i`'s field, and its key.
     fn entry_text(&self, i: u32, field: Field) -> (&str, &str) {
         let i = i as usize;
-        if i < self.accounts.len() {
-            return self.account_name(&self.accounts[i]);
+        let n = self.n_accounts();
+        if i < n {
+            return self.account_name(&self.account(i).0);
         }
-        let (shown, key, email, digits) = self.contact_text(&self.contacts[i - self.accounts.len()]);
+        let (shown, key, email, digits) = self.contact_text(&self.contact(i - n).0);
         match field {
             Field::Email => (email, email),
             Field::Phone => (digits, digits),
@@ -465,14 +753,22 @@ impl Lookup {
             return Vec::new();
         }
         let q = Query::new(query, self.region);
-        // Narrowing holds for text only: phone matching has other rules.
+        // A longer text matches a subset. A longer number does as well when
+        // each of its forms holds one of the last one's, but for numbers
+        // stored short that it ends with: those are looked for again.
         let narrows = matches!(&self.last, Some(n)
-            if query.starts_with(n.query.as_str()) && q.phone.is_none() && !n.phone);
+        if query.starts_with(n.query.as_str()) && match (&q.phone, &n.phone) {
+            (None, None) => true,
+            (Some(now), Some(last)) => now.forms.iter().all(|f| last.forms.iter().any(|l| f.contains(l.as_str()))),
+            _ => false,
+        });
         let narrowed = if narrows { self.last.take() } else { None };
+        let phone_narrowed = narrowed.is_some() && q.phone.is_some();
         let mut matcher = self.matcher.take().unwrap_or_else(|| Matcher::new(Config::DEFAULT));
         let mut buf = Vec::new();
         // Best (class, field, entry) per account index.
-        let mut best: Vec<Option<(Class, Field, u32)>> = vec![None; self.accounts.len()];
+        let n_accounts = self.n_accounts();
+        let mut best: Vec<Option<(Class, Field, u32)>> = vec![None; n_accounts];
         let mut keep = |found: Vec<(u32, Class, Field)>| -> (Vec<u32>, usize) {
             let mut in_name = 0;
             let matched = found
@@ -492,7 +788,7 @@ impl Lookup {
         let account_candidates = match narrowed.as_ref() {
             Some(n) => &n.accounts,
             None => {
-                all_accounts = (0..self.accounts.len() as u32).collect();
+                all_accounts = (0..n_accounts as u32).collect();
                 &all_accounts
             }
         };
@@ -502,12 +798,14 @@ impl Lookup {
         let contacts = if q.phone.is_none() && in_name >= limit {
             narrowed.and_then(|n| n.contacts)
         } else {
-            let list = narrowed
-                .and_then(|n| n.contacts)
-                .unwrap_or_else(|| (self.accounts.len() as u32..self.len() as u32).collect());
+            let mut list =
+                narrowed.and_then(|n| n.contacts).unwrap_or_else(|| (n_accounts as u32..self.len() as u32).collect());
+            if let (Some(dialled), true) = (&q.phone, phone_narrowed) {
+                list = self.with_short_numbers(list, dialled);
+            }
             Some(keep(self.scan(&list, &q)).0)
         };
-        self.last = Some(Narrow { query: query.to_string(), phone: q.phone.is_some(), accounts, contacts });
+        self.last = Some(Narrow { query: query.to_string(), phone: q.phone.clone(), accounts, contacts });
 
         // The weakest class that still reaches `limit` accounts; nothing below it can make the list.
         let mut per_class = [0usize; 4];
@@ -541,7 +839,7 @@ impl Lookup {
         let order = |x: &(Rank, usize, Class, Field, u32), y: &(Rank, usize, Class, Field, u32)| {
             y.2.cmp(&x.2)
                 .then(x.0.cmp(&y.0))
-                .then_with(|| self.account_name(&self.accounts[x.1]).1.cmp(self.account_name(&self.accounts[y.1]).1))
+                .then_with(|| self.account_name(&self.account(x.1).0).1.cmp(self.account_name(&self.account(y.1).0).1))
                 .then(x.4.cmp(&y.4))
         };
         if ranked.len() > limit {
@@ -552,11 +850,10 @@ impl Lookup {
         let hits = ranked
             .into_iter()
             .map(|(rank, a, class, field, i)| {
-                let account = &self.accounts[a];
+                let account = &self.account(a).0;
                 let (shown, key) = self.entry_text(i, field);
                 let text = shown.to_string();
-                let contact_id =
-                    ((i as usize) >= self.accounts.len()).then(|| self.contacts[i as usize - self.accounts.len()].id);
+                let contact_id = ((i as usize) >= n_accounts).then(|| self.contact(i as usize - n_accounts).0.id);
                 let indices = match (class, &q.phone) {
                     (Class::Phone, Some(dialled)) => dialled.positions(&text),
                     (Class::AccountText | Class::ContactText, _) => {
@@ -641,13 +938,13 @@ pub fn snapshot_path(store: &Store) -> Option<std::path::PathBuf> {
 
 /// The index file starts with this, then the format's number.
 const MAGIC: &[u8; 16] = b"rapport lookup\n\0";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 3;
 /// The search log's token, padded: a fixed header lets the text be read
 /// straight into place, with no copy.
 const TOKEN_BYTES: usize = 64;
 const HEADER_BYTES: usize = MAGIC.len() + 4 + TOKEN_BYTES + 8 + 4 + 4 + 8;
-const ACCOUNT_BYTES: usize = 17;
-const CONTACT_BYTES: usize = 25;
+const ACCOUNT_BYTES: usize = 25;
+const CONTACT_BYTES: usize = 37;
 
 fn le16(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
@@ -668,33 +965,52 @@ impl Lookup {
             return None;
         }
         let live_text = self.text.len() - self.garbage.min(self.text.len());
-        let entries = self.accounts.len() * ACCOUNT_BYTES + self.contacts.len() * CONTACT_BYTES;
+        let (n_accounts, n_contacts) = (self.n_accounts(), self.n_contacts());
+        let entries = n_accounts * ACCOUNT_BYTES + n_contacts * CONTACT_BYTES;
         let mut text = Vec::with_capacity(HEADER_BYTES + live_text + entries);
         text.resize(HEADER_BYTES, 0);
-        let mut move_text = |start: u32, len: usize| -> u32 {
+        // Each field on its own: a slice of a damaged mapped file reads as
+        // "", and the file written must then not be.
+        let mut whole = true;
+        let mut move_text = |start: u32, lens: &[u16]| -> u32 {
             let at = (text.len() - HEADER_BYTES) as u32;
-            text.extend_from_slice(&self.text.as_bytes()[start as usize..start as usize + len]);
+            let mut from = start;
+            for &n in lens {
+                let s = self.text.get(from, n);
+                whole &= s.len() == n as usize;
+                text.extend_from_slice(s.as_bytes());
+                from += n as u32;
+            }
             at
         };
         let mut out = Vec::with_capacity(entries);
-        for (a, dead) in self.accounts.iter().zip(&self.dead_accounts) {
-            let start = move_text(a.start, a.name as usize + a.key as usize);
+        for (a, dead) in (0..n_accounts).map(|i| self.account(i)) {
+            let start = move_text(a.start, &[a.name, a.key]);
             out.extend_from_slice(&a.id.to_le_bytes());
             out.extend_from_slice(&start.to_le_bytes());
             out.extend_from_slice(&a.name.to_le_bytes());
             out.extend_from_slice(&a.key.to_le_bytes());
-            out.push(*dead as u8);
+            out.extend_from_slice(&a.letters.to_le_bytes());
+            out.push(dead as u8);
         }
-        for (c, dead) in self.contacts.iter().zip(&self.dead_contacts) {
-            let len = c.name as usize + c.key as usize + c.email as usize + c.digits as usize;
-            let start = move_text(c.start, len);
+        let starts: Vec<u32> =
+            (0..n_contacts).map(|j| self.contact(j).0).map(|c| move_text(c.start, &[c.name, c.key, c.email])).collect();
+        let phones: Vec<u32> =
+            (0..n_contacts).map(|j| self.contact(j).0).map(|c| move_text(c.phone, &[c.digits])).collect();
+        for (j, (c, dead)) in (0..n_contacts).map(|j| self.contact(j)).enumerate() {
+            let start = starts[j];
             out.extend_from_slice(&c.id.to_le_bytes());
             out.extend_from_slice(&c.account.to_le_bytes());
             out.extend_from_slice(&start.to_le_bytes());
             for n in [c.name, c.key, c.email, c.digits] {
                 out.extend_from_slice(&n.to_le_bytes());
             }
-            out.push(*dead as u8);
+            out.extend_from_slice(&c.letters.to_le_bytes());
+            out.extend_from_slice(&phones[j].to_le_bytes());
+            out.push(dead as u8);
+        }
+        if !whole {
+            return None;
         }
         let text_len = (text.len() - HEADER_BYTES) as u64;
         let mut header = Vec::with_capacity(HEADER_BYTES);
@@ -703,92 +1019,56 @@ impl Lookup {
         header.extend_from_slice(token.as_bytes());
         header.resize(MAGIC.len() + 4 + TOKEN_BYTES, 0);
         header.extend_from_slice(&seq.to_le_bytes());
-        header.extend_from_slice(&(self.accounts.len() as u32).to_le_bytes());
-        header.extend_from_slice(&(self.contacts.len() as u32).to_le_bytes());
+        header.extend_from_slice(&(n_accounts as u32).to_le_bytes());
+        header.extend_from_slice(&(n_contacts as u32).to_le_bytes());
         header.extend_from_slice(&text_len.to_le_bytes());
         text[..HEADER_BYTES].copy_from_slice(&header);
         text.extend_from_slice(&out);
         Some(text)
     }
 
-    /// An index file read back; None when it is not one, is of another
-    /// book (`token`) or another format, or is damaged in any way.
-    fn decode(file: &mut impl Read, token: &str) -> Option<Lookup> {
-        let mut header = [0u8; HEADER_BYTES];
-        file.read_exact(&mut header).ok()?;
+    /// An index file mapped; None when it is not one, is of another book
+    /// (`token`) or another format, or its size does not match its header.
+    /// Text and entries stay in the file and are read in place, so opening
+    /// costs nothing whatever the book's size.
+    fn decode(file: &std::fs::File, token: &str) -> Option<Lookup> {
+        // SAFETY: index files are only ever replaced whole, by a rename
+        // (`save`), never written in place, so the mapped file does not change
+        // under the map; a reader keeps the file it mapped.
+        let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
+        let header = map.get(..HEADER_BYTES)?;
         let mut padded = token.as_bytes().to_vec();
         padded.resize(TOKEN_BYTES, 0);
         let at = MAGIC.len() + 4;
         if &header[..MAGIC.len()] != MAGIC
-            || le32(&header, MAGIC.len()) != FORMAT
+            || le32(header, MAGIC.len()) != FORMAT
             || header[at..at + TOKEN_BYTES] != padded
         {
             return None;
         }
         let at = at + TOKEN_BYTES;
-        let seq = le64(&header, at) as i64;
-        let n_accounts = le32(&header, at + 8) as usize;
-        let n_contacts = le32(&header, at + 12) as usize;
-        let text_len = le64(&header, at + 16);
+        let seq = le64(header, at) as i64;
+        let n_accounts = le32(header, at + 8) as usize;
+        let n_contacts = le32(header, at + 12) as usize;
+        let text_len = le64(header, at + 16);
         if text_len > u32::MAX as u64 {
             return None;
         }
-        let mut text = Vec::with_capacity(text_len as usize);
-        Read::take(&mut *file, text_len).read_to_end(&mut text).ok()?;
-        let text = String::from_utf8(text).ok().filter(|t| t.len() as u64 == text_len)?;
+        let text_len = text_len as usize;
         let entries = n_accounts.checked_mul(ACCOUNT_BYTES)?.checked_add(n_contacts.checked_mul(CONTACT_BYTES)?)?;
-        let mut bytes = Vec::with_capacity(entries);
-        Read::take(&mut *file, entries as u64 + 1).read_to_end(&mut bytes).ok()?;
-        if bytes.len() != entries {
+        if map.len() != HEADER_BYTES.checked_add(text_len)?.checked_add(entries)? {
             return None;
         }
-        let (account_bytes, contact_bytes) = bytes.split_at(n_accounts * ACCOUNT_BYTES);
-        // Every slice must hold whole chars: the index cuts text at these bounds.
-        let fits = |start: u32, lens: &[u16]| {
-            let mut at = start as usize;
-            text.is_char_boundary(at)
-                && lens.iter().all(|&n| {
-                    at += n as usize;
-                    at <= text.len() && text.is_char_boundary(at)
-                })
-        };
-        let mut l = Lookup {
+        // The entries are read in place as well, unchecked: every read is
+        // bounds-checked, and a damaged entry only reads as another name.
+        let accounts = HEADER_BYTES + text_len;
+        let in_file = FileEntries { accounts, n_accounts, contacts: accounts + n_accounts * ACCOUNT_BYTES, n_contacts };
+        let l = Lookup {
             stamp: Some((token.to_string(), seq)),
-            accounts: Vec::with_capacity(n_accounts),
-            contacts: Vec::with_capacity(n_contacts),
-            dead_accounts: Vec::with_capacity(n_accounts),
-            dead_contacts: Vec::with_capacity(n_contacts),
+            in_file: Some(in_file),
+            text: Text { file: Some(FileText { map, at: HEADER_BYTES, len: text_len }), added: String::new() },
             ..Lookup::default()
         };
-        let mut last = i64::MIN;
-        for b in account_bytes.chunks_exact(ACCOUNT_BYTES) {
-            let a = AccountEntry { id: le64(b, 0) as i64, start: le32(b, 8), name: le16(b, 12), key: le16(b, 14) };
-            if a.id <= last || !fits(a.start, &[a.name, a.key]) {
-                return None;
-            }
-            last = a.id;
-            l.accounts.push(a);
-            l.dead_accounts.push(b[16] != 0);
-        }
-        let mut last = i64::MIN;
-        for b in contact_bytes.chunks_exact(CONTACT_BYTES) {
-            let c = ContactEntry {
-                id: le64(b, 0) as i64,
-                account: le32(b, 8),
-                start: le32(b, 12),
-                name: le16(b, 16),
-                key: le16(b, 18),
-                email: le16(b, 20),
-                digits: le16(b, 22),
-            };
-            if c.id <= last || c.account as usize >= n_accounts || !fits(c.start, &[c.name, c.key, c.email, c.digits]) {
-                return None;
-            }
-            last = c.id;
-            l.contacts.push(c);
-            l.dead_contacts.push(b[24] != 0);
-        }
-        l.text = text;
         Some(l)
     }
 
@@ -862,6 +1142,8 @@ struct Query {
     /// Whitespace-separated parts, each to be found in order.
     atoms: Vec<Vec<u8>>,
     ascii: bool,
+    /// The bytes of its parts (`Letters`).
+    letters: u64,
     finder: memmem::Finder<'static>,
     pattern: Pattern,
     /// The query read as a phone number, parsed once.
@@ -874,6 +1156,7 @@ impl Query {
         Query {
             atoms: key.split_whitespace().map(|a| a.as_bytes().to_vec()).collect(),
             ascii: key.is_ascii(),
+            letters: key.split_whitespace().map(Letters::of).fold(0, |m, l| m | l),
             finder: memmem::Finder::new(key.as_bytes()).into_owned(),
             pattern: Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy),
             phone: Dialled::parse(query, region),
@@ -1021,6 +1304,32 @@ mod tests {
     }
 
     #[test]
+    fn a_number_typed_key_by_key_finds_at_every_key_what_a_fresh_search_does() {
+        let book = || {
+            let mut l = sample();
+            l.push(SearchRow::Account { id: 4, name: "Delta 2079 Holdings", live: true });
+            // Stored without its country code: found once the caller ID ends with it.
+            l.push(SearchRow::Contact {
+                id: 40,
+                account_id: 4,
+                name: "Dee Short",
+                email: Some("dee79@delta.example"),
+                phone_key: Some("2079460123"),
+                live: true,
+            });
+            l
+        };
+        let mut typed = book();
+        for number in ["+44 20 7946 0123", "0044 (0)20 7946 0123", "+1 555 010 2030", "2079 4601"] {
+            for end in 1..=number.len() {
+                let q = &number[..end];
+                assert_eq!(typed.query(q, 10), book().query(q, 10), "{q}");
+            }
+        }
+        assert_eq!(ids(&typed.query("+44 20 7946 0123", 10)), vec![4, 3], "by name and digits, then by number");
+    }
+
+    #[test]
     fn letters_together_in_an_account_name_rank_above_scattered_ones() {
         let mut l = Lookup::default();
         l.push(SearchRow::Account { id: 1, name: "Lumen Life Sciences", live: true });
@@ -1034,6 +1343,48 @@ mod tests {
             live: true,
         });
         assert_eq!(ids(&l.query("akh", 10)), vec![2, 1]);
+    }
+
+    #[test]
+    fn the_index_file_is_read_in_place_and_answers_as_the_tables_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = Store::open(&dir.path().join("book.db"), crate::store::OpenMode::Create).unwrap();
+        let now = store.clock().now();
+        let spec = crate::demo::DemoSpec { accounts: 200, seed: 7, today: now.date_naive(), now };
+        crate::demo::generate(&store, &spec, &mut |_, _, _| {}).unwrap();
+        let mut built = Lookup::build(&store).unwrap();
+        // A keeper writes the file, then reads it in place like everyone else.
+        let mut kept = Lookup::open_and_keep(&store).unwrap();
+        let mut read = Lookup::open(&store).unwrap();
+        assert!(kept.text.file.is_some() && read.text.file.is_some());
+        assert_eq!(read.text.heap_bytes(), 0, "no text copied onto the heap");
+        assert!(read.heap_bytes() < built.heap_bytes() / 2, "{} of {}", read.heap_bytes(), built.heap_bytes());
+        // The letters an entry holds only pass over entries that cannot match.
+        let mut unfiltered = Lookup::build(&store).unwrap();
+        unfiltered.accounts.iter_mut().for_each(|a| a.letters = Letters::ALL);
+        unfiltered.contacts.iter_mut().for_each(|c| c.letters = Letters::ALL);
+        let queries = ["a", "ro", "smith", "jo sm", "@", "hämä", "0102", "+44 20", "zzzq", "ae.c", "k 9", "x-y"];
+        for q in queries {
+            let want = built.query(q, 20);
+            assert_eq!(unfiltered.query(q, 20), want, "{q}");
+            assert_eq!(read.query(q, 20), want, "{q}");
+            assert_eq!(kept.query(q, 20), want, "{q}");
+        }
+        // A renamed account is held beside the mapped text and found by its new name alone.
+        let id = kept.account(3).0.id;
+        let old = kept.account_name(&kept.account(3).0).0.to_string();
+        kept.push(SearchRow::Account { id, name: "Zyzzyva Quarries", live: true });
+        assert_eq!(ids(&kept.query("zyzzyva", 5)), vec![id]);
+        assert!(!kept.query(&old, 50).iter().any(|h| h.account_id == id && h.text == old));
+        kept.release_pages();
+        assert_eq!(ids(&kept.query("zyzzyva", 5)), vec![id], "pages come back after they were let go");
+        // Written whole again, it reads back the same.
+        let path = dir.path().join("again-lookup");
+        kept.save(&path).unwrap();
+        let mut again = Lookup::decode(&std::fs::File::open(&path).unwrap(), &kept.stamp.clone().unwrap().0).unwrap();
+        for q in queries.iter().chain(&["zyzzyva"]) {
+            assert_eq!(again.query(q, 20), kept.query(q, 20), "{q}");
+        }
     }
 
     #[test]

@@ -164,7 +164,8 @@ fn snooze_and_dismiss_from_the_shell_and_undo_them() {
 fn find_shows_health_and_a_config_mistake_names_its_line() {
     let book = demo(30);
     let found = json(&book, &["find", "a", "--json", "--limit", "5"]);
-    for f in found.as_array().unwrap() {
+    assert_eq!(found["currency"], "USD", "the currency once, at the top");
+    for f in found["accounts"].as_array().unwrap() {
         let h = &f["health"];
         let score = h["score"].as_u64().unwrap();
         assert!(score <= 100, "{f}");

@@ -43,7 +43,9 @@ fn find_by_name_contact_email_and_phone() {
     let db = db.to_str().unwrap();
     let out = run(&["--db", db, "find", "bor", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["currency"], "USD", "the currency once per document, not per amount");
+    let v = &doc["accounts"];
     assert_eq!(v[0]["name"], "Borealis Systems");
     assert_eq!(v[0]["owner"], "Sam Moreau");
     assert_eq!(v[0]["tier"], "key");
@@ -52,12 +54,12 @@ fn find_by_name_contact_email_and_phone() {
     assert_eq!(v[0]["next_renewal"], "2026-12-10");
 
     let out = run(&["--db", db, "find", "roe", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v = &serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()["accounts"];
     assert_eq!(v[0]["name"], "Acme Logistics");
     assert_eq!(v[0]["reason"], "contact: Jane Roe, CFO");
 
     let out = run(&["--db", db, "find", "(555) 010-2030", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let v = &serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()["accounts"];
     assert_eq!(v[0]["name"], "Acme Logistics");
     assert_eq!(v[0]["matched"], "phone");
 

@@ -49,7 +49,7 @@ fn book(dir: &Path) -> (PathBuf, common::Ids) {
 
 fn found(db: &Path, q: &str) -> usize {
     let out = run(db, &["find", q, "--json"]);
-    serde_json::from_slice::<Value>(&out.stdout).map(|v| v.as_array().map_or(0, Vec::len)).unwrap_or(0)
+    serde_json::from_slice::<Value>(&out.stdout).map(|v| v["accounts"].as_array().map_or(0, Vec::len)).unwrap_or(0)
 }
 
 /// `db info` counts by kind.

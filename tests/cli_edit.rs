@@ -591,7 +591,7 @@ fn delete_then_undo_brings_it_back_and_redo_takes_it_away_again() {
     let (db, _) = book(dir.path());
     let found = |q: &str| {
         let out = run(&db, &["find", q, "--json"]);
-        serde_json::from_str::<Value>(&stdout(&out)).unwrap().as_array().unwrap().len()
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap()["accounts"].as_array().unwrap().len()
     };
     assert_eq!(ok(&db, &["undo"]), "nothing to undo\n", "the seed is not the command line's to undo");
     assert_eq!(ok(&db, &["redo"]), "nothing to redo\n");

@@ -447,7 +447,7 @@ fn json_output_escapes_controls_and_bidi_and_reads_back_exactly() {
     let logged: serde_json::Value = serde_json::from_str(&outputs[6]).unwrap();
     assert_eq!(logged["activity"]["body"], HOSTILE);
     let found: serde_json::Value = serde_json::from_str(&outputs[0]).unwrap();
-    assert_eq!(found[0]["name"], evil("account"));
+    assert_eq!(found["accounts"][0]["name"], evil("account"));
 }
 
 fn long(n: usize) -> String {

@@ -115,7 +115,9 @@ fn lookup_open_and_quit_in_a_real_terminal() {
     t.text(&command);
     t.keys(&["Enter"]);
     let first = t.wait_for("1 Portfolio");
-    assert!(first.contains("Conflict queue") && first.contains("Target tracker"), "{first}");
+    // The queue's pane takes the tab's short name when its counts need the room.
+    let queue = first.contains("3 Conflict queue") || first.contains("3 Queue");
+    assert!(queue && first.contains("Target tracker"), "{first}");
     assert_eq!(t.show("#{alternate_on}"), "1");
 
     // Look the account up by its contact's name.

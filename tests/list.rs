@@ -53,7 +53,9 @@ fn team() -> Book {
 fn json(b: &Book, args: &[&str]) -> Vec<Value> {
     let mut all = args.to_vec();
     all.extend(["--format", "json"]);
-    serde_json::from_str::<Value>(&b.ok(&all)).unwrap().as_array().unwrap().clone()
+    let doc = serde_json::from_str::<Value>(&b.ok(&all)).unwrap();
+    assert_eq!(doc["currency"], "USD", "{doc}");
+    doc[args[1]].as_array().unwrap().clone()
 }
 
 fn column(rows: &[Value], field: &str) -> Vec<String> {
@@ -140,14 +142,13 @@ fn follow_ups_reps_and_csv() {
 #[test]
 fn accounts_are_listed_with_their_health_score_and_band() {
     let b = team();
-    let rows: Vec<Value> =
-        serde_json::from_str(&b.ok(&["list", "accounts", "--owner", "all", "--format", "json"])).unwrap();
+    let rows = json(&b, &["list", "accounts", "--owner", "all"]);
     assert_eq!(rows.len(), 3);
     // The same figures `rapport find` gives for the account.
     for r in &rows {
         let name = r["name"].as_str().unwrap();
         let found: Value = serde_json::from_str(&b.ok(&["find", name, "--json"])).unwrap();
-        let hit = found.as_array().unwrap().iter().find(|h| h["name"] == name).expect("find has it");
+        let hit = found["accounts"].as_array().unwrap().iter().find(|h| h["name"] == name).expect("find has it");
         assert_eq!(r["health"], hit["health"]["score"], "{name}");
         let band = r["band"].as_str().unwrap();
         let label = hit["health"]["band"].as_str().unwrap().replace('_', " ");

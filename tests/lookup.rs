@@ -34,14 +34,14 @@ fn find(db: &Path, query: &str, limit: usize) -> Vec<i64> {
     let out = run(db, &["find", query, "--json", "--limit", &limit.to_string()]);
     assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v.as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect()
+    v["accounts"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect()
 }
 
 /// Names of the accounts `rapport find` shows for `query`.
 fn found_names(db: &Path, query: &str) -> Vec<String> {
     let out = run(db, &["find", query, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect()
+    v["accounts"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect()
 }
 
 fn book(dir: &Path) -> (PathBuf, common::Ids) {

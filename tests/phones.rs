@@ -314,7 +314,7 @@ fn find_answers_a_caller_id_in_any_form() {
     ] {
         let o = rapport(dir.path(), None, &["--db", &db, "find", query, "--json"]);
         assert!(o.status.success(), "{query}: {}", err(&o));
-        let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+        let v = &serde_json::from_str::<serde_json::Value>(&out(&o)).unwrap()["accounts"];
         assert_eq!(v.as_array().unwrap().len(), 1, "{query}: {v}");
         assert_eq!(v[0]["name"], account, "{query}");
         assert_eq!(v[0]["matched"], "phone", "{query}");

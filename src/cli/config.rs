@@ -2,6 +2,7 @@
 
 use super::hinted;
 use crate::domain::scope::find_rep;
+use crate::domain::Currency;
 use crate::store::{OpenMode, Store};
 use crate::tui::config;
 use anyhow::{anyhow, Result};
@@ -9,6 +10,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn set(db: Option<PathBuf>, key: &str, value: &str) -> Result<ExitCode> {
+    if key == "currency" {
+        // The currency belongs to the book, not to the person: every window
+        // and command on this database shows the same one.
+        let currency = Currency::parse(value)
+            .map_err(|e| hinted(anyhow!("currency: {e}"), "e.g. `rapport config set currency EUR`"))?;
+        let store = super::open_for_changes(db)?;
+        store.set_setting("currency", currency.code())?;
+        super::out::say(&format!(
+            "currency = {} ({}) in {}",
+            currency.code(),
+            currency.name(),
+            store.path().display()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let path = config::path()?;
     if key == "me" {
         // A name is checked against the book when there is one to check it against.
@@ -32,5 +48,31 @@ pub fn set(db: Option<PathBuf>, key: &str, value: &str) -> Result<ExitCode> {
         hinted(e, "e.g. `rapport config set me \"Jane Doe\"` or `rapport config set fiscal_year_start 4`")
     })?;
     super::out::say(&format!("{key} = {} in {}", value.trim(), path.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rapport config get KEY`: the book's currency, or a setting of the config file.
+pub fn get(db: Option<PathBuf>, key: &str) -> Result<ExitCode> {
+    let value = match key {
+        "currency" => super::open_for_reading(db)?.currency()?.code().to_string(),
+        "me" | "fiscal_year_start" => {
+            let prefs = super::prefs()?;
+            let value = if key == "me" { prefs.me } else { prefs.fiscal_year_start.map(|m| m.to_string()) };
+            match value {
+                Some(v) => v,
+                None => {
+                    super::out::warn(&format!("{key} is not set in {}", config::path()?.display()));
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        _ => {
+            return Err(hinted(
+                anyhow!("'{key}' is not a setting; expected one of: currency, me, fiscal_year_start"),
+                "e.g. `rapport config get currency`",
+            ))
+        }
+    };
+    super::out::say(&crate::domain::sanitize::line(&value))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -90,7 +90,9 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<ExitCode> {
     let table = export::table(store, args.kind, &q, false)?;
     let Some(path) = output else {
         match args.format {
-            ExportFormat::Json => super::print_json(&table.json_rows())?,
+            ExportFormat::Json => {
+                super::print_json(&super::money_document(store, args.kind.as_str(), &table.json_rows())?)?
+            }
             _ => list::write_csv(&table)?,
         }
         return Ok(ExitCode::SUCCESS);
@@ -99,7 +101,8 @@ pub fn run(store: &Store, args: ExportArgs) -> Result<ExitCode> {
         ExportFormat::Csv => csv_out::to_string(&table)?.into_bytes(),
         ExportFormat::Vcf | ExportFormat::Ics => unreachable!("vCard and iCalendar are written by calendar_or_cards"),
         ExportFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&table.json_rows())?;
+            let doc = super::money_document(store, args.kind.as_str(), &table.json_rows())?;
+            let mut text = serde_json::to_string_pretty(&doc)?;
             text.push('\n');
             text.into_bytes()
         }

@@ -75,23 +75,30 @@ pub fn run(store: &Store, args: FindArgs) -> Result<ExitCode> {
         });
     }
     if args.json {
-        super::print_json(&found)?;
+        super::print_json(&super::money_document(store, "accounts", &found)?)?;
     } else if found.is_empty() {
         super::out::warn(&format!("no account matches \"{}\"", limits::preview(args.query.trim())));
     } else {
         let today = store.clock().today();
-        let mut t = Table::new(&[
-            ("id", Align::Right),
-            ("account", Align::Left),
-            ("owner", Align::Left),
-            ("tier", Align::Left),
-            ("health", Align::Left),
-            ("annual value", Align::Right),
-            ("last touch", Align::Left),
-            ("conflicts", Align::Right),
-            ("renewal", Align::Left),
-            ("matched", Align::Left),
-        ]);
+        // Amounts are in the book's one currency; the header names it.
+        let value = format!("annual value ({})", store.currency()?.code());
+        let mut t = Table::with_columns(
+            [
+                ("id", Align::Right),
+                ("account", Align::Left),
+                ("owner", Align::Left),
+                ("tier", Align::Left),
+                ("health", Align::Left),
+                (value.as_str(), Align::Right),
+                ("last touch", Align::Left),
+                ("conflicts", Align::Right),
+                ("renewal", Align::Left),
+                ("matched", Align::Left),
+            ]
+            .into_iter()
+            .map(|(h, a)| (h.to_string(), a))
+            .collect(),
+        );
         for f in &found {
             let touched = f
                 .last_touch

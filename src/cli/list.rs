@@ -95,15 +95,22 @@ pub fn run(store: &Store, args: ListArgs) -> Result<ExitCode> {
     };
     match args.format {
         ListFormat::Table => {
-            let t = table(true)?;
+            let mut t = table(true)?;
             if t.rows.is_empty() {
                 out::say(&format!("no {} match", args.kind.as_str()))?;
             } else {
+                // Amounts are in the book's one currency; their headers name it.
+                let code = store.currency()?.code();
+                for c in t.columns.iter_mut().filter(|c| c.ty == ColType::Money) {
+                    c.name = format!("{} ({code})", c.name);
+                }
                 out::print(&terminal_table(&t))?;
             }
         }
         ListFormat::Csv => write_csv(&table(false)?)?,
-        ListFormat::Json => super::print_json(&table(false)?.json_rows())?,
+        ListFormat::Json => {
+            super::print_json(&super::money_document(store, args.kind.as_str(), &table(false)?.json_rows())?)?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

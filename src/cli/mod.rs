@@ -125,11 +125,16 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Print where the config file lives
     Path,
-    /// Set `me` (your rep's name) or `fiscal_year_start` (1-12) in the config file
+    /// Set `me` (your rep's name) or `fiscal_year_start` (1-12) in the config file, or the book's `currency` (an ISO 4217 code) in the database
     Set {
-        /// me or fiscal_year_start
+        /// me, fiscal_year_start or currency
         key: String,
         value: String,
+    },
+    /// Print a setting: `currency` (the book's), `me` or `fiscal_year_start`
+    Get {
+        /// currency, me or fiscal_year_start
+        key: String,
     },
 }
 
@@ -229,6 +234,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Config(ConfigCommand::Set { key, value })) => config::set(cli.db, &key, &value),
+        Some(Command::Config(ConfigCommand::Get { key })) => config::get(cli.db, &key),
         Some(Command::Report(args)) => {
             // A report that will be refused writes nothing, not even the day's snapshot.
             report::check(&open_for_reading(cli.db.clone())?, &args)?;
@@ -437,6 +443,16 @@ pub fn open_or_create_for_changes(flag: Option<PathBuf>) -> Result<Store> {
     let mut store = open(&path, mode)?;
     store.set_session(CLI_SESSION);
     Ok(store)
+}
+
+/// A JSON document that carries money: the book's currency once at the top,
+/// beside what the document is about (`{"currency": "EUR", "accounts": […]}`),
+/// so amounts stay plain numbers in major units.
+pub fn money_document<T: serde::Serialize>(store: &Store, key: &str, value: &T) -> Result<serde_json::Value> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("currency".into(), store.currency()?.code().into());
+    doc.insert(key.into(), serde_json::to_value(value)?);
+    Ok(serde_json::Value::Object(doc))
 }
 
 /// Prints a value as pretty JSON, escaped for the terminal.

@@ -79,10 +79,14 @@ pub fn panic_hook() {
 /// exactly as stored.
 pub fn json<T: serde::Serialize>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    let mut text = sanitize::escape_json(&text).into_owned();
-    text.push('\n');
+    // Written as it is when nothing needs escaping: a second copy of a
+    // large document (the whole book's brief) is not needed.
+    let text = sanitize::escape_json(&text);
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|_| out.flush()).context("cannot write to standard output")
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush())
+        .context("cannot write to standard output")
 }
 
 /// An error message and its hint lines as printed: `error: …` on one line,

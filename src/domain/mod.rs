@@ -1,6 +1,7 @@
 //! Plain types and pure rules. Nothing here does I/O or reads the clock:
 //! `today` and `now` are always passed in.
 
+pub mod currency;
 pub mod health;
 pub mod history;
 pub mod kinds;
@@ -16,6 +17,7 @@ pub mod status;
 pub mod suggest;
 pub mod time;
 
+pub use currency::Currency;
 pub use kinds::*;
 pub use money::Money;
 pub use period::{FiscalCalendar, Period};

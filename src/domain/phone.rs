@@ -88,6 +88,69 @@ fn main_part(q: &str) -> Option<&str> {
     (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())).then_some(main)
 }
 
+/// The digits of an international number written with its trunk zero in
+/// brackets, without it: `+44 (0)20 7946 0444` → `442079460444`.
+fn without_trunk_zero(main: &str) -> Option<String> {
+    let t = main.trim_start();
+    let (before, after) = t.split_once("(0)")?;
+    let international = t.starts_with('+') || t.starts_with("00");
+    (international && !digits(before).is_empty())
+        .then(|| digits(&format!("{before}{after}")).trim_start_matches('0').to_string())
+}
+
+/// Regions where a number's digits as dialled, leading zeros aside, are the
+/// tail of its E.164 form: no national prefix or `0`, and `00` to call
+/// abroad (a test checks each against the metadata). Numbers dialled there
+/// are matched without loading libphonenumber's metadata, except those
+/// starting with the digits beside the region: another national prefix it
+/// has (the UK's text relay).
+const PLAIN_REGIONS: &[(Region, &str)] = &[
+    (Id::AT, ""),
+    (Id::BE, ""),
+    (Id::CH, ""),
+    (Id::CZ, ""),
+    (Id::DE, ""),
+    (Id::DK, ""),
+    (Id::ES, ""),
+    (Id::FR, ""),
+    (Id::GB, "180020"),
+    (Id::GR, ""),
+    (Id::HR, ""),
+    (Id::IE, ""),
+    (Id::IN, ""),
+    (Id::IT, ""),
+    (Id::NL, ""),
+    (Id::NO, ""),
+    (Id::PL, ""),
+    (Id::PT, ""),
+    (Id::SE, ""),
+    (Id::SK, ""),
+    (Id::TR, ""),
+    (Id::ZA, ""),
+];
+
+/// Regions of the North American plan: national prefix `1`, the country
+/// code as well, so the same holds except for `011`, their way to call abroad.
+const NANP_REGIONS: &[Region] = &[Id::US, Id::CA];
+
+/// Whether reading `main` in `region` can give an E.164 form that does not
+/// end with its digits (once a bracketed trunk zero is taken out). A number
+/// written with its country code is read the same in every region, and a
+/// national one cannot be read without one.
+fn needs_metadata(main: &str, region: Option<Region>) -> bool {
+    let t = main.trim_start();
+    match region {
+        _ if t.starts_with('+') => false,
+        None => false,
+        Some(r) if NANP_REGIONS.contains(&r) => digits(t).starts_with("011"),
+        Some(r) => match PLAIN_REGIONS.iter().find(|p| p.0 == r) {
+            Some((_, "")) => false,
+            Some((_, other)) => digits(t).starts_with(other),
+            None => true,
+        },
+    }
+}
+
 /// A number typed into a lookup or given as a caller ID, parsed once.
 #[derive(Debug, Clone)]
 pub struct Dialled {
@@ -124,11 +187,17 @@ impl Dialled {
         let mut forms = Vec::with_capacity(2);
         let stripped = typed.trim_start_matches('0');
         forms.push(if stripped.len() >= 3 { stripped } else { typed.as_str() }.to_string());
-        if let Some(e) = e164(main, region) {
-            let e = e.trim_start_matches('+').to_string();
-            if !forms.contains(&e) {
-                forms.push(e);
-            }
+        // The E.164 form adds a match only where it does not end with the
+        // digits typed: a trunk zero written after the country code, or a
+        // region whose national numbers are not their E.164 tail. Elsewhere
+        // libphonenumber's metadata (tens of ms to load) is left alone.
+        let e164 = match without_trunk_zero(main) {
+            Some(international) => Some(international),
+            None if needs_metadata(main, region) => e164(main, region).map(|e| e.trim_start_matches('+').to_string()),
+            None => None,
+        };
+        if let Some(e) = e164.filter(|e| e.len() >= 3 && !forms.contains(e)) {
+            forms.push(e);
         }
         let finders = forms.iter().map(|f| memchr::memmem::Finder::new(f.as_bytes()).into_owned()).collect();
         Some(Dialled { typed, forms, finders })
@@ -136,12 +205,14 @@ impl Dialled {
 
     /// Whether a stored number with match key `key` answers this one.
     pub fn matches(&self, key: &str) -> bool {
-        !key.is_empty()
-            && self
-                .finders
-                .iter()
-                .zip(&self.forms)
-                .any(|(finder, f)| finder.find(key.as_bytes()).is_some() || (key.len() >= 7 && f.ends_with(key)))
+        !key.is_empty() && self.finders.iter().any(|finder| finder.find(key.as_bytes()).is_some())
+            || self.ends_with(key)
+    }
+
+    /// Whether a form dialled ends with `key`: a number stored without its
+    /// country code, answered by a caller ID with one.
+    pub fn ends_with(&self, key: &str) -> bool {
+        key.len() >= 7 && self.forms.iter().any(|f| f.ends_with(key))
     }
 
     /// Where in `shown` (a number as written) the dialled digits are, as
@@ -244,6 +315,49 @@ mod tests {
         assert!(Dialled::parse("+44 20 7946 0714", None).unwrap().matches("2079460714"));
         assert!(!Dialled::parse("+44 20 7946 0714", None).unwrap().matches("79460715"));
         assert!(!national.matches(""));
+    }
+
+    #[test]
+    fn numbers_dialled_in_plain_regions_match_as_libphonenumber_reads_them() {
+        use phonenumber::metadata::DATABASE;
+        use phonenumber::Mode;
+        let nanp = NANP_REGIONS.iter().map(|&r| (r, ""));
+        for (r, other) in PLAIN_REGIONS.iter().copied().chain(nanp) {
+            let m = DATABASE.by_id(r.as_ref()).unwrap_or_else(|| panic!("{r:?} has metadata"));
+            let prefix = m.national_prefix_for_parsing().map(|p| p.as_str()).or(m.national_prefix());
+            let abroad = m.international_prefix().map(|p| p.as_str());
+            if NANP_REGIONS.contains(&r) {
+                assert_eq!((prefix, abroad, m.country_code()), (Some("1"), Some("011"), 1), "{r:?}");
+            } else if other.is_empty() {
+                assert!(matches!(prefix, None | Some("0")), "{r:?}: national prefix {prefix:?}");
+                assert_eq!(abroad, Some("00"), "{r:?}: international prefix");
+            } else {
+                assert_eq!(prefix, Some(format!("0|{other}").as_str()), "{r:?}: national prefix");
+                assert_eq!(abroad, Some("00"), "{r:?}: international prefix");
+            }
+            assert_eq!(m.national_prefix_transform_rule(), None, "{r:?}");
+            // Its example numbers, written each way, match their stored key.
+            let d = m.descriptors();
+            let examples: Vec<&str> =
+                [d.fixed_line(), d.mobile()].into_iter().flatten().filter_map(|x| x.example()).collect();
+            assert!(!examples.is_empty(), "{r:?}");
+            for example in examples {
+                let n = phonenumber::parse(Some(r), example).unwrap();
+                let e164 = n.format().mode(Mode::E164).to_string();
+                for mode in [Mode::National, Mode::International, Mode::E164] {
+                    let written = n.format().mode(mode).to_string();
+                    let d = Dialled::parse(&written, Some(r)).unwrap_or_else(|| panic!("{r:?} {written}"));
+                    assert!(d.matches(match_key(Some(&e164), "")), "{r:?}: {written} → {e164}: {:?}", d.forms);
+                }
+            }
+        }
+        // Elsewhere the metadata reads a national number.
+        let ru = Dialled::parse("8 (495) 123-45-67", Some(Id::RU)).unwrap();
+        assert!(ru.matches("74951234567"), "{:?}", ru.forms);
+        let relay = Dialled::parse("18002 0 20 7946 0444", Some(Id::GB)).unwrap();
+        assert!(relay.matches("442079460444"), "{:?}", relay.forms);
+        let us = Dialled::parse("011 44 20 7946 0444", Some(Id::US)).unwrap();
+        assert!(us.matches("442079460444"), "{:?}", us.forms);
     }
 
     #[test]

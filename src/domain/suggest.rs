@@ -165,19 +165,51 @@ pub struct SuggestInputs {
     pub people: Vec<PersonFacts>,
     /// Reps to coach: those below a manager in the scope.
     pub reps: Vec<RepFacts>,
+    /// Cross-sell's peer groups, when the store has counted them over the
+    /// whole book; `None` counts them from `accounts` (all of them then).
+    pub peers: Option<Vec<PeerGroup>>,
+    /// The network rule's groups of `people`, when the store has formed
+    /// them; `None` forms them from `people` (all of them then).
+    pub people_groups: Option<Vec<PeopleGroup>>,
+}
+
+/// Customers with something won, of one sector and size band: what they
+/// usually buy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PeerGroup {
+    pub sector: String,
+    pub size: &'static str,
+    /// How many customers.
+    pub peers: usize,
+    /// How many of them won each product.
+    pub counts: BTreeMap<String, usize>,
+    /// The median number of products a peer won (the upper one of an even count).
+    pub median: usize,
+}
+
+/// People who may be one person: the same e-mail, or the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeopleGroup {
+    pub by_email: bool,
+    /// Indexes into `SuggestInputs::people`, in id order.
+    pub members: Vec<usize>,
 }
 
 /// Peers need this many customers in a sector and size before they say what is usual.
-const MIN_PEERS: usize = 5;
+pub const MIN_PEERS: usize = 5;
+/// A name found more often than this says nothing about any one person.
+pub const NAME_GROUP_MAX: usize = 3;
+/// Size bands by annual value in whole units: small below the first, large from the second.
+pub const SIZE_BANDS: (i64, i64) = (50_000, 250_000);
 /// A rep is coached when the pipeline covers less than this share of the gap (×10).
 const COACH_COVERAGE_X10: i64 = 15;
 
 /// A size band by annual value, so that a corner shop is not compared with a bank.
-fn size_band(v: Money) -> &'static str {
+pub fn size_band(v: Money) -> &'static str {
     let units = v.cents() / 100;
-    if units < 50_000 {
+    if units < SIZE_BANDS.0 {
         "small"
-    } else if units < 250_000 {
+    } else if units < SIZE_BANDS.1 {
         "mid-size"
     } else {
         "large"
@@ -198,6 +230,71 @@ fn call_action(a: &AccountFacts) -> (String, Option<i64>) {
 /// Names compared as a person would: case, accents aside not, spacing aside.
 fn same_person_name(a: &str) -> String {
     a.split_whitespace().map(|w| w.to_lowercase()).collect::<Vec<_>>().join(" ")
+}
+
+/// What the network rule groups a contact by e-mail with; `None` for no address.
+pub fn email_key(email: &str) -> Option<String> {
+    Some(email.trim().to_lowercase()).filter(|e| e.contains('@'))
+}
+
+/// What it groups a contact by name with; `None` for a single word, which
+/// is not enough to tell two people apart.
+pub fn name_key(name: &str) -> Option<String> {
+    Some(same_person_name(name)).filter(|n| n.split(' ').count() >= 2)
+}
+
+fn sponsor(r: ContactRole) -> bool {
+    matches!(r, ContactRole::Champion | ContactRole::DecisionMaker)
+}
+
+/// The groups the network rule looks at: people sharing an e-mail, and
+/// people sharing a name found at most `NAME_GROUP_MAX` times; only those
+/// with a champion or decision maker among them, who could have moved.
+pub fn people_groups(people: &[PersonFacts]) -> Vec<PeopleGroup> {
+    let mut by_email: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in people.iter().enumerate() {
+        if let Some(e) = p.email.as_deref().and_then(email_key) {
+            by_email.entry(e).or_default().push(i);
+        }
+        if let Some(n) = name_key(&p.name) {
+            by_name.entry(n).or_default().push(i);
+        }
+    }
+    let useful = |m: &Vec<usize>| m.len() >= 2 && m.iter().any(|&i| sponsor(people[i].role));
+    let email = by_email.into_values().filter(useful).map(|members| PeopleGroup { by_email: true, members });
+    let name = by_name
+        .into_values()
+        .filter(|m| m.len() <= NAME_GROUP_MAX && useful(m))
+        .map(|members| PeopleGroup { by_email: false, members });
+    email.chain(name).collect()
+}
+
+/// Cross-sell's peer groups, counted over `accounts`: customers with
+/// something won, by sector and size band.
+pub fn peer_groups(accounts: &[AccountFacts]) -> Vec<PeerGroup> {
+    let mut groups: BTreeMap<(&str, &str), Vec<&AccountFacts>> = BTreeMap::new();
+    for a in accounts {
+        if a.signals.status != AccountStatus::Customer || a.won_products.is_empty() {
+            continue;
+        }
+        let Some(sector) = a.sector.as_deref() else { continue };
+        groups.entry((sector, size_band(a.annual_value))).or_default().push(a);
+    }
+    groups
+        .into_iter()
+        .map(|((sector, size), peers)| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for p in &peers {
+                for prod in &p.won_products {
+                    *counts.entry(prod.clone()).or_default() += 1;
+                }
+            }
+            let mut sizes: Vec<usize> = peers.iter().map(|p| p.won_products.len()).collect();
+            sizes.sort_unstable();
+            PeerGroup { sector: sector.to_string(), size, peers: peers.len(), counts, median: sizes[sizes.len() / 2] }
+        })
+        .collect()
 }
 
 /// Every suggestion for the accounts in scope, ranked: value at stake
@@ -431,78 +528,68 @@ fn conflicts(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, cfg: &He
 }
 
 fn cross_sell(book: &SuggestInputs, out: &mut Vec<Suggestion>) {
-    // Peer groups: customers with something won, by sector and size.
-    let mut groups: BTreeMap<(&str, &str), Vec<&AccountFacts>> = BTreeMap::new();
+    let counted;
+    let groups = match &book.peers {
+        Some(g) => g,
+        None => {
+            counted = peer_groups(&book.accounts);
+            &counted
+        }
+    };
+    let by_key: HashMap<(&str, &str), &PeerGroup> =
+        groups.iter().filter(|g| g.peers >= MIN_PEERS).map(|g| ((g.sector.as_str(), g.size), g)).collect();
     for a in &book.accounts {
-        if a.signals.status != AccountStatus::Customer || a.won_products.is_empty() {
+        if !a.in_scope || a.signals.status != AccountStatus::Customer || a.won_products.is_empty() {
             continue;
         }
         let Some(sector) = a.sector.as_deref() else { continue };
-        groups.entry((sector, size_band(a.annual_value))).or_default().push(a);
-    }
-    for ((sector, size), peers) in &groups {
-        if peers.len() < MIN_PEERS {
+        let Some(g) = by_key.get(&(sector, size_band(a.annual_value))) else { continue };
+        let (size, median) = (g.size, g.median);
+        if a.won_products.len() >= median {
             continue;
         }
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for p in peers {
-            for prod in &p.won_products {
-                *counts.entry(prod.as_str()).or_default() += 1;
-            }
+        // The product most peers bought that this one has not, nor has in the pipeline.
+        let best = g
+            .counts
+            .iter()
+            .filter(|(prod, _)| {
+                !a.won_products.iter().any(|w| w == *prod) && !a.open_products.iter().any(|o| o == *prod)
+            })
+            .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)));
+        let Some((product, &n)) = best else { continue };
+        // "Usually": at least half of the peers.
+        if n * 2 < g.peers {
+            continue;
         }
-        let mut sizes: Vec<usize> = peers.iter().map(|p| p.won_products.len()).collect();
-        sizes.sort_unstable();
-        let median = sizes[sizes.len() / 2];
-        for a in peers.iter().filter(|a| a.in_scope && a.won_products.len() < median) {
-            // The product most peers bought that this one has not, nor has in the pipeline.
-            let best = counts
-                .iter()
-                .filter(|(prod, _)| {
-                    !a.won_products.iter().any(|w| w == *prod) && !a.open_products.iter().any(|o| o == *prod)
-                })
-                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)));
-            let Some((product, n)) = best else { continue };
-            // "Usually": at least half of the peers.
-            if n * 2 < peers.len() {
-                continue;
-            }
-            let mut sug = base(SuggestionKind::CrossSell, format!("cross-sell:{}:{product}", a.uid), a);
-            sug.action = format!("Offer {product}");
-            sug.reason = format!(
-                "buys {} product{}; {n} of {} {size} {sector} customers bought {product} (they buy {median})",
-                a.won_products.len(),
-                if a.won_products.len() == 1 { "" } else { "s" },
-                peers.len()
-            );
-            sug.contact_id = a.contact.as_ref().map(|c| c.0);
-            out.push(sug);
-        }
+        let mut sug = base(SuggestionKind::CrossSell, format!("cross-sell:{}:{product}", a.uid), a);
+        sug.action = format!("Offer {product}");
+        sug.reason = format!(
+            "buys {} product{}; {n} of {} {size} {sector} customers bought {product} (they buy {median})",
+            a.won_products.len(),
+            if a.won_products.len() == 1 { "" } else { "s" },
+            g.peers
+        );
+        sug.contact_id = a.contact.as_ref().map(|c| c.0);
+        out.push(sug);
     }
 }
 
 /// A champion or decision maker at one account who now appears at another.
 fn network(book: &SuggestInputs, by_id: &HashMap<i64, &AccountFacts>, out: &mut Vec<Suggestion>) {
-    let sponsor = |r: ContactRole| matches!(r, ContactRole::Champion | ContactRole::DecisionMaker);
-    let mut by_email: HashMap<String, Vec<&PersonFacts>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<&PersonFacts>> = HashMap::new();
-    for p in &book.people {
-        if let Some(e) = p.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| e.contains('@')) {
-            by_email.entry(e).or_default().push(p);
+    let formed;
+    let groups = match &book.people_groups {
+        Some(g) => g,
+        None => {
+            formed = people_groups(&book.people);
+            &formed
         }
-        let name = same_person_name(&p.name);
-        // A single word is not enough to tell two people apart.
-        if name.split(' ').count() >= 2 {
-            by_name.entry(name).or_default().push(p);
-        }
-    }
+    };
     let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    for (how, groups) in [("e-mail", &by_email), ("name", &by_name)] {
-        for group in groups.values() {
-            // A name many people share says nothing about any one of them:
-            // by name, only a name found at two or three accounts counts.
-            if how == "name" && group.len() > 3 {
-                continue;
-            }
+    // E-mail first: a person matched both ways is told as matched by e-mail.
+    for by_email in [true, false] {
+        let how = if by_email { "e-mail" } else { "name" };
+        for group in groups.iter().filter(|g| g.by_email == by_email) {
+            let group: Vec<&PersonFacts> = group.members.iter().map(|&i| &book.people[i]).collect();
             // Sponsors oldest first: the first one at another account, made
             // before this record, is where the person came from.
             let mut sponsors: Vec<&PersonFacts> = group.iter().copied().filter(|o| sponsor(o.role)).collect();

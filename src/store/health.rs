@@ -7,9 +7,9 @@ use super::{Entity, Store};
 use crate::domain::health::{self, AccountSignals, ConflictSignal, DealSignal, Health};
 use crate::domain::metrics::{deal_metrics, pace, Span};
 use crate::domain::scope::Resolved;
-use crate::domain::suggest::{self, AccountFacts, ConflictFacts, PersonFacts, RepFacts, SuggestInputs, Suggestion};
-use crate::domain::time::{self, parse_timestamp};
-use crate::domain::{AccountStatus, ContactRole, Money, Period, TargetScope};
+use crate::domain::suggest::{self, AccountFacts, RepFacts, Suggestion};
+use crate::domain::time;
+use crate::domain::{AccountStatus, Money, Period, TargetScope};
 use anyhow::{anyhow, bail, Result};
 use chrono::{Days, NaiveDate};
 use rusqlite::types::ToSql;
@@ -77,9 +77,10 @@ impl Which<'_> {
         }
     }
 
-    /// How the activities table is read: the whole book in one sequential
-    /// pass (an index walk would jump about a million rows; statistics can
-    /// tempt the planner into one), a list through the account index.
+    /// How the activities and closed deals are read: the whole book in one
+    /// sequential pass (an index walk would jump about a million rows;
+    /// statistics can tempt the planner into one), a list through the
+    /// account index.
     fn scan(self) -> &'static str {
         match self {
             Which::All => "NOT INDEXED",
@@ -99,9 +100,11 @@ fn date_text(d: NaiveDate) -> String {
 }
 
 impl Store {
-    /// Reads the facts of the accounts `which`: health's signals always,
-    /// and with `extras` what the suggestion rules need besides.
-    fn read_book(&self, which: Which<'_>, today: NaiveDate, extras: bool) -> Result<Book> {
+    /// Reads the facts of the accounts `which`: with `health` every signal
+    /// of health (else only those the suggestion rules read: the last
+    /// meeting, open conflicts and deals, wins), and with `extras` what the
+    /// suggestion rules need besides.
+    fn read_book(&self, which: Which<'_>, today: NaiveDate, extras: bool, health: bool) -> Result<Book> {
         let zone = self.clock().zone();
         let d90 = date_text(today - Days::new(90));
         let d180 = date_text(today - Days::new(180));
@@ -115,8 +118,13 @@ impl Store {
             "SELECT id, uid, name, sector, tier, status, owner_id, parent_id, annual_value, renewal_date, last_touch_at
              FROM accounts WHERE deleted_at IS NULL AND {cond} ORDER BY id"
         );
-        let mut accounts: Vec<AccountFacts> = Vec::new();
-        let mut owners = Vec::new();
+        // A list's length is known: no vector twice the size while it grows.
+        let expected = match which {
+            Which::All => 0,
+            Which::Ids(ids) => ids.len(),
+        };
+        let mut accounts: Vec<AccountFacts> = Vec::with_capacity(expected);
+        let mut owners = Vec::with_capacity(expected);
         {
             let mut stmt = self.conn().prepare_cached(&sql)?;
             let mut rows = stmt.query(params![list])?;
@@ -148,12 +156,14 @@ impl Store {
         let at = |id: i64| index.get(&id).copied();
 
         // Activity in the last two quarters, and the last meeting: one pass.
+        // Without health only the meetings, the part the renewal rule reads.
         let (cond, list) = which.filter("account_id");
+        let kinds = if health { "'call', 'email', 'meeting', 'note'" } else { "'meeting'" };
         let sql = format!(
             "SELECT account_id, sum(occurred_at >= ?2), sum(occurred_at < ?2),
                     max(CASE WHEN kind = 'meeting' THEN occurred_at END)
              FROM activities {scan}
-             WHERE deleted_at IS NULL AND kind IN ('call', 'email', 'meeting', 'note')
+             WHERE deleted_at IS NULL AND kind IN ({kinds})
                AND occurred_at >= ?3 AND occurred_at <= ?4 AND {cond}
              GROUP BY account_id",
             scan = which.scan()
@@ -239,9 +249,10 @@ impl Store {
                     sum(stage = 'lost' AND closed_on >= ?2), coalesce(sum(CASE WHEN stage = 'lost' AND closed_on >= ?2 THEN amount END), 0),
                     sum(stage = 'won' AND closed_on >= ?3), sum(stage = 'won'),
                     coalesce(sum(CASE WHEN stage = 'won' THEN amount END), 0), max(closed_on)
-             FROM deals
+             FROM deals {scan}
              WHERE deleted_at IS NULL AND stage IN ('won', 'lost') AND {cond}
-             GROUP BY account_id"
+             GROUP BY account_id",
+            scan = which.scan()
         );
         {
             let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -267,7 +278,7 @@ impl Store {
             "SELECT account_id, count(*), max(role IN ('decision_maker', 'champion'))
              FROM contacts WHERE deleted_at IS NULL AND {cond} GROUP BY account_id"
         );
-        {
+        if health {
             let mut stmt = self.conn().prepare_cached(&sql)?;
             let mut rows = stmt.query(params![list])?;
             while let Some(r) = rows.next()? {
@@ -280,12 +291,13 @@ impl Store {
 
         if extras {
             // Whom to call: a decision maker or champion, else the primary contact.
-            let mut stmt = self.conn().prepare_cached(
+            let (cond, list) = which.filter("account_id");
+            let mut stmt = self.conn().prepare_cached(&format!(
                 "SELECT account_id, id, name, role, role IN ('decision_maker', 'champion'), is_primary FROM contacts
-                 WHERE deleted_at IS NULL AND (is_primary = 1 OR role IN ('decision_maker', 'champion'))
-                 ORDER BY account_id, 5 DESC, is_primary DESC, id",
-            )?;
-            let mut rows = stmt.query([])?;
+                 WHERE deleted_at IS NULL AND (is_primary = 1 OR role IN ('decision_maker', 'champion')) AND {cond}
+                 ORDER BY account_id, 5 DESC, is_primary DESC, id"
+            ))?;
+            let mut rows = stmt.query(params![list])?;
             while let Some(r) = rows.next()? {
                 let Some(i) = at(r.get(0)?) else { continue };
                 let a = &mut accounts[i];
@@ -294,12 +306,12 @@ impl Store {
                 }
             }
             // Products won, each once per account.
-            let mut stmt = self.conn().prepare_cached(
+            let mut stmt = self.conn().prepare_cached(&format!(
                 "SELECT DISTINCT account_id, trim(product) FROM deals
-                 WHERE deleted_at IS NULL AND stage = 'won' AND product IS NOT NULL AND trim(product) <> ''
-                 ORDER BY account_id, product",
-            )?;
-            let mut rows = stmt.query([])?;
+                 WHERE deleted_at IS NULL AND stage = 'won' AND product IS NOT NULL AND trim(product) <> '' AND {cond}
+                 ORDER BY account_id, product"
+            ))?;
+            let mut rows = stmt.query(params![list])?;
             while let Some(r) = rows.next()? {
                 let Some(i) = at(r.get(0)?) else { continue };
                 accounts[i].won_products.push(r.get(1)?);
@@ -322,7 +334,7 @@ impl Store {
             Some(ids) => Which::Ids(ids),
             None => Which::All,
         };
-        let book = self.read_book(which, today, false)?;
+        let book = self.read_book(which, today, false, true)?;
         let cfg = self.health_config();
         Ok(book.accounts.iter().map(|a| (a.id, health::score(&a.signals, cfg, today))).collect())
     }
@@ -332,9 +344,20 @@ impl Store {
         Ok(self.account_health(Some(&[id]), today)?.into_iter().next().map(|(_, h)| h))
     }
 
-    /// Everything the suggestion rules read, for the accounts of `scope`.
-    pub fn suggest_inputs(&self, scope: &Resolved, today: NaiveDate) -> Result<SuggestInputs> {
-        let mut book = self.read_book(Which::All, today, true)?;
+    /// Everything the suggestion rules read, for the accounts of `scope`,
+    /// the straightforward way: every account's facts, every unresolved
+    /// conflict, every contact whose e-mail or name is found at more than
+    /// one account. What `suggest_inputs` must give the same suggestions as.
+    #[cfg(test)]
+    pub(crate) fn suggest_inputs_whole_book(
+        &self,
+        scope: &Resolved,
+        today: NaiveDate,
+    ) -> Result<suggest::SuggestInputs> {
+        use crate::domain::suggest::{ConflictFacts, PersonFacts, SuggestInputs};
+        use crate::domain::time::parse_timestamp;
+        use crate::domain::ContactRole;
+        let mut book = self.read_book(Which::All, today, true, true)?;
         for (a, owner) in book.accounts.iter_mut().zip(&book.owners) {
             a.in_scope = scope.includes(*owner);
         }
@@ -397,7 +420,15 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
-        Ok(SuggestInputs { now, accounts: book.accounts, conflicts, people, reps: self.coach_facts(scope, today)? })
+        Ok(SuggestInputs {
+            now,
+            accounts: book.accounts,
+            conflicts,
+            people,
+            reps: self.coach_facts(scope, today)?,
+            peers: None,
+            people_groups: None,
+        })
     }
 
     /// The current quarter of each rep below the scope's root, for a
@@ -526,5 +557,6 @@ impl Store {
     }
 }
 
+mod fast;
 #[cfg(test)]
 mod tests;

@@ -313,6 +313,12 @@ impl Store {
         })
     }
 
+    /// The book's currency (the `currency` setting; USD in a new book). A
+    /// value that is no ISO 4217 code, written by other means, reads as USD.
+    pub fn currency(&self) -> Result<crate::domain::Currency> {
+        Ok(self.setting("currency")?.and_then(|c| crate::domain::Currency::parse(&c).ok()).unwrap_or_default())
+    }
+
     /// The one answer to when the fiscal year starts: the config file's
     /// `fiscal_year_start`, else the database's `fiscal_start_month`, else January.
     pub fn fiscal_calendar(&self) -> Result<crate::domain::FiscalCalendar> {

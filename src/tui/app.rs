@@ -772,8 +772,17 @@ impl App {
                 }
                 KeyCode::Enter => {
                     if let Some(hit) = search.selected_hit() {
-                        let id = hit.account_id;
+                        let (id, contact) = (hit.account_id, hit.contact_id);
                         self.set_current(id)?;
+                        // Found by a contact's name, phone or e-mail: that is who is calling.
+                        match contact {
+                            Some(contact) => self.timeline.set_caller(&self.store, contact)?,
+                            None => {
+                                if let Some(card) = self.timeline.card.as_mut() {
+                                    card.caller = None;
+                                }
+                            }
+                        }
                         self.focus_pane(PaneId::Timeline);
                         keep = false;
                     } else {
@@ -819,6 +828,9 @@ impl App {
         }
         if keep {
             self.overlay = overlay;
+        } else if let (Overlay::Search(_), LookupSlot::Ready { lookup, .. }) = (&overlay, &self.lookup) {
+            // Between searches the index's pages leave the cockpit; the page cache keeps them for the next.
+            lookup.release_pages();
         }
         Ok(())
     }

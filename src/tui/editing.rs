@@ -4,14 +4,14 @@
 use super::app::{App, PaneId};
 use super::edit::{self, Edit, EditForm};
 use super::form::FormEvent;
-use super::keymap::Action;
+use super::keymap::{Action, Context};
 use super::lists::{ListKind, RecordList};
 use super::overlays::{Confirm, Overlay};
 use crate::domain::rules::step_stage;
 use crate::domain::{ActivityKind, DealStage};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
 use anyhow::Result;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
     /// The writing actions; returns false for actions that are not about writing.
@@ -298,13 +298,14 @@ impl App {
         let selected = list.selected().cloned();
         let len = list.rows.len();
         let mut keep = true;
-        match key.code {
-            KeyCode::Esc => keep = false,
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            KeyCode::Down | KeyCode::Char('j') => list.nav.step(1, len, 15),
-            KeyCode::Up | KeyCode::Char('k') => list.nav.step(-1, len, 15),
-            KeyCode::Char('a') => {
+        // The list's keys come from the keymap (context `list`, then global).
+        let Some(action) = self.keymap.resolve(Context::List, &key) else { return self.keep_list(list) };
+        match action {
+            Action::Back => keep = false,
+            Action::Quit => self.quit = true,
+            Action::Down => list.nav.step(1, len, 15),
+            Action::Up => list.nav.step(-1, len, 15),
+            Action::Add => {
                 keep = false;
                 let form = match list.kind {
                     ListKind::Contacts(a) => edit::contact_form(&self.store, a, None, today),
@@ -315,7 +316,7 @@ impl App {
                 };
                 self.open_form(form);
             }
-            KeyCode::Char('e') | KeyCode::Enter => {
+            Action::Edit | Action::Open => {
                 if let Some(row) = &selected {
                     keep = false;
                     let form = match list.kind {
@@ -334,7 +335,7 @@ impl App {
                     self.open_form(form);
                 }
             }
-            KeyCode::Char('d') => {
+            Action::Delete => {
                 if let Some(row) = &selected {
                     keep = false;
                     let back = Some(list.clone());
@@ -347,21 +348,23 @@ impl App {
                     }
                 }
             }
-            KeyCode::Char('x') if list.kind == ListKind::Agenda => {
+            Action::Complete if list.kind == ListKind::Agenda => {
                 if let Some(row) = &selected {
                     let id = row.id;
                     self.write(|s| s.complete_follow_up(id).map(|f| format!("done: {}", f.summary)), row.account_id)?;
                     list.reload(&self.store, today)?;
                 }
             }
-            KeyCode::Char(c @ (']' | '[' | 'w' | 'L')) if matches!(list.kind, ListKind::Deals(_)) => {
+            a @ (Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
+                if matches!(list.kind, ListKind::Deals(_)) =>
+            {
                 if let Some(row) = &selected {
                     let id = row.id;
                     let deal = self.store.require::<Deal>(id)?;
-                    let to = match c {
-                        ']' => step_stage(deal.stage, true),
-                        '[' => step_stage(deal.stage, false),
-                        'w' => DealStage::Won,
+                    let to = match a {
+                        Action::NextStage => step_stage(deal.stage, true),
+                        Action::PrevStage => step_stage(deal.stage, false),
+                        Action::Won => DealStage::Won,
                         _ => DealStage::Lost,
                     };
                     self.write(

@@ -400,32 +400,44 @@ impl<T> Form<T> {
             KeyCode::Char('j') if ctrl => self.insert_line_break(today),
             KeyCode::Enter => return FormEvent::Save,
             _ => {
-                let field = &mut self.fields[self.focus];
-                if let FieldKind::Choice(options) = &field.kind {
-                    let n = options.len();
-                    let before = field.choice;
-                    match key.code {
-                        KeyCode::Left => field.choice = (field.choice + n - 1) % n,
-                        KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
-                        KeyCode::Char(c) if !ctrl && !alt => {
-                            if let Some(i) = options.iter().position(|o| o.2 == c.to_ascii_lowercase()) {
-                                field.choice = i;
-                                // A letter picks and moves on: the fast path of the log form.
-                                self.changed = true;
-                                self.focus_next(1);
-                                return FormEvent::None;
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.changed |= field.choice != before;
-                } else if field.input.handle(&key) {
-                    self.changed = true;
-                    field.check(today);
+                // The last save's complaint was about the old value: a changed
+                // one is checked afresh as it is typed, and the message goes.
+                if self.type_key(key, ctrl, alt, today) {
+                    self.error = None;
                 }
             }
         }
         FormEvent::None
+    }
+
+    /// A key typed into the focused field: a choice picked, or text edited.
+    /// Whether the field's value changed.
+    fn type_key(&mut self, key: KeyEvent, ctrl: bool, alt: bool, today: NaiveDate) -> bool {
+        let field = &mut self.fields[self.focus];
+        let before = field.value().to_string();
+        if let FieldKind::Choice(options) = &field.kind {
+            let n = options.len();
+            let chosen = field.choice;
+            match key.code {
+                KeyCode::Left => field.choice = (field.choice + n - 1) % n,
+                KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
+                KeyCode::Char(c) if !ctrl && !alt => {
+                    if let Some(i) = options.iter().position(|o| o.2 == c.to_ascii_lowercase()) {
+                        field.choice = i;
+                        // A letter picks and moves on: the fast path of the log form.
+                        self.changed = true;
+                        self.focus_next(1);
+                        return i != chosen;
+                    }
+                }
+                _ => {}
+            }
+            self.changed |= field.choice != chosen;
+        } else if field.input.handle(&key) {
+            self.changed = true;
+            field.check(today);
+        }
+        field.value() != before
     }
 
     fn insert_line_break(&mut self, today: NaiveDate) {

@@ -16,11 +16,20 @@ pub enum Context {
     Conflicts,
     Targets,
     Today,
+    /// A record list open over the panes: contacts, deals, reps, targets.
+    List,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] =
-        [Context::Global, Context::Portfolio, Context::Timeline, Context::Conflicts, Context::Targets, Context::Today];
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::Portfolio,
+        Context::Timeline,
+        Context::Conflicts,
+        Context::Targets,
+        Context::Today,
+        Context::List,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +39,7 @@ impl Context {
             Context::Conflicts => "conflicts",
             Context::Targets => "targets",
             Context::Today => "today",
+            Context::List => "list",
         }
     }
 }
@@ -86,6 +96,10 @@ pub enum Action {
     Snooze,
     Reasons,
     Export,
+    NextStage,
+    PrevStage,
+    Won,
+    Lost,
 }
 
 /// (action, name in config and palette, description for help).
@@ -139,6 +153,10 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::Snooze, "snooze", "Snooze the suggestion: a day, a week, or to a date (u undoes it)"),
     (Action::Reasons, "reasons", "Show or hide the reasons behind the account's health"),
     (Action::Export, "export", "Write the focused pane's rows to a CSV file here (export xlsx: Excel)"),
+    (Action::NextStage, "next_stage", "Move the deal to the next stage"),
+    (Action::PrevStage, "prev_stage", "Move the deal back a stage"),
+    (Action::Won, "won", "Mark the deal won"),
+    (Action::Lost, "lost", "Mark the deal lost"),
 ];
 
 impl Action {
@@ -231,6 +249,15 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Today, "s", Action::Snooze),
     (Context::Timeline, "h", Action::Reasons),
     (Context::Portfolio, "h", Action::Reasons),
+    // Record lists; moving, closing and quitting fall back to the global keys.
+    (Context::List, "a", Action::Add),
+    (Context::List, "e", Action::Edit),
+    (Context::List, "d", Action::Delete),
+    (Context::List, "x", Action::Complete),
+    (Context::List, "]", Action::NextStage),
+    (Context::List, "[", Action::PrevStage),
+    (Context::List, "w", Action::Won),
+    (Context::List, "L", Action::Lost),
 ];
 
 /// A key with its modifiers, as written in the table and config: `q`,
@@ -420,6 +447,18 @@ mod tests {
             assert_eq!(Action::from_name(name), Some(a));
             assert!(!desc.is_empty());
         }
+    }
+
+    #[test]
+    fn record_lists_take_their_keys_from_the_table() {
+        let mut km = Keymap::default();
+        let w = ev(KeyCode::Char('w'), KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::List, &w), Some(Action::Won));
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::List, &esc), Some(Action::Back), "closing is the global key");
+        km.rebind(Context::List, Action::Won, &[Key::parse("W").unwrap()]);
+        assert_eq!(km.resolve(Context::List, &w), None);
+        assert_eq!(km.resolve(Context::List, &ev(KeyCode::Char('W'), KeyModifiers::SHIFT)), Some(Action::Won));
     }
 
     #[test]

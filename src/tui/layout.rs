@@ -36,9 +36,21 @@ pub fn today_pane_fits(size: Rect) -> bool {
     size.width >= TODAY_MIN_WIDTH
 }
 
-/// The tab labels, also used to size their click targets.
-pub fn tab_label(i: usize, pane: PaneId) -> String {
-    format!(" {} {} ", i + 1, pane.title())
+/// The tab labels, also used to size their click targets: the panes' short
+/// names when the full ones would not all fit in a bar `width` wide.
+pub fn tab_label(i: usize, pane: PaneId, width: u16) -> String {
+    let full: usize = PaneId::ALL.iter().map(|p| p.title().chars().count() + 4).sum::<usize>() + PaneId::ALL.len();
+    let title = if full > width as usize {
+        match pane {
+            PaneId::Timeline => "Timeline",
+            PaneId::Conflicts => "Queue",
+            PaneId::Targets => "Targets",
+            _ => pane.title(),
+        }
+    } else {
+        pane.title()
+    };
+    format!(" {} {title} ", i + 1)
 }
 
 pub fn areas(size: Rect, focus: PaneId, zoom: bool) -> Areas {
@@ -67,7 +79,7 @@ pub fn areas(size: Rect, focus: PaneId, zoom: bool) -> Areas {
         out.tab_bar = Some(bar);
         let mut x = bar.x;
         for (i, p) in PaneId::ALL.iter().enumerate() {
-            let w = (tab_label(i, *p).chars().count() as u16).min(bar.right().saturating_sub(x));
+            let w = (tab_label(i, *p, bar.width).chars().count() as u16).min(bar.right().saturating_sub(x));
             out.tabs.push(Rect::new(x, bar.y, w, 1));
             x = x.saturating_add(w + 1);
         }
@@ -89,6 +101,10 @@ mod tests {
         assert_eq!(narrow.panes.iter().filter(|p| p.is_some()).count(), 1);
         assert_eq!(narrow.pane(PaneId::Conflicts), Some(Rect::new(0, 2, 80, 21)));
         assert_eq!(narrow.tabs.len(), 4);
+        assert_eq!(tab_label(3, PaneId::Targets, 80), " 4 Target tracker ");
+        assert_eq!(tab_label(3, PaneId::Targets, 60), " 4 Targets ", "every tab whole at 60 columns");
+        let small = areas(Rect::new(0, 0, 60, 20), PaneId::Conflicts, false);
+        assert!(small.tabs.iter().all(|t| t.right() <= 60) && small.tabs[3].width == 11, "{:?}", small.tabs);
         assert!(wide.pane(PaneId::Today).is_some(), "200 columns have room for Today");
         let grid = areas(Rect::new(0, 0, 150, 40), PaneId::Timeline, false);
         assert!(grid.pane(PaneId::Today).is_none() && grid.pane(PaneId::Targets).is_some());

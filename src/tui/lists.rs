@@ -2,6 +2,7 @@
 //! the reps, the period's targets, and the agenda of follow-ups. Each row
 //! can be added, edited or deleted from here.
 
+use super::keymap::Action;
 use super::nav::Nav;
 use crate::domain::{sanitize, DealStage, Period, TargetScope};
 use crate::store::{Account, Store};
@@ -33,11 +34,23 @@ pub struct RecordList {
     pub header: Vec<&'static str>,
     pub rows: Vec<ListRow>,
     pub nav: Nav,
-    /// The keys this list offers, for its footer line.
-    pub keys: &'static str,
+    /// What this list offers, with the word its footer line gives each; the
+    /// keys come from the keymap, so a rebound key shows as bound.
+    pub keys: &'static [(Action, &'static str)],
+    /// The amount column's header names the book's currency.
+    pub currency: crate::domain::Currency,
+    /// Columns of numbers: drawn right-aligned and never cut.
+    pub numbers: &'static [usize],
     /// The reps whose follow-ups the agenda shows; `None` for everyone's.
     pub scope: Option<Vec<i64>>,
 }
+
+/// A list's actions with their footer words.
+type Keys = &'static [(Action, &'static str)];
+
+/// What the contact, rep and target lists offer.
+const RECORD_KEYS: Keys =
+    &[(Action::Add, "add"), (Action::Edit, "edit"), (Action::Delete, "delete"), (Action::Back, "close")];
 
 fn clean(s: &str) -> String {
     sanitize::line(s).into_owned()
@@ -51,7 +64,7 @@ impl RecordList {
     /// A list, the agenda keeping only the follow-ups of the reps in `scope`.
     pub fn load_scoped(kind: ListKind, store: &Store, today: NaiveDate, scope: Option<Vec<i64>>) -> Result<RecordList> {
         let account_name = |id: i64| -> Result<String> { Ok(clean(&store.require::<Account>(id)?.name)) };
-        let (title, header, rows, keys) = match kind {
+        let (title, header, rows, keys, numbers): (_, _, _, Keys, &'static [usize]) = match kind {
             ListKind::Contacts(account) => {
                 let mut header = vec!["Name", "Title", "Role", "E-mail", "Phone"];
                 let mut rows = Vec::new();
@@ -75,12 +88,7 @@ impl RecordList {
                         r.cells.pop();
                     });
                 }
-                (
-                    format!("Contacts of {}", account_name(account)?),
-                    header,
-                    rows,
-                    "a add · e edit · d delete · Esc close",
-                )
+                (format!("Contacts of {}", account_name(account)?), header, rows, RECORD_KEYS, &[])
             }
             ListKind::Deals(account) => (
                 format!("Deals of {}", account_name(account)?),
@@ -101,7 +109,17 @@ impl RecordList {
                         alert: d.stage == DealStage::Lost,
                     })
                     .collect(),
-                "] next stage · [ back · w won · L lost · a add · e edit · d delete · Esc close",
+                &[
+                    (Action::NextStage, "next"),
+                    (Action::PrevStage, "back"),
+                    (Action::Won, "won"),
+                    (Action::Lost, "lost"),
+                    (Action::Add, "add"),
+                    (Action::Edit, "edit"),
+                    (Action::Delete, "delete"),
+                    (Action::Back, "close"),
+                ],
+                &[2, 3],
             ),
             ListKind::Reps => {
                 let reps = store.reps()?;
@@ -119,7 +137,8 @@ impl RecordList {
                             alert: false,
                         })
                         .collect(),
-                    "a add · e edit · d delete · Esc close",
+                    RECORD_KEYS,
+                    &[],
                 )
             }
             ListKind::Targets(period) => {
@@ -154,7 +173,8 @@ impl RecordList {
                             alert: false,
                         })
                         .collect(),
-                    "a add · e edit · d delete · Esc close",
+                    RECORD_KEYS,
+                    &[3],
                 )
             }
             ListKind::Agenda => (
@@ -176,10 +196,21 @@ impl RecordList {
                         alert: f.due_on < today,
                     })
                     .collect(),
-                "Enter open account · x done · Esc close",
+                &[(Action::Open, "open account"), (Action::Complete, "done"), (Action::Back, "close")],
+                &[],
             ),
         };
-        Ok(RecordList { kind, title, header, rows, nav: Nav::default(), keys, scope })
+        Ok(RecordList {
+            kind,
+            title,
+            header,
+            rows,
+            nav: Nav::default(),
+            keys,
+            currency: store.currency()?,
+            numbers,
+            scope,
+        })
     }
 
     pub fn selected(&self) -> Option<&ListRow> {

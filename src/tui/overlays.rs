@@ -126,7 +126,10 @@ impl Palette {
     /// Actions whose name or description matches the typed text, best first.
     pub fn matches(&self) -> Vec<(Action, String)> {
         let all: Vec<(Action, String)> = Action::all()
-            .filter(|(a, _, _)| !matches!(a, Action::Palette))
+            // A deal's stage keys act on a list's selected row, which the palette has not.
+            .filter(|(a, _, _)| {
+                !matches!(a, Action::Palette | Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
+            })
             .map(|(a, name, desc)| (a, format!("{name} — {desc}")))
             .collect();
         let query = self.input.text.trim();

@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         let mut spans = Vec::new();
         for (i, p) in PaneId::ALL.iter().enumerate() {
             let style = if *p == app.focus { app.theme.selected(true) } else { app.theme.dim() };
-            spans.push(Span::styled(tab_label(i, *p), style));
+            spans.push(Span::styled(tab_label(i, *p, bar.width), style));
             spans.push(Span::raw(" "));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), bar);
@@ -86,26 +86,37 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     } else {
         format!("{} ({})", app.scope_word(), app.resolved.label)
     };
-    let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
-    spans.push(Span::styled(app.db_name.clone(), t.title()));
-    spans.push(Span::raw("  "));
-    spans.push(Span::styled(scope, t.title()));
-    spans.push(Span::styled(format!(" · {period} · {date}"), t.dim()));
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
     let follow = if narrow { "" } else { " follow-ups" };
-    spans.push(Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style));
+    let mut counts = vec![Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style)];
     if b.due_today > 0 {
-        spans.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
+        counts.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
     }
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
-    spans.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
-    let mut line = Line::from(spans);
-    // The database's name gives way first, so the counts and the scope stay.
-    if line.width() > area.width as usize {
-        line.spans.drain(2..4);
-    }
-    f.render_widget(Paragraph::new(line), area);
+    counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+    // What gives way, in turn, so the counts and the scope stay: the
+    // database's name, then the date, then the period.
+    let line = |with_db: bool, with_date: bool, with_period: bool| {
+        let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
+        if with_db {
+            spans.push(Span::styled(app.db_name.clone(), t.title()));
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(scope.clone(), t.title()));
+        let when = match (with_period, with_date) {
+            (true, true) => format!(" · {period} · {date}"),
+            (true, false) => format!(" · {period}"),
+            (false, true) => format!(" · {date}"),
+            (false, false) => String::new(),
+        };
+        spans.push(Span::styled(when, t.dim()));
+        spans.extend(counts.iter().cloned());
+        Line::from(spans)
+    };
+    let choices = [(true, true, true), (false, true, true), (false, false, true), (false, false, false)];
+    let fits = choices.iter().map(|c| line(c.0, c.1, c.2)).find(|l| l.width() <= area.width as usize);
+    f.render_widget(Paragraph::new(fits.unwrap_or_else(|| line(false, false, false))), area);
 }
 
 /// The keys that matter in the focused pane, from the keymap; what does not
@@ -339,6 +350,7 @@ fn help(f: &mut Frame, app: &App, scroll: usize) {
     if ctx != Context::Today {
         sections.push(("Today keys (t opens it)".to_string(), Context::Today));
     }
+    sections.push(("In record lists (C contacts, D deals, T targets, R reps)".to_string(), Context::List));
     sections.push(("Everywhere".to_string(), Context::Global));
     for (heading, c) in sections {
         lines.push(Line::from(Span::styled(heading, app.theme.title())));
@@ -428,14 +440,9 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
 fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
     use super::form::FieldKind;
     let t = app.theme;
-    let body_lines: usize = form
-        .fields
-        .iter()
-        .map(|fl| if matches!(fl.kind, FieldKind::Body) { fl.input.text.lines().count().clamp(1, 4) } else { 1 })
-        .sum();
-    let clash_lines = if form.clash.is_empty() { 0 } else { form.clash.len() + 1 };
-    let height = (body_lines + clash_lines) as u16 + 4;
-    let inner = popup(f, app, 78, height, &form.title);
+    const WIDTH: u16 = 78;
+    // The popup's inner width, known before its height: choices wrap to it.
+    let inner_width = WIDTH.min(f.area().width.saturating_sub(2)).max(10).saturating_sub(2) as usize;
     // Labels in one column, two spaces clear of the longest.
     let label_width = form.fields.iter().map(|fl| fl.label.chars().count() + 2).max().unwrap_or(0).max(14);
     let indent = " ".repeat(label_width + 2);
@@ -450,12 +457,25 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         )];
         match &field.kind {
             FieldKind::Choice(options) => {
+                // Choices that do not fit go on to the next line under the
+                // first, so each of them, the chosen one too, stays in sight.
+                let mut used = label_width + 2;
+                let mut on_line = 0;
                 for (j, (_, label, key)) in options.iter().enumerate() {
+                    let piece = label.chars().count() + 2 + usize::from(focused);
+                    if on_line > 0 && used + piece > inner_width {
+                        lines.push(Line::from(std::mem::take(&mut spans)));
+                        spans.push(Span::raw(indent.clone()));
+                        used = indent.len();
+                        on_line = 0;
+                    }
                     let style = if j == field.choice { t.selected(focused) } else { t.dim() };
                     spans.push(Span::styled(format!(" {label} "), style));
                     if focused {
                         spans.push(Span::styled(format!("{key}"), t.key()));
                     }
+                    used += piece;
+                    on_line += 1;
                 }
             }
             FieldKind::Body => {
@@ -533,6 +553,7 @@ fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
         };
         lines.push(Line::from(Span::styled(hint, t.dim())));
     }
+    let inner = popup(f, app, WIDTH, lines.len() as u16 + 2, &form.title);
     f.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -612,7 +633,8 @@ fn draft_view(f: &mut Frame, app: &App, d: &super::drafts::Draft) {
 }
 
 fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
-    use ratatui::widgets::{Row, Table};
+    use ratatui::widgets::{Cell, Row, Table};
+    use unicode_width::UnicodeWidthStr;
     let t = app.theme;
     let area = f.area();
     let height = (list.rows.len() as u16 + 5).min(area.height.saturating_sub(2)).max(7);
@@ -623,8 +645,36 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
     } else {
         let visible = table_area.height.saturating_sub(1) as usize;
         let start = list.nav.selected.saturating_sub(visible.saturating_sub(1));
+        // Each column as wide as its longest cell (up to 40); when they do not
+        // fit, the name gives way and numbers stay whole.
+        // A deal's amount is in the book's currency: its header says which.
+        let headers: Vec<String> = list
+            .header
+            .iter()
+            .map(|h| match list.kind {
+                super::lists::ListKind::Deals(_) if *h == "Amount" => format!("{h} {}", list.currency.mark()),
+                _ => h.to_string(),
+            })
+            .collect();
+        let natural: Vec<usize> = (0..headers.len())
+            .map(|i| {
+                let widest = list.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| c.width()).max().unwrap_or(0);
+                widest.max(headers[i].width()).min(40)
+            })
+            .collect();
+        let gaps = list.header.len().saturating_sub(1);
+        let widths =
+            super::panes::share_widths(&natural, (table_area.width as usize).saturating_sub(gaps), list.numbers);
+        let cell = |i: usize, text: &str| -> Cell {
+            let w = widths.get(i).copied().unwrap_or(0);
+            if list.numbers.contains(&i) {
+                Cell::from(Line::from(text.to_string()).right_aligned())
+            } else {
+                Cell::from(super::panes::fit_middle(text, w))
+            }
+        };
         let rows = list.rows.iter().enumerate().skip(start).take(visible).map(|(i, r)| {
-            let row = Row::new(r.cells.clone());
+            let row = Row::new(r.cells.iter().enumerate().map(|(j, c)| cell(j, c)));
             if i == list.nav.selected {
                 row.style(t.selected(true))
             } else if r.alert {
@@ -633,19 +683,20 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
                 row
             }
         });
-        // Each column as wide as its longest cell (up to 40); the layout
-        // shrinks them together when the popup is narrower.
-        let widths: Vec<Constraint> = (0..list.header.len())
-            .map(|i| {
-                let widest =
-                    list.rows.iter().filter_map(|r| r.cells.get(i)).map(|c| c.chars().count()).max().unwrap_or(0);
-                Constraint::Length(widest.max(list.header[i].chars().count()).min(40) as u16)
-            })
-            .collect();
-        f.render_widget(
-            Table::new(rows, widths).header(Row::new(list.header.clone()).style(t.header_row())),
-            table_area,
-        );
+        let header = Row::new(headers.iter().enumerate().map(|(j, h)| cell(j, h))).style(t.header_row());
+        let widths: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w as u16)).collect();
+        f.render_widget(Table::new(rows, widths).header(header), table_area);
     }
-    f.render_widget(Paragraph::new(Span::styled(list.keys, t.dim())), hint);
+    let keys: Vec<String> = list
+        .keys
+        .iter()
+        .filter_map(|(action, word)| {
+            let mut keys = app.keymap.keys_for(Context::List, *action);
+            if keys.is_empty() {
+                keys = app.keymap.keys_for(Context::Global, *action);
+            }
+            keys.first().map(|k| format!("{k} {word}"))
+        })
+        .collect();
+    f.render_widget(Paragraph::new(Span::styled(keys.join(" · "), t.dim())), hint);
 }

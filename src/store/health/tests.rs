@@ -1,7 +1,7 @@
 use super::*;
 use crate::domain::suggest::SuggestionKind;
 use crate::domain::{ActivityKind, Severity, Tier};
-use crate::store::{Account, Activity, Clock, Conflict, Contact, Deal, LogEntry};
+use crate::store::{Account, Activity, Clock, Conflict, Contact, Deal, LogEntry, Prefs};
 use chrono::{DateTime, Utc};
 
 fn at(day: NaiveDate) -> DateTime<Utc> {
@@ -216,4 +216,111 @@ fn scope_keeps_to_the_accounts_its_reps_own() {
     assert!(!list.is_empty());
     assert!(list.iter().all(|x| x.account == "Mine"), "{list:?}");
     assert!(s.suggestions(&everyone(), today()).unwrap().iter().any(|x| x.account == "Not mine"));
+}
+
+/// The suggestions of the set-based pass and of the straightforward
+/// whole-book read, for one scope and day.
+fn both_ways(s: &Store, scope: &Resolved, day: NaiveDate) -> (Vec<suggest::Suggestion>, Vec<suggest::Suggestion>) {
+    let cfg = s.health_config();
+    let fast = suggest::suggest(&s.suggest_inputs(scope, day).unwrap(), cfg, day);
+    let whole = suggest::suggest(&s.suggest_inputs_whole_book(scope, day).unwrap(), cfg, day);
+    (fast, whole)
+}
+
+/// Contacts who test the network rule's matching at its edges: the same
+/// name in other case and spacing, an accent SQLite does not fold, a shared
+/// e-mail in other case, a single word, a name four people carry.
+fn people_at_the_edges(s: &Store) {
+    let ids: Vec<i64> = {
+        let mut stmt =
+            s.conn().prepare("SELECT id FROM accounts WHERE deleted_at IS NULL ORDER BY id LIMIT 13").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let role = |i: usize| {
+        if i.is_multiple_of(2) {
+            crate::domain::ContactRole::Champion
+        } else {
+            crate::domain::ContactRole::User
+        }
+    };
+    let people: [(&str, Option<&str>); 13] = [
+        ("Nadia Olsen", Some("nadia@olsen.example")),
+        ("  NADIA olsen ", None),
+        ("Émile Roy", None),
+        ("émile roy", None),
+        ("Priya Raman", Some("Priya.Raman@Example.com")),
+        ("P. Raman", Some("priya.raman@example.com ")),
+        ("Madonna", None),
+        ("madonna", None),
+        ("Sam Hill", None),
+        ("Sam Hill", None),
+        ("sam hill", None),
+        ("Sam  Hill", None),
+        ("SAM HILL", None),
+    ];
+    for (i, (name, email)) in people.iter().enumerate() {
+        let mut c = Contact {
+            account_id: ids[i],
+            name: (*name).into(),
+            email: email.map(str::to_string),
+            role: role(i),
+            ..Default::default()
+        };
+        s.insert(&mut c).unwrap();
+    }
+}
+
+#[test]
+fn the_set_based_pass_suggests_what_the_whole_book_read_does_on_demo_books() {
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    for (seed, accounts) in [(42, 300), (7, 180)] {
+        let start = at(today());
+        let mut s = store();
+        let spec = crate::demo::DemoSpec { accounts, seed, ..crate::demo::DemoSpec::at(start) };
+        crate::demo::generate(&s, &spec, &mut |_, _, _| {}).unwrap();
+        people_at_the_edges(&s);
+        // A deleted account and contact must not count either way.
+        s.conn().execute("UPDATE accounts SET deleted_at = '2026-03-01T00:00:00Z' WHERE id = 5", []).unwrap();
+        s.conn().execute("UPDATE contacts SET deleted_at = '2026-03-01T00:00:00Z' WHERE id = 9", []).unwrap();
+
+        // Everyone, one rep, and a manager's team (where coaching shows).
+        let (rep, manager, team): (i64, i64, Vec<i64>) = {
+            let rep = s.conn().query_row("SELECT min(owner_id) FROM accounts", [], |r| r.get(0)).unwrap();
+            let manager: i64 = s
+                .conn()
+                .query_row("SELECT manager_id FROM reps WHERE manager_id IS NOT NULL LIMIT 1", [], |r| r.get(0))
+                .unwrap();
+            let mut stmt = s.conn().prepare("SELECT id FROM reps WHERE manager_id = ?1 OR id = ?1").unwrap();
+            let team = stmt.query_map([manager], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+            (rep, manager, team)
+        };
+        let scopes = [
+            everyone(),
+            Resolved { label: "one".into(), root: Some(rep), reps: Some(vec![rep]) },
+            Resolved { label: "team".into(), root: Some(manager), reps: Some(team) },
+        ];
+        // Days before and after the demo's, where other rules fire; and
+        // other cadences and thresholds.
+        for (i, days) in [0i64, 25, 120, -40].into_iter().enumerate() {
+            let day = today().checked_add_signed(chrono::TimeDelta::days(days)).unwrap();
+            s.set_clock(Clock::Fixed(at(day)));
+            if i == 3 {
+                let mut prefs = Prefs::default();
+                prefs.health.cadence.strategic = 3;
+                prefs.health.cadence.key = 200;
+                prefs.health.stuck_days = 10;
+                prefs.health.breach_warning_hours = 200;
+                prefs.health.win_back_after_days = 30;
+                s = s.with_prefs(prefs);
+            }
+            for scope in &scopes {
+                let (fast, whole) = both_ways(&s, scope, day);
+                assert!(!whole.is_empty(), "seed {seed}, day {day}, {}: nothing to compare", scope.label);
+                assert_eq!(fast, whole, "seed {seed}, day {day}, scope {}", scope.label);
+                kinds_seen.extend(whole.iter().map(|x| x.kind));
+            }
+        }
+    }
+    // Every rule was put to the test.
+    assert_eq!(kinds_seen.into_iter().collect::<Vec<_>>(), SuggestionKind::ALL.to_vec());
 }

@@ -227,6 +227,14 @@ fn sla_text(r: &ConflictRow, now: chrono::NaiveDateTime) -> String {
     time::parse_timestamp(&r.sla_due_at).map_or_else(|| "?".into(), |d| time::sla_left(now, d))
 }
 
+/// The status in at most eight columns, for a narrow queue.
+fn short_status(s: ConflictStatus) -> &'static str {
+    match s {
+        ConflictStatus::InProgress => "In prog.",
+        other => other.label(),
+    }
+}
+
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let c = &app.conflicts;
     let theme = app.theme;
@@ -234,7 +242,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let now = app.now.naive_utc();
     // ISO timestamps order as text: no parsing across the whole queue per frame.
     let now_text = crate::store::timestamp(app.now);
-    let block = frame(2, title(app, area.width >= 100), focused, theme);
+    let mut heading = title(app, area.width >= 100);
+    if heading.chars().count() + 6 > area.width as usize {
+        // The tab's short name, so the counts after it stay on the border.
+        heading = heading.replacen("Conflict queue", "Queue", 1);
+    }
+    let block = frame(2, heading, focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if c.view.is_empty() {
@@ -265,54 +278,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let wide = inner.width >= 92;
     let full = inner.width >= 130;
     let compact = inner.width < 76;
-    let rows = c.nav.window(c.view.len(), height).map(|vi| {
-        let r = &c.rows[c.view[vi] as usize];
-        let late = r.status != ConflictStatus::Resolved && r.breached(&now_text);
-        let flag = if r.needs_escalation(&now_text) {
-            "⚑ "
-        } else if r.escalation_level > 0 {
-            "↑ "
-        } else {
-            "  "
-        };
-        let sla = format!("{flag}{}", sla_text(r, now));
-        let sev_style = match r.severity {
-            Severity::Critical => theme.bad(),
-            Severity::High => theme.warn(),
-            _ => theme.text(),
-        };
-        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| {
-            time::ago(app.today, o.and_utc().with_timezone(&app.store.clock().zone()).date_naive())
-        });
-        let mut cells = vec![
-            Cell::from(Span::styled(sla, if late { theme.bad() } else { theme.text() })),
-            Cell::from(Span::styled(r.severity.label(), sev_style)),
-        ];
-        if !compact {
-            cells.push(Cell::from(r.status.label()));
-        }
-        cells.push(Cell::from(r.account.clone()));
-        if wide {
-            cells.push(Cell::from(r.title.clone()));
-        }
-        if !compact {
-            cells.push(Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())));
-        }
-        if full {
-            cells.push(Cell::from(
-                r.escalated_to.clone().map_or_else(String::new, |e| format!("↑{} {e}", r.escalation_level)),
-            ));
-        }
-        cells.push(Cell::from(age));
-        let row = Row::new(cells);
-        if vi == c.nav.selected {
-            row.style(theme.selected(focused))
-        } else if late {
-            row.style(theme.bad())
-        } else {
-            row
-        }
-    });
+    // Below this even the short status would squeeze the account out.
+    let tiny = inner.width < 57;
     let (widths, header): (Vec<Constraint>, Vec<&str>) = if full {
         (
             vec![
@@ -340,8 +307,19 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             ],
             vec!["  SLA", "Severity", "Status", "Account", "Issue", "Owner", "Opened"],
         )
+    } else if compact && !tiny {
+        // The owner is on the timeline's card; the status, shortened, stays.
+        (
+            vec![
+                Constraint::Length(17),
+                Constraint::Length(8),
+                Constraint::Length(8),
+                Constraint::Min(10),
+                Constraint::Length(9),
+            ],
+            vec!["  SLA", "Severity", "Status", "Account", "Opened"],
+        )
     } else if compact {
-        // The status and owner are on the timeline's card; the clock is not.
         (
             vec![Constraint::Length(17), Constraint::Length(8), Constraint::Min(10), Constraint::Length(9)],
             vec!["  SLA", "Severity", "Account", "Opened"],
@@ -359,6 +337,61 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             vec!["  SLA", "Severity", "Status", "Account", "Owner", "Opened"],
         )
     };
+    // The account's column is a share of what the others leave; a name cut
+    // to it keeps its end, where names of one family differ.
+    let fixed: u16 = widths.iter().map(|c| if let Constraint::Length(n) = c { *n } else { 0 }).sum();
+    let shares = widths.iter().filter(|c| matches!(c, Constraint::Min(_))).count().max(1) as u16;
+    let account_w = (inner.width.saturating_sub(fixed + widths.len() as u16 - 1) / shares) as usize;
+    let rows = c.nav.window(c.view.len(), height).map(|vi| {
+        let r = &c.rows[c.view[vi] as usize];
+        let late = r.status != ConflictStatus::Resolved && r.breached(&now_text);
+        let flag = if r.needs_escalation(&now_text) {
+            "⚑ "
+        } else if r.escalation_level > 0 {
+            "↑ "
+        } else {
+            "  "
+        };
+        let sla = format!("{flag}{}", sla_text(r, now));
+        let sev_style = match r.severity {
+            Severity::Critical => theme.bad(),
+            Severity::High => theme.warn(),
+            _ => theme.text(),
+        };
+        let age = time::parse_timestamp(&r.opened_at).map_or_else(String::new, |o| {
+            time::ago(app.today, o.and_utc().with_timezone(&app.store.clock().zone()).date_naive())
+        });
+        let mut cells = vec![
+            Cell::from(Span::styled(sla, if late { theme.bad() } else { theme.text() })),
+            Cell::from(Span::styled(r.severity.label(), sev_style)),
+        ];
+        if !compact {
+            cells.push(Cell::from(r.status.label()));
+        } else if !tiny {
+            cells.push(Cell::from(short_status(r.status)));
+        }
+        cells.push(Cell::from(super::fit_middle(&r.account, account_w)));
+        if wide {
+            cells.push(Cell::from(r.title.clone()));
+        }
+        if !compact {
+            cells.push(Cell::from(r.owner.clone().unwrap_or_else(|| "—".into())));
+        }
+        if full {
+            cells.push(Cell::from(
+                r.escalated_to.clone().map_or_else(String::new, |e| format!("↑{} {e}", r.escalation_level)),
+            ));
+        }
+        cells.push(Cell::from(age));
+        let row = Row::new(cells);
+        if vi == c.nav.selected {
+            row.style(theme.selected(focused))
+        } else if late {
+            row.style(theme.bad())
+        } else {
+            row
+        }
+    });
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.header_row())).column_spacing(1);
     f.render_widget(table, table_area);
     if let Some(text) = detail {

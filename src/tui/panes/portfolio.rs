@@ -28,6 +28,8 @@ pub struct Portfolio {
     pub health: std::collections::HashMap<i64, Health>,
     /// Sorted by health, the worst first (`sort` is then the one before it).
     pub by_health: bool,
+    /// The book's currency, named over the value column.
+    pub currency: crate::domain::Currency,
 }
 
 fn sanitize_rows(rows: &mut [AccountRow]) {
@@ -42,6 +44,7 @@ fn sanitize_rows(rows: &mut [AccountRow]) {
 impl Portfolio {
     pub fn load(&mut self, store: &Store) -> Result<()> {
         let keep = self.selected_id();
+        self.currency = store.currency()?;
         let mut rows = store.account_rows()?;
         sanitize_rows(&mut rows);
         self.total = None;
@@ -60,6 +63,7 @@ impl Portfolio {
         self.sort = AccountSort::Name;
         self.by_health = false;
         self.filter = AccountFilter::default();
+        self.currency = store.currency()?;
         let mut rows = store.account_rows_first(n)?;
         sanitize_rows(&mut rows);
         self.total = Some(store.account_count()?);
@@ -282,6 +286,35 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let wide = inner.width >= 90;
     // Beside Today (160 to 200 columns) the owner gives way, so dates and counts stay whole.
     let compact = inner.width < 72;
+    let mut widths = if wide {
+        vec![
+            Constraint::Min(20),
+            Constraint::Length(6),
+            Constraint::Length(9),
+            Constraint::Length(18),
+            Constraint::Length(14),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(3),
+        ]
+    } else {
+        vec![
+            Constraint::Min(14),
+            Constraint::Length(6),
+            Constraint::Length(5),
+            Constraint::Length(13),
+            Constraint::Length(6),
+            Constraint::Length(9),
+            Constraint::Length(10),
+            Constraint::Length(2),
+        ]
+    };
+    if compact {
+        widths.remove(3);
+    }
+    // The name's column is what the others leave; a name cut to it keeps its end.
+    let fixed: u16 = widths.iter().map(|c| if let Constraint::Length(n) = c { *n } else { 0 }).sum();
+    let name_w = inner.width.saturating_sub(fixed + widths.len() as u16 - 1) as usize;
     let height = inner.height.saturating_sub(1) as usize;
     let window = p.nav.window(p.view.len(), height);
     let today = app.today;
@@ -310,7 +343,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             None => Span::styled("…", theme.dim()),
         };
         let mut cells = vec![
-            Cell::from(format!("{}{}", r.name, status_mark)),
+            Cell::from(super::fit_middle(&format!("{}{}", r.name, status_mark), name_w)),
             Cell::from(Line::from(health).right_aligned()),
             Cell::from(if wide { r.tier.label() } else { tier_short(r.tier) }),
             Cell::from(fit(r.owner.as_deref().unwrap_or("—"), if wide { 18 } else { 13 })),
@@ -337,41 +370,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             row
         }
     });
-    let mut widths = if wide {
-        vec![
-            Constraint::Min(20),
-            Constraint::Length(6),
-            Constraint::Length(9),
-            Constraint::Length(18),
-            Constraint::Length(14),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(3),
-        ]
-    } else {
-        vec![
-            Constraint::Min(14),
-            Constraint::Length(6),
-            Constraint::Length(5),
-            Constraint::Length(13),
-            Constraint::Length(6),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(2),
-        ]
-    };
     let mut header = vec![
         Cell::from("Account"),
         Cell::from(Line::from("Health").right_aligned()),
         Cell::from("Tier"),
         Cell::from("Owner"),
-        Cell::from("Value"),
+        // The currency's sign or code: "Value €", or over the narrow column "EUR" alone.
+        Cell::from(
+            Line::from(if wide { format!("Value {}", p.currency.mark()) } else { p.currency.mark().to_string() })
+                .right_aligned(),
+        ),
         Cell::from("Touched"),
         Cell::from("Renewal"),
         Cell::from("⚑"),
     ];
     if compact {
-        widths.remove(3);
         header.remove(3);
     }
     let header = Row::new(header).style(theme.header_row());

@@ -28,6 +28,9 @@ pub struct Card {
     pub name: String,
     pub facts: Vec<String>,
     pub money: Vec<String>,
+    /// The same, shorter, for a narrow card: value, renewal, then the owner,
+    /// so what gives way last is the money and the date.
+    pub money_short: Vec<String>,
     pub contacts: Vec<String>,
     pub deals: Vec<String>,
     pub conflicts: Vec<(String, bool)>,
@@ -36,13 +39,22 @@ pub struct Card {
     pub targets: Vec<String>,
     /// Fields kept from an import that rapport has no place for ("Region: EMEA").
     pub custom: Vec<String>,
+    /// The contact the account was looked up by, during a call: their id,
+    /// who they are ("Jane Roe · CFO · Finance") and how to reach them (phone,
+    /// e-mail), each on a line of its own first on the card.
+    pub caller: Option<(i64, Vec<String>, Vec<String>)>,
+    /// The renewal date, when it has passed with the renewal deal still open.
+    pub lapsed: Option<NaiveDate>,
 }
 
 impl Card {
     /// Lines the card takes: one more when the account has targets, one
     /// more when it has custom fields.
     pub fn lines(&self) -> u16 {
-        CARD_LINES + u16::from(!self.targets.is_empty()) + u16::from(!self.custom.is_empty())
+        CARD_LINES
+            + u16::from(!self.targets.is_empty())
+            + u16::from(!self.custom.is_empty())
+            + 2 * u16::from(self.caller.is_some())
     }
 }
 
@@ -117,7 +129,12 @@ impl Timeline {
             *self = Timeline { show_reasons: self.show_reasons, ..Timeline::default() };
             return Ok(());
         };
+        // The caller stays on the card while it shows the same account (a save reloads it).
+        let caller = if same { self.card.as_ref().and_then(|c| c.caller.as_ref()).map(|c| c.0) } else { None };
         self.card = Some(card(store, &account)?);
+        if let Some(id) = caller {
+            self.set_caller(store, id)?;
+        }
         self.load_health(store);
         self.total = store.timeline_len(account_id)?;
         self.items.clear();
@@ -142,6 +159,28 @@ impl Timeline {
             }
         }
         self.items.extend(page);
+        Ok(())
+    }
+
+    /// Puts the contact an account was found by first on its card: during a
+    /// call, who is calling, their part, phone and e-mail. A contact of
+    /// another account is ignored.
+    pub fn set_caller(&mut self, store: &Store, contact_id: i64) -> Result<()> {
+        let Some(card) = self.card.as_mut() else { return Ok(()) };
+        card.caller = match store.get::<crate::store::Contact>(contact_id)? {
+            Some(c) if c.account_id == card.id => {
+                let clean = |s: &str| sanitize::line(s).into_owned();
+                let mut who = vec![clean(&c.name)];
+                who.extend(c.title.as_deref().map(clean));
+                who.push(c.role.label().to_string());
+                let mut reach: Vec<String> = [&c.phone, &c.email].into_iter().flatten().map(|s| clean(s)).collect();
+                if reach.is_empty() {
+                    reach.push("no phone or e-mail on file".into());
+                }
+                Some((contact_id, who, reach))
+            }
+            _ => None,
+        };
         Ok(())
     }
 
@@ -248,10 +287,22 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
     if let Some(p) = parent {
         facts.push(format!("part of {p}"));
     }
-    let mut money = vec![format!("Owner {}", owner.as_deref().unwrap_or("—")), format!("Value {}", a.annual_value)];
-    if let Some(r) = a.renewal_date {
+    let currency = store.currency()?;
+    let mut money =
+        vec![format!("Owner {}", owner.as_deref().unwrap_or("—")), format!("Value {}", currency.show(a.annual_value))];
+    let mut money_short = vec![currency.show_compact(a.annual_value)];
+    let open_deals = store.open_deals_of(a.meta.id)?;
+    // Health's rule: the date has passed and a renewal deal is still open.
+    let lapsed = a.renewal_date.filter(|r| {
+        *r < store.clock().today()
+            && a.status != crate::domain::AccountStatus::Churned
+            && open_deals.iter().any(|d| d.name.to_lowercase().contains("renewal"))
+    });
+    if let Some(r) = a.renewal_date.filter(|_| lapsed.is_none()) {
         money.push(format!("Renews {r}"));
+        money_short.push(format!("renews {r}"));
     }
+    money_short.push(owner.clone().unwrap_or_else(|| "no owner".into()));
     let contacts = store
         .contacts_of(a.meta.id)?
         .iter()
@@ -260,8 +311,7 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
             format!("{} ({what})", clean(&c.name))
         })
         .collect();
-    let deals = store
-        .open_deals_of(a.meta.id)?
+    let deals = open_deals
         .iter()
         .map(|d| format!("{} — {} {}", clean(&d.name), d.stage.label().to_lowercase(), d.amount.compact()))
         .collect();
@@ -282,12 +332,15 @@ fn card(store: &Store, a: &Account) -> Result<Card> {
         name: clean(&a.name),
         facts,
         money,
+        money_short,
         contacts,
         deals,
         conflicts,
         next_follow_up,
         targets,
         custom,
+        caller: None,
+        lapsed,
     })
 }
 
@@ -352,8 +405,9 @@ fn joined(items: &[String], width: usize) -> String {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         let more = items.len() - i;
-        let piece = if out.is_empty() { item.clone() } else { format!(" · {item}") };
         let tail = if more > 1 { format!(" +{}", more - 1).len() } else { 0 };
+        // The first always shows, cut visibly when it is too long alone.
+        let piece = if out.is_empty() { super::fit(item, width.saturating_sub(tail)) } else { format!(" · {item}") };
         if !out.is_empty() && out.chars().count() + piece.chars().count() + tail > width {
             out.push_str(&format!(" +{more}"));
             return out;
@@ -366,8 +420,36 @@ fn joined(items: &[String], width: usize) -> String {
 /// Owner and value, then the health's mark, score and band, coloured.
 fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
     let theme = app.theme;
+    // A lapsed renewal comes first and marked, so it reads without colour too.
+    let flag = card.lapsed.map(|d| {
+        let days = (app.today - d).num_days();
+        if w >= 70 {
+            format!("⚠ renewal lapsed {days}d ago ({d}) · ")
+        } else {
+            format!("⚠ lapsed {d} · ")
+        }
+    });
+    let mut line = money_line_after(app, card, w.saturating_sub(flag.as_ref().map_or(0, |f| f.chars().count())));
+    if let Some(flag) = flag {
+        line.spans.insert(0, Span::styled(flag, theme.bad()));
+    }
+    line
+}
+
+/// Owner and value, then the health, in `w` columns.
+fn money_line_after<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
+    let theme = app.theme;
+    // The short words when the long ones would leave something out.
+    let money = |room: usize| {
+        let long = joined(&card.money, room);
+        if long.chars().count() == card.money.join(" · ").chars().count() {
+            long
+        } else {
+            joined(&card.money_short, room)
+        }
+    };
     let Some(h) = app.portfolio.health.get(&card.id) else {
-        return Line::from(Span::raw(joined(&card.money, w)));
+        return Line::from(Span::raw(money(w)));
     };
     let health = format!("{} {} {}", h.band.symbol(), h.score, h.band.label());
     // The hint only where everything else fits as well.
@@ -375,7 +457,7 @@ fn money_line<'a>(app: &App, card: &Card, w: usize) -> Line<'a> {
     let hint = if app.timeline.show_reasons || whole + 9 > w { "" } else { " (h: why)" };
     let room = w.saturating_sub(health.chars().count() + hint.len() + 3);
     Line::from(vec![
-        Span::raw(joined(&card.money, room)),
+        Span::raw(money(room)),
         Span::styled(" · ", theme.dim()),
         Span::styled(health, super::portfolio::band_style(theme, h.band)),
         Span::styled(hint, theme.dim()),
@@ -438,6 +520,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
             Span::raw(joined(&card.facts, w.saturating_sub(card.name.len() + 2))),
         ]),
         money_line(app, card, w),
+    ];
+    if let Some((_, who, reach)) = &card.caller {
+        lines.push(Line::from(vec![
+            Span::styled("Caller    ", theme.key()),
+            Span::styled(joined(who, w.saturating_sub(10)), theme.title()),
+        ]));
+        lines.push(Line::from(vec![Span::raw("          "), Span::raw(joined(reach, w.saturating_sub(10)))]));
+    }
+    lines.extend([
         Line::from(vec![
             label("Contacts  "),
             Span::raw(if card.contacts.is_empty() {
@@ -454,7 +545,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
                 joined(&card.deals, w.saturating_sub(10))
             }),
         ]),
-    ];
+    ]);
     let conflict_line = if card.conflicts.is_empty() {
         Line::from(vec![label("Conflicts "), Span::styled("none open", theme.dim())])
     } else {

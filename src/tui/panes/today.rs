@@ -427,7 +427,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, over: bool) {
                 let text_w = if value.is_some() { text_room.saturating_sub(value_w + 1) } else { text_room };
                 let mut spans = vec![
                     Span::styled(format!(" {:<w$}", fit(&when, when_w - 2), w = when_w - 1), when_style),
-                    Span::raw(format!("{:<w$} ", fit(&item.account, account_w), w = account_w)),
+                    Span::raw(format!("{:<w$} ", super::fit_middle(&item.account, account_w), w = account_w)),
                     Span::raw(format!("{:<w$}", fit(&text, text_w), w = text_w)),
                 ];
                 if let Some(v) = value {
