@@ -818,6 +818,46 @@ fn an_import_that_creates_and_updates_the_same_rows_undoes_and_redoes_in_order()
 }
 
 #[test]
+fn a_reimport_that_names_a_row_twice_builds_the_second_change_on_the_first() {
+    let b = salesforce_book();
+    let first = b.file(
+        "first.csv",
+        "Id,Name,Account Name,Amount,Stage,Close Date,Region\n\
+         X1,First,Bluefin Analytics,100,Prospecting,2025-06-01,North\n\
+         X2,Second,Bluefin Analytics,200,Prospecting,2025-06-01,South\n",
+    );
+    b.ok(&["import", "deals", &first]);
+    // The existing deals are read at once for the re-import; the second row
+    // for X1 (amount left blank: unknown) must start from what the first
+    // row wrote, not from the deal as it was before the import.
+    let again = b.file(
+        "again.csv",
+        "Id,Name,Account Name,Amount,Stage,Close Date,Region\n\
+         X1,First,Bluefin Analytics,150,Prospecting,2025-06-01,East\n\
+         X2,Second,Bluefin Analytics,200,Prospecting,2025-06-01,South\n\
+         X1,First,Bluefin Analytics,,Negotiation/Review,2025-06-01,\n",
+    );
+    let out = b.ok(&["import", "deals", &again]);
+    assert!(out.contains("0 created, 2 updated, 1 unchanged"), "{out}");
+    assert_eq!(
+        b.rows("SELECT name, amount, stage, custom FROM deals ORDER BY name"),
+        vec![
+            v(&["First", "15000", "negotiation", r#"{"Region":"East"}"#]),
+            v(&["Second", "20000", "prospecting", r#"{"Region":"South"}"#])
+        ]
+    );
+    b.ok(&["undo"]);
+    assert_eq!(
+        b.rows("SELECT name, amount, stage, custom FROM deals ORDER BY name"),
+        vec![
+            v(&["First", "10000", "prospecting", r#"{"Region":"North"}"#]),
+            v(&["Second", "20000", "prospecting", r#"{"Region":"South"}"#])
+        ]
+    );
+    assert!(b.ok(&["db", "check"]).contains("ok"));
+}
+
+#[test]
 fn an_imported_row_changed_afterwards_stops_the_undo_and_changes_nothing() {
     let b = salesforce_book();
     let file = many_deals(&b, 50);

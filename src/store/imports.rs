@@ -6,6 +6,7 @@ use super::record::Record;
 use super::{BulkRows, ChangeOp, Entity, Store};
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
 
 /// Page cache during a large import, in KiB (SQLite's negative cache_size).
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
@@ -35,6 +36,9 @@ impl Created {
         self.rows.is_empty()
     }
 }
+
+/// A row's source id and custom fields (JSON text).
+pub type Extras = (Option<String>, Option<String>);
 
 /// What an existing live row is recognised by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +110,33 @@ impl Store {
                 account_id: r.get(4)?,
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every live record of a type by id, read in one query: a re-import
+    /// of a large file compares its rows with these instead of reading
+    /// each record on its own.
+    pub fn live_records<T: Record>(&self) -> Result<HashMap<i64, T>> {
+        let sql = format!("SELECT * FROM {} WHERE deleted_at IS NULL", T::TABLE);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| T::from_row(r).map(|rec| (rec.meta().id, rec)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many rows (live or not) an entity's table holds.
+    pub fn table_rows(&self, entity: Entity) -> Result<usize> {
+        let Some(table) = table_of(entity) else { return Ok(0) };
+        let n: i64 = self.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// `import_extras` of every live row of an entity, by id, in one query.
+    pub fn all_import_extras(&self, entity: Entity) -> Result<HashMap<i64, Extras>> {
+        let Some(table) = table_of(entity).filter(|_| sql(entity).2.is_some()) else { return Ok(HashMap::new()) };
+        // The table name is one of the fixed names above.
+        let sql = format!("SELECT id, external_ref, custom FROM {table} WHERE deleted_at IS NULL");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -257,18 +288,39 @@ impl Store {
     /// inserts), with a page cache that does not spill; other tables' and
     /// the change log's indexes are kept, as rows are appended to those.
     pub fn import_write<T>(&self, large: Option<Entity>, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let Some(entity) = large else { return self.write(f) };
-        let table = match entity {
-            Entity::Rep => "reps",
-            Entity::Account => "accounts",
-            Entity::Contact => "contacts",
-            Entity::Deal => "deals",
-            Entity::Conflict => "conflicts",
-            Entity::Activity => "activities",
-            Entity::Target => "targets",
-            Entity::Snapshot | Entity::Suggestion => return self.write(f),
-        };
+        let Some(table) = large.and_then(table_of) else { return self.write(f) };
+        if large == Some(Entity::Deal) {
+            return self.bulk_write_on(Some(table), IMPORT_CACHE_KIB, |s| s.without_opened_on_trigger(f));
+        }
         self.bulk_write_on(Some(table), IMPORT_CACHE_KIB, f)
+    }
+
+    /// Runs `f` with the `deals_opened_on` trigger set aside. Any trigger on
+    /// a table makes SQLite keep a statement journal for each INSERT into
+    /// it (the trigger's own writes could fail halfway), a cost on each of
+    /// 100,000 rows; yet this one never fires for an import, which fills a
+    /// deal's opening date itself (`Deal::fill_new`). What it would have
+    /// done is done once at the end, and the trigger made again, inside the
+    /// same transaction: a failed import rolls back to the trigger as it was.
+    fn without_opened_on_trigger<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let conn = self.conn();
+        let sql: Option<String> = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'deals_opened_on'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(sql) = sql else { return f(self) };
+        let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM deals", [], |r| r.get(0))?;
+        conn.execute_batch("DROP TRIGGER deals_opened_on")?;
+        let value = f(self)?;
+        // The trigger's own UPDATE (migration 0005), for the rows added since.
+        conn.execute(
+            "UPDATE deals SET opened_on = min(substr(created_at, 1, 10), coalesce(closed_on, '9999-12-31'))
+             WHERE id > ?1 AND opened_on IS NULL",
+            [last],
+        )?;
+        conn.execute_batch(&sql)?;
+        Ok(value)
     }
 
     /// A column mapping saved by `--save-mapping NAME`, as JSON text.
@@ -278,6 +330,20 @@ impl Store {
 
     pub fn save_mapping(&self, name: &str, json: &str) -> Result<()> {
         self.set_setting(&format!("import.mapping.{name}"), json)
+    }
+}
+
+/// The table of an entity an import writes.
+fn table_of(entity: Entity) -> Option<&'static str> {
+    match entity {
+        Entity::Rep => Some("reps"),
+        Entity::Account => Some("accounts"),
+        Entity::Contact => Some("contacts"),
+        Entity::Deal => Some("deals"),
+        Entity::Conflict => Some("conflicts"),
+        Entity::Activity => Some("activities"),
+        Entity::Target => Some("targets"),
+        Entity::Snapshot | Entity::Suggestion => None,
     }
 }
 
@@ -330,6 +396,31 @@ mod tests {
         let mut stmt = s.conn().prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
         let rows = stmt.query_map([], |r| r.get(0)).unwrap();
         rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn a_large_deal_import_puts_the_opening_date_trigger_back_and_does_its_work() {
+        let s = Store::in_memory(Clock::System).unwrap();
+        let before = schema(&s);
+        let account = s.insert(&mut Account { name: "Acme".into(), ..Account::default() }).unwrap();
+        let deal = || crate::store::Deal { name: "Renewal".into(), account_id: account, ..Default::default() };
+        let err = s
+            .import_write(Some(Entity::Deal), |s| -> Result<()> {
+                s.insert_unlogged(&mut deal())?;
+                anyhow::bail!("refused")
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "refused");
+        assert_eq!(schema(&s), before);
+        // A row written without the import's own opening date gets the
+        // trigger's, as if the trigger had run.
+        let id = s.import_write(Some(Entity::Deal), |s| s.insert_unlogged(&mut deal())).unwrap();
+        assert_eq!(schema(&s), before);
+        let d: crate::store::Deal = s.require(id).unwrap();
+        assert_eq!(d.opened_on.map(|o| o.to_string()), Some(d.meta.created_at[..10].to_string()));
+        // And the trigger works again afterwards.
+        let other = s.import_write(None, |s| s.insert_unlogged(&mut deal())).unwrap();
+        assert!(s.require::<crate::store::Deal>(other).unwrap().opened_on.is_some());
     }
 
     #[test]
