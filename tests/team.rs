@@ -820,3 +820,124 @@ fn an_import_reaches_the_team_and_its_undo_takes_it_back_there() {
     sync(rep);
     assert_eq!(imported(rep), 0, "the undo of the import travels too");
 }
+
+// ---- the push function against a client that does not play by the rules ----
+
+/// One push as `login` with ops made by hand, as a tampered client would send them.
+fn push_as(t: &Team, login: &str, password: &str, ops: serde_json::Value) -> serde_json::Value {
+    let mut client = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(pg::cluster().port)
+        .user(login)
+        .password(password)
+        .dbname(&t.db)
+        .connect(postgres::NoTls)
+        .unwrap();
+    let device = uuid::Uuid::now_v7().to_string();
+    client.query_one("SELECT rapport.push($1, 1::bigint, $2)", &[&device, &ops]).unwrap().get(0)
+}
+
+/// A field of a record on the server (None: no such record).
+fn server_field(db: &str, entity: &str, uid: &str, field: &str) -> Option<serde_json::Value> {
+    pg::cluster()
+        .superuser(db)
+        .query_opt("SELECT data->$3 FROM rapport.records WHERE entity = $1 AND uid = $2", &[&entity, &uid, &field])
+        .unwrap()
+        .map(|r| r.get::<_, Option<serde_json::Value>>(0).unwrap_or(serde_json::Value::Null))
+}
+
+fn now_hlc(ahead: chrono::Duration) -> i64 {
+    rapport::domain::hlc::pack((chrono::Utc::now() + ahead).timestamp_millis(), 0)
+}
+
+#[test]
+fn a_rep_cannot_move_a_record_of_their_account_onto_another_reps_account() {
+    let t = team_of(0);
+    let (rae, secrets, login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let lees = uid_named(&rae.store, "account", "Acme Logistik GmbH");
+    let jane = uid_named(&rae.store, "contact", "Jane Roe");
+
+    // Through the laptop: Jane Roe moved from Rae's account onto Lee's.
+    let mut c = contact(&rae, &jane);
+    c.account_id = rae.store.sync_local_id("account", &lees).unwrap().unwrap();
+    rae.store.update(&mut c).unwrap();
+    let report = team::sync(&rae.store, &secrets).unwrap();
+    let refused = report.refused.join("\n");
+    assert!(refused.contains("contact Jane Roe (account_id"), "{refused}");
+    assert!(refused.contains("a rep moves records only onto accounts they own; it was put back"), "{refused}");
+    assert_eq!(server_field(&t.db, "contact", &jane, "account_id"), Some(serde_json::json!(own)));
+    assert_eq!(contact(&rae, &jane).account_id, rae.store.sync_local_id("account", &own).unwrap().unwrap());
+
+    // By hand: a new contact put on Rae's account by one op and on Lee's by a later one.
+    let h = now_hlc(chrono::Duration::zero());
+    let answer = push_as(
+        &t,
+        &login,
+        "rae-secret",
+        serde_json::json!([
+            {"e": "contact", "u": "forged-contact", "f": "account_id", "v": own, "h": h, "b": 0},
+            {"e": "contact", "u": "forged-contact", "f": "name", "v": "Planted", "h": h, "b": 0},
+            {"e": "contact", "u": "forged-contact", "f": "account_id", "v": lees, "h": h + 1, "b": 0},
+        ]),
+    );
+    assert_ne!(
+        server_field(&t.db, "contact", "forged-contact", "account_id"),
+        Some(serde_json::json!(lees)),
+        "{answer}"
+    );
+}
+
+#[test]
+fn a_rep_cannot_take_an_account_without_owner_or_make_one_for_another_rep() {
+    let t = team_of(0);
+    let manager = &t.laptops[0];
+    let mut open = Account { name: "Nobody's Ltd".into(), ..Default::default() };
+    manager.store.insert(&mut open).unwrap();
+    sync(manager);
+    let (rae, _, login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let rae_uid = rae.store.rep_uid_by_name("Rae Lindqvist").unwrap().unwrap();
+    let lee_uid = rae.store.rep_uid_by_name("Lee Okafor").unwrap().unwrap();
+    let open = open.meta.uid;
+    assert_eq!(server_field(&t.db, "account", &open, "owner_id"), Some(serde_json::Value::Null));
+
+    // Naming herself owner is refused, but used to count as the account's owner for the next op.
+    let h = now_hlc(chrono::Duration::zero());
+    let answer = push_as(
+        &t,
+        &login,
+        "rae-secret",
+        serde_json::json!([
+            {"e": "account", "u": open, "f": "owner_id", "v": rae_uid, "h": h, "b": 0},
+            {"e": "account", "u": open, "f": "city", "v": "Taken", "h": h, "b": 0},
+        ]),
+    );
+    assert_eq!(answer["kept"], 0, "{answer}");
+    assert_eq!(server_field(&t.db, "account", &open, "city"), Some(serde_json::Value::Null));
+    assert_eq!(server_field(&t.db, "account", &open, "owner_id"), Some(serde_json::Value::Null));
+
+    // A new account given to Rae by one op and to Lee by a later one.
+    let answer = push_as(
+        &t,
+        &login,
+        "rae-secret",
+        serde_json::json!([
+            {"e": "account", "u": "forged-account", "f": "name", "v": "Planted", "h": h, "b": 0},
+            {"e": "account", "u": "forged-account", "f": "owner_id", "v": rae_uid, "h": h, "b": 0},
+            {"e": "account", "u": "forged-account", "f": "owner_id", "v": lee_uid, "h": h + 1, "b": 0},
+        ]),
+    );
+    assert_eq!(answer["kept"], 0, "{answer}");
+    assert_eq!(server_field(&t.db, "account", "forged-account", "owner_id"), None);
+
+    // Nor records of a kind the team does not share.
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let answer = push_as(
+        &t,
+        &login,
+        "rae-secret",
+        serde_json::json!([{"e": "gossip", "u": "g1", "f": "account_id", "v": own, "h": h, "b": 0}]),
+    );
+    assert_eq!(answer["kept"], 0, "{answer}");
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.records WHERE entity = 'gossip'"), 0);
+}
