@@ -941,3 +941,29 @@ fn a_rep_cannot_take_an_account_without_owner_or_make_one_for_another_rep() {
     assert_eq!(answer["kept"], 0, "{answer}");
     assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.records WHERE entity = 'gossip'"), 0);
 }
+
+#[test]
+fn the_server_refuses_ops_stamped_far_ahead_of_its_clock() {
+    let t = team_of(0);
+    let manager = &t.laptops[0];
+    let (rae, _, login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let answer = push_as(
+        &t,
+        &login,
+        "rae-secret",
+        serde_json::json!([
+            {"e": "account", "u": own, "f": "city", "v": "Forever", "h": now_hlc(chrono::Duration::days(365)), "b": 0},
+        ]),
+    );
+    assert_eq!(answer["kept"], 0, "{answer}");
+    assert!(
+        answer["refused"][0]["why"].as_str().unwrap_or_default().contains("ahead of the server's clock"),
+        "{answer}"
+    );
+    // The manager's edit, made now, is the one that stands.
+    sync(manager);
+    edit_account(manager, &own, |a| a.city = Some("Utrecht".into()));
+    sync(manager);
+    assert_eq!(server_field(&t.db, "account", &own, "city"), Some(serde_json::json!("Utrecht")));
+}

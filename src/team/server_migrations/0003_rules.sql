@@ -6,7 +6,9 @@
 --   naming an owner or account in another op of the same push (that op was
 --   refused, yet read as the record's owner);
 -- * an account created for another rep by a second owner_id op;
--- * records of kinds the team does not share.
+-- * records of kinds the team does not share;
+-- * ops stamped far ahead of the server's clock, which would win every
+--   later edit of their fields.
 
 DROP FUNCTION rapport.refusal(text, text, text, text, jsonb, boolean);
 DROP FUNCTION rapport.field_of(jsonb, jsonb, text, text, text);
@@ -99,7 +101,11 @@ RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp
 AS $$
 DECLARE
+    -- How far ahead of the server's clock an op may be stamped (clients
+    -- clamp theirs at 5 minutes, so an honest one never comes near).
+    c_ahead_ms constant bigint := 10 * 60 * 1000;
     v_login  text := session_user;
+    v_now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
     v_owner  text;
     v_last   bigint;
     v_seq    bigint;
@@ -164,6 +170,8 @@ BEGIN
         v_base := coalesce((op->>'b')::bigint, 0);
         IF v_entity IS NULL OR v_entity NOT IN ('rep', 'account', 'contact', 'deal', 'conflict', 'activity', 'target') THEN
             v_why := 'not a kind of record the team shares';
+        ELSIF (v_hlc >> 16) > v_now_ms + c_ahead_ms THEN
+            v_why := 'stamped more than 10 minutes ahead of the server''s clock';
         ELSIF NOT v_mgr THEN
             v_why := refusal(v_rep, v_entity, v_uid, v_field, op->'v', v_owners, v_homes, v_created);
         ELSE
