@@ -967,3 +967,17 @@ fn the_server_refuses_ops_stamped_far_ahead_of_its_clock() {
     sync(manager);
     assert_eq!(server_field(&t.db, "account", &own, "city"), Some(serde_json::json!("Utrecht")));
 }
+
+#[test]
+fn a_key_value_server_address_keeps_its_password_out_of_the_book() {
+    let c = pg::cluster();
+    let db = c.fresh_db();
+    let dir = tempfile::tempdir().unwrap();
+    let (manager, _, _) = manager_book(dir.path());
+    let conn = format!("host=127.0.0.1 port={} user=postgres dbname={db} password='{}'", c.port, c.password);
+    team::init(&manager, &conn, &team::connect::Secrets::default()).unwrap();
+    let stored = manager.setting("team_server").unwrap().unwrap();
+    assert_eq!(stored, format!("host=127.0.0.1 port={} user=postgres dbname={db}", c.port));
+    assert!(!stored.contains(&c.password));
+    sync(&Laptop { store: manager, path: dir.path().join("manager.db") });
+}

@@ -40,7 +40,8 @@ impl Secrets {
 pub fn public_url(url: &str) -> String {
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (Some(s), r),
-        None => (None, url),
+        // libpq's other form, `host=… password=…`, which the driver reads too.
+        None => return without_password_keyword(url),
     };
     let (authority, tail) = match rest.find(['/', '?']) {
         Some(i) => rest.split_at(i),
@@ -65,6 +66,42 @@ pub fn public_url(url: &str) -> String {
         Some(s) => format!("{s}://{authority}{tail}"),
         None => format!("{authority}{tail}"),
     }
+}
+
+/// A `key=value` connection string without its `password` pair. Values may
+/// be quoted ('…') with `\'` and `\\` escaped inside, as libpq reads them.
+fn without_password_keyword(conn: &str) -> String {
+    let mut kept = Vec::new();
+    let mut rest = conn.trim_start();
+    while !rest.is_empty() {
+        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+        let key = &rest[..key_end];
+        let after = rest[key_end..].trim_start();
+        let after = after.strip_prefix('=').unwrap_or(after).trim_start();
+        let quoted = after.starts_with('\'');
+        let mut end = after.len();
+        let mut escaped = false;
+        for (i, c) in after.char_indices().skip(usize::from(quoted)) {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '\'' if quoted => {
+                    end = i + 1;
+                    break;
+                }
+                c if !quoted && c.is_whitespace() => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !key.is_empty() && key != "password" {
+            kept.push(format!("{key}={}", &after[..end]));
+        }
+        rest = after[end..].trim_start();
+    }
+    kept.join(" ")
 }
 
 /// The same server address for another login (what a new rep joins with).
@@ -290,6 +327,11 @@ mod tests {
             "postgres://rae@h:5/team?sslmode=require"
         );
         assert_eq!(with_user("postgres://h/team", "rae"), "postgres://rae@h/team");
+        assert_eq!(
+            public_url("host=h password='p w\\' x' user=ann  password=bare dbname=team"),
+            "host=h user=ann dbname=team"
+        );
+        assert_eq!(public_url("host = h password = s3cret"), "host=h");
     }
 
     #[test]
