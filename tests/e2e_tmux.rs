@@ -59,13 +59,19 @@ impl Tmux {
 
     /// Waits until the screen shows `want`, or fails with what it shows.
     fn wait_for(&self, want: &str) -> String {
+        self.wait_until(&format!("{want:?}"), |screen| screen.contains(want))
+    }
+
+    /// The screen once `ready` holds for it: a capture may fall between two
+    /// frames, so a test waits for the whole of what it reads.
+    fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(want) {
+            if ready(&screen) {
                 return screen;
             }
-            assert!(start.elapsed() < Duration::from_secs(20), "waited for {want:?}; the screen shows:\n{screen}");
+            assert!(start.elapsed() < Duration::from_secs(20), "waited for {what}; the screen shows:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -176,7 +182,10 @@ fn resize_and_sigterm_leave_a_clean_terminal() {
     assert!(!wide.contains(" 1 Portfolio   2 Client timeline "), "a grid, not tabs, at 200 columns:\n{wide}");
 
     t.cmd(&["resize-window", "-x", "80", "-y", "24"]);
-    let narrow = t.wait_for(" 1 Portfolio   2 Client timeline ");
+    let narrow = t.wait_until("the 80x24 screen with its footer", |s| {
+        let rows: Vec<&str> = s.lines().collect();
+        s.contains(" 1 Portfolio   2 Client timeline ") && rows.len() == 24 && rows[23].contains("quit")
+    });
     // Redrawn for 24 rows: the tab bar near the top, the focused pane's
     // title under it, and the footer's keys on the last row.
     let rows: Vec<&str> = narrow.lines().collect();

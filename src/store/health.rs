@@ -354,7 +354,7 @@ impl Store {
         scope: &Resolved,
         today: NaiveDate,
     ) -> Result<suggest::SuggestInputs> {
-        use crate::domain::suggest::{ConflictFacts, PersonFacts, SuggestInputs};
+        use crate::domain::suggest::{PersonFacts, SuggestInputs};
         use crate::domain::time::parse_timestamp;
         use crate::domain::ContactRole;
         let mut book = self.read_book(Which::All, today, true, true)?;
@@ -373,22 +373,8 @@ impl Store {
             breached = super::conflicts::BREACHED
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let conflicts = stmt
-            .query_map([&now_text], |r| {
-                let due: String = r.get(5)?;
-                Ok(ConflictFacts {
-                    id: r.get(0)?,
-                    uid: r.get(1)?,
-                    account_id: r.get(2)?,
-                    title: r.get(3)?,
-                    severity: r.get(4)?,
-                    sla_due_at: parse_timestamp(&due).unwrap_or(now),
-                    breached: r.get(6)?,
-                    paused: r.get(7)?,
-                    escalation_level: r.get(8)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let conflicts =
+            stmt.query_map([&now_text], |r| conflict_facts(r, now))?.collect::<rusqlite::Result<Vec<_>>>()?;
 
         // People found at more than one account, by e-mail or by name.
         let d90 = date_text(today - Days::new(90));
@@ -560,3 +546,23 @@ impl Store {
 mod fast;
 #[cfg(test)]
 mod tests;
+
+/// A conflict's facts from a row of `id, uid, account_id, title, severity,
+/// sla_due_at, breached, paused, escalation_level`, as both passes select them.
+pub(super) fn conflict_facts(
+    r: &rusqlite::Row,
+    now: chrono::NaiveDateTime,
+) -> rusqlite::Result<suggest::ConflictFacts> {
+    let due: String = r.get(5)?;
+    Ok(suggest::ConflictFacts {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        account_id: r.get(2)?,
+        title: r.get(3)?,
+        severity: r.get(4)?,
+        sla_due_at: time::parse_timestamp(&due).unwrap_or(now),
+        breached: r.get(6)?,
+        paused: r.get(7)?,
+        escalation_level: r.get(8)?,
+    })
+}

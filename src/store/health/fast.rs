@@ -204,20 +204,7 @@ impl Store {
             breached = crate::store::conflicts::BREACHED
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![now_text, soon], |r| {
-            let due: String = r.get(5)?;
-            Ok(ConflictFacts {
-                id: r.get(0)?,
-                uid: r.get(1)?,
-                account_id: r.get(2)?,
-                title: r.get(3)?,
-                severity: r.get(4)?,
-                sla_due_at: parse_timestamp(&due).unwrap_or(now),
-                breached: r.get(6)?,
-                paused: r.get(7)?,
-                escalation_level: r.get(8)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![now_text, soon], |r| super::conflict_facts(r, now))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
