@@ -87,19 +87,15 @@ fn init_uploads_the_book_and_join_brings_it_to_a_new_laptop() {
 
 #[test]
 fn join_into_a_file_with_a_book_is_refused_and_changes_nothing() {
-    let c = pg::cluster();
-    let db = c.fresh_db();
-    let url = c.url_for("postgres", &db);
-    let dir = tempfile::tempdir().unwrap();
-    let (manager, _, _) = manager_book(dir.path());
-    team::init(&manager, &url, &pg::secrets()).unwrap();
-    let other = dir.path().join("other.db");
+    let t = team_of(0);
+    let url = &t.url;
+    let other = t._dir.path().join("other.db");
     {
         let (s, _) = Store::open(&other, OpenMode::Create).unwrap();
         common::seed(&s);
     }
     let before = hash(&other);
-    let err = team::join(&other, &url, &pg::secrets()).unwrap_err().to_string();
+    let err = team::join(&other, url, &pg::secrets()).unwrap_err().to_string();
     assert!(err.contains("already holds a book"), "{err}");
     assert_eq!(hash(&other), before);
 }
@@ -156,16 +152,15 @@ fn no_password_and_no_terminal_is_a_clear_error() {
 
 #[test]
 fn a_server_with_a_newer_rapport_schema_is_refused() {
-    let c = pg::cluster();
-    let db = c.fresh_db();
-    let url = c.url_for("postgres", &db);
-    let dir = tempfile::tempdir().unwrap();
-    let (manager, _, _) = manager_book(dir.path());
-    team::init(&manager, &url, &pg::secrets()).unwrap();
-    c.superuser(&db).execute("UPDATE rapport.meta SET value = '99' WHERE key = 'schema_version'", &[]).unwrap();
-    refused(&url, &pg::secrets(), "newer rapport schema (version 99");
+    let t = team_of(0);
+    let (url, manager) = (&t.url, &t.laptops[0].store);
+    pg::cluster()
+        .superuser(&t.db)
+        .execute("UPDATE rapport.meta SET value = '99' WHERE key = 'schema_version'", &[])
+        .unwrap();
+    refused(url, &pg::secrets(), "newer rapport schema (version 99");
     // And a laptop already in the team does not sync with it.
-    let err = format!("{:#}", team::sync(&manager, &pg::secrets()).unwrap_err());
+    let err = format!("{:#}", team::sync(manager, &pg::secrets()).unwrap_err());
     assert!(err.contains("newer rapport schema"), "{err}");
 }
 
