@@ -8,8 +8,6 @@ use anyhow::{bail, Context, Result};
 /// (version, name, SQL), applied in order.
 pub const SERVER_MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "0001_init", include_str!("server_migrations/0001_init.sql")),
-    (2, "0002_permissions", include_str!("server_migrations/0002_permissions.sql")),
-    (3, "0003_rules", include_str!("server_migrations/0003_rules.sql")),
 ];
 
 /// The server schema this build writes.
