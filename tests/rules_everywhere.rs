@@ -45,7 +45,7 @@ fn clear(app: &mut App) {
     key(app, KeyCode::Backspace, 60);
 }
 
-fn form(app: &App) -> &rapport::tui::edit::EditForm {
+fn form(app: &App) -> &rapport::tui::forms::EditForm {
     match &app.overlay {
         Overlay::Form(f) => f,
         _ => panic!("the form is closed; message: {:?}", app.message),

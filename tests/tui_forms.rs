@@ -9,7 +9,7 @@ use common::{ctrl, key, press, screen};
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::App;
-use rapport::tui::edit;
+use rapport::tui::forms;
 use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
 use rapport::tui::theme::Theme;
@@ -57,7 +57,7 @@ fn insert_target(
 }
 
 fn open_target(app: &mut App, id: i64) {
-    let form = edit::target_form(&app.store, Some(id), q4(), app.today).unwrap();
+    let form = forms::target_form(&app.store, Some(id), q4(), app.today).unwrap();
     app.overlay = Overlay::Form(form);
 }
 

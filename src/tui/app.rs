@@ -905,7 +905,7 @@ impl App {
             Overlay::Palette(p) => p.input.insert_str(text),
             Overlay::Form(f) => {
                 f.paste(text, self.today);
-                super::edit::follow_summary(f);
+                super::forms::follow_summary(f);
             }
             _ => {}
         }

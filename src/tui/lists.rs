@@ -3,7 +3,7 @@
 //! can be added, edited or deleted from here.
 
 use super::keymap::Action;
-use super::nav::Nav;
+use super::widgets::nav::Nav;
 use crate::domain::{sanitize, DealStage, Period, TargetScope};
 use crate::store::{Account, Store};
 use anyhow::Result;

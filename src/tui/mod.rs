@@ -1,18 +1,15 @@
 //! The cockpit: terminal lifecycle, the event loop, and the app state.
 
+mod actions;
 pub mod app;
 pub mod config;
 mod day;
 pub mod drafts;
-pub mod edit;
-mod editing;
 pub mod export;
-pub mod form;
-pub mod input;
+pub mod forms;
 pub mod keymap;
 pub mod layout;
 pub mod lists;
-pub mod nav;
 pub mod overlays;
 pub mod panes;
 pub mod saved;
@@ -20,6 +17,7 @@ pub mod team;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 use crate::store::Store;
 use anyhow::Result;

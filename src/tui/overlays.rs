@@ -2,11 +2,11 @@
 //! the full text of a timeline entry.
 
 use super::app::{App, PaneId};
-use super::edit::EditForm;
-use super::input::TextInput;
+use super::forms::EditForm;
 use super::keymap::Action;
 use super::lists::RecordList;
-use super::nav::Nav;
+use super::widgets::input::TextInput;
+use super::widgets::nav::Nav;
 use crate::domain::{AccountStatus, Severity, Tier};
 use crate::lookup::Hit;
 use crate::store::AccountFilter;

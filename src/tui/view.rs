@@ -417,8 +417,8 @@ fn detail(f: &mut Frame, app: &App, d: &Detail) {
 }
 
 /// What a valid field means, shown beside it: the contact picked, the date understood.
-fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<String> {
-    use super::form::FieldKind;
+fn field_hint(field: &super::widgets::form::Field, today: chrono::NaiveDate) -> Option<String> {
+    use super::widgets::form::FieldKind;
     if field.error.is_some() || field.text().is_empty() {
         return None;
     }
@@ -441,8 +441,8 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
     }
 }
 
-fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
-    use super::form::FieldKind;
+fn form_view(f: &mut Frame, app: &App, form: &super::forms::EditForm) {
+    use super::widgets::form::FieldKind;
     let t = app.theme;
     const WIDTH: u16 = 78;
     // The popup's inner width, known before its height: choices wrap to it.

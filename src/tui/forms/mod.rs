@@ -1,9 +1,9 @@
 //! The forms for every record: how each is laid out and filled from the
 //! store, and how a valid form is written back.
 
-use super::form::{options, Field, FieldKind, Form};
 use crate::domain::*;
 use crate::store::*;
+use crate::tui::widgets::form::{options, Field, FieldKind, Form};
 use anyhow::{anyhow, bail, Result};
 use chrono::{Datelike, NaiveDate};
 

@@ -2,11 +2,11 @@
 //! redo, and keeping every pane current after a change.
 
 use super::app::{App, PaneId};
-use super::edit::{self, Edit, EditForm};
-use super::form::FormEvent;
+use super::forms::{self, Edit, EditForm};
 use super::keymap::{Action, Context};
 use super::lists::{ListKind, RecordList};
 use super::overlays::{Confirm, Overlay};
+use super::widgets::form::FormEvent;
 use crate::domain::rules::step_stage;
 use crate::domain::{ActivityKind, DealStage};
 use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
@@ -27,15 +27,15 @@ impl App {
         match (action, self.focus) {
             (Action::Log, _) => {
                 if let Some(id) = need_account(self) {
-                    self.open_form(edit::log_form(&self.store, id, today));
+                    self.open_form(forms::log_form(&self.store, id, today));
                 }
             }
             (Action::Undo, _) => self.undo(false)?,
             (Action::Redo, _) => self.undo(true)?,
-            (Action::Add, PaneId::Portfolio) => self.open_form(edit::account_form(&self.store, None, today)),
+            (Action::Add, PaneId::Portfolio) => self.open_form(forms::account_form(&self.store, None, today)),
             (Action::Edit, PaneId::Portfolio) => {
                 if let Some(id) = self.portfolio.selected_id() {
-                    self.open_form(edit::account_form(&self.store, Some(id), today));
+                    self.open_form(forms::account_form(&self.store, Some(id), today));
                 }
             }
             (Action::Delete, PaneId::Portfolio) => {
@@ -45,13 +45,13 @@ impl App {
             }
             (Action::Add, PaneId::Timeline) => {
                 if let Some(id) = need_account(self) {
-                    self.open_form(edit::follow_up_form(&self.store, id, today));
+                    self.open_form(forms::follow_up_form(&self.store, id, today));
                 }
             }
             (Action::Edit, PaneId::Timeline) => {
                 if let Some(item) = self.timeline.items.get(self.timeline.nav.selected) {
                     let id = item.id;
-                    self.open_form(edit::activity_form(&self.store, id, today));
+                    self.open_form(forms::activity_form(&self.store, id, today));
                 }
             }
             (Action::Delete, PaneId::Timeline) => {
@@ -79,13 +79,13 @@ impl App {
             }
             (Action::Add, PaneId::Conflicts) => {
                 if let Some(id) = need_account(self) {
-                    self.open_form(edit::conflict_form(&self.store, id, None, today));
+                    self.open_form(forms::conflict_form(&self.store, id, None, today));
                 }
             }
             (Action::Edit, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
                     let (account, id) = (c.account_id, c.id);
-                    self.open_form(edit::conflict_form(&self.store, account, Some(id), today));
+                    self.open_form(forms::conflict_form(&self.store, account, Some(id), today));
                 }
             }
             (Action::Delete, PaneId::Conflicts) => {
@@ -97,13 +97,13 @@ impl App {
             (Action::Complete, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
                     let id = c.id;
-                    self.open_form(edit::resolve_form(&self.store, id, today));
+                    self.open_form(forms::resolve_form(&self.store, id, today));
                 }
             }
             (Action::Escalate, PaneId::Conflicts) => {
                 if let Some(c) = self.conflicts.selected() {
                     let id = c.id;
-                    self.open_form(edit::escalate_form(&self.store, id, today));
+                    self.open_form(forms::escalate_form(&self.store, id, today));
                 }
             }
             (Action::Status, PaneId::Conflicts) => {
@@ -121,7 +121,7 @@ impl App {
             }
             (Action::Add, PaneId::Targets) => {
                 let period = self.targets.period;
-                self.open_form(edit::target_form(&self.store, None, period, today));
+                self.open_form(forms::target_form(&self.store, None, period, today));
             }
             (Action::TargetList, _) => self.open_list(ListKind::Targets(self.targets.period)),
             (Action::Reps, _) => self.open_list(ListKind::Reps),
@@ -265,18 +265,18 @@ impl App {
 
     pub(super) fn on_form_key(&mut self, mut form: EditForm, key: KeyEvent) -> Result<()> {
         let event = form.on_key(key, self.today);
-        edit::follow_metric(&mut form, self.today);
-        edit::follow_summary(&mut form);
+        forms::follow_metric(&mut form, self.today);
+        forms::follow_summary(&mut form);
         match event {
             FormEvent::None => self.overlay = Overlay::Form(form),
             FormEvent::Cancel => self.message = Some("not saved".into()),
             FormEvent::Quit => self.quit = true,
-            FormEvent::Save => match edit::save(&self.store, &mut form, self.today) {
-                Ok(edit::Saved::Clash) => {
+            FormEvent::Save => match forms::save(&self.store, &mut form, self.today) {
+                Ok(forms::Saved::Clash) => {
                     form.error = Some("changed by someone else since you opened this form".into());
                     self.overlay = Overlay::Form(form);
                 }
-                Ok(edit::Saved::Done(msg, account)) => {
+                Ok(forms::Saved::Done(msg, account)) => {
                     self.message = Some(crate::domain::sanitize::line(&msg).into_owned());
                     let account = match form.target {
                         Edit::Account(_) => account,
@@ -308,10 +308,10 @@ impl App {
             Action::Add => {
                 keep = false;
                 let form = match list.kind {
-                    ListKind::Contacts(a) => edit::contact_form(&self.store, a, None, today),
-                    ListKind::Deals(a) => edit::deal_form(&self.store, a, None, today),
-                    ListKind::Reps => edit::rep_form(&self.store, None, today),
-                    ListKind::Targets(p) => edit::target_form(&self.store, None, p, today),
+                    ListKind::Contacts(a) => forms::contact_form(&self.store, a, None, today),
+                    ListKind::Deals(a) => forms::deal_form(&self.store, a, None, today),
+                    ListKind::Reps => forms::rep_form(&self.store, None, today),
+                    ListKind::Targets(p) => forms::target_form(&self.store, None, p, today),
                     ListKind::Agenda => return self.keep_list(list),
                 };
                 self.open_form(form);
@@ -320,10 +320,10 @@ impl App {
                 if let Some(row) = &selected {
                     keep = false;
                     let form = match list.kind {
-                        ListKind::Contacts(a) => edit::contact_form(&self.store, a, Some(row.id), today),
-                        ListKind::Deals(a) => edit::deal_form(&self.store, a, Some(row.id), today),
-                        ListKind::Reps => edit::rep_form(&self.store, Some(row.id), today),
-                        ListKind::Targets(p) => edit::target_form(&self.store, Some(row.id), p, today),
+                        ListKind::Contacts(a) => forms::contact_form(&self.store, a, Some(row.id), today),
+                        ListKind::Deals(a) => forms::deal_form(&self.store, a, Some(row.id), today),
+                        ListKind::Reps => forms::rep_form(&self.store, Some(row.id), today),
+                        ListKind::Targets(p) => forms::target_form(&self.store, Some(row.id), p, today),
                         ListKind::Agenda => {
                             if let Some(a) = row.account_id {
                                 self.set_current(a)?;
