@@ -1,17 +1,22 @@
-//! The cockpit's writing side: forms, record lists, confirmations, undo and
-//! redo, and keeping every pane current after a change.
+//! What input does to the cockpit: a key, a paste or a mouse event becomes
+//! an action (through the keymap, or an open overlay's own keys), and each
+//! action changes the state — moving, opening, forms and their saves, undo
+//! and redo, and keeping every pane current after a write. Record lists'
+//! keys live in `lists`, confirmations' in `overlays`, Today's in `day`.
 
-use super::app::{App, PaneId};
+use super::app::{search, App, PaneId};
 use super::forms::{self, Edit, EditForm};
-use super::keymap::{Action, Context};
-use super::lists::{ListKind, RecordList};
-use super::overlays::{Confirm, Overlay};
+use super::keymap::Action;
+use super::layout;
+use super::lists::ListKind;
+use super::overlays::{Filter, Overlay, Palette, Search};
+use super::panes::targets::{shows_all, View};
 use super::widgets::form::FormEvent;
-use crate::domain::rules::step_stage;
-use crate::domain::{ActivityKind, DealStage};
-use crate::store::{Account, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Store, Target};
+use crate::domain::{sanitize, ActivityKind};
+use crate::store::{Account, Activity, Conflict, Store};
 use anyhow::Result;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
 
 impl App {
     /// The writing actions; returns false for actions that are not about writing.
@@ -143,71 +148,6 @@ impl App {
         }
     }
 
-    fn open_list(&mut self, kind: ListKind) {
-        let scope = if kind == ListKind::Agenda { self.resolved.reps.clone() } else { None };
-        match RecordList::load_scoped(kind, &self.store, self.today, scope) {
-            Ok(l) => self.overlay = Overlay::List(l),
-            Err(e) => self.message = Some(format!("{e:#}")),
-        }
-    }
-
-    fn confirm<T: Record>(&mut self, id: i64, back_to: Option<RecordList>) -> Result<()> {
-        let rec: T = self.store.require(id)?;
-        self.overlay = Overlay::Confirm(Confirm {
-            question: format!("Delete {}? (u undoes it)", crate::domain::sanitize::line(&rec.describe())),
-            entity: T::ENTITY,
-            id,
-            back_to,
-            successors: Vec::new(),
-            pick: 0,
-        });
-        Ok(())
-    }
-
-    /// Names what goes with the account before it goes.
-    fn confirm_account(&mut self, id: i64) -> Result<()> {
-        self.confirm::<Account>(id, None)?;
-        let hanging = self.store.account_hanging(id)?;
-        if let Overlay::Confirm(c) = &mut self.overlay {
-            if !hanging.is_empty() {
-                let name = crate::domain::sanitize::line(&self.store.require::<Account>(id)?.describe()).into_owned();
-                c.question = format!("Delete {name} with {}? (u undoes it)", hanging.describe());
-            }
-        }
-        Ok(())
-    }
-
-    /// A rep who owns accounts or open deals is deleted only once someone
-    /// is picked to take them over.
-    fn confirm_rep(&mut self, id: i64, back_to: Option<RecordList>) -> Result<()> {
-        self.confirm::<Rep>(id, back_to)?;
-        let holdings = self.store.rep_holdings(id)?;
-        if !holdings.needs_successor() {
-            return Ok(());
-        }
-        let rep = self.store.require::<Rep>(id)?;
-        let successors: Vec<(i64, String)> = self
-            .store
-            .reps()?
-            .into_iter()
-            .filter(|r| r.id != id)
-            .map(|r| (r.id, crate::domain::sanitize::line(&r.name).into_owned()))
-            .collect();
-        if let Overlay::Confirm(c) = &mut self.overlay {
-            let name = crate::domain::sanitize::line(&rep.name).into_owned();
-            c.question = format!("Delete rep {name}, who owns {}? Hand them to:", holdings.describe());
-            // The rep's own manager is the likeliest heir.
-            c.pick = successors.iter().position(|s| Some(s.0) == rep.manager_id).unwrap_or(0);
-            c.successors = successors;
-        }
-        if matches!(&self.overlay, Overlay::Confirm(c) if c.successors.is_empty()) {
-            self.overlay = Overlay::None;
-            self.message =
-                Some(format!("{} owns accounts or open deals and there is no other rep to take them", rep.name));
-        }
-        Ok(())
-    }
-
     /// Runs one write, tells the user how it went, and refreshes what it touched.
     pub(super) fn write(&mut self, f: impl FnOnce(&Store) -> Result<String>, account: Option<i64>) -> Result<()> {
         match f(&self.store) {
@@ -293,165 +233,432 @@ impl App {
         Ok(())
     }
 
-    pub(super) fn on_list_key(&mut self, mut list: RecordList, key: KeyEvent) -> Result<()> {
-        let today = self.today;
-        let selected = list.selected().cloned();
-        let len = list.rows.len();
-        let mut keep = true;
-        // The list's keys come from the keymap (context `list`, then global).
-        let Some(action) = self.keymap.resolve(Context::List, &key) else { return self.keep_list(list) };
+    /// A key press: overlays take keys first, then the keymap.
+    pub fn on_key(&mut self, key: KeyEvent) -> Result<()> {
+        // Keys act on the whole book: the rest of it is a moment away at most.
+        self.poll_loading(true)?;
+        self.message = None;
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::Form(form) => return self.on_form_key(form, key),
+            Overlay::List(list) => return self.on_list_key(list, key),
+            Overlay::Confirm(c) => return self.on_confirm_key(c, key),
+            Overlay::Draft(d) => return self.on_draft_key(d, key),
+            Overlay::Today => return self.on_today_key(key),
+            Overlay::Ask(ask) => return self.on_ask_key(ask, key),
+            other => self.overlay = other,
+        }
+        if self.overlay.takes_text() {
+            return self.on_overlay_key(key);
+        }
+        if !matches!(self.overlay, Overlay::None) && self.on_overlay_key_nav(key)? {
+            return Ok(());
+        }
+        match self.keymap.resolve(self.context(), &key) {
+            Some(action) => self.update(action),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs one action.
+    pub fn update(&mut self, action: Action) -> Result<()> {
+        let rows = self.pane_rows(self.focus);
+        let page = rows.max(1) as isize;
+        if self.focus == PaneId::Today && self.today_action(action)? {
+            return Ok(());
+        }
         match action {
-            Action::Back => keep = false,
             Action::Quit => self.quit = true,
-            Action::Down => list.nav.step(1, len, 15),
-            Action::Up => list.nav.step(-1, len, 15),
-            Action::Add => {
-                keep = false;
-                let form = match list.kind {
-                    ListKind::Contacts(a) => forms::contact_form(&self.store, a, None, today),
-                    ListKind::Deals(a) => forms::deal_form(&self.store, a, None, today),
-                    ListKind::Reps => forms::rep_form(&self.store, None, today),
-                    ListKind::Targets(p) => forms::target_form(&self.store, None, p, today),
-                    ListKind::Agenda => return self.keep_list(list),
-                };
-                self.open_form(form);
+            Action::Help => self.overlay = Overlay::Help(0),
+            Action::Search => self.open_search(),
+            Action::Palette => self.overlay = Overlay::Palette(Palette::default()),
+            Action::NextPane | Action::PrevPane => {
+                // Today is one of the panes where it has one.
+                let n = if layout::today_pane_fits(self.size) { 5 } else { 4 };
+                let step = if action == Action::NextPane { 1 } else { n - 1 };
+                self.zoom = false;
+                self.focus_pane(PaneId::EVERY[(self.focus.index().min(n - 1) + step) % n]);
             }
-            Action::Edit | Action::Open => {
-                if let Some(row) = &selected {
-                    keep = false;
-                    let form = match list.kind {
-                        ListKind::Contacts(a) => forms::contact_form(&self.store, a, Some(row.id), today),
-                        ListKind::Deals(a) => forms::deal_form(&self.store, a, Some(row.id), today),
-                        ListKind::Reps => forms::rep_form(&self.store, Some(row.id), today),
-                        ListKind::Targets(p) => forms::target_form(&self.store, Some(row.id), p, today),
-                        ListKind::Agenda => {
-                            if let Some(a) = row.account_id {
-                                self.set_current(a)?;
-                                self.focus = PaneId::Timeline;
-                            }
-                            return Ok(());
-                        }
-                    };
-                    self.open_form(form);
+            Action::Agenda | Action::FocusToday => self.open_today(),
+            Action::Reasons => {
+                self.timeline.show_reasons = !self.timeline.show_reasons;
+                self.timeline.load_health(&self.store);
+                if layout::areas(self.size, self.focus, self.zoom).pane(PaneId::Timeline).is_none() {
+                    self.focus_pane(PaneId::Timeline);
+                }
+                self.relayout();
+            }
+            Action::Dismiss | Action::Snooze => {
+                self.message = Some("suggestions are dismissed and snoozed in Today (t)".into())
+            }
+            Action::FocusPortfolio => self.focus_pane(PaneId::Portfolio),
+            Action::FocusTimeline => self.focus_pane(PaneId::Timeline),
+            Action::FocusConflicts => self.focus_pane(PaneId::Conflicts),
+            Action::FocusTargets => self.focus_pane(PaneId::Targets),
+            Action::Zoom => {
+                self.zoom = !self.zoom;
+                self.relayout();
+            }
+            Action::Back => {
+                if !matches!(self.overlay, Overlay::None) {
+                    self.overlay = Overlay::None;
+                } else if self.zoom {
+                    self.zoom = false;
+                    self.relayout();
                 }
             }
-            Action::Delete => {
-                if let Some(row) = &selected {
-                    keep = false;
-                    let back = Some(list.clone());
-                    match list.kind {
-                        ListKind::Contacts(_) => self.confirm::<Contact>(row.id, back)?,
-                        ListKind::Deals(_) => self.confirm::<Deal>(row.id, back)?,
-                        ListKind::Reps => self.confirm_rep(row.id, back)?,
-                        ListKind::Targets(_) => self.confirm::<Target>(row.id, back)?,
-                        ListKind::Agenda => self.confirm::<Activity>(row.id, back)?,
+            Action::Up => self.step(-1, rows)?,
+            Action::Down => self.step(1, rows)?,
+            Action::PageUp => self.step(-page, rows)?,
+            Action::PageDown => self.step(page, rows)?,
+            Action::Top => self.step(isize::MIN / 2, rows)?,
+            Action::Bottom => self.step(isize::MAX / 2, rows)?,
+            Action::Open => self.open()?,
+            Action::CycleSort if self.focus == PaneId::Portfolio => self.portfolio.cycle_sort(rows),
+            Action::Filter if matches!(self.focus, PaneId::Portfolio | PaneId::Conflicts) => {
+                self.overlay = Overlay::Filter(Filter::for_pane(self))
+            }
+            Action::ClearFilter => match self.focus {
+                PaneId::Portfolio => self.portfolio.set_filter(Default::default(), rows),
+                PaneId::Conflicts => {
+                    self.conflicts.set_status_filter(Default::default(), &self.store)?;
+                    self.conflicts.set_filter(None, None, rows)
+                }
+                _ => {}
+            },
+            Action::PrevPeriod | Action::NextPeriod | Action::PeriodKind if self.focus == PaneId::Targets => {
+                match action {
+                    Action::PrevPeriod => self.targets.shift(-1),
+                    Action::NextPeriod => self.targets.shift(1),
+                    _ => self.targets.toggle_year(),
+                }
+                self.load_tracker()?;
+            }
+            Action::CycleSort if self.focus == PaneId::Targets => self.targets.cycle_sort(),
+            Action::NextView if self.focus == PaneId::Targets => self.targets.next_view(),
+            Action::ScrollLeft if self.focus == PaneId::Targets => self.targets.scroll_columns(-1),
+            Action::ScrollRight if self.focus == PaneId::Targets => self.targets.scroll_columns(1),
+            Action::CycleScope => self.cycle_scope()?,
+            Action::Export => self.export(Ok(super::export::Format::Csv))?,
+            Action::Refresh => {
+                self.reload()?;
+                self.prepare_lookup();
+                self.message = Some("reloaded".into());
+            }
+            Action::CycleSort
+            | Action::Filter
+            | Action::PrevPeriod
+            | Action::NextPeriod
+            | Action::PeriodKind
+            | Action::NextView
+            | Action::ScrollLeft
+            | Action::ScrollRight => {
+                self.message = Some(format!("{} works in another pane", action.description().to_lowercase()))
+            }
+            _ => {
+                self.edit_action(action)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `:export`: the focused pane's rows to a new file in the current
+    /// folder; the footer says where, or why not.
+    fn export(&mut self, format: Result<super::export::Format>) -> Result<()> {
+        // The whole portfolio and queue, not the first screenful.
+        self.poll_lists(true)?;
+        let written = format.and_then(|f| {
+            let dir = std::env::current_dir()?;
+            super::export::write(self, f, &dir)
+        });
+        self.message = Some(match written {
+            Ok((path, n)) => {
+                sanitize::line(&format!("exported {n} {} to {}", if n == 1 { "row" } else { "rows" }, path.display()))
+                    .into_owned()
+            }
+            Err(e) => sanitize::line(&format!("export failed: {e:#}")).into_owned(),
+        });
+        Ok(())
+    }
+
+    pub(super) fn focus_pane(&mut self, pane: PaneId) {
+        self.focus = pane;
+        self.relayout();
+    }
+
+    fn step(&mut self, delta: isize, rows: usize) -> Result<()> {
+        match self.focus {
+            PaneId::Portfolio => {
+                self.portfolio.step(delta, rows);
+                if let Some(id) = self.portfolio.selected_id() {
+                    if Some(id) != self.current {
+                        self.current = Some(id);
+                        self.timeline.load(&self.store, id)?;
                     }
                 }
             }
-            Action::Complete if list.kind == ListKind::Agenda => {
-                if let Some(row) = &selected {
-                    let id = row.id;
-                    self.write(|s| s.complete_follow_up(id).map(|f| format!("done: {}", f.summary)), row.account_id)?;
-                    list.reload(&self.store, today)?;
+            PaneId::Timeline => self.timeline.step(delta, rows, &self.store)?,
+            PaneId::Conflicts => self.conflicts.step(delta, rows),
+            PaneId::Targets => self.targets.step(delta, rows),
+            PaneId::Today => self.today_view.step(delta),
+        }
+        Ok(())
+    }
+
+    fn open(&mut self) -> Result<()> {
+        match self.focus {
+            PaneId::Portfolio => {
+                if let Some(id) = self.portfolio.selected_id() {
+                    self.set_current(id)?;
+                    self.focus_pane(PaneId::Timeline);
                 }
             }
-            a @ (Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
-                if matches!(list.kind, ListKind::Deals(_)) =>
-            {
-                if let Some(row) = &selected {
-                    let id = row.id;
-                    let deal = self.store.require::<Deal>(id)?;
-                    let to = match a {
-                        Action::NextStage => step_stage(deal.stage, true),
-                        Action::PrevStage => step_stage(deal.stage, false),
-                        Action::Won => DealStage::Won,
-                        _ => DealStage::Lost,
-                    };
-                    self.write(
-                        |s| {
-                            s.move_deal(id, to).map(|d| format!("{} is now {}", d.name, d.stage.label().to_lowercase()))
-                        },
-                        row.account_id,
-                    )?;
-                    list.reload(&self.store, today)?;
+            PaneId::Timeline => {
+                if let Some(detail) = self.timeline.detail(&self.store)? {
+                    self.overlay = Overlay::Detail(detail);
                 }
+            }
+            PaneId::Conflicts => {
+                if let Some(id) = self.conflicts.selected_account() {
+                    self.set_current(id)?;
+                    self.focus_pane(PaneId::Timeline);
+                }
+            }
+            PaneId::Targets => {
+                // From the gauges, the table to pick a rep in; from the
+                // table, the selected rep's accounts in the portfolio.
+                let rows = self.pane_rows(PaneId::Targets);
+                if self.targets.view == View::Gauges && !shows_all(rows + 1) {
+                    self.targets.view = View::Reps;
+                } else if let Some(id) = self.targets.selected_rep() {
+                    let filter = crate::store::AccountFilter { owner_id: Some(id), ..Default::default() };
+                    let rows = self.pane_rows(PaneId::Portfolio);
+                    self.portfolio.set_filter(filter, rows);
+                    self.focus_pane(PaneId::Portfolio);
+                    if let Some(first) = self.portfolio.selected_id() {
+                        self.set_current(first)?;
+                    }
+                }
+            }
+            PaneId::Today => {
+                self.today_action(Action::Open)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn open_search(&mut self) {
+        let previous = (self.focus, self.current, self.portfolio.nav);
+        self.overlay = Overlay::Search(Search::new(previous));
+    }
+
+    /// Keys for overlays that edit text (search, palette).
+    fn on_overlay_key(&mut self, key: KeyEvent) -> Result<()> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let mut overlay = std::mem::replace(&mut self.overlay, Overlay::None);
+        let mut keep = true;
+        match &mut overlay {
+            Overlay::Search(search) => match key.code {
+                KeyCode::Esc => {
+                    let (focus, current, nav) = search.previous;
+                    self.focus = focus;
+                    self.portfolio.nav = nav;
+                    if let Some(id) = current {
+                        self.set_current(id)?;
+                    }
+                    keep = false;
+                }
+                KeyCode::Enter => {
+                    if let Some(hit) = search.selected_hit() {
+                        let (id, contact) = (hit.account_id, hit.contact_id);
+                        self.set_current(id)?;
+                        // Found by a contact's name, phone or e-mail: that is who is calling.
+                        match contact {
+                            Some(contact) => self.timeline.set_caller(&self.store, contact)?,
+                            None => {
+                                if let Some(card) = self.timeline.card.as_mut() {
+                                    card.caller = None;
+                                }
+                            }
+                        }
+                        self.focus_pane(PaneId::Timeline);
+                        keep = false;
+                    } else {
+                        self.message = Some("no account matches".into());
+                    }
+                }
+                KeyCode::Up => search.nav.step(-1, search.hits.len(), search::RESULTS),
+                KeyCode::Down => search.nav.step(1, search.hits.len(), search::RESULTS),
+                KeyCode::Char('p') if ctrl => search.nav.step(-1, search.hits.len(), search::RESULTS),
+                KeyCode::Char('n') if ctrl => search.nav.step(1, search.hits.len(), search::RESULTS),
+                KeyCode::Char('c') if ctrl => self.quit = true,
+                _ => {
+                    if search.input.handle(&key) {
+                        let query = search.input.text.clone();
+                        let hits = self.find(&query)?;
+                        search.set_hits(hits);
+                    }
+                }
+            },
+            Overlay::Palette(palette) => match key.code {
+                KeyCode::Esc => keep = false,
+                KeyCode::Enter => {
+                    keep = false;
+                    // `:export xlsx` takes an argument, which no action name has.
+                    if let Some(format) = super::export::Format::parse(palette.input.text.trim()) {
+                        self.overlay = Overlay::None;
+                        return self.export(format);
+                    }
+                    if let Some(action) = palette.selected_action() {
+                        self.overlay = Overlay::None;
+                        return self.update(action);
+                    }
+                }
+                KeyCode::Up => palette.nav.step(-1, usize::MAX, 1),
+                KeyCode::Down => palette.nav.step(1, usize::MAX, 1),
+                KeyCode::Char('c') if ctrl => self.quit = true,
+                _ => {
+                    palette.input.handle(&key);
+                    palette.nav = Default::default();
+                }
+            },
+            _ => {}
+        }
+        if keep {
+            self.overlay = overlay;
+        } else if let Overlay::Search(_) = &overlay {
+            self.release_lookup_pages();
+        }
+        Ok(())
+    }
+
+    /// Keys for overlays without text entry. Returns whether the key was used.
+    fn on_overlay_key_nav(&mut self, key: KeyEvent) -> Result<bool> {
+        let action = self.keymap.resolve(self.context(), &key);
+        let mut overlay = std::mem::replace(&mut self.overlay, Overlay::None);
+        let mut keep = true;
+        let used = match &mut overlay {
+            Overlay::Help(_) | Overlay::Detail(_) => {
+                match action {
+                    Some(Action::Quit) => self.quit = true,
+                    Some(Action::Down) | Some(Action::PageDown) => overlay_scroll(&mut overlay, 1),
+                    Some(Action::Up) | Some(Action::PageUp) => overlay_scroll(&mut overlay, -1),
+                    _ => keep = false,
+                }
+                true
+            }
+            Overlay::Filter(filter) => {
+                match key.code {
+                    KeyCode::Esc => keep = false,
+                    KeyCode::Enter => {
+                        keep = false;
+                        let rows = self.pane_rows(self.focus);
+                        filter.apply(self, rows)?;
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => filter.move_field(-1),
+                    KeyCode::Down | KeyCode::Char('j') => filter.move_field(1),
+                    KeyCode::Left | KeyCode::Char('h') => filter.cycle(-1),
+                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => filter.cycle(1),
+                    KeyCode::Backspace | KeyCode::Char('x') => filter.clear(),
+                    KeyCode::Char('q') => self.quit = true,
+                    _ => {}
+                }
+                true
+            }
+            _ => false,
+        };
+        if keep {
+            self.overlay = overlay;
+        }
+        Ok(used)
+    }
+
+    /// Pasted text goes to the open search or palette line.
+    pub fn on_paste(&mut self, text: &str) -> Result<()> {
+        match &mut self.overlay {
+            Overlay::Search(search) => {
+                search.input.insert_str(text);
+                let query = search.input.text.clone();
+                let hits = self.find(&query)?;
+                if let Overlay::Search(search) = &mut self.overlay {
+                    search.set_hits(hits);
+                }
+            }
+            Overlay::Palette(p) => p.input.insert_str(text),
+            Overlay::Form(f) => {
+                f.paste(text, self.today);
+                super::forms::follow_summary(f);
             }
             _ => {}
         }
-        if keep && matches!(self.overlay, Overlay::None) {
-            self.overlay = Overlay::List(list);
-        }
         Ok(())
     }
 
-    fn keep_list(&mut self, list: RecordList) -> Result<()> {
-        self.overlay = Overlay::List(list);
-        Ok(())
-    }
-
-    pub(super) fn on_confirm_key(&mut self, mut confirm: Confirm, key: KeyEvent) -> Result<()> {
-        let len = confirm.successors.len();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Right | KeyCode::Tab if len > 0 => {
-                confirm.pick = (confirm.pick + 1) % len;
-                self.overlay = Overlay::Confirm(confirm);
+    /// A mouse event: a click focuses the pane under it and selects the row;
+    /// the wheel scrolls the pane under the pointer.
+    pub fn on_mouse(&mut self, ev: MouseEvent) -> Result<()> {
+        if !matches!(ev.kind, MouseEventKind::Moved) {
+            self.poll_loading(true)?;
+        }
+        if !matches!(self.overlay, Overlay::None) {
+            return Ok(());
+        }
+        let areas = layout::areas(self.size, self.focus, self.zoom);
+        let pos = Position::new(ev.column, ev.row);
+        if let Some((i, _)) = areas.tabs.iter().enumerate().find(|(_, r)| r.contains(pos)) {
+            if matches!(ev.kind, MouseEventKind::Down(MouseButton::Left)) {
+                self.focus_pane(PaneId::ALL[i]);
             }
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::Left | KeyCode::BackTab if len > 0 => {
-                confirm.pick = (confirm.pick + len - 1) % len;
-                self.overlay = Overlay::Confirm(confirm);
-            }
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                let id = confirm.id;
-                let entity = confirm.entity;
-                let successor = confirm.successor().cloned();
-                let account = match entity {
-                    Entity::Rep | Entity::Target => None,
-                    _ => self.current,
-                };
-                self.write(
-                    |s| {
-                        let what = match entity {
-                            Entity::Account => {
-                                let (account, hanging) = s.delete_account(id)?;
-                                if hanging.is_empty() {
-                                    account.describe()
-                                } else {
-                                    format!("{} with {}", account.describe(), hanging.describe())
-                                }
+            return Ok(());
+        }
+        let Some(pane) = PaneId::EVERY.into_iter().find(|p| areas.pane(*p).is_some_and(|r| r.contains(pos))) else {
+            return Ok(());
+        };
+        let area = areas.pane(pane).unwrap_or_default();
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.focus_pane(pane);
+                let rows = self.pane_rows(pane);
+                match pane {
+                    PaneId::Portfolio => {
+                        // Border and column header above the first row.
+                        let row = ev.row.saturating_sub(area.y + 2) as usize;
+                        if ev.row >= area.y + 2 {
+                            self.portfolio.click(row, rows);
+                            if let Some(id) = self.portfolio.selected_id() {
+                                self.set_current(id)?;
                             }
-                            Entity::Contact => s.delete::<Contact>(id)?.describe(),
-                            Entity::Deal => s.delete::<Deal>(id)?.describe(),
-                            Entity::Conflict => s.delete::<Conflict>(id)?.describe(),
-                            Entity::Activity => s.delete::<Activity>(id)?.describe(),
-                            Entity::Target => s.delete::<Target>(id)?.describe(),
-                            Entity::Rep => {
-                                let (rep, _) = s.delete_rep(id, successor.as_ref().map(|s| s.0))?;
-                                match &successor {
-                                    Some((_, to)) => format!("{}; {to} takes over", rep.describe()),
-                                    None => rep.describe(),
-                                }
-                            }
-                            Entity::Snapshot => anyhow::bail!("forecast snapshots are history; they are not deleted"),
-                            Entity::Suggestion => {
-                                anyhow::bail!("a snoozed or dismissed suggestion is undone, not deleted")
-                            }
-                        };
-                        Ok(format!("deleted {what} (u undoes it)"))
-                    },
-                    account,
-                )?;
-                if let Some(mut list) = confirm.back_to {
-                    list.reload(&self.store, self.today)?;
-                    self.overlay = Overlay::List(list);
+                        }
+                    }
+                    PaneId::Conflicts if ev.row >= area.y + 2 => {
+                        self.conflicts.click(ev.row.saturating_sub(area.y + 2) as usize, rows)
+                    }
+                    PaneId::Timeline => {
+                        // The reasons under the card push the history down.
+                        let reasons = super::panes::timeline::reason_lines(self);
+                        let below = Rect { y: area.y + reasons, height: area.height.saturating_sub(reasons), ..area };
+                        self.timeline.click(below, ev.row, &self.store)?
+                    }
+                    _ => {}
                 }
             }
-            _ => {
-                self.message = Some("kept".into());
-                if let Some(list) = confirm.back_to {
-                    self.overlay = Overlay::List(list);
-                }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta = if matches!(ev.kind, MouseEventKind::ScrollDown) { 3 } else { -3 };
+                let focus = self.focus;
+                self.focus = pane;
+                let rows = self.pane_rows(pane);
+                self.step(delta, rows)?;
+                self.focus = focus;
             }
+            _ => {}
         }
         Ok(())
+    }
+}
+
+fn overlay_scroll(overlay: &mut Overlay, delta: isize) {
+    match overlay {
+        Overlay::Detail(d) => d.scroll = d.scroll.saturating_add_signed(delta * 3),
+        Overlay::Help(scroll) => *scroll = scroll.saturating_add_signed(delta * 3),
+        _ => {}
     }
 }
