@@ -767,7 +767,7 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
     });
     wait_for("the state to catch up", || sync.state().waiting == 0);
     let mut app = common::app_over(Store::open(&a.path, OpenMode::Existing).unwrap().0, 160, 20);
-    app.team = Some(sync);
+    app.set_team(sync);
     assert!(app.refresh_team_line());
     let screen = common::screen(&app);
     assert!(screen.lines().next().unwrap().contains("· synced just now"), "{screen}");

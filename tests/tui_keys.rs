@@ -24,14 +24,14 @@ fn a_rebound_list_key_works_shows_in_the_footer_and_in_help() {
     let footer = text.lines().find(|l| l.contains("next")).expect("the list's keys");
     assert!(footer.contains("] next · [ back · W won · L lost · a add · e edit · d delete · esc close"), "{footer}");
     press(&mut app, "w");
-    assert_eq!(app.message, None, "w is no longer bound");
+    assert_eq!(app.message(), None, "w is no longer bound");
     press(&mut app, "W");
-    assert_eq!(app.message.as_deref(), Some("Renewal 2027 is now won"));
-    let won = app.store.deals_of(ids.acme).unwrap().into_iter().find(|d| d.name == "Renewal 2027").unwrap();
+    assert_eq!(app.message(), Some("Renewal 2027 is now won"));
+    let won = app.store().deals_of(ids.acme).unwrap().into_iter().find(|d| d.name == "Renewal 2027").unwrap();
     assert_eq!(won.stage, DealStage::Won);
-    assert!(matches!(app.overlay, Overlay::List(_)), "the list stays open");
+    assert!(matches!(app.overlay(), Overlay::List(_)), "the list stays open");
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Overlay::None), "esc closes it, as everywhere");
+    assert!(matches!(app.overlay(), Overlay::None), "esc closes it, as everywhere");
 
     press(&mut app, "?");
     let mut help = screen(&app);

@@ -138,7 +138,8 @@ impl App {
         Ok(true)
     }
 
-    pub(super) fn open_form(&mut self, form: Result<EditForm>) {
+    /// Opens a form over the panes, or says why it cannot open.
+    pub fn open_form(&mut self, form: Result<EditForm>) {
         match form {
             Ok(mut f) => {
                 f.set_calendar(self.calendar, self.today);

@@ -65,37 +65,42 @@ pub struct Badges {
     pub breached: i64,
 }
 
+/// The cockpit: the store and its clock, the screen's size, focus and zoom,
+/// and the parts — each pane and each overlay is a type of its own that owns
+/// its state and the methods that change it. The fields are the crate's (the
+/// panes draw from them); from outside, tests and benchmarks go through the
+/// methods in "What the cockpit shows" below.
 pub struct App {
-    pub store: Store,
-    pub now: DateTime<Utc>,
-    pub today: NaiveDate,
-    pub calendar: FiscalCalendar,
-    pub size: Rect,
-    pub focus: PaneId,
-    pub zoom: bool,
+    pub(crate) store: Store,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) today: NaiveDate,
+    pub(crate) calendar: FiscalCalendar,
+    pub(crate) size: Rect,
+    pub(crate) focus: PaneId,
+    pub(crate) zoom: bool,
     /// The account every pane follows.
-    pub current: Option<i64>,
-    pub reps: Vec<RepRow>,
+    pub(crate) current: Option<i64>,
+    pub(crate) reps: Vec<RepRow>,
     /// Whose numbers the header, the agenda and the tracker count.
-    pub scope: Scope,
-    pub resolved: Resolved,
-    pub portfolio: Portfolio,
-    pub timeline: Timeline,
-    pub conflicts: Conflicts,
-    pub targets: Targets,
-    pub today_view: Today,
-    pub overlay: Overlay,
-    pub badges: Badges,
+    pub(crate) scope: Scope,
+    pub(crate) resolved: Resolved,
+    pub(crate) portfolio: Portfolio,
+    pub(crate) timeline: Timeline,
+    pub(crate) conflicts: Conflicts,
+    pub(crate) targets: Targets,
+    pub(crate) today_view: Today,
+    pub(crate) overlay: Overlay,
+    pub(crate) badges: Badges,
     /// One line of feedback in the footer ("no account matches", errors).
-    pub message: Option<String>,
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub quit: bool,
-    pub db_name: String,
+    pub(crate) message: Option<String>,
+    pub(crate) keymap: Keymap,
+    pub(crate) theme: Theme,
+    pub(crate) quit: bool,
+    pub(crate) db_name: String,
     /// Team mode's background sync, when this book is a team's.
-    pub team: Option<crate::tui::team::TeamSync>,
+    pub(crate) team: Option<crate::tui::team::TeamSync>,
     /// The header's sync state, as last read from `team`.
-    pub team_line: Option<String>,
+    pub(crate) team_line: Option<String>,
     lookup: LookupSlot,
     data_version: i64,
     /// The full portfolio and conflict queue, loading on a second connection.
@@ -560,6 +565,114 @@ impl App {
     /// The filter choices the portfolio and queue offer.
     pub fn owner_choices(&self) -> Vec<(i64, String)> {
         self.reps.iter().map(|r| (r.id, r.name.clone())).collect()
+    }
+}
+
+/// What the cockpit shows, for tests, benchmarks and the event loop: read
+/// the parts, or reach into one part to set it up; changes to the whole
+/// cockpit go through `on_key`, `update` and the other input methods.
+impl App {
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store, to act as another window would (its session, its writes).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The day the cockpit counts from, on the store's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    pub fn size(&self) -> Rect {
+        self.size
+    }
+
+    pub fn focus(&self) -> PaneId {
+        self.focus
+    }
+
+    pub fn zoomed(&self) -> bool {
+        self.zoom
+    }
+
+    /// The account every pane follows.
+    pub fn current(&self) -> Option<i64> {
+        self.current
+    }
+
+    pub fn reps(&self) -> &[RepRow] {
+        &self.reps
+    }
+
+    /// Whose numbers the header, the agenda and the tracker count, made concrete.
+    pub fn resolved(&self) -> &Resolved {
+        &self.resolved
+    }
+
+    pub fn calendar(&self) -> FiscalCalendar {
+        self.calendar
+    }
+
+    pub fn badges(&self) -> &Badges {
+        &self.badges
+    }
+
+    /// The footer's line of feedback, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Whether the person asked to quit.
+    pub fn has_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn overlay(&self) -> &Overlay {
+        &self.overlay
+    }
+
+    pub fn overlay_mut(&mut self) -> &mut Overlay {
+        &mut self.overlay
+    }
+
+    pub fn portfolio(&self) -> &Portfolio {
+        &self.portfolio
+    }
+
+    pub fn portfolio_mut(&mut self) -> &mut Portfolio {
+        &mut self.portfolio
+    }
+
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    pub fn timeline_mut(&mut self) -> &mut Timeline {
+        &mut self.timeline
+    }
+
+    pub fn conflicts(&self) -> &Conflicts {
+        &self.conflicts
+    }
+
+    pub fn conflicts_mut(&mut self) -> &mut Conflicts {
+        &mut self.conflicts
+    }
+
+    pub fn targets(&self) -> &Targets {
+        &self.targets
+    }
+
+    pub fn today_view(&self) -> &Today {
+        &self.today_view
+    }
+
+    /// Team mode's background sync for this book.
+    pub fn set_team(&mut self, sync: crate::tui::team::TeamSync) {
+        self.team = Some(sync);
     }
 }
 

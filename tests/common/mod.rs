@@ -339,7 +339,8 @@ pub fn ctrl(app: &mut rapport::tui::app::App, c: char) {
 
 /// The drawn screen as text, each line without its trailing blanks.
 pub fn screen(app: &rapport::tui::app::App) -> String {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size.width, app.size.height)).unwrap();
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size().width, app.size().height)).unwrap();
     term.draw(|f| rapport::tui::view::draw(f, app)).unwrap();
     let buf = term.backend().buffer();
     (0..buf.area.height)
