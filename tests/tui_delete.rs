@@ -134,7 +134,7 @@ fn deleting_a_rep_picks_who_takes_over_as_one_step() {
     press(&mut app, "jj");
     let Overlay::Confirm(c) = &app.overlay() else { panic!("still asking") };
     assert_eq!(c.successor().unwrap().1, "Sam Moreau");
-    assert!(screen(&app).contains("j/k: pick who takes over"));
+    assert!(screen(&app).contains("j/k pick who takes over · y yes · any other key: no"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.message(), Some("deleted rep Rae Lindqvist; Sam Moreau takes over (u undoes it)"));
     let owner = |app: &App, id: i64| app.store().require::<Account>(id).unwrap().owner_id;

@@ -6,7 +6,7 @@
 
 use super::app::{search, App, PaneId};
 use super::forms::{self, Edit, EditForm};
-use super::keymap::Action;
+use super::keymap::{Action, Context};
 use super::layout;
 use super::lists::ListKind;
 use super::overlays::{Filter, Overlay, Palette, Search};
@@ -458,8 +458,9 @@ impl App {
         let mut overlay = std::mem::replace(&mut self.overlay, Overlay::None);
         let mut keep = true;
         match &mut overlay {
-            Overlay::Search(search) => match key.code {
-                KeyCode::Esc => {
+            // Keys that type nothing come from the keymap (context `search`); the rest is the query.
+            Overlay::Search(search) => match self.keymap.resolve(Context::Search, &key) {
+                Some(Action::Back) => {
                     let (focus, current, nav) = search.previous;
                     self.focus = focus;
                     self.portfolio.nav = nav;
@@ -468,7 +469,7 @@ impl App {
                     }
                     keep = false;
                 }
-                KeyCode::Enter => {
+                Some(Action::Open) => {
                     if let Some(hit) = search.selected_hit() {
                         let (id, contact) = (hit.account_id, hit.contact_id);
                         self.set_current(id)?;
@@ -487,11 +488,9 @@ impl App {
                         self.message = Some("no account matches".into());
                     }
                 }
-                KeyCode::Up => search.nav.step(-1, search.hits.len(), search::RESULTS),
-                KeyCode::Down => search.nav.step(1, search.hits.len(), search::RESULTS),
-                KeyCode::Char('p') if ctrl => search.nav.step(-1, search.hits.len(), search::RESULTS),
-                KeyCode::Char('n') if ctrl => search.nav.step(1, search.hits.len(), search::RESULTS),
-                KeyCode::Char('c') if ctrl => self.quit = true,
+                Some(Action::Up) => search.nav.step(-1, search.hits.len(), search::RESULTS),
+                Some(Action::Down) => search.nav.step(1, search.hits.len(), search::RESULTS),
+                Some(Action::Quit) => self.quit = true,
                 _ => {
                     if search.input.handle(&key) {
                         let query = search.input.text.clone();
@@ -548,19 +547,20 @@ impl App {
                 true
             }
             Overlay::Filter(filter) => {
-                match key.code {
-                    KeyCode::Esc => keep = false,
-                    KeyCode::Enter => {
+                // The menu's keys come from the keymap (context `filter`, then global).
+                match self.keymap.resolve(Context::Filter, &key) {
+                    Some(Action::Back) => keep = false,
+                    Some(Action::Apply) => {
                         keep = false;
                         let rows = self.pane_rows(self.focus);
                         filter.apply(self, rows)?;
                     }
-                    KeyCode::Up | KeyCode::Char('k') => filter.move_field(-1),
-                    KeyCode::Down | KeyCode::Char('j') => filter.move_field(1),
-                    KeyCode::Left | KeyCode::Char('h') => filter.cycle(-1),
-                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => filter.cycle(1),
-                    KeyCode::Backspace | KeyCode::Char('x') => filter.clear(),
-                    KeyCode::Char('q') => self.quit = true,
+                    Some(Action::Up) => filter.move_field(-1),
+                    Some(Action::Down) => filter.move_field(1),
+                    Some(Action::PrevChoice) => filter.cycle(-1),
+                    Some(Action::NextChoice) => filter.cycle(1),
+                    Some(Action::ClearFilter) => filter.clear(),
+                    Some(Action::Quit) => self.quit = true,
                     _ => {}
                 }
                 true

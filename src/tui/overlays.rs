@@ -4,7 +4,7 @@
 
 use super::app::{App, PaneId};
 use super::forms::EditForm;
-use super::keymap::Action;
+use super::keymap::{Action, Context};
 use super::lists::RecordList;
 use super::widgets::input::TextInput;
 use super::widgets::nav::Nav;
@@ -15,7 +15,7 @@ use crate::tui::panes::conflicts::StatusFilter;
 use anyhow::Result;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 pub enum Overlay {
     None,
@@ -130,7 +130,19 @@ impl Palette {
         let all: Vec<(Action, String)> = Action::all()
             // A deal's stage keys act on a list's selected row, which the palette has not.
             .filter(|(a, _, _)| {
-                !matches!(a, Action::Palette | Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
+                !matches!(
+                    a,
+                    Action::Palette
+                        | Action::NextStage
+                        | Action::PrevStage
+                        | Action::Won
+                        | Action::Lost
+                        // A menu's and a question's own keys, likewise.
+                        | Action::PrevChoice
+                        | Action::NextChoice
+                        | Action::Apply
+                        | Action::Yes
+                )
             })
             .map(|(a, name, desc)| (a, format!("{name} — {desc}")))
             .collect();
@@ -391,16 +403,17 @@ impl App {
 
     pub(super) fn on_confirm_key(&mut self, mut confirm: Confirm, key: KeyEvent) -> Result<()> {
         let len = confirm.successors.len();
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Right | KeyCode::Tab if len > 0 => {
+        // The keys come from the keymap (context `confirm`); any other key keeps the record.
+        match self.keymap.resolve(Context::Confirm, &key) {
+            Some(Action::Down) if len > 0 => {
                 confirm.pick = (confirm.pick + 1) % len;
                 self.overlay = Overlay::Confirm(confirm);
             }
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::Left | KeyCode::BackTab if len > 0 => {
+            Some(Action::Up) if len > 0 => {
                 confirm.pick = (confirm.pick + len - 1) % len;
                 self.overlay = Overlay::Confirm(confirm);
             }
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+            Some(Action::Yes) => {
                 let id = confirm.id;
                 let entity = confirm.entity;
                 let successor = confirm.successor().cloned();
