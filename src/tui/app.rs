@@ -1,5 +1,7 @@
-//! The cockpit's state and how actions change it. Drawing lives in `view`
-//! and the panes' `draw` functions, which only read this state.
+//! The cockpit's state: `App` and its parts, their loading (on a second
+//! connection where the book is a file) and keeping them current. Input and
+//! the actions it runs live in `actions`; drawing in `view` and the panes'
+//! `draw` functions, which only read this state.
 
 use super::keymap::{Context, Keymap};
 use super::layout;
