@@ -215,7 +215,7 @@ fn find_and_the_cockpit_search_give_the_same_top_ten_for_two_hundred_queries() {
     for q in &queries {
         common::press(&mut app, "/");
         common::press(&mut app, q);
-        let Overlay::Search(search) = &app.overlay() else { panic!("/ opens the search") };
+        let Overlay::Search(search) = app.overlay() else { panic!("/ opens the search") };
         let cockpit: Vec<i64> = search.hits.iter().take(10).map(|h| h.account_id).collect();
         common::key(&mut app, KeyCode::Esc);
         let shell = find(&db, q, 10);

@@ -411,7 +411,7 @@ fn the_cockpit_lookup_finds_a_caller_dialled_nationally_or_with_its_trunk_in_bra
         for c in std::iter::once('/').chain(dialled.chars()) {
             app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
         }
-        let Overlay::Search(search) = &app.overlay() else { panic!("search is open") };
+        let Overlay::Search(search) = app.overlay() else { panic!("search is open") };
         assert_eq!(search.hits.len(), 1, "{dialled}: {:?}", search.hits);
         let hit = &search.hits[0];
         assert_eq!(hit.account_id, ids.borealis, "{dialled}");

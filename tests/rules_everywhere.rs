@@ -46,7 +46,7 @@ fn clear(app: &mut App) {
 }
 
 fn form(app: &App) -> &rapport::tui::forms::EditForm {
-    match &app.overlay() {
+    match app.overlay() {
         Overlay::Form(f) => f,
         _ => panic!("the form is closed; message: {:?}", app.message()),
     }
@@ -69,7 +69,7 @@ fn logged(store: &Store) -> usize {
 #[test]
 fn the_cockpit_refuses_a_follow_up_in_the_past() {
     let (mut app, ids) = app();
-    let before = logged(&app.store());
+    let before = logged(app.store());
     // The log form: a call, with a follow-up two days ago.
     press(&mut app, "lcCalled about pricing");
     key(&mut app, KeyCode::Tab, 3);
@@ -78,14 +78,14 @@ fn the_cockpit_refuses_a_follow_up_in_the_past() {
     assert_eq!(error.as_deref(), Some("2026-11-24 is in the past; expected today or a later day"));
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).error.as_deref().unwrap().contains("in the past"), "not saved, and it says why");
-    assert_eq!(logged(&app.store()), before);
+    assert_eq!(logged(app.store()), before);
     clear(&mut app);
     press(&mut app, "+2d");
     key(&mut app, KeyCode::Enter, 1);
     assert!(matches!(app.overlay(), Overlay::None), "{:?}", app.message());
 
     // The timeline's follow-up form, whose date starts as "tomorrow".
-    let before = logged(&app.store());
+    let before = logged(app.store());
     press(&mut app, "2a");
     press(&mut app, "Chase the invoice");
     key(&mut app, KeyCode::BackTab, 1);
@@ -93,7 +93,7 @@ fn the_cockpit_refuses_a_follow_up_in_the_past() {
     press(&mut app, "yesterday");
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).field("Due").error.as_deref().unwrap().contains("in the past"));
-    assert_eq!(logged(&app.store()), before);
+    assert_eq!(logged(app.store()), before);
     key(&mut app, KeyCode::Esc, 1);
     press(&mut app, "y");
 
@@ -123,7 +123,7 @@ fn the_cockpit_refuses_a_follow_up_in_the_past() {
 fn the_cockpit_refuses_a_parent_cycle() {
     let (mut app, ids) = app();
     assert_eq!(app.portfolio().selected_id(), Some(ids.acme));
-    let before = logged(&app.store());
+    let before = logged(app.store());
     press(&mut app, "e");
     key(&mut app, KeyCode::BackTab, 1); // the last field: Parent
     assert_eq!(form(&app).fields[form(&app).focus].label, "Parent");
@@ -135,7 +135,7 @@ fn the_cockpit_refuses_a_parent_cycle() {
         Some("Acme Logistik GmbH belongs under Acme Logistics already, so it cannot be its parent")
     );
     assert!(f.error.as_deref().unwrap().contains("cannot be its parent"), "{:?}", f.error);
-    assert_eq!(logged(&app.store()), before);
+    assert_eq!(logged(app.store()), before);
     assert_eq!(app.store().require::<Account>(ids.acme).unwrap().parent_id, None);
     // Itself is not even offered.
     clear(&mut app);
@@ -154,7 +154,7 @@ fn the_cockpit_refuses_a_parent_cycle() {
 fn the_cockpit_refuses_a_manager_cycle() {
     let (mut app, ids) = app();
     press(&mut app, "4R");
-    let Overlay::List(list) = &app.overlay() else { panic!("the reps") };
+    let Overlay::List(list) = app.overlay() else { panic!("the reps") };
     assert_eq!(list.rows[0].id, ids.lead, "Lee Okafor first");
     press(&mut app, "e");
     key(&mut app, KeyCode::Tab, 2);
@@ -176,7 +176,7 @@ fn the_cockpit_refuses_a_manager_cycle() {
 #[test]
 fn the_cockpit_refuses_duplicate_names() {
     let (mut app, ids) = app();
-    let before = logged(&app.store());
+    let before = logged(app.store());
     press(&mut app, "a");
     press(&mut app, "acme  LOGISTICS");
     key(&mut app, KeyCode::Enter, 1);
@@ -202,7 +202,7 @@ fn the_cockpit_refuses_duplicate_names() {
     press(&mut app, "Sam Moreau");
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).field("Name").error.as_deref().unwrap().contains("a rep named \"Sam Moreau\""));
-    assert_eq!(logged(&app.store()), before, "nothing was written");
+    assert_eq!(logged(app.store()), before, "nothing was written");
     assert_eq!(app.store().require::<Rep>(ids.lead).unwrap().name, "Lee Okafor");
 }
 

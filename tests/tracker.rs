@@ -132,7 +132,7 @@ fn without_me_the_scope_is_everyone_and_m_says_how_to_set_it() {
     assert_eq!(a.resolved().reps, None);
     press(&mut a, "m");
     assert_eq!(a.resolved().reps, None);
-    assert!(a.message().as_deref().unwrap().contains("rapport config set me"), "{:?}", a.message());
+    assert!(a.message().unwrap().contains("rapport config set me"), "{:?}", a.message());
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn conflict_accounts(app: &App) -> Vec<String> {
 /// Hits for `query` in the lookup (`/`), closed again with Esc.
 fn lookup(app: &mut App, query: &str) -> Vec<i64> {
     press(app, &format!("/{query}"));
-    let Overlay::Search(s) = &app.overlay() else { panic!("lookup open") };
+    let Overlay::Search(s) = app.overlay() else { panic!("lookup open") };
     let hits = s.hits.iter().map(|h| h.account_id).collect();
     key(app, KeyCode::Esc);
     hits
@@ -58,7 +58,7 @@ fn deleting_an_account_names_what_goes_with_it_and_one_undo_brings_it_back() {
     assert!(conflict_accounts(&app).contains(&"Acme Logistics".to_string()));
 
     press(&mut app, "d");
-    let Overlay::Confirm(c) = &app.overlay() else { panic!("delete asks first") };
+    let Overlay::Confirm(c) = app.overlay() else { panic!("delete asks first") };
     assert_eq!(
         c.question,
         "Delete account Acme Logistics with 2 contacts, 6 timeline entries, 1 open deal, 2 closed deals, \
@@ -111,7 +111,7 @@ fn an_answer_other_than_yes_keeps_the_account_and_its_children() {
 /// Opens the reps list (from the tracker) with `name` selected.
 fn reps_list_at(app: &mut App, name: &str) {
     press(app, "4R");
-    let Overlay::List(list) = &app.overlay() else { panic!("reps list") };
+    let Overlay::List(list) = app.overlay() else { panic!("reps list") };
     let at = list.rows.iter().position(|r| r.cells[0] == name).unwrap();
     for _ in 0..at {
         press(app, "j");
@@ -123,7 +123,7 @@ fn deleting_a_rep_picks_who_takes_over_as_one_step() {
     let (mut app, ids) = app();
     reps_list_at(&mut app, "Rae Lindqvist");
     press(&mut app, "d");
-    let Overlay::Confirm(c) = &app.overlay() else { panic!("delete asks first") };
+    let Overlay::Confirm(c) = app.overlay() else { panic!("delete asks first") };
     assert_eq!(
         c.question,
         "Delete rep Rae Lindqvist, who owns 2 accounts, 2 open deals, 1 open conflict, 1 target? Hand them to:"
@@ -132,7 +132,7 @@ fn deleting_a_rep_picks_who_takes_over_as_one_step() {
     assert_eq!(names, ["Lee Okafor", "Morgan Avery", "Sam Moreau"]);
     assert_eq!(c.successor().unwrap().1, "Lee Okafor", "their manager is offered first");
     press(&mut app, "jj");
-    let Overlay::Confirm(c) = &app.overlay() else { panic!("still asking") };
+    let Overlay::Confirm(c) = app.overlay() else { panic!("still asking") };
     assert_eq!(c.successor().unwrap().1, "Sam Moreau");
     assert!(screen(&app).contains("j/k pick who takes over · y yes · any other key: no"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
@@ -157,7 +157,7 @@ fn deleting_a_contact_keeps_their_timeline_entries() {
     let (mut app, ids) = app();
     app.set_current(ids.acme).unwrap();
     press(&mut app, "2C");
-    let Overlay::List(list) = &app.overlay() else { panic!("contacts list") };
+    let Overlay::List(list) = app.overlay() else { panic!("contacts list") };
     assert_eq!(list.rows[0].cells[0], "Jane Roe ★");
     press(&mut app, "dy");
     key(&mut app, KeyCode::Esc);

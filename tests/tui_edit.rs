@@ -42,7 +42,7 @@ fn a_call_is_logged_from_the_portfolio_in_a_few_keys() {
     step(&mut app, KeyCode::Char('l'));
     assert!(form_open(&app), "l opens the log form");
     step(&mut app, KeyCode::Char('c'));
-    let Overlay::Form(form) = &app.overlay() else { panic!() };
+    let Overlay::Form(form) = app.overlay() else { panic!() };
     assert_eq!(form.field("Kind").choice_value(), "call");
     assert_eq!(form.fields[form.focus].label, "Summary", "c picks call and moves to the summary");
     let summary = "Pricing ok";
@@ -92,19 +92,19 @@ fn invalid_input_is_named_and_not_saved_and_cancel_asks_first() {
     let before = app.store().info().unwrap().counts;
     press(&mut app, "a"); // add account from the portfolio
     key(&mut app, KeyCode::Enter);
-    let Overlay::Form(form) = &app.overlay() else { panic!("still open") };
+    let Overlay::Form(form) = app.overlay() else { panic!("still open") };
     assert_eq!(form.error.as_deref(), Some("not saved: Name is required"));
     press(&mut app, "Delta Freight");
     for _ in 0..4 {
         key(&mut app, KeyCode::Tab);
     }
     press(&mut app, "12,5x");
-    let Overlay::Form(form) = &app.overlay() else { panic!() };
+    let Overlay::Form(form) = app.overlay() else { panic!() };
     assert!(form.field("Annual value").error.as_deref().unwrap().contains("not an amount"));
     key(&mut app, KeyCode::Enter);
     assert!(form_open(&app), "an invalid form does not save");
     key(&mut app, KeyCode::Esc);
-    let Overlay::Form(form) = &app.overlay() else { panic!("Esc on a changed form asks") };
+    let Overlay::Form(form) = app.overlay() else { panic!("Esc on a changed form asks") };
     assert!(form.confirm_discard);
     press(&mut app, "n");
     for _ in 0..5 {
@@ -146,7 +146,7 @@ fn a_resize_while_a_form_is_open_loses_nothing() {
 fn add_a_contact_delete_it_undo_and_find_it_again() {
     let (mut app, ids) = app(120, 40);
     press(&mut app, "2C"); // timeline, contacts of Acme
-    let Overlay::List(list) = &app.overlay() else { panic!("contacts list") };
+    let Overlay::List(list) = app.overlay() else { panic!("contacts list") };
     assert_eq!(list.rows.len(), 2);
     press(&mut app, "a");
     press(&mut app, "Mia Chen");
@@ -156,7 +156,7 @@ fn add_a_contact_delete_it_undo_and_find_it_again() {
     key(&mut app, KeyCode::Tab);
     press(&mut app, "mia@acme");
     key(&mut app, KeyCode::Enter);
-    let Overlay::Form(form) = &app.overlay() else { panic!("a bad e-mail keeps the form open") };
+    let Overlay::Form(form) = app.overlay() else { panic!("a bad e-mail keeps the form open") };
     assert!(form.error.as_deref().unwrap().contains("not an e-mail"));
     press(&mut app, ".example");
     key(&mut app, KeyCode::Enter);
@@ -165,7 +165,7 @@ fn add_a_contact_delete_it_undo_and_find_it_again() {
 
     press(&mut app, "C");
     press(&mut app, "jj"); // Jane (primary), Mia, Tom by name → Tom? rows: primary first then name
-    let Overlay::List(list) = &app.overlay() else { panic!() };
+    let Overlay::List(list) = app.overlay() else { panic!() };
     let mia = list.rows.iter().position(|r| r.cells[0] == "Mia Chen").unwrap();
     let nav = list.nav.selected;
     for _ in 0..nav {
@@ -175,7 +175,7 @@ fn add_a_contact_delete_it_undo_and_find_it_again() {
         press(&mut app, "j");
     }
     press(&mut app, "d");
-    let Overlay::Confirm(c) = &app.overlay() else { panic!("delete asks first") };
+    let Overlay::Confirm(c) = app.overlay() else { panic!("delete asks first") };
     assert_eq!(c.question, "Delete contact Mia Chen? (u undoes it)");
     press(&mut app, "y");
     assert_eq!(app.message(), Some("deleted contact Mia Chen (u undoes it)"));
@@ -185,7 +185,7 @@ fn add_a_contact_delete_it_undo_and_find_it_again() {
     press(&mut app, "u");
     assert_eq!(app.message(), Some("undid: delete contact Mia Chen"));
     press(&mut app, "/mia");
-    let Overlay::Search(s) = &app.overlay() else { panic!() };
+    let Overlay::Search(s) = app.overlay() else { panic!() };
     assert_eq!(s.hits[0].account_id, ids.acme);
     assert_eq!(s.hits[0].reason.as_deref(), Some("contact: Mia Chen, Buyer"));
     key(&mut app, KeyCode::Esc);
@@ -202,11 +202,11 @@ fn add_a_contact_delete_it_undo_and_find_it_again() {
 fn a_deal_moves_to_won_and_a_conflict_is_resolved_from_the_keyboard() {
     let (mut app, ids) = app(120, 40);
     press(&mut app, "2D");
-    let Overlay::List(list) = &app.overlay() else { panic!("deals list") };
+    let Overlay::List(list) = app.overlay() else { panic!("deals list") };
     assert_eq!(list.rows[0].cells[0], "Renewal 2027");
     press(&mut app, "]");
     assert_eq!(app.message(), Some("Renewal 2027 is now won"));
-    let Overlay::List(list) = &app.overlay() else { panic!("the list stays open") };
+    let Overlay::List(list) = app.overlay() else { panic!("the list stays open") };
     assert!(list.rows.iter().any(|r| r.cells[0] == "Renewal 2027" && r.cells[1] == "Won"));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.timeline().items[0].summary, "Deal \"Renewal 2027\" moved from negotiation to won");

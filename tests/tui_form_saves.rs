@@ -31,7 +31,7 @@ fn deals_named(store: &Store, account: i64, name: &str) -> Vec<Deal> {
 
 /// Selects the list row whose first cell is `name`.
 fn select(app: &mut App, name: &str) {
-    let Overlay::List(list) = &app.overlay() else { panic!("a list is open") };
+    let Overlay::List(list) = app.overlay() else { panic!("a list is open") };
     let at = list.rows.iter().position(|r| r.cells[0] == name).unwrap_or_else(|| panic!("{name} is listed"));
     let from = list.nav.selected;
     for _ in 0..from {
@@ -47,7 +47,7 @@ fn a_new_deal_is_saved_from_its_form_with_every_field() {
     let (mut app, ids) = app();
     press(&mut app, "2D"); // Acme's deals
     press(&mut app, "a");
-    let Overlay::Form(form) = &app.overlay() else { panic!("the add-deal form") };
+    let Overlay::Form(form) = app.overlay() else { panic!("the add-deal form") };
     assert_eq!(form.title, "Add deal");
     press(&mut app, "Fleet expansion");
     tab(&mut app, 1);
@@ -65,7 +65,7 @@ fn a_new_deal_is_saved_from_its_form_with_every_field() {
     assert!(!matches!(app.overlay(), Overlay::Form(_)), "saved and closed: {:?}", app.message());
     assert_eq!(app.message(), Some("saved deal Fleet expansion"));
 
-    let saved = deals_named(&app.store(), ids.acme, "Fleet expansion");
+    let saved = deals_named(app.store(), ids.acme, "Fleet expansion");
     assert_eq!(saved.len(), 1);
     let d = &saved[0];
     assert_eq!(d.account_id, ids.acme);
@@ -77,17 +77,17 @@ fn a_new_deal_is_saved_from_its_form_with_every_field() {
     assert_eq!(d.owner_id, Some(ids.sam));
 
     press(&mut app, "u");
-    assert!(deals_named(&app.store(), ids.acme, "Fleet expansion").is_empty(), "one undo takes the save back");
+    assert!(deals_named(app.store(), ids.acme, "Fleet expansion").is_empty(), "one undo takes the save back");
 }
 
 #[test]
 fn editing_a_deal_changes_only_what_was_typed() {
     let (mut app, ids) = app();
-    let before = deals_named(&app.store(), ids.acme, "Renewal 2027").remove(0);
+    let before = deals_named(app.store(), ids.acme, "Renewal 2027").remove(0);
     press(&mut app, "2D");
     select(&mut app, "Renewal 2027");
     press(&mut app, "e");
-    let Overlay::Form(form) = &app.overlay() else { panic!("the edit-deal form") };
+    let Overlay::Form(form) = app.overlay() else { panic!("the edit-deal form") };
     assert_eq!(form.title, "Edit deal Renewal 2027");
     tab(&mut app, 1); // Amount
     for _ in 0..20 {
@@ -112,10 +112,10 @@ fn editing_a_deal_changes_only_what_was_typed() {
 fn a_new_rep_is_saved_from_its_form_under_a_manager() {
     let (mut app, ids) = app();
     press(&mut app, "4R"); // the tracker's reps list
-    let Overlay::List(list) = &app.overlay() else { panic!("the reps list") };
+    let Overlay::List(list) = app.overlay() else { panic!("the reps list") };
     let listed = list.rows.len();
     press(&mut app, "a");
-    let Overlay::Form(form) = &app.overlay() else { panic!("the add-rep form") };
+    let Overlay::Form(form) = app.overlay() else { panic!("the add-rep form") };
     assert_eq!(form.title, "Add rep");
     press(&mut app, "Noor Haddad");
     tab(&mut app, 1);
@@ -150,7 +150,7 @@ fn a_rep_form_with_a_bad_e_mail_stays_open_and_writes_nothing() {
     tab(&mut app, 3);
     press(&mut app, "noor-at-example");
     key(&mut app, KeyCode::Enter);
-    let Overlay::Form(form) = &app.overlay() else { panic!("the form stays open") };
+    let Overlay::Form(form) = app.overlay() else { panic!("the form stays open") };
     assert!(form.error.as_deref().unwrap_or_default().contains("not an e-mail"), "{:?}", form.error);
     assert!(app.store().reps().unwrap().iter().all(|r| r.name != "Noor Haddad"));
 }

@@ -57,7 +57,7 @@ fn insert_target(
 }
 
 fn open_target(app: &mut App, id: i64) {
-    let form = forms::target_form(&app.store(), Some(id), q4(), app.today()).unwrap();
+    let form = forms::target_form(app.store(), Some(id), q4(), app.today()).unwrap();
     app.open_form(Ok(form));
 }
 
@@ -137,11 +137,11 @@ fn an_account_target_without_an_account_is_refused_by_name() {
 fn targets_of_every_metric_and_scope_survive_a_round_trip_through_the_form() {
     let (mut app, ids) = app();
     let cases = [
-        insert_target(&app.store(), TargetScope::Company, None, None, TargetMetric::NewDeals, 4),
-        insert_target(&app.store(), TargetScope::Rep, Some(ids.rae), None, TargetMetric::Activities, 1_200),
-        insert_target(&app.store(), TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 1_234_567),
-        insert_target(&app.store(), TargetScope::Account, None, Some(ids.acme_gmbh), TargetMetric::NewDeals, 2),
-        insert_target(&app.store(), TargetScope::Team, Some(ids.lead), None, TargetMetric::WonRevenue, 40_000_000),
+        insert_target(app.store(), TargetScope::Company, None, None, TargetMetric::NewDeals, 4),
+        insert_target(app.store(), TargetScope::Rep, Some(ids.rae), None, TargetMetric::Activities, 1_200),
+        insert_target(app.store(), TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 1_234_567),
+        insert_target(app.store(), TargetScope::Account, None, Some(ids.acme_gmbh), TargetMetric::NewDeals, 2),
+        insert_target(app.store(), TargetScope::Team, Some(ids.lead), None, TargetMetric::WonRevenue, 40_000_000),
     ];
     for id in cases {
         let before = app.store().require::<Target>(id).unwrap();
@@ -160,7 +160,7 @@ fn targets_of_every_metric_and_scope_survive_a_round_trip_through_the_form() {
 #[test]
 fn changing_the_metric_checks_the_amount_in_the_new_unit() {
     let (mut app, _) = app();
-    let id = insert_target(&app.store(), TargetScope::Company, None, None, TargetMetric::WonRevenue, 25_000_000);
+    let id = insert_target(app.store(), TargetScope::Company, None, None, TargetMetric::WonRevenue, 25_000_000);
     open_target(&mut app, id);
     assert!(field_line(&app, "Amount").contains("250,000"), "{}", screen(&app));
     if let Overlay::Form(f) = app.overlay_mut() {
@@ -247,7 +247,7 @@ fn the_log_forms_follow_up_text_follows_the_summary_until_written_over() {
     let follow = app.store().follow_ups_due(common::date(2026, 11, 27)).unwrap();
     let f = follow.iter().find(|f| f.account_id == ids.cobalt && f.due_on == common::date(2026, 11, 27)).unwrap();
     assert_eq!(f.summary, "Send the pilot report");
-    assert!(summaries(&app.store(), ids.cobalt).contains(&"Pilot review".to_string()));
+    assert!(summaries(app.store(), ids.cobalt).contains(&"Pilot review".to_string()));
     // The timeline shows it in its own words.
     app.set_current(ids.cobalt).unwrap();
     assert!(screen(&app).contains("Send the pilot report"), "{}", screen(&app));
@@ -409,7 +409,7 @@ fn a_form_open_when_the_terminal_closes_is_offered_back_and_restored() {
     press(&mut app, "r");
     assert!(form_open(&app), "{:?}", app.message());
     assert!(!kept.exists(), "a restored draft is no longer kept");
-    if let Overlay::Form(f) = &app.overlay() {
+    if let Overlay::Form(f) = app.overlay() {
         assert_eq!(f.field("Kind").choice_value(), "email");
         assert_eq!(f.field("Summary").text(), "Sent the pilot contract");
         assert_eq!(f.field("Body").text(), "Signed copy expected friday");
@@ -417,7 +417,7 @@ fn a_form_open_when_the_terminal_closes_is_offered_back_and_restored() {
     }
     key(&mut app, KeyCode::Enter);
     assert!(!form_open(&app), "{:?}", app.message());
-    assert!(summaries(&app.store(), ids.cobalt).contains(&"Sent the pilot contract".to_string()));
+    assert!(summaries(app.store(), ids.cobalt).contains(&"Sent the pilot contract".to_string()));
     drop(app);
     assert!(!matches!(open_app(&db).overlay(), Overlay::Draft(_)), "offered once");
 }
@@ -443,7 +443,7 @@ fn a_kept_draft_can_be_discarded_or_left_for_later() {
     press(&mut app, "d");
     assert!(matches!(app.overlay(), Overlay::None));
     assert!(!rapport::tui::drafts::path_for(&db).exists());
-    assert!(!summaries(&app.store(), ids.cobalt).contains(&"Never to be saved".to_string()));
+    assert!(!summaries(app.store(), ids.cobalt).contains(&"Never to be saved".to_string()));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use rapport::tui::panes::conflicts::StatusFilter;
 use ratatui::crossterm::event::KeyCode;
 
 fn titles(app: &App) -> Vec<(String, ConflictStatus)> {
-    let c = &app.conflicts();
+    let c = app.conflicts();
     c.view.iter().map(|&i| (c.rows[i as usize].title.clone(), c.rows[i as usize].status)).collect()
 }
 

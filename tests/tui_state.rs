@@ -70,7 +70,7 @@ fn lookup_by_contact_surname_opens_the_account_timeline() {
     let (mut app, ids) = app(120, 40);
     press(&mut app, "jj"); // Borealis is current before the lookup
     press(&mut app, "/roe");
-    let Overlay::Search(search) = &app.overlay() else { panic!("search is open") };
+    let Overlay::Search(search) = app.overlay() else { panic!("search is open") };
     assert_eq!(search.hits[0].account_id, ids.acme);
     assert_eq!(search.hits[0].reason.as_deref(), Some("contact: Jane Roe, CFO"));
     key(&mut app, KeyCode::Enter);
@@ -89,7 +89,7 @@ fn lookup_by_caller_id_digits_and_escape_restores_the_view() {
     for c in "+44 20 7946 0123".chars() {
         app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
     }
-    let Overlay::Search(search) = &app.overlay() else { panic!("search is open") };
+    let Overlay::Search(search) = app.overlay() else { panic!("search is open") };
     assert_eq!(search.hits[0].account_id, ids.borealis);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Esc);
@@ -169,7 +169,7 @@ fn timeline_entry_opens_in_full() {
     assert_eq!(app.focus(), PaneId::Timeline);
     press(&mut app, "j");
     key(&mut app, KeyCode::Enter);
-    let Overlay::Detail(d) = &app.overlay() else { panic!("detail is open") };
+    let Overlay::Detail(d) = app.overlay() else { panic!("detail is open") };
     assert!(d.lines.iter().any(|l| l == "Sent updated fleet proposal"), "{:?}", d.lines);
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay(), Overlay::None));

@@ -131,7 +131,7 @@ fn enter_on_a_keep_warm_suggestion_opens_the_log_form_filled_in() {
     let s = item.suggestion().unwrap().clone();
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.current(), Some(s.account_id));
-    let Overlay::Form(form) = &app.overlay() else { panic!("the log form opens: {}", screen(&app)) };
+    let Overlay::Form(form) = app.overlay() else { panic!("the log form opens: {}", screen(&app)) };
     assert_eq!(form.field("Kind").choice_value(), ActivityKind::Call.as_str());
     assert_eq!(form.field("Summary").text(), s.action);
     assert_eq!(form.field("Follow-up text").text(), format!("Follow up: {}", s.action));
@@ -141,7 +141,7 @@ fn enter_on_a_keep_warm_suggestion_opens_the_log_form_filled_in() {
     // Logging the call is acting on it: the rule stops firing.
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay(), Overlay::None), "saved: {:?}", app.message());
-    assert!(!suggestion_keys(&app.store()).contains(&s.key), "a logged call resets the cadence");
+    assert!(!suggestion_keys(app.store()).contains(&s.key), "a logged call resets the cadence");
     press(&mut app, "t");
     assert!(app.today_view().rows.items.iter().all(|i| i.suggestion().is_none_or(|x| x.key != s.key)));
 }
@@ -161,12 +161,12 @@ fn x_dismisses_a_suggestion_and_u_brings_it_back() {
     assert!(app.message().unwrap_or("").starts_with("dismissed:"), "{:?}", app.message());
     let shown = |app: &App| app.today_view().rows.items.iter().any(|i| i.suggestion().is_some_and(|s| s.key == key_of));
     assert!(!shown(&app), "gone from Today");
-    assert!(!suggestion_keys(&app.store()).contains(&key_of), "and from the store's list");
+    assert!(!suggestion_keys(app.store()).contains(&key_of), "and from the store's list");
 
     press(&mut app, "u");
     assert!(matches!(app.overlay(), Overlay::Today), "undo keeps Today open");
     assert!(shown(&app), "undo brings it back: {}", screen(&app));
-    assert!(suggestion_keys(&app.store()).contains(&key_of));
+    assert!(suggestion_keys(app.store()).contains(&key_of));
 
     // Esc at the question keeps the suggestion.
     let _ = first_suggestion(&mut app);
@@ -180,7 +180,7 @@ fn x_dismisses_a_suggestion_and_u_brings_it_back() {
 fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     let (mut app, _) = app(80, 24);
     press(&mut app, "t");
-    let before = suggestion_keys(&app.store());
+    let before = suggestion_keys(app.store());
     assert!(before.len() >= 2, "the fixed book makes suggestions: {before:?}");
 
     // A day: Enter takes the first choice.
@@ -189,7 +189,7 @@ fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     assert!(screen(&app).contains("a day") && screen(&app).contains("a week"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
     assert!(app.message().unwrap_or("").contains("snoozed until 2026-11-27"), "{:?}", app.message());
-    assert!(!suggestion_keys(&app.store()).contains(&first));
+    assert!(!suggestion_keys(app.store()).contains(&first));
     // It comes back on its date.
     let back = app.store().suggestions(&everyone(), common::date(2026, 11, 27)).unwrap();
     assert!(back.iter().any(|s| s.key == first), "back on 2026-11-27");
@@ -200,7 +200,7 @@ fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     press(&mut app, "2026-11-01");
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay(), Overlay::Ask(_)), "still asking: {}", screen(&app));
-    assert!(suggestion_keys(&app.store()).contains(&second), "nothing written");
+    assert!(suggestion_keys(app.store()).contains(&second), "nothing written");
     for _ in 0.."2026-11-01".len() {
         key(&mut app, KeyCode::Backspace);
     }
@@ -208,13 +208,13 @@ fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     assert!(screen(&app).contains("Tue 15 Dec 2026"), "the day understood: {}", screen(&app));
     key(&mut app, KeyCode::Enter);
     assert!(app.message().unwrap_or("").contains("snoozed until 2026-12-15"), "{:?}", app.message());
-    assert!(!suggestion_keys(&app.store()).contains(&second));
+    assert!(!suggestion_keys(app.store()).contains(&second));
 
     // Undo takes the snooze back.
     press(&mut app, "u");
-    assert!(suggestion_keys(&app.store()).contains(&second));
+    assert!(suggestion_keys(app.store()).contains(&second));
     ctrl(&mut app, 'r');
-    assert!(!suggestion_keys(&app.store()).contains(&second), "and redo snoozes it again");
+    assert!(!suggestion_keys(app.store()).contains(&second), "and redo snoozes it again");
 }
 
 #[test]
