@@ -976,3 +976,50 @@ fn a_key_value_server_address_keeps_its_password_out_of_the_book() {
     assert!(!stored.contains(&c.password));
     sync(&Laptop { store: manager, path: dir.path().join("manager.db") });
 }
+
+// ---- join in batches, rep logins, resolutions, manager scope ---------------
+
+#[test]
+fn a_join_in_small_batches_keeps_links_to_records_of_later_batches() {
+    let t = team_of(0);
+    let m = &t.laptops[0];
+    // A parent account and a rep's manager that the server holds after the
+    // records naming them: created and linked in one push, then edited again.
+    let acme = t.accounts[0].clone();
+    let morgan = m.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap();
+    let mut zeta = Account { name: "Zeta Holdings".into(), ..Default::default() };
+    m.store.insert(&mut zeta).unwrap();
+    let mut dana = Rep { name: "Dana Director".into(), role: rapport::domain::RepRole::Manager, ..Default::default() };
+    m.store.insert(&mut dana).unwrap();
+    edit_account(m, &acme, |a| a.parent_id = Some(zeta.meta.id));
+    let mut top: Rep = m.store.get_any(m.store.sync_local_id("rep", &morgan).unwrap().unwrap()).unwrap().unwrap();
+    top.manager_id = Some(dana.meta.id);
+    m.store.update(&mut top).unwrap();
+    sync(m);
+    zeta.city = Some("Zug".into());
+    m.store.update(&mut zeta).unwrap();
+    dana.email = Some("dana@example.com".into());
+    m.store.update(&mut dana).unwrap();
+    sync(m);
+    let seq = |uid: &str| -> i64 {
+        pg::cluster()
+            .superuser(&t.db)
+            .query_one("SELECT seq FROM rapport.records WHERE uid = $1", &[&uid])
+            .unwrap()
+            .get(0)
+    };
+    assert!(seq(&acme) < seq(&zeta.meta.uid) && seq(&morgan) < seq(&dana.meta.uid), "the links point forward");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.db");
+    let report = team::join_in_batches(&path, &t.url, &pg::secrets(), 2).unwrap();
+    assert!(report.records > 10, "{report:?}");
+    let (joined, _) = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(book(&joined), book(&m.store));
+    let acme_here: Account = joined.get_any(joined.sync_local_id("account", &acme).unwrap().unwrap()).unwrap().unwrap();
+    assert_eq!(acme_here.parent_id, joined.sync_local_id("account", &zeta.meta.uid).unwrap());
+    assert!(acme_here.parent_id.is_some());
+    let top_here: Rep = joined.get_any(joined.sync_local_id("rep", &morgan).unwrap().unwrap()).unwrap().unwrap();
+    assert_eq!(top_here.manager_id, joined.sync_local_id("rep", &dana.meta.uid).unwrap());
+    assert!(top_here.manager_id.is_some());
+}

@@ -105,6 +105,11 @@ pub struct Applied {
     pub skipped: usize,
 }
 
+/// References pulled before the record they name: (table, record uid,
+/// field, uid named), set by `Store::sync_link` once that record is in.
+#[derive(Default)]
+pub struct Links(Vec<(&'static Synced, String, String, String)>);
+
 /// Settings keys of team mode (in the local settings table).
 pub const SERVER_KEY: &str = "team_server";
 pub const DEVICE_KEY: &str = "team_device";
@@ -369,6 +374,23 @@ impl Store {
     /// those this laptop changed later and has not pushed yet. Nothing goes
     /// into the change log. Returns what was done and the latest clock seen.
     pub fn sync_apply(&self, records: &mut [RemoteRecord], device: &str) -> Result<(Applied, i64)> {
+        self.write(|s| {
+            let mut links = Links::default();
+            let done = s.sync_apply_part(records, device, &mut links)?;
+            s.sync_link(links)?;
+            Ok(done)
+        })
+    }
+
+    /// `sync_apply` for one part of a larger load (the batches of a join):
+    /// references to records not here yet are kept in `links`, for
+    /// `sync_link` once every part is in.
+    pub fn sync_apply_part(
+        &self,
+        records: &mut [RemoteRecord],
+        device: &str,
+        links: &mut Links,
+    ) -> Result<(Applied, i64)> {
         records.sort_by_key(|r| rank(&r.entity));
         self.write(|s| {
             let (changed, _) = s.changed_fields()?;
@@ -382,7 +404,6 @@ impl Store {
             }
             let mut applied = Applied::default();
             let mut seen = 0i64;
-            let mut later: Vec<(&'static Synced, String, String, String)> = Vec::new();
             let mut columns: HashMap<&'static str, HashSet<String>> = HashMap::new();
             for rec in records.iter() {
                 let Some(spec) = synced(&rec.entity) else { continue };
@@ -423,7 +444,7 @@ impl Store {
                             Some(ref_uid) => match s.id_of(target, ref_uid)? {
                                 Some(id) => Value::Integer(id),
                                 None => {
-                                    later.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
+                                    links.0.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
                                     Value::Null
                                 }
                             },
@@ -455,15 +476,22 @@ impl Store {
                     s.save_clocks(&rec.entity, &rec.uid, &local_clocks)?;
                 }
             }
-            // References to records that came later in the same pull.
-            for (spec, uid, field, ref_uid) in later {
+            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
+            Ok((applied, seen))
+        })
+    }
+
+    /// Sets the references that named a record which came later in the
+    /// same pull or load (a parent account, a rep's manager).
+    pub fn sync_link(&self, links: Links) -> Result<()> {
+        self.write(|s| {
+            for (spec, uid, field, ref_uid) in links.0 {
                 let target = spec.refs.iter().find(|(c, _)| *c == field).map(|(_, t)| *t).unwrap_or_default();
                 if let Some(id) = s.id_of(target, &ref_uid)? {
                     s.update_fields(spec.table, &uid, &[(field, Value::Integer(id))])?;
                 }
             }
-            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
-            Ok((applied, seen))
+            Ok(())
         })
     }
 

@@ -257,11 +257,15 @@ fn parse_map(text: &str) -> Result<Map<String, Json>> {
 }
 
 /// Records per batch while streaming the initial copy.
-const BATCH: usize = 20_000;
+pub const BATCH: usize = 20_000;
 
 /// Streams the team's book from one consistent snapshot (COPY, in reference
 /// order) to `apply` in batches; returns the rest of the snapshot.
-fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>) -> Result<Snapshot> {
+fn stream_snapshot(
+    server: &mut Server,
+    size: usize,
+    apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>,
+) -> Result<Snapshot> {
     let login = server.login.clone();
     let mut tx = server
         .client
@@ -280,7 +284,8 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
         order.iter().map(|e| quote_literal(e)).collect::<Vec<_>>().join(", ")
     );
     let reader = tx.copy_out(copy.as_str())?;
-    let mut batch = Vec::with_capacity(BATCH);
+    let size = size.max(1);
+    let mut batch = Vec::with_capacity(size);
     for row in csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::new(reader)).records() {
         let row = row?;
         batch.push(RemoteRecord {
@@ -289,7 +294,7 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
             data: parse_map(&row[2])?,
             clocks: parse_map(&row[3])?,
         });
-        if batch.len() == BATCH {
+        if batch.len() == size {
             apply(&mut batch)?;
             batch.clear();
         }
@@ -329,6 +334,11 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
 /// `rapport team join`: the team's book into a new (or empty) local file.
 /// Every check on the server comes before the file is touched.
 pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
+    join_in_batches(path, url, secrets, BATCH)
+}
+
+/// `join`, applying the team's book `batch` records at a time.
+pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) -> Result<JoinReport> {
     let mut server = connect::connect(url, secrets)?;
     require_rapport(&mut server)?;
     let exists = std::fs::symlink_metadata(path).is_ok();
@@ -345,10 +355,13 @@ pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
         store.write(|s| {
             let schema = s.sync_load_begin()?;
             let mut n = 0;
-            let snap = stream_snapshot(server, &mut |batch| {
-                n += batch.len();
-                s.sync_apply(batch, &device).map(drop)
+            // A link to a record of a later batch is set once every batch is in.
+            let mut links = local::Links::default();
+            let snap = stream_snapshot(server, batch, &mut |part| {
+                n += part.len();
+                s.sync_apply_part(part, &device, &mut links).map(drop)
             })?;
+            s.sync_link(links)?;
             s.sync_load_end(&schema)?;
             s.sync_save_conflicts(&snap.conflicts)?;
             s.set_setting(local::SERVER_KEY, &connect::public_url(url))?;
