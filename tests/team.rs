@@ -1023,3 +1023,76 @@ fn a_join_in_small_batches_keeps_links_to_records_of_later_batches() {
     assert_eq!(top_here.manager_id, joined.sync_local_id("rep", &dana.meta.uid).unwrap());
     assert!(top_here.manager_id.is_some());
 }
+
+/// A TCP relay to the test server that keeps every byte a client sends.
+fn recording_relay() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+    let c = pg::cluster();
+    let config: postgres::Config = c.url_for("postgres", "postgres").parse().unwrap();
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let target = format!("{host}:{}", c.port);
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = sent.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let mut server = TcpStream::connect(&target).unwrap();
+            let (mut client_r, mut server_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = client_r.read(&mut buf) {
+                    log.lock().unwrap().extend_from_slice(&buf[..n]);
+                    if server_w.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = server_w.shutdown(std::net::Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    (port, sent)
+}
+
+#[test]
+fn add_rep_sends_only_a_scram_verifier_and_the_rep_signs_in_with_the_password() {
+    let t = team_of(0);
+    let m = &t.laptops[0];
+    let (port, sent) = recording_relay();
+    let via = format!("postgres://postgres@127.0.0.1:{port}/{}?sslmode=disable", t.db);
+    m.store.set_setting(rapport::store::sync::SERVER_KEY, &via).unwrap();
+    let login = format!("{}_kim", t.db);
+    let password = "kim-Very-Secret-42";
+    team::add_rep(&m.store, "Kim Nakamura", &login, None, password, &pg::secrets()).unwrap();
+
+    let sent = sent.lock().unwrap().clone();
+    assert!(sent.windows(login.len()).any(|w| w == login.as_bytes()), "the relay saw the add-rep traffic");
+    assert!(!sent.windows(password.len()).any(|w| w == password.as_bytes()), "the password never leaves the laptop");
+    let stored: String = pg::cluster()
+        .superuser("postgres")
+        .query_one("SELECT rolpassword FROM pg_authid WHERE rolname = $1", &[&login])
+        .unwrap()
+        .get(0);
+    assert!(stored.starts_with("SCRAM-SHA-256$4096:"), "{stored}");
+    assert!(sent.windows(stored.len()).any(|w| w == stored.as_bytes()), "the verifier is what was sent");
+
+    let secrets = team::connect::Secrets { env_password: Some(password.into()), passfile: None, prompt: false };
+    let path = t._dir.path().join("kim.db");
+    team::join(&path, &pg::cluster().url_for(&login, &t.db), &secrets).unwrap();
+    let (kim, _) = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(kim.setting("me").unwrap().as_deref(), Some("Kim Nakamura"));
+    let wrong = team::connect::Secrets { env_password: Some("not-it".into()), passfile: None, prompt: false };
+    let err = team::join(&t._dir.path().join("x.db"), &pg::cluster().url_for(&login, &t.db), &wrong).unwrap_err();
+    assert!(err.to_string().contains("refused the password"), "{err}");
+}

@@ -589,11 +589,14 @@ pub fn add_rep(
     };
     let mut tx = server.client.transaction()?;
     let role: String = tx.query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])?.get(0);
-    // Quoted by the server itself: identifiers and the password are never pasted raw.
+    // Only a SCRAM verifier leaves this laptop: the server stores it as it
+    // is, and no statement log or parameter dump there ever holds the password.
+    let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
+    // Quoted by the server itself: identifiers and the verifier are never pasted raw.
     let create: String = tx
         .query_one(
             "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
-            &[&login, &password, &role],
+            &[&login, &verifier, &role],
         )?
         .get(0);
     tx.batch_execute(&create).context("cannot create the rep's role (the manager's login needs CREATEROLE)")?;
