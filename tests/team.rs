@@ -735,8 +735,8 @@ fn a_sync_conflict_is_listed_and_keep_mine_writes_the_lost_value_again() {
     assert_eq!(account(manager, &own).city.as_deref(), Some("Haarlem"));
     let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "status"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now\n"), "{out:?}");
-    // The manager's laptop lists the same conflict until the manager settles it there.
-    assert_eq!(manager.store.sync_conflicts().unwrap().len(), 1);
+    // Settled for the team: the manager's laptop no longer lists it.
+    assert!(manager.store.sync_conflicts().unwrap().is_empty());
 }
 
 // ---- the cockpit -----------------------------------------------------------
@@ -1095,4 +1095,63 @@ fn add_rep_sends_only_a_scram_verifier_and_the_rep_signs_in_with_the_password() 
     let wrong = team::connect::Secrets { env_password: Some("not-it".into()), passfile: None, prompt: false };
     let err = team::join(&t._dir.path().join("x.db"), &pg::cluster().url_for(&login, &t.db), &wrong).unwrap_err();
     assert!(err.to_string().contains("refused the password"), "{err}");
+}
+
+#[test]
+fn a_conflict_settled_on_one_laptop_is_settled_on_the_server_and_for_every_member() {
+    let t = team_of(1);
+    let (manager, other) = (&t.laptops[0], &t.laptops[1]);
+    let (rae, secrets, rae_login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let now = chrono::Utc::now();
+    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
+    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
+        a.city = Some("Breda".into())
+    });
+    sync(manager);
+    team::sync(&rae.store, &secrets).unwrap();
+    sync(manager);
+    sync(other);
+    let id = rae.store.sync_conflicts().unwrap()[0].id;
+    for l in [manager, other] {
+        assert_eq!(l.store.sync_conflicts().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    }
+
+    team::resolve(&rae.store, id, team::Keep::Theirs).unwrap();
+    // Offline, the resolution waits on the laptop.
+    assert_eq!(rae.store.sync_resolutions().unwrap(), [id]);
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
+    team::sync(&rae.store, &secrets).unwrap();
+    assert!(rae.store.sync_resolutions().unwrap().is_empty());
+    let row = pg::cluster()
+        .superuser(&t.db)
+        .query_one(
+            "SELECT resolved_by, resolved_at > now() - interval '1 hour' FROM rapport.conflicts WHERE id = $1",
+            &[&id],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, Option<String>>(0).as_deref(), Some(rae_login.as_str()));
+    assert_eq!(row.get::<_, Option<bool>>(1), Some(true));
+
+    for l in [manager, other] {
+        sync(l);
+        assert!(l.store.sync_conflicts().unwrap().is_empty(), "settled for everyone");
+        let out = rapport(&["--db", l.path.to_str().unwrap(), "team", "conflicts"]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "no sync conflicts\n");
+    }
+    assert_eq!(account(manager, &own).city.as_deref(), Some("Breda"));
+    // A laptop joining afterwards starts with it settled.
+    let late = join(t._dir.path(), "late", &t.url);
+    assert!(late.store.sync_conflicts().unwrap().is_empty());
+    // Someone who is neither of its writers nor a manager cannot settle another's conflict.
+    let (sam, sam_secrets, _) = rep_laptop(&t, "Sam Moreau", "sam");
+    let mut su = pg::cluster().superuser(&t.db);
+    su.execute("UPDATE rapport.conflicts SET resolved_at = NULL, resolved_by = NULL", &[]).unwrap();
+    let config: postgres::Config = pg::cluster().url_for(&format!("{}_sam", t.db), &t.db).parse().unwrap();
+    let mut as_sam =
+        config.clone().password(sam_secrets.env_password.clone().unwrap()).connect(postgres::NoTls).unwrap();
+    let done: Vec<i64> = as_sam.query_one("SELECT rapport.resolve($1)", &[&vec![id]]).unwrap().get(0);
+    assert!(done.is_empty());
+    drop(sam);
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
 }

@@ -117,6 +117,8 @@ pub const LOGIN_KEY: &str = "team_login";
 pub const CURSOR_KEY: &str = "team_cursor";
 pub const PUSHED_KEY: &str = "team_pushed";
 pub const SYNCED_AT_KEY: &str = "team_synced_at";
+/// Ids of sync conflicts settled here, not yet sent to the server (a JSON list).
+pub const RESOLVED_KEY: &str = "team_resolved";
 
 /// (entity, local id) -> field -> clock of its newest unpushed change.
 type Changed = BTreeMap<(String, i64), BTreeMap<String, i64>>;
@@ -613,9 +615,12 @@ impl Store {
             for c in rows {
                 s.conn()
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
-                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        "INSERT INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
+                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at,
+                             resolved_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                         ON CONFLICT (id) DO UPDATE
+                         SET resolved_at = coalesce(sync_conflicts.resolved_at, excluded.resolved_at)",
                     )?
                     .execute(rusqlite::params![
                         c.id,
@@ -630,7 +635,8 @@ impl Store {
                         c.loser_device,
                         c.winner_login,
                         c.loser_login,
-                        c.at
+                        c.at,
+                        c.resolved_at
                     ])?;
             }
             Ok(())
@@ -659,6 +665,7 @@ impl Store {
                 winner_login: r.get(10)?,
                 loser_login: r.get(11)?,
                 at: r.get(12)?,
+                resolved_at: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -697,6 +704,9 @@ pub struct SyncConflict {
     pub winner_login: Option<String>,
     pub loser_login: Option<String>,
     pub at: String,
+    /// When it was settled (by one of its writers or a manager), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
 }
 
 impl Store {
@@ -762,14 +772,35 @@ impl Store {
         Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
     }
 
-    /// Marks a sync conflict as dealt with on this laptop.
+    /// Marks a sync conflict as dealt with on this laptop, and queues it
+    /// for the server, which settles it for the team at the next sync.
     pub fn sync_resolve_conflict(&self, id: i64) -> Result<()> {
         self.write(|s| {
             s.conn().execute(
                 "UPDATE sync_conflicts SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL",
                 rusqlite::params![id, s.now_text()],
             )?;
-            Ok(())
+            let mut ids = s.sync_resolutions()?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
+        })
+    }
+
+    /// Conflicts settled here that the server has not been told of yet.
+    pub fn sync_resolutions(&self) -> Result<Vec<i64>> {
+        match self.setting(RESOLVED_KEY)? {
+            Some(text) => serde_json::from_str(&text).with_context(|| format!("setting {RESOLVED_KEY}")),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The server has these resolutions now.
+    pub fn sync_resolutions_sent(&self, sent: &[i64]) -> Result<()> {
+        self.write(|s| {
+            let left: Vec<i64> = s.sync_resolutions()?.into_iter().filter(|id| !sent.contains(id)).collect();
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
         })
     }
 

@@ -81,7 +81,8 @@ pub enum Keep {
 
 /// `rapport team resolve ID --keep mine|theirs`: keeping the value that lost
 /// writes it again as a new change (pushed on the next sync); keeping the
-/// winner changes nothing. Either way the conflict is settled here.
+/// winner changes nothing. Either way the conflict is settled here, and for
+/// the whole team at the next sync.
 /// "Mine" is the value written from this login.
 pub fn resolve(store: &Store, id: i64, keep: Keep) -> Result<String> {
     use crate::domain::sanitize::line;
@@ -183,7 +184,7 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
              END IF;
              EXECUTE format('GRANT USAGE ON SCHEMA rapport TO %I', {lit});
              EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
-             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint), rapport.resolve(bigint[]) TO %I', {lit});
          END $$;",
         lit = quote_literal(&role)
     ))
@@ -307,7 +308,8 @@ fn stream_snapshot(
 fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<SyncConflict>> {
     let rows = tx.query(
         "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc, winner_device, loser_device,
-                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                to_char(resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
          FROM rapport.conflicts WHERE seq > $1 ORDER BY id",
         &[&after],
     )?;
@@ -327,6 +329,7 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
             winner_login: r.get(10),
             loser_login: r.get(11),
             at: r.get(12),
+            resolved_at: r.get(13),
         })
         .collect())
 }
@@ -441,11 +444,19 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         refused = answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default();
     }
     store.sync_mark_pushed(&pending, &device)?;
+    // Conflicts settled here are settled for the team (after the push that
+    // carries a kept value, so nobody sees it settled before the value).
+    let resolved = store.sync_resolutions()?;
+    if !resolved.is_empty() {
+        server.client.execute("SELECT rapport.resolve($1)", &[&resolved])?;
+        store.sync_resolutions_sent(&resolved)?;
+    }
 
     let cursor: i64 = store.setting(local::CURSOR_KEY)?.and_then(|c| c.parse().ok()).unwrap_or(0);
     let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
     report.pulled = records.len();
-    report.conflicts = conflicts.len();
+    // New ones: a conflict settled meanwhile comes down again, settled.
+    report.conflicts = conflicts.iter().filter(|c| c.resolved_at.is_none()).count();
     store.write(|s| {
         report.skipped = s.sync_apply(&mut records, &device)?.0.skipped;
         s.sync_save_conflicts(&conflicts)?;
@@ -522,8 +533,11 @@ pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>
         }
     }
     let conflicts = read_conflicts(&mut tx, cursor)?;
+    // A conflict settled since takes a number of its own.
+    let settled: i64 =
+        tx.query_one("SELECT coalesce(max(seq), $1) FROM rapport.conflicts WHERE seq > $1", &[&cursor])?.get(0);
     tx.commit()?;
-    Ok((records, conflicts, top))
+    Ok((records, conflicts, top.max(settled)))
 }
 
 /// `rapport team add-rep`: a database role for a person, member of the
