@@ -1155,3 +1155,114 @@ fn a_conflict_settled_on_one_laptop_is_settled_on_the_server_and_for_every_membe
     drop(sam);
     assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
 }
+
+/// A database created `name` (quoted: any characters), empty.
+fn named_db(name: &str) -> String {
+    let name = format!("t{}_{name}", std::process::id());
+    pg::cluster().superuser("postgres").batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+    name
+}
+
+fn member_role(db: &str) -> String {
+    pg::cluster()
+        .superuser(db)
+        .query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn databases_a_dash_b_and_a_underscore_b_get_group_roles_of_their_own() {
+    let c = pg::cluster();
+    let dir = tempfile::tempdir().unwrap();
+    let mut roles = Vec::new();
+    for (i, name) in ["a-b", "a_b"].into_iter().enumerate() {
+        let db = named_db(name);
+        let folder = dir.path().join(i.to_string());
+        std::fs::create_dir(&folder).unwrap();
+        let (manager, _, _) = manager_book(&folder);
+        let report = team::init(&manager, &c.url_for("postgres", &db), &pg::secrets()).unwrap();
+        assert_eq!(report.member_role, member_role(&db));
+        assert!(report.member_role.starts_with(&format!("rapport_{db}_").replace('-', "_")), "{}", report.member_role);
+        roles.push(report.member_role);
+    }
+    assert_ne!(roles[0], roles[1]);
+    // Within PostgreSQL's 63 bytes, whatever the database's name.
+    let mut su = c.superuser(&format!("t{}_a-b", std::process::id()));
+    let n: i32 = su.query_one("SELECT octet_length(rapport.group_role_for(repeat('é', 63)))", &[]).unwrap().get(0);
+    assert!(n <= 63, "{n}");
+    let n: i32 = su.query_one("SELECT octet_length(rapport.group_role_for(repeat('x', 63)))", &[]).unwrap().get(0);
+    assert!(n <= 63, "{n}");
+}
+
+/// A team server as `team init` made it before server migration 0003: the
+/// group role named after the database alone, and a rep in it.
+fn old_style_team(db: &str, rep: &str) -> String {
+    let mut su = pg::cluster().superuser(db);
+    su.batch_execute(team::schema::SERVER_MIGRATIONS[0].2).unwrap();
+    let old: String = su
+        .query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])
+        .unwrap()
+        .get(0);
+    su.batch_execute(&format!(
+        "INSERT INTO rapport.meta VALUES ('schema_version', '1'), ('member_role', '{old}');
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{old}') THEN CREATE ROLE \"{old}\" NOLOGIN; END IF; END $$;
+         GRANT USAGE ON SCHEMA rapport TO \"{old}\";
+         GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO \"{old}\";
+         GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO \"{old}\";
+         CREATE ROLE \"{rep}\" LOGIN PASSWORD 'rep-pw' IN ROLE \"{old}\";
+         INSERT INTO rapport.members (login, is_manager) VALUES ('postgres', true);
+         INSERT INTO rapport.members (login, is_manager, manager_login) VALUES ('{rep}', false, 'postgres');"
+    ))
+    .unwrap();
+    old
+}
+
+#[test]
+fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_team_keeps_the_old_one() {
+    let c = pg::cluster();
+    let pid = std::process::id();
+    let (dash, under) = (named_db("old-x"), named_db("old_x"));
+    let old = old_style_team(&dash, &format!("r{pid}_dash"));
+    assert_eq!(old_style_team(&under, &format!("r{pid}_under")), old, "the old names collide");
+
+    let mut server = team::connect::connect(&c.url_for("postgres", &dash), &pg::secrets()).unwrap();
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [3]);
+    let new = member_role(&dash);
+    assert_ne!(new, old);
+    let mut su = c.superuser(&dash);
+    let can = |su: &mut postgres::Client, role: &str| -> (bool, bool, bool) {
+        let r = su
+            .query_one(
+                "SELECT has_schema_privilege($1, 'rapport', 'USAGE'),
+                        has_table_privilege($1, 'rapport.records', 'SELECT'),
+                        has_function_privilege($1, 'rapport.push(text, bigint, jsonb)', 'EXECUTE')",
+                &[&role],
+            )
+            .unwrap();
+        (r.get(0), r.get(1), r.get(2))
+    };
+    assert_eq!(can(&mut su, &new), (true, true, true));
+    assert_eq!(can(&mut su, &old), (false, false, false), "the old role has no rights here any more");
+    let dash_rep = format!("r{pid}_dash");
+    let member: bool = su.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&dash_rep, &new]).unwrap().get(0);
+    assert!(member);
+    // The rep still reads the team's book and pushes, through the new role.
+    let mut rep = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(c.port)
+        .user(&dash_rep)
+        .password("rep-pw")
+        .dbname(&dash)
+        .connect(postgres::NoTls)
+        .unwrap();
+    rep.query("SELECT count(*) FROM rapport.records", &[]).unwrap();
+    rep.execute("SELECT rapport.pulled('dev-1', 0)", &[]).unwrap();
+    // The other database is not migrated yet: it keeps the old name, and its rights.
+    let mut other = c.superuser(&under);
+    assert_eq!(member_role(&under), old);
+    assert_eq!(can(&mut other, &old), (true, true, true));
+    let under_rep = format!("r{pid}_under");
+    let moved: bool = other.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&under_rep, &new]).unwrap().get(0);
+    assert!(!moved, "the other team's rep is not in this team's role");
+}

@@ -174,9 +174,9 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
     };
     let login = server.login.clone();
     let mut tx = server.client.transaction()?;
-    let role: String =
-        tx.query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])?.get(0);
-    // Role names are the cluster's, not the database's: one group per team database.
+    // Role names are the cluster's, not the database's: one group per team
+    // database, unique to its exact name (server migration 0003).
+    let role: String = tx.query_one("SELECT rapport.group_role_for(current_database())", &[])?.get(0);
     tx.batch_execute(&format!(
         "DO $$ BEGIN
              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN
