@@ -1231,6 +1231,8 @@ fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_
     let new = member_role(&dash);
     assert_ne!(new, old);
     let mut su = c.superuser(&dash);
+    let owner: String = su.query_one("SELECT value FROM rapport.meta WHERE key = 'owner_login'", &[]).unwrap().get(0);
+    assert_eq!(owner, "postgres", "the manager who made the team owns it");
     let can = |su: &mut postgres::Client, role: &str| -> (bool, bool, bool) {
         let r = su
             .query_one(
@@ -1265,4 +1267,81 @@ fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_
     let under_rep = format!("r{pid}_under");
     let moved: bool = other.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&under_rep, &new]).unwrap().get(0);
     assert!(!moved, "the other team's rep is not in this team's role");
+}
+
+#[test]
+fn a_manager_edits_only_the_accounts_of_their_reporting_line_and_the_owner_edits_everything() {
+    let t = team_of(0);
+    let owner = &t.laptops[0];
+    // An account of the owner's own, outside Lee's line (Lee → Rae, Sam).
+    let morgan =
+        owner.store.sync_local_id("rep", &owner.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap()).unwrap();
+    let mut direct = Account { name: "Morgan Direct".into(), owner_id: morgan, ..Default::default() };
+    owner.store.insert(&mut direct).unwrap();
+    sync(owner);
+    let (lee, secrets, lee_login) = rep_laptop(&t, "Lee Okafor", "lee");
+    pg::cluster()
+        .superuser(&t.db)
+        .execute("UPDATE rapport.members SET is_manager = true WHERE login = $1", &[&lee_login])
+        .unwrap();
+    let [raes, lees, sams, cobalt, direct] =
+        ["Acme Logistics", "Acme Logistik GmbH", "Borealis Systems", "Cobalt Mining", "Morgan Direct"]
+            .map(|n| uid_named(&lee.store, "account", n));
+    let sam_id = account(&lee, &sams).owner_id;
+    let morgan_here = account(&lee, &direct).owner_id;
+    edit_account(&lee, &raes, |a| a.city = Some("Rotterdam".into()));
+    edit_account(&lee, &lees, |a| a.city = Some("Gouda".into()));
+    edit_account(&lee, &cobalt, |a| a.owner_id = sam_id);
+    edit_account(&lee, &direct, |a| a.city = Some("Taken".into()));
+    edit_account(&lee, &sams, |a| a.owner_id = morgan_here);
+    let direct_id = lee.store.sync_local_id("account", &direct).unwrap().unwrap();
+    let mut contact = Contact { account_id: direct_id, name: "Nia Side".into(), ..Default::default() };
+    lee.store.insert(&mut contact).unwrap();
+    let mut call = Activity {
+        account_id: direct_id,
+        kind: rapport::domain::ActivityKind::Call,
+        occurred_at: "2026-11-26T10:00:00Z".into(),
+        summary: "met Morgan's client".into(),
+        ..Default::default()
+    };
+    lee.store.insert(&mut call).unwrap();
+
+    let report = team::sync(&lee.store, &secrets).unwrap();
+    let refused = report.refused.join("\n");
+    assert!(
+        refused.contains(
+            "account Morgan Direct (city): a manager edits only the accounts of reps in their reporting line; it was put back"
+        ),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(
+            "account Borealis Systems (owner_id): a manager gives accounts only to reps in their reporting line"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains("contact Nia Side"), "{refused}");
+    assert_eq!(report.refused.len(), 3, "{refused}");
+    // Put back on Lee's laptop; the reporting line's edits stand.
+    assert_eq!(account(&lee, &direct).city, None);
+    assert_eq!(account(&lee, &sams).owner_id, sam_id);
+    assert!(lee.store.get::<Contact>(contact.meta.id).unwrap().is_none(), "the refused contact is taken back");
+    sync(owner);
+    assert_eq!(account(owner, &raes).city.as_deref(), Some("Rotterdam"));
+    assert_eq!(account(owner, &lees).city.as_deref(), Some("Gouda"));
+    assert_eq!(
+        account(owner, &cobalt).owner_id,
+        owner.store.sync_local_id("rep", &uid_named(&owner.store, "rep", "Sam Moreau")).unwrap()
+    );
+    assert_eq!(account(owner, &direct).city, None);
+    assert!(owner.store.sync_snapshot("activity").unwrap().values().any(|a| a["summary"] == "met Morgan's client"));
+    assert_eq!(book(&owner.store), server_book(&t.db));
+
+    // The team's owner edits everything, in any line.
+    edit_account(owner, &lees, |a| a.city = Some("Delft".into()));
+    edit_account(owner, &direct, |a| a.city = Some("Leiden".into()));
+    edit_account(owner, &sams, |a| a.owner_id = morgan);
+    let r = sync(owner);
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(server_field(&t.db, "account", &direct, "city"), Some(serde_json::json!("Leiden")));
 }

@@ -189,7 +189,10 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
         lit = quote_literal(&role)
     ))
     .context("cannot create the team's group role (the manager's login needs CREATEROLE)")?;
-    tx.execute("INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1)", &[&role])?;
+    tx.execute(
+        "INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1), ('owner_login', $2)",
+        &[&role, &login],
+    )?;
     tx.execute("INSERT INTO rapport.members (login, rep_uid, is_manager) VALUES ($1, $2, true)", &[&login, &me_uid])?;
     tx.execute("INSERT INTO rapport.devices (device_id, login) VALUES ($1, $2)", &[&device, &login])?;
     let seq: i64 = tx.query_one("SELECT nextval('rapport.seq')", &[])?.get(0);
