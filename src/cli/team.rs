@@ -44,7 +44,7 @@ pub enum KeepSide {
 
 #[derive(Args, Debug)]
 pub struct ServerArgs {
-    /// The server: postgres://USER@HOST:PORT/DATABASE[?sslmode=require]; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never stored
+    /// The server: postgres://USER@HOST:PORT/DATABASE[?sslmode=require|verify-full&sslrootcert=CA.crt]; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never stored
     #[arg(long, value_name = "URL")]
     pub server: String,
 }
