@@ -1195,7 +1195,7 @@ fn databases_a_dash_b_and_a_underscore_b_get_group_roles_of_their_own() {
     assert!(n <= 63, "{n}");
 }
 
-/// A team server as `team init` made it before server migration 0003: the
+/// A team server as `team init` made it before server migration 0002: the
 /// group role named after the database alone, and a rep in it.
 fn old_style_team(db: &str, rep: &str) -> String {
     let mut su = pg::cluster().superuser(db);

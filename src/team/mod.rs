@@ -175,7 +175,7 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
     let login = server.login.clone();
     let mut tx = server.client.transaction()?;
     // Role names are the cluster's, not the database's: one group per team
-    // database, unique to its exact name (server migration 0003).
+    // database, unique to its exact name (server migration 0002).
     let role: String = tx.query_one("SELECT rapport.group_role_for(current_database())", &[])?.get(0);
     tx.batch_execute(&format!(
         "DO $$ BEGIN
