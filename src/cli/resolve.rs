@@ -5,7 +5,7 @@ use super::table::{Align, Table};
 use crate::domain::phone::Dialled;
 use crate::domain::sanitize;
 use crate::lookup::{Field, Hit, Lookup};
-use crate::store::{Account, Contact, Store};
+use crate::store::{Account, Contact, Record, Store};
 use anyhow::{anyhow, Result};
 use std::fmt;
 
@@ -90,7 +90,8 @@ const EXACT_MAX: usize = 50;
 
 /// Where ids come from, for hints.
 pub const ID_HINT: &str =
-    "ids show as #12 in what add, log, agenda and find print, and as \"id\" in their --json output";
+    "ids show as #12 in what add, log, agenda and find print, and as \"id\" in their --json output; \
+     `rapport list` shows each record's ref, which names it too";
 
 /// `12` or `#12`.
 pub fn parse_id(s: &str) -> Option<i64> {
@@ -102,17 +103,43 @@ pub fn parse_id(s: &str) -> Option<i64> {
     t.parse().ok().filter(|id| *id > 0)
 }
 
-/// An id given on the command line for `KIND ID`.
-pub fn require_id(kind: &str, s: &str) -> Result<i64> {
-    parse_id(s).ok_or_else(|| {
-        super::hinted(
-            anyhow!(
-                "'{}' is not an id; expected the number of a {kind}, such as 12 or #12",
-                crate::domain::limits::preview(s)
-            ),
+/// "a deal", "an account".
+pub fn a(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind}")
+}
+
+/// The record of kind `T` named on the command line for `KIND ID`: its id
+/// (`12`, `#12`), or its ref as `rapport list` and `export` show it (the
+/// source system's id, else its uid) — the name a record has on every
+/// laptop of a team, where ids are each laptop's own.
+pub fn record_id<T: Record>(store: &Store, kind: &str, s: &str) -> Result<i64> {
+    if let Some(id) = parse_id(s) {
+        // A source system's ids may be numbers too: one that is no id here
+        // but the ref of exactly one record names that record.
+        if store.get::<T>(id)?.is_none() {
+            if let [one] = store.ids_by_ref::<T>(s)?.as_slice() {
+                return Ok(*one);
+            }
+        }
+        return Ok(id);
+    }
+    let shown = crate::domain::limits::preview(s);
+    match store.ids_by_ref::<T>(s)?.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(super::hinted(
+            anyhow!("'{shown}' names no {kind}; expected {}'s id, such as 12 or #12, or its ref", a(kind)),
             ID_HINT,
-        )
-    })
+        )),
+        several => Err(super::hinted(
+            anyhow!(
+                "'{shown}' is the ref of {} {kind}s: {}",
+                several.len(),
+                several.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
+            ),
+            "name one by its id",
+        )),
+    }
 }
 
 fn quoted(s: &str) -> String {

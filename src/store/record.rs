@@ -271,6 +271,18 @@ impl Store {
     pub fn require<T: Record>(&self, id: i64) -> Result<T> {
         self.get(id)?.ok_or_else(|| missing::<T>(id))
     }
+
+    /// The ids of the live records whose ref is `r`, as `list` and `export`
+    /// show it: the source system's id, else the record's uid. Usually one;
+    /// two records imported from different sources may share a source id.
+    pub fn ids_by_ref<T: Record>(&self, r: &str) -> Result<Vec<i64>> {
+        // Targets are never imported with a source id: only their uid names them.
+        let by = if T::TABLE == "targets" { "uid = ?1" } else { "(uid = ?1 OR external_ref = ?1)" };
+        let sql = format!("SELECT id FROM {} WHERE {by} AND deleted_at IS NULL ORDER BY id LIMIT 10", T::TABLE);
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let ids = st.query_map([r.trim()], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
 }
 
 /// A record comes back only under live records: restoring a subsidiary
