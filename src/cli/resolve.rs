@@ -3,7 +3,8 @@
 
 use super::table::{Align, Table};
 use crate::domain::phone::Dialled;
-use crate::domain::sanitize;
+use crate::domain::text::fold;
+use crate::domain::{rules, sanitize};
 use crate::lookup::{Field, Hit, Lookup};
 use crate::store::{Account, Contact, Record, Store};
 use anyhow::{anyhow, Result};
@@ -38,15 +39,14 @@ pub enum Choice {
     NoMatch,
 }
 
-/// Picks the name `query` means: an exact (case-insensitive) name first;
-/// else the lookup's best match, when the runner-up matched in a weaker way
-/// (the text together against letters scattered, say).
+/// Picks the name `query` means: an exact name first (case, accents and
+/// spacing aside); else the lookup's best match, when the runner-up matched
+/// in a weaker way (the text together against letters scattered, say).
 pub fn choose(query: &str, names: &[&str]) -> Choice {
-    let wanted = fold(query);
-    if wanted.is_empty() {
+    if fold(query).is_empty() {
         return Choice::NoMatch;
     }
-    let exact: Vec<usize> = (0..names.len()).filter(|&i| fold(names[i]) == wanted).collect();
+    let exact = exact(query, names.iter().copied());
     match exact.len() {
         0 => {}
         1 => return Choice::One(exact[0]),
@@ -71,17 +71,21 @@ fn clear_winner(ranked: &[(usize, u32)]) -> Choice {
 /// The lookup's ranking of `names` for `query`: those that match, best
 /// first, with their scores.
 pub fn rank(query: &str, names: &[&str]) -> Vec<(usize, u32)> {
-    crate::lookup::rank_names(&fold_spaces(query), names)
+    crate::lookup::rank_names(query, names)
 }
 
-/// Runs of spaces as one: "acme  logistics" is typed for "Acme Logistics".
-fn fold_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Case- and space-insensitive form of a name, for exact comparison.
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// The positions of the names `text` gives exactly: the same once folded
+/// (so "hameenlinna" names "Hämeenlinna"); of several, the one spelt with
+/// the same accents when there is one, as no two live names are
+/// (`rules::same_name`), so that "Café" and "Cafe" can both be named.
+fn exact<'a>(text: &str, names: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let wanted = fold(text);
+    let found: Vec<(usize, &str)> = names.enumerate().filter(|(_, n)| fold(n) == wanted).collect();
+    let spelt: Vec<usize> = found.iter().filter(|(_, n)| rules::same_name(n, text)).map(|(i, _)| *i).collect();
+    if found.len() > 1 && spelt.len() == 1 {
+        return spelt;
+    }
+    found.into_iter().map(|(i, _)| i).collect()
 }
 
 /// Accounts looked at for an exact name: more of one name than this, and
@@ -219,17 +223,16 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
             return Ok(a);
         }
     }
-    let wanted = fold(text);
     // An exact name ranks first (its whole text, from the start, nothing
     // more), so the exact ones are at the head of the list when there are any.
     // Phone numbers name a caller (`caller`, with its own rule on how many digits it takes), not an account.
-    let hits: Vec<Hit> = if wanted.is_empty() {
+    let hits: Vec<Hit> = if fold(text).is_empty() {
         Vec::new()
     } else {
         let mut lookup = Lookup::open_and_keep(store)?;
-        lookup.query(&fold_spaces(text), EXACT_MAX).into_iter().filter(|h| h.field != Field::Phone).collect()
+        lookup.query(text, EXACT_MAX).into_iter().filter(|h| h.field != Field::Phone).collect()
     };
-    let exact: Vec<usize> = (0..hits.len()).filter(|&i| fold(&hits[i].account) == wanted).collect();
+    let exact = exact(text, hits.iter().map(|h| h.account.as_str()));
     let choice = match exact.len() {
         0 => {
             clear_winner(&hits.iter().take(MAX_LISTED + 1).enumerate().map(|(i, h)| (i, h.class())).collect::<Vec<_>>())
@@ -287,8 +290,7 @@ pub fn account_flag(store: &Store, flag: &str, text: &str) -> Result<Account> {
         });
     }
     let all = store.account_names()?;
-    let wanted = fold(text);
-    let exact: Vec<usize> = (0..all.len()).filter(|&i| fold(&all[i].1) == wanted).collect();
+    let exact = exact(text, all.iter().map(|a| a.1.as_str()));
     match exact.as_slice() {
         [i] => store.require::<Account>(all[*i].0),
         [] => {
@@ -366,8 +368,8 @@ pub fn rep_flag(store: &Store, flag: &str, text: &str) -> Result<i64> {
         }
         return Err(super::hinted(anyhow!("--{flag}: no rep with id {id}"), rep_hint(&reps, text)));
     }
-    let wanted = fold(text);
-    let exact: Vec<&crate::store::RepRow> = reps.iter().filter(|r| fold(&r.name) == wanted).collect();
+    let exact: Vec<&crate::store::RepRow> =
+        exact(text, reps.iter().map(|r| r.name.as_str())).into_iter().map(|i| &reps[i]).collect();
     match exact.as_slice() {
         [r] => Ok(r.id),
         [] => Err(super::hinted(
@@ -409,6 +411,15 @@ mod tests {
         assert_eq!(choose("acme  LOGISTICS", &BOOK), Choice::One(0));
         assert_eq!(choose("Cobalt Mining", &BOOK), Choice::One(2));
         assert_eq!(choose("twin", &["Twin", "twin"]), Choice::Several(vec![0, 1]));
+    }
+
+    #[test]
+    fn exact_names_win_whatever_the_accents_unless_another_is_spelt_so() {
+        let names = ["Hämeenlinna Oy", "Hameenlinna Oy Ab", "Café Nord", "Cafe Nord"];
+        assert_eq!(choose("hameenlinna  oy", &names), Choice::One(0));
+        assert_eq!(choose("CAFÉ nord", &names), Choice::One(2));
+        assert_eq!(choose("cafe nord", &names), Choice::One(3));
+        assert_eq!(choose("cafè nord", &names), Choice::Several(vec![2, 3]));
     }
 
     #[test]
