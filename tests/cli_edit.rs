@@ -6,12 +6,13 @@
 mod common;
 
 use chrono::{Days, NaiveDate, Utc};
+use common::{book_in as book, stdout};
 use rapport::domain::*;
 use rapport::store::*;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::fmt::Debug;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn run<S: AsRef<OsStr>>(db: &Path, args: &[S]) -> Output {
@@ -26,10 +27,6 @@ fn run<S: AsRef<OsStr>>(db: &Path, args: &[S]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn stderr(o: &Output) -> String {
@@ -56,15 +53,6 @@ fn ok<S: AsRef<OsStr> + Debug>(db: &Path, args: &[S]) -> String {
 
 fn json<S: AsRef<OsStr> + Debug>(db: &Path, args: &[S]) -> Value {
     serde_json::from_str(&ok(db, args)).unwrap()
-}
-
-/// The fixed book in a file, and its ids.
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let store = store.with_clock(common::clock());
-    let ids = common::seed(&store);
-    (path, ids)
 }
 
 fn open(db: &Path) -> Store {
