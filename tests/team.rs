@@ -195,11 +195,18 @@ fn the_command_line_inits_joins_and_syncs() {
     let m = path.to_str().unwrap();
     let out = rapport(&["--db", m, "team", "init", "--server", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("records with the team"), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("records with the team"), "{out:?}");
+    // Reps join with a login of their own, not the manager's.
+    assert!(said.contains("team join --server postgres://LOGIN@127.0.0.1:"), "{said}");
+    assert!(!said.contains("join --server postgres://postgres@"), "{said}");
     let rae = dir.path().join("rae.db");
     let r = rae.to_str().unwrap();
     let out = rapport(&["--db", r, "team", "join", "--server", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Joining is the first sync.
+    let out = rapport(&["--db", r, "team", "status"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now"), "{out:?}");
     let out = rapport(&["--db", r, "log", "Acme Logistics", "called about the renewal"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = rapport(&["--db", r, "sync"]);

@@ -223,6 +223,8 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
         s.set_setting(local::DEVICE_KEY, &device)?;
         s.set_setting(local::LOGIN_KEY, &login)?;
         s.set_setting(local::CURSOR_KEY, &seq.to_string())?;
+        // The upload is the book's first sync: status says so, not "never synced".
+        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
         s.sync_mark_all_pushed()
     })?;
     Ok(InitReport { place: server.place, login, records: n, member_role: role })
@@ -374,6 +376,7 @@ pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) 
             s.set_setting(local::DEVICE_KEY, &device)?;
             s.set_setting(local::LOGIN_KEY, &login)?;
             s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
             if let Some(name) = match &snap.rep_uid {
                 Some(uid) => s.rep_name_by_uid(uid)?,
                 None => None,
