@@ -1234,7 +1234,7 @@ fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_
     assert_eq!(old_style_team(&under, &format!("r{pid}_under")), old, "the old names collide");
 
     let mut server = team::connect::connect(&c.url_for("postgres", &dash), &pg::secrets()).unwrap();
-    assert_eq!(team::schema::migrate(&mut server).unwrap(), [3]);
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2]);
     let new = member_role(&dash);
     assert_ne!(new, old);
     let mut su = c.superuser(&dash);
