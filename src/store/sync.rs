@@ -105,6 +105,11 @@ pub struct Applied {
     pub skipped: usize,
 }
 
+/// References pulled before the record they name: (table, record uid,
+/// field, uid named), set by `Store::sync_link` once that record is in.
+#[derive(Default)]
+pub struct Links(Vec<(&'static Synced, String, String, String)>);
+
 /// Settings keys of team mode (in the local settings table).
 pub const SERVER_KEY: &str = "team_server";
 pub const DEVICE_KEY: &str = "team_device";
@@ -112,6 +117,8 @@ pub const LOGIN_KEY: &str = "team_login";
 pub const CURSOR_KEY: &str = "team_cursor";
 pub const PUSHED_KEY: &str = "team_pushed";
 pub const SYNCED_AT_KEY: &str = "team_synced_at";
+/// Ids of sync conflicts settled here, not yet sent to the server (a JSON list).
+pub const RESOLVED_KEY: &str = "team_resolved";
 
 /// (entity, local id) -> field -> clock of its newest unpushed change.
 type Changed = BTreeMap<(String, i64), BTreeMap<String, i64>>;
@@ -369,6 +376,23 @@ impl Store {
     /// those this laptop changed later and has not pushed yet. Nothing goes
     /// into the change log. Returns what was done and the latest clock seen.
     pub fn sync_apply(&self, records: &mut [RemoteRecord], device: &str) -> Result<(Applied, i64)> {
+        self.write(|s| {
+            let mut links = Links::default();
+            let done = s.sync_apply_part(records, device, &mut links)?;
+            s.sync_link(links)?;
+            Ok(done)
+        })
+    }
+
+    /// `sync_apply` for one part of a larger load (the batches of a join):
+    /// references to records not here yet are kept in `links`, for
+    /// `sync_link` once every part is in.
+    pub fn sync_apply_part(
+        &self,
+        records: &mut [RemoteRecord],
+        device: &str,
+        links: &mut Links,
+    ) -> Result<(Applied, i64)> {
         records.sort_by_key(|r| rank(&r.entity));
         self.write(|s| {
             let (changed, _) = s.changed_fields()?;
@@ -382,7 +406,6 @@ impl Store {
             }
             let mut applied = Applied::default();
             let mut seen = 0i64;
-            let mut later: Vec<(&'static Synced, String, String, String)> = Vec::new();
             let mut columns: HashMap<&'static str, HashSet<String>> = HashMap::new();
             for rec in records.iter() {
                 let Some(spec) = synced(&rec.entity) else { continue };
@@ -423,7 +446,7 @@ impl Store {
                             Some(ref_uid) => match s.id_of(target, ref_uid)? {
                                 Some(id) => Value::Integer(id),
                                 None => {
-                                    later.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
+                                    links.0.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
                                     Value::Null
                                 }
                             },
@@ -455,15 +478,22 @@ impl Store {
                     s.save_clocks(&rec.entity, &rec.uid, &local_clocks)?;
                 }
             }
-            // References to records that came later in the same pull.
-            for (spec, uid, field, ref_uid) in later {
+            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
+            Ok((applied, seen))
+        })
+    }
+
+    /// Sets the references that named a record which came later in the
+    /// same pull or load (a parent account, a rep's manager).
+    pub fn sync_link(&self, links: Links) -> Result<()> {
+        self.write(|s| {
+            for (spec, uid, field, ref_uid) in links.0 {
                 let target = spec.refs.iter().find(|(c, _)| *c == field).map(|(_, t)| *t).unwrap_or_default();
                 if let Some(id) = s.id_of(target, &ref_uid)? {
                     s.update_fields(spec.table, &uid, &[(field, Value::Integer(id))])?;
                 }
             }
-            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
-            Ok((applied, seen))
+            Ok(())
         })
     }
 
@@ -585,9 +615,12 @@ impl Store {
             for c in rows {
                 s.conn()
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
-                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        "INSERT INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
+                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at,
+                             resolved_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                         ON CONFLICT (id) DO UPDATE
+                         SET resolved_at = coalesce(sync_conflicts.resolved_at, excluded.resolved_at)",
                     )?
                     .execute(rusqlite::params![
                         c.id,
@@ -602,7 +635,8 @@ impl Store {
                         c.loser_device,
                         c.winner_login,
                         c.loser_login,
-                        c.at
+                        c.at,
+                        c.resolved_at
                     ])?;
             }
             Ok(())
@@ -631,6 +665,7 @@ impl Store {
                 winner_login: r.get(10)?,
                 loser_login: r.get(11)?,
                 at: r.get(12)?,
+                resolved_at: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -669,6 +704,9 @@ pub struct SyncConflict {
     pub winner_login: Option<String>,
     pub loser_login: Option<String>,
     pub at: String,
+    /// When it was settled (by one of its writers or a manager), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
 }
 
 impl Store {
@@ -734,14 +772,35 @@ impl Store {
         Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
     }
 
-    /// Marks a sync conflict as dealt with on this laptop.
+    /// Marks a sync conflict as dealt with on this laptop, and queues it
+    /// for the server, which settles it for the team at the next sync.
     pub fn sync_resolve_conflict(&self, id: i64) -> Result<()> {
         self.write(|s| {
             s.conn().execute(
                 "UPDATE sync_conflicts SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL",
                 rusqlite::params![id, s.now_text()],
             )?;
-            Ok(())
+            let mut ids = s.sync_resolutions()?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
+        })
+    }
+
+    /// Conflicts settled here that the server has not been told of yet.
+    pub fn sync_resolutions(&self) -> Result<Vec<i64>> {
+        match self.setting(RESOLVED_KEY)? {
+            Some(text) => serde_json::from_str(&text).with_context(|| format!("setting {RESOLVED_KEY}")),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The server has these resolutions now.
+    pub fn sync_resolutions_sent(&self, sent: &[i64]) -> Result<()> {
+        self.write(|s| {
+            let left: Vec<i64> = s.sync_resolutions()?.into_iter().filter(|id| !sent.contains(id)).collect();
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
         })
     }
 
