@@ -24,10 +24,25 @@ pub fn run(store: &Store) -> Result<ExitCode> {
     if report.conflicts > 0 {
         text.push_str(&format!("; {} sync conflict(s) recorded", report.conflicts));
     }
-    if report.skipped > 0 {
+    if report.rebased {
+        out::warn("rapport: this file is older than this laptop's last push (restored from a backup?); its changes were numbered after the server's and sent");
+    }
+    if report.resynced {
         out::warn(&format!(
-            "rapport: {} record(s) from the server could not be applied here (they break a rule of this book); they come again with their next change",
-            report.skipped
+            "rapport: this laptop had been away longer than the server keeps deleted records; your changes were pushed, then the team's book was downloaded again ({} record(s) deleted by the team meanwhile)",
+            report.gone
+        ));
+    }
+    if report.repaired > 0 {
+        text.push_str(&format!(
+            "; {} record(s) whose merged fields broke a rule were set right (e.g. a closed deal dated by its stage)",
+            report.repaired
+        ));
+    }
+    if report.held > 0 {
+        out::warn(&format!(
+            "rapport: {} record(s) from the server cannot be applied here yet; they are kept and tried again at every sync",
+            report.held
         ));
     }
     out::say(&text)?;
