@@ -1276,3 +1276,25 @@ fn a_pulled_record_that_cannot_be_applied_yet_is_kept_and_applied_once_it_can() 
     assert_eq!(c.account_id, a.store.sync_local_id("account", "later-account").unwrap().unwrap());
     assert!(a.store.sync_held().unwrap().is_empty());
 }
+
+#[test]
+fn undoing_an_edit_after_a_pull_brought_a_newer_value_is_refused_naming_the_field() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let acme = &t.accounts[0];
+    edit_account(a, acme, |x| x.city = Some("Mine first".into()));
+    sync(a);
+    sync(b);
+    edit_account(b, acme, |x| x.city = Some("Theirs later".into()));
+    sync(b);
+    sync(a);
+    assert_eq!(account(a, acme).city.as_deref(), Some("Theirs later"));
+    let err = a.store.undo().unwrap_err().to_string();
+    assert!(err.contains("was changed after that (city; a teammate's value came in by sync: city)"), "{err}");
+    assert_eq!(account(a, acme).city.as_deref(), Some("Theirs later"), "the pulled value stands");
+    assert!(a.store.sync_pending().unwrap().ops.is_empty(), "nothing to push back");
+    // An edit made after the pull is undone as usual.
+    edit_account(a, acme, |x| x.notes = Some("undo me".into()));
+    a.store.undo().unwrap().unwrap();
+    assert_eq!(account(a, acme).notes, account(b, acme).notes);
+}

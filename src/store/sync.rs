@@ -593,6 +593,14 @@ impl Store {
         })
     }
 
+    /// Which of `fields` of a record hold a value another device wrote,
+    /// pulled by sync (none when this book is not in a team).
+    pub(crate) fn sync_fields_from_team(&self, entity: &str, uid: &str, fields: &[String]) -> Result<Vec<String>> {
+        let Some(device) = self.setting(DEVICE_KEY)? else { return Ok(Vec::new()) };
+        let clocks = self.local_clocks(entity, uid)?;
+        Ok(fields.iter().filter(|f| stamp_of(&clocks, f).is_some_and(|s| s.device != device)).cloned().collect())
+    }
+
     /// A record as it would stand with `sets` applied (the local row, if
     /// any, under them): what a repair looks at.
     fn merged_row(&self, spec: &Synced, uid: &str, sets: &[(String, Value)]) -> Result<Map<String, Json>> {
