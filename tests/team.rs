@@ -1260,6 +1260,11 @@ fn a_pulled_record_that_cannot_be_applied_yet_is_kept_and_applied_once_it_can() 
     assert_eq!(a.store.sync_held().unwrap().len(), 1, "kept, not dropped");
     // Nothing new: it is tried again, and still kept.
     assert_eq!(sync(a).held, 1);
+    let out = rapport(&["--db", a.path.to_str().unwrap(), "team", "status"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 record(s) from the team cannot be applied here yet"),
+        "{out:?}"
+    );
     su.execute(
         "INSERT INTO rapport.records (entity, uid, data, clocks, seq)
          SELECT 'account', 'later-account', data || '{\"name\": \"Later Account\", \"parent_id\": null}'::jsonb,

@@ -149,6 +149,12 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
             out::say(&format!("server: {}", line(&st.server)))?;
             out::say(&format!("login:  {}", line(st.login.as_deref().unwrap_or("?"))))?;
             out::say(&crate::domain::hlc::sync_state(since, st.waiting, st.conflicts, true))?;
+            if st.held > 0 {
+                out::say(&format!(
+                    "{} record(s) from the team cannot be applied here yet; they are tried again at every sync",
+                    st.held
+                ))?;
+            }
         }
         TeamCommand::AddRep(args) => {
             let store = super::open_for_changes(db)?;

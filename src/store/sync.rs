@@ -665,13 +665,21 @@ impl Store {
     pub fn sync_tombstone_missing(&self, kept: &HashSet<(String, String)>) -> Result<usize> {
         self.write(|s| {
             let now = s.now_text();
+            // Written here since the push (not on the server yet): not the team's to take away.
+            let (changed, _) = s.changed_fields(i64::MAX)?;
             let mut n = 0;
             for spec in SYNCED {
-                let sql = format!("SELECT uid FROM {} WHERE deleted_at IS NULL", spec.table);
-                let uids: Vec<String> =
-                    s.conn().prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                let sql = format!("SELECT id, uid FROM {} WHERE deleted_at IS NULL", spec.table);
+                let rows: Vec<(i64, String)> = s
+                    .conn()
+                    .prepare(&sql)?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
                 let gone = format!("UPDATE {} SET deleted_at = ?2 WHERE uid = ?1", spec.table);
-                for uid in uids {
+                for (id, uid) in rows {
+                    if changed.contains_key(&(spec.entity.to_string(), id)) {
+                        continue;
+                    }
                     if !kept.contains(&(spec.entity.to_string(), uid.clone())) {
                         s.conn().prepare_cached(&gone)?.execute([&uid, &now])?;
                         n += 1;

@@ -178,6 +178,8 @@ pub struct Status {
     pub synced_at: Option<String>,
     pub waiting: usize,
     pub conflicts: usize,
+    /// Records pulled that could not be applied here yet (tried again at every sync).
+    pub held: usize,
 }
 
 pub fn status(store: &Store) -> Result<Status> {
@@ -188,6 +190,7 @@ pub fn status(store: &Store) -> Result<Status> {
         synced_at: store.setting(local::SYNCED_AT_KEY)?,
         waiting: store.sync_waiting()?,
         conflicts: store.sync_conflicts()?.len(),
+        held: store.sync_held()?.len(),
     })
 }
 
