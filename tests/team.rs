@@ -600,6 +600,14 @@ enum Step {
     AckLost {
         laptop: usize,
     },
+    /// A laptop deletes the last call it logged.
+    DropCall {
+        laptop: usize,
+    },
+    /// The manager purges; `away` has not been seen for longer than the idle days.
+    Purge {
+        away: Option<usize>,
+    },
 }
 
 fn step() -> impl proptest::strategy::Strategy<Value = Step> {
@@ -610,6 +618,16 @@ fn step() -> impl proptest::strategy::Strategy<Value = Step> {
         1 => (0..3usize, 0..3usize).prop_map(|(laptop, contact)| Step::ToggleContact { laptop, contact }),
         3 => (0..3usize).prop_map(|laptop| Step::Sync { laptop }),
         1 => (0..3usize).prop_map(|laptop| Step::AckLost { laptop }),
+    ]
+}
+
+/// `step()` with deletes and purges, some while a laptop is away.
+fn step_with_purges() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => step(),
+        3 => (0..3usize).prop_map(|laptop| Step::DropCall { laptop }),
+        3 => (0..3usize).prop_map(|away| Step::Purge { away: Some(away) }),
     ]
 }
 
@@ -652,6 +670,36 @@ fn play(t: &Team, s: &Step) {
             // Nothing waiting: nothing is sent, and the sync succeeds.
             let _ = sync_losing_answer(&t.laptops[laptop], 0, team::PUSH_LIMIT);
         }
+        Step::DropCall { laptop } => {
+            let l = &t.laptops[laptop];
+            let last = l
+                .store
+                .sync_snapshot("activity")
+                .unwrap()
+                .into_iter()
+                .filter(|(_, a)| {
+                    a["deleted_at"].is_null() && a["summary"].as_str().is_some_and(|s| s.starts_with("call by"))
+                })
+                .map(|(uid, _)| uid)
+                .max();
+            if let Some(uid) = last {
+                let id = l.store.sync_local_id("activity", &uid).unwrap().unwrap();
+                l.store.delete::<Activity>(id).unwrap();
+            }
+        }
+        Step::Purge { away } => {
+            if let Some(l) = away {
+                let device = t.laptops[l].store.setting("team_device").unwrap().unwrap();
+                pg::cluster()
+                    .superuser(&t.db)
+                    .execute(
+                        "UPDATE rapport.devices SET seen_at = now() - interval '400 days' WHERE device_id = $1",
+                        &[&device],
+                    )
+                    .unwrap();
+            }
+            purge(t);
+        }
     }
 }
 
@@ -672,6 +720,29 @@ proptest::proptest! {
         let server = server_book(&t.db);
         for (i, l) in t.laptops.iter().enumerate() {
             proptest::prop_assert_eq!(&book(&l.store), &server, "laptop {} differs from the server", i);
+            proptest::prop_assert!(l.store.sync_pending().unwrap().ops.is_empty());
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 6, failure_persistence: None, ..Default::default() })]
+
+    #[test]
+    fn any_interleaving_with_deletes_purges_and_laptops_away_converges(steps in proptest::collection::vec(step_with_purges(), 1..24)) {
+        let t = team_of(2);
+        for s in &steps {
+            play(&t, s);
+        }
+        for _ in 0..2 {
+            for l in &t.laptops {
+                sync(l);
+            }
+        }
+        // Purged tombstones stay tombstones on the laptops that had them.
+        let server = live(server_book(&t.db));
+        for (i, l) in t.laptops.iter().enumerate() {
+            proptest::prop_assert_eq!(&live(book(&l.store)), &server, "laptop {} differs from the server", i);
             proptest::prop_assert!(l.store.sync_pending().unwrap().ops.is_empty());
         }
     }
