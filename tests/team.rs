@@ -1374,3 +1374,21 @@ fn undoing_an_edit_after_a_pull_brought_a_newer_value_is_refused_naming_the_fiel
     a.store.undo().unwrap().unwrap();
     assert_eq!(account(a, acme).notes, account(b, acme).notes);
 }
+
+#[test]
+fn a_resync_tombstones_what_the_team_purged_but_not_what_was_written_here_since_the_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("l.db"), OpenMode::Create).unwrap();
+    let ids = common::seed(&store);
+    store.sync_mark_all_pushed().unwrap();
+    let mut fresh = Contact { account_id: ids.acme, name: "Written after the push".into(), ..Default::default() };
+    store.insert(&mut fresh).unwrap();
+    // The team's book holds none of these records any more.
+    let n = store.sync_tombstone_missing(&std::collections::HashSet::new()).unwrap();
+    assert!(n > 10, "{n}");
+    let jane: Contact = store.get_any(ids.jane).unwrap().unwrap();
+    assert!(jane.meta.deleted_at.is_some());
+    let kept: Contact = store.get_any(fresh.meta.id).unwrap().unwrap();
+    assert!(kept.meta.deleted_at.is_none(), "not on the server yet: it is pushed, not taken away");
+    assert!(store.sync_pending().unwrap().ops.iter().any(|o| o.uid == fresh.meta.uid));
+}
