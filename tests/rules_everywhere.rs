@@ -6,31 +6,24 @@
 
 mod common;
 
-use common::press;
+use common::{book_in as book, press, screen};
 
 use chrono::{Days, Utc};
 use rapport::store::*;
 use rapport::tui::app::{App, PaneId};
-use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
-use rapport::tui::view;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
-use ratatui::Terminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 // ---- the cockpit ----
 
 fn app_on(store: Store) -> App {
-    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
+    common::app_over(store, 120, 40)
 }
 
 fn app() -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (app_on(store), ids)
+    common::app(120, 40)
 }
 
 fn key(app: &mut App, code: KeyCode, times: usize) {
@@ -50,15 +43,6 @@ fn form(app: &App) -> &rapport::tui::edit::EditForm {
         Overlay::Form(f) => f,
         _ => panic!("the form is closed; message: {:?}", app.message),
     }
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    term.draw(|f| view::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n")
-        .collect()
 }
 
 /// The change log's length: a refused save writes nothing.
@@ -204,14 +188,6 @@ fn the_cockpit_refuses_duplicate_names() {
     assert!(form(&app).field("Name").error.as_deref().unwrap().contains("a rep named \"Sam Moreau\""));
     assert_eq!(logged(&app.store), before, "nothing was written");
     assert_eq!(app.store.require::<Rep>(ids.lead).unwrap().name, "Lee Okafor");
-}
-
-/// The fixed book in a temp file, for a cockpit and a second writer.
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
 }
 
 fn other(path: &Path) -> Store {

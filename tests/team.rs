@@ -195,11 +195,18 @@ fn the_command_line_inits_joins_and_syncs() {
     let m = path.to_str().unwrap();
     let out = rapport(&["--db", m, "team", "init", "--server", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("records with the team"), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("records with the team"), "{out:?}");
+    // Reps join with a login of their own, not the manager's.
+    assert!(said.contains("team join --server postgres://LOGIN@127.0.0.1:"), "{said}");
+    assert!(!said.contains("join --server postgres://postgres@"), "{said}");
     let rae = dir.path().join("rae.db");
     let r = rae.to_str().unwrap();
     let out = rapport(&["--db", r, "team", "join", "--server", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Joining is the first sync.
+    let out = rapport(&["--db", r, "team", "status"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now"), "{out:?}");
     let out = rapport(&["--db", r, "log", "Acme Logistics", "called about the renewal"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = rapport(&["--db", r, "sync"]);
@@ -902,8 +909,8 @@ fn a_sync_conflict_is_listed_and_keep_mine_writes_the_lost_value_again() {
     assert_eq!(account(manager, &own).city.as_deref(), Some("Haarlem"));
     let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "status"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now\n"), "{out:?}");
-    // The manager's laptop lists the same conflict until the manager settles it there.
-    assert_eq!(manager.store.sync_conflicts().unwrap().len(), 1);
+    // Settled for the team: the manager's laptop no longer lists it.
+    assert!(manager.store.sync_conflicts().unwrap().is_empty());
 }
 
 // ---- the cockpit -----------------------------------------------------------
@@ -1391,4 +1398,381 @@ fn a_resync_tombstones_what_the_team_purged_but_not_what_was_written_here_since_
     let kept: Contact = store.get_any(fresh.meta.id).unwrap().unwrap();
     assert!(kept.meta.deleted_at.is_none(), "not on the server yet: it is pushed, not taken away");
     assert!(store.sync_pending().unwrap().ops.iter().any(|o| o.uid == fresh.meta.uid));
+}
+
+// ---- join in batches, rep logins, resolutions, manager scope ---------------
+
+#[test]
+fn a_join_in_small_batches_keeps_links_to_records_of_later_batches() {
+    let t = team_of(0);
+    let m = &t.laptops[0];
+    // A parent account and a rep's manager that the server holds after the
+    // records naming them: created and linked in one push, then edited again.
+    let acme = t.accounts[0].clone();
+    let morgan = m.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap();
+    let mut zeta = Account { name: "Zeta Holdings".into(), ..Default::default() };
+    m.store.insert(&mut zeta).unwrap();
+    let mut dana = Rep { name: "Dana Director".into(), role: rapport::domain::RepRole::Manager, ..Default::default() };
+    m.store.insert(&mut dana).unwrap();
+    edit_account(m, &acme, |a| a.parent_id = Some(zeta.meta.id));
+    let mut top: Rep = m.store.get_any(m.store.sync_local_id("rep", &morgan).unwrap().unwrap()).unwrap().unwrap();
+    top.manager_id = Some(dana.meta.id);
+    m.store.update(&mut top).unwrap();
+    sync(m);
+    zeta.city = Some("Zug".into());
+    m.store.update(&mut zeta).unwrap();
+    dana.email = Some("dana@example.com".into());
+    m.store.update(&mut dana).unwrap();
+    sync(m);
+    let seq = |uid: &str| -> i64 {
+        pg::cluster()
+            .superuser(&t.db)
+            .query_one("SELECT seq FROM rapport.records WHERE uid = $1", &[&uid])
+            .unwrap()
+            .get(0)
+    };
+    assert!(seq(&acme) < seq(&zeta.meta.uid) && seq(&morgan) < seq(&dana.meta.uid), "the links point forward");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.db");
+    let report = team::join_in_batches(&path, &t.url, &pg::secrets(), 2).unwrap();
+    assert!(report.records > 10, "{report:?}");
+    let (joined, _) = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(book(&joined), book(&m.store));
+    let acme_here: Account = joined.get_any(joined.sync_local_id("account", &acme).unwrap().unwrap()).unwrap().unwrap();
+    assert_eq!(acme_here.parent_id, joined.sync_local_id("account", &zeta.meta.uid).unwrap());
+    assert!(acme_here.parent_id.is_some());
+    let top_here: Rep = joined.get_any(joined.sync_local_id("rep", &morgan).unwrap().unwrap()).unwrap().unwrap();
+    assert_eq!(top_here.manager_id, joined.sync_local_id("rep", &dana.meta.uid).unwrap());
+    assert!(top_here.manager_id.is_some());
+}
+
+/// A TCP relay to the test server that keeps every byte a client sends.
+fn recording_relay() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+    let c = pg::cluster();
+    let config: postgres::Config = c.url_for("postgres", "postgres").parse().unwrap();
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let target = format!("{host}:{}", c.port);
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = sent.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let mut server = TcpStream::connect(&target).unwrap();
+            let (mut client_r, mut server_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = client_r.read(&mut buf) {
+                    log.lock().unwrap().extend_from_slice(&buf[..n]);
+                    if server_w.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = server_w.shutdown(std::net::Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    (port, sent)
+}
+
+#[test]
+fn add_rep_sends_only_a_scram_verifier_and_the_rep_signs_in_with_the_password() {
+    let t = team_of(0);
+    let m = &t.laptops[0];
+    let (port, sent) = recording_relay();
+    let via = format!("postgres://postgres@127.0.0.1:{port}/{}?sslmode=disable", t.db);
+    m.store.set_setting(rapport::store::sync::SERVER_KEY, &via).unwrap();
+    let login = format!("{}_kim", t.db);
+    let password = "kim-Very-Secret-42";
+    team::add_rep(&m.store, "Kim Nakamura", &login, None, password, &pg::secrets()).unwrap();
+
+    let sent = sent.lock().unwrap().clone();
+    assert!(sent.windows(login.len()).any(|w| w == login.as_bytes()), "the relay saw the add-rep traffic");
+    assert!(!sent.windows(password.len()).any(|w| w == password.as_bytes()), "the password never leaves the laptop");
+    let stored: String = pg::cluster()
+        .superuser("postgres")
+        .query_one("SELECT rolpassword FROM pg_authid WHERE rolname = $1", &[&login])
+        .unwrap()
+        .get(0);
+    assert!(stored.starts_with("SCRAM-SHA-256$4096:"), "{stored}");
+    assert!(sent.windows(stored.len()).any(|w| w == stored.as_bytes()), "the verifier is what was sent");
+
+    let secrets = team::connect::Secrets { env_password: Some(password.into()), passfile: None, prompt: false };
+    let path = t._dir.path().join("kim.db");
+    team::join(&path, &pg::cluster().url_for(&login, &t.db), &secrets).unwrap();
+    let (kim, _) = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(kim.setting("me").unwrap().as_deref(), Some("Kim Nakamura"));
+    let wrong = team::connect::Secrets { env_password: Some("not-it".into()), passfile: None, prompt: false };
+    let err = team::join(&t._dir.path().join("x.db"), &pg::cluster().url_for(&login, &t.db), &wrong).unwrap_err();
+    assert!(err.to_string().contains("refused the password"), "{err}");
+}
+
+#[test]
+fn a_conflict_settled_on_one_laptop_is_settled_on_the_server_and_for_every_member() {
+    let t = team_of(1);
+    let (manager, other) = (&t.laptops[0], &t.laptops[1]);
+    let (rae, secrets, rae_login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let now = chrono::Utc::now();
+    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
+    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
+        a.city = Some("Breda".into())
+    });
+    sync(manager);
+    team::sync(&rae.store, &secrets).unwrap();
+    sync(manager);
+    sync(other);
+    let id = rae.store.sync_conflicts().unwrap()[0].id;
+    for l in [manager, other] {
+        assert_eq!(l.store.sync_conflicts().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    }
+
+    team::resolve(&rae.store, id, team::Keep::Theirs).unwrap();
+    // Offline, the resolution waits on the laptop.
+    assert_eq!(rae.store.sync_resolutions().unwrap(), [id]);
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
+    team::sync(&rae.store, &secrets).unwrap();
+    assert!(rae.store.sync_resolutions().unwrap().is_empty());
+    let row = pg::cluster()
+        .superuser(&t.db)
+        .query_one(
+            "SELECT resolved_by, resolved_at > now() - interval '1 hour' FROM rapport.conflicts WHERE id = $1",
+            &[&id],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, Option<String>>(0).as_deref(), Some(rae_login.as_str()));
+    assert_eq!(row.get::<_, Option<bool>>(1), Some(true));
+
+    for l in [manager, other] {
+        sync(l);
+        assert!(l.store.sync_conflicts().unwrap().is_empty(), "settled for everyone");
+        let out = rapport(&["--db", l.path.to_str().unwrap(), "team", "conflicts"]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "no sync conflicts\n");
+    }
+    assert_eq!(account(manager, &own).city.as_deref(), Some("Breda"));
+    // A laptop joining afterwards starts with it settled.
+    let late = join(t._dir.path(), "late", &t.url);
+    assert!(late.store.sync_conflicts().unwrap().is_empty());
+    // Someone who is neither of its writers nor a manager cannot settle another's conflict.
+    let (sam, sam_secrets, _) = rep_laptop(&t, "Sam Moreau", "sam");
+    let mut su = pg::cluster().superuser(&t.db);
+    su.execute("UPDATE rapport.conflicts SET resolved_at = NULL, resolved_by = NULL", &[]).unwrap();
+    let config: postgres::Config = pg::cluster().url_for(&format!("{}_sam", t.db), &t.db).parse().unwrap();
+    let mut as_sam =
+        config.clone().password(sam_secrets.env_password.clone().unwrap()).connect(postgres::NoTls).unwrap();
+    let done: Vec<i64> = as_sam.query_one("SELECT rapport.resolve($1)", &[&vec![id]]).unwrap().get(0);
+    assert!(done.is_empty());
+    drop(sam);
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
+}
+
+/// A database created `name` (quoted: any characters), empty.
+fn named_db(name: &str) -> String {
+    let name = format!("t{}_{name}", std::process::id());
+    pg::cluster().superuser("postgres").batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+    name
+}
+
+fn member_role(db: &str) -> String {
+    pg::cluster()
+        .superuser(db)
+        .query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn databases_a_dash_b_and_a_underscore_b_get_group_roles_of_their_own() {
+    let c = pg::cluster();
+    let dir = tempfile::tempdir().unwrap();
+    let mut roles = Vec::new();
+    for (i, name) in ["a-b", "a_b"].into_iter().enumerate() {
+        let db = named_db(name);
+        let folder = dir.path().join(i.to_string());
+        std::fs::create_dir(&folder).unwrap();
+        let (manager, _, _) = manager_book(&folder);
+        let report = team::init(&manager, &c.url_for("postgres", &db), &pg::secrets()).unwrap();
+        assert_eq!(report.member_role, member_role(&db));
+        assert!(report.member_role.starts_with(&format!("rapport_{db}_").replace('-', "_")), "{}", report.member_role);
+        roles.push(report.member_role);
+    }
+    assert_ne!(roles[0], roles[1]);
+    // Within PostgreSQL's 63 bytes, whatever the database's name.
+    let mut su = c.superuser(&format!("t{}_a-b", std::process::id()));
+    let n: i32 = su.query_one("SELECT octet_length(rapport.group_role_for(repeat('é', 63)))", &[]).unwrap().get(0);
+    assert!(n <= 63, "{n}");
+    let n: i32 = su.query_one("SELECT octet_length(rapport.group_role_for(repeat('x', 63)))", &[]).unwrap().get(0);
+    assert!(n <= 63, "{n}");
+}
+
+/// A team server as `team init` made it before server migration 0002: the
+/// group role named after the database alone, and a rep in it.
+fn old_style_team(db: &str, rep: &str) -> String {
+    let mut su = pg::cluster().superuser(db);
+    su.batch_execute(team::schema::SERVER_MIGRATIONS[0].2).unwrap();
+    let old: String = su
+        .query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])
+        .unwrap()
+        .get(0);
+    su.batch_execute(&format!(
+        "INSERT INTO rapport.meta VALUES ('schema_version', '1'), ('member_role', '{old}');
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{old}') THEN CREATE ROLE \"{old}\" NOLOGIN; END IF; END $$;
+         GRANT USAGE ON SCHEMA rapport TO \"{old}\";
+         GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO \"{old}\";
+         GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO \"{old}\";
+         CREATE ROLE \"{rep}\" LOGIN PASSWORD 'rep-pw' IN ROLE \"{old}\";
+         INSERT INTO rapport.members (login, is_manager) VALUES ('postgres', true);
+         INSERT INTO rapport.members (login, is_manager, manager_login) VALUES ('{rep}', false, 'postgres');"
+    ))
+    .unwrap();
+    old
+}
+
+#[test]
+fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_team_keeps_the_old_one() {
+    let c = pg::cluster();
+    let pid = std::process::id();
+    let (dash, under) = (named_db("old-x"), named_db("old_x"));
+    let old = old_style_team(&dash, &format!("r{pid}_dash"));
+    assert_eq!(old_style_team(&under, &format!("r{pid}_under")), old, "the old names collide");
+
+    let mut server = team::connect::connect(&c.url_for("postgres", &dash), &pg::secrets()).unwrap();
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3]);
+    let new = member_role(&dash);
+    assert_ne!(new, old);
+    let mut su = c.superuser(&dash);
+    let runs: bool = su
+        .query_one(
+            "SELECT has_function_privilege($1, 'rapport.push_run(text, text, bigint, jsonb)', 'EXECUTE')",
+            &[&new],
+        )
+        .unwrap()
+        .get(0);
+    assert!(runs, "migration 3 grants its functions to the team's role");
+    let owner: String = su.query_one("SELECT value FROM rapport.meta WHERE key = 'owner_login'", &[]).unwrap().get(0);
+    assert_eq!(owner, "postgres", "the manager who made the team owns it");
+    let can = |su: &mut postgres::Client, role: &str| -> (bool, bool, bool) {
+        let r = su
+            .query_one(
+                "SELECT has_schema_privilege($1, 'rapport', 'USAGE'),
+                        has_table_privilege($1, 'rapport.records', 'SELECT'),
+                        has_function_privilege($1, 'rapport.push(text, bigint, jsonb)', 'EXECUTE')",
+                &[&role],
+            )
+            .unwrap();
+        (r.get(0), r.get(1), r.get(2))
+    };
+    assert_eq!(can(&mut su, &new), (true, true, true));
+    assert_eq!(can(&mut su, &old), (false, false, false), "the old role has no rights here any more");
+    let dash_rep = format!("r{pid}_dash");
+    let member: bool = su.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&dash_rep, &new]).unwrap().get(0);
+    assert!(member);
+    // The rep still reads the team's book and pushes, through the new role.
+    let mut rep = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(c.port)
+        .user(&dash_rep)
+        .password("rep-pw")
+        .dbname(&dash)
+        .connect(postgres::NoTls)
+        .unwrap();
+    rep.query("SELECT count(*) FROM rapport.records", &[]).unwrap();
+    rep.execute("SELECT rapport.pulled('dev-1', 0)", &[]).unwrap();
+    // The other database is not migrated yet: it keeps the old name, and its rights.
+    let mut other = c.superuser(&under);
+    assert_eq!(member_role(&under), old);
+    assert_eq!(can(&mut other, &old), (true, true, true));
+    let under_rep = format!("r{pid}_under");
+    let moved: bool = other.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&under_rep, &new]).unwrap().get(0);
+    assert!(!moved, "the other team's rep is not in this team's role");
+}
+
+#[test]
+fn a_manager_edits_only_the_accounts_of_their_reporting_line_and_the_owner_edits_everything() {
+    let t = team_of(0);
+    let owner = &t.laptops[0];
+    // An account of the owner's own, outside Lee's line (Lee → Rae, Sam).
+    let morgan =
+        owner.store.sync_local_id("rep", &owner.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap()).unwrap();
+    let mut direct = Account { name: "Morgan Direct".into(), owner_id: morgan, ..Default::default() };
+    owner.store.insert(&mut direct).unwrap();
+    sync(owner);
+    let (lee, secrets, lee_login) = rep_laptop(&t, "Lee Okafor", "lee");
+    pg::cluster()
+        .superuser(&t.db)
+        .execute("UPDATE rapport.members SET is_manager = true WHERE login = $1", &[&lee_login])
+        .unwrap();
+    let [raes, lees, sams, cobalt, direct] =
+        ["Acme Logistics", "Acme Logistik GmbH", "Borealis Systems", "Cobalt Mining", "Morgan Direct"]
+            .map(|n| uid_named(&lee.store, "account", n));
+    let sam_id = account(&lee, &sams).owner_id;
+    let morgan_here = account(&lee, &direct).owner_id;
+    edit_account(&lee, &raes, |a| a.city = Some("Rotterdam".into()));
+    edit_account(&lee, &lees, |a| a.city = Some("Gouda".into()));
+    edit_account(&lee, &cobalt, |a| a.owner_id = sam_id);
+    edit_account(&lee, &direct, |a| a.city = Some("Taken".into()));
+    edit_account(&lee, &sams, |a| a.owner_id = morgan_here);
+    let direct_id = lee.store.sync_local_id("account", &direct).unwrap().unwrap();
+    let mut contact = Contact { account_id: direct_id, name: "Nia Side".into(), ..Default::default() };
+    lee.store.insert(&mut contact).unwrap();
+    let mut call = Activity {
+        account_id: direct_id,
+        kind: rapport::domain::ActivityKind::Call,
+        occurred_at: "2026-11-26T10:00:00Z".into(),
+        summary: "met Morgan's client".into(),
+        ..Default::default()
+    };
+    lee.store.insert(&mut call).unwrap();
+
+    let report = team::sync(&lee.store, &secrets).unwrap();
+    let refused = report.refused.join("\n");
+    assert!(
+        refused.contains(
+            "account Morgan Direct (city): a manager edits only the accounts of reps in their reporting line; it was put back"
+        ),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(
+            "account Borealis Systems (owner_id): a manager gives accounts only to reps in their reporting line"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains("contact Nia Side"), "{refused}");
+    assert_eq!(report.refused.len(), 3, "{refused}");
+    // Put back on Lee's laptop; the reporting line's edits stand.
+    assert_eq!(account(&lee, &direct).city, None);
+    assert_eq!(account(&lee, &sams).owner_id, sam_id);
+    assert!(lee.store.get::<Contact>(contact.meta.id).unwrap().is_none(), "the refused contact is taken back");
+    sync(owner);
+    assert_eq!(account(owner, &raes).city.as_deref(), Some("Rotterdam"));
+    assert_eq!(account(owner, &lees).city.as_deref(), Some("Gouda"));
+    assert_eq!(
+        account(owner, &cobalt).owner_id,
+        owner.store.sync_local_id("rep", &uid_named(&owner.store, "rep", "Sam Moreau")).unwrap()
+    );
+    assert_eq!(account(owner, &direct).city, None);
+    assert!(owner.store.sync_snapshot("activity").unwrap().values().any(|a| a["summary"] == "met Morgan's client"));
+    assert_eq!(book(&owner.store), server_book(&t.db));
+
+    // The team's owner edits everything, in any line.
+    edit_account(owner, &lees, |a| a.city = Some("Delft".into()));
+    edit_account(owner, &direct, |a| a.city = Some("Leiden".into()));
+    edit_account(owner, &sams, |a| a.owner_id = morgan);
+    let r = sync(owner);
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(server_field(&t.db, "account", &direct, "city"), Some(serde_json::json!("Leiden")));
 }

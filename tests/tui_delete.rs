@@ -3,32 +3,16 @@
 
 mod common;
 
-use common::{key, press};
+use common::{key, press, screen};
 
 use rapport::domain::Money;
 use rapport::store::*;
 use rapport::tui::app::App;
-use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
-use rapport::tui::view;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
-use ratatui::Terminal;
 
 fn app() -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 140, 40)).unwrap(), ids)
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    term.draw(|f| view::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n")
-        .collect()
+    common::app(140, 40)
 }
 
 fn portfolio_names(app: &App) -> Vec<String> {

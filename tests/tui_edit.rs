@@ -3,21 +3,13 @@
 
 mod common;
 
-use common::{key, press, screen};
+use common::{app, key, press, screen};
 
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::{App, PaneId};
-use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
-
-fn app(w: u16, h: u16) -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap(), ids)
-}
 
 fn form_open(app: &App) -> bool {
     matches!(app.overlay, Overlay::Form(_))

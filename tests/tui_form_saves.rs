@@ -8,15 +8,11 @@ use common::{key, press};
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::App;
-use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::Rect;
 
 fn app() -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap(), ids)
+    common::app(120, 40)
 }
 
 fn tab(app: &mut App, n: usize) {

@@ -10,19 +10,15 @@ use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::App;
 use rapport::tui::edit;
-use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::Rect;
 
 fn app_on(store: Store) -> App {
-    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
+    common::app_over(store, 120, 40)
 }
 
 fn app() -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (app_on(store), ids)
+    common::app(120, 40)
 }
 
 /// The screen line holding a form field's label.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{key, press};
+use common::{app, key, press};
 
 use rapport::tui::app::{App, PaneId};
 use rapport::tui::keymap::Keymap;
@@ -11,12 +11,6 @@ use rapport::tui::overlays::Overlay;
 use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
-
-fn app(w: u16, h: u16) -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    let app = App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, w, h)).unwrap();
-    (app, ids)
-}
 
 fn names(app: &App) -> Vec<String> {
     app.portfolio.view.iter().map(|&i| app.portfolio.rows[i as usize].name.clone()).collect()

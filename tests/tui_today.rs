@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{app_over, ctrl, key, press, screen};
+use common::{app, app_over, ctrl, key, press, screen};
 
 use rapport::domain::suggest::SuggestionKind;
 use rapport::domain::ActivityKind;
@@ -14,11 +14,6 @@ use rapport::tui::app::{App, PaneId};
 use rapport::tui::overlays::Overlay;
 use rapport::tui::panes::today::Section;
 use ratatui::crossterm::event::KeyCode;
-
-fn app(w: u16, h: u16) -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (app_over(store, w, h), ids)
-}
 
 fn everyone() -> rapport::domain::scope::Resolved {
     rapport::domain::scope::Resolved { label: "everyone".into(), root: None, reps: None }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::press;
+use common::{book_in as book, press};
 
 use rapport::domain::{Period, Severity, Tier};
 use rapport::store::*;
@@ -15,14 +15,7 @@ use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
-}
+use std::path::Path;
 
 /// A cockpit on the file, as `rapport` opens it: with the kept view unless `fresh`.
 fn cockpit(db: &Path, fresh: bool) -> App {

@@ -50,7 +50,7 @@ pub enum KeepSide {
 
 #[derive(Args, Debug)]
 pub struct ServerArgs {
-    /// The server: postgres://USER@HOST:PORT/DATABASE[?sslmode=require]; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never stored
+    /// The server: postgres://USER@HOST:PORT/DATABASE[?sslmode=require|verify-full&sslrootcert=CA.crt]; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never stored
     #[arg(long, value_name = "URL")]
     pub server: String,
 }
@@ -64,11 +64,12 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
                 super::hinted(e, "name an empty PostgreSQL database your login may create roles in (createdb TEAM)")
             })?;
             out::say(&format!(
-                "shared {} records with the team at {} as {}; reps join with `rapport team join --server {}`",
+                "shared {} records with the team at {} as {}; give each rep a login with \
+                 `rapport team add-rep NAME --login LOGIN`, then they join with `rapport team join --server {}`",
                 done.records,
                 line(&done.place),
                 line(&done.login),
-                line(&team::connect::public_url(&args.server))
+                line(&team::connect::with_user(&args.server, "LOGIN"))
             ))?;
         }
         TeamCommand::Join(args) => {

@@ -17,6 +17,7 @@ pub mod scope;
 pub mod sla;
 pub mod status;
 pub mod suggest;
+pub mod text;
 pub mod time;
 
 pub use currency::Currency;

@@ -139,6 +139,11 @@ pub struct Applied {
     pub held: usize,
 }
 
+/// References pulled before the record they name: (table, record uid,
+/// field, uid named), set by `Store::sync_link` once that record is in.
+#[derive(Default)]
+pub struct Links(Vec<(&'static Synced, String, String, String)>);
+
 /// Settings keys of team mode (in the local settings table).
 pub const SERVER_KEY: &str = "team_server";
 pub const DEVICE_KEY: &str = "team_device";
@@ -150,6 +155,8 @@ pub const SYNCED_AT_KEY: &str = "team_synced_at";
 pub const MUTATION_KEY: &str = "team_mutation";
 /// A run of pushes under way (JSON), so a backlog cut short goes on where it stopped.
 pub const RUN_KEY: &str = "team_push_run";
+/// Ids of sync conflicts settled here, not yet sent to the server (a JSON list).
+pub const RESOLVED_KEY: &str = "team_resolved";
 
 /// (entity, local id) -> field -> clock of its newest unpushed change.
 type Changed = BTreeMap<(String, i64), BTreeMap<String, i64>>;
@@ -453,6 +460,23 @@ impl Store {
     /// into the change log. Returns what was done and the latest clock seen.
     pub fn sync_apply(&self, records: &mut [RemoteRecord], device: &str) -> Result<(Applied, i64)> {
         self.write(|s| {
+            let mut links = Links::default();
+            let done = s.sync_apply_part(records, device, &mut links)?;
+            s.sync_link(links)?;
+            Ok(done)
+        })
+    }
+
+    /// `sync_apply` for one part of a larger load (the batches of a join):
+    /// references to records not here yet are kept in `links`, for
+    /// `sync_link` once every part is in.
+    pub fn sync_apply_part(
+        &self,
+        records: &mut [RemoteRecord],
+        device: &str,
+        links: &mut Links,
+    ) -> Result<(Applied, i64)> {
+        self.write(|s| {
             // Records held back by an earlier pull go again, unless a newer
             // copy came now; all in reference order.
             let incoming: HashSet<(&str, &str)> = records.iter().map(|r| (r.entity.as_str(), r.uid.as_str())).collect();
@@ -476,7 +500,6 @@ impl Store {
             }
             let mut applied = Applied::default();
             let mut seen = 0i64;
-            let mut later: Vec<(&'static Synced, String, String, String)> = Vec::new();
             let mut columns: HashMap<&'static str, HashSet<String>> = HashMap::new();
             for rec in all {
                 let Some(spec) = synced(&rec.entity) else { continue };
@@ -517,7 +540,7 @@ impl Store {
                             Some(ref_uid) => match s.id_of(target, ref_uid)? {
                                 Some(id) => Value::Integer(id),
                                 None => {
-                                    later.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
+                                    links.0.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
                                     Value::Null
                                 }
                             },
@@ -581,15 +604,22 @@ impl Store {
                     s.save_clocks(&rec.entity, &rec.uid, &local_clocks)?;
                 }
             }
-            // References to records that came later in the same pull.
-            for (spec, uid, field, ref_uid) in later {
+            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
+            Ok((applied, seen))
+        })
+    }
+
+    /// Sets the references that named a record which came later in the
+    /// same pull or load (a parent account, a rep's manager).
+    pub fn sync_link(&self, links: Links) -> Result<()> {
+        self.write(|s| {
+            for (spec, uid, field, ref_uid) in links.0 {
                 let target = spec.refs.iter().find(|(c, _)| *c == field).map(|(_, t)| *t).unwrap_or_default();
                 if let Some(id) = s.id_of(target, &ref_uid)? {
                     s.update_fields(spec.table, &uid, &[(field, Value::Integer(id))])?;
                 }
             }
-            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
-            Ok((applied, seen))
+            Ok(())
         })
     }
 
@@ -808,9 +838,12 @@ impl Store {
             for c in rows {
                 s.conn()
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
-                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        "INSERT INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
+                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at,
+                             resolved_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                         ON CONFLICT (id) DO UPDATE
+                         SET resolved_at = coalesce(sync_conflicts.resolved_at, excluded.resolved_at)",
                     )?
                     .execute(rusqlite::params![
                         c.id,
@@ -825,7 +858,8 @@ impl Store {
                         c.loser_device,
                         c.winner_login,
                         c.loser_login,
-                        c.at
+                        c.at,
+                        c.resolved_at
                     ])?;
             }
             Ok(())
@@ -854,6 +888,7 @@ impl Store {
                 winner_login: r.get(10)?,
                 loser_login: r.get(11)?,
                 at: r.get(12)?,
+                resolved_at: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -892,6 +927,9 @@ pub struct SyncConflict {
     pub winner_login: Option<String>,
     pub loser_login: Option<String>,
     pub at: String,
+    /// When it was settled (by one of its writers or a manager), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
 }
 
 impl Store {
@@ -957,14 +995,35 @@ impl Store {
         Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
     }
 
-    /// Marks a sync conflict as dealt with on this laptop.
+    /// Marks a sync conflict as dealt with on this laptop, and queues it
+    /// for the server, which settles it for the team at the next sync.
     pub fn sync_resolve_conflict(&self, id: i64) -> Result<()> {
         self.write(|s| {
             s.conn().execute(
                 "UPDATE sync_conflicts SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL",
                 rusqlite::params![id, s.now_text()],
             )?;
-            Ok(())
+            let mut ids = s.sync_resolutions()?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
+        })
+    }
+
+    /// Conflicts settled here that the server has not been told of yet.
+    pub fn sync_resolutions(&self) -> Result<Vec<i64>> {
+        match self.setting(RESOLVED_KEY)? {
+            Some(text) => serde_json::from_str(&text).with_context(|| format!("setting {RESOLVED_KEY}")),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The server has these resolutions now.
+    pub fn sync_resolutions_sent(&self, sent: &[i64]) -> Result<()> {
+        self.write(|s| {
+            let left: Vec<i64> = s.sync_resolutions()?.into_iter().filter(|id| !sent.contains(id)).collect();
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
         })
     }
 

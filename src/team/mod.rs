@@ -129,7 +129,8 @@ pub enum Keep {
 
 /// `rapport team resolve ID --keep mine|theirs`: keeping the value that lost
 /// writes it again as a new change (pushed on the next sync); keeping the
-/// winner changes nothing. Either way the conflict is settled here.
+/// winner changes nothing. Either way the conflict is settled here, and for
+/// the whole team at the next sync.
 /// "Mine" is the value written from this login.
 pub fn resolve(store: &Store, id: i64, keep: Keep) -> Result<String> {
     use crate::domain::sanitize::line;
@@ -224,9 +225,9 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
     };
     let login = server.login.clone();
     let mut tx = server.client.transaction()?;
-    let role: String =
-        tx.query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])?.get(0);
-    // Role names are the cluster's, not the database's: one group per team database.
+    // Role names are the cluster's, not the database's: one group per team
+    // database, unique to its exact name (server migration 0002).
+    let role: String = tx.query_one("SELECT rapport.group_role_for(current_database())", &[])?.get(0);
     tx.batch_execute(&format!(
         "DO $$ BEGIN
              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN
@@ -234,13 +235,16 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
              END IF;
              EXECUTE format('GRANT USAGE ON SCHEMA rapport TO %I', {lit});
              EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
-             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint), rapport.resolve(bigint[]) TO %I', {lit});
              EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push_run(text, text, bigint, jsonb), rapport.purge(int) TO %I', {lit});
          END $$;",
         lit = quote_literal(&role)
     ))
     .context("cannot create the team's group role (the manager's login needs CREATEROLE)")?;
-    tx.execute("INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1)", &[&role])?;
+    tx.execute(
+        "INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1), ('owner_login', $2)",
+        &[&role, &login],
+    )?;
     tx.execute("INSERT INTO rapport.members (login, rep_uid, is_manager) VALUES ($1, $2, true)", &[&login, &me_uid])?;
     tx.execute("INSERT INTO rapport.devices (device_id, login) VALUES ($1, $2)", &[&device, &login])?;
     let seq: i64 = tx.query_one("SELECT nextval('rapport.seq')", &[])?.get(0);
@@ -271,6 +275,8 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
         s.set_setting(local::DEVICE_KEY, &device)?;
         s.set_setting(local::LOGIN_KEY, &login)?;
         s.set_setting(local::CURSOR_KEY, &seq.to_string())?;
+        // The upload is the book's first sync: status says so, not "never synced".
+        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
         s.sync_mark_all_pushed()
     })?;
     Ok(InitReport { place: server.place, login, records: n, member_role: role })
@@ -309,11 +315,15 @@ fn parse_map(text: &str) -> Result<Map<String, Json>> {
 }
 
 /// Records per batch while streaming the initial copy.
-const BATCH: usize = 20_000;
+pub const BATCH: usize = 20_000;
 
 /// Streams the team's book from one consistent snapshot (COPY, in reference
 /// order) to `apply` in batches; returns the rest of the snapshot.
-fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>) -> Result<Snapshot> {
+fn stream_snapshot(
+    server: &mut Server,
+    size: usize,
+    apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>,
+) -> Result<Snapshot> {
     let login = server.login.clone();
     let mut tx = server
         .client
@@ -340,7 +350,8 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
         order.iter().map(|e| quote_literal(e)).collect::<Vec<_>>().join(", ")
     );
     let reader = tx.copy_out(copy.as_str())?;
-    let mut batch = Vec::with_capacity(BATCH);
+    let size = size.max(1);
+    let mut batch = Vec::with_capacity(size);
     for row in csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::new(reader)).records() {
         let row = row?;
         batch.push(RemoteRecord {
@@ -349,7 +360,7 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
             data: parse_map(&row[2])?,
             clocks: parse_map(&row[3])?,
         });
-        if batch.len() == BATCH {
+        if batch.len() == size {
             apply(&mut batch)?;
             batch.clear();
         }
@@ -362,7 +373,8 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
 fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<SyncConflict>> {
     let rows = tx.query(
         "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc, winner_device, loser_device,
-                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                to_char(resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
          FROM rapport.conflicts WHERE seq > $1 ORDER BY id",
         &[&after],
     )?;
@@ -382,6 +394,7 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
             winner_login: r.get(10),
             loser_login: r.get(11),
             at: r.get(12),
+            resolved_at: r.get(13),
         })
         .collect())
 }
@@ -389,6 +402,11 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
 /// `rapport team join`: the team's book into a new (or empty) local file.
 /// Every check on the server comes before the file is touched.
 pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
+    join_in_batches(path, url, secrets, BATCH)
+}
+
+/// `join`, applying the team's book `batch` records at a time.
+pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) -> Result<JoinReport> {
     let mut server = connect::connect(url, secrets)?;
     require_rapport(&mut server)?;
     let exists = std::fs::symlink_metadata(path).is_ok();
@@ -405,16 +423,20 @@ pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
         store.write(|s| {
             let schema = s.sync_load_begin()?;
             let mut n = 0;
-            let snap = stream_snapshot(server, &mut |batch| {
-                n += batch.len();
-                s.sync_apply(batch, &device).map(drop)
+            // A link to a record of a later batch is set once every batch is in.
+            let mut links = local::Links::default();
+            let snap = stream_snapshot(server, batch, &mut |part| {
+                n += part.len();
+                s.sync_apply_part(part, &device, &mut links).map(drop)
             })?;
+            s.sync_link(links)?;
             s.sync_load_end(&schema)?;
             s.sync_save_conflicts(&snap.conflicts)?;
             s.set_setting(local::SERVER_KEY, &connect::public_url(url))?;
             s.set_setting(local::DEVICE_KEY, &device)?;
             s.set_setting(local::LOGIN_KEY, &login)?;
             s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
             if let Some(name) = match &snap.rep_uid {
                 Some(uid) => s.rep_name_by_uid(uid)?,
                 None => None,
@@ -599,19 +621,28 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
         }
         Err(e) => return Err(e),
     };
+    // Conflicts settled here are settled for the team (after the push that
+    // carries a kept value, so nobody sees it settled before the value).
+    let resolved = store.sync_resolutions()?;
+    if !resolved.is_empty() {
+        server.client.execute("SELECT rapport.resolve($1)", &[&resolved])?;
+        store.sync_resolutions_sent(&resolved)?;
+    }
 
     let top = if resync {
         let mut kept = std::collections::HashSet::new();
         let mut n = 0;
         let snap = store.write(|s| {
-            let snap = stream_snapshot(&mut server, &mut |batch| {
-                n += batch.len();
-                kept.extend(batch.iter().map(|r| (r.entity.clone(), r.uid.clone())));
-                let applied = s.sync_apply(batch, &device)?.0;
+            let mut links = local::Links::default();
+            let snap = stream_snapshot(&mut server, BATCH, &mut |part| {
+                n += part.len();
+                kept.extend(part.iter().map(|r| (r.entity.clone(), r.uid.clone())));
+                let applied = s.sync_apply_part(part, &device, &mut links)?.0;
                 report.held += applied.held;
                 report.repaired += applied.repaired;
                 Ok(())
             })?;
+            s.sync_link(links)?;
             report.gone = s.sync_tombstone_missing(&kept)?;
             s.sync_save_conflicts(&snap.conflicts)?;
             s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
@@ -624,7 +655,8 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
     } else {
         let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
         report.pulled = records.len();
-        report.conflicts = conflicts.len();
+        // New ones: a conflict settled meanwhile comes down again, settled.
+        report.conflicts = conflicts.iter().filter(|c| c.resolved_at.is_none()).count();
         store.write(|s| {
             let applied = s.sync_apply(&mut records, &device)?.0;
             report.held = applied.held;
@@ -735,8 +767,11 @@ pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>
         }
     }
     let conflicts = read_conflicts(&mut tx, cursor)?;
+    // A conflict settled since takes a number of its own.
+    let settled: i64 =
+        tx.query_one("SELECT coalesce(max(seq), $1) FROM rapport.conflicts WHERE seq > $1", &[&cursor])?.get(0);
     tx.commit()?;
-    Ok((records, conflicts, top))
+    Ok((records, conflicts, top.max(settled)))
 }
 
 /// `rapport team add-rep`: a database role for a person, member of the
@@ -802,11 +837,14 @@ pub fn add_rep(
     };
     let mut tx = server.client.transaction()?;
     let role: String = tx.query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])?.get(0);
-    // Quoted by the server itself: identifiers and the password are never pasted raw.
+    // Only a SCRAM verifier leaves this laptop: the server stores it as it
+    // is, and no statement log or parameter dump there ever holds the password.
+    let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
+    // Quoted by the server itself: identifiers and the verifier are never pasted raw.
     let create: String = tx
         .query_one(
             "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
-            &[&login, &password, &role],
+            &[&login, &verifier, &role],
         )?
         .get(0);
     tx.batch_execute(&create).context("cannot create the rep's role (the manager's login needs CREATEROLE)")?;

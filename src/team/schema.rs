@@ -8,7 +8,8 @@ use anyhow::{bail, Context, Result};
 /// (version, name, SQL), applied in order.
 pub const SERVER_MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "0001_init", include_str!("server_migrations/0001_init.sql")),
-    (2, "0002_upkeep", include_str!("server_migrations/0002_upkeep.sql")),
+    (2, "0002_roles", include_str!("server_migrations/0002_roles.sql")),
+    (3, "0003_upkeep", include_str!("server_migrations/0003_upkeep.sql")),
 ];
 
 /// The server schema this build writes.

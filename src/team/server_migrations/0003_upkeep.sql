@@ -1,4 +1,4 @@
--- rapport's server schema, version 2: pushes that name the laptop's run of
+-- rapport's server schema, version 3: pushes that name the laptop's run of
 -- pushes, and purging tombstones every device has pulled past.
 --
 -- A laptop file restored from a backup sends mutation ids the server has
