@@ -211,7 +211,11 @@ fn the_command_line_inits_joins_and_syncs() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = rapport(&["--db", r, "sync"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("pushed "), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.starts_with("pushed 1 change ("), "the one call logged is one change: {said}");
+    assert!(!said.contains("lost"), "{said}");
+    let out = rapport(&["--db", r, "sync"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("nothing to push, pulled "), "{out:?}");
     let changes = |p: &Path| Store::open(p, OpenMode::Existing).unwrap().0.recent_changes(100_000).unwrap().len();
     let n = changes(&path);
     let out = rapport(&["--db", m, "sync"]);
@@ -348,6 +352,7 @@ fn the_same_field_goes_to_the_later_clock_the_loss_is_recorded_and_laptops_conve
     assert_eq!(rb.conflicts, 0);
     let ra = sync(a);
     assert_eq!(ra.pushed - ra.kept, 2, "a's city (and its updated_at) lost: {ra:?}");
+    assert_eq!((ra.changes, ra.lost), (1, 2), "one edit, two of its field values lost: {ra:?}");
     assert_eq!(ra.conflicts, 1);
     sync(b);
     for l in [a, b] {
@@ -821,6 +826,8 @@ fn a_rep_edits_only_their_own_accounts_the_server_refuses_the_rest_and_the_lapto
     );
     assert!(refused.contains("account Acme Logistics (owner_id): only a manager reassigns an account"), "{refused}");
     assert!(refused.contains("only a manager sets targets"), "{refused}");
+    // Refused is not "lost to a later edit": nobody else wrote those fields.
+    assert_eq!(report.lost, 0, "{report:?}");
     // Put back here; what was allowed stands.
     assert_eq!(account(&rae, &lees).city, lees_city);
     assert_eq!(account(&rae, &own).city.as_deref(), Some("Eindhoven"));

@@ -17,9 +17,18 @@ pub fn run(store: &Store) -> Result<ExitCode> {
     for refused in &report.refused {
         out::warn(&format!("rapport: {refused}"));
     }
-    let mut text = format!("pushed {} change(s), pulled {} record(s)", report.pushed, report.pulled);
-    if report.pushed > report.kept && !report.duplicate {
-        text.push_str(&format!("; {} of yours lost to later edits", report.pushed - report.kept));
+    let mut text = match (report.changes, report.pushed) {
+        (0, 0) => "nothing to push".to_string(),
+        (1, n) => format!("pushed 1 change ({n} field value{})", plural(n)),
+        (c, n) => format!("pushed {c} changes ({n} field values)"),
+    };
+    text.push_str(&format!(", pulled {} record{}", report.pulled, plural(report.pulled)));
+    if report.lost > 0 && !report.duplicate {
+        text.push_str(&format!(
+            "; {} of your field value{} lost to later edits by others",
+            report.lost,
+            plural(report.lost)
+        ));
     }
     if report.conflicts > 0 {
         text.push_str(&format!("; {} sync conflict(s) recorded", report.conflicts));
@@ -47,4 +56,12 @@ pub fn run(store: &Store) -> Result<ExitCode> {
     }
     out::say(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }

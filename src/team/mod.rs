@@ -77,9 +77,15 @@ pub struct JoinReport {
 /// What one sync did.
 #[derive(Debug, Default)]
 pub struct SyncReport {
+    /// Changes of this laptop sent (its change-log entries, as `team status` counts them waiting).
+    pub changes: usize,
+    /// Field values those changes came to (ops pushed).
     pub pushed: usize,
-    /// Ops of this push the server kept (the rest lost to later writes).
+    /// Ops of this push the server kept.
     pub kept: usize,
+    /// Ops of this push that lost to a later write of the same field (the
+    /// rest of those not kept were refused, and are named in `refused`).
+    pub lost: usize,
     pub pulled: usize,
     pub conflicts: usize,
     /// The push had already been applied (its acknowledgement was lost before).
@@ -540,6 +546,7 @@ fn push_backlog(
             }
             report.pushed += ops.len();
             report.kept += answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
+            report.lost += answer.get("lost").and_then(Json::as_u64).unwrap_or(0) as usize;
             report.duplicate |= answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
             refused.extend(answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default());
             let next = Run { done: i + 1, ..run.clone() };
@@ -610,6 +617,7 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
     // after this cursor brings: this laptop downloads the book again, after
     // its own changes are safely on the server.
     let resync = cursor < purged_through(&mut server)?;
+    report.changes = store.sync_waiting()?;
     let refused = match push_backlog(store, &mut server, &device, opts, &mut report) {
         Ok(r) => r,
         Err(e) if resync => {
