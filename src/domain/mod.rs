@@ -10,6 +10,7 @@ pub mod limits;
 pub mod metrics;
 pub mod money;
 pub mod period;
+pub mod repair;
 pub mod rules;
 pub mod sanitize;
 pub mod scope;

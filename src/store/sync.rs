@@ -84,6 +84,36 @@ pub struct Pending {
     pub last_change: i64,
 }
 
+impl Pending {
+    /// The ops cut into runs of at most `limit` (one push each), never
+    /// splitting a record: the server takes a record it does not hold only
+    /// with all its fields, and a record with more fields than `limit` goes whole.
+    pub fn chunks(&self, limit: usize) -> Vec<std::ops::Range<usize>> {
+        let limit = limit.max(1);
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < self.ops.len() {
+            let mut end = i + 1;
+            while end < self.ops.len()
+                && self.ops[end].entity == self.ops[i].entity
+                && self.ops[end].uid == self.ops[i].uid
+            {
+                end += 1;
+            }
+            if end - start > limit && i > start {
+                out.push(start..i);
+                start = i;
+            }
+            i = end;
+        }
+        if start < self.ops.len() {
+            out.push(start..self.ops.len());
+        }
+        out
+    }
+}
+
 /// A record as the server holds it: field values and their clocks.
 #[derive(Debug, Clone)]
 pub struct RemoteRecord {
@@ -101,8 +131,12 @@ pub struct Applied {
     pub updated: usize,
     /// Fields kept because this laptop changed them later (pushed next time).
     pub kept_local: usize,
-    /// Records that name a record this laptop does not have.
-    pub skipped: usize,
+    /// Records whose fields, merged, broke a rule of their table and were
+    /// set right by `domain::repair`.
+    pub repaired: usize,
+    /// Records that still could not be applied: kept in `sync_held` and tried
+    /// again at every pull until they apply.
+    pub held: usize,
 }
 
 /// References pulled before the record they name: (table, record uid,
@@ -117,6 +151,10 @@ pub const LOGIN_KEY: &str = "team_login";
 pub const CURSOR_KEY: &str = "team_cursor";
 pub const PUSHED_KEY: &str = "team_pushed";
 pub const SYNCED_AT_KEY: &str = "team_synced_at";
+/// The last mutation id this laptop gave a push.
+pub const MUTATION_KEY: &str = "team_mutation";
+/// A run of pushes under way (JSON), so a backlog cut short goes on where it stopped.
+pub const RUN_KEY: &str = "team_push_run";
 /// Ids of sync conflicts settled here, not yet sent to the server (a JSON list).
 pub const RESOLVED_KEY: &str = "team_resolved";
 
@@ -168,16 +206,18 @@ impl Store {
         Ok(self.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
-    /// The fields changed since the last push: (entity, local id) -> field -> clock.
-    fn changed_fields(&self) -> Result<(Changed, i64)> {
+    /// The fields changed since the last push, up to change-log row `upto`:
+    /// (entity, local id) -> field -> clock.
+    fn changed_fields(&self, upto: i64) -> Result<(Changed, i64)> {
         let pushed = self.setting_i64(PUSHED_KEY)?;
         let mut columns: HashMap<&'static str, Vec<String>> = HashMap::new();
         let mut out: Changed = BTreeMap::new();
         let mut last = pushed;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, entity, entity_id, before, after, coalesce(hlc, 0) FROM change_log WHERE id > ?1 ORDER BY id",
+            "SELECT id, entity, entity_id, before, after, coalesce(hlc, 0) FROM change_log
+             WHERE id > ?1 AND id <= ?2 ORDER BY id",
         )?;
-        let mut rows = stmt.query([pushed])?;
+        let mut rows = stmt.query([pushed, upto])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             last = id;
@@ -292,9 +332,18 @@ impl Store {
 
     /// The changes made here since the last push, as per-field ops.
     pub fn sync_pending(&self) -> Result<Pending> {
-        let (changed, last_change) = self.changed_fields()?;
+        self.sync_pending_upto(i64::MAX)
+    }
+
+    /// The changes made here since the last push up to change-log row
+    /// `upto`, as per-field ops, records in reference order (a record before
+    /// those that point at it, whatever push they go in).
+    pub fn sync_pending_upto(&self, upto: i64) -> Result<Pending> {
+        let (changed, last_change) = self.changed_fields(upto)?;
         let mut ops = Vec::new();
         let mut columns: HashMap<&'static str, Vec<String>> = HashMap::new();
+        let mut changed: Vec<_> = changed.into_iter().collect();
+        changed.sort_by_key(|((entity, id), _)| (rank(entity), *id));
         for ((entity, id), fields) in changed {
             let spec = synced(&entity).expect("only shared entities are collected");
             if !columns.contains_key(spec.table) {
@@ -315,8 +364,16 @@ impl Store {
     /// ones pushed, and the change log is pushed up to `last_change`.
     pub fn sync_mark_pushed(&self, pending: &Pending, device: &str) -> Result<()> {
         self.write(|s| {
+            s.sync_mark_clocks(&pending.ops, device)?;
+            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+        })
+    }
+
+    /// Notes ops the server took (one push of a run): their fields' clocks are now the ones pushed.
+    pub fn sync_mark_clocks(&self, ops: &[Op], device: &str) -> Result<()> {
+        self.write(|s| {
             let mut by_record: BTreeMap<(&str, &str), Vec<&Op>> = BTreeMap::new();
-            for op in &pending.ops {
+            for op in ops {
                 by_record.entry((&op.entity, &op.uid)).or_default().push(op);
             }
             for ((entity, uid), ops) in by_record {
@@ -326,8 +383,34 @@ impl Store {
                 }
                 s.save_clocks(entity, uid, &clocks)?;
             }
-            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+            Ok(())
         })
+    }
+
+    /// Ends a run of pushes: the change log is pushed up to `last_change`.
+    pub fn sync_end_run(&self, last_change: i64) -> Result<()> {
+        self.write(|s| {
+            s.put_setting(PUSHED_KEY, &last_change.to_string())?;
+            s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
+            Ok(())
+        })
+    }
+
+    /// Drops a run of pushes the server will not take as numbered (this file
+    /// was restored from a backup): pushes are numbered after `last_mutation` from now on.
+    pub fn sync_rebase(&self, last_mutation: i64) -> Result<()> {
+        self.write(|s| {
+            let now = s.sync_mutation()?.max(last_mutation);
+            s.put_setting(MUTATION_KEY, &now.to_string())?;
+            s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
+            Ok(())
+        })
+    }
+
+    /// The last mutation id given to a push. Before runs had their own
+    /// numbers, a push was numbered by its last change-log row.
+    pub fn sync_mutation(&self) -> Result<i64> {
+        Ok(self.setting_i64(MUTATION_KEY)?.max(self.setting_i64(PUSHED_KEY)?))
     }
 
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -393,9 +476,20 @@ impl Store {
         device: &str,
         links: &mut Links,
     ) -> Result<(Applied, i64)> {
-        records.sort_by_key(|r| rank(&r.entity));
         self.write(|s| {
-            let (changed, _) = s.changed_fields()?;
+            // Records held back by an earlier pull go again, unless a newer
+            // copy came now; all in reference order.
+            let incoming: HashSet<(&str, &str)> = records.iter().map(|r| (r.entity.as_str(), r.uid.as_str())).collect();
+            let held: Vec<RemoteRecord> = s
+                .sync_held()?
+                .into_iter()
+                .filter(|h| !incoming.contains(&(h.entity.as_str(), h.uid.as_str())))
+                .collect();
+            drop(incoming);
+            let mut any_held = !held.is_empty();
+            let mut all: Vec<&RemoteRecord> = records.iter().chain(held.iter()).collect();
+            all.sort_by_key(|r| rank(&r.entity));
+            let (changed, _) = s.changed_fields(i64::MAX)?;
             // (entity, uid) -> field -> clock of the unpushed local edit.
             let mut dirty: HashMap<(String, String), BTreeMap<String, i64>> = HashMap::new();
             for ((entity, id), fields) in changed {
@@ -407,7 +501,7 @@ impl Store {
             let mut applied = Applied::default();
             let mut seen = 0i64;
             let mut columns: HashMap<&'static str, HashSet<String>> = HashMap::new();
-            for rec in records.iter() {
+            for rec in all {
                 let Some(spec) = synced(&rec.entity) else { continue };
                 if !columns.contains_key(spec.table) {
                     columns.insert(spec.table, s.synced_columns(spec.table)?.into_iter().collect());
@@ -457,22 +551,54 @@ impl Store {
                     sets.push((field.clone(), value));
                 }
                 let exists = s.id_of(spec.table, &rec.uid)?.is_some();
-                let done = if exists {
-                    s.update_fields(spec.table, &rec.uid, &sets)
-                } else {
-                    s.insert_fields(spec.table, &rec.uid, &sets)
+                let put = |sets: &[(String, Value)]| {
+                    if exists {
+                        s.update_fields(spec.table, &rec.uid, sets)
+                    } else {
+                        s.insert_fields(spec.table, &rec.uid, sets)
+                    }
                 };
+                // A failed statement changes nothing (SQLite undoes it alone),
+                // so the same record can be tried again, repaired.
+                let mut done = put(&sets);
+                if done.is_err() {
+                    // Fields merged from two writers can break a rule of the
+                    // table (a deal "won" without its close date): the same
+                    // repair on every laptop, dated by the deciding field's clock.
+                    let row = s.merged_row(spec, &rec.uid, &sets)?;
+                    let decided = crate::domain::repair::deciding_field(&rec.entity)
+                        .and_then(|f| stamp_of(&rec.clocks, f))
+                        .map_or(0, |st| hlc::millis(st.hlc));
+                    let fixes = crate::domain::repair::repair(&rec.entity, &row, decided);
+                    if !fixes.is_empty() {
+                        let mut fixed = sets.clone();
+                        for (field, value) in fixes {
+                            fixed.retain(|(c, _)| *c != field);
+                            fixed.push((field, to_sql(&value)));
+                        }
+                        done = put(&fixed);
+                        if done.is_ok() {
+                            applied.repaired += 1;
+                        }
+                    }
+                }
                 match done {
                     Ok(()) if exists => applied.updated += 1,
                     Ok(()) => applied.inserted += 1,
-                    // A record under one this laptop does not have, or a mix of
-                    // fields from two writers that breaks a rule of the table
-                    // (a deal "won" without its close date): the rest of the pull
-                    // still lands; the record waits for its next change.
-                    Err(_) => {
-                        applied.skipped += 1;
+                    // A record under one this laptop does not have yet, or a
+                    // rule no repair settles: the rest of the pull still lands,
+                    // and the record is kept to be tried again at the next pull.
+                    Err(e) => {
+                        s.sync_hold(rec, &format!("{e:#}"))?;
+                        applied.held += 1;
+                        any_held = true;
                         continue;
                     }
+                }
+                if any_held {
+                    s.conn()
+                        .prepare_cached("DELETE FROM sync_held WHERE entity = ?1 AND uid = ?2")?
+                        .execute([&rec.entity, &rec.uid])?;
                 }
                 if !(local_clocks.is_empty() && rec.clocks.is_empty()) {
                     s.save_clocks(&rec.entity, &rec.uid, &local_clocks)?;
@@ -494,6 +620,103 @@ impl Store {
                 }
             }
             Ok(())
+        })
+    }
+
+    /// Which of `fields` of a record hold a value another device wrote,
+    /// pulled by sync (none when this book is not in a team).
+    pub(crate) fn sync_fields_from_team(&self, entity: &str, uid: &str, fields: &[String]) -> Result<Vec<String>> {
+        let Some(device) = self.setting(DEVICE_KEY)? else { return Ok(Vec::new()) };
+        let clocks = self.local_clocks(entity, uid)?;
+        Ok(fields.iter().filter(|f| stamp_of(&clocks, f).is_some_and(|s| s.device != device)).cloned().collect())
+    }
+
+    /// A record as it would stand with `sets` applied (the local row, if
+    /// any, under them): what a repair looks at.
+    fn merged_row(&self, spec: &Synced, uid: &str, sets: &[(String, Value)]) -> Result<Map<String, Json>> {
+        let cols = self.synced_columns(spec.table)?;
+        let sql = format!("SELECT {} FROM {} WHERE uid = ?1", cols.join(", "), spec.table);
+        let vals: Option<Vec<Value>> = self
+            .conn()
+            .query_row(&sql, [uid], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?;
+        let mut row: Map<String, Json> = match vals {
+            Some(v) => cols.iter().cloned().zip(v.into_iter().map(to_json)).collect(),
+            None => Map::new(),
+        };
+        for (c, v) in sets {
+            row.insert(c.clone(), to_json(v.clone()));
+        }
+        Ok(row)
+    }
+
+    /// Keeps a pulled record that could not be applied, to try it again at the next pull.
+    fn sync_hold(&self, rec: &RemoteRecord, reason: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO sync_held (entity, uid, data, clocks, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (entity, uid) DO UPDATE SET data = excluded.data, clocks = excluded.clocks,
+                     reason = excluded.reason",
+            )?
+            .execute(rusqlite::params![
+                rec.entity,
+                rec.uid,
+                serde_json::to_string(&rec.data)?,
+                serde_json::to_string(&rec.clocks)?,
+                reason,
+                self.now_text()
+            ])?;
+        Ok(())
+    }
+
+    /// The pulled records waiting to be applied here.
+    pub fn sync_held(&self) -> Result<Vec<RemoteRecord>> {
+        let mut stmt = self.conn().prepare_cached("SELECT entity, uid, data, clocks FROM sync_held ORDER BY at")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(entity, uid, data, clocks)| {
+                Ok(RemoteRecord {
+                    entity,
+                    uid,
+                    data: serde_json::from_str(&data)?,
+                    clocks: serde_json::from_str(&clocks)?,
+                })
+            })
+            .collect()
+    }
+
+    /// After a full resync: a live record the team's book no longer holds
+    /// was deleted and purged on the server while this laptop was away, so
+    /// it is tombstoned here too, outside the change log. Returns how many.
+    pub fn sync_tombstone_missing(&self, kept: &HashSet<(String, String)>) -> Result<usize> {
+        self.write(|s| {
+            let now = s.now_text();
+            // Written here since the push (not on the server yet): not the team's to take away.
+            let (changed, _) = s.changed_fields(i64::MAX)?;
+            let mut n = 0;
+            for spec in SYNCED {
+                let sql = format!("SELECT id, uid FROM {} WHERE deleted_at IS NULL", spec.table);
+                let rows: Vec<(i64, String)> = s
+                    .conn()
+                    .prepare(&sql)?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let gone = format!("UPDATE {} SET deleted_at = ?2 WHERE uid = ?1", spec.table);
+                for (id, uid) in rows {
+                    if changed.contains_key(&(spec.entity.to_string(), id)) {
+                        continue;
+                    }
+                    if !kept.contains(&(spec.entity.to_string(), uid.clone())) {
+                        s.conn().prepare_cached(&gone)?.execute([&uid, &now])?;
+                        n += 1;
+                    }
+                }
+            }
+            Ok(n)
         })
     }
 

@@ -11,7 +11,7 @@ pub mod connect;
 pub mod schema;
 
 use crate::domain::hlc;
-use crate::store::sync::{self as local, Pending, RemoteRecord, SyncConflict};
+use crate::store::sync::{self as local, RemoteRecord, SyncConflict};
 use crate::store::{OpenMode, Store};
 use anyhow::{anyhow, bail, Context, Result};
 use connect::{Secrets, Server};
@@ -21,6 +21,41 @@ use std::path::Path;
 
 /// Records read per round trip when pulling.
 const PAGE: i64 = 5_000;
+
+/// Ops per call of the server's push: a long offline backlog goes in several
+/// calls, each its own transaction, so none holds the push lock for long.
+pub const PUSH_LIMIT: usize = 5_000;
+
+/// How one sync runs; `Default` is what `rapport sync` does.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Ops per call of the server's push.
+    pub push_limit: usize,
+    /// For tests: the answer to this call of the push (0: the first of this
+    /// sync) never comes back, as when the connection drops after the
+    /// server committed; the sync stops there with an error.
+    pub lose_answer_of: Option<usize>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { push_limit: PUSH_LIMIT, lose_answer_of: None }
+    }
+}
+
+/// A run of pushes under way, kept in the local settings before its first
+/// call: the backlog up to change-log row `upto`, cut into calls of at most
+/// `limit` ops numbered from `first`, `done` of them acknowledged. A run
+/// cut short goes on with its next call; a call whose answer was lost is
+/// sent again with the same number and token, and the server knows it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Run {
+    token: String,
+    upto: i64,
+    first: i64,
+    limit: usize,
+    done: usize,
+}
 
 /// What `team init` did.
 #[derive(Debug)]
@@ -42,15 +77,34 @@ pub struct JoinReport {
 /// What one sync did.
 #[derive(Debug, Default)]
 pub struct SyncReport {
+    /// Changes of this laptop sent (its change-log entries, as `team status` counts them waiting).
+    pub changes: usize,
+    /// Field values those changes came to (ops pushed).
     pub pushed: usize,
-    /// Ops of this push the server kept (the rest lost to later writes).
+    /// Ops of this push the server kept.
     pub kept: usize,
+    /// Ops of this push that lost to a later write of the same field (the
+    /// rest of those not kept were refused, and are named in `refused`).
+    pub lost: usize,
     pub pulled: usize,
     pub conflicts: usize,
     /// The push had already been applied (its acknowledgement was lost before).
     pub duplicate: bool,
-    /// Records pulled that could not be applied here (see `store::sync::Applied`).
-    pub skipped: usize,
+    /// Records pulled that could not be applied here yet: kept, and tried
+    /// again at every sync (see `store::sync::Applied`).
+    pub held: usize,
+    /// Records pulled whose merged fields broke a rule of their table, set right by `domain::repair`.
+    pub repaired: usize,
+    /// Calls of the server's push this sync made (a big backlog goes in several).
+    pub pushes: usize,
+    /// This file sent push numbers the server had already seen from this
+    /// device (restored from a backup): it numbered its pushes after the server's and sent them again.
+    pub rebased: bool,
+    /// This laptop had been away longer than the server keeps deleted
+    /// records, and downloaded the team's book again (after pushing its changes).
+    pub resynced: bool,
+    /// Live records of this laptop that the team had deleted and purged meanwhile, tombstoned by the resync.
+    pub gone: usize,
     /// Changes the server refused, each named with its record and the rule; put back here.
     pub refused: Vec<String>,
     /// This laptop's clock ran ahead of the server's by this many minutes and was clamped.
@@ -131,6 +185,8 @@ pub struct Status {
     pub synced_at: Option<String>,
     pub waiting: usize,
     pub conflicts: usize,
+    /// Records pulled that could not be applied here yet (tried again at every sync).
+    pub held: usize,
 }
 
 pub fn status(store: &Store) -> Result<Status> {
@@ -141,6 +197,7 @@ pub fn status(store: &Store) -> Result<Status> {
         synced_at: store.setting(local::SYNCED_AT_KEY)?,
         waiting: store.sync_waiting()?,
         conflicts: store.sync_conflicts()?.len(),
+        held: store.sync_held()?.len(),
     })
 }
 
@@ -185,6 +242,7 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
              EXECUTE format('GRANT USAGE ON SCHEMA rapport TO %I', {lit});
              EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
              EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint), rapport.resolve(bigint[]) TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push_run(text, text, bigint, jsonb), rapport.purge(int) TO %I', {lit});
          END $$;",
         lit = quote_literal(&role)
     ))
@@ -279,7 +337,15 @@ fn stream_snapshot(
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()?;
-    let cursor: i64 = tx.query_one("SELECT coalesce(max(seq), 0) FROM rapport.records", &[])?.get(0);
+    // Past every purge too: a cursor below the purge horizon would ask for a resync again.
+    let cursor: i64 = tx
+        .query_one(
+            "SELECT greatest(coalesce(max(seq), 0),
+                             coalesce((SELECT value::bigint FROM rapport.meta WHERE key = 'purged_through'), 0))
+             FROM rapport.records",
+            &[],
+        )?
+        .get(0);
     let conflicts = read_conflicts(&mut tx, 0)?;
     let rep_uid: Option<String> =
         tx.query_opt("SELECT rep_uid FROM rapport.members WHERE login = $1", &[&login])?.and_then(|r| r.get(0));
@@ -408,21 +474,127 @@ pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) 
     server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &cursor])?;
     Ok(JoinReport { place: server.place, login, records: n })
 }
-/// Sends the changes waiting here as one push. Returns the server's answer.
-pub fn push(server: &mut Server, pending: &Pending, device: &str) -> Result<Json> {
-    let ops = serde_json::to_value(&pending.ops)?;
+/// One call of the server's push: ops of a run, numbered `mutation`.
+fn push_call(server: &mut Server, device: &str, token: &str, mutation: i64, ops: &[local::Op]) -> Result<Json> {
+    let ops = serde_json::to_value(ops)?;
     let row = server
         .client
-        .query_one("SELECT rapport.push($1, $2, $3)", &[&device, &pending.last_change, &ops])
+        .query_one("SELECT rapport.push_run($1, $2, $3, $4)", &[&device, &token, &mutation, &ops])
         .map_err(|e| match e.as_db_error() {
-            Some(db) => anyhow!("the server refused the push: {}", db.message()),
-            None => anyhow!("the push did not complete ({e}); it is sent again next time"),
-        })?;
+        Some(db) => anyhow!("the server refused the push: {}", db.message()),
+        None => anyhow!("the push did not complete ({e}); it is sent again next time"),
+    })?;
     Ok(row.get(0))
+}
+
+/// Pushes everything waiting here, as a run of calls of at most
+/// `opts.push_limit` ops. Returns the refusals the server gave.
+fn push_backlog(
+    store: &Store,
+    server: &mut Server,
+    device: &str,
+    opts: &SyncOptions,
+    report: &mut SyncReport,
+) -> Result<Vec<Json>> {
+    let mut refused = Vec::new();
+    let mut calls = 0usize;
+    // A run cut short before goes on first; what was written since follows
+    // as a new run. Numbered past the server's once at most.
+    let mut rebased = false;
+    loop {
+        let (run, resumed): (Run, bool) = match store.setting(local::RUN_KEY)?.map(|t| serde_json::from_str(&t)) {
+            Some(Ok(run)) => (run, true),
+            _ => {
+                let pending = store.sync_pending()?;
+                if pending.ops.is_empty() {
+                    // Changes of what the team does not share: nothing to send.
+                    store.sync_end_run(pending.last_change)?;
+                    return Ok(refused);
+                }
+                let n = pending.chunks(opts.push_limit).len() as i64;
+                let first = store.sync_mutation()? + 1;
+                let run = Run {
+                    token: uuid::Uuid::new_v4().to_string(),
+                    upto: pending.last_change,
+                    first,
+                    limit: opts.push_limit,
+                    done: 0,
+                };
+                store.write(|s| {
+                    s.set_setting(local::RUN_KEY, &serde_json::to_string(&run)?)?;
+                    s.set_setting(local::MUTATION_KEY, &(first + n - 1).to_string())
+                })?;
+                (run, false)
+            }
+        };
+        // The same ops as when the run began: the change log up to `upto` does not change.
+        let pending = store.sync_pending_upto(run.upto)?;
+        let chunks = pending.chunks(run.limit);
+        let mut behind = None;
+        for (i, range) in chunks.iter().enumerate().skip(run.done) {
+            let ops = &pending.ops[range.clone()];
+            let mutation = run.first + i as i64;
+            let answer = push_call(server, device, &run.token, mutation, ops)?;
+            if opts.lose_answer_of == Some(calls) {
+                bail!("the push did not complete (its answer was lost); it is sent again next time");
+            }
+            calls += 1;
+            report.pushes += 1;
+            if answer.get("behind").and_then(Json::as_bool) == Some(true) {
+                behind = Some(answer.get("last_mutation").and_then(Json::as_i64).unwrap_or(mutation));
+                break;
+            }
+            report.pushed += ops.len();
+            report.kept += answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
+            report.lost += answer.get("lost").and_then(Json::as_u64).unwrap_or(0) as usize;
+            report.duplicate |= answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
+            refused.extend(answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default());
+            let next = Run { done: i + 1, ..run.clone() };
+            store.write(|s| {
+                s.sync_mark_clocks(ops, device)?;
+                let top = s.sync_mutation()?.max(mutation);
+                s.set_setting(local::MUTATION_KEY, &top.to_string())?;
+                s.set_setting(local::RUN_KEY, &serde_json::to_string(&next)?)
+            })?;
+        }
+        match behind {
+            None => {
+                store.sync_end_run(run.upto)?;
+                if !resumed {
+                    return Ok(refused);
+                }
+            }
+            Some(_) if rebased => {
+                bail!(
+                    "the server kept refusing this laptop's push numbers; nothing was lost — try `rapport sync` again"
+                )
+            }
+            // The server has had pushes numbered this high from this device
+            // with another token: this file is older than the device's last
+            // push (restored from a backup). Sent as already seen, its changes
+            // would be lost; it numbers after the server's and sends them all.
+            Some(last) => {
+                store.sync_rebase(last)?;
+                report.rebased = true;
+                rebased = true;
+            }
+        }
+    }
 }
 
 /// `rapport sync`: push what waits here, pull what others did.
 pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
+    sync_with(store, secrets, &SyncOptions::default())
+}
+
+/// The first seq the server has not purged tombstones up to.
+fn purged_through(server: &mut Server) -> Result<i64> {
+    let row = server.client.query_opt("SELECT value FROM rapport.meta WHERE key = 'purged_through'", &[])?;
+    Ok(row.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(0))
+}
+
+/// `sync` with its knobs (see `SyncOptions`).
+pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result<SyncReport> {
     let url = server_url(store)?;
     let device =
         store.setting(local::DEVICE_KEY)?.ok_or_else(|| anyhow!("this database has no device id; join again"))?;
@@ -440,16 +612,23 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         report.clamped_minutes = Some((hlc::millis(last) - server_ms) / 60_000);
     }
 
-    let pending = store.sync_pending()?;
-    let mut refused = Vec::new();
-    if !pending.ops.is_empty() {
-        let answer = push(&mut server, &pending, &device)?;
-        report.pushed = pending.ops.len();
-        report.kept = answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
-        report.duplicate = answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
-        refused = answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default();
-    }
-    store.sync_mark_pushed(&pending, &device)?;
+    let cursor: i64 = store.setting(local::CURSOR_KEY)?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    // Deleted records the server purged may be missing from what a pull
+    // after this cursor brings: this laptop downloads the book again, after
+    // its own changes are safely on the server.
+    let resync = cursor < purged_through(&mut server)?;
+    report.changes = store.sync_waiting()?;
+    let refused = match push_backlog(store, &mut server, &device, opts, &mut report) {
+        Ok(r) => r,
+        Err(e) if resync => {
+            let waiting = store.sync_waiting()?;
+            return Err(e.context(format!(
+                "this laptop has been away longer than the server keeps deleted records and must download the team's book \
+                 again, but its {waiting} change(s) could not be pushed first; they are kept here, and nothing was downloaded"
+            )));
+        }
+        Err(e) => return Err(e),
+    };
     // Conflicts settled here are settled for the team (after the push that
     // carries a kept value, so nobody sees it settled before the value).
     let resolved = store.sync_resolutions()?;
@@ -458,17 +637,44 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         store.sync_resolutions_sent(&resolved)?;
     }
 
-    let cursor: i64 = store.setting(local::CURSOR_KEY)?.and_then(|c| c.parse().ok()).unwrap_or(0);
-    let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
-    report.pulled = records.len();
-    // New ones: a conflict settled meanwhile comes down again, settled.
-    report.conflicts = conflicts.iter().filter(|c| c.resolved_at.is_none()).count();
-    store.write(|s| {
-        report.skipped = s.sync_apply(&mut records, &device)?.0.skipped;
-        s.sync_save_conflicts(&conflicts)?;
-        s.set_setting(local::CURSOR_KEY, &top.to_string())?;
-        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
-    })?;
+    let top = if resync {
+        let mut kept = std::collections::HashSet::new();
+        let mut n = 0;
+        let snap = store.write(|s| {
+            let mut links = local::Links::default();
+            let snap = stream_snapshot(&mut server, BATCH, &mut |part| {
+                n += part.len();
+                kept.extend(part.iter().map(|r| (r.entity.clone(), r.uid.clone())));
+                let applied = s.sync_apply_part(part, &device, &mut links)?.0;
+                report.held += applied.held;
+                report.repaired += applied.repaired;
+                Ok(())
+            })?;
+            s.sync_link(links)?;
+            report.gone = s.sync_tombstone_missing(&kept)?;
+            s.sync_save_conflicts(&snap.conflicts)?;
+            s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
+            Ok(snap)
+        })?;
+        report.pulled = n;
+        report.resynced = true;
+        snap.cursor
+    } else {
+        let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
+        report.pulled = records.len();
+        // New ones: a conflict settled meanwhile comes down again, settled.
+        report.conflicts = conflicts.iter().filter(|c| c.resolved_at.is_none()).count();
+        store.write(|s| {
+            let applied = s.sync_apply(&mut records, &device)?.0;
+            report.held = applied.held;
+            report.repaired = applied.repaired;
+            s.sync_save_conflicts(&conflicts)?;
+            s.set_setting(local::CURSOR_KEY, &top.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
+        })?;
+        top
+    };
     server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &top])?;
     // Refused edits of the team's records came back with the pull; refused
     // new records are taken back here. One line per record and rule.
@@ -494,6 +700,36 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         ));
     }
     Ok(report)
+}
+
+/// What `rapport team purge` did on the server.
+#[derive(Debug, serde::Deserialize)]
+pub struct PurgeReport {
+    /// Deleted records removed, and the ops that wrote them.
+    pub records: i64,
+    pub ops: i64,
+    /// Every deleted record with a seq up to here is gone.
+    pub horizon: i64,
+    /// A device not seen for this many days no longer holds purging back.
+    pub idle_days: i64,
+    /// Devices that have not pulled up to the horizon: each downloads the
+    /// book again when it next syncs.
+    pub left_behind: Vec<String>,
+}
+
+/// `rapport team purge [--idle-days N]` (the manager's): removes from the
+/// server the deleted records every device has pulled past, devices not
+/// seen for the idle days (a setting of the team, changed with `idle_days`) aside.
+pub fn purge(store: &Store, idle_days: Option<i32>, secrets: &Secrets) -> Result<PurgeReport> {
+    let url = server_url(store)?;
+    let mut server = connect::connect(&url, secrets)?;
+    require_rapport(&mut server)?;
+    let row =
+        server.client.query_one("SELECT rapport.purge($1)", &[&idle_days]).map_err(|e| match e.as_db_error() {
+            Some(db) => anyhow!("{}; nothing was purged", db.message()),
+            None => anyhow!("the purge did not complete ({e}); nothing was purged"),
+        })?;
+    Ok(serde_json::from_value(row.get::<_, Json>(0))?)
 }
 
 /// The records changed after `cursor`, in pages from one snapshot, with the
