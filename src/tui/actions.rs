@@ -339,6 +339,10 @@ impl App {
             Action::ScrollLeft if self.focus == PaneId::Targets => self.targets.scroll_columns(-1),
             Action::ScrollRight if self.focus == PaneId::Targets => self.targets.scroll_columns(1),
             Action::CycleScope => self.cycle_scope()?,
+            Action::SyncConflicts => self.open_sync_conflicts()?,
+            Action::KeepMine | Action::KeepTheirs => {
+                self.message = Some(format!("{} works in the sync conflicts (S)", action.name()))
+            }
             Action::Export => self.export(Ok(super::export::Format::Csv))?,
             Action::Refresh => {
                 self.reload()?;

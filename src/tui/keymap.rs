@@ -122,6 +122,9 @@ pub enum Action {
     NextChoice,
     Apply,
     Yes,
+    SyncConflicts,
+    KeepMine,
+    KeepTheirs,
 }
 
 /// (action, name in config and palette, description for help).
@@ -183,6 +186,9 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::NextChoice, "next_choice", "The field's next value"),
     (Action::Apply, "apply", "Apply the filter"),
     (Action::Yes, "yes", "Yes: delete it (any other key keeps it)"),
+    (Action::SyncConflicts, "sync_conflicts", "Sync conflicts of a team book: keep mine or theirs"),
+    (Action::KeepMine, "keep_mine", "Sync conflicts: keep my value of the field"),
+    (Action::KeepTheirs, "keep_theirs", "Sync conflicts: keep the other writer's value"),
 ];
 
 impl Action {
@@ -284,6 +290,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::List, "[", Action::PrevStage),
     (Context::List, "w", Action::Won),
     (Context::List, "L", Action::Lost),
+    (Context::Global, "S", Action::SyncConflicts),
+    (Context::List, "m", Action::KeepMine),
+    (Context::List, "t", Action::KeepTheirs),
     // The filter menu; Esc and q fall back to the global keys. The arrows
     // come first: the menu's hint line shows the first key of each.
     (Context::Filter, "up", Action::Up),

@@ -21,6 +21,8 @@ pub enum ListKind {
     Reps,
     Targets(Period),
     Agenda,
+    /// The team book's open sync conflicts (ids of `sync_conflicts`).
+    SyncConflicts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +206,40 @@ impl RecordList {
                 &[(Action::Open, "open account"), (Action::Complete, "done"), (Action::Back, "close")],
                 &[],
             ),
+            ListKind::SyncConflicts => {
+                let zone = store.clock().zone();
+                let who = |login: Option<&str>| clean(login.unwrap_or("?"));
+                let mut rows = Vec::new();
+                for c in store.sync_conflicts()? {
+                    rows.push(ListRow {
+                        id: c.id,
+                        account_id: None,
+                        cells: vec![
+                            clean(&store.sync_label(&c.entity, &c.uid)?),
+                            clean(&c.field),
+                            format!(
+                                "{} ({})",
+                                clean(&crate::team::shown(c.winner_value.as_deref())),
+                                who(c.winner_login.as_deref())
+                            ),
+                            format!(
+                                "{} ({})",
+                                clean(&crate::team::shown(c.loser_value.as_deref())),
+                                who(c.loser_login.as_deref())
+                            ),
+                            crate::domain::time::local_minute(&c.at, zone),
+                        ],
+                        alert: false,
+                    });
+                }
+                (
+                    "Sync conflicts".to_string(),
+                    vec!["Record", "Field", "Kept", "Overwritten", "When"],
+                    rows,
+                    &[(Action::KeepMine, "keep mine"), (Action::KeepTheirs, "keep theirs"), (Action::Back, "close")],
+                    &[],
+                )
+            }
         };
         Ok(RecordList {
             kind,
@@ -264,7 +300,7 @@ impl App {
                     ListKind::Deals(a) => forms::deal_form(&self.store, a, None, today),
                     ListKind::Reps => forms::rep_form(&self.store, None, today),
                     ListKind::Targets(p) => forms::target_form(&self.store, None, p, today),
-                    ListKind::Agenda => return self.keep_list(list),
+                    ListKind::Agenda | ListKind::SyncConflicts => return self.keep_list(list),
                 };
                 self.open_form(form);
             }
@@ -276,6 +312,7 @@ impl App {
                         ListKind::Deals(a) => forms::deal_form(&self.store, a, Some(row.id), today),
                         ListKind::Reps => forms::rep_form(&self.store, Some(row.id), today),
                         ListKind::Targets(p) => forms::target_form(&self.store, Some(row.id), p, today),
+                        ListKind::SyncConflicts => return self.keep_list(list),
                         ListKind::Agenda => {
                             if let Some(a) = row.account_id {
                                 self.set_current(a)?;
@@ -297,6 +334,7 @@ impl App {
                         ListKind::Reps => self.confirm_rep(row.id, back)?,
                         ListKind::Targets(_) => self.confirm::<Target>(row.id, back)?,
                         ListKind::Agenda => self.confirm::<Activity>(row.id, back)?,
+                        ListKind::SyncConflicts => keep = true,
                     }
                 }
             }
@@ -304,6 +342,13 @@ impl App {
                 if let Some(row) = &selected {
                     let id = row.id;
                     self.write(|s| s.complete_follow_up(id).map(|f| format!("done: {}", f.summary)), row.account_id)?;
+                    list.reload(&self.store, today)?;
+                }
+            }
+            a @ (Action::KeepMine | Action::KeepTheirs) if list.kind == ListKind::SyncConflicts => {
+                if let Some(row) = &selected {
+                    let keep = if a == Action::KeepMine { crate::team::Keep::Mine } else { crate::team::Keep::Theirs };
+                    self.resolve_sync_conflict(row.id, keep)?;
                     list.reload(&self.store, today)?;
                 }
             }
@@ -332,6 +377,35 @@ impl App {
         }
         if keep && matches!(self.overlay, Overlay::None) {
             self.overlay = Overlay::List(list);
+        }
+        Ok(())
+    }
+
+    /// `S`: the open sync conflicts, in a team book only.
+    pub(super) fn open_sync_conflicts(&mut self) -> Result<()> {
+        if self.store.setting(crate::store::sync::SERVER_KEY)?.is_none() {
+            self.message = Some("not a team book: sync conflicts come with `rapport team join`".into());
+            return Ok(());
+        }
+        self.open_list(ListKind::SyncConflicts);
+        Ok(())
+    }
+
+    /// Keep mine / keep theirs, as `rapport team resolve ID --keep` does:
+    /// a kept value of mine is written again as a new change, which the
+    /// background sync is asked to share now; the header counts one fewer.
+    fn resolve_sync_conflict(&mut self, id: i64, keep: crate::team::Keep) -> Result<()> {
+        match crate::team::resolve(&self.store, id, keep) {
+            Ok(msg) => {
+                self.message = Some(sanitize::line(&msg).into_owned());
+                self.after_write(None)?;
+                if let Some(team) = &self.team {
+                    team.recount(&self.store);
+                    team.request();
+                }
+                self.refresh_team_line();
+            }
+            Err(e) => self.message = Some(sanitize::line(&format!("not resolved: {e:#}")).into_owned()),
         }
         Ok(())
     }

@@ -102,6 +102,25 @@ impl TeamSync {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// A sync that never runs, showing `state`: a team book's cockpit
+    /// drawn without a server (tests, screenshots).
+    pub fn stopped(state: TeamState) -> TeamSync {
+        let (wake, _) = channel::<()>();
+        TeamSync { state: Arc::new(Mutex::new(state)), stop: Arc::new(AtomicBool::new(true)), wake }
+    }
+
+    /// Counts conflicts and waiting changes again after a write here (a
+    /// conflict resolved), without waiting for the next sync.
+    pub fn recount(&self, store: &Store) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Ok(c) = store.sync_conflicts() {
+            s.conflicts = c.len();
+        }
+        if let Ok(w) = store.sync_waiting() {
+            s.waiting = w;
+        }
+    }
+
     /// The header's words: "synced 2 min ago", "offline · 14 changes waiting".
     pub fn line(&self, now: DateTime<Utc>) -> String {
         let s = self.state();

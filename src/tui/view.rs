@@ -95,13 +95,23 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
     counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
-    if let Some(team) = &app.team_line {
-        let style = if team.contains("offline") || team.contains("conflict") { t.warn() } else { t.dim() };
-        counts.push(Span::styled(format!(" · {team}"), style));
-    }
+    let team_style = |team: &str| {
+        if team.starts_with("sync failed") {
+            t.bad()
+        } else if team.contains("offline") || team.contains("conflict") {
+            t.warn()
+        } else {
+            t.dim()
+        }
+    };
     // What gives way, in turn, so the counts and the scope stay: the
-    // database's name, then the date, then the period.
-    let line = |with_db: bool, with_date: bool, with_period: bool| {
+    // database's name, then the date, then the period; then the sync's
+    // words that need nothing of the user (see `team_variants`).
+    let line = |team: &str, with_db: bool, with_date: bool, with_period: bool| {
+        let mut counts = counts.clone();
+        if !team.is_empty() {
+            counts.push(Span::styled(format!(" · {team}"), team_style(team)));
+        }
         let mut spans = vec![Span::styled(" rapport ", t.selected(true)), Span::raw(" ")];
         if with_db {
             spans.push(Span::styled(app.db_name.clone(), t.title()));
@@ -115,12 +125,31 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
             (false, false) => String::new(),
         };
         spans.push(Span::styled(when, t.dim()));
-        spans.extend(counts.iter().cloned());
+        spans.extend(counts);
         Line::from(spans)
     };
     let choices = [(true, true, true), (false, true, true), (false, false, true), (false, false, false)];
-    let fits = choices.iter().map(|c| line(c.0, c.1, c.2)).find(|l| l.width() <= area.width as usize);
-    f.render_widget(Paragraph::new(fits.unwrap_or_else(|| line(false, false, false))), area);
+    let teams = team_variants(app.team_line.as_deref().unwrap_or(""));
+    let shortest = teams.last().cloned().unwrap_or_default();
+    let fits = teams
+        .iter()
+        .flat_map(|team| choices.iter().map(move |c| (team, c)))
+        .map(|(team, c)| line(team, c.0, c.1, c.2))
+        .find(|l| l.width() <= area.width as usize);
+    f.render_widget(Paragraph::new(fits.unwrap_or_else(|| line(&shortest, false, false, false))), area);
+}
+
+/// The sync's header words, then shorter forms for a narrow header: when
+/// it last synced goes first, then how many changes wait; a failure,
+/// offline and the sync conflicts (which ask something of the user) stay.
+fn team_variants(line: &str) -> Vec<String> {
+    let parts: Vec<&str> = line.split(" · ").filter(|p| !p.is_empty()).collect();
+    let without = |drop: &[&str]| {
+        parts.iter().filter(|p| !drop.iter().any(|d| p.contains(d))).copied().collect::<Vec<_>>().join(" · ")
+    };
+    let mut variants = vec![parts.join(" · "), without(&["synced"]), without(&["synced", "waiting"])];
+    variants.dedup();
+    variants
 }
 
 /// The keys that matter in the focused pane, from the keymap; what does not
