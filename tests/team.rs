@@ -960,7 +960,69 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
     let sync = rapport::tui::team::TeamSync::start(offline.path.clone());
     wait_for("a failed attempt", || !sync.state().reachable);
     assert_eq!(sync.line(chrono::Utc::now()), "offline · 1 change waiting");
-    assert!(sync.state().message.unwrap().contains("cannot reach the server"));
+    assert!(sync.state().error.unwrap().contains("cannot reach the server"));
+    assert_eq!(sync.state().message, None, "offline is not news for the footer");
+}
+
+#[test]
+fn keep_mine_in_the_cockpit_writes_my_value_again_and_the_sync_shares_it_with_the_team() {
+    let t = team_of(0);
+    let manager = &t.laptops[0];
+    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let now = chrono::Utc::now();
+    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
+    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
+        a.city = Some("Breda".into())
+    });
+    sync(manager);
+    team::sync(&rae.store, &secrets).unwrap();
+    assert_eq!(account(&rae, &own).city.as_deref(), Some("Breda"), "the manager's later edit won");
+    assert_eq!(rae.store.sync_conflicts().unwrap().len(), 1);
+
+    let mut app = common::app_over(Store::open(&rae.path, OpenMode::Existing).unwrap().0, 120, 40);
+    common::press(&mut app, "S");
+    assert!(common::screen(&app).contains("Breda ("), "{}", common::screen(&app));
+    common::press(&mut app, "m");
+    let screen = common::screen(&app);
+    assert!(screen.contains("account Acme Logistics: city is Haarlem again"), "{screen}");
+    assert_eq!(account(&rae, &own).city.as_deref(), Some("Haarlem"));
+    assert!(rae.store.sync_conflicts().unwrap().is_empty());
+
+    team::sync(&rae.store, &secrets).unwrap();
+    sync(manager);
+    assert_eq!(account(manager, &own).city.as_deref(), Some("Haarlem"), "kept as a new change, for everyone");
+    assert!(manager.store.sync_conflicts().unwrap().is_empty(), "settled for the team");
+}
+
+#[test]
+fn the_background_sync_tells_a_refusal_once_and_a_wrong_password_as_sync_failed_not_offline() {
+    let t = team_of(0);
+    let (rae, _, login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let lees = uid_named(&rae.store, "account", "Acme Logistik GmbH");
+    edit_account(&rae, &lees, |a| a.city = Some("Hacked".into()));
+    // The thread reads no password but the URL's here: rae's own.
+    let url = pg::cluster().url_for(&login, &t.db);
+    let with_password = |password: &str| url.replacen(&format!("//{login}@"), &format!("//{login}:{password}@"), 1);
+    rae.store.set_setting("team_server", &with_password("rae-secret")).unwrap();
+    let sync = rapport::tui::team::TeamSync::start(rae.path.clone());
+    wait_for("the first sync", || sync.state().syncs >= 1);
+    let told = sync.take_message().expect("the refusal is news");
+    assert!(told.contains("refused your change to account Acme Logistik GmbH (city)"), "{told}");
+    assert_eq!(sync.take_message(), None, "told once");
+    assert!(sync.line(chrono::Utc::now()).starts_with("synced just now"), "{}", sync.line(chrono::Utc::now()));
+    drop(sync);
+
+    rae.store.set_setting("team_server", &with_password("wrong")).unwrap();
+    let sync = rapport::tui::team::TeamSync::start(rae.path.clone());
+    wait_for("a failed attempt", || sync.state().error.is_some());
+    assert_eq!(sync.line(chrono::Utc::now()), "sync failed: password refused");
+    let mut app = common::app_over(Store::open(&rae.path, OpenMode::Existing).unwrap().0, 160, 20);
+    app.set_team(sync);
+    app.refresh_team_line();
+    let screen = common::screen(&app);
+    assert!(screen.lines().next().unwrap().ends_with("· sync failed: password refused"), "{screen}");
+    assert!(screen.lines().last().unwrap().contains("refused the password for"), "{screen}");
 }
 
 #[test]

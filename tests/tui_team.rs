@@ -127,3 +127,68 @@ fn outside_a_team_book_the_sync_conflicts_say_so() {
     assert!(s.contains("not a team book"), "{s}");
     assert!(!s.contains("Sync conflicts"), "{s}");
 }
+
+/// The cockpit with the background sync's state after `result`.
+fn after_sync(result: anyhow::Result<rapport::team::SyncReport>, waiting: usize) -> App {
+    let (store, _) = common::store();
+    store.set_setting("team_server", "postgres://rae@127.0.0.1:1/team?sslmode=disable").unwrap();
+    let now = store.clock().now();
+    let mut state =
+        TeamState { reachable: true, waiting, last_sync: Some(now - Duration::minutes(5)), ..Default::default() };
+    state.record(&result, now);
+    let mut app = common::app_over(store, 120, 40);
+    app.set_team(TeamSync::stopped(state));
+    app.refresh_team_line();
+    app
+}
+
+fn footer(s: &str) -> &str {
+    s.lines().last().unwrap()
+}
+
+#[test]
+fn a_wrong_password_reads_as_sync_failed_in_the_header_not_offline() {
+    let err = anyhow::anyhow!("the server at 127.0.0.1:5432/team refused the password for rae; nothing was changed");
+    let mut app = after_sync(Err(err), 3);
+    let s = screen(&app);
+    let header = s.lines().next().unwrap();
+    // At 120 columns the changes waiting give way to the failure (see `team_variants`).
+    assert!(header.ends_with("· sync failed: password refused"), "{s}");
+    assert!(!header.contains("offline"), "{s}");
+    assert!(footer(&s).contains("sync failed: the server at 127.0.0.1:5432/team refused the password for rae"), "{s}");
+    // Told once: after a key the footer is back to the keys, the header stays.
+    press(&mut app, "j");
+    app.refresh_team_line();
+    let s = screen(&app);
+    assert!(!s.contains("refused the password"), "{s}");
+    assert!(s.lines().next().unwrap().contains("sync failed: password refused"), "{s}");
+}
+
+#[test]
+fn a_refused_change_is_told_once_in_the_footer() {
+    let report = rapport::team::SyncReport {
+        refused: vec![
+            "the server refused your change to account Borealis Systems (city): a rep edits only the accounts they own; it was put back"
+                .into(),
+        ],
+        ..Default::default()
+    };
+    let mut app = after_sync(Ok(report), 0);
+    let s = screen(&app);
+    assert!(s.lines().next().unwrap().contains("synced just now"), "{s}");
+    assert!(footer(&s).contains("the server refused your change to account Borealis Systems (city)"), "{s}");
+    press(&mut app, "j");
+    app.refresh_team_line();
+    assert!(!screen(&app).contains("refused your change"), "{}", screen(&app));
+}
+
+#[test]
+fn offline_stays_silent() {
+    let err = anyhow::Error::new(rapport::team::connect::Unreachable(
+        "cannot reach the server at 127.0.0.1:1/team (connection refused); nothing was changed".into(),
+    ));
+    let app = after_sync(Err(err), 1);
+    let s = screen(&app);
+    assert!(s.lines().next().unwrap().contains("offline · 1 change waiting"), "{s}");
+    assert!(!s.contains("cannot reach") && !s.contains("sync failed"), "{s}");
+}

@@ -570,8 +570,21 @@ fn explain(e: anyhow::Error, place: &str, user: &str, plan: &TlsPlan) -> anyhow:
         }
         return anyhow!("the server at {place} said: {}; nothing was changed", db.message());
     }
-    anyhow!("cannot reach the server at {place} ({e}); nothing was changed")
+    Unreachable(format!("cannot reach the server at {place} ({e}); nothing was changed")).into()
 }
+
+/// The network failed (no route, refused, timed out, cut mid-way): waiting
+/// mends it, so the cockpit reads it as offline rather than as an error.
+#[derive(Debug)]
+pub struct Unreachable(pub String);
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unreachable {}
 
 #[cfg(test)]
 mod tests {

@@ -176,6 +176,43 @@ pub fn resolve(store: &Store, id: i64, keep: Keep) -> Result<String> {
     }
 }
 
+/// Whether a failed sync is one that waiting mends (`None`: the network)
+/// or one a person must act on, in a few words for the cockpit's header.
+pub fn failure_reason(e: &anyhow::Error) -> Option<String> {
+    for cause in e.chain() {
+        if cause.is::<connect::Unreachable>() {
+            return None;
+        }
+        // A connection lost after connecting: no answer from the database itself.
+        if cause.downcast_ref::<postgres::Error>().is_some_and(|p| p.as_db_error().is_none()) {
+            return None;
+        }
+    }
+    let text = format!("{e:#}");
+    const KNOWN: &[(&str, &str)] = &[
+        ("refused the password", "password refused"),
+        ("asks a password", "no password (PGPASSWORD or ~/.pgpass)"),
+        ("newer rapport schema", "the server's schema is newer; update rapport"),
+        ("is not a member of this team", "not a member of the team"),
+        ("does not let", "login refused"),
+        ("holds no rapport team", "no rapport team on the server"),
+        ("has no such database", "no such database"),
+        ("could not prove who it is", "server certificate not trusted"),
+        ("does not offer TLS", "the server offers no TLS"),
+        ("has no device id", "no device id; join again"),
+    ];
+    if let Some((_, short)) = KNOWN.iter().find(|(phrase, _)| text.contains(phrase)) {
+        return Some((*short).to_string());
+    }
+    // Anything else: its first clause, kept short for the header.
+    let first = text.split([';', '(', ':']).next().unwrap_or(&text).trim();
+    let mut short: String = first.chars().take(40).collect();
+    if first.chars().count() > 40 {
+        short.push('…');
+    }
+    Some(crate::domain::sanitize::line(&short).into_owned())
+}
+
 /// What `rapport team status` shows.
 #[derive(Debug, serde::Serialize)]
 pub struct Status {
@@ -482,7 +519,7 @@ fn push_call(server: &mut Server, device: &str, token: &str, mutation: i64, ops:
         .query_one("SELECT rapport.push_run($1, $2, $3, $4)", &[&device, &token, &mutation, &ops])
         .map_err(|e| match e.as_db_error() {
         Some(db) => anyhow!("the server refused the push: {}", db.message()),
-        None => anyhow!("the push did not complete ({e}); it is sent again next time"),
+        None => connect::Unreachable(format!("the push did not complete ({e}); it is sent again next time")).into(),
     })?;
     Ok(row.get(0))
 }
@@ -536,7 +573,10 @@ fn push_backlog(
             let mutation = run.first + i as i64;
             let answer = push_call(server, device, &run.token, mutation, ops)?;
             if opts.lose_answer_of == Some(calls) {
-                bail!("the push did not complete (its answer was lost); it is sent again next time");
+                return Err(connect::Unreachable(
+                    "the push did not complete (its answer was lost); it is sent again next time".into(),
+                )
+                .into());
             }
             calls += 1;
             report.pushes += 1;

@@ -397,8 +397,16 @@ impl App {
     /// Reads the background sync's state into the header's line; whether it changed.
     pub fn refresh_team_line(&mut self) -> bool {
         let line = self.team.as_ref().map(|t| t.line(self.store.clock().now()));
-        let changed = line != self.team_line;
+        let mut changed = line != self.team_line;
         self.team_line = line;
+        // The sync's news (a refusal, a failure) on the footer once, when
+        // it would not cover another message.
+        if self.message.is_none() {
+            if let Some(news) = self.team.as_ref().and_then(|t| t.take_message()) {
+                self.message = Some(crate::domain::sanitize::line(&news).into_owned());
+                changed = true;
+            }
+        }
         changed
     }
 

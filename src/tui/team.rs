@@ -24,10 +24,68 @@ pub struct TeamState {
     pub last_sync: Option<DateTime<Utc>>,
     pub waiting: usize,
     pub conflicts: usize,
-    /// The last failure, or the server's refusals, for the footer.
+    /// What the footer tells once, then forgets: the server's refusals, or
+    /// a failure that is not the network's, in full.
     pub message: Option<String>,
+    /// The last attempt's error, in full (offline included).
+    pub error: Option<String>,
+    /// A failure that waiting will not mend (a refused password, a newer
+    /// server schema, no longer a member), in a few words for the header.
+    pub failure: Option<String>,
     /// Syncs that completed since the cockpit started.
     pub syncs: u64,
+}
+
+impl TeamState {
+    /// Takes in what one sync came to. Unreachable is not news (the header
+    /// says offline, the queue grows); refusals are told once; any other
+    /// failure stands in the header until a sync succeeds.
+    pub fn record(&mut self, result: &anyhow::Result<team::SyncReport>, now: DateTime<Utc>) {
+        match result {
+            Ok(report) => {
+                self.reachable = true;
+                self.last_sync = Some(now);
+                self.syncs += 1;
+                self.error = None;
+                self.failure = None;
+                self.message = match report.refused.as_slice() {
+                    [] => None,
+                    [one] => Some(one.clone()),
+                    [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
+                };
+            }
+            Err(e) => {
+                let text = format!("{e:#}");
+                match team::failure_reason(e) {
+                    None => {
+                        self.reachable = false;
+                        self.failure = None;
+                    }
+                    Some(why) => {
+                        // Said once in full; the header keeps the short words.
+                        if self.failure.as_deref() != Some(why.as_str()) {
+                            self.message = Some(format!("sync failed: {text}"));
+                        }
+                        self.reachable = true;
+                        self.failure = Some(why);
+                    }
+                }
+                self.error = Some(text);
+            }
+        }
+    }
+
+    /// The header's words: "synced 2 min ago", "offline · 14 changes
+    /// waiting", "sync failed: password refused · 2 changes waiting".
+    pub fn line(&self, now: DateTime<Utc>) -> String {
+        let since = self.last_sync.map(|t| (now - t).num_seconds().max(0));
+        let sync_state = |reachable| crate::domain::hlc::sync_state(since, self.waiting, self.conflicts, reachable);
+        match &self.failure {
+            // The counts as when offline, with the reason where "offline" would be.
+            Some(why) => sync_state(false).replacen("offline", &format!("sync failed: {why}"), 1),
+            None => sync_state(self.reachable),
+        }
+    }
 }
 
 pub struct TeamSync {
@@ -73,18 +131,7 @@ impl TeamSync {
                     let mut s = st.lock().unwrap_or_else(|e| e.into_inner());
                     s.waiting = waiting;
                     s.conflicts = conflicts;
-                    match result {
-                        Ok(report) => {
-                            s.reachable = true;
-                            s.last_sync = Some(Utc::now());
-                            s.syncs += 1;
-                            s.message = report.refused.first().cloned();
-                        }
-                        Err(e) => {
-                            s.reachable = false;
-                            s.message = Some(format!("{e:#}"));
-                        }
-                    }
+                    s.record(&result, Utc::now());
                 } else if let Ok(mut s) = st.lock() {
                     s.waiting = waiting;
                 }
@@ -109,6 +156,11 @@ impl TeamSync {
         TeamSync { state: Arc::new(Mutex::new(state)), stop: Arc::new(AtomicBool::new(true)), wake }
     }
 
+    /// The footer's news from the last sync, taken so it is told once.
+    pub fn take_message(&self) -> Option<String> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).message.take()
+    }
+
     /// Counts conflicts and waiting changes again after a write here (a
     /// conflict resolved), without waiting for the next sync.
     pub fn recount(&self, store: &Store) {
@@ -121,11 +173,9 @@ impl TeamSync {
         }
     }
 
-    /// The header's words: "synced 2 min ago", "offline · 14 changes waiting".
+    /// The header's words (see `TeamState::line`).
     pub fn line(&self, now: DateTime<Utc>) -> String {
-        let s = self.state();
-        let since = s.last_sync.map(|t| (now - t).num_seconds().max(0));
-        crate::domain::hlc::sync_state(since, s.waiting, s.conflicts, s.reachable)
+        self.state().line(now)
     }
 }
 
@@ -134,5 +184,88 @@ impl Drop for TeamSync {
         // Not joined: a sync in flight may wait on the network; it ends with the process.
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.wake.send(());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::team::connect::Unreachable;
+    use crate::team::SyncReport;
+    use anyhow::anyhow;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
+    }
+
+    fn waiting(n: usize) -> TeamState {
+        TeamState { reachable: true, waiting: n, ..Default::default() }
+    }
+
+    #[test]
+    fn unreachable_reads_as_offline_and_tells_nothing() {
+        let mut s = waiting(3);
+        let err = anyhow::Error::new(Unreachable("cannot reach the server at h:5432/team (timed out)".into()));
+        s.record(&Err(err.context("sync")), at(0));
+        assert!(!s.reachable);
+        assert_eq!((s.failure.as_deref(), s.message.as_deref()), (None, None));
+        assert_eq!(s.line(at(1)), "offline · 3 changes waiting");
+        assert!(s.error.unwrap().contains("cannot reach"), "kept in full for whoever asks");
+    }
+
+    #[test]
+    fn a_failure_waiting_will_not_mend_stands_in_the_header_and_is_told_once() {
+        let mut s = waiting(2);
+        let refused = || Err(anyhow!("the server at h:5432/team refused the password for rae; nothing was changed"));
+        s.record(&refused(), at(0));
+        assert_eq!(s.line(at(0)), "sync failed: password refused · 2 changes waiting");
+        assert_eq!(
+            s.message.take().as_deref(),
+            Some("sync failed: the server at h:5432/team refused the password for rae; nothing was changed")
+        );
+        s.record(&refused(), at(1));
+        assert_eq!(s.message, None, "the same failure again is not news");
+        assert_eq!(s.line(at(1)), "sync failed: password refused · 2 changes waiting");
+
+        for (error, short) in [
+            (
+                "the server at h:5432/team holds a newer rapport schema (version 9; this build knows 3)",
+                "the server's schema is newer; update rapport",
+            ),
+            ("the server refused the push: rae is not a member of this team", "not a member of the team"),
+        ] {
+            let mut s = waiting(0);
+            s.record(&Err(anyhow!("{error}")), at(0));
+            assert_eq!(s.line(at(0)), format!("sync failed: {short}"));
+        }
+        // Then a sync gets through: the header is back to normal.
+        s.record(&Ok(SyncReport::default()), at(2));
+        assert_eq!(s.line(at(2)), "synced just now · 2 changes waiting");
+        assert_eq!((s.failure, s.message), (None, None));
+    }
+
+    #[test]
+    fn refused_changes_are_told_with_their_record_and_rule() {
+        let mut s = waiting(0);
+        let report = SyncReport {
+            refused: vec![
+                "the server refused your change to account Acme (city): only its owner edits it; it was put back"
+                    .into(),
+                "the server refused your change to deal Fleet (amount): only its owner edits it; it was put back"
+                    .into(),
+            ],
+            ..Default::default()
+        };
+        s.record(&Ok(report), at(0));
+        assert_eq!(
+            s.message.as_deref(),
+            Some(
+                "the server refused your change to account Acme (city): only its owner edits it; it was put back \
+                 (and 1 more)"
+            )
+        );
+        assert_eq!(s.line(at(0)), "synced just now");
+        s.record(&Ok(SyncReport::default()), at(1));
+        assert_eq!(s.message, None);
     }
 }
