@@ -152,8 +152,7 @@ fn a_wrong_password_reads_as_sync_failed_in_the_header_not_offline() {
     let mut app = after_sync(Err(err), 3);
     let s = screen(&app);
     let header = s.lines().next().unwrap();
-    // At 120 columns the changes waiting give way to the failure (see `team_variants`).
-    assert!(header.ends_with("· sync failed: password refused"), "{s}");
+    assert!(header.ends_with("· sync failed: password refused · 3 changes waiting"), "{s}");
     assert!(!header.contains("offline"), "{s}");
     assert!(footer(&s).contains("sync failed: the server at 127.0.0.1:5432/team refused the password for rae"), "{s}");
     // Told once: after a key the footer is back to the keys, the header stays.
@@ -191,4 +190,19 @@ fn offline_stays_silent() {
     let s = screen(&app);
     assert!(s.lines().next().unwrap().contains("offline · 1 change waiting"), "{s}");
     assert!(!s.contains("cannot reach") && !s.contains("sync failed"), "{s}");
+}
+
+#[test]
+fn a_narrow_header_gives_up_when_it_synced_what_waits_and_offline_before_the_sync_conflicts() {
+    let (store, _) = team_book();
+    let mut app = common::app_over(store, 80, 24);
+    app.set_team(TeamSync::stopped(TeamState { reachable: false, waiting: 3, conflicts: 2, ..Default::default() }));
+    app.refresh_team_line();
+    let s = screen(&app);
+    assert!(s.lines().next().unwrap().ends_with(" · 2 sync conflicts"), "{s}");
+    let mut app = common::app_over(team_book().0, 160, 24);
+    app.set_team(TeamSync::stopped(TeamState { reachable: false, waiting: 3, conflicts: 2, ..Default::default() }));
+    app.refresh_team_line();
+    let s = screen(&app);
+    assert!(s.lines().next().unwrap().ends_with(" · offline · 3 changes waiting · 2 sync conflicts"), "{s}");
 }

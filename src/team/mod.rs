@@ -191,15 +191,15 @@ pub fn failure_reason(e: &anyhow::Error) -> Option<String> {
     let text = format!("{e:#}");
     const KNOWN: &[(&str, &str)] = &[
         ("refused the password", "password refused"),
-        ("asks a password", "no password (PGPASSWORD or ~/.pgpass)"),
-        ("newer rapport schema", "the server's schema is newer; update rapport"),
-        ("is not a member of this team", "not a member of the team"),
+        ("asks a password", "no password"),
+        ("newer rapport schema", "newer server schema"),
+        ("is not a member of this team", "not a member"),
         ("does not let", "login refused"),
-        ("holds no rapport team", "no rapport team on the server"),
+        ("holds no rapport team", "no rapport team"),
         ("has no such database", "no such database"),
-        ("could not prove who it is", "server certificate not trusted"),
-        ("does not offer TLS", "the server offers no TLS"),
-        ("has no device id", "no device id; join again"),
+        ("could not prove who it is", "certificate not trusted"),
+        ("does not offer TLS", "no TLS on the server"),
+        ("has no device id", "no device id"),
     ];
     if let Some((_, short)) = KNOWN.iter().find(|(phrase, _)| text.contains(phrase)) {
         return Some((*short).to_string());

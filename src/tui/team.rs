@@ -230,9 +230,9 @@ mod tests {
         for (error, short) in [
             (
                 "the server at h:5432/team holds a newer rapport schema (version 9; this build knows 3)",
-                "the server's schema is newer; update rapport",
+                "newer server schema",
             ),
-            ("the server refused the push: rae is not a member of this team", "not a member of the team"),
+            ("the server refused the push: rae is not a member of this team", "not a member"),
         ] {
             let mut s = waiting(0);
             s.record(&Err(anyhow!("{error}")), at(0));

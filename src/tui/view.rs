@@ -76,25 +76,28 @@ pub fn draw(f: &mut Frame, app: &App) {
 fn header(f: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let b = &app.badges;
-    // Narrow screens get the short words, so every count stays visible.
-    let narrow = area.width < 100;
-    let date = if narrow { app.today.format("%a %d %b") } else { app.today.format("%a %d %b %Y") };
     let period = crate::tui::panes::targets::period_name(app.targets.period);
-    // The scope's name where there is room; the short word always.
-    let scope = if narrow || app.resolved.root.is_none() {
-        app.scope_word().to_string()
-    } else {
-        format!("{} ({})", app.scope_word(), app.resolved.label)
+    // Narrow screens get the short words, so every count stays visible (and
+    // a wide one too when the sync's words need the room).
+    let words = |narrow: bool| {
+        let date = if narrow { app.today.format("%a %d %b") } else { app.today.format("%a %d %b %Y") };
+        // The scope's name where there is room; the short word always.
+        let scope = if narrow || app.resolved.root.is_none() {
+            app.scope_word().to_string()
+        } else {
+            format!("{} ({})", app.scope_word(), app.resolved.label)
+        };
+        let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
+        let follow = if narrow { "" } else { " follow-ups" };
+        let mut counts = vec![Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style)];
+        if b.due_today > 0 {
+            counts.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
+        }
+        let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
+        let sla = if narrow { "" } else { "SLA " };
+        counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+        (date.to_string(), scope, counts)
     };
-    let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
-    let follow = if narrow { "" } else { " follow-ups" };
-    let mut counts = vec![Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style)];
-    if b.due_today > 0 {
-        counts.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
-    }
-    let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
-    let sla = if narrow { "" } else { "SLA " };
-    counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
     let team_style = |team: &str| {
         if team.starts_with("sync failed") {
             t.bad()
@@ -105,10 +108,10 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
         }
     };
     // What gives way, in turn, so the counts and the scope stay: the
-    // database's name, then the date, then the period; then the sync's
-    // words that need nothing of the user (see `team_variants`).
-    let line = |team: &str, with_db: bool, with_date: bool, with_period: bool| {
-        let mut counts = counts.clone();
+    // database's name, then the date, then the period; then the long
+    // words; then the sync's words that need nothing of the user (see `team_variants`).
+    let line = |team: &str, narrow: bool, with_db: bool, with_date: bool, with_period: bool| {
+        let (date, scope, mut counts) = words(narrow);
         if !team.is_empty() {
             counts.push(Span::styled(format!(" · {team}"), team_style(team)));
         }
@@ -117,7 +120,7 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
             spans.push(Span::styled(app.db_name.clone(), t.title()));
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(scope.clone(), t.title()));
+        spans.push(Span::styled(scope, t.title()));
         let when = match (with_period, with_date) {
             (true, true) => format!(" · {period} · {date}"),
             (true, false) => format!(" · {period}"),
@@ -129,25 +132,30 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
         Line::from(spans)
     };
     let choices = [(true, true, true), (false, true, true), (false, false, true), (false, false, false)];
+    let narrows: &[bool] = if area.width < 100 { &[true] } else { &[false, true] };
     let teams = team_variants(app.team_line.as_deref().unwrap_or(""));
     let shortest = teams.last().cloned().unwrap_or_default();
-    let fits = teams
-        .iter()
-        .flat_map(|team| choices.iter().map(move |c| (team, c)))
-        .map(|(team, c)| line(team, c.0, c.1, c.2))
-        .find(|l| l.width() <= area.width as usize);
-    f.render_widget(Paragraph::new(fits.unwrap_or_else(|| line(&shortest, false, false, false))), area);
+    let tries = teams.iter().flat_map(|team| narrows.iter().flat_map(move |n| choices.map(move |c| (team, *n, c))));
+    let fits =
+        tries.map(|(team, narrow, c)| line(team, narrow, c.0, c.1, c.2)).find(|l| l.width() <= area.width as usize);
+    f.render_widget(Paragraph::new(fits.unwrap_or_else(|| line(&shortest, true, false, false, false))), area);
 }
 
 /// The sync's header words, then shorter forms for a narrow header: when
-/// it last synced goes first, then how many changes wait; a failure,
-/// offline and the sync conflicts (which ask something of the user) stay.
+/// it last synced goes first, then how many changes wait, then offline
+/// (nothing to do about it); a failure and the sync conflicts, which ask
+/// something of the user, stay.
 fn team_variants(line: &str) -> Vec<String> {
     let parts: Vec<&str> = line.split(" · ").filter(|p| !p.is_empty()).collect();
     let without = |drop: &[&str]| {
         parts.iter().filter(|p| !drop.iter().any(|d| p.contains(d))).copied().collect::<Vec<_>>().join(" · ")
     };
-    let mut variants = vec![parts.join(" · "), without(&["synced"]), without(&["synced", "waiting"])];
+    let mut variants = vec![
+        parts.join(" · "),
+        without(&["synced"]),
+        without(&["synced", "waiting"]),
+        without(&["synced", "waiting", "offline"]),
+    ];
     variants.dedup();
     variants
 }
