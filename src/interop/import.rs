@@ -271,6 +271,11 @@ struct Parsed {
     /// The column each field came from, by index into the header.
     columns: Vec<(&'static str, usize)>,
     custom: BTreeMap<String, String>,
+    /// `custom` as the JSON a new record stores, made while reading, off
+    /// the thread that writes.
+    custom_json: Option<String>,
+    /// The uid the row's record gets if it is new, also made while reading.
+    uid: String,
 }
 
 impl Parsed {
@@ -402,6 +407,8 @@ fn parse_range(
             vals: Vals(Vec::with_capacity(p.uses.len())),
             columns: Vec::with_capacity(p.uses.len()),
             custom: BTreeMap::new(),
+            custom_json: None,
+            uid: String::new(),
         };
         let mut bad = false;
         for (col, ((cell, use_), header)) in row.cells.iter().zip(&p.uses).zip(&p.table.headers).enumerate() {
@@ -465,6 +472,10 @@ fn parse_range(
             }
         }
         if !bad {
+            if !out.custom.is_empty() {
+                out.custom_json = serde_json::to_string(&out.custom).ok();
+            }
+            out.uid = crate::store::new_uid();
             parsed.push(out);
         }
     }
@@ -522,12 +533,16 @@ fn name_key(s: &str) -> String {
     crate::domain::rules::name_key(s)
 }
 
+/// Record ids by a key. Looked up and filled once or twice per row, so a
+/// fast hash (still seeded per map) rather than SipHash.
+type Keys = HashMap<String, i64, foldhash::fast::RandomState>;
+
 /// Existing records by source id, by name (or another key) and by e-mail.
 #[derive(Default)]
 struct Index {
-    by_ref: HashMap<String, i64>,
-    by_key: HashMap<String, i64>,
-    by_email: HashMap<String, i64>,
+    by_ref: Keys,
+    by_key: Keys,
+    by_email: Keys,
     /// How many live rows the store held when the index was read.
     stored: usize,
 }
@@ -945,6 +960,11 @@ impl Ctx<'_> {
 
     /// Custom fields: the row's over what the record had.
     fn custom(&self, row: &Parsed, old: Option<&str>, extra: &[(&str, &str)]) -> Option<String> {
+        // A re-import of the same custom fields (the usual case) merges to
+        // what the record holds.
+        if extra.is_empty() && old.is_some() && old == row.custom_json.as_deref() {
+            return old.map(str::to_string);
+        }
         let mut map: BTreeMap<String, String> = old.and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
         map.extend(row.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
         for (k, v) in extra {
@@ -993,11 +1013,20 @@ impl Ctx<'_> {
                 // so the store's own name check, a scan of the table for
                 // each row, would only repeat it.
                 let by_name = matches!(entity, Entity::Account | Entity::Rep);
-                let custom = self.custom(row, None, extra);
+                let built;
+                let custom = if extra.is_empty() {
+                    row.custom_json.as_deref()
+                } else {
+                    built = self.custom(row, None, extra);
+                    built.as_deref()
+                };
+                if rec.meta().uid.is_empty() {
+                    rec.meta_mut().uid = row.uid.clone();
+                }
                 let created = &mut self.created;
                 let id = self
                     .store
-                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec, ext, custom.as_deref(), created))
+                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec, ext, custom, created))
                     .map_err(|e| self.row_err(row, e))?;
                 Ok((Done::Created, id))
             }
