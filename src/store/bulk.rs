@@ -101,4 +101,14 @@ mod tests {
         assert_eq!(after, cache);
         assert!(s.check().unwrap().is_empty());
     }
+
+    #[test]
+    fn a_bulk_write_rebuilds_indexes_with_temporary_storage_in_files_then_puts_the_setting_back() {
+        let s = Store::in_memory(Clock::System).unwrap();
+        let temp = |s: &Store| -> i64 { s.conn().query_row("PRAGMA temp_store", [], |r| r.get(0)).unwrap() };
+        s.conn().pragma_update(None, "temp_store", 2).unwrap();
+        // 1 is FILE: SQLite's sorter gets its arena only then.
+        assert_eq!(s.bulk_write(|s| Ok(temp(s))).unwrap(), 1);
+        assert_eq!(temp(&s), 2);
+    }
 }
