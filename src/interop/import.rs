@@ -891,7 +891,7 @@ impl Ctx<'_> {
 
     /// A rep named by a reference cell, created when allowed.
     fn rep_ref(&mut self, row: &Parsed, field: &str, create: bool) -> Result<Option<i64>, String> {
-        let cands = row.refs(field).to_vec();
+        let cands = row.refs(field);
         if cands.is_empty() {
             return Ok(None);
         }
@@ -915,7 +915,7 @@ impl Ctx<'_> {
 
     /// An account named by a reference cell, created from a name when allowed.
     fn account_ref(&mut self, row: &Parsed, field: &str) -> Result<Option<i64>, String> {
-        let cands = row.refs(field).to_vec();
+        let cands = row.refs(field);
         if cands.is_empty() {
             return Ok(None);
         }
@@ -935,8 +935,8 @@ impl Ctx<'_> {
     }
 
     fn contact_ref(&mut self, row: &Parsed, account: Option<i64>) -> Result<Option<i64>, String> {
-        let cands = row.refs("contact").to_vec();
-        for c in &cands {
+        let cands = row.refs("contact");
+        for c in cands {
             if let Some(id) =
                 self.contacts.by_ref.get(c.trim()).or_else(|| self.contacts.by_email.get(&c.trim().to_lowercase()))
             {
