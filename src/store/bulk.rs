@@ -39,7 +39,8 @@ impl Store {
         // unless a sort outgrows the page cache below; statement journals
         // stay in memory up to 64 KiB either way.
         conn.pragma_update(None, "temp_store", 1)?;
-                                                    // Rebuilding an index is a sort, which SQLite can share with helper threads.
+        // Rebuilding an index is a sort, which SQLite shares with helper
+        // threads once it outgrows the page cache.
         conn.pragma_update(None, "threads", BULK_THREADS)?;
         let result = self.write(|s| {
             // The indexes a migration made (not those behind UNIQUE and
