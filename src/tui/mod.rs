@@ -108,6 +108,7 @@ fn event_loop(
     pending: &Mutex<Pending>,
 ) -> Result<()> {
     term.draw(|f| view::draw(f, app))?;
+    app.load_behind()?;
     app.prepare_lookup();
     app.read_insights_behind()?;
     while !app.quit && !terminal::stopped(stop) {
