@@ -51,9 +51,9 @@ fn sanitize_rows(rows: &mut [AccountRow]) {
     for r in rows {
         sanitize_in_place(&mut r.name);
         // Held once for many rows: replaced (for this row) only when unsafe.
-        for text in [&mut r.owner, &mut r.sector].into_iter().flatten() {
-            if let std::borrow::Cow::Owned(clean) = crate::domain::sanitize::line(text) {
-                *text = clean.into();
+        if let Some(owner) = &mut r.owner {
+            if let std::borrow::Cow::Owned(clean) = crate::domain::sanitize::line(owner) {
+                *owner = clean.into();
             }
         }
     }
