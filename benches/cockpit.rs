@@ -204,7 +204,7 @@ fn frame_budgets() {
     app.poll_loading(true).unwrap();
     app.poll_tracker(true).unwrap();
     let mut term = terminal();
-    let ids: Vec<i64> = app.portfolio.rows.iter().step_by(997).map(|r| r.id).collect();
+    let ids: Vec<i64> = app.portfolio().rows.iter().step_by(997).map(|r| r.id).collect();
     let mut selects: Vec<Duration> = ids
         .iter()
         .map(|&id| {
@@ -295,8 +295,8 @@ fn today_keystrokes() {
         times.len(),
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.99).as_secs_f64() * 1e3,
-        app.today_view.rows.items.len(),
-        app.portfolio.health.len()
+        app.today_view().rows.items.len(),
+        app.portfolio().health.len()
     );
 }
 
@@ -379,7 +379,7 @@ fn health_budgets() {
          {} search keys while read: median {:.2} ms, p99 {:.2} ms; {} after: median {:.2} ms, p99 {:.2} ms; \
          Today keys ({} rows): median {:.2} ms, p99 {:.2} ms",
         ms(first),
-        app.portfolio.health.len(),
+        app.portfolio().health.len(),
         ms(ready),
         ms(take_in),
         during.len(),
@@ -388,7 +388,7 @@ fn health_budgets() {
         after.len(),
         after_med,
         after_p99,
-        app.today_view.rows.items.len(),
+        app.today_view().rows.items.len(),
         today_med,
         today_p99
     );
@@ -460,7 +460,7 @@ fn benches(c: &mut Criterion) {
     app.poll_loading(true).unwrap();
     app.poll_insights(true).unwrap();
     let mut term = terminal();
-    let ids: Vec<i64> = app.portfolio.rows.iter().step_by(997).map(|r| r.id).collect();
+    let ids: Vec<i64> = app.portfolio().rows.iter().step_by(997).map(|r| r.id).collect();
     let mut g = c.benchmark_group("cockpit");
     g.sample_size(50).measurement_time(Duration::from_secs(5)).warm_up_time(Duration::from_secs(1));
     let mut i = 0;
@@ -476,7 +476,7 @@ fn benches(c: &mut Criterion) {
             term.draw(|f| view::draw(f, &app)).unwrap();
         })
     });
-    g.bench_function("portfolio_sort_cycle", |b| b.iter(|| app.portfolio.cycle_sort(50)));
+    g.bench_function("portfolio_sort_cycle", |b| b.iter(|| app.portfolio_mut().cycle_sort(50)));
     g.finish();
 
     // Health is computed, not stored: for the whole book (a portfolio

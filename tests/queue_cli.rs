@@ -3,10 +3,11 @@
 
 mod common;
 
+use common::book_in as book;
 use rapport::domain::*;
 use rapport::store::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn run(dir: &Path, db: &Path, args: &[&str]) -> Output {
@@ -34,13 +35,6 @@ fn refused(dir: &Path, db: &Path, args: &[&str], expected: &str) -> String {
     assert!(!out.status.success(), "{args:?} succeeded");
     assert!(err.starts_with("error: ") && err.contains(expected), "{args:?}: {err}");
     err
-}
-
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
 }
 
 fn open(db: &Path) -> Store {

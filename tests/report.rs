@@ -106,6 +106,38 @@ fn a_fiscal_year_from_the_config_starting_in_april_is_honoured() {
 }
 
 #[test]
+fn the_books_fiscal_year_is_set_with_config_and_a_persons_own_wins_for_them() {
+    let book = demo();
+    assert_eq!(ok(&book, &["config", "get", "fiscal_start_month"]), "1\n", "a new book's year is the calendar's");
+    let said = ok(&book, &["config", "set", "fiscal_start_month", "4"]);
+    assert!(said.starts_with("fiscal_start_month = 4 in "), "{said}");
+    assert_eq!(ok(&book, &["config", "get", "fiscal_start_month"]), "4\n");
+    let stored: String = rusqlite::Connection::open(&book.db)
+        .unwrap()
+        .query_row("SELECT value FROM settings WHERE key = 'fiscal_start_month'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, "4", "kept in the book, for everyone on it");
+    assert!(!book.config.exists(), "the config file is not touched");
+    let april = FiscalCalendar::new(4).unwrap();
+    let Period::Year(fy) = Period::year_of(april, Utc::now().date_naive()) else { unreachable!() };
+    quarters_match_sql(&book, april, fy);
+    let table = ok(&book, &["report", "quarterly", "--scope", "all"]);
+    assert!(table.contains(&format!("FY{fy} (Apr {}–Mar {fy})", fy - 1)), "{table}");
+
+    // A person's own fiscal year, in their config file, wins for them; setting
+    // the book's says so.
+    ok(&book, &["config", "set", "fiscal_year_start", "7"]);
+    let out = rapport(&book, &["config", "set", "fiscal_start_month", "10"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("your config file's fiscal_year_start = 7 wins over it for you"), "{err}");
+    let july = FiscalCalendar::new(7).unwrap();
+    let Period::Year(fy) = Period::year_of(july, Utc::now().date_naive()) else { unreachable!() };
+    let table = ok(&book, &["report", "quarterly", "--scope", "all"]);
+    assert!(table.contains(&format!("FY{fy} (Jul {}–Jun {fy})", fy - 1)), "{table}");
+}
+
+#[test]
 fn csv_reads_back_in_python_with_the_same_figures() {
     let book = demo();
     let year = format!("FY{}", Utc::now().date_naive().year());
@@ -202,6 +234,15 @@ fn bad_input_gets_one_error_a_hint_and_changes_nothing() {
             "error: fiscal_year_start = 13 is not a month; expected 1 (January) to 12",
         ),
         (&["config", "set", "me", "Nobody Here"], "error: me: 'Nobody Here' names no rep"),
+        (
+            &["config", "set", "fiscal_start_month", "13"],
+            "error: fiscal_start_month: '13' is not a month; expected 1 (January) to 12 (December)",
+        ),
+        (&["config", "set", "fiscal_start_month", "april"], "error: fiscal_start_month: 'april' is not a month"),
+        (
+            &["config", "set", "colour", "blue"],
+            "error: 'colour' is not a setting; expected one of: currency, fiscal_start_month, me, fiscal_year_start",
+        ),
     ];
     let before = std::fs::read(&book.db).unwrap();
     for (args, expected) in cases {

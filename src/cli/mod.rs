@@ -132,15 +132,15 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Print where the config file lives
     Path,
-    /// Set `me` (your rep's name) or `fiscal_year_start` (1-12) in the config file, or the book's `currency` (an ISO 4217 code) in the database
+    /// Set `me` (your rep's name) or `fiscal_year_start` (1-12) in the config file, or the book's `currency` (an ISO 4217 code) or `fiscal_start_month` (1-12) in the database
     Set {
-        /// me, fiscal_year_start or currency
+        /// me, fiscal_year_start, currency or fiscal_start_month
         key: String,
         value: String,
     },
-    /// Print a setting: `currency` (the book's), `me` or `fiscal_year_start`
+    /// Print a setting: `currency` or `fiscal_start_month` (the book's), `me` or `fiscal_year_start`
     Get {
-        /// currency, me or fiscal_year_start
+        /// currency, fiscal_start_month, me or fiscal_year_start
         key: String,
     },
 }

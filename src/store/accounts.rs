@@ -1,13 +1,12 @@
 //! Accounts: the companies in the book of business.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::rules::{self, Refusal, Rule};
 use crate::domain::{sanitize, AccountStatus, Money, Tier};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use compact_str::CompactString;
-use rusqlite::types::ToSql;
 use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -46,58 +45,22 @@ impl Record for Account {
         ("subsidiaries", "SELECT count(*) FROM accounts WHERE parent_id = ?1 AND deleted_at IS NULL"),
         ("targets", "SELECT count(*) FROM targets WHERE account_id = ?1 AND deleted_at IS NULL"),
     ];
-    const COLUMNS: &'static [&'static str] = &[
-        "name",
-        "sector",
-        "tier",
-        "status",
-        "owner_id",
-        "parent_id",
-        "annual_value",
-        "renewal_date",
-        "website",
-        "phone",
-        "city",
-        "country",
-        "notes",
-    ];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.name,
-            &self.sector,
-            &self.tier,
-            &self.status,
-            &self.owner_id,
-            &self.parent_id,
-            &self.annual_value,
-            &self.renewal_date,
-            &self.website,
-            &self.phone,
-            &self.city,
-            &self.country,
-            &self.notes,
-        ]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Account {
-            meta: Meta::from_row(r)?,
-            name: r.get("name")?,
-            sector: r.get("sector")?,
-            tier: r.get("tier")?,
-            status: r.get("status")?,
-            owner_id: r.get("owner_id")?,
-            parent_id: r.get("parent_id")?,
-            annual_value: r.get("annual_value")?,
-            renewal_date: r.get("renewal_date")?,
-            website: r.get("website")?,
-            phone: r.get("phone")?,
-            city: r.get("city")?,
-            country: r.get("country")?,
-            notes: r.get("notes")?,
-            last_touch_at: r.get("last_touch_at")?,
-        })
+    columns! {
+        name,
+        sector,
+        tier,
+        status,
+        owner_id,
+        parent_id,
+        annual_value,
+        renewal_date,
+        website,
+        phone,
+        city,
+        country,
+        notes;
+        // Kept by the database from the timeline.
+        read: last_touch_at,
     }
     fn prepare(&mut self) -> Result<()> {
         self.name = self.name.trim().to_string();

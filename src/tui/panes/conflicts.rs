@@ -5,7 +5,7 @@ use super::frame;
 use crate::domain::{time, ConflictStatus, Severity};
 use crate::store::{ConflictRow, Store};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
-use crate::tui::nav::Nav;
+use crate::tui::widgets::nav::Nav;
 use anyhow::Result;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;

@@ -6,7 +6,7 @@ use crate::domain::health::{Band, Health};
 use crate::domain::{time, AccountStatus, Tier};
 use crate::store::{AccountFilter, AccountRow, AccountSort, Store};
 use crate::tui::app::{sanitize_in_place, App, PaneId};
-use crate::tui::nav::Nav;
+use crate::tui::widgets::nav::Nav;
 use anyhow::Result;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
