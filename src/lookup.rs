@@ -14,11 +14,12 @@
 //! commands that write keep that file; `find` only reads it.
 
 use crate::domain::phone::{Dialled, Region};
+use crate::domain::text::{fold, fold_origins};
 use crate::store::{Contact, SearchRow, Store};
 use anyhow::Result;
 use memchr::memmem;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{chars, Config, Matcher, Utf32Str};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 use serde::Serialize;
 
 /// What part of a record matched.
@@ -275,13 +276,6 @@ struct Narrow {
     accounts: Vec<u32>,
     /// None: every contact is still a candidate (they were not scanned).
     contacts: Option<Vec<u32>>,
-}
-
-/// Lower case without accents, char for char: "Hämäläinen" → "hamalainen".
-fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { chars::to_lower_case(chars::normalize(c)) })
-        .collect()
 }
 
 /// At most `max` bytes of `s`, cut at a char boundary: the index keeps
@@ -857,8 +851,14 @@ impl Lookup {
                 let indices = match (class, &q.phone) {
                     (Class::Phone, Some(dialled)) => dialled.positions(&text),
                     (Class::AccountText | Class::ContactText, _) => {
-                        let start = key[..rank.position as usize].chars().count() as u32;
-                        (start..start + q.key.chars().count() as u32).collect()
+                        let start = key[..rank.position as usize].chars().count();
+                        let folded = start..start + q.key.chars().count();
+                        // The key drops spaces the name has in runs or at its ends.
+                        if key == shown || key.chars().count() == shown.chars().count() {
+                            folded.map(|i| i as u32).collect()
+                        } else {
+                            fold_origins(shown).get(folded).map_or_else(Vec::new, <[u32]>::to_vec)
+                        }
                     }
                     _ => {
                         let mut idx = Vec::new();
@@ -938,7 +938,8 @@ pub fn snapshot_path(store: &Store) -> Option<std::path::PathBuf> {
 
 /// The index file starts with this, then the format's number.
 const MAGIC: &[u8; 16] = b"rapport lookup\n\0";
-const FORMAT: u32 = 3;
+/// 4: keys fold runs of white space to one space (`domain::text::fold`).
+const FORMAT: u32 = 4;
 /// The search log's token, padded: a fixed header lets the text be read
 /// straight into place, with no copy.
 const TOKEN_BYTES: usize = 64;
@@ -1262,6 +1263,39 @@ mod tests {
         assert_eq!(hits[0].indices, vec![0, 1, 2]);
         assert_eq!(hits[1].field, Field::Contact);
         assert_eq!(hits[1].contact_id, Some(30));
+    }
+
+    #[test]
+    fn names_and_queries_match_whatever_their_accents_and_spacing() {
+        let mut l = Lookup::default();
+        l.push(SearchRow::Account { id: 1, name: " Nordic  Hämeen   Rail", live: true });
+        l.push(SearchRow::Account { id: 2, name: "Hamburg Rail", live: true });
+        let hits = l.query("  hameen rail ", 10);
+        assert_eq!(ids(&hits), vec![1], "{hits:?}");
+        // Together, as typed, despite the runs of spaces in the name.
+        assert_eq!(hits[0].class(), Class::AccountText as u32);
+        // The highlight is on the name's own chars: "Hämeen", the first
+        // space of the run, and "Rail".
+        let shown: Vec<char> = hits[0].text.chars().collect();
+        let lit: String = hits[0].indices.iter().map(|&i| shown[i as usize]).collect();
+        assert_eq!(lit, "Hämeen Rail");
+        assert_eq!(hits[0].indices.first(), Some(&9));
+    }
+
+    #[test]
+    fn an_index_file_of_the_format_before_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.db-lookup");
+        let mut l = sample();
+        l.stamp = Some(("token".into(), 1));
+        l.save(&path).unwrap();
+        let read = || Lookup::decode(&std::fs::File::open(&path).unwrap(), "token");
+        assert!(read().is_some());
+        // Format 3 held keys with runs of spaces unfolded.
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&3u32.to_le_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        assert!(read().is_none());
     }
 
     #[test]

@@ -123,10 +123,11 @@ fn the_brief_fits_a_login_screen_and_all_shows_everything() {
 fn snooze_and_dismiss_from_the_shell_and_undo_them() {
     let book = demo(60);
     let list = json(&book, &["suggest", "list", "--scope", "all", "--json", "--limit", "1000"]);
-    let keys: Vec<String> = list.as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap().to_string()).collect();
+    let keys: Vec<String> =
+        list["suggestions"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap().to_string()).collect();
     assert!(keys.len() >= 2, "{keys:?}");
     let current = |book: &Book| -> Vec<String> {
-        json(book, &["suggest", "list", "--scope", "all", "--json", "--limit", "1000"])
+        json(book, &["suggest", "list", "--scope", "all", "--json", "--limit", "1000"])["suggestions"]
             .as_array()
             .unwrap()
             .iter()

@@ -3,7 +3,7 @@
 
 mod common;
 
-use rapport::store::{OpenMode, Store};
+use common::stdout;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -19,21 +19,13 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The fixed book in a file.
 fn book(dir: &Path) -> PathBuf {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let store = store.with_clock(common::clock());
-    common::seed(&store);
-    path
+    common::book_in(dir).0
 }
 
 #[test]

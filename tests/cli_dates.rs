@@ -32,11 +32,8 @@ fn json(db: &Path, args: &[&str]) -> Value {
 /// quarters (Feb–Apr, May–Jul, Aug–Oct, Nov–Jan) end on other days than
 /// calendar quarters.
 fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let store = store.with_clock(common::clock());
-    let ids = common::seed(&store);
-    store.set_setting("fiscal_start_month", "2").unwrap();
+    let (path, ids) = common::book_in(dir);
+    Store::open(&path, OpenMode::Existing).unwrap().0.set_setting("fiscal_start_month", "2").unwrap();
     (path, ids)
 }
 

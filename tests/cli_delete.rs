@@ -5,10 +5,11 @@
 
 mod common;
 
+use common::book_in as book;
 use rapport::domain::{FiscalCalendar, Money, Period};
 use rapport::store::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn run(db: &Path, args: &[&str]) -> Output {
@@ -38,13 +39,6 @@ fn refused(db: &Path, args: &[&str], needle: &str) -> String {
 
 fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(db, args)).unwrap()
-}
-
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
 }
 
 fn found(db: &Path, q: &str) -> usize {

@@ -6,12 +6,13 @@
 mod common;
 
 use chrono::{Days, NaiveDate, Utc};
+use common::{book_in as book, stdout};
 use rapport::domain::*;
 use rapport::store::*;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::fmt::Debug;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn run<S: AsRef<OsStr>>(db: &Path, args: &[S]) -> Output {
@@ -26,10 +27,6 @@ fn run<S: AsRef<OsStr>>(db: &Path, args: &[S]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn stderr(o: &Output) -> String {
@@ -56,15 +53,6 @@ fn ok<S: AsRef<OsStr> + Debug>(db: &Path, args: &[S]) -> String {
 
 fn json<S: AsRef<OsStr> + Debug>(db: &Path, args: &[S]) -> Value {
     serde_json::from_str(&ok(db, args)).unwrap()
-}
-
-/// The fixed book in a file, and its ids.
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let store = store.with_clock(common::clock());
-    let ids = common::seed(&store);
-    (path, ids)
 }
 
 fn open(db: &Path) -> Store {
@@ -520,7 +508,11 @@ fn edit_changes_only_the_given_fields() {
         "an account named \"Acme Logistics\" exists already",
     );
     refused(&db, &["edit", "account", "99", "--tier", "key"], "no account with id 99");
-    refused(&db, &["edit", "account", "two", "--tier", "key"], "'two' is not an id");
+    refused(
+        &db,
+        &["edit", "account", "two", "--tier", "key"],
+        "'two' names no account; expected an account's id, such as 12 or #12, or its ref",
+    );
     refused(&db, &["edit", "contact", "1", "--email", "jane"], "--email: 'jane' is not an e-mail address");
     refused(
         &db,
@@ -530,6 +522,43 @@ fn edit_changes_only_the_given_fields() {
     refused(&db, &["edit", "target", "4", "--metric", "activities"], "give --amount too");
     refused(&db, &["edit", "activity", "1", "--due", "fri"], "--due: only a follow-up has a due date; this is a call");
     refused(&db, &["edit", "activity", "6", "--clear", "due"], "--due: a follow-up needs a due date");
+}
+
+/// In a team each laptop numbers its records itself; the ref `list` shows
+/// (the source system's id, else the uid) names a record everywhere, so
+/// `edit`, `delete`, `done` and `escalate` take it as well as the id.
+#[test]
+fn records_are_named_by_the_ref_list_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, ids) = book(dir.path());
+    let store = open(&db);
+    let borealis = store.require::<Account>(ids.borealis).unwrap();
+    let listed = ok(&db, &["list", "accounts", "--where", "name=Borealis Systems", "--format", "csv"]);
+    assert!(listed.contains(&borealis.meta.uid), "list shows the uid as ref: {listed}");
+
+    let out = ok(&db, &["edit", "account", &borealis.meta.uid, "--tier", "strategic"]);
+    assert_eq!(out, "edited account Borealis Systems (#2): tier key → strategic\n");
+    assert_eq!(store.require::<Account>(ids.borealis).unwrap().tier, Tier::Strategic);
+
+    // A source system's id, even one that looks like a number, names its record.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE accounts SET external_ref = '0015000001' WHERE id = ?1", [ids.borealis])
+        .unwrap();
+    let out = ok(&db, &["edit", "account", "0015000001", "--city", "Utrecht"]);
+    assert!(out.starts_with("edited account Borealis Systems (#2): city"), "{out}");
+
+    let deal = store.live_records::<Deal>().unwrap().into_values().min_by_key(|d| d.meta.id).unwrap();
+    let out = ok(&db, &["delete", "deal", &deal.meta.uid]);
+    assert!(out.starts_with(&format!("deleted deal {} (#{})", deal.name, deal.meta.id)), "{out}");
+    assert!(store.get::<Deal>(deal.meta.id).unwrap().is_none());
+
+    refused(
+        &db,
+        &["edit", "deal", "no-such-ref", "--amount", "5k"],
+        "'no-such-ref' names no deal; expected a deal's id",
+    );
+    refused(&db, &["delete", "activity", &borealis.meta.uid], "names no activity");
 }
 
 #[test]

@@ -10,10 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 fn book(dir: &Path) -> PathBuf {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    common::seed(&store.with_clock(common::clock()));
-    path
+    common::book_in(dir).0
 }
 
 fn spawn(db: &Path, args: &[&str]) -> Child {

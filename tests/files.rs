@@ -30,8 +30,7 @@ fn stderr(o: &Output) -> String {
 /// The fixed book in a file, closed (so its log is merged and gone).
 fn book(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    common::seed(&store.with_clock(common::clock()));
+    common::seed_file(&path);
     path
 }
 

@@ -628,7 +628,7 @@ fn newcomer_moves_in_from_a_crm_export_and_sees_correct_quarterly_results() {
     let json: Value =
         serde_json::from_str(&b.ok(&["report", "quarterly", "--period", "2025", "--scope", "all", "--format", "json"]))
             .unwrap();
-    let rows = json.as_array().unwrap();
+    let rows = json["quarterly"].as_array().unwrap();
     for q in 0..4 {
         let row = &rows[q];
         assert_eq!(row["period"], format!("2025Q{}", q + 1));

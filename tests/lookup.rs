@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::book_in as book;
 use rapport::demo::{self, DemoSpec};
 use rapport::store::{Account, Contact, OpenMode, Store};
 use rapport::tui::overlays::Overlay;
@@ -42,13 +43,6 @@ fn found_names(db: &Path, query: &str) -> Vec<String> {
     let out = run(db, &["find", query, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["accounts"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect()
-}
-
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
 }
 
 fn index_file(db: &Path) -> PathBuf {
@@ -215,7 +209,7 @@ fn find_and_the_cockpit_search_give_the_same_top_ten_for_two_hundred_queries() {
     for q in &queries {
         common::press(&mut app, "/");
         common::press(&mut app, q);
-        let Overlay::Search(search) = &app.overlay else { panic!("/ opens the search") };
+        let Overlay::Search(search) = app.overlay() else { panic!("/ opens the search") };
         let cockpit: Vec<i64> = search.hits.iter().take(10).map(|h| h.account_id).collect();
         common::key(&mut app, KeyCode::Esc);
         let shell = find(&db, q, 10);

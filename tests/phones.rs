@@ -411,7 +411,7 @@ fn the_cockpit_lookup_finds_a_caller_dialled_nationally_or_with_its_trunk_in_bra
         for c in std::iter::once('/').chain(dialled.chars()) {
             app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
         }
-        let Overlay::Search(search) = &app.overlay else { panic!("search is open") };
+        let Overlay::Search(search) = app.overlay() else { panic!("search is open") };
         assert_eq!(search.hits.len(), 1, "{dialled}: {:?}", search.hits);
         let hit = &search.hits[0];
         assert_eq!(hit.account_id, ids.borealis, "{dialled}");
@@ -419,6 +419,6 @@ fn the_cockpit_lookup_finds_a_caller_dialled_nationally_or_with_its_trunk_in_bra
         assert_eq!(hit.text, "+44 20 7946 0123", "shown as typed");
         assert_eq!(hit.reason.as_deref(), Some("phone of Priya Patel, VP Sales"));
         app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).unwrap();
-        assert_eq!(app.current, Some(ids.borealis), "{dialled}");
+        assert_eq!(app.current(), Some(ids.borealis), "{dialled}");
     }
 }

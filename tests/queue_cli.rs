@@ -3,10 +3,11 @@
 
 mod common;
 
+use common::book_in as book;
 use rapport::domain::*;
 use rapport::store::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn run(dir: &Path, db: &Path, args: &[&str]) -> Output {
@@ -34,13 +35,6 @@ fn refused(dir: &Path, db: &Path, args: &[&str], expected: &str) -> String {
     assert!(!out.status.success(), "{args:?} succeeded");
     assert!(err.starts_with("error: ") && err.contains(expected), "{args:?}: {err}");
     err
-}
-
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
 }
 
 fn open(db: &Path) -> Store {
@@ -120,7 +114,7 @@ fn target_set_adds_then_changes_and_list_shows_them() {
     assert!(lines[0].contains("period") && lines[0].contains("amount"), "{list}");
     assert!(lines[1].contains("Rae Lindqvist") && lines[1].contains("130,000.00"), "{list}");
     let all: Value = serde_json::from_str(&ok(dir.path(), &db, &["target", "list", "--json"])).unwrap();
-    assert_eq!(all.as_array().unwrap().len(), 6, "five seeded and the new one");
+    assert_eq!(all["targets"].as_array().unwrap().len(), 6, "five seeded and the new one");
 
     // The same checks as the form and `add target`; nothing is written.
     let before = log_size(&db);

@@ -67,7 +67,8 @@ fn quarters_match_sql(book: &Book, cal: FiscalCalendar, year: i32) -> i64 {
         &["report", "quarterly", "--period", &fy, "--scope", "all", "--format", "json"],
     ))
     .unwrap();
-    let rows = rows.as_array().unwrap();
+    assert_eq!(rows["currency"], "USD", "the currency once at the top");
+    let rows = rows["quarterly"].as_array().unwrap();
     assert_eq!(rows.len(), 5, "four quarters and the year: {rows:?}");
     let mut total = 0;
     for (q, row) in (1..=4).zip(rows) {
@@ -105,6 +106,38 @@ fn a_fiscal_year_from_the_config_starting_in_april_is_honoured() {
 }
 
 #[test]
+fn the_books_fiscal_year_is_set_with_config_and_a_persons_own_wins_for_them() {
+    let book = demo();
+    assert_eq!(ok(&book, &["config", "get", "fiscal_start_month"]), "1\n", "a new book's year is the calendar's");
+    let said = ok(&book, &["config", "set", "fiscal_start_month", "4"]);
+    assert!(said.starts_with("fiscal_start_month = 4 in "), "{said}");
+    assert_eq!(ok(&book, &["config", "get", "fiscal_start_month"]), "4\n");
+    let stored: String = rusqlite::Connection::open(&book.db)
+        .unwrap()
+        .query_row("SELECT value FROM settings WHERE key = 'fiscal_start_month'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, "4", "kept in the book, for everyone on it");
+    assert!(!book.config.exists(), "the config file is not touched");
+    let april = FiscalCalendar::new(4).unwrap();
+    let Period::Year(fy) = Period::year_of(april, Utc::now().date_naive()) else { unreachable!() };
+    quarters_match_sql(&book, april, fy);
+    let table = ok(&book, &["report", "quarterly", "--scope", "all"]);
+    assert!(table.contains(&format!("FY{fy} (Apr {}–Mar {fy})", fy - 1)), "{table}");
+
+    // A person's own fiscal year, in their config file, wins for them; setting
+    // the book's says so.
+    ok(&book, &["config", "set", "fiscal_year_start", "7"]);
+    let out = rapport(&book, &["config", "set", "fiscal_start_month", "10"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("your config file's fiscal_year_start = 7 wins over it for you"), "{err}");
+    let july = FiscalCalendar::new(7).unwrap();
+    let Period::Year(fy) = Period::year_of(july, Utc::now().date_naive()) else { unreachable!() };
+    let table = ok(&book, &["report", "quarterly", "--scope", "all"]);
+    assert!(table.contains(&format!("FY{fy} (Jul {}–Jun {fy})", fy - 1)), "{table}");
+}
+
+#[test]
 fn csv_reads_back_in_python_with_the_same_figures() {
     let book = demo();
     let year = format!("FY{}", Utc::now().date_naive().year());
@@ -122,7 +155,7 @@ fn csv_reads_back_in_python_with_the_same_figures() {
     let out = python.wait_with_output().unwrap();
     assert!(out.status.success());
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (rows, json) = (rows.as_array().unwrap(), json.as_array().unwrap());
+    let (rows, json) = (rows.as_array().unwrap(), json["quarterly"].as_array().unwrap());
     assert_eq!(rows.len(), json.len());
     for (r, j) in rows.iter().zip(json) {
         assert_eq!(r["period"], j["period"]);
@@ -147,12 +180,12 @@ fn the_demo_makes_the_manager_me_and_reports_default_to_their_team() {
         conn.query_row("SELECT name FROM reps WHERE role = 'rep' ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
     ok(&book, &["config", "set", "me", &rep]);
     let rows: Value = serde_json::from_str(&ok(&book, &["report", "reps", "--format", "json"])).unwrap();
-    let names: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["rep"].as_str().unwrap()).collect();
+    let names: Vec<&str> = rows["reps"].as_array().unwrap().iter().map(|r| r["rep"].as_str().unwrap()).collect();
     assert_eq!(names, vec![rep.as_str()]);
     let all: Value =
         serde_json::from_str(&ok(&book, &["report", "reps", "--scope", "all", "--format", "json"])).unwrap();
     let count: i64 = conn.query_row("SELECT count(*) FROM reps", [], |r| r.get(0)).unwrap();
-    assert_eq!(all.as_array().unwrap().len() as i64, count);
+    assert_eq!(all["reps"].as_array().unwrap().len() as i64, count);
 }
 
 #[test]
@@ -172,7 +205,7 @@ fn every_report_and_format_runs() {
     }
     let out = ok(&book, &["report", "forecast", "--by", "rep", "--format", "json", "--scope", "all"]);
     let rows: Value = serde_json::from_str(&out).unwrap();
-    for row in rows.as_array().unwrap() {
+    for row in rows["forecast"].as_array().unwrap() {
         assert!(
             cents(&row["closed"]) <= cents(&row["commit"]) && cents(&row["commit"]) <= cents(&row["best_case"]),
             "{row}"
@@ -201,6 +234,15 @@ fn bad_input_gets_one_error_a_hint_and_changes_nothing() {
             "error: fiscal_year_start = 13 is not a month; expected 1 (January) to 12",
         ),
         (&["config", "set", "me", "Nobody Here"], "error: me: 'Nobody Here' names no rep"),
+        (
+            &["config", "set", "fiscal_start_month", "13"],
+            "error: fiscal_start_month: '13' is not a month; expected 1 (January) to 12 (December)",
+        ),
+        (&["config", "set", "fiscal_start_month", "april"], "error: fiscal_start_month: 'april' is not a month"),
+        (
+            &["config", "set", "colour", "blue"],
+            "error: 'colour' is not a setting; expected one of: currency, fiscal_start_month, me, fiscal_year_start",
+        ),
     ];
     let before = std::fs::read(&book.db).unwrap();
     for (args, expected) in cases {

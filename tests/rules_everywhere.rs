@@ -6,31 +6,24 @@
 
 mod common;
 
-use common::press;
+use common::{book_in as book, press, screen};
 
 use chrono::{Days, Utc};
 use rapport::store::*;
 use rapport::tui::app::{App, PaneId};
-use rapport::tui::keymap::Keymap;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
-use rapport::tui::view;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
-use ratatui::Terminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 // ---- the cockpit ----
 
 fn app_on(store: Store) -> App {
-    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
+    common::app_over(store, 120, 40)
 }
 
 fn app() -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (app_on(store), ids)
+    common::app(120, 40)
 }
 
 fn key(app: &mut App, code: KeyCode, times: usize) {
@@ -45,20 +38,11 @@ fn clear(app: &mut App) {
     key(app, KeyCode::Backspace, 60);
 }
 
-fn form(app: &App) -> &rapport::tui::edit::EditForm {
-    match &app.overlay {
+fn form(app: &App) -> &rapport::tui::forms::EditForm {
+    match app.overlay() {
         Overlay::Form(f) => f,
-        _ => panic!("the form is closed; message: {:?}", app.message),
+        _ => panic!("the form is closed; message: {:?}", app.message()),
     }
-}
-
-fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
-    term.draw(|f| view::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n")
-        .collect()
 }
 
 /// The change log's length: a refused save writes nothing.
@@ -69,7 +53,7 @@ fn logged(store: &Store) -> usize {
 #[test]
 fn the_cockpit_refuses_a_follow_up_in_the_past() {
     let (mut app, ids) = app();
-    let before = logged(&app.store);
+    let before = logged(app.store());
     // The log form: a call, with a follow-up two days ago.
     press(&mut app, "lcCalled about pricing");
     key(&mut app, KeyCode::Tab, 3);
@@ -78,14 +62,14 @@ fn the_cockpit_refuses_a_follow_up_in_the_past() {
     assert_eq!(error.as_deref(), Some("2026-11-24 is in the past; expected today or a later day"));
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).error.as_deref().unwrap().contains("in the past"), "not saved, and it says why");
-    assert_eq!(logged(&app.store), before);
+    assert_eq!(logged(app.store()), before);
     clear(&mut app);
     press(&mut app, "+2d");
     key(&mut app, KeyCode::Enter, 1);
-    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.message);
+    assert!(matches!(app.overlay(), Overlay::None), "{:?}", app.message());
 
     // The timeline's follow-up form, whose date starts as "tomorrow".
-    let before = logged(&app.store);
+    let before = logged(app.store());
     press(&mut app, "2a");
     press(&mut app, "Chase the invoice");
     key(&mut app, KeyCode::BackTab, 1);
@@ -93,20 +77,20 @@ fn the_cockpit_refuses_a_follow_up_in_the_past() {
     press(&mut app, "yesterday");
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).field("Due").error.as_deref().unwrap().contains("in the past"));
-    assert_eq!(logged(&app.store), before);
+    assert_eq!(logged(app.store()), before);
     key(&mut app, KeyCode::Esc, 1);
     press(&mut app, "y");
 
     // An overdue follow-up keeps its date when only its summary changes, but
     // is not moved to another past day.
-    let overdue = app.timeline.items.iter().position(|i| i.summary == "Send renewal pricing").unwrap();
-    let id = app.timeline.items[overdue].id;
-    app.timeline.nav.selected = overdue;
+    let overdue = app.timeline().items.iter().position(|i| i.summary == "Send renewal pricing").unwrap();
+    let id = app.timeline().items[overdue].id;
+    app.timeline_mut().nav.selected = overdue;
     press(&mut app, "e");
     press(&mut app, " now");
     key(&mut app, KeyCode::Enter, 1);
-    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.message);
-    let f = app.store.require::<Activity>(id).unwrap();
+    assert!(matches!(app.overlay(), Overlay::None), "{:?}", app.message());
+    let f = app.store().require::<Activity>(id).unwrap();
     assert_eq!((f.summary.as_str(), f.due_on), ("Send renewal pricing now", Some(common::date(2026, 11, 24))));
     press(&mut app, "e");
     key(&mut app, KeyCode::Tab, 2);
@@ -114,16 +98,16 @@ fn the_cockpit_refuses_a_follow_up_in_the_past() {
     press(&mut app, "2026-11-25");
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).field("Due").error.as_deref().unwrap().contains("in the past"));
-    assert_eq!(app.store.require::<Activity>(id).unwrap().due_on, Some(common::date(2026, 11, 24)));
-    assert_eq!(app.focus, PaneId::Timeline);
+    assert_eq!(app.store().require::<Activity>(id).unwrap().due_on, Some(common::date(2026, 11, 24)));
+    assert_eq!(app.focus(), PaneId::Timeline);
     let _ = ids;
 }
 
 #[test]
 fn the_cockpit_refuses_a_parent_cycle() {
     let (mut app, ids) = app();
-    assert_eq!(app.portfolio.selected_id(), Some(ids.acme));
-    let before = logged(&app.store);
+    assert_eq!(app.portfolio().selected_id(), Some(ids.acme));
+    let before = logged(app.store());
     press(&mut app, "e");
     key(&mut app, KeyCode::BackTab, 1); // the last field: Parent
     assert_eq!(form(&app).fields[form(&app).focus].label, "Parent");
@@ -135,8 +119,8 @@ fn the_cockpit_refuses_a_parent_cycle() {
         Some("Acme Logistik GmbH belongs under Acme Logistics already, so it cannot be its parent")
     );
     assert!(f.error.as_deref().unwrap().contains("cannot be its parent"), "{:?}", f.error);
-    assert_eq!(logged(&app.store), before);
-    assert_eq!(app.store.require::<Account>(ids.acme).unwrap().parent_id, None);
+    assert_eq!(logged(app.store()), before);
+    assert_eq!(app.store().require::<Account>(ids.acme).unwrap().parent_id, None);
     // Itself is not even offered.
     clear(&mut app);
     press(&mut app, "Acme Logistics");
@@ -146,15 +130,15 @@ fn the_cockpit_refuses_a_parent_cycle() {
     clear(&mut app);
     press(&mut app, "Cobalt");
     key(&mut app, KeyCode::Enter, 1);
-    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.message);
-    assert_eq!(app.store.require::<Account>(ids.acme).unwrap().parent_id, Some(ids.cobalt));
+    assert!(matches!(app.overlay(), Overlay::None), "{:?}", app.message());
+    assert_eq!(app.store().require::<Account>(ids.acme).unwrap().parent_id, Some(ids.cobalt));
 }
 
 #[test]
 fn the_cockpit_refuses_a_manager_cycle() {
     let (mut app, ids) = app();
     press(&mut app, "4R");
-    let Overlay::List(list) = &app.overlay else { panic!("the reps") };
+    let Overlay::List(list) = app.overlay() else { panic!("the reps") };
     assert_eq!(list.rows[0].id, ids.lead, "Lee Okafor first");
     press(&mut app, "e");
     key(&mut app, KeyCode::Tab, 2);
@@ -170,13 +154,13 @@ fn the_cockpit_refuses_a_manager_cycle() {
     press(&mut app, "Lee");
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).field("Manager").error.as_deref().unwrap().contains("cannot report to themselves"));
-    assert_eq!(app.store.require::<Rep>(ids.lead).unwrap().manager_id, Some(ids.manager));
+    assert_eq!(app.store().require::<Rep>(ids.lead).unwrap().manager_id, Some(ids.manager));
 }
 
 #[test]
 fn the_cockpit_refuses_duplicate_names() {
     let (mut app, ids) = app();
-    let before = logged(&app.store);
+    let before = logged(app.store());
     press(&mut app, "a");
     press(&mut app, "acme  LOGISTICS");
     key(&mut app, KeyCode::Enter, 1);
@@ -202,16 +186,8 @@ fn the_cockpit_refuses_duplicate_names() {
     press(&mut app, "Sam Moreau");
     key(&mut app, KeyCode::Enter, 1);
     assert!(form(&app).field("Name").error.as_deref().unwrap().contains("a rep named \"Sam Moreau\""));
-    assert_eq!(logged(&app.store), before, "nothing was written");
-    assert_eq!(app.store.require::<Rep>(ids.lead).unwrap().name, "Lee Okafor");
-}
-
-/// The fixed book in a temp file, for a cockpit and a second writer.
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
+    assert_eq!(logged(app.store()), before, "nothing was written");
+    assert_eq!(app.store().require::<Rep>(ids.lead).unwrap().name, "Lee Okafor");
 }
 
 fn other(path: &Path) -> Store {
@@ -246,7 +222,7 @@ fn a_stale_form_keeps_what_someone_else_changed_meanwhile() {
     theirs.update(&mut a).unwrap();
 
     key(&mut app, KeyCode::Enter, 1);
-    assert!(matches!(app.overlay, Overlay::None), "saved at once: no field was changed twice");
+    assert!(matches!(app.overlay(), Overlay::None), "saved at once: no field was changed twice");
     let now = theirs.require::<Account>(ids.acme).unwrap();
     assert_eq!(now.city.as_deref(), Some("Mine City"));
     assert_eq!(now.tier, rapport::domain::Tier::Key, "their tier is not overwritten with the form's old one");
@@ -281,7 +257,7 @@ fn a_field_changed_both_here_and_elsewhere_is_shown_and_the_person_chooses() {
         assert_eq!(logged(&theirs), changes, "nothing saved before the person chooses");
 
         press(&mut app, &choice.to_string());
-        assert!(matches!(app.overlay, Overlay::None), "{:?}", app.message);
+        assert!(matches!(app.overlay(), Overlay::None), "{:?}", app.message());
         let now = theirs.require::<Account>(ids.acme).unwrap();
         let sector = if choice == 't' { "Their Sector" } else { "Mine Sector" };
         assert_eq!(now.sector.as_deref(), Some(sector));

@@ -195,16 +195,27 @@ fn the_command_line_inits_joins_and_syncs() {
     let m = path.to_str().unwrap();
     let out = rapport(&["--db", m, "team", "init", "--server", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("records with the team"), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("records with the team"), "{out:?}");
+    // Reps join with a login of their own, not the manager's.
+    assert!(said.contains("team join --server postgres://LOGIN@127.0.0.1:"), "{said}");
+    assert!(!said.contains("join --server postgres://postgres@"), "{said}");
     let rae = dir.path().join("rae.db");
     let r = rae.to_str().unwrap();
     let out = rapport(&["--db", r, "team", "join", "--server", &url]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Joining is the first sync.
+    let out = rapport(&["--db", r, "team", "status"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now"), "{out:?}");
     let out = rapport(&["--db", r, "log", "Acme Logistics", "called about the renewal"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = rapport(&["--db", r, "sync"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("pushed "), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.starts_with("pushed 1 change ("), "the one call logged is one change: {said}");
+    assert!(!said.contains("lost"), "{said}");
+    let out = rapport(&["--db", r, "sync"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("nothing to push, pulled "), "{out:?}");
     let changes = |p: &Path| Store::open(p, OpenMode::Existing).unwrap().0.recent_changes(100_000).unwrap().len();
     let n = changes(&path);
     let out = rapport(&["--db", m, "sync"]);
@@ -341,6 +352,7 @@ fn the_same_field_goes_to_the_later_clock_the_loss_is_recorded_and_laptops_conve
     assert_eq!(rb.conflicts, 0);
     let ra = sync(a);
     assert_eq!(ra.pushed - ra.kept, 2, "a's city (and its updated_at) lost: {ra:?}");
+    assert_eq!((ra.changes, ra.lost), (1, 2), "one edit, two of its field values lost: {ra:?}");
     assert_eq!(ra.conflicts, 1);
     sync(b);
     for l in [a, b] {
@@ -418,11 +430,16 @@ fn activities_logged_on_two_laptops_are_all_kept_without_conflicts() {
     assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts"), 0);
 }
 
+/// A sync whose `call`-th push reaches the server but whose answer is lost.
+fn sync_losing_answer(l: &Laptop, call: usize, push_limit: usize) -> anyhow::Result<team::SyncReport> {
+    let opts = team::SyncOptions { push_limit, lose_answer_of: Some(call) };
+    team::sync_with(&l.store, &pg::secrets(), &opts)
+}
+
 #[test]
 fn a_push_committed_but_not_acknowledged_is_not_applied_twice() {
     let t = team_of(1);
     let a = &t.laptops[1];
-    let device = a.store.setting("team_device").unwrap().unwrap();
     let id = a.store.sync_local_id("account", &t.accounts[0]).unwrap().unwrap();
     let mut act = Activity {
         account_id: id,
@@ -432,17 +449,24 @@ fn a_push_committed_but_not_acknowledged_is_not_applied_twice() {
         ..Default::default()
     };
     a.store.insert(&mut act).unwrap();
-    let pending = a.store.sync_pending().unwrap();
-    let mut server = team::connect::connect(&t.url, &pg::secrets()).unwrap();
-    let first = team::push(&mut server, &pending, &device).unwrap();
-    assert_eq!(first["duplicate"], false);
+    let err = sync_losing_answer(a, 0, team::PUSH_LIMIT).unwrap_err().to_string();
+    assert!(err.contains("sent again next time"), "{err}");
     let ops = server_count(&t.db, "SELECT count(*) FROM rapport.ops");
-    // The acknowledgement is lost: the laptop sends the same push again.
-    let again = team::push(&mut server, &pending, &device).unwrap();
-    assert_eq!(again["duplicate"], true);
+    assert!(ops > 0, "the push reached the server");
+    // The acknowledgement is lost again: the laptop sends the same push again.
+    sync_losing_answer(a, 0, team::PUSH_LIMIT).unwrap_err();
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.ops"), ops, "nothing doubled");
+    // Written meanwhile: it goes in the same sync, after the push that was cut short.
+    edit_account(a, &t.accounts[1], |x| x.city = Some("Written meanwhile".into()));
     let report = sync(a);
     assert!(report.duplicate, "{report:?}");
-    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.ops"), ops, "nothing doubled");
+    assert_eq!(report.pushes, 2, "{report:?}");
+    assert_eq!(server_field(&t.db, "account", &t.accounts[1], "city"), Some(serde_json::json!("Written meanwhile")));
+    assert_eq!(
+        server_count(&t.db, "SELECT count(*) FROM rapport.ops WHERE entity = 'activity'"),
+        ops,
+        "the call's ops once, nothing doubled"
+    );
     assert_eq!(
         server_count(
             &t.db,
@@ -453,6 +477,95 @@ fn a_push_committed_but_not_acknowledged_is_not_applied_twice() {
     assert!(a.store.sync_pending().unwrap().ops.is_empty(), "the laptop knows it was pushed");
     sync(&t.laptops[0]);
     assert_eq!(book(&t.laptops[0].store), book(&a.store));
+}
+
+#[test]
+fn a_large_backlog_goes_in_several_pushes_and_resumes_where_it_stopped() {
+    let t = team_of(1);
+    let (manager, a) = (&t.laptops[0], &t.laptops[1]);
+    let device = a.store.setting("team_device").unwrap().unwrap();
+    let id = a.store.sync_local_id("account", &t.accounts[0]).unwrap().unwrap();
+    for i in 0..20 {
+        let mut act = Activity {
+            account_id: id,
+            kind: rapport::domain::ActivityKind::Call,
+            occurred_at: "2026-11-26T10:00:00Z".into(),
+            summary: format!("backlog call {i:02}"),
+            ..Default::default()
+        };
+        a.store.insert(&mut act).unwrap();
+    }
+    edit_account(a, &t.accounts[1], |x| x.city = Some("Backlogged".into()));
+    let pending = a.store.sync_pending().unwrap();
+    let total = pending.ops.len() as i64;
+    let chunks = pending.chunks(100);
+    assert!(chunks.len() >= 4, "{} ops in {} pushes", total, chunks.len());
+    assert!(chunks.iter().all(|c| c.len() <= 100));
+    let by_device = |sql: &str| -> i64 { pg::cluster().superuser(&t.db).query_one(sql, &[&device]).unwrap().get(0) };
+
+    // The connection drops after the third push committed, before its answer.
+    sync_losing_answer(a, 2, 100).unwrap_err();
+    let sent: i64 = chunks[..3].iter().map(|c| c.len() as i64).sum();
+    assert_eq!(by_device("SELECT count(*) FROM rapport.ops WHERE device = $1"), sent);
+    assert_eq!(by_device("SELECT count(DISTINCT seq) FROM rapport.ops WHERE device = $1"), 3, "one transaction each");
+    assert!(a.store.sync_waiting().unwrap() > 0, "the laptop still counts its changes as waiting");
+
+    // The next sync goes on from the push whose answer was lost: it is a
+    // no-op there, and the rest follow, one call each.
+    let report =
+        team::sync_with(&a.store, &pg::secrets(), &team::SyncOptions { push_limit: 100, ..Default::default() })
+            .unwrap();
+    assert_eq!(report.pushes, chunks.len() - 2, "{report:?}");
+    assert!(report.duplicate);
+    assert_eq!(by_device("SELECT count(*) FROM rapport.ops WHERE device = $1"), total, "every op once");
+    assert_eq!(by_device("SELECT count(DISTINCT seq) FROM rapport.ops WHERE device = $1"), chunks.len() as i64);
+    assert_eq!(a.store.sync_waiting().unwrap(), 0);
+    assert!(a.store.sync_pending().unwrap().ops.is_empty());
+
+    sync(manager);
+    let calls = manager
+        .store
+        .sync_snapshot("activity")
+        .unwrap()
+        .into_values()
+        .filter(|x| x["summary"].as_str().is_some_and(|s| s.starts_with("backlog call")))
+        .count();
+    assert_eq!(calls, 20);
+    assert_eq!(account(manager, &t.accounts[1]).city.as_deref(), Some("Backlogged"));
+    assert_eq!(book(&manager.store), book(&a.store));
+}
+
+#[test]
+fn a_laptop_restored_from_a_backup_still_gets_its_next_edits_to_the_team() {
+    let t = team_of(1);
+    let (manager, a) = (&t.laptops[0], &t.laptops[1]);
+    let acme = &t.accounts[0];
+    edit_account(a, acme, |x| x.city = Some("Before the backup".into()));
+    sync(a);
+    let copy = t._dir.path().join("backup.db");
+    a.store.backup(&copy).unwrap();
+    edit_account(a, acme, |x| x.notes = Some("after the backup".into()));
+    edit_account(a, &t.accounts[1], |x| x.city = Some("also after".into()));
+    sync(a);
+
+    // The laptop is restored from the copy: same device, older push numbers.
+    let restored = Laptop { store: Store::open(&copy, OpenMode::Existing).unwrap().0, path: copy.clone() };
+    edit_account(&restored, acme, |x| x.city = Some("After the restore".into()));
+    let report = sync(&restored);
+    assert!(report.rebased, "{report:?}");
+    assert_eq!(server_field(&t.db, "account", acme, "city"), Some(serde_json::json!("After the restore")));
+    // What the laptop pushed before it was restored comes back down to it.
+    assert_eq!(account(&restored, acme).notes.as_deref(), Some("after the backup"));
+    assert_eq!(account(&restored, &t.accounts[1]).city.as_deref(), Some("also after"));
+    sync(manager);
+    assert_eq!(account(manager, acme).city.as_deref(), Some("After the restore"));
+    // And it goes on syncing normally.
+    edit_account(&restored, acme, |x| x.city = Some("Later still".into()));
+    let report = sync(&restored);
+    assert!(!report.rebased && report.kept > 0, "{report:?}");
+    sync(manager);
+    assert_eq!(account(manager, acme).city.as_deref(), Some("Later still"));
+    assert_eq!(book(&manager.store), book(&restored.store));
 }
 
 #[test]
@@ -499,6 +612,14 @@ enum Step {
     AckLost {
         laptop: usize,
     },
+    /// A laptop deletes the last call it logged.
+    DropCall {
+        laptop: usize,
+    },
+    /// The manager purges; `away` has not been seen for longer than the idle days.
+    Purge {
+        away: Option<usize>,
+    },
 }
 
 fn step() -> impl proptest::strategy::Strategy<Value = Step> {
@@ -509,6 +630,16 @@ fn step() -> impl proptest::strategy::Strategy<Value = Step> {
         1 => (0..3usize, 0..3usize).prop_map(|(laptop, contact)| Step::ToggleContact { laptop, contact }),
         3 => (0..3usize).prop_map(|laptop| Step::Sync { laptop }),
         1 => (0..3usize).prop_map(|laptop| Step::AckLost { laptop }),
+    ]
+}
+
+/// `step()` with deletes and purges, some while a laptop is away.
+fn step_with_purges() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => step(),
+        3 => (0..3usize).prop_map(|laptop| Step::DropCall { laptop }),
+        3 => (0..3usize).prop_map(|away| Step::Purge { away: Some(away) }),
     ]
 }
 
@@ -548,13 +679,38 @@ fn play(t: &Team, s: &Step) {
             sync(&t.laptops[laptop]);
         }
         Step::AckLost { laptop } => {
+            // Nothing waiting: nothing is sent, and the sync succeeds.
+            let _ = sync_losing_answer(&t.laptops[laptop], 0, team::PUSH_LIMIT);
+        }
+        Step::DropCall { laptop } => {
             let l = &t.laptops[laptop];
-            let pending = l.store.sync_pending().unwrap();
-            if !pending.ops.is_empty() {
-                let device = l.store.setting("team_device").unwrap().unwrap();
-                let mut server = team::connect::connect(&t.url, &pg::secrets()).unwrap();
-                team::push(&mut server, &pending, &device).unwrap();
+            let last = l
+                .store
+                .sync_snapshot("activity")
+                .unwrap()
+                .into_iter()
+                .filter(|(_, a)| {
+                    a["deleted_at"].is_null() && a["summary"].as_str().is_some_and(|s| s.starts_with("call by"))
+                })
+                .map(|(uid, _)| uid)
+                .max();
+            if let Some(uid) = last {
+                let id = l.store.sync_local_id("activity", &uid).unwrap().unwrap();
+                l.store.delete::<Activity>(id).unwrap();
             }
+        }
+        Step::Purge { away } => {
+            if let Some(l) = away {
+                let device = t.laptops[l].store.setting("team_device").unwrap().unwrap();
+                pg::cluster()
+                    .superuser(&t.db)
+                    .execute(
+                        "UPDATE rapport.devices SET seen_at = now() - interval '400 days' WHERE device_id = $1",
+                        &[&device],
+                    )
+                    .unwrap();
+            }
+            purge(t);
         }
     }
 }
@@ -576,6 +732,29 @@ proptest::proptest! {
         let server = server_book(&t.db);
         for (i, l) in t.laptops.iter().enumerate() {
             proptest::prop_assert_eq!(&book(&l.store), &server, "laptop {} differs from the server", i);
+            proptest::prop_assert!(l.store.sync_pending().unwrap().ops.is_empty());
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 6, failure_persistence: None, ..Default::default() })]
+
+    #[test]
+    fn any_interleaving_with_deletes_purges_and_laptops_away_converges(steps in proptest::collection::vec(step_with_purges(), 1..24)) {
+        let t = team_of(2);
+        for s in &steps {
+            play(&t, s);
+        }
+        for _ in 0..2 {
+            for l in &t.laptops {
+                sync(l);
+            }
+        }
+        // Purged tombstones stay tombstones on the laptops that had them.
+        let server = live(server_book(&t.db));
+        for (i, l) in t.laptops.iter().enumerate() {
+            proptest::prop_assert_eq!(&live(book(&l.store)), &server, "laptop {} differs from the server", i);
             proptest::prop_assert!(l.store.sync_pending().unwrap().ops.is_empty());
         }
     }
@@ -647,6 +826,8 @@ fn a_rep_edits_only_their_own_accounts_the_server_refuses_the_rest_and_the_lapto
     );
     assert!(refused.contains("account Acme Logistics (owner_id): only a manager reassigns an account"), "{refused}");
     assert!(refused.contains("only a manager sets targets"), "{refused}");
+    // Refused is not "lost to a later edit": nobody else wrote those fields.
+    assert_eq!(report.lost, 0, "{report:?}");
     // Put back here; what was allowed stands.
     assert_eq!(account(&rae, &lees).city, lees_city);
     assert_eq!(account(&rae, &own).city.as_deref(), Some("Eindhoven"));
@@ -735,8 +916,8 @@ fn a_sync_conflict_is_listed_and_keep_mine_writes_the_lost_value_again() {
     assert_eq!(account(manager, &own).city.as_deref(), Some("Haarlem"));
     let out = rapport(&["--db", rae.path.to_str().unwrap(), "team", "status"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("synced just now\n"), "{out:?}");
-    // The manager's laptop lists the same conflict until the manager settles it there.
-    assert_eq!(manager.store.sync_conflicts().unwrap().len(), 1);
+    // Settled for the team: the manager's laptop no longer lists it.
+    assert!(manager.store.sync_conflicts().unwrap().is_empty());
 }
 
 // ---- the cockpit -----------------------------------------------------------
@@ -767,7 +948,7 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
     });
     wait_for("the state to catch up", || sync.state().waiting == 0);
     let mut app = common::app_over(Store::open(&a.path, OpenMode::Existing).unwrap().0, 160, 20);
-    app.team = Some(sync);
+    app.set_team(sync);
     assert!(app.refresh_team_line());
     let screen = common::screen(&app);
     assert!(screen.lines().next().unwrap().contains("· synced just now"), "{screen}");
@@ -975,4 +1156,630 @@ fn a_key_value_server_address_keeps_its_password_out_of_the_book() {
     assert_eq!(stored, format!("host=127.0.0.1 port={} user=postgres dbname={db}", c.port));
     assert!(!stored.contains(&c.password));
     sync(&Laptop { store: manager, path: dir.path().join("manager.db") });
+}
+
+// ---- upkeep: purged tombstones, resync, repairs, undo after a pull ------------
+
+/// Live rows only: purged tombstones stay as tombstones on the laptops that had them.
+fn live(b: Vec<(String, Rows)>) -> Vec<(String, Rows)> {
+    b.into_iter().map(|(e, rows)| (e, rows.into_iter().filter(|(_, d)| d["deleted_at"].is_null()).collect())).collect()
+}
+
+/// A contact made on `l` and shared, for a later delete.
+fn new_contact(t: &Team, l: &Laptop, name: &str) -> String {
+    let account_id = l.store.sync_local_id("account", &t.accounts[0]).unwrap().unwrap();
+    let mut c = Contact { account_id, name: name.into(), ..Default::default() };
+    l.store.insert(&mut c).unwrap();
+    c.meta.uid
+}
+
+fn delete_contact(l: &Laptop, uid: &str) {
+    let id = l.store.sync_local_id("contact", uid).unwrap().unwrap();
+    l.store.delete::<Contact>(id).unwrap();
+}
+
+fn purge(t: &Team) -> team::PurgeReport {
+    team::purge(&t.laptops[0].store, None, &pg::secrets()).unwrap()
+}
+
+#[test]
+fn a_purge_waits_until_every_device_has_pulled_past_a_deletion() {
+    let t = team_of(2);
+    let (manager, a, b) = (&t.laptops[0], &t.laptops[1], &t.laptops[2]);
+    let pat = new_contact(&t, a, "Pat Temp");
+    sync(a);
+    for l in &t.laptops {
+        sync(l);
+    }
+    delete_contact(a, &pat);
+    sync(a);
+    sync(manager);
+    let on_server = || server_count(&t.db, &format!("SELECT count(*) FROM rapport.records WHERE uid = '{pat}'"));
+    // b has not pulled the delete: the tombstone stays.
+    let r = purge(&t);
+    assert_eq!((r.records, on_server()), (0, 1), "{r:?}");
+    sync(b);
+    assert!(contact(b, &pat).meta.deleted_at.is_some());
+    // Every device is past it now (the command line, as the manager runs it).
+    let out = rapport(&["--db", manager.path.to_str().unwrap(), "team", "purge"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("purged 1 deleted record(s)"), "{out:?}");
+    assert_eq!(on_server(), 0);
+    assert_eq!(server_count(&t.db, &format!("SELECT count(*) FROM rapport.ops WHERE uid = '{pat}'")), 0);
+    // Nobody was behind: no laptop downloads the book again.
+    for l in &t.laptops {
+        assert!(!sync(l).resynced);
+        assert_eq!(live(book(&l.store)), live(server_book(&t.db)));
+    }
+    // A new laptop joins after the purge and is not sent back to resync.
+    let c = join(t._dir.path(), "late", &t.url);
+    assert!(!sync(&c).resynced);
+    // Only the manager purges.
+    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let err = team::purge(&rae.store, None, &secrets).unwrap_err().to_string();
+    assert!(err.contains("only the team's manager purges"), "{err}");
+}
+
+#[test]
+fn a_device_away_longer_than_the_idle_days_pushes_then_resyncs_and_converges() {
+    let t = team_of(2);
+    let (manager, a, b) = (&t.laptops[0], &t.laptops[1], &t.laptops[2]);
+    let pat = new_contact(&t, a, "Pat Temp");
+    sync(a);
+    for l in &t.laptops {
+        sync(l);
+    }
+    // b goes away with changes of its own, one of them to a record the team then deletes.
+    edit_account(b, &t.accounts[0], |x| x.city = Some("Written while away".into()));
+    let mut p = contact(b, &pat);
+    p.title = Some("Edited while away".into());
+    b.store.update(&mut p).unwrap();
+    delete_contact(a, &pat);
+    edit_account(a, &t.accounts[1], |x| x.notes = Some("from a".into()));
+    sync(a);
+    sync(manager);
+    assert_eq!(purge(&t).records, 0, "b still holds the purge back");
+
+    // b has not been seen for longer than the team's idle days.
+    let b_device = b.store.setting("team_device").unwrap().unwrap();
+    pg::cluster()
+        .superuser(&t.db)
+        .execute("UPDATE rapport.devices SET seen_at = now() - interval '31 days' WHERE device_id = $1", &[&b_device])
+        .unwrap();
+    let r = purge(&t);
+    assert_eq!(r.records, 1, "{r:?}");
+    assert_eq!(r.left_behind, vec![b_device.clone()]);
+
+    let report = sync(b);
+    assert!(report.resynced, "{report:?}");
+    assert!(report.kept > 0, "its own changes were pushed first: {report:?}");
+    let refused = report.refused.join("\n");
+    assert!(refused.contains("contact Pat Temp (title): it was deleted and purged on the server"), "{refused}");
+    assert!(contact(b, &pat).meta.deleted_at.is_some(), "the purged record is gone here too");
+    assert_eq!(account(b, &t.accounts[0]).city.as_deref(), Some("Written while away"));
+    assert_eq!(account(b, &t.accounts[1]).notes.as_deref(), Some("from a"));
+    assert_eq!(server_field(&t.db, "account", &t.accounts[0], "city"), Some(serde_json::json!("Written while away")));
+    assert!(server_field(&t.db, "contact", &pat, "title").is_none(), "no record is raised again from one field");
+    for l in [manager, a] {
+        sync(l);
+    }
+    for l in &t.laptops {
+        assert_eq!(live(book(&l.store)), live(server_book(&t.db)));
+    }
+    assert!(!sync(b).resynced, "once is enough");
+}
+
+#[test]
+fn a_refused_push_keeps_the_changes_and_does_not_resync() {
+    let t = team_of(1);
+    let a = &t.laptops[1];
+    edit_account(a, &t.accounts[0], |x| x.city = Some("Kept through it all".into()));
+    let mut su = pg::cluster().superuser(&t.db);
+    su.execute("UPDATE rapport.meta SET value = '999999' WHERE key = 'purged_through'", &[]).unwrap();
+    // The device is taken over by another login: the server refuses the whole push.
+    let device = a.store.setting("team_device").unwrap().unwrap();
+    su.execute("UPDATE rapport.devices SET login = 'someone_else' WHERE device_id = $1", &[&device]).unwrap();
+    let err = format!("{:#}", team::sync(&a.store, &pg::secrets()).unwrap_err());
+    assert!(err.contains("could not be pushed first; they are kept here, and nothing was downloaded"), "{err}");
+    assert!(err.contains("belongs to someone_else"), "{err}");
+    assert_eq!(account(a, &t.accounts[0]).city.as_deref(), Some("Kept through it all"));
+    assert!(a.store.sync_waiting().unwrap() > 0);
+}
+
+fn deal(l: &Laptop, uid: &str) -> Deal {
+    let id = l.store.sync_local_id("deal", uid).unwrap().unwrap();
+    l.store.get_any(id).unwrap().unwrap()
+}
+
+#[test]
+fn a_merged_deal_that_breaks_a_rule_is_repaired_alike_on_every_laptop() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let fleet = uid_named(&a.store, "deal", "Fleet add-on");
+    let now = chrono::Utc::now();
+    let later = now + chrono::Duration::minutes(1);
+    // a reopens the won deal; b, a minute later and unaware, marks it lost
+    // (keeping its close date). Per field: b's stage, a's empty close date.
+    let a_now = at(a, Clock::Fixed(now));
+    let mut d = deal(&a_now, &fleet);
+    d.stage = rapport::domain::DealStage::Negotiation;
+    d.closed_on = None;
+    a_now.store.update(&mut d).unwrap();
+    let b_later = at(b, Clock::Fixed(later));
+    let mut d = deal(&b_later, &fleet);
+    d.stage = rapport::domain::DealStage::Lost;
+    b_later.store.update(&mut d).unwrap();
+    sync(a);
+    let rb = sync(b);
+    assert_eq!((rb.repaired, rb.held), (1, 0), "{rb:?}");
+    let ra = sync(a);
+    assert_eq!((ra.repaired, ra.held), (1, 0), "{ra:?}");
+    for l in [a, b] {
+        let d = deal(l, &fleet);
+        assert_eq!(d.stage, rapport::domain::DealStage::Lost);
+        assert_eq!(d.closed_on, Some(later.date_naive()), "dated by the stage's clock");
+    }
+    assert_eq!(book(&a.store), book(&b.store));
+}
+
+#[test]
+fn a_pulled_record_that_cannot_be_applied_yet_is_kept_and_applied_once_it_can() {
+    let t = team_of(1);
+    let a = &t.laptops[1];
+    let jane = &t.contacts[0];
+    let mut su = pg::cluster().superuser(&t.db);
+    // A contact on an account this laptop has not got (it reaches the server later).
+    su.execute(
+        "INSERT INTO rapport.records (entity, uid, data, clocks, seq)
+         SELECT 'contact', 'held-contact',
+                data || '{\"account_id\": \"later-account\", \"name\": \"Held Person\", \"email\": null}'::jsonb,
+                '{}', nextval('rapport.seq')
+         FROM rapport.records WHERE entity = 'contact' AND uid = $1",
+        &[jane],
+    )
+    .unwrap();
+    let held = |l: &Laptop| l.store.sync_local_id("contact", "held-contact").unwrap();
+    let r = sync(a);
+    assert_eq!(r.held, 1, "{r:?}");
+    assert!(held(a).is_none());
+    assert_eq!(a.store.sync_held().unwrap().len(), 1, "kept, not dropped");
+    // Nothing new: it is tried again, and still kept.
+    assert_eq!(sync(a).held, 1);
+    let out = rapport(&["--db", a.path.to_str().unwrap(), "team", "status"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 record(s) from the team cannot be applied here yet"),
+        "{out:?}"
+    );
+    su.execute(
+        "INSERT INTO rapport.records (entity, uid, data, clocks, seq)
+         SELECT 'account', 'later-account', data || '{\"name\": \"Later Account\", \"parent_id\": null}'::jsonb,
+                '{}', nextval('rapport.seq')
+         FROM rapport.records WHERE entity = 'account' AND uid = $1",
+        &[&t.accounts[0]],
+    )
+    .unwrap();
+    // Only the account is new on the server; the contact waiting here goes with it.
+    let r = sync(a);
+    assert_eq!((r.pulled, r.held), (1, 0), "{r:?}");
+    let c = contact(a, "held-contact");
+    assert_eq!(c.name, "Held Person");
+    assert_eq!(c.account_id, a.store.sync_local_id("account", "later-account").unwrap().unwrap());
+    assert!(a.store.sync_held().unwrap().is_empty());
+}
+
+#[test]
+fn undoing_an_edit_after_a_pull_brought_a_newer_value_is_refused_naming_the_field() {
+    let t = team_of(2);
+    let (a, b) = (&t.laptops[1], &t.laptops[2]);
+    let acme = &t.accounts[0];
+    edit_account(a, acme, |x| x.city = Some("Mine first".into()));
+    sync(a);
+    sync(b);
+    edit_account(b, acme, |x| x.city = Some("Theirs later".into()));
+    sync(b);
+    sync(a);
+    assert_eq!(account(a, acme).city.as_deref(), Some("Theirs later"));
+    let err = a.store.undo().unwrap_err().to_string();
+    assert!(err.contains("was changed after that (city; a teammate's value came in by sync: city)"), "{err}");
+    assert_eq!(account(a, acme).city.as_deref(), Some("Theirs later"), "the pulled value stands");
+    assert!(a.store.sync_pending().unwrap().ops.is_empty(), "nothing to push back");
+    // An edit made after the pull is undone as usual.
+    edit_account(a, acme, |x| x.notes = Some("undo me".into()));
+    a.store.undo().unwrap().unwrap();
+    assert_eq!(account(a, acme).notes, account(b, acme).notes);
+}
+
+#[test]
+fn a_resync_tombstones_what_the_team_purged_but_not_what_was_written_here_since_the_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("l.db"), OpenMode::Create).unwrap();
+    let ids = common::seed(&store);
+    store.sync_mark_all_pushed().unwrap();
+    let mut fresh = Contact { account_id: ids.acme, name: "Written after the push".into(), ..Default::default() };
+    store.insert(&mut fresh).unwrap();
+    // The team's book holds none of these records any more.
+    let n = store.sync_tombstone_missing(&std::collections::HashSet::new()).unwrap();
+    assert!(n > 10, "{n}");
+    let jane: Contact = store.get_any(ids.jane).unwrap().unwrap();
+    assert!(jane.meta.deleted_at.is_some());
+    let kept: Contact = store.get_any(fresh.meta.id).unwrap().unwrap();
+    assert!(kept.meta.deleted_at.is_none(), "not on the server yet: it is pushed, not taken away");
+    assert!(store.sync_pending().unwrap().ops.iter().any(|o| o.uid == fresh.meta.uid));
+}
+
+// ---- join in batches, rep logins, resolutions, manager scope ---------------
+
+#[test]
+fn a_join_in_small_batches_keeps_links_to_records_of_later_batches() {
+    let t = team_of(0);
+    let m = &t.laptops[0];
+    // A parent account and a rep's manager that the server holds after the
+    // records naming them: created and linked in one push, then edited again.
+    let acme = t.accounts[0].clone();
+    let morgan = m.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap();
+    let mut zeta = Account { name: "Zeta Holdings".into(), ..Default::default() };
+    m.store.insert(&mut zeta).unwrap();
+    let mut dana = Rep { name: "Dana Director".into(), role: rapport::domain::RepRole::Manager, ..Default::default() };
+    m.store.insert(&mut dana).unwrap();
+    edit_account(m, &acme, |a| a.parent_id = Some(zeta.meta.id));
+    let mut top: Rep = m.store.get_any(m.store.sync_local_id("rep", &morgan).unwrap().unwrap()).unwrap().unwrap();
+    top.manager_id = Some(dana.meta.id);
+    m.store.update(&mut top).unwrap();
+    sync(m);
+    zeta.city = Some("Zug".into());
+    m.store.update(&mut zeta).unwrap();
+    dana.email = Some("dana@example.com".into());
+    m.store.update(&mut dana).unwrap();
+    sync(m);
+    let seq = |uid: &str| -> i64 {
+        pg::cluster()
+            .superuser(&t.db)
+            .query_one("SELECT seq FROM rapport.records WHERE uid = $1", &[&uid])
+            .unwrap()
+            .get(0)
+    };
+    assert!(seq(&acme) < seq(&zeta.meta.uid) && seq(&morgan) < seq(&dana.meta.uid), "the links point forward");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.db");
+    let report = team::join_in_batches(&path, &t.url, &pg::secrets(), 2).unwrap();
+    assert!(report.records > 10, "{report:?}");
+    let (joined, _) = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(book(&joined), book(&m.store));
+    let acme_here: Account = joined.get_any(joined.sync_local_id("account", &acme).unwrap().unwrap()).unwrap().unwrap();
+    assert_eq!(acme_here.parent_id, joined.sync_local_id("account", &zeta.meta.uid).unwrap());
+    assert!(acme_here.parent_id.is_some());
+    let top_here: Rep = joined.get_any(joined.sync_local_id("rep", &morgan).unwrap().unwrap()).unwrap().unwrap();
+    assert_eq!(top_here.manager_id, joined.sync_local_id("rep", &dana.meta.uid).unwrap());
+    assert!(top_here.manager_id.is_some());
+}
+
+/// A TCP relay to the test server that keeps every byte a client sends.
+fn recording_relay() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+    let c = pg::cluster();
+    let config: postgres::Config = c.url_for("postgres", "postgres").parse().unwrap();
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let target = format!("{host}:{}", c.port);
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = sent.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let mut server = TcpStream::connect(&target).unwrap();
+            let (mut client_r, mut server_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = client_r.read(&mut buf) {
+                    log.lock().unwrap().extend_from_slice(&buf[..n]);
+                    if server_w.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = server_w.shutdown(std::net::Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    (port, sent)
+}
+
+#[test]
+fn add_rep_sends_only_a_scram_verifier_and_the_rep_signs_in_with_the_password() {
+    let t = team_of(0);
+    let m = &t.laptops[0];
+    let (port, sent) = recording_relay();
+    let via = format!("postgres://postgres@127.0.0.1:{port}/{}?sslmode=disable", t.db);
+    m.store.set_setting(rapport::store::sync::SERVER_KEY, &via).unwrap();
+    let login = format!("{}_kim", t.db);
+    let password = "kim-Very-Secret-42";
+    team::add_rep(&m.store, "Kim Nakamura", &login, None, password, &pg::secrets()).unwrap();
+
+    let sent = sent.lock().unwrap().clone();
+    assert!(sent.windows(login.len()).any(|w| w == login.as_bytes()), "the relay saw the add-rep traffic");
+    assert!(!sent.windows(password.len()).any(|w| w == password.as_bytes()), "the password never leaves the laptop");
+    let stored: String = pg::cluster()
+        .superuser("postgres")
+        .query_one("SELECT rolpassword FROM pg_authid WHERE rolname = $1", &[&login])
+        .unwrap()
+        .get(0);
+    assert!(stored.starts_with("SCRAM-SHA-256$4096:"), "{stored}");
+    assert!(sent.windows(stored.len()).any(|w| w == stored.as_bytes()), "the verifier is what was sent");
+
+    let secrets = team::connect::Secrets { env_password: Some(password.into()), passfile: None, prompt: false };
+    let path = t._dir.path().join("kim.db");
+    team::join(&path, &pg::cluster().url_for(&login, &t.db), &secrets).unwrap();
+    let (kim, _) = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(kim.setting("me").unwrap().as_deref(), Some("Kim Nakamura"));
+    let wrong = team::connect::Secrets { env_password: Some("not-it".into()), passfile: None, prompt: false };
+    let err = team::join(&t._dir.path().join("x.db"), &pg::cluster().url_for(&login, &t.db), &wrong).unwrap_err();
+    assert!(err.to_string().contains("refused the password"), "{err}");
+}
+
+#[test]
+fn a_conflict_settled_on_one_laptop_is_settled_on_the_server_and_for_every_member() {
+    let t = team_of(1);
+    let (manager, other) = (&t.laptops[0], &t.laptops[1]);
+    let (rae, secrets, rae_login) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let now = chrono::Utc::now();
+    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
+    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
+        a.city = Some("Breda".into())
+    });
+    sync(manager);
+    team::sync(&rae.store, &secrets).unwrap();
+    sync(manager);
+    sync(other);
+    let id = rae.store.sync_conflicts().unwrap()[0].id;
+    for l in [manager, other] {
+        assert_eq!(l.store.sync_conflicts().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    }
+
+    team::resolve(&rae.store, id, team::Keep::Theirs).unwrap();
+    // Offline, the resolution waits on the laptop.
+    assert_eq!(rae.store.sync_resolutions().unwrap(), [id]);
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
+    team::sync(&rae.store, &secrets).unwrap();
+    assert!(rae.store.sync_resolutions().unwrap().is_empty());
+    let row = pg::cluster()
+        .superuser(&t.db)
+        .query_one(
+            "SELECT resolved_by, resolved_at > now() - interval '1 hour' FROM rapport.conflicts WHERE id = $1",
+            &[&id],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, Option<String>>(0).as_deref(), Some(rae_login.as_str()));
+    assert_eq!(row.get::<_, Option<bool>>(1), Some(true));
+
+    for l in [manager, other] {
+        sync(l);
+        assert!(l.store.sync_conflicts().unwrap().is_empty(), "settled for everyone");
+        let out = rapport(&["--db", l.path.to_str().unwrap(), "team", "conflicts"]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "no sync conflicts\n");
+    }
+    assert_eq!(account(manager, &own).city.as_deref(), Some("Breda"));
+    // A laptop joining afterwards starts with it settled.
+    let late = join(t._dir.path(), "late", &t.url);
+    assert!(late.store.sync_conflicts().unwrap().is_empty());
+    // Someone who is neither of its writers nor a manager cannot settle another's conflict.
+    let (sam, sam_secrets, _) = rep_laptop(&t, "Sam Moreau", "sam");
+    let mut su = pg::cluster().superuser(&t.db);
+    su.execute("UPDATE rapport.conflicts SET resolved_at = NULL, resolved_by = NULL", &[]).unwrap();
+    let config: postgres::Config = pg::cluster().url_for(&format!("{}_sam", t.db), &t.db).parse().unwrap();
+    let mut as_sam =
+        config.clone().password(sam_secrets.env_password.clone().unwrap()).connect(postgres::NoTls).unwrap();
+    let done: Vec<i64> = as_sam.query_one("SELECT rapport.resolve($1)", &[&vec![id]]).unwrap().get(0);
+    assert!(done.is_empty());
+    drop(sam);
+    assert_eq!(server_count(&t.db, "SELECT count(*) FROM rapport.conflicts WHERE resolved_at IS NOT NULL"), 0);
+}
+
+/// A database created `name` (quoted: any characters), empty.
+fn named_db(name: &str) -> String {
+    let name = format!("t{}_{name}", std::process::id());
+    pg::cluster().superuser("postgres").batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+    name
+}
+
+fn member_role(db: &str) -> String {
+    pg::cluster()
+        .superuser(db)
+        .query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn databases_a_dash_b_and_a_underscore_b_get_group_roles_of_their_own() {
+    let c = pg::cluster();
+    let dir = tempfile::tempdir().unwrap();
+    let mut roles = Vec::new();
+    for (i, name) in ["a-b", "a_b"].into_iter().enumerate() {
+        let db = named_db(name);
+        let folder = dir.path().join(i.to_string());
+        std::fs::create_dir(&folder).unwrap();
+        let (manager, _, _) = manager_book(&folder);
+        let report = team::init(&manager, &c.url_for("postgres", &db), &pg::secrets()).unwrap();
+        assert_eq!(report.member_role, member_role(&db));
+        assert!(report.member_role.starts_with(&format!("rapport_{db}_").replace('-', "_")), "{}", report.member_role);
+        roles.push(report.member_role);
+    }
+    assert_ne!(roles[0], roles[1]);
+    // Within PostgreSQL's 63 bytes, whatever the database's name.
+    let mut su = c.superuser(&format!("t{}_a-b", std::process::id()));
+    let n: i32 = su.query_one("SELECT octet_length(rapport.group_role_for(repeat('é', 63)))", &[]).unwrap().get(0);
+    assert!(n <= 63, "{n}");
+    let n: i32 = su.query_one("SELECT octet_length(rapport.group_role_for(repeat('x', 63)))", &[]).unwrap().get(0);
+    assert!(n <= 63, "{n}");
+}
+
+/// A team server as `team init` made it before server migration 0002: the
+/// group role named after the database alone, and a rep in it.
+fn old_style_team(db: &str, rep: &str) -> String {
+    let mut su = pg::cluster().superuser(db);
+    su.batch_execute(team::schema::SERVER_MIGRATIONS[0].2).unwrap();
+    let old: String = su
+        .query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])
+        .unwrap()
+        .get(0);
+    su.batch_execute(&format!(
+        "INSERT INTO rapport.meta VALUES ('schema_version', '1'), ('member_role', '{old}');
+         DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{old}') THEN CREATE ROLE \"{old}\" NOLOGIN; END IF; END $$;
+         GRANT USAGE ON SCHEMA rapport TO \"{old}\";
+         GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO \"{old}\";
+         GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO \"{old}\";
+         CREATE ROLE \"{rep}\" LOGIN PASSWORD 'rep-pw' IN ROLE \"{old}\";
+         INSERT INTO rapport.members (login, is_manager) VALUES ('postgres', true);
+         INSERT INTO rapport.members (login, is_manager, manager_login) VALUES ('{rep}', false, 'postgres');"
+    ))
+    .unwrap();
+    old
+}
+
+#[test]
+fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_team_keeps_the_old_one() {
+    let c = pg::cluster();
+    let pid = std::process::id();
+    let (dash, under) = (named_db("old-x"), named_db("old_x"));
+    let old = old_style_team(&dash, &format!("r{pid}_dash"));
+    assert_eq!(old_style_team(&under, &format!("r{pid}_under")), old, "the old names collide");
+
+    let mut server = team::connect::connect(&c.url_for("postgres", &dash), &pg::secrets()).unwrap();
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3]);
+    let new = member_role(&dash);
+    assert_ne!(new, old);
+    let mut su = c.superuser(&dash);
+    let runs: bool = su
+        .query_one(
+            "SELECT has_function_privilege($1, 'rapport.push_run(text, text, bigint, jsonb)', 'EXECUTE')",
+            &[&new],
+        )
+        .unwrap()
+        .get(0);
+    assert!(runs, "migration 3 grants its functions to the team's role");
+    let owner: String = su.query_one("SELECT value FROM rapport.meta WHERE key = 'owner_login'", &[]).unwrap().get(0);
+    assert_eq!(owner, "postgres", "the manager who made the team owns it");
+    let can = |su: &mut postgres::Client, role: &str| -> (bool, bool, bool) {
+        let r = su
+            .query_one(
+                "SELECT has_schema_privilege($1, 'rapport', 'USAGE'),
+                        has_table_privilege($1, 'rapport.records', 'SELECT'),
+                        has_function_privilege($1, 'rapport.push(text, bigint, jsonb)', 'EXECUTE')",
+                &[&role],
+            )
+            .unwrap();
+        (r.get(0), r.get(1), r.get(2))
+    };
+    assert_eq!(can(&mut su, &new), (true, true, true));
+    assert_eq!(can(&mut su, &old), (false, false, false), "the old role has no rights here any more");
+    let dash_rep = format!("r{pid}_dash");
+    let member: bool = su.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&dash_rep, &new]).unwrap().get(0);
+    assert!(member);
+    // The rep still reads the team's book and pushes, through the new role.
+    let mut rep = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(c.port)
+        .user(&dash_rep)
+        .password("rep-pw")
+        .dbname(&dash)
+        .connect(postgres::NoTls)
+        .unwrap();
+    rep.query("SELECT count(*) FROM rapport.records", &[]).unwrap();
+    rep.execute("SELECT rapport.pulled('dev-1', 0)", &[]).unwrap();
+    // The other database is not migrated yet: it keeps the old name, and its rights.
+    let mut other = c.superuser(&under);
+    assert_eq!(member_role(&under), old);
+    assert_eq!(can(&mut other, &old), (true, true, true));
+    let under_rep = format!("r{pid}_under");
+    let moved: bool = other.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&under_rep, &new]).unwrap().get(0);
+    assert!(!moved, "the other team's rep is not in this team's role");
+}
+
+#[test]
+fn a_manager_edits_only_the_accounts_of_their_reporting_line_and_the_owner_edits_everything() {
+    let t = team_of(0);
+    let owner = &t.laptops[0];
+    // An account of the owner's own, outside Lee's line (Lee → Rae, Sam).
+    let morgan =
+        owner.store.sync_local_id("rep", &owner.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap()).unwrap();
+    let mut direct = Account { name: "Morgan Direct".into(), owner_id: morgan, ..Default::default() };
+    owner.store.insert(&mut direct).unwrap();
+    sync(owner);
+    let (lee, secrets, lee_login) = rep_laptop(&t, "Lee Okafor", "lee");
+    pg::cluster()
+        .superuser(&t.db)
+        .execute("UPDATE rapport.members SET is_manager = true WHERE login = $1", &[&lee_login])
+        .unwrap();
+    let [raes, lees, sams, cobalt, direct] =
+        ["Acme Logistics", "Acme Logistik GmbH", "Borealis Systems", "Cobalt Mining", "Morgan Direct"]
+            .map(|n| uid_named(&lee.store, "account", n));
+    let sam_id = account(&lee, &sams).owner_id;
+    let morgan_here = account(&lee, &direct).owner_id;
+    edit_account(&lee, &raes, |a| a.city = Some("Rotterdam".into()));
+    edit_account(&lee, &lees, |a| a.city = Some("Gouda".into()));
+    edit_account(&lee, &cobalt, |a| a.owner_id = sam_id);
+    edit_account(&lee, &direct, |a| a.city = Some("Taken".into()));
+    edit_account(&lee, &sams, |a| a.owner_id = morgan_here);
+    let direct_id = lee.store.sync_local_id("account", &direct).unwrap().unwrap();
+    let mut contact = Contact { account_id: direct_id, name: "Nia Side".into(), ..Default::default() };
+    lee.store.insert(&mut contact).unwrap();
+    let mut call = Activity {
+        account_id: direct_id,
+        kind: rapport::domain::ActivityKind::Call,
+        occurred_at: "2026-11-26T10:00:00Z".into(),
+        summary: "met Morgan's client".into(),
+        ..Default::default()
+    };
+    lee.store.insert(&mut call).unwrap();
+
+    let report = team::sync(&lee.store, &secrets).unwrap();
+    let refused = report.refused.join("\n");
+    assert!(
+        refused.contains(
+            "account Morgan Direct (city): a manager edits only the accounts of reps in their reporting line; it was put back"
+        ),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(
+            "account Borealis Systems (owner_id): a manager gives accounts only to reps in their reporting line"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains("contact Nia Side"), "{refused}");
+    assert_eq!(report.refused.len(), 3, "{refused}");
+    // Put back on Lee's laptop; the reporting line's edits stand.
+    assert_eq!(account(&lee, &direct).city, None);
+    assert_eq!(account(&lee, &sams).owner_id, sam_id);
+    assert!(lee.store.get::<Contact>(contact.meta.id).unwrap().is_none(), "the refused contact is taken back");
+    sync(owner);
+    assert_eq!(account(owner, &raes).city.as_deref(), Some("Rotterdam"));
+    assert_eq!(account(owner, &lees).city.as_deref(), Some("Gouda"));
+    assert_eq!(
+        account(owner, &cobalt).owner_id,
+        owner.store.sync_local_id("rep", &uid_named(&owner.store, "rep", "Sam Moreau")).unwrap()
+    );
+    assert_eq!(account(owner, &direct).city, None);
+    assert!(owner.store.sync_snapshot("activity").unwrap().values().any(|a| a["summary"] == "met Morgan's client"));
+    assert_eq!(book(&owner.store), server_book(&t.db));
+
+    // The team's owner edits everything, in any line.
+    edit_account(owner, &lees, |a| a.city = Some("Delft".into()));
+    edit_account(owner, &direct, |a| a.city = Some("Leiden".into()));
+    edit_account(owner, &sams, |a| a.owner_id = morgan);
+    let r = sync(owner);
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(server_field(&t.db, "account", &direct, "city"), Some(serde_json::json!("Leiden")));
 }

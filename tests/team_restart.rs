@@ -28,13 +28,10 @@ fn a_server_restart_mid_sync_loses_nothing_and_the_next_sync_succeeds() {
     rep.update(&mut a).unwrap();
 
     // The push commits; the server goes down before the laptop hears back.
-    let pending = rep.sync_pending().unwrap();
-    let device = rep.setting("team_device").unwrap().unwrap();
-    let mut server = team::connect::connect(&url, &pg::secrets()).unwrap();
-    team::push(&mut server, &pending, &device).unwrap();
-    c.restart();
-    let err = team::push(&mut server, &pending, &device).unwrap_err().to_string();
+    let lost = team::SyncOptions { lose_answer_of: Some(0), ..Default::default() };
+    let err = team::sync_with(&rep, &pg::secrets(), &lost).unwrap_err().to_string();
     assert!(err.contains("did not complete"), "{err}");
+    c.restart();
 
     let report = team::sync(&rep, &pg::secrets()).unwrap();
     assert!(report.duplicate, "the retried push is recognised: {report:?}");

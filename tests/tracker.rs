@@ -31,29 +31,29 @@ fn add_target(s: &Store, scope: TargetScope, rep: Option<i64>, period: Period, m
 fn brackets_step_the_period_and_y_switches_quarter_and_year() {
     let mut a = app_over(book_as("Morgan Avery").0, 80, 24);
     press(&mut a, "4");
-    assert_eq!(a.targets.period, Period::Quarter(2026, 4));
+    assert_eq!(a.targets().period, Period::Quarter(2026, 4));
     press(&mut a, "]");
-    assert_eq!(a.targets.period, Period::Quarter(2027, 1));
+    assert_eq!(a.targets().period, Period::Quarter(2027, 1));
     press(&mut a, "[[");
-    assert_eq!(a.targets.period, Period::Quarter(2026, 3));
+    assert_eq!(a.targets().period, Period::Quarter(2026, 3));
     press(&mut a, "y");
-    assert_eq!(a.targets.period, Period::Year(2026));
+    assert_eq!(a.targets().period, Period::Year(2026));
     let s = screen(&a);
     assert!(s.lines().next().unwrap().contains("FY2026"), "{s}");
     assert!(s.contains("Target tracker · FY2026"), "{s}");
     // The year's company target, 1.5M, with 150k + 60k won so far.
-    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(1_500_000)));
-    assert_eq!(a.targets.rows[0].metrics.won, Money::from_units(210_000));
+    assert_eq!(a.targets().rows[0].pace.target, Some(Money::from_units(1_500_000)));
+    assert_eq!(a.targets().rows[0].metrics.won, Money::from_units(210_000));
     press(&mut a, "]");
-    assert_eq!(a.targets.period, Period::Year(2027));
+    assert_eq!(a.targets().period, Period::Year(2027));
     // Back to a quarter: today is not in FY2027, so its first quarter.
     press(&mut a, "y");
-    assert_eq!(a.targets.period, Period::Quarter(2027, 1));
+    assert_eq!(a.targets().period, Period::Quarter(2027, 1));
     press(&mut a, "[y");
-    assert_eq!(a.targets.period, Period::Year(2026));
+    assert_eq!(a.targets().period, Period::Year(2026));
     // From the current year, the quarter holding today.
     press(&mut a, "y");
-    assert_eq!(a.targets.period, Period::Quarter(2026, 4));
+    assert_eq!(a.targets().period, Period::Quarter(2026, 4));
     assert!(screen(&a).lines().next().unwrap().contains("2026Q4"));
 }
 
@@ -64,7 +64,7 @@ fn a_closed_period_speaks_in_the_past() {
     let _ = ids;
     let mut a = app_over(s, 80, 24);
     press(&mut a, "4[");
-    assert_eq!(a.targets.period, Period::Quarter(2026, 3));
+    assert_eq!(a.targets().period, Period::Quarter(2026, 3));
     let text = screen(&a);
     // 60k won of a 50k target.
     assert!(text.contains("2026Q3 closed: 120% of 50k"), "{text}");
@@ -82,29 +82,29 @@ fn m_cycles_mine_my_team_and_everyone_in_header_counts_and_tracker() {
     let (s, ids) = book_as("Rae Lindqvist");
     let mut a = app_over(s, 120, 30);
     // Rae alone: her overdue follow-up and her breached conflict; Sam's due-today is not hers.
-    assert_eq!(a.resolved.reps, Some(vec![ids.rae]));
-    assert_eq!((a.badges.overdue_follow_ups, a.badges.due_today, a.badges.breached), (1, 0, 1));
+    assert_eq!(a.resolved().reps, Some(vec![ids.rae]));
+    assert_eq!((a.badges().overdue_follow_ups, a.badges().due_today, a.badges().breached), (1, 0, 1));
     assert!(screen(&a).lines().next().unwrap().contains("mine (Rae Lindqvist)"));
-    assert_eq!(a.targets.reps.iter().map(|r| r.rep_id).collect::<Vec<_>>(), vec![ids.rae]);
-    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(250_000)));
+    assert_eq!(a.targets().reps.iter().map(|r| r.rep_id).collect::<Vec<_>>(), vec![ids.rae]);
+    assert_eq!(a.targets().rows[0].pace.target, Some(Money::from_units(250_000)));
 
     press(&mut a, "m");
-    let mut team = a.resolved.reps.clone().unwrap();
+    let mut team = a.resolved().reps.clone().unwrap();
     team.sort();
     assert_eq!(team, vec![ids.lead, ids.rae, ids.sam]);
-    assert_eq!((a.badges.overdue_follow_ups, a.badges.due_today, a.badges.breached), (1, 1, 1));
+    assert_eq!((a.badges().overdue_follow_ups, a.badges().due_today, a.badges().breached), (1, 1, 1));
     assert!(screen(&a).lines().next().unwrap().contains("my team (Lee Okafor's team)"));
-    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(400_000)), "the team's own target");
+    assert_eq!(a.targets().rows[0].pace.target, Some(Money::from_units(400_000)), "the team's own target");
 
     press(&mut a, "m");
-    assert_eq!(a.resolved.reps, None);
+    assert_eq!(a.resolved().reps, None);
     assert!(screen(&a).lines().next().unwrap().contains("everyone"));
-    assert_eq!(a.targets.rows[0].label, "Company");
-    assert_eq!(a.targets.rows[0].pace.target, Some(Money::from_units(500_000)));
-    assert_eq!(a.targets.reps.len(), 4);
+    assert_eq!(a.targets().rows[0].label, "Company");
+    assert_eq!(a.targets().rows[0].pace.target, Some(Money::from_units(500_000)));
+    assert_eq!(a.targets().reps.len(), 4);
 
     press(&mut a, "m");
-    assert_eq!(a.resolved.reps, Some(vec![ids.rae]));
+    assert_eq!(a.resolved().reps, Some(vec![ids.rae]));
 
     // The agenda shows my follow-ups only.
     press(&mut a, "t");
@@ -117,22 +117,22 @@ fn m_cycles_mine_my_team_and_everyone_in_header_counts_and_tracker() {
 fn a_top_managers_team_is_theirs_so_m_goes_on_to_everyone() {
     let (s, ids) = book_as("Morgan Avery");
     let mut a = app_over(s, 80, 24);
-    let mut mine = a.resolved.reps.clone().unwrap();
+    let mut mine = a.resolved().reps.clone().unwrap();
     mine.sort();
     assert_eq!(mine, vec![ids.manager, ids.lead, ids.rae, ids.sam]);
     press(&mut a, "m");
-    assert_eq!(a.resolved.reps, None);
+    assert_eq!(a.resolved().reps, None);
     press(&mut a, "m");
-    assert!(a.resolved.reps.is_some());
+    assert!(a.resolved().reps.is_some());
 }
 
 #[test]
 fn without_me_the_scope_is_everyone_and_m_says_how_to_set_it() {
     let mut a = app_over(common::store().0, 80, 24);
-    assert_eq!(a.resolved.reps, None);
+    assert_eq!(a.resolved().reps, None);
     press(&mut a, "m");
-    assert_eq!(a.resolved.reps, None);
-    assert!(a.message.as_deref().unwrap().contains("rapport config set me"), "{:?}", a.message);
+    assert_eq!(a.resolved().reps, None);
+    assert!(a.message().unwrap().contains("rapport config set me"), "{:?}", a.message());
 }
 
 #[test]
@@ -142,9 +142,9 @@ fn s_sorts_the_reps_and_enter_filters_the_portfolio_to_one() {
     // Enter on the gauges opens the table to pick a rep in.
     press(&mut a, "4");
     key(&mut a, KeyCode::Enter);
-    assert_eq!((a.focus, a.targets.view), (PaneId::Targets, View::Reps));
+    assert_eq!((a.focus(), a.targets().view), (PaneId::Targets, View::Reps));
     // Furthest behind first, no target last.
-    let order = |a: &App| a.targets.reps.iter().map(|r| r.rep_id).collect::<Vec<_>>();
+    let order = |a: &App| a.targets().reps.iter().map(|r| r.rep_id).collect::<Vec<_>>();
     assert_eq!(&order(&a)[..2], &[ids.sam, ids.rae]);
     // Gap, largest first: Sam 150k, Rae 100k.
     press(&mut a, "s");
@@ -157,11 +157,11 @@ fn s_sorts_the_reps_and_enter_filters_the_portfolio_to_one() {
 
     // Select Rae and open her accounts.
     press(&mut a, "g");
-    assert_eq!(a.targets.selected_rep(), Some(ids.rae));
+    assert_eq!(a.targets().selected_rep(), Some(ids.rae));
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.focus, PaneId::Portfolio);
-    assert_eq!(a.portfolio.filter.owner_id, Some(ids.rae));
-    let shown: Vec<i64> = a.portfolio.view.iter().map(|&i| a.portfolio.rows[i as usize].id).collect();
+    assert_eq!(a.focus(), PaneId::Portfolio);
+    assert_eq!(a.portfolio().filter.owner_id, Some(ids.rae));
+    let shown: Vec<i64> = a.portfolio().view.iter().map(|&i| a.portfolio().rows[i as usize].id).collect();
     assert_eq!(shown, vec![ids.acme, ids.cobalt]);
     assert!(screen(&a).contains("owner Rae Lindqvist"));
 }
@@ -178,7 +178,7 @@ fn the_portfolio_owner_filter_offers_my_team() {
     key(&mut a, KeyCode::Right);
     assert!(screen(&a).contains("my team"));
     key(&mut a, KeyCode::Enter);
-    let shown: Vec<i64> = a.portfolio.view.iter().map(|&i| a.portfolio.rows[i as usize].id).collect();
+    let shown: Vec<i64> = a.portfolio().view.iter().map(|&i| a.portfolio().rows[i as usize].id).collect();
     assert_eq!(shown.len(), 3);
     assert!(!shown.contains(&ids.acme_gmbh));
     assert!(screen(&a).contains("owner my team"));
@@ -198,7 +198,7 @@ fn gauges_show_their_filled_part_without_colour_and_counts_in_their_unit() {
     assert!(rae.contains('░') && rae.contains('│'), "{rae}");
     assert!(text.contains("Company: 8 activities of 20"), "{text}");
     // Of Rae's four deals, three were opened this quarter (the pilot won in 2025 was not).
-    let deals = a.targets.counts.iter().find(|c| c.metric == TargetMetric::NewDeals).unwrap();
+    let deals = a.targets().counts.iter().find(|c| c.metric == TargetMetric::NewDeals).unwrap();
     assert_eq!((deals.label.as_str(), deals.actual, deals.target), ("Rae Lindqvist", 3, 4));
     assert!(text.contains("Rae Lindqvist: 3 deals of 4"), "{text}");
     assert!(!text.contains("0.04"), "{text}");
@@ -208,7 +208,7 @@ fn gauges_show_their_filled_part_without_colour_and_counts_in_their_unit() {
 fn every_rep_gauge_is_grouped_under_its_team() {
     let mut a = app_over(book_as("Morgan Avery").0, 160, 48);
     press(&mut a, "4z");
-    let kinds: Vec<(RowKind, &str)> = a.targets.rows.iter().map(|r| (r.kind, r.label.as_str())).collect();
+    let kinds: Vec<(RowKind, &str)> = a.targets().rows.iter().map(|r| (r.kind, r.label.as_str())).collect();
     assert_eq!(
         kinds,
         vec![
@@ -286,11 +286,11 @@ fn coverage(c: Coverage) -> Value {
 
 /// The tracker's table against `report reps` rows, figure by figure; the won cents checked.
 fn same_reps(reps: &Value, a: &App) -> i64 {
-    let reps = reps.as_array().unwrap();
-    assert_eq!(reps.len(), a.targets.reps.len());
+    let reps = reps["reps"].as_array().unwrap();
+    assert_eq!(reps.len(), a.targets().reps.len());
     assert!(reps.len() > 3, "the demo has a team");
     let mut checked_won = 0;
-    for (row, line) in reps.iter().zip(&a.targets.reps) {
+    for (row, line) in reps.iter().zip(&a.targets().reps) {
         assert_eq!(row["rep"].as_str(), Some(line.name.as_str()), "same order: furthest behind first");
         assert_eq!(cents(&row["target"]), money(line.pace.target), "{}", line.name);
         assert_eq!(cents(&row["won"]), Some(line.metrics.won.cents()), "{}", line.name);
@@ -322,7 +322,7 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
     // On a file the tracker is computed on a second connection.
     a.poll_tracker(true).unwrap();
     // Both read today from the system clock; a run across midnight would compare two days.
-    assert_eq!(a.today, day);
+    assert_eq!(a.today(), day);
 
     let reps = report(&db, &config, &["report", "reps", "--format", "json"]);
     let checked_won = same_reps(&reps, &a);
@@ -330,14 +330,14 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
     // The year: reps measured by the quarter are measured for the year by the sum of its quarters.
     press(&mut a, "4y");
     a.poll_tracker(true).unwrap();
-    let year = rapport::tui::panes::targets::period_name(a.targets.period);
+    let year = rapport::tui::panes::targets::period_name(a.targets().period);
     same_reps(&report(&db, &config, &["report", "reps", "--period", &year, "--format", "json"]), &a);
-    assert!(a.targets.reps.iter().filter(|r| r.pace.target.is_some()).count() > 3, "year targets for reps");
+    assert!(a.targets().reps.iter().filter(|r| r.pace.target.is_some()).count() > 3, "year targets for reps");
     press(&mut a, "y");
     a.poll_tracker(true).unwrap();
 
     // The headline gauge against `report forecast`, for the quarter and the year.
-    for (keys, period) in [("4", None), ("y", Some(Period::year_of(a.calendar, day)))] {
+    for (keys, period) in [("4", None), ("y", Some(Period::year_of(a.calendar(), day)))] {
         press(&mut a, keys);
         a.poll_tracker(true).unwrap();
         let mut args = vec!["report", "forecast", "--format", "json"];
@@ -352,14 +352,17 @@ fn the_tracker_and_report_json_give_the_same_figures_on_the_demo() {
         a.poll_tracker(true).unwrap();
         let history = v["history"].as_array().unwrap();
         assert!(!history.is_empty(), "{v}");
-        assert_eq!(history.len(), a.targets.history.len());
-        for (h, line) in history.iter().zip(&a.targets.history) {
+        assert_eq!(history.len(), a.targets().history.len());
+        for (h, line) in history.iter().zip(&a.targets().history) {
             assert_eq!(h["week"].as_str(), Some(line.week.as_str()));
             assert_eq!(cents(&h["forecast"]), Some(line.figures.forecast.cents()));
             assert_eq!(cents(&h["change"]), money(line.change));
         }
-        let g = &a.targets.rows[0];
-        assert_eq!(row["period"].as_str(), Some(rapport::tui::panes::targets::period_name(a.targets.period).as_str()));
+        let g = &a.targets().rows[0];
+        assert_eq!(
+            row["period"].as_str(),
+            Some(rapport::tui::panes::targets::period_name(a.targets().period).as_str())
+        );
         assert_eq!(cents(&row["closed"]), Some(g.metrics.closed().cents()));
         assert_eq!(cents(&row["commit"]), Some(g.metrics.commit().cents()));
         assert_eq!(cents(&row["best_case"]), Some(g.metrics.best_case().cents()));
@@ -426,7 +429,7 @@ fn on_a_file_the_tracker_is_computed_behind_the_screen_and_never_shows_another_p
     assert!(text.contains("2027Q1 · computing the figures…"), "{text}");
     assert!(!text.contains("150k"), "{text}");
     a.poll_tracker(true).unwrap();
-    assert_eq!(a.targets.figures_for, Some(Period::Quarter(2027, 1)));
+    assert_eq!(a.targets().figures_for, Some(Period::Quarter(2027, 1)));
     assert!(screen(&a).contains("2027Q1 starts 2027-01-01"));
 }
 
@@ -485,7 +488,7 @@ type HistoryRow = (String, String, i64, Option<i64>, i64, i64, Option<f64>);
 
 fn history_rows(a: &App) -> Vec<HistoryRow> {
     let units = |m: Money| m.cents() / 100;
-    a.targets
+    a.targets()
         .history
         .iter()
         .map(|l| {
@@ -509,7 +512,7 @@ fn the_history_shows_each_weeks_last_snapshot_and_a_closed_periods_accuracy() {
     q3_snapshots(&mut s, &ids);
     let mut a = app_over(s, 80, 24);
     press(&mut a, "4[");
-    assert_eq!(a.targets.period, Period::Quarter(2026, 3));
+    assert_eq!(a.targets().period, Period::Quarter(2026, 3));
     let row = |w: &str, d: &str, fc, ch, cm, bc, acc| (w.to_string(), d.to_string(), fc, ch, cm, bc, acc);
     // The company: 160k won in Q3. W32's last snapshot is Wednesday's, not Monday's.
     assert_eq!(
@@ -524,11 +527,11 @@ fn the_history_shows_each_weeks_last_snapshot_and_a_closed_periods_accuracy() {
 
     // The open quarter has no snapshot yet, then today's, with no accuracy while it runs.
     press(&mut a, "]");
-    assert!(a.targets.history.is_empty());
+    assert!(a.targets().history.is_empty());
     press(&mut a, "vvv");
-    assert_eq!(a.targets.view, View::History);
+    assert_eq!(a.targets().view, View::History);
     assert!(screen(&a).contains("no snapshots yet"), "{}", screen(&a));
-    a.store.take_forecast_snapshots().unwrap();
+    a.store().take_forecast_snapshots().unwrap();
     press(&mut a, "[]");
     assert_eq!(history_rows(&a), vec![row("2026-W48", "2026-11-26", 150_000, None, 150_000, 150_000, None)]);
     assert!(!screen(&a).contains("Accuracy"));
@@ -537,7 +540,7 @@ fn the_history_shows_each_weeks_last_snapshot_and_a_closed_periods_accuracy() {
     let (mut s, ids) = book_as("Sam Moreau");
     q3_snapshots(&mut s, &ids);
     let mut a = app_over(s, 80, 24);
-    assert_eq!(a.resolved.reps, Some(vec![ids.sam]));
+    assert_eq!(a.resolved().reps, Some(vec![ids.sam]));
     press(&mut a, "4[");
     assert_eq!(
         history_rows(&a),
@@ -591,8 +594,8 @@ fn the_tracker_and_report_forecast_json_give_the_same_history() {
         a.poll_tracker(true).unwrap();
         let history = v["history"].as_array().unwrap();
         assert_eq!(history.len(), 3, "{scope}: {v}");
-        assert_eq!(history.len(), a.targets.history.len(), "{scope}");
-        for (row, line) in history.iter().zip(&a.targets.history) {
+        assert_eq!(history.len(), a.targets().history.len(), "{scope}");
+        for (row, line) in history.iter().zip(&a.targets().history) {
             let f = line.figures;
             assert_eq!(row["taken_on"].as_str(), Some(f.taken_on.to_string().as_str()), "{scope}");
             assert_eq!(row["week"].as_str(), Some(line.week.as_str()), "{scope}");
@@ -621,8 +624,8 @@ fn a_years_history_shows_its_latest_weeks_at_80x24_and_scrolls_back() {
     s.set_clock(common::clock());
     let mut a = app_over(s, 80, 24);
     press(&mut a, "4yvvv");
-    assert_eq!((a.targets.period, a.targets.view), (Period::Year(2026), View::History));
-    assert_eq!(a.targets.history.len(), 47);
+    assert_eq!((a.targets().period, a.targets().view), (Period::Year(2026), View::History));
+    assert_eq!(a.targets().history.len(), 47);
     let text = screen(&a);
     assert!(text.contains("2026-W48  2026-11-23"), "the latest week shows first: {text}");
     assert!(text.contains("33 earlier, 0 later weeks: j/k scroll"), "{text}");

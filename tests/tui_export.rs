@@ -20,7 +20,7 @@ fn palette(app: &mut App, command: &str) {
 }
 
 fn message(app: &App) -> String {
-    app.message.clone().unwrap_or_default()
+    app.message().unwrap_or_default().to_string()
 }
 
 #[test]
@@ -35,10 +35,11 @@ fn export_writes_the_focused_pane_here_and_the_card_shows_custom_fields() {
     let mut app = app_over(store, 160, 45);
 
     // The portfolio, filtered to strategic accounts and sorted by value.
-    app.portfolio.set_filter(AccountFilter { tier: Some(Tier::Strategic), ..AccountFilter::default() }, 20);
+    app.portfolio_mut().set_filter(AccountFilter { tier: Some(Tier::Strategic), ..AccountFilter::default() }, 20);
     press(&mut app, "s");
-    let shown: Vec<String> = app.portfolio.view.iter().map(|&i| app.portfolio.rows[i as usize].name.clone()).collect();
-    assert!(!shown.is_empty() && shown.len() < app.portfolio.rows.len(), "{shown:?}");
+    let shown: Vec<String> =
+        app.portfolio().view.iter().map(|&i| app.portfolio().rows[i as usize].name.clone()).collect();
+    assert!(!shown.is_empty() && shown.len() < app.portfolio().rows.len(), "{shown:?}");
     palette(&mut app, "export");
     let path = dir.path().join("portfolio-2026-11-26.csv");
     assert!(message(&app).contains(&format!("exported {} ", shown.len())), "{}", message(&app));
@@ -59,20 +60,20 @@ fn export_writes_the_focused_pane_here_and_the_card_shows_custom_fields() {
     assert!(message(&app).contains("queue-2026-11-26.xlsx"), "{}", message(&app));
     let mut book = calamine::open_workbook_auto(&queue).unwrap();
     let range = book.worksheet_range("queue").unwrap();
-    assert_eq!(range.rows().count(), app.conflicts.view.len() + 1);
-    let first = &app.conflicts.rows[app.conflicts.view[0] as usize];
+    assert_eq!(range.rows().count(), app.conflicts().view.len() + 1);
+    let first = &app.conflicts().rows[app.conflicts().view[0] as usize];
     assert_eq!(range.get((1, 1)), Some(&Data::String(first.title.clone())));
     assert!(matches!(range.get((1, 6)), Some(Data::DateTime(_))), "the SLA deadline is a date and time");
 
     // The current account's whole timeline, and its card's custom fields.
     app.set_current(ids.acme).unwrap();
     press(&mut app, "2");
-    let card = app.timeline.card.clone().unwrap();
+    let card = app.timeline().card.clone().unwrap();
     assert_eq!(card.custom, vec!["Region: EMEA".to_string(), "Segment: =1+1".to_string()]);
     assert!(screen(&app).contains("More      Region: EMEA · Segment: =1+1"), "{}", screen(&app));
     palette(&mut app, "export");
     let timeline = std::fs::read_to_string(dir.path().join("timeline-2026-11-26.csv")).unwrap();
-    assert_eq!(timeline.lines().count() as i64, app.timeline.total + 1, "{timeline}");
+    assert_eq!(timeline.lines().count() as i64, app.timeline().total + 1, "{timeline}");
     assert!(timeline.contains("Called Jane about renewal pricing"), "{timeline}");
 
     // The contact list shows the contact's custom fields in a column of their own.
@@ -86,7 +87,7 @@ fn export_writes_the_focused_pane_here_and_the_card_shows_custom_fields() {
     palette(&mut app, "export");
     let tracker = std::fs::read_to_string(dir.path().join("tracker-2026-11-26.csv")).unwrap();
     assert!(tracker.starts_with("rep,period,target,won,attainment,gap,"), "{tracker}");
-    assert_eq!(tracker.lines().count(), app.targets.reps.len() + 1, "{tracker}");
+    assert_eq!(tracker.lines().count(), app.targets().reps.len() + 1, "{tracker}");
 
     // A format it does not write is said so, and nothing is written.
     let before = std::fs::read_dir(dir.path()).unwrap().count();

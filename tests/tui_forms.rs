@@ -9,20 +9,16 @@ use common::{ctrl, key, press, screen};
 use rapport::domain::*;
 use rapport::store::*;
 use rapport::tui::app::App;
-use rapport::tui::edit;
-use rapport::tui::keymap::Keymap;
+use rapport::tui::forms;
 use rapport::tui::overlays::Overlay;
-use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::layout::Rect;
 
 fn app_on(store: Store) -> App {
-    App::new(store, Keymap::default(), Theme { color: false }, Rect::new(0, 0, 120, 40)).unwrap()
+    common::app_over(store, 120, 40)
 }
 
 fn app() -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (app_on(store), ids)
+    common::app(120, 40)
 }
 
 /// The screen line holding a form field's label.
@@ -31,7 +27,7 @@ fn field_line(app: &App, label: &str) -> String {
 }
 
 fn form_open(app: &App) -> bool {
-    matches!(app.overlay, Overlay::Form(_))
+    matches!(app.overlay(), Overlay::Form(_))
 }
 
 fn q4() -> Period {
@@ -57,8 +53,8 @@ fn insert_target(
 }
 
 fn open_target(app: &mut App, id: i64) {
-    let form = edit::target_form(&app.store, Some(id), q4(), app.today).unwrap();
-    app.overlay = Overlay::Form(form);
+    let form = forms::target_form(app.store(), Some(id), q4(), app.today()).unwrap();
+    app.open_form(Ok(form));
 }
 
 // --- 12. targets of every metric -------------------------------------------
@@ -78,9 +74,9 @@ fn a_count_target_is_saved_through_the_form_as_a_count() {
     press(&mut app, "4");
     assert!(field_line(&app, "Amount").contains("→ 4 deals"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
-    assert!(!form_open(&app), "saved: {:?}", app.message);
+    assert!(!form_open(&app), "saved: {:?}", app.message());
     let saved: Vec<_> = app
-        .store
+        .store()
         .targets_for(q4())
         .unwrap()
         .iter()
@@ -102,9 +98,15 @@ fn an_account_target_is_saved_through_the_form() {
     key(&mut app, KeyCode::Tab);
     press(&mut app, "50k");
     key(&mut app, KeyCode::Enter);
-    assert!(!form_open(&app), "saved: {:?} {}", app.message, screen(&app));
-    let saved: Vec<_> =
-        app.store.targets_for(q4()).unwrap().iter().filter(|t| t.scope == TargetScope::Account).map(essence).collect();
+    assert!(!form_open(&app), "saved: {:?} {}", app.message(), screen(&app));
+    let saved: Vec<_> = app
+        .store()
+        .targets_for(q4())
+        .unwrap()
+        .iter()
+        .filter(|t| t.scope == TargetScope::Account)
+        .map(essence)
+        .collect();
     assert_eq!(
         saved,
         vec![(TargetScope::Account, None, Some(ids.borealis), q4(), TargetMetric::WonRevenue, 5_000_000)]
@@ -120,33 +122,33 @@ fn an_account_target_without_an_account_is_refused_by_name() {
     press(&mut app, "w");
     key(&mut app, KeyCode::Tab);
     press(&mut app, "5k");
-    let before = app.store.targets_for(q4()).unwrap().len();
+    let before = app.store().targets_for(q4()).unwrap().len();
     key(&mut app, KeyCode::Enter);
     assert!(form_open(&app));
     assert!(screen(&app).contains("an account target needs an account"), "{}", screen(&app));
-    assert_eq!(app.store.targets_for(q4()).unwrap().len(), before, "nothing written");
+    assert_eq!(app.store().targets_for(q4()).unwrap().len(), before, "nothing written");
 }
 
 #[test]
 fn targets_of_every_metric_and_scope_survive_a_round_trip_through_the_form() {
     let (mut app, ids) = app();
     let cases = [
-        insert_target(&app.store, TargetScope::Company, None, None, TargetMetric::NewDeals, 4),
-        insert_target(&app.store, TargetScope::Rep, Some(ids.rae), None, TargetMetric::Activities, 1_200),
-        insert_target(&app.store, TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 1_234_567),
-        insert_target(&app.store, TargetScope::Account, None, Some(ids.acme_gmbh), TargetMetric::NewDeals, 2),
-        insert_target(&app.store, TargetScope::Team, Some(ids.lead), None, TargetMetric::WonRevenue, 40_000_000),
+        insert_target(app.store(), TargetScope::Company, None, None, TargetMetric::NewDeals, 4),
+        insert_target(app.store(), TargetScope::Rep, Some(ids.rae), None, TargetMetric::Activities, 1_200),
+        insert_target(app.store(), TargetScope::Account, None, Some(ids.acme), TargetMetric::WonRevenue, 1_234_567),
+        insert_target(app.store(), TargetScope::Account, None, Some(ids.acme_gmbh), TargetMetric::NewDeals, 2),
+        insert_target(app.store(), TargetScope::Team, Some(ids.lead), None, TargetMetric::WonRevenue, 40_000_000),
     ];
     for id in cases {
-        let before = app.store.require::<Target>(id).unwrap();
+        let before = app.store().require::<Target>(id).unwrap();
         open_target(&mut app, id);
         if before.metric == TargetMetric::NewDeals && before.amount == 4 {
             let line = field_line(&app, "Amount");
             assert!(line.contains(" 4") && !line.contains("0.04"), "a count shows as a count: {line}");
         }
         key(&mut app, KeyCode::Enter);
-        assert!(!form_open(&app), "target {id} saved unchanged: {:?}", app.message);
-        let after = app.store.require::<Target>(id).unwrap();
+        assert!(!form_open(&app), "target {id} saved unchanged: {:?}", app.message());
+        let after = app.store().require::<Target>(id).unwrap();
         assert_eq!(essence(&after), essence(&before), "target {id}");
     }
 }
@@ -154,17 +156,17 @@ fn targets_of_every_metric_and_scope_survive_a_round_trip_through_the_form() {
 #[test]
 fn changing_the_metric_checks_the_amount_in_the_new_unit() {
     let (mut app, _) = app();
-    let id = insert_target(&app.store, TargetScope::Company, None, None, TargetMetric::WonRevenue, 25_000_000);
+    let id = insert_target(app.store(), TargetScope::Company, None, None, TargetMetric::WonRevenue, 25_000_000);
     open_target(&mut app, id);
     assert!(field_line(&app, "Amount").contains("250,000"), "{}", screen(&app));
-    if let Overlay::Form(f) = &mut app.overlay {
+    if let Overlay::Form(f) = app.overlay_mut() {
         f.focus_on("Metric");
     }
     press(&mut app, "n");
     assert!(field_line(&app, "Amount").contains("not a count"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
     assert!(form_open(&app), "not saved with a money amount as a count");
-    assert_eq!(app.store.require::<Target>(id).unwrap().metric, TargetMetric::WonRevenue);
+    assert_eq!(app.store().require::<Target>(id).unwrap().metric, TargetMetric::WonRevenue);
 }
 
 // --- 11. dates people say --------------------------------------------------
@@ -181,7 +183,7 @@ fn the_log_form_reads_dates_people_say_and_shows_the_day_understood() {
     // A fiscal year from February: this quarter runs November to January.
     store.set_setting("fiscal_start_month", "2").unwrap();
     let mut app = app_on(store);
-    assert_eq!(app.today, common::date(2026, 11, 26), "a Thursday");
+    assert_eq!(app.today(), common::date(2026, 11, 26), "a Thursday");
     press(&mut app, "lc");
     press(&mut app, "Roadmap promised");
     for _ in 0..3 {
@@ -206,8 +208,8 @@ fn the_log_form_reads_dates_people_say_and_shows_the_day_understood() {
     press(&mut app, "eoq");
     assert!(field_line(&app, "Follow-up").contains("→ Sun 31 Jan 2027"), "the fiscal quarter's end: {}", screen(&app));
     key(&mut app, KeyCode::Enter);
-    assert!(!form_open(&app), "{:?}", app.message);
-    assert!(app.message.as_deref().unwrap_or("").contains("follow-up due 2027-01-31"), "{:?}", app.message);
+    assert!(!form_open(&app), "{:?}", app.message());
+    assert!(app.message().unwrap_or("").contains("follow-up due 2027-01-31"), "{:?}", app.message());
 }
 
 #[test]
@@ -237,11 +239,11 @@ fn the_log_forms_follow_up_text_follows_the_summary_until_written_over() {
     press(&mut app, "review");
     assert!(field_line(&app, "Follow-up text").contains("Send the pilot report"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
-    assert!(!form_open(&app), "{:?}", app.message);
-    let follow = app.store.follow_ups_due(common::date(2026, 11, 27)).unwrap();
+    assert!(!form_open(&app), "{:?}", app.message());
+    let follow = app.store().follow_ups_due(common::date(2026, 11, 27)).unwrap();
     let f = follow.iter().find(|f| f.account_id == ids.cobalt && f.due_on == common::date(2026, 11, 27)).unwrap();
     assert_eq!(f.summary, "Send the pilot report");
-    assert!(summaries(&app.store, ids.cobalt).contains(&"Pilot review".to_string()));
+    assert!(summaries(app.store(), ids.cobalt).contains(&"Pilot review".to_string()));
     // The timeline shows it in its own words.
     app.set_current(ids.cobalt).unwrap();
     assert!(screen(&app).contains("Send the pilot report"), "{}", screen(&app));
@@ -254,8 +256,8 @@ fn the_log_forms_follow_up_text_follows_the_summary_until_written_over() {
     }
     press(&mut app, "fri");
     key(&mut app, KeyCode::Enter);
-    assert!(!form_open(&app), "{:?}", app.message);
-    let follow = app.store.follow_ups_due(common::date(2026, 11, 27)).unwrap();
+    assert!(!form_open(&app), "{:?}", app.message());
+    let follow = app.store().follow_ups_due(common::date(2026, 11, 27)).unwrap();
     assert!(follow.iter().any(|f| f.summary == "Follow up: Site visit"), "{follow:?}");
 }
 
@@ -263,7 +265,7 @@ fn the_log_forms_follow_up_text_follows_the_summary_until_written_over() {
 
 fn at(app: &mut App, y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) {
     use chrono::TimeZone;
-    app.store.set_clock(Clock::Fixed(chrono::Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()));
+    app.store_mut().set_clock(Clock::Fixed(chrono::Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()));
 }
 
 /// The conflict queue's row for `title`.
@@ -275,7 +277,7 @@ fn queue_row(app: &App, title_part: &str) -> String {
 fn a_cockpit_left_open_sees_an_sla_breach_happen() {
     let (mut app, _) = app();
     press(&mut app, "3z");
-    assert_eq!(app.badges.breached, 1, "the invoice dispute is already late");
+    assert_eq!(app.badges().breached, 1, "the invoice dispute is already late");
     assert!(queue_row(&app, "Late delivery").contains("3d left"), "{}", screen(&app));
 
     // Within the same minute nothing needs drawing.
@@ -290,7 +292,7 @@ fn a_cockpit_left_open_sees_an_sla_breach_happen() {
 
     at(&mut app, 2026, 11, 30, 9, 1, 0);
     assert!(app.tick().unwrap());
-    assert_eq!(app.badges.breached, 2);
+    assert_eq!(app.badges().breached, 2);
     let s = screen(&app);
     assert!(queue_row(&app, "Late delivery").contains("breached 1m"), "{s}");
     assert!(s.contains("2 SLA breached"), "the header counts it: {s}");
@@ -308,8 +310,8 @@ fn a_cockpit_left_open_over_midnight_moves_to_the_new_day() {
 
     at(&mut app, 2026, 11, 27, 0, 0, 30);
     assert!(app.tick().unwrap());
-    assert_eq!(app.today, common::date(2026, 11, 27));
-    assert_eq!(app.targets.today, app.today, "the tracker's pace counts from the new day");
+    assert_eq!(app.today(), common::date(2026, 11, 27));
+    assert_eq!(app.targets().today, app.today(), "the tracker's pace counts from the new day");
     let s = screen(&app);
     assert!(s.contains("Fri 27 Nov 2026") && !s.contains("Thu 26 Nov 2026"), "{s}");
     assert!(s.contains("2 overdue follow-ups") && !s.contains("due today"), "yesterday's follow-up is overdue: {s}");
@@ -351,20 +353,20 @@ fn ctrl_c_in_a_changed_form_asks_before_quitting() {
     let (mut app, _) = app();
     press(&mut app, "l");
     ctrl(&mut app, 'c');
-    assert!(app.quit, "an untouched form: Ctrl-C quits at once");
+    assert!(app.has_quit(), "an untouched form: Ctrl-C quits at once");
 
     let (mut app, _) = self::app();
     press(&mut app, "lc");
     press(&mut app, "Jane wants a discount");
     ctrl(&mut app, 'c');
-    assert!(!app.quit, "the typed note is not thrown away unasked");
+    assert!(!app.has_quit(), "the typed note is not thrown away unasked");
     assert!(screen(&app).contains("Quit and throw away your changes?"), "{}", screen(&app));
     press(&mut app, "n");
-    assert!(!app.quit && form_open(&app));
+    assert!(!app.has_quit() && form_open(&app));
     assert!(field_line(&app, "Summary").contains("Jane wants a discount"), "{}", screen(&app));
     ctrl(&mut app, 'c');
     press(&mut app, "y");
-    assert!(app.quit, "confirmed: quit");
+    assert!(app.has_quit(), "confirmed: quit");
 }
 
 #[test]
@@ -393,7 +395,7 @@ fn a_form_open_when_the_terminal_closes_is_offered_back_and_restored() {
     }
 
     let mut app = open_app(&db);
-    assert!(matches!(app.overlay, Overlay::Draft(_)), "offered on the next start");
+    assert!(matches!(app.overlay(), Overlay::Draft(_)), "offered on the next start");
     let s = screen(&app);
     assert!(
         s.contains("A kept draft") && s.contains("Log on Cobalt Mining") && s.contains("Sent the pilot contract"),
@@ -401,19 +403,19 @@ fn a_form_open_when_the_terminal_closes_is_offered_back_and_restored() {
     );
     assert!(s.contains("r restore · d discard"), "{s}");
     press(&mut app, "r");
-    assert!(form_open(&app), "{:?}", app.message);
+    assert!(form_open(&app), "{:?}", app.message());
     assert!(!kept.exists(), "a restored draft is no longer kept");
-    if let Overlay::Form(f) = &app.overlay {
+    if let Overlay::Form(f) = app.overlay() {
         assert_eq!(f.field("Kind").choice_value(), "email");
         assert_eq!(f.field("Summary").text(), "Sent the pilot contract");
         assert_eq!(f.field("Body").text(), "Signed copy expected friday");
         assert!(f.changed, "Esc on it still asks");
     }
     key(&mut app, KeyCode::Enter);
-    assert!(!form_open(&app), "{:?}", app.message);
-    assert!(summaries(&app.store, ids.cobalt).contains(&"Sent the pilot contract".to_string()));
+    assert!(!form_open(&app), "{:?}", app.message());
+    assert!(summaries(app.store(), ids.cobalt).contains(&"Sent the pilot contract".to_string()));
     drop(app);
-    assert!(!matches!(open_app(&db).overlay, Overlay::Draft(_)), "offered once");
+    assert!(!matches!(open_app(&db).overlay(), Overlay::Draft(_)), "offered once");
 }
 
 #[test]
@@ -429,15 +431,15 @@ fn a_kept_draft_can_be_discarded_or_left_for_later() {
 
     let mut app = open_app(&db);
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Overlay::None));
+    assert!(matches!(app.overlay(), Overlay::None));
     assert!(rapport::tui::drafts::path_for(&db).exists(), "Esc leaves it for the next start");
     drop(app);
 
     let mut app = open_app(&db);
     press(&mut app, "d");
-    assert!(matches!(app.overlay, Overlay::None));
+    assert!(matches!(app.overlay(), Overlay::None));
     assert!(!rapport::tui::drafts::path_for(&db).exists());
-    assert!(!summaries(&app.store, ids.cobalt).contains(&"Never to be saved".to_string()));
+    assert!(!summaries(app.store(), ids.cobalt).contains(&"Never to be saved".to_string()));
 }
 
 #[test]

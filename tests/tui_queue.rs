@@ -14,7 +14,7 @@ use rapport::tui::panes::conflicts::StatusFilter;
 use ratatui::crossterm::event::KeyCode;
 
 fn titles(app: &App) -> Vec<(String, ConflictStatus)> {
-    let c = &app.conflicts;
+    let c = app.conflicts();
     c.view.iter().map(|&i| (c.rows[i as usize].title.clone(), c.rows[i as usize].status)).collect()
 }
 
@@ -27,12 +27,12 @@ fn status_moves_forward_and_waiting_goes_back_to_in_progress() {
     let (store, _) = common::store();
     let mut app = app_over(store, 80, 24);
     press(&mut app, "3");
-    assert_eq!(app.conflicts.selected().unwrap().title, "Invoice dispute");
+    assert_eq!(app.conflicts().selected().unwrap().title, "Invoice dispute");
     press(&mut app, "s");
     assert_eq!(status_of(&app, "Invoice dispute"), ConflictStatus::InProgress);
     press(&mut app, "s");
     assert_eq!(status_of(&app, "Invoice dispute"), ConflictStatus::Waiting);
-    let row = app.conflicts.rows.iter().find(|r| r.title == "Invoice dispute").unwrap();
+    let row = app.conflicts().rows.iter().find(|r| r.title == "Invoice dispute").unwrap();
     assert_eq!(row.paused_left, None, "it was breached before it waited: the clock does not stand still for it");
     press(&mut app, "s");
     assert_eq!(status_of(&app, "Invoice dispute"), ConflictStatus::InProgress, "never back to open");
@@ -46,20 +46,20 @@ fn the_status_filter_shows_resolved_conflicts_and_s_reopens_one() {
     let (store, _) = common::store();
     let mut app = app_over(store, 80, 24);
     press(&mut app, "3");
-    assert_eq!(app.conflicts.status_filter, StatusFilter::Unresolved);
+    assert_eq!(app.conflicts().status_filter, StatusFilter::Unresolved);
     assert!(titles(&app).iter().all(|t| t.1 != ConflictStatus::Resolved));
     press(&mut app, "f");
-    assert!(matches!(app.overlay, Overlay::Filter(_)));
+    assert!(matches!(app.overlay(), Overlay::Filter(_)));
     // Owner, Severity, Status: down twice, then four steps to "Resolved".
     press(&mut app, "jjllll");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.conflicts.status_filter, StatusFilter::Only(ConflictStatus::Resolved));
+    assert_eq!(app.conflicts().status_filter, StatusFilter::Only(ConflictStatus::Resolved));
     assert_eq!(titles(&app), vec![("Wrong contact on file".to_string(), ConflictStatus::Resolved)]);
     assert!(screen(&app).contains("status resolved"), "{}", screen(&app));
     press(&mut app, "s");
     assert!(titles(&app).is_empty(), "reopened, so no longer resolved");
     press(&mut app, "F");
-    assert_eq!(app.conflicts.status_filter, StatusFilter::Unresolved);
+    assert_eq!(app.conflicts().status_filter, StatusFilter::Unresolved);
     assert_eq!(status_of(&app, "Wrong contact on file"), ConflictStatus::Open);
 }
 
@@ -68,17 +68,17 @@ fn escalating_asks_whom_and_why_with_the_owners_manager_first() {
     let (store, ids) = common::store();
     let mut app = app_over(store, 80, 24);
     press(&mut app, "3E");
-    assert!(matches!(app.overlay, Overlay::Form(_)), "E opens the escalation form");
+    assert!(matches!(app.overlay(), Overlay::Form(_)), "E opens the escalation form");
     assert!(screen(&app).contains("Lee Okafor"), "{}", screen(&app));
     key(&mut app, KeyCode::Tab);
     press(&mut app, "Customer threatens to leave");
     key(&mut app, KeyCode::Enter);
-    assert!(!matches!(app.overlay, Overlay::Form(_)), "saved: {:?}", app.message);
-    let id = app.conflicts.selected().unwrap().id;
-    let c = app.store.require::<Conflict>(id).unwrap();
+    assert!(!matches!(app.overlay(), Overlay::Form(_)), "saved: {:?}", app.message());
+    let id = app.conflicts().selected().unwrap().id;
+    let c = app.store().require::<Conflict>(id).unwrap();
     assert_eq!((c.escalation_level, c.escalated_to), (1, Some(ids.lead)));
     assert_eq!(c.escalation_reason.as_deref(), Some("Customer threatens to leave"));
-    let row = app.conflicts.selected().unwrap();
+    let row = app.conflicts().selected().unwrap();
     assert_eq!(row.escalated_to.as_deref(), Some("Lee Okafor"));
     assert!(!row.needs_escalation("2026-11-26T14:00:00Z"), "no longer flagged");
 }
@@ -119,9 +119,9 @@ fn the_queue_at_80x24() {
     insta::assert_snapshot!("queue_80x24", plain);
     // Zoomed, the selected issue's whole title shows under the table.
     press(&mut app, "z");
-    let rows = app.conflicts.view.len();
+    let rows = app.conflicts().view.len();
     for _ in 0..rows {
-        if app.conflicts.selected().unwrap().severity == Severity::Critical {
+        if app.conflicts().selected().unwrap().severity == Severity::Critical {
             break;
         }
         press(&mut app, "j");

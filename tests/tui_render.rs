@@ -76,7 +76,7 @@ fn hostile_names_are_drawn_as_harmless_text() {
     assert!(!text.contains('\u{202e}'), "no bidi override reaches the terminal");
     assert!(!text.contains("owned"), "the OSC title payload is dropped whole");
     assert!(text.contains("gnp.exe red"), "the summary shows as plain text:\n{text}");
-    let rows: Vec<&str> = a.portfolio.rows.iter().map(|r| r.name.as_str()).collect();
+    let rows: Vec<&str> = a.portfolio().rows.iter().map(|r| r.name.as_str()).collect();
     assert!(rows.contains(&"Acme"), "{rows:?}");
 }
 

@@ -65,8 +65,8 @@ fn contact_form_shows_every_role_at_80x24() {
     // A choice on the second line, picked with the arrows, is the one saved.
     key(&mut app, KeyCode::Left);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.message.as_deref(), Some("saved contact Zoe Park"));
-    let zoe = app.store.contacts_of(ids.acme).unwrap().into_iter().find(|c| c.name == "Zoe Park").unwrap();
+    assert_eq!(app.message(), Some("saved contact Zoe Park"));
+    let zoe = app.store().contacts_of(ids.acme).unwrap().into_iter().find(|c| c.name == "Zoe Park").unwrap();
     assert_eq!(zoe.role, ContactRole::Technical);
 }
 
@@ -97,8 +97,8 @@ fn a_corrected_field_loses_its_old_error() {
     key(&mut app, KeyCode::BackTab);
     key(&mut app, KeyCode::Backspace);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.message.as_deref(), Some("saved contact Zoe Park"));
-    assert!(app.store.contacts_of(ids.acme).unwrap().iter().any(|c| c.email.as_deref() == Some("zoe@acme.example")));
+    assert_eq!(app.message(), Some("saved contact Zoe Park"));
+    assert!(app.store().contacts_of(ids.acme).unwrap().iter().any(|c| c.email.as_deref() == Some("zoe@acme.example")));
 }
 
 #[test]

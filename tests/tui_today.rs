@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{app_over, ctrl, key, press, screen};
+use common::{app, app_over, ctrl, key, press, screen};
 
 use rapport::domain::suggest::SuggestionKind;
 use rapport::domain::ActivityKind;
@@ -14,11 +14,6 @@ use rapport::tui::app::{App, PaneId};
 use rapport::tui::overlays::Overlay;
 use rapport::tui::panes::today::Section;
 use ratatui::crossterm::event::KeyCode;
-
-fn app(w: u16, h: u16) -> (App, common::Ids) {
-    let (store, ids) = common::store();
-    (app_over(store, w, h), ids)
-}
 
 fn everyone() -> rapport::domain::scope::Resolved {
     rapport::domain::scope::Resolved { label: "everyone".into(), root: None, reps: None }
@@ -32,8 +27,8 @@ fn suggestion_keys(store: &Store) -> Vec<String> {
 /// Moves Today's selection onto the first row that passes `f`.
 fn select(app: &mut App, f: impl Fn(&rapport::tui::panes::today::Item) -> bool) -> rapport::tui::panes::today::Item {
     press(app, "g");
-    for _ in 0..app.today_view.rows.items.len() {
-        if let Some(item) = app.today_view.selected() {
+    for _ in 0..app.today_view().rows.items.len() {
+        if let Some(item) = app.today_view().selected() {
             if f(item) {
                 return item.clone();
             }
@@ -51,7 +46,7 @@ fn first_suggestion(app: &mut App) -> rapport::tui::panes::today::Item {
 fn t_opens_today_over_the_panes_where_there_is_no_room_for_its_pane() {
     let (mut app, _) = app(80, 24);
     press(&mut app, "t");
-    assert!(matches!(app.overlay, Overlay::Today), "{}", screen(&app));
+    assert!(matches!(app.overlay(), Overlay::Today), "{}", screen(&app));
     let s = screen(&app);
     for heading in [
         "Overdue follow-ups",
@@ -64,9 +59,9 @@ fn t_opens_today_over_the_panes_where_there_is_no_room_for_its_pane() {
     }
     // Esc closes it; t again opens it.
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Overlay::None));
+    assert!(matches!(app.overlay(), Overlay::None));
     press(&mut app, "t");
-    assert!(matches!(app.overlay, Overlay::Today));
+    assert!(matches!(app.overlay(), Overlay::Today));
 }
 
 #[test]
@@ -82,27 +77,27 @@ fn today_is_a_fifth_pane_at_160x48() {
     // It is there before anyone asks for it, and t focuses it.
     assert!(screen(&app).contains("5 Today"), "{}", screen(&app));
     press(&mut app, "t");
-    assert_eq!(app.focus, PaneId::Today);
-    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.focus(), PaneId::Today);
+    assert!(matches!(app.overlay(), Overlay::None));
     insta::assert_snapshot!("today_160x48", screen(&app));
     // Tab goes round five panes here.
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, PaneId::Portfolio);
+    assert_eq!(app.focus(), PaneId::Portfolio);
     // Narrowed below 160 columns, Today goes over the panes instead.
     press(&mut app, "5");
     app.resize(100, 30);
-    assert!(matches!(app.overlay, Overlay::Today) && app.focus == PaneId::Portfolio);
+    assert!(matches!(app.overlay(), Overlay::Today) && app.focus() == PaneId::Portfolio);
 }
 
 #[test]
 fn follow_ups_come_first_mine_first_then_conflicts_renewals_and_suggestions() {
     let (mut app, ids) = app(80, 24);
     press(&mut app, "t");
-    let sections: Vec<Section> = app.today_view.rows.items.iter().map(|i| i.section).collect();
+    let sections: Vec<Section> = app.today_view().rows.items.iter().map(|i| i.section).collect();
     let mut sorted = sections.clone();
     sorted.sort();
     assert_eq!(sections, sorted, "sections in order");
-    let overdue = &app.today_view.rows.items[0];
+    let overdue = &app.today_view().rows.items[0];
     assert_eq!((overdue.section, overdue.account_id), (Section::Overdue, Some(ids.acme)));
     assert_eq!(overdue.text, "Send renewal pricing");
     let renewal = select(&mut app, |i| i.section == Section::Renewals);
@@ -116,10 +111,10 @@ fn enter_on_a_row_goes_to_its_account() {
     press(&mut app, "t");
     let item = select(&mut app, |i| i.section == Section::Renewals);
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Overlay::None), "Today closes");
-    assert_eq!(app.current, item.account_id);
-    assert_eq!(app.current, Some(ids.borealis));
-    assert_eq!(app.focus, PaneId::Timeline);
+    assert!(matches!(app.overlay(), Overlay::None), "Today closes");
+    assert_eq!(app.current(), item.account_id);
+    assert_eq!(app.current(), Some(ids.borealis));
+    assert_eq!(app.focus(), PaneId::Timeline);
     assert!(screen(&app).contains("Borealis Systems"), "{}", screen(&app));
 }
 
@@ -130,8 +125,8 @@ fn enter_on_a_keep_warm_suggestion_opens_the_log_form_filled_in() {
     let item = select(&mut app, |i| i.suggestion().is_some_and(|s| s.kind == SuggestionKind::KeepWarm));
     let s = item.suggestion().unwrap().clone();
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.current, Some(s.account_id));
-    let Overlay::Form(form) = &app.overlay else { panic!("the log form opens: {}", screen(&app)) };
+    assert_eq!(app.current(), Some(s.account_id));
+    let Overlay::Form(form) = app.overlay() else { panic!("the log form opens: {}", screen(&app)) };
     assert_eq!(form.field("Kind").choice_value(), ActivityKind::Call.as_str());
     assert_eq!(form.field("Summary").text(), s.action);
     assert_eq!(form.field("Follow-up text").text(), format!("Follow up: {}", s.action));
@@ -140,10 +135,10 @@ fn enter_on_a_keep_warm_suggestion_opens_the_log_form_filled_in() {
     }
     // Logging the call is acting on it: the rule stops firing.
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Overlay::None), "saved: {:?}", app.message);
-    assert!(!suggestion_keys(&app.store).contains(&s.key), "a logged call resets the cadence");
+    assert!(matches!(app.overlay(), Overlay::None), "saved: {:?}", app.message());
+    assert!(!suggestion_keys(app.store()).contains(&s.key), "a logged call resets the cadence");
     press(&mut app, "t");
-    assert!(app.today_view.rows.items.iter().all(|i| i.suggestion().is_none_or(|x| x.key != s.key)));
+    assert!(app.today_view().rows.items.iter().all(|i| i.suggestion().is_none_or(|x| x.key != s.key)));
 }
 
 #[test]
@@ -153,26 +148,26 @@ fn x_dismisses_a_suggestion_and_u_brings_it_back() {
     let item = first_suggestion(&mut app);
     let key_of = item.suggestion().unwrap().key.clone();
     press(&mut app, "x");
-    assert!(matches!(app.overlay, Overlay::Ask(_)), "asks why: {}", screen(&app));
+    assert!(matches!(app.overlay(), Overlay::Ask(_)), "asks why: {}", screen(&app));
     assert!(screen(&app).contains("Why (optional)"), "{}", screen(&app));
     press(&mut app, "already in touch by phone");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Overlay::Today), "back to Today: {}", screen(&app));
-    assert!(app.message.as_deref().unwrap_or("").starts_with("dismissed:"), "{:?}", app.message);
-    let shown = |app: &App| app.today_view.rows.items.iter().any(|i| i.suggestion().is_some_and(|s| s.key == key_of));
+    assert!(matches!(app.overlay(), Overlay::Today), "back to Today: {}", screen(&app));
+    assert!(app.message().unwrap_or("").starts_with("dismissed:"), "{:?}", app.message());
+    let shown = |app: &App| app.today_view().rows.items.iter().any(|i| i.suggestion().is_some_and(|s| s.key == key_of));
     assert!(!shown(&app), "gone from Today");
-    assert!(!suggestion_keys(&app.store).contains(&key_of), "and from the store's list");
+    assert!(!suggestion_keys(app.store()).contains(&key_of), "and from the store's list");
 
     press(&mut app, "u");
-    assert!(matches!(app.overlay, Overlay::Today), "undo keeps Today open");
+    assert!(matches!(app.overlay(), Overlay::Today), "undo keeps Today open");
     assert!(shown(&app), "undo brings it back: {}", screen(&app));
-    assert!(suggestion_keys(&app.store).contains(&key_of));
+    assert!(suggestion_keys(app.store()).contains(&key_of));
 
     // Esc at the question keeps the suggestion.
     let _ = first_suggestion(&mut app);
     press(&mut app, "x");
     key(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Overlay::Today));
+    assert!(matches!(app.overlay(), Overlay::Today));
     assert!(shown(&app));
 }
 
@@ -180,7 +175,7 @@ fn x_dismisses_a_suggestion_and_u_brings_it_back() {
 fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     let (mut app, _) = app(80, 24);
     press(&mut app, "t");
-    let before = suggestion_keys(&app.store);
+    let before = suggestion_keys(app.store());
     assert!(before.len() >= 2, "the fixed book makes suggestions: {before:?}");
 
     // A day: Enter takes the first choice.
@@ -188,10 +183,10 @@ fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     press(&mut app, "s");
     assert!(screen(&app).contains("a day") && screen(&app).contains("a week"), "{}", screen(&app));
     key(&mut app, KeyCode::Enter);
-    assert!(app.message.as_deref().unwrap_or("").contains("snoozed until 2026-11-27"), "{:?}", app.message);
-    assert!(!suggestion_keys(&app.store).contains(&first));
+    assert!(app.message().unwrap_or("").contains("snoozed until 2026-11-27"), "{:?}", app.message());
+    assert!(!suggestion_keys(app.store()).contains(&first));
     // It comes back on its date.
-    let back = app.store.suggestions(&everyone(), common::date(2026, 11, 27)).unwrap();
+    let back = app.store().suggestions(&everyone(), common::date(2026, 11, 27)).unwrap();
     assert!(back.iter().any(|s| s.key == first), "back on 2026-11-27");
 
     // A date typed; one in the past is refused and nothing is written.
@@ -199,22 +194,22 @@ fn s_snoozes_a_suggestion_for_a_day_a_week_or_until_a_date() {
     press(&mut app, "s");
     press(&mut app, "2026-11-01");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Overlay::Ask(_)), "still asking: {}", screen(&app));
-    assert!(suggestion_keys(&app.store).contains(&second), "nothing written");
+    assert!(matches!(app.overlay(), Overlay::Ask(_)), "still asking: {}", screen(&app));
+    assert!(suggestion_keys(app.store()).contains(&second), "nothing written");
     for _ in 0.."2026-11-01".len() {
         key(&mut app, KeyCode::Backspace);
     }
     press(&mut app, "2026-12-15");
     assert!(screen(&app).contains("Tue 15 Dec 2026"), "the day understood: {}", screen(&app));
     key(&mut app, KeyCode::Enter);
-    assert!(app.message.as_deref().unwrap_or("").contains("snoozed until 2026-12-15"), "{:?}", app.message);
-    assert!(!suggestion_keys(&app.store).contains(&second));
+    assert!(app.message().unwrap_or("").contains("snoozed until 2026-12-15"), "{:?}", app.message());
+    assert!(!suggestion_keys(app.store()).contains(&second));
 
     // Undo takes the snooze back.
     press(&mut app, "u");
-    assert!(suggestion_keys(&app.store).contains(&second));
+    assert!(suggestion_keys(app.store()).contains(&second));
     ctrl(&mut app, 'r');
-    assert!(!suggestion_keys(&app.store).contains(&second), "and redo snoozes it again");
+    assert!(!suggestion_keys(app.store()).contains(&second), "and redo snoozes it again");
 }
 
 #[test]
@@ -223,11 +218,11 @@ fn x_and_s_on_a_renewal_say_they_are_for_suggestions() {
     press(&mut app, "t");
     let _ = select(&mut app, |i| i.section == Section::Renewals);
     press(&mut app, "x");
-    assert!(matches!(app.overlay, Overlay::Today));
-    assert!(app.message.as_deref().unwrap_or("").contains("only a suggestion"), "{:?}", app.message);
+    assert!(matches!(app.overlay(), Overlay::Today));
+    assert!(app.message().unwrap_or("").contains("only a suggestion"), "{:?}", app.message());
     press(&mut app, "s");
-    assert!(matches!(app.overlay, Overlay::Today));
-    assert!(app.message.as_deref().unwrap_or("").contains("only a suggestion"), "{:?}", app.message);
+    assert!(matches!(app.overlay(), Overlay::Today));
+    assert!(app.message().unwrap_or("").contains("only a suggestion"), "{:?}", app.message());
 }
 
 #[test]
@@ -250,8 +245,12 @@ fn the_portfolio_shows_health_as_a_mark_and_a_score_and_sorts_by_it() {
         press(&mut app, "s");
     }
     assert!(screen(&app).contains("by health"), "{}", screen(&app));
-    let scores: Vec<u8> =
-        app.portfolio.view.iter().map(|&i| app.portfolio.health[&app.portfolio.rows[i as usize].id].score).collect();
+    let scores: Vec<u8> = app
+        .portfolio()
+        .view
+        .iter()
+        .map(|&i| app.portfolio().health[&app.portfolio().rows[i as usize].id].score)
+        .collect();
     let mut sorted = scores.clone();
     sorted.sort();
     assert_eq!(scores, sorted, "the worst first");
@@ -262,9 +261,9 @@ fn h_shows_the_reasons_behind_an_accounts_health() {
     let (mut app, ids) = app(100, 30);
     app.set_current(ids.borealis).unwrap();
     press(&mut app, "2");
-    let health = app.store.health_of(ids.borealis, common::date(2026, 11, 26)).unwrap().unwrap();
-    assert_eq!(app.portfolio.health[&ids.borealis].score, health.score, "the portfolio keeps the score");
-    assert!(app.portfolio.health[&ids.borealis].reasons.is_empty(), "but not the reasons");
+    let health = app.store().health_of(ids.borealis, common::date(2026, 11, 26)).unwrap().unwrap();
+    assert_eq!(app.portfolio().health[&ids.borealis].score, health.score, "the portfolio keeps the score");
+    // Not the reasons: the portfolio's `Mark` has no room for them.
     assert!(!health.reasons.is_empty(), "Borealis has reasons: {health:?}");
     let mark = format!("{} {} {}", health.band.symbol(), health.score, health.band.label());
     assert!(screen(&app).contains(&mark), "{}", screen(&app));
@@ -293,24 +292,24 @@ fn on_a_file_today_and_health_are_read_behind_the_first_frame_and_again_after_a_
     assert!(app.insights_loading(), "the first frame drawn, Today and health are read behind it");
     app.poll_insights(true).unwrap();
     assert!(!app.insights_loading());
-    assert_eq!(app.portfolio.health.len(), 4, "every account's health");
+    assert_eq!(app.portfolio().health.len(), 4, "every account's health");
     let keep_warm =
         |app: &App| {
-            app.today_view.rows.items.iter().any(|i| {
+            app.today_view().rows.items.iter().any(|i| {
                 i.suggestion().is_some_and(|s| s.kind == SuggestionKind::KeepWarm && s.account_id == ids.borealis)
             })
         };
     assert!(keep_warm(&app), "Borealis is past its cadence: {}", screen(&app));
-    let before = app.portfolio.health[&ids.borealis].score;
+    let before = app.portfolio().health[&ids.borealis].score;
 
     // A call logged on Borealis: Today and health are read again, in the background.
     app.set_current(ids.borealis).unwrap();
     press(&mut app, "lc");
     press(&mut app, "Caught up on delivery");
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Overlay::None), "{:?}", app.message);
+    assert!(matches!(app.overlay(), Overlay::None), "{:?}", app.message());
     assert!(app.insights_loading(), "read again after the write");
     app.poll_insights(true).unwrap();
     assert!(!keep_warm(&app), "the call resets the cadence: {}", screen(&app));
-    assert!(app.portfolio.health[&ids.borealis].score > before, "and lifts the health");
+    assert!(app.portfolio().health[&ids.borealis].score > before, "and lifts the health");
 }

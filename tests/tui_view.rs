@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::press;
+use common::{book_in as book, press};
 
 use rapport::domain::{Period, Severity, Tier};
 use rapport::store::*;
@@ -15,14 +15,7 @@ use rapport::tui::theme::Theme;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
-fn book(dir: &Path) -> (PathBuf, common::Ids) {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    let ids = common::seed(&store.with_clock(common::clock()));
-    (path, ids)
-}
+use std::path::Path;
 
 /// A cockpit on the file, as `rapport` opens it: with the kept view unless `fresh`.
 fn cockpit(db: &Path, fresh: bool) -> App {
@@ -45,12 +38,12 @@ fn cockpit(db: &Path, fresh: bool) -> App {
 /// Quits with `q`, keeping the view as the cockpit does on quit.
 fn quit(mut app: App, db: &Path) {
     press(&mut app, "q");
-    assert!(app.quit);
+    assert!(app.has_quit());
     saved::save(db, &app.saved_view()).unwrap();
 }
 
 fn names(app: &App) -> Vec<String> {
-    app.portfolio.view.iter().map(|&i| app.portfolio.rows[i as usize].name.clone()).collect()
+    app.portfolio().view.iter().map(|&i| app.portfolio().rows[i as usize].name.clone()).collect()
 }
 
 #[test]
@@ -59,17 +52,17 @@ fn the_cockpit_reopens_where_it_was_left() {
     let (db, ids) = book(dir.path());
     let mut app = cockpit(&db, false);
     app.poll_loading(true).unwrap();
-    assert_eq!(app.focus, PaneId::Portfolio);
+    assert_eq!(app.focus(), PaneId::Portfolio);
     press(&mut app, "s"); // sort by value
-    assert_eq!(app.portfolio.sort, AccountSort::ValueDesc);
+    assert_eq!(app.portfolio().sort, AccountSort::ValueDesc);
     let h = app.pane_rows(PaneId::Portfolio);
-    app.portfolio.set_filter(AccountFilter { tier: Some(Tier::Standard), ..Default::default() }, h);
+    app.portfolio_mut().set_filter(AccountFilter { tier: Some(Tier::Standard), ..Default::default() }, h);
     assert_eq!(names(&app), ["Acme Logistik GmbH", "Cobalt Mining"]);
     press(&mut app, "j");
-    assert_eq!(app.current, Some(ids.cobalt));
-    app.conflicts.set_filter(None, Some(Severity::High), 10);
+    assert_eq!(app.current(), Some(ids.cobalt));
+    app.conflicts_mut().set_filter(None, Some(Severity::High), 10);
     press(&mut app, "4[");
-    assert_eq!(app.targets.period, Period::Quarter(2026, 3));
+    assert_eq!(app.targets().period, Period::Quarter(2026, 3));
     press(&mut app, "3");
     quit(app, &db);
 
@@ -78,24 +71,24 @@ fn the_cockpit_reopens_where_it_was_left() {
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
 
     let app = cockpit(&db, false);
-    assert_eq!(app.focus, PaneId::Conflicts);
-    assert_eq!(app.current, Some(ids.cobalt));
-    assert_eq!(app.timeline.card.as_ref().unwrap().name, "Cobalt Mining");
-    assert_eq!(app.portfolio.sort, AccountSort::ValueDesc);
-    assert_eq!(app.portfolio.filter.tier, Some(Tier::Standard));
+    assert_eq!(app.focus(), PaneId::Conflicts);
+    assert_eq!(app.current(), Some(ids.cobalt));
+    assert_eq!(app.timeline().card.as_ref().unwrap().name, "Cobalt Mining");
+    assert_eq!(app.portfolio().sort, AccountSort::ValueDesc);
+    assert_eq!(app.portfolio().filter.tier, Some(Tier::Standard));
     assert_eq!(names(&app), ["Acme Logistik GmbH", "Cobalt Mining"]);
-    assert_eq!(app.portfolio.selected_id(), Some(ids.cobalt));
-    assert_eq!(app.conflicts.severity_filter, Some(Severity::High));
-    assert_eq!(app.targets.period, Period::Quarter(2026, 3));
+    assert_eq!(app.portfolio().selected_id(), Some(ids.cobalt));
+    assert_eq!(app.conflicts().severity_filter, Some(Severity::High));
+    assert_eq!(app.targets().period, Period::Quarter(2026, 3));
     assert!(!app.loading(), "a kept sort or filter is applied to the whole book");
 
     // --fresh-view starts clean.
     let fresh = cockpit(&db, true);
-    assert_eq!(fresh.focus, PaneId::Portfolio);
-    assert_eq!(fresh.portfolio.sort, AccountSort::Name);
-    assert!(fresh.portfolio.filter.is_empty());
-    assert_eq!(fresh.current, Some(ids.acme));
-    assert_eq!(fresh.targets.period, Period::Quarter(2026, 4));
+    assert_eq!(fresh.focus(), PaneId::Portfolio);
+    assert_eq!(fresh.portfolio().sort, AccountSort::Name);
+    assert!(fresh.portfolio().filter.is_empty());
+    assert_eq!(fresh.current(), Some(ids.acme));
+    assert_eq!(fresh.targets().period, Period::Quarter(2026, 4));
 }
 
 #[test]
@@ -105,8 +98,8 @@ fn a_filter_on_a_deleted_rep_or_account_is_dropped_quietly() {
     let mut app = cockpit(&db, false);
     app.poll_loading(true).unwrap();
     let h = app.pane_rows(PaneId::Portfolio);
-    app.portfolio.set_filter(AccountFilter { owner_id: Some(ids.sam), ..Default::default() }, h);
-    app.conflicts.set_filter(Some(ids.sam), None, 10);
+    app.portfolio_mut().set_filter(AccountFilter { owner_id: Some(ids.sam), ..Default::default() }, h);
+    app.conflicts_mut().set_filter(Some(ids.sam), None, 10);
     app.set_current(ids.borealis).unwrap();
     quit(app, &db);
 
@@ -116,11 +109,11 @@ fn a_filter_on_a_deleted_rep_or_account_is_dropped_quietly() {
         store.delete_account(ids.borealis).unwrap();
     }
     let app = cockpit(&db, false);
-    assert!(app.portfolio.filter.is_empty(), "Sam is gone, and so is the filter on him");
-    assert_eq!(app.conflicts.owner_filter, None);
+    assert!(app.portfolio().filter.is_empty(), "Sam is gone, and so is the filter on him");
+    assert_eq!(app.conflicts().owner_filter, None);
     assert_eq!(names(&app), ["Acme Logistics", "Acme Logistik GmbH", "Cobalt Mining"]);
-    assert_eq!(app.current, Some(ids.acme), "the deleted account is not brought back");
-    assert_eq!(app.message, None, "nothing to say about it");
+    assert_eq!(app.current(), Some(ids.acme), "the deleted account is not brought back");
+    assert_eq!(app.message(), None, "nothing to say about it");
 }
 
 #[test]
@@ -133,7 +126,7 @@ fn nothing_from_a_form_is_kept() {
     // Ctrl-C with a changed form asks, and yes quits.
     app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)).unwrap();
     app.on_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)).unwrap();
-    assert!(app.quit);
+    assert!(app.has_quit());
     saved::save(&db, &app.saved_view()).unwrap();
     let text = std::fs::read_to_string(saved::path_for(&db).unwrap()).unwrap();
     assert!(!text.contains("Secret"), "{text}");

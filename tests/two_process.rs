@@ -18,10 +18,7 @@ use std::time::{Duration, Instant};
 const PER_SHELL: usize = 250;
 
 fn book(dir: &Path) -> PathBuf {
-    let path = dir.join("book.db");
-    let (store, _) = Store::open(&path, OpenMode::Create).unwrap();
-    common::seed(&store.with_clock(common::clock()));
-    path
+    common::book_in(dir).0
 }
 
 /// Runs `count` `rapport log` processes one after another; returns the

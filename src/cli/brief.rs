@@ -144,7 +144,7 @@ pub fn run(store: &Store, args: BriefArgs) -> Result<ExitCode> {
                 account: a.name,
                 renewal_date: d,
                 annual_value: a.annual_value,
-                owner: a.owner,
+                owner: a.owner.as_deref().map(str::to_string),
             })
         })
         .collect();

@@ -1,4 +1,5 @@
-//! `rapport config set KEY VALUE`: one setting into the config file.
+//! `rapport config set KEY VALUE`: one setting into the config file, or
+//! one of the book's own (its currency and fiscal year) into the database.
 
 use super::hinted;
 use crate::domain::scope::find_rep;
@@ -8,6 +9,9 @@ use crate::tui::config;
 use anyhow::{anyhow, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// What `config set` and `config get` take: the book's, then the config file's.
+const KEYS: &str = "currency, fiscal_start_month, me, fiscal_year_start";
 
 pub fn set(db: Option<PathBuf>, key: &str, value: &str) -> Result<ExitCode> {
     if key == "currency" {
@@ -24,6 +28,27 @@ pub fn set(db: Option<PathBuf>, key: &str, value: &str) -> Result<ExitCode> {
             store.path().display()
         ))?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if key == "fiscal_start_month" {
+        // The company's fiscal year, for everyone on the book; a person's
+        // `fiscal_year_start` in their config file wins over it for them.
+        let month = book_fiscal_month(value)?;
+        let store = super::open_for_changes(db)?;
+        store.set_setting("fiscal_start_month", &month.to_string())?;
+        super::out::say(&format!("fiscal_start_month = {month} in {}", store.path().display()))?;
+        if let Some(own) = super::prefs()?.fiscal_year_start.filter(|m| *m != month) {
+            super::out::warn(&format!(
+                "your config file's fiscal_year_start = {own} wins over it for you ({})",
+                config::path()?.display()
+            ));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !config::SETTABLE.contains(&key) {
+        return Err(hinted(
+            anyhow!("'{}' is not a setting; expected one of: {KEYS}", crate::domain::limits::preview(key)),
+            "e.g. `rapport config set fiscal_year_start 4`",
+        ));
     }
     let path = config::path()?;
     if key == "me" {
@@ -51,10 +76,30 @@ pub fn set(db: Option<PathBuf>, key: &str, value: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `rapport config get KEY`: the book's currency, or a setting of the config file.
+/// The book's fiscal year's first month, 1 to 12.
+fn book_fiscal_month(value: &str) -> Result<u32> {
+    match value.trim().parse::<u32>() {
+        Ok(m @ 1..=12) => Ok(m),
+        _ => Err(hinted(
+            anyhow!(
+                "fiscal_start_month: '{}' is not a month; expected 1 (January) to 12 (December)",
+                crate::domain::limits::preview(value)
+            ),
+            "e.g. `rapport config set fiscal_start_month 4` for a year from April",
+        )),
+    }
+}
+
+/// `rapport config get KEY`: one of the book's settings, or of the config file.
 pub fn get(db: Option<PathBuf>, key: &str) -> Result<ExitCode> {
     let value = match key {
         "currency" => super::open_for_reading(db)?.currency()?.code().to_string(),
+        // As a new book has it, January, when nobody set it.
+        "fiscal_start_month" => {
+            let store = super::open_for_reading(db)?;
+            let month = store.setting("fiscal_start_month")?.and_then(|v| v.parse::<u32>().ok());
+            month.filter(|m| (1..=12).contains(m)).unwrap_or(1).to_string()
+        }
         "me" | "fiscal_year_start" => {
             let prefs = super::prefs()?;
             let value = if key == "me" { prefs.me } else { prefs.fiscal_year_start.map(|m| m.to_string()) };
@@ -68,7 +113,7 @@ pub fn get(db: Option<PathBuf>, key: &str) -> Result<ExitCode> {
         }
         _ => {
             return Err(hinted(
-                anyhow!("'{key}' is not a setting; expected one of: currency, me, fiscal_year_start"),
+                anyhow!("'{}' is not a setting; expected one of: {KEYS}", crate::domain::limits::preview(key)),
                 "e.g. `rapport config get currency`",
             ))
         }

@@ -25,7 +25,7 @@ pub enum Kind {
 pub struct DeleteArgs {
     /// What to delete
     pub kind: Kind,
-    /// Its id (12 or '#12')
+    /// Its id (12 or '#12'), or its ref as `rapport list` shows it
     pub id: String,
     /// Delete an account with what hangs off it without asking
     #[arg(long, short = 'y')]
@@ -37,10 +37,18 @@ pub struct DeleteArgs {
 
 pub fn run(store: &Store, args: DeleteArgs) -> Result<ExitCode> {
     let name = args.kind.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
-    let id = resolve::require_id(&name, &args.id)?;
     if args.reassign_to.is_some() && args.kind != Kind::Rep {
         bail!("--reassign-to is for deleting a rep; expected `rapport delete rep ID --reassign-to NAME`");
     }
+    let id = match args.kind {
+        Kind::Account => resolve::record_id::<Account>(store, &name, &args.id)?,
+        Kind::Contact => resolve::record_id::<Contact>(store, &name, &args.id)?,
+        Kind::Deal => resolve::record_id::<Deal>(store, &name, &args.id)?,
+        Kind::Conflict => resolve::record_id::<Conflict>(store, &name, &args.id)?,
+        Kind::Target => resolve::record_id::<Target>(store, &name, &args.id)?,
+        Kind::Rep => resolve::record_id::<Rep>(store, &name, &args.id)?,
+        Kind::Activity => resolve::record_id::<Activity>(store, &name, &args.id)?,
+    };
     let what = match args.kind {
         Kind::Account => return delete_account(store, id, args.yes),
         Kind::Contact => delete::<Contact>(store, &name, id)?,

@@ -14,7 +14,7 @@ pub struct DoneArgs {
 }
 
 pub fn run(store: &Store, args: DoneArgs) -> Result<ExitCode> {
-    let id = resolve::require_id("follow-up", &args.id)?;
+    let id = resolve::record_id::<Activity>(store, "follow-up", &args.id)?;
     if store.get::<Activity>(id)?.is_none() {
         return Err(super::hinted(anyhow!("no follow-up with id {id}"), "`rapport agenda` lists open follow-ups"));
     }

@@ -28,7 +28,7 @@ pub struct Clear {
 pub enum EditCommand {
     /// Change an account's fields
     Account {
-        /// The account's id
+        /// The account's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: AccountFields,
@@ -42,7 +42,7 @@ pub enum EditCommand {
     },
     /// Change a contact's fields
     Contact {
-        /// The contact's id
+        /// The contact's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: ContactFields,
@@ -56,7 +56,7 @@ pub enum EditCommand {
     },
     /// Change a deal; --stage moves it (probability, close date, timeline)
     Deal {
-        /// The deal's id
+        /// The deal's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: DealFields,
@@ -67,7 +67,7 @@ pub enum EditCommand {
     },
     /// Change a conflict; --status moves it, --status resolved needs --resolution
     Conflict {
-        /// The conflict's id
+        /// The conflict's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: ConflictFields,
@@ -84,7 +84,7 @@ pub enum EditCommand {
     },
     /// Change a target
     Target {
-        /// The target's id
+        /// The target's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: TargetFields,
@@ -95,7 +95,7 @@ pub enum EditCommand {
     },
     /// Change a rep
     Rep {
-        /// The rep's id
+        /// The rep's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: RepFields,
@@ -109,7 +109,7 @@ pub enum EditCommand {
     },
     /// Change a timeline entry: a call, e-mail, meeting, note or follow-up
     Activity {
-        /// The entry's id
+        /// The entry's id, or its ref as `rapport list` shows it
         id: String,
         #[command(flatten)]
         fields: ActivityFields,
@@ -252,7 +252,7 @@ fn edit<'a, T: Record + Clone + DeserializeOwned>(
     out: &Output,
     change: impl FnOnce(&Store, &mut T) -> Result<Option<Then<'a, T>>>,
 ) -> Result<ExitCode> {
-    let id = resolve::require_id(kind, id)?;
+    let id = resolve::record_id::<T>(store, kind, id)?;
     let (before, after) = store.allowing_duplicates(allow_duplicate, |store| {
         store.write(|s| {
             let before: T = load(s, kind, id)?;
@@ -270,7 +270,7 @@ fn edit<'a, T: Record + Clone + DeserializeOwned>(
     })?;
     let changed = changes(store, &before, &after)?;
     if out.json {
-        super::print_json(&after)?;
+        super::print_json(&super::record_document(store, &after)?)?;
     } else if changed.is_empty() {
         super::out::say(&format!("no change to {} (#{id})", line(&after.describe())))?;
     } else {

@@ -24,7 +24,7 @@ pub struct EscalateArgs {
 }
 
 pub fn run(store: &Store, args: EscalateArgs) -> Result<ExitCode> {
-    let id = resolve::require_id("conflict", &args.id)?;
+    let id = resolve::record_id::<Conflict>(store, "conflict", &args.id)?;
     if store.get::<Conflict>(id)?.is_none() {
         return Err(super::hinted(
             anyhow!("no conflict with id {id}"),

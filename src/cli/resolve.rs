@@ -3,9 +3,10 @@
 
 use super::table::{Align, Table};
 use crate::domain::phone::Dialled;
-use crate::domain::sanitize;
+use crate::domain::text::fold;
+use crate::domain::{rules, sanitize};
 use crate::lookup::{Field, Hit, Lookup};
-use crate::store::{Account, Contact, Store};
+use crate::store::{Account, Contact, Record, Store};
 use anyhow::{anyhow, Result};
 use std::fmt;
 
@@ -38,15 +39,14 @@ pub enum Choice {
     NoMatch,
 }
 
-/// Picks the name `query` means: an exact (case-insensitive) name first;
-/// else the lookup's best match, when the runner-up matched in a weaker way
-/// (the text together against letters scattered, say).
+/// Picks the name `query` means: an exact name first (case, accents and
+/// spacing aside); else the lookup's best match, when the runner-up matched
+/// in a weaker way (the text together against letters scattered, say).
 pub fn choose(query: &str, names: &[&str]) -> Choice {
-    let wanted = fold(query);
-    if wanted.is_empty() {
+    if fold(query).is_empty() {
         return Choice::NoMatch;
     }
-    let exact: Vec<usize> = (0..names.len()).filter(|&i| fold(names[i]) == wanted).collect();
+    let exact = exact(query, names.iter().copied());
     match exact.len() {
         0 => {}
         1 => return Choice::One(exact[0]),
@@ -71,17 +71,21 @@ fn clear_winner(ranked: &[(usize, u32)]) -> Choice {
 /// The lookup's ranking of `names` for `query`: those that match, best
 /// first, with their scores.
 pub fn rank(query: &str, names: &[&str]) -> Vec<(usize, u32)> {
-    crate::lookup::rank_names(&fold_spaces(query), names)
+    crate::lookup::rank_names(query, names)
 }
 
-/// Runs of spaces as one: "acme  logistics" is typed for "Acme Logistics".
-fn fold_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Case- and space-insensitive form of a name, for exact comparison.
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// The positions of the names `text` gives exactly: the same once folded
+/// (so "hameenlinna" names "Hämeenlinna"); of several, the one spelt with
+/// the same accents when there is one, as no two live names are
+/// (`rules::same_name`), so that "Café" and "Cafe" can both be named.
+fn exact<'a>(text: &str, names: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let wanted = fold(text);
+    let found: Vec<(usize, &str)> = names.enumerate().filter(|(_, n)| fold(n) == wanted).collect();
+    let spelt: Vec<usize> = found.iter().filter(|(_, n)| rules::same_name(n, text)).map(|(i, _)| *i).collect();
+    if found.len() > 1 && spelt.len() == 1 {
+        return spelt;
+    }
+    found.into_iter().map(|(i, _)| i).collect()
 }
 
 /// Accounts looked at for an exact name: more of one name than this, and
@@ -90,7 +94,8 @@ const EXACT_MAX: usize = 50;
 
 /// Where ids come from, for hints.
 pub const ID_HINT: &str =
-    "ids show as #12 in what add, log, agenda and find print, and as \"id\" in their --json output";
+    "ids show as #12 in what add, log, agenda and find print, and as \"id\" in their --json output; \
+     `rapport list` shows each record's ref, which names it too";
 
 /// `12` or `#12`.
 pub fn parse_id(s: &str) -> Option<i64> {
@@ -102,17 +107,43 @@ pub fn parse_id(s: &str) -> Option<i64> {
     t.parse().ok().filter(|id| *id > 0)
 }
 
-/// An id given on the command line for `KIND ID`.
-pub fn require_id(kind: &str, s: &str) -> Result<i64> {
-    parse_id(s).ok_or_else(|| {
-        super::hinted(
-            anyhow!(
-                "'{}' is not an id; expected the number of a {kind}, such as 12 or #12",
-                crate::domain::limits::preview(s)
-            ),
+/// "a deal", "an account".
+pub fn a(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind}")
+}
+
+/// The record of kind `T` named on the command line for `KIND ID`: its id
+/// (`12`, `#12`), or its ref as `rapport list` and `export` show it (the
+/// source system's id, else its uid) — the name a record has on every
+/// laptop of a team, where ids are each laptop's own.
+pub fn record_id<T: Record>(store: &Store, kind: &str, s: &str) -> Result<i64> {
+    if let Some(id) = parse_id(s) {
+        // A source system's ids may be numbers too: one that is no id here
+        // but the ref of exactly one record names that record.
+        if store.get::<T>(id)?.is_none() {
+            if let [one] = store.ids_by_ref::<T>(s)?.as_slice() {
+                return Ok(*one);
+            }
+        }
+        return Ok(id);
+    }
+    let shown = crate::domain::limits::preview(s);
+    match store.ids_by_ref::<T>(s)?.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(super::hinted(
+            anyhow!("'{shown}' names no {kind}; expected {}'s id, such as 12 or #12, or its ref", a(kind)),
             ID_HINT,
-        )
-    })
+        )),
+        several => Err(super::hinted(
+            anyhow!(
+                "'{shown}' is the ref of {} {kind}s: {}",
+                several.len(),
+                several.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
+            ),
+            "name one by its id",
+        )),
+    }
 }
 
 fn quoted(s: &str) -> String {
@@ -192,17 +223,16 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
             return Ok(a);
         }
     }
-    let wanted = fold(text);
     // An exact name ranks first (its whole text, from the start, nothing
     // more), so the exact ones are at the head of the list when there are any.
     // Phone numbers name a caller (`caller`, with its own rule on how many digits it takes), not an account.
-    let hits: Vec<Hit> = if wanted.is_empty() {
+    let hits: Vec<Hit> = if fold(text).is_empty() {
         Vec::new()
     } else {
         let mut lookup = Lookup::open_and_keep(store)?;
-        lookup.query(&fold_spaces(text), EXACT_MAX).into_iter().filter(|h| h.field != Field::Phone).collect()
+        lookup.query(text, EXACT_MAX).into_iter().filter(|h| h.field != Field::Phone).collect()
     };
-    let exact: Vec<usize> = (0..hits.len()).filter(|&i| fold(&hits[i].account) == wanted).collect();
+    let exact = exact(text, hits.iter().map(|h| h.account.as_str()));
     let choice = match exact.len() {
         0 => {
             clear_winner(&hits.iter().take(MAX_LISTED + 1).enumerate().map(|(i, h)| (i, h.class())).collect::<Vec<_>>())
@@ -212,7 +242,11 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
     };
     let listed = |close: &[usize]| -> Result<Vec<(i64, String, Option<String>)>> {
         let ids: Vec<i64> = close.iter().map(|&i| hits[i].account_id).collect();
-        Ok(store.found_rows(&ids)?.into_iter().map(|r| (r.id, r.name, r.owner)).collect())
+        Ok(store
+            .found_rows(&ids)?
+            .into_iter()
+            .map(|r| (r.id, r.name, r.owner.as_deref().map(str::to_string)))
+            .collect())
     };
     match choice {
         Choice::One(i) => store.require::<Account>(hits[i].account_id),
@@ -260,8 +294,7 @@ pub fn account_flag(store: &Store, flag: &str, text: &str) -> Result<Account> {
         });
     }
     let all = store.account_names()?;
-    let wanted = fold(text);
-    let exact: Vec<usize> = (0..all.len()).filter(|&i| fold(&all[i].1) == wanted).collect();
+    let exact = exact(text, all.iter().map(|a| a.1.as_str()));
     match exact.as_slice() {
         [i] => store.require::<Account>(all[*i].0),
         [] => {
@@ -339,8 +372,8 @@ pub fn rep_flag(store: &Store, flag: &str, text: &str) -> Result<i64> {
         }
         return Err(super::hinted(anyhow!("--{flag}: no rep with id {id}"), rep_hint(&reps, text)));
     }
-    let wanted = fold(text);
-    let exact: Vec<&crate::store::RepRow> = reps.iter().filter(|r| fold(&r.name) == wanted).collect();
+    let exact: Vec<&crate::store::RepRow> =
+        exact(text, reps.iter().map(|r| r.name.as_str())).into_iter().map(|i| &reps[i]).collect();
     match exact.as_slice() {
         [r] => Ok(r.id),
         [] => Err(super::hinted(
@@ -382,6 +415,15 @@ mod tests {
         assert_eq!(choose("acme  LOGISTICS", &BOOK), Choice::One(0));
         assert_eq!(choose("Cobalt Mining", &BOOK), Choice::One(2));
         assert_eq!(choose("twin", &["Twin", "twin"]), Choice::Several(vec![0, 1]));
+    }
+
+    #[test]
+    fn exact_names_win_whatever_the_accents_unless_another_is_spelt_so() {
+        let names = ["Hämeenlinna Oy", "Hameenlinna Oy Ab", "Café Nord", "Cafe Nord"];
+        assert_eq!(choose("hameenlinna  oy", &names), Choice::One(0));
+        assert_eq!(choose("CAFÉ nord", &names), Choice::One(2));
+        assert_eq!(choose("cafe nord", &names), Choice::One(3));
+        assert_eq!(choose("cafè nord", &names), Choice::Several(vec![2, 3]));
     }
 
     #[test]

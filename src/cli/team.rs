@@ -34,6 +34,12 @@ pub enum TeamCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Remove from the server the deleted records every device has pulled past (the manager only)
+    Purge {
+        /// A device not seen for this many days no longer holds purging back (kept for the team; 30 at first)
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i32).range(1..=3650))]
+        idle_days: Option<i32>,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -44,7 +50,7 @@ pub enum KeepSide {
 
 #[derive(Args, Debug)]
 pub struct ServerArgs {
-    /// The server: postgres://USER@HOST:PORT/DATABASE[?sslmode=require]; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never stored
+    /// The server: postgres://USER@HOST:PORT/DATABASE[?sslmode=require|verify-full&sslrootcert=CA.crt]; the password comes from PGPASSWORD, ~/.pgpass or a prompt, and is never stored
     #[arg(long, value_name = "URL")]
     pub server: String,
 }
@@ -58,11 +64,12 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
                 super::hinted(e, "name an empty PostgreSQL database your login may create roles in (createdb TEAM)")
             })?;
             out::say(&format!(
-                "shared {} records with the team at {} as {}; reps join with `rapport team join --server {}`",
+                "shared {} records with the team at {} as {}; give each rep a login with \
+                 `rapport team add-rep NAME --login LOGIN`, then they join with `rapport team join --server {}`",
                 done.records,
                 line(&done.place),
                 line(&done.login),
-                line(&team::connect::public_url(&args.server))
+                line(&team::connect::with_user(&args.server, "LOGIN"))
             ))?;
         }
         TeamCommand::Join(args) => {
@@ -106,6 +113,21 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
                 ))?;
             }
         }
+        TeamCommand::Purge { idle_days } => {
+            let store = super::open_for_reading(db)?;
+            let done = team::purge(&store, idle_days, &secrets)?;
+            out::say(&format!(
+                "purged {} deleted record(s) and {} op(s) up to seq {}",
+                done.records, done.ops, done.horizon
+            ))?;
+            if !done.left_behind.is_empty() {
+                out::say(&format!(
+                    "{} device(s) not seen for {} days or more are behind; each downloads the book again at its next sync",
+                    done.left_behind.len(),
+                    done.idle_days
+                ))?;
+            }
+        }
         TeamCommand::Resolve { id, keep } => {
             let store = super::open_for_changes(db)?;
             let keep = match keep {
@@ -128,6 +150,12 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
             out::say(&format!("server: {}", line(&st.server)))?;
             out::say(&format!("login:  {}", line(st.login.as_deref().unwrap_or("?"))))?;
             out::say(&crate::domain::hlc::sync_state(since, st.waiting, st.conflicts, true))?;
+            if st.held > 0 {
+                out::say(&format!(
+                    "{} record(s) from the team cannot be applied here yet; they are tried again at every sync",
+                    st.held
+                ))?;
+            }
         }
         TeamCommand::AddRep(args) => {
             let store = super::open_for_changes(db)?;

@@ -3,6 +3,7 @@
 
 use super::rng::Rng;
 use super::words::{City, Country, Origin, Sector, Words};
+use crate::domain::text::transliterate;
 use std::collections::HashSet;
 
 /// A company's name with and without its legal form, and its web domain.
@@ -134,7 +135,7 @@ fn plain_name(w: &Words, rng: &mut Rng, sector: &Sector, country: &Country) -> S
 /// "Blue Harbor & Sons" → "blue-harbor-sons.example".
 pub fn domain_of(short: &str) -> String {
     let mut out = String::with_capacity(short.len() + 8);
-    for ch in fold(short).chars() {
+    for ch in transliterate(short).chars() {
         if ch.is_ascii_alphanumeric() {
             out.push(ch);
         } else if !out.is_empty() && !out.ends_with('-') && !matches!(ch, '\'' | '.') {
@@ -145,40 +146,6 @@ pub fn domain_of(short: &str) -> String {
         out.pop();
     }
     out.push_str(".example");
-    out
-}
-
-/// Lower-case ASCII for addresses: "Søren Müller" → "soren mueller".
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars().flat_map(char::to_lowercase) {
-        let rep = match ch {
-            'ä' | 'æ' => "ae",
-            'ö' | 'œ' => "oe",
-            'ü' => "ue",
-            'ß' => "ss",
-            'á' | 'à' | 'â' | 'ã' | 'å' | 'ą' => "a",
-            'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ě' => "e",
-            'í' | 'ì' | 'î' | 'ï' | 'ı' => "i",
-            'ó' | 'ò' | 'ô' | 'õ' | 'ø' | 'ő' => "o",
-            'ú' | 'ù' | 'û' | 'ű' | 'ů' => "u",
-            'ý' | 'ÿ' => "y",
-            'ç' | 'č' | 'ć' => "c",
-            'ñ' | 'ń' => "n",
-            'ł' => "l",
-            'ř' => "r",
-            'š' | 'ś' | 'ş' => "s",
-            'ž' | 'ź' | 'ż' => "z",
-            'ğ' => "g",
-            'đ' => "d",
-            c if c.is_ascii() => {
-                out.push(c);
-                continue;
-            }
-            _ => continue,
-        };
-        out.push_str(rep);
-    }
     out
 }
 
@@ -218,7 +185,9 @@ impl Person {
 
     /// `first.last@domain`, folded to plain ASCII.
     pub fn email(&self, domain: &str) -> String {
-        let part = |s: &str| -> String { fold(s).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect() };
+        let part = |s: &str| -> String {
+            transliterate(s).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+        };
         format!("{}.{}@{domain}", part(self.first), part(self.last))
     }
 }

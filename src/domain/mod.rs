@@ -10,12 +10,14 @@ pub mod limits;
 pub mod metrics;
 pub mod money;
 pub mod period;
+pub mod repair;
 pub mod rules;
 pub mod sanitize;
 pub mod scope;
 pub mod sla;
 pub mod status;
 pub mod suggest;
+pub mod text;
 pub mod time;
 
 pub use currency::Currency;

@@ -1,14 +1,13 @@
 //! Activities: the timeline of an account (calls, e-mails, meetings, notes,
 //! follow-ups, and events rapport records itself).
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::rules::{self, Refusal, Rule};
 use crate::domain::ActivityKind;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use rusqlite::types::ToSql;
-use rusqlite::{params, Row};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -32,51 +31,18 @@ pub struct Activity {
 impl Record for Activity {
     const ENTITY: Entity = Entity::Activity;
     const TABLE: &'static str = "activities";
-    const COLUMNS: &'static [&'static str] = &[
-        "account_id",
-        "contact_id",
-        "rep_id",
-        "deal_id",
-        "conflict_id",
-        "kind",
-        "occurred_at",
-        "summary",
-        "body",
-        "due_on",
-        "done_at",
-    ];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.account_id,
-            &self.contact_id,
-            &self.rep_id,
-            &self.deal_id,
-            &self.conflict_id,
-            &self.kind,
-            &self.occurred_at,
-            &self.summary,
-            &self.body,
-            &self.due_on,
-            &self.done_at,
-        ]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Activity {
-            meta: Meta::from_row(r)?,
-            account_id: r.get("account_id")?,
-            contact_id: r.get("contact_id")?,
-            rep_id: r.get("rep_id")?,
-            deal_id: r.get("deal_id")?,
-            conflict_id: r.get("conflict_id")?,
-            kind: r.get("kind")?,
-            occurred_at: r.get("occurred_at")?,
-            summary: r.get("summary")?,
-            body: r.get("body")?,
-            due_on: r.get("due_on")?,
-            done_at: r.get("done_at")?,
-        })
+    columns! {
+        account_id,
+        contact_id,
+        rep_id,
+        deal_id,
+        conflict_id,
+        kind,
+        occurred_at,
+        summary,
+        body,
+        due_on,
+        done_at,
     }
     fn prepare(&mut self) -> Result<()> {
         self.summary = self.summary.trim().to_string();

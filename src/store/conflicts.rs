@@ -1,10 +1,9 @@
 //! Conflicts: customer problems with a service-level deadline.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{sla, ConflictStatus, Severity};
 use anyhow::{bail, Result};
-use rusqlite::types::ToSql;
 use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 
@@ -44,66 +43,23 @@ impl Record for Conflict {
     const TABLE: &'static str = "conflicts";
     const DEPENDENTS: &'static [(&'static str, &'static str)] =
         &[("timeline entries", "SELECT count(*) FROM activities WHERE conflict_id = ?1 AND deleted_at IS NULL")];
-    const COLUMNS: &'static [&'static str] = &[
-        "account_id",
-        "contact_id",
-        "owner_id",
-        "title",
-        "description",
-        "severity",
-        "status",
-        "opened_at",
-        "sla_due_at",
-        "escalation_level",
-        "escalated_at",
-        "resolved_at",
-        "resolution",
-        "sla_pauses",
-        "escalated_to",
-        "escalation_reason",
-    ];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.account_id,
-            &self.contact_id,
-            &self.owner_id,
-            &self.title,
-            &self.description,
-            &self.severity,
-            &self.status,
-            &self.opened_at,
-            &self.sla_due_at,
-            &self.escalation_level,
-            &self.escalated_at,
-            &self.resolved_at,
-            &self.resolution,
-            &self.sla_pauses,
-            &self.escalated_to,
-            &self.escalation_reason,
-        ]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Conflict {
-            meta: Meta::from_row(r)?,
-            account_id: r.get("account_id")?,
-            contact_id: r.get("contact_id")?,
-            owner_id: r.get("owner_id")?,
-            title: r.get("title")?,
-            description: r.get("description")?,
-            severity: r.get("severity")?,
-            status: r.get("status")?,
-            opened_at: r.get("opened_at")?,
-            sla_due_at: r.get("sla_due_at")?,
-            escalation_level: r.get("escalation_level")?,
-            escalated_at: r.get("escalated_at")?,
-            resolved_at: r.get("resolved_at")?,
-            resolution: r.get("resolution")?,
-            sla_pauses: r.get("sla_pauses")?,
-            escalated_to: r.get("escalated_to")?,
-            escalation_reason: r.get("escalation_reason")?,
-        })
+    columns! {
+        account_id,
+        contact_id,
+        owner_id,
+        title,
+        description,
+        severity,
+        status,
+        opened_at,
+        sla_due_at,
+        escalation_level,
+        escalated_at,
+        resolved_at,
+        resolution,
+        sla_pauses,
+        escalated_to,
+        escalation_reason,
     }
     fn prepare(&mut self) -> Result<()> {
         self.title = self.title.trim().to_string();

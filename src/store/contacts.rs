@@ -1,13 +1,12 @@
 //! Contacts: the people in an account.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::phone::{self, Region};
 use crate::domain::rules;
 use crate::domain::ContactRole;
 use anyhow::{bail, Result};
-use rusqlite::types::ToSql;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -44,38 +43,17 @@ impl Record for Contact {
         ("activities", "SELECT count(*) FROM activities WHERE contact_id = ?1 AND deleted_at IS NULL"),
         ("conflicts", "SELECT count(*) FROM conflicts WHERE contact_id = ?1 AND deleted_at IS NULL"),
     ];
-    const COLUMNS: &'static [&'static str] =
-        &["account_id", "name", "title", "role", "email", "phone", "phone_digits", "phone_e164", "is_primary", "notes"];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.account_id,
-            &self.name,
-            &self.title,
-            &self.role,
-            &self.email,
-            &self.phone,
-            &self.phone_digits,
-            &self.phone_e164,
-            &self.is_primary,
-            &self.notes,
-        ]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Contact {
-            meta: Meta::from_row(r)?,
-            account_id: r.get("account_id")?,
-            name: r.get("name")?,
-            title: r.get("title")?,
-            role: r.get("role")?,
-            email: r.get("email")?,
-            phone: r.get("phone")?,
-            phone_digits: r.get("phone_digits")?,
-            phone_e164: r.get("phone_e164")?,
-            is_primary: r.get("is_primary")?,
-            notes: r.get("notes")?,
-        })
+    columns! {
+        account_id,
+        name,
+        title,
+        role,
+        email,
+        phone,
+        phone_digits,
+        phone_e164,
+        is_primary,
+        notes,
     }
     fn prepare(&mut self) -> Result<()> {
         self.name = self.name.trim().to_string();

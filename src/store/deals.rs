@@ -1,12 +1,11 @@
 //! Deals: the pipeline and, once won, the revenue.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{rules, AccountStatus, DealStage, ForecastCategory, Money};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use rusqlite::types::ToSql;
-use rusqlite::{params, Row};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -41,60 +40,21 @@ impl Record for Deal {
     const TABLE: &'static str = "deals";
     const DEPENDENTS: &'static [(&'static str, &'static str)] =
         &[("timeline entries", "SELECT count(*) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")];
-    const COLUMNS: &'static [&'static str] = &[
-        "account_id",
-        "owner_id",
-        "name",
-        "product",
-        "stage",
-        "amount",
-        "probability",
-        "probability_manual",
-        "expected_close",
-        "closed_on",
-        "external_ref",
-        "opened_on",
-        "forecast_category",
-        "term_months",
-    ];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![
-            &self.account_id,
-            &self.owner_id,
-            &self.name,
-            &self.product,
-            &self.stage,
-            &self.amount,
-            &self.probability,
-            &self.probability_manual,
-            &self.expected_close,
-            &self.closed_on,
-            &self.external_ref,
-            &self.opened_on,
-            &self.forecast_category,
-            &self.term_months,
-        ]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Deal {
-            meta: Meta::from_row(r)?,
-            account_id: r.get("account_id")?,
-            owner_id: r.get("owner_id")?,
-            name: r.get("name")?,
-            product: r.get("product")?,
-            stage: r.get("stage")?,
-            amount: r.get("amount")?,
-            probability: r.get("probability")?,
-            probability_manual: r.get("probability_manual")?,
-            expected_close: r.get("expected_close")?,
-            closed_on: r.get("closed_on")?,
-            external_ref: r.get("external_ref")?,
-            opened_on: r.get("opened_on")?,
-            forecast_category: r.get("forecast_category")?,
-            term_months: r.get("term_months")?,
-        })
+    columns! {
+        account_id,
+        owner_id,
+        name,
+        product,
+        stage,
+        amount,
+        probability,
+        probability_manual,
+        expected_close,
+        closed_on,
+        external_ref,
+        opened_on,
+        forecast_category,
+        term_months,
     }
     fn fill_new(&mut self, today: chrono::NaiveDate) {
         if self.opened_on.is_none() {

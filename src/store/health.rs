@@ -2,7 +2,7 @@
 //! signal over the book, never one query per account), and the snoozes and
 //! dismissals of suggestions, written through the change log like any record.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::health::{self, AccountSignals, ConflictSignal, DealSignal, Health};
 use crate::domain::metrics::{deal_metrics, pace, Span};
@@ -12,8 +12,7 @@ use crate::domain::time;
 use crate::domain::{AccountStatus, Money, Period, TargetScope};
 use anyhow::{anyhow, bail, Result};
 use chrono::{Days, NaiveDate};
-use rusqlite::types::ToSql;
-use rusqlite::{params, Row};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,20 +31,11 @@ pub struct SuggestionMark {
 impl Record for SuggestionMark {
     const ENTITY: Entity = Entity::Suggestion;
     const TABLE: &'static str = "suggestion_marks";
-    const COLUMNS: &'static [&'static str] = &["key", "action", "until_on", "reason"];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![&self.key, &self.action, &self.until_on, &self.reason]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(SuggestionMark {
-            meta: Meta::from_row(r)?,
-            key: r.get("key")?,
-            action: r.get("action")?,
-            until_on: r.get("until_on")?,
-            reason: r.get("reason")?,
-        })
+    columns! {
+        key,
+        action,
+        until_on,
+        reason,
     }
     fn describe(&self) -> String {
         match self.until_on {

@@ -285,8 +285,32 @@ impl Store {
                 v
             });
         }
-        if comparable(current.as_ref())? != expected {
-            bail!("{name} was changed after that, so this step cannot be taken back safely");
+        let now = comparable(current.as_ref())?;
+        if now != expected {
+            // Name what changed, and say when a teammate's value came in by
+            // sync: taking the step back would overwrite it unseen.
+            let fields: Vec<String> =
+                match (now.as_ref().and_then(|v| v.as_object()), expected.as_ref().and_then(|v| v.as_object())) {
+                    (Some(n), Some(e)) => n
+                        .keys()
+                        .chain(e.keys())
+                        .filter(|k| n.get(*k) != e.get(*k))
+                        .cloned()
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                };
+            let uid = current.as_ref().map(|c| c.meta().uid.clone()).unwrap_or_default();
+            let pulled = self.sync_fields_from_team(T::ENTITY.as_str(), &uid, &fields)?;
+            let what = if fields.is_empty() {
+                String::new()
+            } else if pulled.is_empty() {
+                format!(" ({})", fields.join(", "))
+            } else {
+                format!(" ({}; a teammate's value came in by sync: {})", fields.join(", "), pulled.join(", "))
+            };
+            bail!("{name} was changed after that{what}, so this step cannot be taken back safely; edit it instead");
         }
         let live_after = match (row.op.as_str(), undo) {
             ("insert", true) | ("restore", true) | ("delete", false) => false,

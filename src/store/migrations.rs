@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[Migration] = &[
     (8, "0008_suggestions", include_str!("migrations/0008_suggestions.sql")),
     (9, "0009_search", include_str!("migrations/0009_search.sql")),
     (10, "0010_sync", include_str!("migrations/0010_sync.sql")),
+    (11, "0011_sync_held", include_str!("migrations/0011_sync_held.sql")),
 ];
 
 /// The schema version this build writes.

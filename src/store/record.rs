@@ -31,18 +31,46 @@ impl Meta {
     }
 }
 
-/// The `meta` accessors of a record struct with a `meta: Meta` field.
-macro_rules! meta_field {
-    () => {
+/// The column part of a `Record` impl, from one list of the fields a person
+/// writes, in column order: `name` when the column has the field's name,
+/// `commit: "commit_amount"` when it does not. Generates `COLUMNS`, `values`,
+/// `from_row` and the `meta` accessors, so a new field is one entry here
+/// (next to the struct's own line); each field converts through its type's
+/// `ToSql`/`FromSql` (`sql_types.rs` for money, periods and the enums).
+/// Fields after `; read:` are kept by the database and only read.
+macro_rules! columns {
+    ($($field:ident $(: $column:literal)?),+ $(,)? $(; read: $($derived:ident),+ $(,)?)?) => {
+        const COLUMNS: &'static [&'static str] = &[$($crate::store::record::column_name!($field $(: $column)?)),+];
         fn meta(&self) -> &Meta {
             &self.meta
         }
         fn meta_mut(&mut self) -> &mut Meta {
             &mut self.meta
         }
+        fn values(&self) -> Vec<&dyn rusqlite::types::ToSql> {
+            vec![$(&self.$field),+]
+        }
+        fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+            Ok(Self {
+                meta: Meta::from_row(r)?,
+                $($field: r.get($crate::store::record::column_name!($field $(: $column)?))?,)+
+                $($($derived: r.get(stringify!($derived))?,)+)?
+            })
+        }
     };
 }
-pub(crate) use meta_field;
+pub(crate) use columns;
+
+/// The column of one `columns!` entry: its own, or the field's name.
+macro_rules! column_name {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident : $column:literal) => {
+        $column
+    };
+}
+pub(crate) use column_name;
 
 /// An entity stored in its own table. `COLUMNS` are the columns a person
 /// writes, in the order `values` binds them; the meta columns are handled here.
@@ -271,6 +299,18 @@ impl Store {
     pub fn require<T: Record>(&self, id: i64) -> Result<T> {
         self.get(id)?.ok_or_else(|| missing::<T>(id))
     }
+
+    /// The ids of the live records whose ref is `r`, as `list` and `export`
+    /// show it: the source system's id, else the record's uid. Usually one;
+    /// two records imported from different sources may share a source id.
+    pub fn ids_by_ref<T: Record>(&self, r: &str) -> Result<Vec<i64>> {
+        // Targets are never imported with a source id: only their uid names them.
+        let by = if T::TABLE == "targets" { "uid = ?1" } else { "(uid = ?1 OR external_ref = ?1)" };
+        let sql = format!("SELECT id FROM {} WHERE {by} AND deleted_at IS NULL ORDER BY id LIMIT 10", T::TABLE);
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let ids = st.query_map([r.trim()], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
 }
 
 /// A record comes back only under live records: restoring a subsidiary
@@ -327,3 +367,6 @@ fn constraint_error(e: rusqlite::Error, what: &str) -> anyhow::Error {
         _ => anyhow!(e).context(format!("cannot save {what}")),
     }
 }
+
+#[cfg(test)]
+mod tests;

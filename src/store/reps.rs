@@ -1,12 +1,10 @@
 //! Reps: the account manager, team leads and account representatives.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::rules::{self, Refusal, Rule};
 use crate::domain::{sanitize, RepRole};
 use anyhow::Result;
-use rusqlite::types::ToSql;
-use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -31,21 +29,12 @@ impl Record for Rep {
         ("targets", "SELECT count(*) FROM targets WHERE rep_id = ?1 AND deleted_at IS NULL"),
         ("reports", "SELECT count(*) FROM reps WHERE manager_id = ?1 AND deleted_at IS NULL"),
     ];
-    const COLUMNS: &'static [&'static str] = &["name", "email", "phone", "role", "manager_id"];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![&self.name, &self.email, &self.phone, &self.role, &self.manager_id]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Rep {
-            meta: Meta::from_row(r)?,
-            name: r.get("name")?,
-            email: r.get("email")?,
-            phone: r.get("phone")?,
-            role: r.get("role")?,
-            manager_id: r.get("manager_id")?,
-        })
+    columns! {
+        name,
+        email,
+        phone,
+        role,
+        manager_id,
     }
     fn describe(&self) -> String {
         format!("rep {}", self.name)

@@ -5,15 +5,13 @@
 //! Snapshots are data: they go in the change log like any record, but under
 //! their own session, so that nobody's `undo` takes one back by accident.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::history::DayFigures;
 use crate::domain::metrics::{deal_metrics, DealMetrics, Span};
 use crate::domain::{Money, Period};
 use anyhow::Result;
 use chrono::NaiveDate;
-use rusqlite::types::ToSql;
-use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -38,24 +36,14 @@ pub struct ForecastSnapshot {
 impl Record for ForecastSnapshot {
     const ENTITY: Entity = Entity::Snapshot;
     const TABLE: &'static str = "forecast_snapshots";
-    const COLUMNS: &'static [&'static str] =
-        &["taken_on", "period", "rep_id", "closed", "commit_amount", "best_case", "forecast"];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![&self.taken_on, &self.period, &self.rep_id, &self.closed, &self.commit, &self.best_case, &self.forecast]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(ForecastSnapshot {
-            meta: Meta::from_row(r)?,
-            taken_on: r.get("taken_on")?,
-            period: r.get("period")?,
-            rep_id: r.get("rep_id")?,
-            closed: r.get("closed")?,
-            commit: r.get("commit_amount")?,
-            best_case: r.get("best_case")?,
-            forecast: r.get("forecast")?,
-        })
+    columns! {
+        taken_on,
+        period,
+        rep_id,
+        closed,
+        commit: "commit_amount",
+        best_case,
+        forecast,
     }
     fn describe(&self) -> String {
         format!("forecast snapshot of {} taken on {}", self.period, self.taken_on)

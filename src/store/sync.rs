@@ -84,6 +84,36 @@ pub struct Pending {
     pub last_change: i64,
 }
 
+impl Pending {
+    /// The ops cut into runs of at most `limit` (one push each), never
+    /// splitting a record: the server takes a record it does not hold only
+    /// with all its fields, and a record with more fields than `limit` goes whole.
+    pub fn chunks(&self, limit: usize) -> Vec<std::ops::Range<usize>> {
+        let limit = limit.max(1);
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < self.ops.len() {
+            let mut end = i + 1;
+            while end < self.ops.len()
+                && self.ops[end].entity == self.ops[i].entity
+                && self.ops[end].uid == self.ops[i].uid
+            {
+                end += 1;
+            }
+            if end - start > limit && i > start {
+                out.push(start..i);
+                start = i;
+            }
+            i = end;
+        }
+        if start < self.ops.len() {
+            out.push(start..self.ops.len());
+        }
+        out
+    }
+}
+
 /// A record as the server holds it: field values and their clocks.
 #[derive(Debug, Clone)]
 pub struct RemoteRecord {
@@ -101,9 +131,18 @@ pub struct Applied {
     pub updated: usize,
     /// Fields kept because this laptop changed them later (pushed next time).
     pub kept_local: usize,
-    /// Records that name a record this laptop does not have.
-    pub skipped: usize,
+    /// Records whose fields, merged, broke a rule of their table and were
+    /// set right by `domain::repair`.
+    pub repaired: usize,
+    /// Records that still could not be applied: kept in `sync_held` and tried
+    /// again at every pull until they apply.
+    pub held: usize,
 }
+
+/// References pulled before the record they name: (table, record uid,
+/// field, uid named), set by `Store::sync_link` once that record is in.
+#[derive(Default)]
+pub struct Links(Vec<(&'static Synced, String, String, String)>);
 
 /// Settings keys of team mode (in the local settings table).
 pub const SERVER_KEY: &str = "team_server";
@@ -112,6 +151,12 @@ pub const LOGIN_KEY: &str = "team_login";
 pub const CURSOR_KEY: &str = "team_cursor";
 pub const PUSHED_KEY: &str = "team_pushed";
 pub const SYNCED_AT_KEY: &str = "team_synced_at";
+/// The last mutation id this laptop gave a push.
+pub const MUTATION_KEY: &str = "team_mutation";
+/// A run of pushes under way (JSON), so a backlog cut short goes on where it stopped.
+pub const RUN_KEY: &str = "team_push_run";
+/// Ids of sync conflicts settled here, not yet sent to the server (a JSON list).
+pub const RESOLVED_KEY: &str = "team_resolved";
 
 /// (entity, local id) -> field -> clock of its newest unpushed change.
 type Changed = BTreeMap<(String, i64), BTreeMap<String, i64>>;
@@ -161,16 +206,18 @@ impl Store {
         Ok(self.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
-    /// The fields changed since the last push: (entity, local id) -> field -> clock.
-    fn changed_fields(&self) -> Result<(Changed, i64)> {
+    /// The fields changed since the last push, up to change-log row `upto`:
+    /// (entity, local id) -> field -> clock.
+    fn changed_fields(&self, upto: i64) -> Result<(Changed, i64)> {
         let pushed = self.setting_i64(PUSHED_KEY)?;
         let mut columns: HashMap<&'static str, Vec<String>> = HashMap::new();
         let mut out: Changed = BTreeMap::new();
         let mut last = pushed;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, entity, entity_id, before, after, coalesce(hlc, 0) FROM change_log WHERE id > ?1 ORDER BY id",
+            "SELECT id, entity, entity_id, before, after, coalesce(hlc, 0) FROM change_log
+             WHERE id > ?1 AND id <= ?2 ORDER BY id",
         )?;
-        let mut rows = stmt.query([pushed])?;
+        let mut rows = stmt.query([pushed, upto])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             last = id;
@@ -285,9 +332,18 @@ impl Store {
 
     /// The changes made here since the last push, as per-field ops.
     pub fn sync_pending(&self) -> Result<Pending> {
-        let (changed, last_change) = self.changed_fields()?;
+        self.sync_pending_upto(i64::MAX)
+    }
+
+    /// The changes made here since the last push up to change-log row
+    /// `upto`, as per-field ops, records in reference order (a record before
+    /// those that point at it, whatever push they go in).
+    pub fn sync_pending_upto(&self, upto: i64) -> Result<Pending> {
+        let (changed, last_change) = self.changed_fields(upto)?;
         let mut ops = Vec::new();
         let mut columns: HashMap<&'static str, Vec<String>> = HashMap::new();
+        let mut changed: Vec<_> = changed.into_iter().collect();
+        changed.sort_by_key(|((entity, id), _)| (rank(entity), *id));
         for ((entity, id), fields) in changed {
             let spec = synced(&entity).expect("only shared entities are collected");
             if !columns.contains_key(spec.table) {
@@ -308,8 +364,16 @@ impl Store {
     /// ones pushed, and the change log is pushed up to `last_change`.
     pub fn sync_mark_pushed(&self, pending: &Pending, device: &str) -> Result<()> {
         self.write(|s| {
+            s.sync_mark_clocks(&pending.ops, device)?;
+            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+        })
+    }
+
+    /// Notes ops the server took (one push of a run): their fields' clocks are now the ones pushed.
+    pub fn sync_mark_clocks(&self, ops: &[Op], device: &str) -> Result<()> {
+        self.write(|s| {
             let mut by_record: BTreeMap<(&str, &str), Vec<&Op>> = BTreeMap::new();
-            for op in &pending.ops {
+            for op in ops {
                 by_record.entry((&op.entity, &op.uid)).or_default().push(op);
             }
             for ((entity, uid), ops) in by_record {
@@ -319,8 +383,34 @@ impl Store {
                 }
                 s.save_clocks(entity, uid, &clocks)?;
             }
-            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+            Ok(())
         })
+    }
+
+    /// Ends a run of pushes: the change log is pushed up to `last_change`.
+    pub fn sync_end_run(&self, last_change: i64) -> Result<()> {
+        self.write(|s| {
+            s.put_setting(PUSHED_KEY, &last_change.to_string())?;
+            s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
+            Ok(())
+        })
+    }
+
+    /// Drops a run of pushes the server will not take as numbered (this file
+    /// was restored from a backup): pushes are numbered after `last_mutation` from now on.
+    pub fn sync_rebase(&self, last_mutation: i64) -> Result<()> {
+        self.write(|s| {
+            let now = s.sync_mutation()?.max(last_mutation);
+            s.put_setting(MUTATION_KEY, &now.to_string())?;
+            s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
+            Ok(())
+        })
+    }
+
+    /// The last mutation id given to a push. Before runs had their own
+    /// numbers, a push was numbered by its last change-log row.
+    pub fn sync_mutation(&self) -> Result<i64> {
+        Ok(self.setting_i64(MUTATION_KEY)?.max(self.setting_i64(PUSHED_KEY)?))
     }
 
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -369,9 +459,37 @@ impl Store {
     /// those this laptop changed later and has not pushed yet. Nothing goes
     /// into the change log. Returns what was done and the latest clock seen.
     pub fn sync_apply(&self, records: &mut [RemoteRecord], device: &str) -> Result<(Applied, i64)> {
-        records.sort_by_key(|r| rank(&r.entity));
         self.write(|s| {
-            let (changed, _) = s.changed_fields()?;
+            let mut links = Links::default();
+            let done = s.sync_apply_part(records, device, &mut links)?;
+            s.sync_link(links)?;
+            Ok(done)
+        })
+    }
+
+    /// `sync_apply` for one part of a larger load (the batches of a join):
+    /// references to records not here yet are kept in `links`, for
+    /// `sync_link` once every part is in.
+    pub fn sync_apply_part(
+        &self,
+        records: &mut [RemoteRecord],
+        device: &str,
+        links: &mut Links,
+    ) -> Result<(Applied, i64)> {
+        self.write(|s| {
+            // Records held back by an earlier pull go again, unless a newer
+            // copy came now; all in reference order.
+            let incoming: HashSet<(&str, &str)> = records.iter().map(|r| (r.entity.as_str(), r.uid.as_str())).collect();
+            let held: Vec<RemoteRecord> = s
+                .sync_held()?
+                .into_iter()
+                .filter(|h| !incoming.contains(&(h.entity.as_str(), h.uid.as_str())))
+                .collect();
+            drop(incoming);
+            let mut any_held = !held.is_empty();
+            let mut all: Vec<&RemoteRecord> = records.iter().chain(held.iter()).collect();
+            all.sort_by_key(|r| rank(&r.entity));
+            let (changed, _) = s.changed_fields(i64::MAX)?;
             // (entity, uid) -> field -> clock of the unpushed local edit.
             let mut dirty: HashMap<(String, String), BTreeMap<String, i64>> = HashMap::new();
             for ((entity, id), fields) in changed {
@@ -382,9 +500,8 @@ impl Store {
             }
             let mut applied = Applied::default();
             let mut seen = 0i64;
-            let mut later: Vec<(&'static Synced, String, String, String)> = Vec::new();
             let mut columns: HashMap<&'static str, HashSet<String>> = HashMap::new();
-            for rec in records.iter() {
+            for rec in all {
                 let Some(spec) = synced(&rec.entity) else { continue };
                 if !columns.contains_key(spec.table) {
                     columns.insert(spec.table, s.synced_columns(spec.table)?.into_iter().collect());
@@ -423,7 +540,7 @@ impl Store {
                             Some(ref_uid) => match s.id_of(target, ref_uid)? {
                                 Some(id) => Value::Integer(id),
                                 None => {
-                                    later.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
+                                    links.0.push((spec, rec.uid.clone(), field.clone(), ref_uid.to_string()));
                                     Value::Null
                                 }
                             },
@@ -434,36 +551,172 @@ impl Store {
                     sets.push((field.clone(), value));
                 }
                 let exists = s.id_of(spec.table, &rec.uid)?.is_some();
-                let done = if exists {
-                    s.update_fields(spec.table, &rec.uid, &sets)
-                } else {
-                    s.insert_fields(spec.table, &rec.uid, &sets)
+                let put = |sets: &[(String, Value)]| {
+                    if exists {
+                        s.update_fields(spec.table, &rec.uid, sets)
+                    } else {
+                        s.insert_fields(spec.table, &rec.uid, sets)
+                    }
                 };
+                // A failed statement changes nothing (SQLite undoes it alone),
+                // so the same record can be tried again, repaired.
+                let mut done = put(&sets);
+                if done.is_err() {
+                    // Fields merged from two writers can break a rule of the
+                    // table (a deal "won" without its close date): the same
+                    // repair on every laptop, dated by the deciding field's clock.
+                    let row = s.merged_row(spec, &rec.uid, &sets)?;
+                    let decided = crate::domain::repair::deciding_field(&rec.entity)
+                        .and_then(|f| stamp_of(&rec.clocks, f))
+                        .map_or(0, |st| hlc::millis(st.hlc));
+                    let fixes = crate::domain::repair::repair(&rec.entity, &row, decided);
+                    if !fixes.is_empty() {
+                        let mut fixed = sets.clone();
+                        for (field, value) in fixes {
+                            fixed.retain(|(c, _)| *c != field);
+                            fixed.push((field, to_sql(&value)));
+                        }
+                        done = put(&fixed);
+                        if done.is_ok() {
+                            applied.repaired += 1;
+                        }
+                    }
+                }
                 match done {
                     Ok(()) if exists => applied.updated += 1,
                     Ok(()) => applied.inserted += 1,
-                    // A record under one this laptop does not have, or a mix of
-                    // fields from two writers that breaks a rule of the table
-                    // (a deal "won" without its close date): the rest of the pull
-                    // still lands; the record waits for its next change.
-                    Err(_) => {
-                        applied.skipped += 1;
+                    // A record under one this laptop does not have yet, or a
+                    // rule no repair settles: the rest of the pull still lands,
+                    // and the record is kept to be tried again at the next pull.
+                    Err(e) => {
+                        s.sync_hold(rec, &format!("{e:#}"))?;
+                        applied.held += 1;
+                        any_held = true;
                         continue;
                     }
+                }
+                if any_held {
+                    s.conn()
+                        .prepare_cached("DELETE FROM sync_held WHERE entity = ?1 AND uid = ?2")?
+                        .execute([&rec.entity, &rec.uid])?;
                 }
                 if !(local_clocks.is_empty() && rec.clocks.is_empty()) {
                     s.save_clocks(&rec.entity, &rec.uid, &local_clocks)?;
                 }
             }
-            // References to records that came later in the same pull.
-            for (spec, uid, field, ref_uid) in later {
+            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
+            Ok((applied, seen))
+        })
+    }
+
+    /// Sets the references that named a record which came later in the
+    /// same pull or load (a parent account, a rep's manager).
+    pub fn sync_link(&self, links: Links) -> Result<()> {
+        self.write(|s| {
+            for (spec, uid, field, ref_uid) in links.0 {
                 let target = spec.refs.iter().find(|(c, _)| *c == field).map(|(_, t)| *t).unwrap_or_default();
                 if let Some(id) = s.id_of(target, &ref_uid)? {
                     s.update_fields(spec.table, &uid, &[(field, Value::Integer(id))])?;
                 }
             }
-            s.conn().execute("UPDATE sync_clock SET hlc = max(hlc, ?1) WHERE id = 1", [seen])?;
-            Ok((applied, seen))
+            Ok(())
+        })
+    }
+
+    /// Which of `fields` of a record hold a value another device wrote,
+    /// pulled by sync (none when this book is not in a team).
+    pub(crate) fn sync_fields_from_team(&self, entity: &str, uid: &str, fields: &[String]) -> Result<Vec<String>> {
+        let Some(device) = self.setting(DEVICE_KEY)? else { return Ok(Vec::new()) };
+        let clocks = self.local_clocks(entity, uid)?;
+        Ok(fields.iter().filter(|f| stamp_of(&clocks, f).is_some_and(|s| s.device != device)).cloned().collect())
+    }
+
+    /// A record as it would stand with `sets` applied (the local row, if
+    /// any, under them): what a repair looks at.
+    fn merged_row(&self, spec: &Synced, uid: &str, sets: &[(String, Value)]) -> Result<Map<String, Json>> {
+        let cols = self.synced_columns(spec.table)?;
+        let sql = format!("SELECT {} FROM {} WHERE uid = ?1", cols.join(", "), spec.table);
+        let vals: Option<Vec<Value>> = self
+            .conn()
+            .query_row(&sql, [uid], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?;
+        let mut row: Map<String, Json> = match vals {
+            Some(v) => cols.iter().cloned().zip(v.into_iter().map(to_json)).collect(),
+            None => Map::new(),
+        };
+        for (c, v) in sets {
+            row.insert(c.clone(), to_json(v.clone()));
+        }
+        Ok(row)
+    }
+
+    /// Keeps a pulled record that could not be applied, to try it again at the next pull.
+    fn sync_hold(&self, rec: &RemoteRecord, reason: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO sync_held (entity, uid, data, clocks, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (entity, uid) DO UPDATE SET data = excluded.data, clocks = excluded.clocks,
+                     reason = excluded.reason",
+            )?
+            .execute(rusqlite::params![
+                rec.entity,
+                rec.uid,
+                serde_json::to_string(&rec.data)?,
+                serde_json::to_string(&rec.clocks)?,
+                reason,
+                self.now_text()
+            ])?;
+        Ok(())
+    }
+
+    /// The pulled records waiting to be applied here.
+    pub fn sync_held(&self) -> Result<Vec<RemoteRecord>> {
+        let mut stmt = self.conn().prepare_cached("SELECT entity, uid, data, clocks FROM sync_held ORDER BY at")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(entity, uid, data, clocks)| {
+                Ok(RemoteRecord {
+                    entity,
+                    uid,
+                    data: serde_json::from_str(&data)?,
+                    clocks: serde_json::from_str(&clocks)?,
+                })
+            })
+            .collect()
+    }
+
+    /// After a full resync: a live record the team's book no longer holds
+    /// was deleted and purged on the server while this laptop was away, so
+    /// it is tombstoned here too, outside the change log. Returns how many.
+    pub fn sync_tombstone_missing(&self, kept: &HashSet<(String, String)>) -> Result<usize> {
+        self.write(|s| {
+            let now = s.now_text();
+            // Written here since the push (not on the server yet): not the team's to take away.
+            let (changed, _) = s.changed_fields(i64::MAX)?;
+            let mut n = 0;
+            for spec in SYNCED {
+                let sql = format!("SELECT id, uid FROM {} WHERE deleted_at IS NULL", spec.table);
+                let rows: Vec<(i64, String)> = s
+                    .conn()
+                    .prepare(&sql)?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let gone = format!("UPDATE {} SET deleted_at = ?2 WHERE uid = ?1", spec.table);
+                for (id, uid) in rows {
+                    if changed.contains_key(&(spec.entity.to_string(), id)) {
+                        continue;
+                    }
+                    if !kept.contains(&(spec.entity.to_string(), uid.clone())) {
+                        s.conn().prepare_cached(&gone)?.execute([&uid, &now])?;
+                        n += 1;
+                    }
+                }
+            }
+            Ok(n)
         })
     }
 
@@ -585,9 +838,12 @@ impl Store {
             for c in rows {
                 s.conn()
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
-                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        "INSERT INTO sync_conflicts (id, entity, uid, field, winner_value, loser_value,
+                             winner_hlc, loser_hlc, winner_device, loser_device, winner_login, loser_login, at,
+                             resolved_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                         ON CONFLICT (id) DO UPDATE
+                         SET resolved_at = coalesce(sync_conflicts.resolved_at, excluded.resolved_at)",
                     )?
                     .execute(rusqlite::params![
                         c.id,
@@ -602,7 +858,8 @@ impl Store {
                         c.loser_device,
                         c.winner_login,
                         c.loser_login,
-                        c.at
+                        c.at,
+                        c.resolved_at
                     ])?;
             }
             Ok(())
@@ -631,6 +888,7 @@ impl Store {
                 winner_login: r.get(10)?,
                 loser_login: r.get(11)?,
                 at: r.get(12)?,
+                resolved_at: None,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -669,6 +927,9 @@ pub struct SyncConflict {
     pub winner_login: Option<String>,
     pub loser_login: Option<String>,
     pub at: String,
+    /// When it was settled (by one of its writers or a manager), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<String>,
 }
 
 impl Store {
@@ -734,14 +995,35 @@ impl Store {
         Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
     }
 
-    /// Marks a sync conflict as dealt with on this laptop.
+    /// Marks a sync conflict as dealt with on this laptop, and queues it
+    /// for the server, which settles it for the team at the next sync.
     pub fn sync_resolve_conflict(&self, id: i64) -> Result<()> {
         self.write(|s| {
             s.conn().execute(
                 "UPDATE sync_conflicts SET resolved_at = ?2 WHERE id = ?1 AND resolved_at IS NULL",
                 rusqlite::params![id, s.now_text()],
             )?;
-            Ok(())
+            let mut ids = s.sync_resolutions()?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
+        })
+    }
+
+    /// Conflicts settled here that the server has not been told of yet.
+    pub fn sync_resolutions(&self) -> Result<Vec<i64>> {
+        match self.setting(RESOLVED_KEY)? {
+            Some(text) => serde_json::from_str(&text).with_context(|| format!("setting {RESOLVED_KEY}")),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The server has these resolutions now.
+    pub fn sync_resolutions_sent(&self, sent: &[i64]) -> Result<()> {
+        self.write(|s| {
+            let left: Vec<i64> = s.sync_resolutions()?.into_iter().filter(|id| !sent.contains(id)).collect();
+            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
         })
     }
 

@@ -1,11 +1,9 @@
 //! Targets: what the company, a team, a rep or an account should reach in a period.
 
-use super::record::{meta_field, Meta, Record};
+use super::record::{columns, Meta, Record};
 use super::{Entity, Store};
 use crate::domain::{Period, TargetMetric, TargetScope};
 use anyhow::{bail, Result};
-use rusqlite::types::ToSql;
-use rusqlite::Row;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,22 +38,13 @@ pub(crate) mod period_text {
 impl Record for Target {
     const ENTITY: Entity = Entity::Target;
     const TABLE: &'static str = "targets";
-    const COLUMNS: &'static [&'static str] = &["scope", "rep_id", "account_id", "period", "metric", "amount"];
-
-    meta_field!();
-    fn values(&self) -> Vec<&dyn ToSql> {
-        vec![&self.scope, &self.rep_id, &self.account_id, &self.period, &self.metric, &self.amount]
-    }
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Target {
-            meta: Meta::from_row(r)?,
-            scope: r.get("scope")?,
-            rep_id: r.get("rep_id")?,
-            account_id: r.get("account_id")?,
-            period: r.get("period")?,
-            metric: r.get("metric")?,
-            amount: r.get("amount")?,
-        })
+    columns! {
+        scope,
+        rep_id,
+        account_id,
+        period,
+        metric,
+        amount,
     }
     fn prepare(&mut self) -> Result<()> {
         let ok = match self.scope {

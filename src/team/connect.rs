@@ -1,6 +1,7 @@
 //! Reaching the team's PostgreSQL server: the URL, libpq's password
-//! conventions (never stored), TLS as `sslmode` asks, and errors a person
-//! can act on.
+//! conventions (never stored), TLS as `sslmode` asks (verify-ca and
+//! verify-full against the root certificate file, as libpq finds it), and
+//! errors a person can act on.
 
 use anyhow::{anyhow, bail, Result};
 use postgres::config::{Host, SslMode};
@@ -68,9 +69,16 @@ pub fn public_url(url: &str) -> String {
     }
 }
 
-/// A `key=value` connection string without its `password` pair. Values may
-/// be quoted ('…') with `\'` and `\\` escaped inside, as libpq reads them.
+/// A `key=value` connection string without its `password` pair.
 fn without_password_keyword(conn: &str) -> String {
+    split_keywords(conn, &["password"]).0
+}
+
+/// A `key=value` connection string without the pairs named in `take`, and
+/// those pairs (values unquoted). Values may be quoted ('…') with `\'` and
+/// `\\` escaped inside, as libpq reads them.
+fn split_keywords(conn: &str, take: &[&str]) -> (String, Vec<(String, String)>) {
+    let mut taken = Vec::new();
     let mut kept = Vec::new();
     let mut rest = conn.trim_start();
     while !rest.is_empty() {
@@ -96,12 +104,125 @@ fn without_password_keyword(conn: &str) -> String {
                 _ => {}
             }
         }
-        if !key.is_empty() && key != "password" {
+        if take.contains(&key) {
+            taken.push((key.to_string(), unquote(&after[..end])));
+        } else if !key.is_empty() {
             kept.push(format!("{key}={}", &after[..end]));
         }
         rest = after[end..].trim_start();
     }
-    kept.join(" ")
+    (kept.join(" "), taken)
+}
+
+fn unquote(value: &str) -> String {
+    let inner = match value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        Some(v) => v,
+        None => value,
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The address without `sslmode` and `sslrootcert` (the driver knows
+/// neither verify-ca/verify-full nor root certificates), and their values.
+fn take_tls_options(url: &str) -> (String, Option<String>, Option<String>) {
+    let (rest, pairs) = match url.split_once("://") {
+        Some(_) => match url.split_once('?') {
+            Some((base, query)) => {
+                let mut pairs = Vec::new();
+                let mut kept = Vec::new();
+                for kv in query.split('&') {
+                    match kv.split_once('=') {
+                        Some((k @ ("sslmode" | "sslrootcert"), v)) => pairs.push((k.to_string(), percent_decode(v))),
+                        _ => kept.push(kv),
+                    }
+                }
+                (if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) }, pairs)
+            }
+            None => (url.to_string(), Vec::new()),
+        },
+        None => split_keywords(url, &["sslmode", "sslrootcert"]),
+    };
+    let value = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    (rest, value("sslmode"), value("sslrootcert"))
+}
+
+/// libpq's `sslmode`, as this client honours it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    Disable,
+    /// TLS when the server offers it (libpq's `allow` is taken as this too).
+    Prefer,
+    /// Encrypted; the certificate is checked only when a root certificate file exists, as libpq does.
+    Require,
+    /// Encrypted, and the certificate signed by a CA of the root certificate file.
+    VerifyCa,
+    /// As verify-ca, and the certificate made out to the host connected to.
+    VerifyFull,
+}
+
+impl Tls {
+    fn parse(text: &str) -> Result<Tls> {
+        Ok(match text {
+            "disable" => Tls::Disable,
+            "allow" | "prefer" => Tls::Prefer,
+            "require" => Tls::Require,
+            "verify-ca" => Tls::VerifyCa,
+            "verify-full" => Tls::VerifyFull,
+            other => bail!(
+                "--server: sslmode={other} is not a TLS mode; expected disable, allow, prefer, require, verify-ca or verify-full"
+            ),
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Tls::Disable => "disable",
+            Tls::Prefer => "prefer",
+            Tls::Require => "require",
+            Tls::VerifyCa => "verify-ca",
+            Tls::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// The root certificate file as libpq finds it: `sslrootcert`, else
+/// `$PGSSLROOTCERT`, else `~/.postgresql/root.crt`. Whether it was named.
+fn root_cert_file(named: Option<String>) -> (Option<PathBuf>, bool) {
+    if let Some(p) = named.filter(|p| !p.is_empty()) {
+        return (Some(PathBuf::from(p)), true);
+    }
+    if let Some(p) = std::env::var_os("PGSSLROOTCERT").filter(|p| !p.is_empty()) {
+        return (Some(PathBuf::from(p)), true);
+    }
+    (std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".postgresql").join("root.crt")), false)
 }
 
 /// The same server address for another login (what a new rep joins with).
@@ -213,19 +334,127 @@ impl rustls::client::danger::ServerCertVerifier for AnyCert {
     }
 }
 
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+/// verify-ca: the chain must lead to a CA of the root file; the host name is not checked.
+#[derive(Debug)]
+struct CaOnly(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl rustls::client::danger::ServerCertVerifier for CaOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError::{NotValidForName, NotValidForNameContext};
+        // The name is checked after the chain: this error means the chain held.
+        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(NotValidForName | NotValidForNameContext { .. })) => {
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// The TLS connector for `mode`; `roots` is the root certificate file for verify-ca/verify-full.
+fn tls(mode: Tls, roots: Option<&std::path::Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AnyCert(provider)))
-        .with_no_client_auth();
+        .dangerous();
+    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match (mode, roots) {
+        (Tls::VerifyCa | Tls::VerifyFull, Some(path)) => {
+            let shown = path.display();
+            let mut store = rustls::RootCertStore::empty();
+            let certs = CertificateDer::pem_file_iter(path).map_err(|e| {
+                anyhow!("cannot read the root certificate file {shown} ({e}); expected PEM certificates")
+            })?;
+            for cert in certs {
+                let cert = cert.map_err(|e| anyhow!("the root certificate file {shown} is not PEM ({e})"))?;
+                store
+                    .add(cert)
+                    .map_err(|e| anyhow!("the root certificate file {shown} holds a bad certificate ({e})"))?;
+            }
+            if store.is_empty() {
+                bail!("the root certificate file {shown} holds no certificate; expected the CA's, in PEM");
+            }
+            let webpki =
+                rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider).build()?;
+            match mode {
+                Tls::VerifyFull => webpki,
+                _ => Arc::new(CaOnly(webpki)),
+            }
+        }
+        _ => Arc::new(AnyCert(provider)),
+    };
+    let config = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// How this connection checks the server: the mode and the root file it uses.
+struct TlsPlan {
+    mode: Tls,
+    roots: Option<PathBuf>,
+}
+
+/// libpq's rules: verify-ca/verify-full need the root file; `require` with
+/// a root file present checks like verify-ca.
+fn tls_plan(mode: Option<String>, rootcert: Option<String>) -> Result<TlsPlan> {
+    let mode = match mode.or_else(|| std::env::var("PGSSLMODE").ok().filter(|m| !m.is_empty())) {
+        Some(m) => Tls::parse(&m)?,
+        None => Tls::Prefer,
+    };
+    let (file, named) = root_cert_file(rootcert);
+    if file.as_deref().is_some_and(|f| f.as_os_str() == "system") {
+        bail!("--server: sslrootcert=system is not supported here; expected the path of the CA's certificate (PEM)");
+    }
+    let exists = file.as_deref().is_some_and(|f| f.exists());
+    match mode {
+        Tls::VerifyCa | Tls::VerifyFull if !exists => bail!(
+            "--server: sslmode={} needs the CA's certificate, and {} does not exist; expected sslrootcert=FILE in the address, \
+             PGSSLROOTCERT, or ~/.postgresql/root.crt",
+            mode.name(),
+            file.map_or_else(|| "~/.postgresql/root.crt".to_string(), |f| f.display().to_string())
+        ),
+        Tls::Require if exists => Ok(TlsPlan { mode: Tls::VerifyCa, roots: file }),
+        Tls::Require if named => bail!(
+            "--server: the root certificate file {} does not exist; expected the CA's certificate (PEM)",
+            file.map(|f| f.display().to_string()).unwrap_or_default()
+        ),
+        _ => Ok(TlsPlan { mode, roots: file.filter(|_| exists) }),
+    }
 }
 
 /// Connects to the server named by `url` (`postgres://user@host:port/db?sslmode=…`).
 pub fn connect(url: &str, secrets: &Secrets) -> Result<Server> {
-    let mut config = Config::from_str(url).map_err(|e| {
+    let (rest, sslmode, rootcert) = take_tls_options(url);
+    let plan = tls_plan(sslmode, rootcert)?;
+    let mut config = Config::from_str(&rest).map_err(|e| {
         anyhow!(
             "--server: '{}' is not a PostgreSQL address ({e}); expected postgres://USER@HOST:PORT/DATABASE",
             public_url(url)
@@ -256,8 +485,13 @@ pub fn connect(url: &str, secrets: &Secrets) -> Result<Server> {
             config.password(p);
         }
     }
-    let mode = config.get_ssl_mode();
-    let client = match connect_with(&config, mode) {
+    config.ssl_mode(match plan.mode {
+        Tls::Disable => SslMode::Disable,
+        Tls::Prefer => SslMode::Prefer,
+        _ => SslMode::Require,
+    });
+    let explain = |e: anyhow::Error, place: &str, user: &str| explain(e, place, user, &plan);
+    let client = match connect_with(&config, &plan) {
         Ok(c) => c,
         Err(e) if config.get_password().is_none() && is_password_missing(&e) => {
             if !secrets.prompt {
@@ -268,31 +502,60 @@ pub fn connect(url: &str, secrets: &Secrets) -> Result<Server> {
             }
             let p = rpassword::prompt_password(format!("password for {user} at {place}: "))?;
             config.password(p);
-            connect_with(&config, mode).map_err(|e| explain(e, &place, &user))?
+            connect_with(&config, &plan).map_err(|e| explain(e, &place, &user))?
         }
         Err(e) => return Err(explain(e, &place, &user)),
     };
     Ok(Server { client, login: user, place })
 }
 
-fn connect_with(config: &Config, mode: SslMode) -> Result<Client, postgres::Error> {
-    match mode {
-        SslMode::Disable => config.connect(postgres::NoTls),
-        _ => match tls() {
-            Ok(t) => config.connect(t),
+fn connect_with(config: &Config, plan: &TlsPlan) -> Result<Client> {
+    Ok(match plan.mode {
+        Tls::Disable => config.connect(postgres::NoTls)?,
+        Tls::Prefer => match tls(plan.mode, None) {
+            Ok(t) => config.connect(t)?,
             // The built-in provider always builds; without it, plain `prefer` still connects.
-            Err(_) => config.connect(postgres::NoTls),
+            Err(_) => config.connect(postgres::NoTls)?,
         },
-    }
+        _ => config.connect(tls(plan.mode, plan.roots.as_deref())?)?,
+    })
 }
 
-fn is_password_missing(e: &postgres::Error) -> bool {
+fn is_password_missing(e: &anyhow::Error) -> bool {
     // The crate says "invalid configuration" with the reason as its source.
     format!("{e:?}").contains("password missing")
 }
 
 /// A connection error as a sentence about the server.
-fn explain(e: postgres::Error, place: &str, user: &str) -> anyhow::Error {
+fn explain(e: anyhow::Error, place: &str, user: &str, plan: &TlsPlan) -> anyhow::Error {
+    let Some(e) = e.downcast_ref::<postgres::Error>() else {
+        return e;
+    };
+    let debug = format!("{e:?}");
+    let mode = plan.mode.name();
+    let roots = plan.roots.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    if debug.contains("UnknownIssuer") || debug.contains("BadSignature") {
+        return anyhow!(
+            "the server at {place} could not prove who it is: its certificate is not signed by a CA in {roots} \
+             (sslmode={mode}); nothing was changed — check sslrootcert names the team's CA"
+        );
+    }
+    if debug.contains("NotValidForName") {
+        return anyhow!(
+            "the server at {place} could not prove who it is: its certificate is not made out to that host name \
+             (sslmode={mode}); nothing was changed — connect by the name on its certificate"
+        );
+    }
+    if debug.contains("InvalidCertificate") {
+        return anyhow!(
+            "the server at {place} sent a certificate that does not hold (sslmode={mode}: {e}); nothing was changed"
+        );
+    }
+    if debug.contains("server does not support TLS") {
+        return anyhow!(
+            "the server at {place} does not offer TLS, and sslmode={mode} asks for it; nothing was changed"
+        );
+    }
     if let Some(db) = e.as_db_error() {
         use postgres::error::SqlState;
         let code = db.code();
@@ -332,6 +595,25 @@ mod tests {
             "host=h user=ann dbname=team"
         );
         assert_eq!(public_url("host = h password = s3cret"), "host=h");
+    }
+
+    #[test]
+    fn tls_options_are_taken_out_of_either_form_of_address() {
+        assert_eq!(
+            take_tls_options("postgres://ann@h/team?sslmode=verify-full&connect_timeout=5&sslrootcert=%2Fetc%2Fca.crt"),
+            ("postgres://ann@h/team?connect_timeout=5".into(), Some("verify-full".into()), Some("/etc/ca.crt".into()))
+        );
+        assert_eq!(
+            take_tls_options("postgres://ann@h/team?sslmode=require"),
+            ("postgres://ann@h/team".into(), Some("require".into()), None)
+        );
+        assert_eq!(take_tls_options("postgres://h/team"), ("postgres://h/team".into(), None, None));
+        assert_eq!(
+            take_tls_options("host=h sslrootcert='/my certs/ca.crt' sslmode=verify-ca user=ann"),
+            ("host=h user=ann".into(), Some("verify-ca".into()), Some("/my certs/ca.crt".into()))
+        );
+        assert_eq!(Tls::parse("verify-ca").unwrap(), Tls::VerifyCa);
+        assert!(Tls::parse("verify").unwrap_err().to_string().contains("expected disable, allow, prefer"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod connect;
 pub mod schema;
 
 use crate::domain::hlc;
-use crate::store::sync::{self as local, Pending, RemoteRecord, SyncConflict};
+use crate::store::sync::{self as local, RemoteRecord, SyncConflict};
 use crate::store::{OpenMode, Store};
 use anyhow::{anyhow, bail, Context, Result};
 use connect::{Secrets, Server};
@@ -21,6 +21,41 @@ use std::path::Path;
 
 /// Records read per round trip when pulling.
 const PAGE: i64 = 5_000;
+
+/// Ops per call of the server's push: a long offline backlog goes in several
+/// calls, each its own transaction, so none holds the push lock for long.
+pub const PUSH_LIMIT: usize = 5_000;
+
+/// How one sync runs; `Default` is what `rapport sync` does.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Ops per call of the server's push.
+    pub push_limit: usize,
+    /// For tests: the answer to this call of the push (0: the first of this
+    /// sync) never comes back, as when the connection drops after the
+    /// server committed; the sync stops there with an error.
+    pub lose_answer_of: Option<usize>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions { push_limit: PUSH_LIMIT, lose_answer_of: None }
+    }
+}
+
+/// A run of pushes under way, kept in the local settings before its first
+/// call: the backlog up to change-log row `upto`, cut into calls of at most
+/// `limit` ops numbered from `first`, `done` of them acknowledged. A run
+/// cut short goes on with its next call; a call whose answer was lost is
+/// sent again with the same number and token, and the server knows it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Run {
+    token: String,
+    upto: i64,
+    first: i64,
+    limit: usize,
+    done: usize,
+}
 
 /// What `team init` did.
 #[derive(Debug)]
@@ -42,15 +77,34 @@ pub struct JoinReport {
 /// What one sync did.
 #[derive(Debug, Default)]
 pub struct SyncReport {
+    /// Changes of this laptop sent (its change-log entries, as `team status` counts them waiting).
+    pub changes: usize,
+    /// Field values those changes came to (ops pushed).
     pub pushed: usize,
-    /// Ops of this push the server kept (the rest lost to later writes).
+    /// Ops of this push the server kept.
     pub kept: usize,
+    /// Ops of this push that lost to a later write of the same field (the
+    /// rest of those not kept were refused, and are named in `refused`).
+    pub lost: usize,
     pub pulled: usize,
     pub conflicts: usize,
     /// The push had already been applied (its acknowledgement was lost before).
     pub duplicate: bool,
-    /// Records pulled that could not be applied here (see `store::sync::Applied`).
-    pub skipped: usize,
+    /// Records pulled that could not be applied here yet: kept, and tried
+    /// again at every sync (see `store::sync::Applied`).
+    pub held: usize,
+    /// Records pulled whose merged fields broke a rule of their table, set right by `domain::repair`.
+    pub repaired: usize,
+    /// Calls of the server's push this sync made (a big backlog goes in several).
+    pub pushes: usize,
+    /// This file sent push numbers the server had already seen from this
+    /// device (restored from a backup): it numbered its pushes after the server's and sent them again.
+    pub rebased: bool,
+    /// This laptop had been away longer than the server keeps deleted
+    /// records, and downloaded the team's book again (after pushing its changes).
+    pub resynced: bool,
+    /// Live records of this laptop that the team had deleted and purged meanwhile, tombstoned by the resync.
+    pub gone: usize,
     /// Changes the server refused, each named with its record and the rule; put back here.
     pub refused: Vec<String>,
     /// This laptop's clock ran ahead of the server's by this many minutes and was clamped.
@@ -81,7 +135,8 @@ pub enum Keep {
 
 /// `rapport team resolve ID --keep mine|theirs`: keeping the value that lost
 /// writes it again as a new change (pushed on the next sync); keeping the
-/// winner changes nothing. Either way the conflict is settled here.
+/// winner changes nothing. Either way the conflict is settled here, and for
+/// the whole team at the next sync.
 /// "Mine" is the value written from this login.
 pub fn resolve(store: &Store, id: i64, keep: Keep) -> Result<String> {
     use crate::domain::sanitize::line;
@@ -130,6 +185,8 @@ pub struct Status {
     pub synced_at: Option<String>,
     pub waiting: usize,
     pub conflicts: usize,
+    /// Records pulled that could not be applied here yet (tried again at every sync).
+    pub held: usize,
 }
 
 pub fn status(store: &Store) -> Result<Status> {
@@ -140,6 +197,7 @@ pub fn status(store: &Store) -> Result<Status> {
         synced_at: store.setting(local::SYNCED_AT_KEY)?,
         waiting: store.sync_waiting()?,
         conflicts: store.sync_conflicts()?.len(),
+        held: store.sync_held()?.len(),
     })
 }
 
@@ -173,9 +231,9 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
     };
     let login = server.login.clone();
     let mut tx = server.client.transaction()?;
-    let role: String =
-        tx.query_one("SELECT 'rapport_' || regexp_replace(current_database(), '[^a-zA-Z0-9_]', '_', 'g')", &[])?.get(0);
-    // Role names are the cluster's, not the database's: one group per team database.
+    // Role names are the cluster's, not the database's: one group per team
+    // database, unique to its exact name (server migration 0002).
+    let role: String = tx.query_one("SELECT rapport.group_role_for(current_database())", &[])?.get(0);
     tx.batch_execute(&format!(
         "DO $$ BEGIN
              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN
@@ -183,12 +241,16 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
              END IF;
              EXECUTE format('GRANT USAGE ON SCHEMA rapport TO %I', {lit});
              EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
-             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint) TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint), rapport.resolve(bigint[]) TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push_run(text, text, bigint, jsonb), rapport.purge(int) TO %I', {lit});
          END $$;",
         lit = quote_literal(&role)
     ))
     .context("cannot create the team's group role (the manager's login needs CREATEROLE)")?;
-    tx.execute("INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1)", &[&role])?;
+    tx.execute(
+        "INSERT INTO rapport.meta (key, value) VALUES ('member_role', $1), ('owner_login', $2)",
+        &[&role, &login],
+    )?;
     tx.execute("INSERT INTO rapport.members (login, rep_uid, is_manager) VALUES ($1, $2, true)", &[&login, &me_uid])?;
     tx.execute("INSERT INTO rapport.devices (device_id, login) VALUES ($1, $2)", &[&device, &login])?;
     let seq: i64 = tx.query_one("SELECT nextval('rapport.seq')", &[])?.get(0);
@@ -219,6 +281,8 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
         s.set_setting(local::DEVICE_KEY, &device)?;
         s.set_setting(local::LOGIN_KEY, &login)?;
         s.set_setting(local::CURSOR_KEY, &seq.to_string())?;
+        // The upload is the book's first sync: status says so, not "never synced".
+        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
         s.sync_mark_all_pushed()
     })?;
     Ok(InitReport { place: server.place, login, records: n, member_role: role })
@@ -257,11 +321,15 @@ fn parse_map(text: &str) -> Result<Map<String, Json>> {
 }
 
 /// Records per batch while streaming the initial copy.
-const BATCH: usize = 20_000;
+pub const BATCH: usize = 20_000;
 
 /// Streams the team's book from one consistent snapshot (COPY, in reference
 /// order) to `apply` in batches; returns the rest of the snapshot.
-fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>) -> Result<Snapshot> {
+fn stream_snapshot(
+    server: &mut Server,
+    size: usize,
+    apply: &mut dyn FnMut(&mut [RemoteRecord]) -> Result<()>,
+) -> Result<Snapshot> {
     let login = server.login.clone();
     let mut tx = server
         .client
@@ -269,7 +337,15 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()?;
-    let cursor: i64 = tx.query_one("SELECT coalesce(max(seq), 0) FROM rapport.records", &[])?.get(0);
+    // Past every purge too: a cursor below the purge horizon would ask for a resync again.
+    let cursor: i64 = tx
+        .query_one(
+            "SELECT greatest(coalesce(max(seq), 0),
+                             coalesce((SELECT value::bigint FROM rapport.meta WHERE key = 'purged_through'), 0))
+             FROM rapport.records",
+            &[],
+        )?
+        .get(0);
     let conflicts = read_conflicts(&mut tx, 0)?;
     let rep_uid: Option<String> =
         tx.query_opt("SELECT rep_uid FROM rapport.members WHERE login = $1", &[&login])?.and_then(|r| r.get(0));
@@ -280,7 +356,8 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
         order.iter().map(|e| quote_literal(e)).collect::<Vec<_>>().join(", ")
     );
     let reader = tx.copy_out(copy.as_str())?;
-    let mut batch = Vec::with_capacity(BATCH);
+    let size = size.max(1);
+    let mut batch = Vec::with_capacity(size);
     for row in csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::new(reader)).records() {
         let row = row?;
         batch.push(RemoteRecord {
@@ -289,7 +366,7 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
             data: parse_map(&row[2])?,
             clocks: parse_map(&row[3])?,
         });
-        if batch.len() == BATCH {
+        if batch.len() == size {
             apply(&mut batch)?;
             batch.clear();
         }
@@ -302,7 +379,8 @@ fn stream_snapshot(server: &mut Server, apply: &mut dyn FnMut(&mut [RemoteRecord
 fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<SyncConflict>> {
     let rows = tx.query(
         "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc, winner_device, loser_device,
-                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+                winner_login, loser_login, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                to_char(resolved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
          FROM rapport.conflicts WHERE seq > $1 ORDER BY id",
         &[&after],
     )?;
@@ -322,6 +400,7 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
             winner_login: r.get(10),
             loser_login: r.get(11),
             at: r.get(12),
+            resolved_at: r.get(13),
         })
         .collect())
 }
@@ -329,6 +408,11 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
 /// `rapport team join`: the team's book into a new (or empty) local file.
 /// Every check on the server comes before the file is touched.
 pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
+    join_in_batches(path, url, secrets, BATCH)
+}
+
+/// `join`, applying the team's book `batch` records at a time.
+pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) -> Result<JoinReport> {
     let mut server = connect::connect(url, secrets)?;
     require_rapport(&mut server)?;
     let exists = std::fs::symlink_metadata(path).is_ok();
@@ -345,16 +429,20 @@ pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
         store.write(|s| {
             let schema = s.sync_load_begin()?;
             let mut n = 0;
-            let snap = stream_snapshot(server, &mut |batch| {
-                n += batch.len();
-                s.sync_apply(batch, &device).map(drop)
+            // A link to a record of a later batch is set once every batch is in.
+            let mut links = local::Links::default();
+            let snap = stream_snapshot(server, batch, &mut |part| {
+                n += part.len();
+                s.sync_apply_part(part, &device, &mut links).map(drop)
             })?;
+            s.sync_link(links)?;
             s.sync_load_end(&schema)?;
             s.sync_save_conflicts(&snap.conflicts)?;
             s.set_setting(local::SERVER_KEY, &connect::public_url(url))?;
             s.set_setting(local::DEVICE_KEY, &device)?;
             s.set_setting(local::LOGIN_KEY, &login)?;
             s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
             if let Some(name) = match &snap.rep_uid {
                 Some(uid) => s.rep_name_by_uid(uid)?,
                 None => None,
@@ -386,21 +474,127 @@ pub fn join(path: &Path, url: &str, secrets: &Secrets) -> Result<JoinReport> {
     server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &cursor])?;
     Ok(JoinReport { place: server.place, login, records: n })
 }
-/// Sends the changes waiting here as one push. Returns the server's answer.
-pub fn push(server: &mut Server, pending: &Pending, device: &str) -> Result<Json> {
-    let ops = serde_json::to_value(&pending.ops)?;
+/// One call of the server's push: ops of a run, numbered `mutation`.
+fn push_call(server: &mut Server, device: &str, token: &str, mutation: i64, ops: &[local::Op]) -> Result<Json> {
+    let ops = serde_json::to_value(ops)?;
     let row = server
         .client
-        .query_one("SELECT rapport.push($1, $2, $3)", &[&device, &pending.last_change, &ops])
+        .query_one("SELECT rapport.push_run($1, $2, $3, $4)", &[&device, &token, &mutation, &ops])
         .map_err(|e| match e.as_db_error() {
-            Some(db) => anyhow!("the server refused the push: {}", db.message()),
-            None => anyhow!("the push did not complete ({e}); it is sent again next time"),
-        })?;
+        Some(db) => anyhow!("the server refused the push: {}", db.message()),
+        None => anyhow!("the push did not complete ({e}); it is sent again next time"),
+    })?;
     Ok(row.get(0))
+}
+
+/// Pushes everything waiting here, as a run of calls of at most
+/// `opts.push_limit` ops. Returns the refusals the server gave.
+fn push_backlog(
+    store: &Store,
+    server: &mut Server,
+    device: &str,
+    opts: &SyncOptions,
+    report: &mut SyncReport,
+) -> Result<Vec<Json>> {
+    let mut refused = Vec::new();
+    let mut calls = 0usize;
+    // A run cut short before goes on first; what was written since follows
+    // as a new run. Numbered past the server's once at most.
+    let mut rebased = false;
+    loop {
+        let (run, resumed): (Run, bool) = match store.setting(local::RUN_KEY)?.map(|t| serde_json::from_str(&t)) {
+            Some(Ok(run)) => (run, true),
+            _ => {
+                let pending = store.sync_pending()?;
+                if pending.ops.is_empty() {
+                    // Changes of what the team does not share: nothing to send.
+                    store.sync_end_run(pending.last_change)?;
+                    return Ok(refused);
+                }
+                let n = pending.chunks(opts.push_limit).len() as i64;
+                let first = store.sync_mutation()? + 1;
+                let run = Run {
+                    token: uuid::Uuid::new_v4().to_string(),
+                    upto: pending.last_change,
+                    first,
+                    limit: opts.push_limit,
+                    done: 0,
+                };
+                store.write(|s| {
+                    s.set_setting(local::RUN_KEY, &serde_json::to_string(&run)?)?;
+                    s.set_setting(local::MUTATION_KEY, &(first + n - 1).to_string())
+                })?;
+                (run, false)
+            }
+        };
+        // The same ops as when the run began: the change log up to `upto` does not change.
+        let pending = store.sync_pending_upto(run.upto)?;
+        let chunks = pending.chunks(run.limit);
+        let mut behind = None;
+        for (i, range) in chunks.iter().enumerate().skip(run.done) {
+            let ops = &pending.ops[range.clone()];
+            let mutation = run.first + i as i64;
+            let answer = push_call(server, device, &run.token, mutation, ops)?;
+            if opts.lose_answer_of == Some(calls) {
+                bail!("the push did not complete (its answer was lost); it is sent again next time");
+            }
+            calls += 1;
+            report.pushes += 1;
+            if answer.get("behind").and_then(Json::as_bool) == Some(true) {
+                behind = Some(answer.get("last_mutation").and_then(Json::as_i64).unwrap_or(mutation));
+                break;
+            }
+            report.pushed += ops.len();
+            report.kept += answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
+            report.lost += answer.get("lost").and_then(Json::as_u64).unwrap_or(0) as usize;
+            report.duplicate |= answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
+            refused.extend(answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default());
+            let next = Run { done: i + 1, ..run.clone() };
+            store.write(|s| {
+                s.sync_mark_clocks(ops, device)?;
+                let top = s.sync_mutation()?.max(mutation);
+                s.set_setting(local::MUTATION_KEY, &top.to_string())?;
+                s.set_setting(local::RUN_KEY, &serde_json::to_string(&next)?)
+            })?;
+        }
+        match behind {
+            None => {
+                store.sync_end_run(run.upto)?;
+                if !resumed {
+                    return Ok(refused);
+                }
+            }
+            Some(_) if rebased => {
+                bail!(
+                    "the server kept refusing this laptop's push numbers; nothing was lost — try `rapport sync` again"
+                )
+            }
+            // The server has had pushes numbered this high from this device
+            // with another token: this file is older than the device's last
+            // push (restored from a backup). Sent as already seen, its changes
+            // would be lost; it numbers after the server's and sends them all.
+            Some(last) => {
+                store.sync_rebase(last)?;
+                report.rebased = true;
+                rebased = true;
+            }
+        }
+    }
 }
 
 /// `rapport sync`: push what waits here, pull what others did.
 pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
+    sync_with(store, secrets, &SyncOptions::default())
+}
+
+/// The first seq the server has not purged tombstones up to.
+fn purged_through(server: &mut Server) -> Result<i64> {
+    let row = server.client.query_opt("SELECT value FROM rapport.meta WHERE key = 'purged_through'", &[])?;
+    Ok(row.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(0))
+}
+
+/// `sync` with its knobs (see `SyncOptions`).
+pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result<SyncReport> {
     let url = server_url(store)?;
     let device =
         store.setting(local::DEVICE_KEY)?.ok_or_else(|| anyhow!("this database has no device id; join again"))?;
@@ -418,27 +612,69 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         report.clamped_minutes = Some((hlc::millis(last) - server_ms) / 60_000);
     }
 
-    let pending = store.sync_pending()?;
-    let mut refused = Vec::new();
-    if !pending.ops.is_empty() {
-        let answer = push(&mut server, &pending, &device)?;
-        report.pushed = pending.ops.len();
-        report.kept = answer.get("kept").and_then(Json::as_u64).unwrap_or(0) as usize;
-        report.duplicate = answer.get("duplicate").and_then(Json::as_bool).unwrap_or(false);
-        refused = answer.get("refused").and_then(Json::as_array).cloned().unwrap_or_default();
-    }
-    store.sync_mark_pushed(&pending, &device)?;
-
     let cursor: i64 = store.setting(local::CURSOR_KEY)?.and_then(|c| c.parse().ok()).unwrap_or(0);
-    let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
-    report.pulled = records.len();
-    report.conflicts = conflicts.len();
-    store.write(|s| {
-        report.skipped = s.sync_apply(&mut records, &device)?.0.skipped;
-        s.sync_save_conflicts(&conflicts)?;
-        s.set_setting(local::CURSOR_KEY, &top.to_string())?;
-        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
-    })?;
+    // Deleted records the server purged may be missing from what a pull
+    // after this cursor brings: this laptop downloads the book again, after
+    // its own changes are safely on the server.
+    let resync = cursor < purged_through(&mut server)?;
+    report.changes = store.sync_waiting()?;
+    let refused = match push_backlog(store, &mut server, &device, opts, &mut report) {
+        Ok(r) => r,
+        Err(e) if resync => {
+            let waiting = store.sync_waiting()?;
+            return Err(e.context(format!(
+                "this laptop has been away longer than the server keeps deleted records and must download the team's book \
+                 again, but its {waiting} change(s) could not be pushed first; they are kept here, and nothing was downloaded"
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    // Conflicts settled here are settled for the team (after the push that
+    // carries a kept value, so nobody sees it settled before the value).
+    let resolved = store.sync_resolutions()?;
+    if !resolved.is_empty() {
+        server.client.execute("SELECT rapport.resolve($1)", &[&resolved])?;
+        store.sync_resolutions_sent(&resolved)?;
+    }
+
+    let top = if resync {
+        let mut kept = std::collections::HashSet::new();
+        let mut n = 0;
+        let snap = store.write(|s| {
+            let mut links = local::Links::default();
+            let snap = stream_snapshot(&mut server, BATCH, &mut |part| {
+                n += part.len();
+                kept.extend(part.iter().map(|r| (r.entity.clone(), r.uid.clone())));
+                let applied = s.sync_apply_part(part, &device, &mut links)?.0;
+                report.held += applied.held;
+                report.repaired += applied.repaired;
+                Ok(())
+            })?;
+            s.sync_link(links)?;
+            report.gone = s.sync_tombstone_missing(&kept)?;
+            s.sync_save_conflicts(&snap.conflicts)?;
+            s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
+            Ok(snap)
+        })?;
+        report.pulled = n;
+        report.resynced = true;
+        snap.cursor
+    } else {
+        let (mut records, conflicts, top) = pull_after(&mut server, cursor)?;
+        report.pulled = records.len();
+        // New ones: a conflict settled meanwhile comes down again, settled.
+        report.conflicts = conflicts.iter().filter(|c| c.resolved_at.is_none()).count();
+        store.write(|s| {
+            let applied = s.sync_apply(&mut records, &device)?.0;
+            report.held = applied.held;
+            report.repaired = applied.repaired;
+            s.sync_save_conflicts(&conflicts)?;
+            s.set_setting(local::CURSOR_KEY, &top.to_string())?;
+            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))
+        })?;
+        top
+    };
     server.client.execute("SELECT rapport.pulled($1, $2)", &[&device, &top])?;
     // Refused edits of the team's records came back with the pull; refused
     // new records are taken back here. One line per record and rule.
@@ -464,6 +700,36 @@ pub fn sync(store: &Store, secrets: &Secrets) -> Result<SyncReport> {
         ));
     }
     Ok(report)
+}
+
+/// What `rapport team purge` did on the server.
+#[derive(Debug, serde::Deserialize)]
+pub struct PurgeReport {
+    /// Deleted records removed, and the ops that wrote them.
+    pub records: i64,
+    pub ops: i64,
+    /// Every deleted record with a seq up to here is gone.
+    pub horizon: i64,
+    /// A device not seen for this many days no longer holds purging back.
+    pub idle_days: i64,
+    /// Devices that have not pulled up to the horizon: each downloads the
+    /// book again when it next syncs.
+    pub left_behind: Vec<String>,
+}
+
+/// `rapport team purge [--idle-days N]` (the manager's): removes from the
+/// server the deleted records every device has pulled past, devices not
+/// seen for the idle days (a setting of the team, changed with `idle_days`) aside.
+pub fn purge(store: &Store, idle_days: Option<i32>, secrets: &Secrets) -> Result<PurgeReport> {
+    let url = server_url(store)?;
+    let mut server = connect::connect(&url, secrets)?;
+    require_rapport(&mut server)?;
+    let row =
+        server.client.query_one("SELECT rapport.purge($1)", &[&idle_days]).map_err(|e| match e.as_db_error() {
+            Some(db) => anyhow!("{}; nothing was purged", db.message()),
+            None => anyhow!("the purge did not complete ({e}); nothing was purged"),
+        })?;
+    Ok(serde_json::from_value(row.get::<_, Json>(0))?)
 }
 
 /// The records changed after `cursor`, in pages from one snapshot, with the
@@ -509,8 +775,11 @@ pub fn pull_after(server: &mut Server, cursor: i64) -> Result<(Vec<RemoteRecord>
         }
     }
     let conflicts = read_conflicts(&mut tx, cursor)?;
+    // A conflict settled since takes a number of its own.
+    let settled: i64 =
+        tx.query_one("SELECT coalesce(max(seq), $1) FROM rapport.conflicts WHERE seq > $1", &[&cursor])?.get(0);
     tx.commit()?;
-    Ok((records, conflicts, top))
+    Ok((records, conflicts, top.max(settled)))
 }
 
 /// `rapport team add-rep`: a database role for a person, member of the
@@ -576,11 +845,14 @@ pub fn add_rep(
     };
     let mut tx = server.client.transaction()?;
     let role: String = tx.query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])?.get(0);
-    // Quoted by the server itself: identifiers and the password are never pasted raw.
+    // Only a SCRAM verifier leaves this laptop: the server stores it as it
+    // is, and no statement log or parameter dump there ever holds the password.
+    let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
+    // Quoted by the server itself: identifiers and the verifier are never pasted raw.
     let create: String = tx
         .query_one(
             "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
-            &[&login, &password, &role],
+            &[&login, &verifier, &role],
         )?
         .get(0);
     tx.batch_execute(&create).context("cannot create the rep's role (the manager's login needs CREATEROLE)")?;

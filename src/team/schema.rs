@@ -6,8 +6,11 @@ use super::connect::Server;
 use anyhow::{bail, Context, Result};
 
 /// (version, name, SQL), applied in order.
-pub const SERVER_MIGRATIONS: &[(u32, &str, &str)] =
-    &[(1, "0001_init", include_str!("server_migrations/0001_init.sql"))];
+pub const SERVER_MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "0001_init", include_str!("server_migrations/0001_init.sql")),
+    (2, "0002_roles", include_str!("server_migrations/0002_roles.sql")),
+    (3, "0003_upkeep", include_str!("server_migrations/0003_upkeep.sql")),
+];
 
 /// The server schema this build writes.
 pub const SERVER_LATEST: u32 = SERVER_MIGRATIONS[SERVER_MIGRATIONS.len() - 1].0;

@@ -3,7 +3,7 @@
 //! waits for them; and Today's keys — go to, dismiss, snooze.
 
 use super::app::{App, PaneId};
-use super::edit;
+use super::forms;
 use super::keymap::{Action, Context};
 use super::layout;
 use super::overlays::{Ask, AskFor, Overlay};
@@ -190,7 +190,7 @@ impl App {
                         self.overlay = Overlay::Today;
                     }
                 }
-                Some((What::Conflict(id), _)) => self.open_form(edit::resolve_form(&self.store, id, self.today)),
+                Some((What::Conflict(id), _)) => self.open_form(forms::resolve_form(&self.store, id, self.today)),
                 _ => self.ask_about_suggestion(action),
             },
             Action::Snooze => self.ask_about_suggestion(action),
@@ -255,7 +255,7 @@ impl App {
                 _ => None,
             };
             if let Some(kind) = kind {
-                let form = edit::log_form_for(&self.store, account, self.today, kind, s.contact_id, &s.action);
+                let form = forms::log_form_for(&self.store, account, self.today, kind, s.contact_id, &s.action);
                 self.open_form(form);
             }
         }

@@ -3,8 +3,8 @@
 //! `<db>.drafts.json`, readable by its owner only (0600), like the database:
 //! a draft holds what was typed about a customer.
 
-use super::edit::{self, Edit, EditForm};
-use super::form::FieldKind;
+use super::forms::{self, Edit, EditForm};
+use super::widgets::form::FieldKind;
 use crate::domain::Period;
 use crate::store::Store;
 use anyhow::{Context, Result};
@@ -86,19 +86,19 @@ impl Draft {
     /// Fails when its record is gone.
     pub fn restore(&self, store: &Store, today: NaiveDate, period: Period) -> Result<EditForm> {
         let mut form = match self.target.clone() {
-            Target::Log { account_id } => edit::log_form(store, account_id, today),
-            Target::FollowUp { account_id } => edit::follow_up_form(store, account_id, today),
-            Target::Activity { id } => edit::activity_form(store, id, today),
-            Target::Account { id } => edit::account_form(store, id, today),
-            Target::Contact { account_id, id } => edit::contact_form(store, account_id, id, today),
-            Target::Deal { account_id, id } => edit::deal_form(store, account_id, id, today),
-            Target::Conflict { account_id, id } => edit::conflict_form(store, account_id, id, today),
-            Target::Resolve { id } => edit::resolve_form(store, id, today),
-            Target::Escalate { id } => edit::escalate_form(store, id, today),
+            Target::Log { account_id } => forms::log_form(store, account_id, today),
+            Target::FollowUp { account_id } => forms::follow_up_form(store, account_id, today),
+            Target::Activity { id } => forms::activity_form(store, id, today),
+            Target::Account { id } => forms::account_form(store, id, today),
+            Target::Contact { account_id, id } => forms::contact_form(store, account_id, id, today),
+            Target::Deal { account_id, id } => forms::deal_form(store, account_id, id, today),
+            Target::Conflict { account_id, id } => forms::conflict_form(store, account_id, id, today),
+            Target::Resolve { id } => forms::resolve_form(store, id, today),
+            Target::Escalate { id } => forms::escalate_form(store, id, today),
             Target::Target { id, period: typed } => {
-                edit::target_form(store, id, Period::parse(&typed).unwrap_or(period), today)
+                forms::target_form(store, id, Period::parse(&typed).unwrap_or(period), today)
             }
-            Target::Rep { id } => edit::rep_form(store, id, today),
+            Target::Rep { id } => forms::rep_form(store, id, today),
         }?;
         for kept in &self.fields {
             let Some(field) = form.fields.iter_mut().find(|f| f.label == kept.label) else { continue };
@@ -113,8 +113,8 @@ impl Draft {
                 field.check(today);
             }
         }
-        edit::follow_metric(&mut form, today);
-        edit::follow_summary(&mut form);
+        forms::follow_metric(&mut form, today);
+        forms::follow_summary(&mut form);
         form.focus = self.focus.min(form.fields.len().saturating_sub(1));
         form.changed = true;
         Ok(form)

@@ -18,10 +18,17 @@ pub enum Context {
     Today,
     /// A record list open over the panes: contacts, deals, reps, targets.
     List,
+    /// The filter menu of the portfolio or the queue.
+    Filter,
+    /// The question before a delete.
+    Confirm,
+    /// The lookup (`/`). Its keys do not fall back to the global ones:
+    /// every other key is typed into the search line.
+    Search,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Portfolio,
         Context::Timeline,
@@ -29,6 +36,9 @@ impl Context {
         Context::Targets,
         Context::Today,
         Context::List,
+        Context::Filter,
+        Context::Confirm,
+        Context::Search,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,7 +50,15 @@ impl Context {
             Context::Targets => "targets",
             Context::Today => "today",
             Context::List => "list",
+            Context::Filter => "filter",
+            Context::Confirm => "confirm",
+            Context::Search => "search",
         }
+    }
+
+    /// Whether a key this context does not bind goes to the global table.
+    pub fn falls_back(self) -> bool {
+        self != Context::Search
     }
 }
 
@@ -100,6 +118,10 @@ pub enum Action {
     PrevStage,
     Won,
     Lost,
+    PrevChoice,
+    NextChoice,
+    Apply,
+    Yes,
 }
 
 /// (action, name in config and palette, description for help).
@@ -157,6 +179,10 @@ const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::PrevStage, "prev_stage", "Move the deal back a stage"),
     (Action::Won, "won", "Mark the deal won"),
     (Action::Lost, "lost", "Mark the deal lost"),
+    (Action::PrevChoice, "prev_choice", "The field's previous value"),
+    (Action::NextChoice, "next_choice", "The field's next value"),
+    (Action::Apply, "apply", "Apply the filter"),
+    (Action::Yes, "yes", "Yes: delete it (any other key keeps it)"),
 ];
 
 impl Action {
@@ -258,6 +284,41 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::List, "[", Action::PrevStage),
     (Context::List, "w", Action::Won),
     (Context::List, "L", Action::Lost),
+    // The filter menu; Esc and q fall back to the global keys. The arrows
+    // come first: the menu's hint line shows the first key of each.
+    (Context::Filter, "up", Action::Up),
+    (Context::Filter, "k", Action::Up),
+    (Context::Filter, "down", Action::Down),
+    (Context::Filter, "j", Action::Down),
+    (Context::Filter, "left", Action::PrevChoice),
+    (Context::Filter, "h", Action::PrevChoice),
+    (Context::Filter, "right", Action::NextChoice),
+    (Context::Filter, "l", Action::NextChoice),
+    (Context::Filter, "space", Action::NextChoice),
+    (Context::Filter, "x", Action::ClearFilter),
+    (Context::Filter, "backspace", Action::ClearFilter),
+    (Context::Filter, "enter", Action::Apply),
+    // Before a delete: any key bound to nothing here keeps the record.
+    (Context::Confirm, "y", Action::Yes),
+    (Context::Confirm, "enter", Action::Yes),
+    (Context::Confirm, "Y", Action::Yes),
+    // Choosing who takes over a deleted rep's accounts.
+    (Context::Confirm, "j", Action::Down),
+    (Context::Confirm, "down", Action::Down),
+    (Context::Confirm, "right", Action::Down),
+    (Context::Confirm, "tab", Action::Down),
+    (Context::Confirm, "k", Action::Up),
+    (Context::Confirm, "up", Action::Up),
+    (Context::Confirm, "left", Action::Up),
+    (Context::Confirm, "shift-tab", Action::Up),
+    // The lookup: only keys that type nothing, for the rest is the query.
+    (Context::Search, "esc", Action::Back),
+    (Context::Search, "enter", Action::Open),
+    (Context::Search, "up", Action::Up),
+    (Context::Search, "ctrl-p", Action::Up),
+    (Context::Search, "down", Action::Down),
+    (Context::Search, "ctrl-n", Action::Down),
+    (Context::Search, "ctrl-c", Action::Quit),
 ];
 
 /// A key with its modifiers, as written in the table and config: `q`,
@@ -345,6 +406,24 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The key as a hint line shows it: arrows as arrows.
+    pub fn short(&self) -> String {
+        let arrow = match self.code {
+            KeyCodeOrd::Named("up") => "↑",
+            KeyCodeOrd::Named("down") => "↓",
+            KeyCodeOrd::Named("left") => "←",
+            KeyCodeOrd::Named("right") => "→",
+            _ => return self.to_string(),
+        };
+        if self.ctrl || self.alt {
+            self.to_string()
+        } else {
+            arrow.to_string()
+        }
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ctrl {
@@ -378,10 +457,12 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The action for a key in a pane: the pane's own binding first, then the global one.
+    /// The action for a key in a pane: the pane's own binding first, then
+    /// the global one (except where the context types text, see `falls_back`).
     pub fn resolve(&self, ctx: Context, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev)?;
-        self.bindings.get(&(ctx, key)).or_else(|| self.bindings.get(&(Context::Global, key))).copied()
+        let own = self.bindings.get(&(ctx, key));
+        own.or_else(|| if ctx.falls_back() { self.bindings.get(&(Context::Global, key)) } else { None }).copied()
     }
 
     /// Binds `keys` to `action` in `ctx`, replacing the action's old keys there.
@@ -393,12 +474,41 @@ impl Keymap {
     }
 
     /// The keys bound to an action in a context, for help and the footer.
-    /// Plain keys come before ones with modifiers, so `q` shows rather than `ctrl-c`.
+    /// Plain keys come before ones with modifiers, so `q` shows rather than
+    /// `ctrl-c`; default keys in the order of the table, so `y` shows rather
+    /// than `Y`; keys from the config after them.
     pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<Key> {
         let mut keys: Vec<Key> =
             self.bindings.iter().filter(|((c, _), a)| *c == ctx && **a == action).map(|((_, k), _)| *k).collect();
-        keys.sort_by_key(|k| k.ctrl || k.alt);
+        let rank = |k: &Key| {
+            DEFAULTS
+                .iter()
+                .position(|(c, text, a)| *c == ctx && *a == action && Key::parse(text).ok() == Some(*k))
+                .unwrap_or(usize::MAX)
+        };
+        keys.sort_by_key(|k| (k.ctrl || k.alt, rank(k)));
         keys
+    }
+
+    /// The first key of each action in `ctx` (or, where it falls back, the
+    /// global table), with its word, for an overlay's hint line: "y yes ·
+    /// esc close". Actions given together share a word: "↑/↓ choose".
+    pub fn hint(&self, ctx: Context, items: &[(&[Action], &str)]) -> String {
+        let first = |a: Action| {
+            let mut keys = self.keys_for(ctx, a);
+            if keys.is_empty() && ctx.falls_back() {
+                keys = self.keys_for(Context::Global, a);
+            }
+            keys.first().map(Key::short)
+        };
+        items
+            .iter()
+            .filter_map(|(actions, word)| {
+                let keys: Vec<String> = actions.iter().filter_map(|a| first(*a)).collect();
+                (!keys.is_empty()).then(|| format!("{} {word}", keys.join("/")))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     /// (action, keys) for one context, in the order of the action list.
@@ -459,6 +569,24 @@ mod tests {
         km.rebind(Context::List, Action::Won, &[Key::parse("W").unwrap()]);
         assert_eq!(km.resolve(Context::List, &w), None);
         assert_eq!(km.resolve(Context::List, &ev(KeyCode::Char('W'), KeyModifiers::SHIFT)), Some(Action::Won));
+    }
+
+    #[test]
+    fn the_lookup_types_what_it_does_not_bind_and_menus_fall_back() {
+        let km = Keymap::default();
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.resolve(Context::Search, &j), None, "j is typed into the query");
+        assert_eq!(km.resolve(Context::Search, &q), None);
+        assert_eq!(km.resolve(Context::Search, &ev(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::Down));
+        assert_eq!(km.resolve(Context::Filter, &q), Some(Action::Quit), "the menu falls back to global keys");
+        assert_eq!(km.resolve(Context::Filter, &ev(KeyCode::Enter, KeyModifiers::NONE)), Some(Action::Apply));
+        assert_eq!(km.resolve(Context::Confirm, &ev(KeyCode::Char('Y'), KeyModifiers::SHIFT)), Some(Action::Yes));
+        assert_eq!(km.keys_for(Context::Confirm, Action::Yes)[0].to_string(), "y", "the table's order, not the sort's");
+        assert_eq!(
+            km.hint(Context::Filter, &[(&[Action::Up, Action::Down], "field"), (&[Action::Back], "cancel")]),
+            "↑/↓ field · esc cancel"
+        );
     }
 
     #[test]

@@ -2,12 +2,17 @@
 //! the reps, the period's targets, and the agenda of follow-ups. Each row
 //! can be added, edited or deleted from here.
 
-use super::keymap::Action;
-use super::nav::Nav;
+use super::app::{App, PaneId};
+use super::forms;
+use super::keymap::{Action, Context};
+use super::overlays::Overlay;
+use super::widgets::nav::Nav;
+use crate::domain::rules::step_stage;
 use crate::domain::{sanitize, DealStage, Period, TargetScope};
-use crate::store::{Account, Store};
+use crate::store::{Account, Activity, Contact, Deal, Store, Target};
 use anyhow::Result;
 use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
@@ -227,6 +232,112 @@ impl RecordList {
             self.nav.selected = i;
         }
         self.nav.follow(self.rows.len(), 15);
+        Ok(())
+    }
+}
+
+impl App {
+    pub(super) fn open_list(&mut self, kind: ListKind) {
+        let scope = if kind == ListKind::Agenda { self.resolved.reps.clone() } else { None };
+        match RecordList::load_scoped(kind, &self.store, self.today, scope) {
+            Ok(l) => self.overlay = Overlay::List(l),
+            Err(e) => self.message = Some(format!("{e:#}")),
+        }
+    }
+
+    pub(super) fn on_list_key(&mut self, mut list: RecordList, key: KeyEvent) -> Result<()> {
+        let today = self.today;
+        let selected = list.selected().cloned();
+        let len = list.rows.len();
+        let mut keep = true;
+        // The list's keys come from the keymap (context `list`, then global).
+        let Some(action) = self.keymap.resolve(Context::List, &key) else { return self.keep_list(list) };
+        match action {
+            Action::Back => keep = false,
+            Action::Quit => self.quit = true,
+            Action::Down => list.nav.step(1, len, 15),
+            Action::Up => list.nav.step(-1, len, 15),
+            Action::Add => {
+                keep = false;
+                let form = match list.kind {
+                    ListKind::Contacts(a) => forms::contact_form(&self.store, a, None, today),
+                    ListKind::Deals(a) => forms::deal_form(&self.store, a, None, today),
+                    ListKind::Reps => forms::rep_form(&self.store, None, today),
+                    ListKind::Targets(p) => forms::target_form(&self.store, None, p, today),
+                    ListKind::Agenda => return self.keep_list(list),
+                };
+                self.open_form(form);
+            }
+            Action::Edit | Action::Open => {
+                if let Some(row) = &selected {
+                    keep = false;
+                    let form = match list.kind {
+                        ListKind::Contacts(a) => forms::contact_form(&self.store, a, Some(row.id), today),
+                        ListKind::Deals(a) => forms::deal_form(&self.store, a, Some(row.id), today),
+                        ListKind::Reps => forms::rep_form(&self.store, Some(row.id), today),
+                        ListKind::Targets(p) => forms::target_form(&self.store, Some(row.id), p, today),
+                        ListKind::Agenda => {
+                            if let Some(a) = row.account_id {
+                                self.set_current(a)?;
+                                self.focus = PaneId::Timeline;
+                            }
+                            return Ok(());
+                        }
+                    };
+                    self.open_form(form);
+                }
+            }
+            Action::Delete => {
+                if let Some(row) = &selected {
+                    keep = false;
+                    let back = Some(list.clone());
+                    match list.kind {
+                        ListKind::Contacts(_) => self.confirm::<Contact>(row.id, back)?,
+                        ListKind::Deals(_) => self.confirm::<Deal>(row.id, back)?,
+                        ListKind::Reps => self.confirm_rep(row.id, back)?,
+                        ListKind::Targets(_) => self.confirm::<Target>(row.id, back)?,
+                        ListKind::Agenda => self.confirm::<Activity>(row.id, back)?,
+                    }
+                }
+            }
+            Action::Complete if list.kind == ListKind::Agenda => {
+                if let Some(row) = &selected {
+                    let id = row.id;
+                    self.write(|s| s.complete_follow_up(id).map(|f| format!("done: {}", f.summary)), row.account_id)?;
+                    list.reload(&self.store, today)?;
+                }
+            }
+            a @ (Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
+                if matches!(list.kind, ListKind::Deals(_)) =>
+            {
+                if let Some(row) = &selected {
+                    let id = row.id;
+                    let deal = self.store.require::<Deal>(id)?;
+                    let to = match a {
+                        Action::NextStage => step_stage(deal.stage, true),
+                        Action::PrevStage => step_stage(deal.stage, false),
+                        Action::Won => DealStage::Won,
+                        _ => DealStage::Lost,
+                    };
+                    self.write(
+                        |s| {
+                            s.move_deal(id, to).map(|d| format!("{} is now {}", d.name, d.stage.label().to_lowercase()))
+                        },
+                        row.account_id,
+                    )?;
+                    list.reload(&self.store, today)?;
+                }
+            }
+            _ => {}
+        }
+        if keep && matches!(self.overlay, Overlay::None) {
+            self.overlay = Overlay::List(list);
+        }
+        Ok(())
+    }
+
+    fn keep_list(&mut self, list: RecordList) -> Result<()> {
+        self.overlay = Overlay::List(list);
         Ok(())
     }
 }

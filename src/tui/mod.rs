@@ -1,18 +1,36 @@
 //! The cockpit: terminal lifecycle, the event loop, and the app state.
+//!
+//! A map of this folder. A key travels `mod.rs` (the event loop) →
+//! `actions.rs` (`on_key`: an open overlay takes it first, else `keymap.rs`
+//! turns (context, key) into an `Action`, and `update` runs it) → the state
+//! in `app.rs` (`App`: the store and its clock, size, focus and zoom, and
+//! the parts, plus their loading on a second connection) → one redraw by
+//! `view.rs` (header, footer, overlays) and `panes/` (portfolio, timeline,
+//! conflicts, targets, today: each pane's state type and its `draw`), which
+//! only read. What opens over the panes is in `overlays.rs` (lookup,
+//! palette, help, filter menu, detail, and the question before a delete
+//! with its keys), `lists.rs` (contact, deal, rep, target and agenda lists
+//! with their keys) and `day.rs` (Today's reading and its keys). `forms/`
+//! holds each record's form and its save (`forms/<record>.rs`; `mod.rs`
+//! saves with the clash check), drawn with the generic pieces of `widgets/`
+//! (a checked form, a text line, a list selection) that know nothing of
+//! records. Around them: `layout.rs` (where each pane goes at a size),
+//! `theme.rs` (colours, `NO_COLOR`), `terminal.rs` (entering and always
+//! restoring the terminal), `config.rs` (the config file, keys included),
+//! `saved.rs` (the view kept between runs), `drafts.rs` (a form kept when
+//! the terminal closes), `export.rs` (`:export`) and `team.rs` (the
+//! background sync of team mode).
 
+mod actions;
 pub mod app;
 pub mod config;
 mod day;
 pub mod drafts;
-pub mod edit;
-mod editing;
 pub mod export;
-pub mod form;
-pub mod input;
+pub mod forms;
 pub mod keymap;
 pub mod layout;
 pub mod lists;
-pub mod nav;
 pub mod overlays;
 pub mod panes;
 pub mod saved;
@@ -20,6 +38,7 @@ pub mod team;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 use crate::store::Store;
 use anyhow::Result;
@@ -108,6 +127,7 @@ fn event_loop(
     pending: &Mutex<Pending>,
 ) -> Result<()> {
     term.draw(|f| view::draw(f, app))?;
+    app.load_behind()?;
     app.prepare_lookup();
     app.read_insights_behind()?;
     while !app.quit && !terminal::stopped(stop) {

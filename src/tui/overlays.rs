@@ -1,19 +1,21 @@
-//! What can sit over the panes: lookup, palette, help, a filter menu, and
-//! the full text of a timeline entry.
+//! What can sit over the panes: lookup, palette, help, a filter menu, the
+//! full text of a timeline entry, and the question before a delete (with
+//! its keys here).
 
 use super::app::{App, PaneId};
-use super::edit::EditForm;
-use super::input::TextInput;
-use super::keymap::Action;
+use super::forms::EditForm;
+use super::keymap::{Action, Context};
 use super::lists::RecordList;
-use super::nav::Nav;
+use super::widgets::input::TextInput;
+use super::widgets::nav::Nav;
 use crate::domain::{AccountStatus, Severity, Tier};
 use crate::lookup::Hit;
-use crate::store::AccountFilter;
-use crate::store::Entity;
+use crate::store::{Account, AccountFilter, Activity, Conflict, Contact, Deal, Entity, Record, Rep, Target};
 use crate::tui::panes::conflicts::StatusFilter;
+use anyhow::Result;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use ratatui::crossterm::event::KeyEvent;
 
 pub enum Overlay {
     None,
@@ -128,7 +130,19 @@ impl Palette {
         let all: Vec<(Action, String)> = Action::all()
             // A deal's stage keys act on a list's selected row, which the palette has not.
             .filter(|(a, _, _)| {
-                !matches!(a, Action::Palette | Action::NextStage | Action::PrevStage | Action::Won | Action::Lost)
+                !matches!(
+                    a,
+                    Action::Palette
+                        | Action::NextStage
+                        | Action::PrevStage
+                        | Action::Won
+                        | Action::Lost
+                        // A menu's and a question's own keys, likewise.
+                        | Action::PrevChoice
+                        | Action::NextChoice
+                        | Action::Apply
+                        | Action::Yes
+                )
             })
             .map(|(a, name, desc)| (a, format!("{name} — {desc}")))
             .collect();
@@ -327,6 +341,132 @@ pub struct Detail {
     pub title: String,
     pub lines: Vec<String>,
     pub scroll: usize,
+}
+
+impl App {
+    pub(super) fn confirm<T: Record>(&mut self, id: i64, back_to: Option<RecordList>) -> Result<()> {
+        let rec: T = self.store.require(id)?;
+        self.overlay = Overlay::Confirm(Confirm {
+            question: format!("Delete {}? (u undoes it)", crate::domain::sanitize::line(&rec.describe())),
+            entity: T::ENTITY,
+            id,
+            back_to,
+            successors: Vec::new(),
+            pick: 0,
+        });
+        Ok(())
+    }
+
+    /// Names what goes with the account before it goes.
+    pub(super) fn confirm_account(&mut self, id: i64) -> Result<()> {
+        self.confirm::<Account>(id, None)?;
+        let hanging = self.store.account_hanging(id)?;
+        if let Overlay::Confirm(c) = &mut self.overlay {
+            if !hanging.is_empty() {
+                let name = crate::domain::sanitize::line(&self.store.require::<Account>(id)?.describe()).into_owned();
+                c.question = format!("Delete {name} with {}? (u undoes it)", hanging.describe());
+            }
+        }
+        Ok(())
+    }
+
+    /// A rep who owns accounts or open deals is deleted only once someone
+    /// is picked to take them over.
+    pub(super) fn confirm_rep(&mut self, id: i64, back_to: Option<RecordList>) -> Result<()> {
+        self.confirm::<Rep>(id, back_to)?;
+        let holdings = self.store.rep_holdings(id)?;
+        if !holdings.needs_successor() {
+            return Ok(());
+        }
+        let rep = self.store.require::<Rep>(id)?;
+        let successors: Vec<(i64, String)> = self
+            .store
+            .reps()?
+            .into_iter()
+            .filter(|r| r.id != id)
+            .map(|r| (r.id, crate::domain::sanitize::line(&r.name).into_owned()))
+            .collect();
+        if let Overlay::Confirm(c) = &mut self.overlay {
+            let name = crate::domain::sanitize::line(&rep.name).into_owned();
+            c.question = format!("Delete rep {name}, who owns {}? Hand them to:", holdings.describe());
+            // The rep's own manager is the likeliest heir.
+            c.pick = successors.iter().position(|s| Some(s.0) == rep.manager_id).unwrap_or(0);
+            c.successors = successors;
+        }
+        if matches!(&self.overlay, Overlay::Confirm(c) if c.successors.is_empty()) {
+            self.overlay = Overlay::None;
+            self.message =
+                Some(format!("{} owns accounts or open deals and there is no other rep to take them", rep.name));
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_confirm_key(&mut self, mut confirm: Confirm, key: KeyEvent) -> Result<()> {
+        let len = confirm.successors.len();
+        // The keys come from the keymap (context `confirm`); any other key keeps the record.
+        match self.keymap.resolve(Context::Confirm, &key) {
+            Some(Action::Down) if len > 0 => {
+                confirm.pick = (confirm.pick + 1) % len;
+                self.overlay = Overlay::Confirm(confirm);
+            }
+            Some(Action::Up) if len > 0 => {
+                confirm.pick = (confirm.pick + len - 1) % len;
+                self.overlay = Overlay::Confirm(confirm);
+            }
+            Some(Action::Yes) => {
+                let id = confirm.id;
+                let entity = confirm.entity;
+                let successor = confirm.successor().cloned();
+                let account = match entity {
+                    Entity::Rep | Entity::Target => None,
+                    _ => self.current,
+                };
+                self.write(
+                    |s| {
+                        let what = match entity {
+                            Entity::Account => {
+                                let (account, hanging) = s.delete_account(id)?;
+                                if hanging.is_empty() {
+                                    account.describe()
+                                } else {
+                                    format!("{} with {}", account.describe(), hanging.describe())
+                                }
+                            }
+                            Entity::Contact => s.delete::<Contact>(id)?.describe(),
+                            Entity::Deal => s.delete::<Deal>(id)?.describe(),
+                            Entity::Conflict => s.delete::<Conflict>(id)?.describe(),
+                            Entity::Activity => s.delete::<Activity>(id)?.describe(),
+                            Entity::Target => s.delete::<Target>(id)?.describe(),
+                            Entity::Rep => {
+                                let (rep, _) = s.delete_rep(id, successor.as_ref().map(|s| s.0))?;
+                                match &successor {
+                                    Some((_, to)) => format!("{}; {to} takes over", rep.describe()),
+                                    None => rep.describe(),
+                                }
+                            }
+                            Entity::Snapshot => anyhow::bail!("forecast snapshots are history; they are not deleted"),
+                            Entity::Suggestion => {
+                                anyhow::bail!("a snoozed or dismissed suggestion is undone, not deleted")
+                            }
+                        };
+                        Ok(format!("deleted {what} (u undoes it)"))
+                    },
+                    account,
+                )?;
+                if let Some(mut list) = confirm.back_to {
+                    list.reload(&self.store, self.today)?;
+                    self.overlay = Overlay::List(list);
+                }
+            }
+            _ => {
+                self.message = Some("kept".into());
+                if let Some(list) = confirm.back_to {
+                    self.overlay = Overlay::List(list);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

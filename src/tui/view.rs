@@ -59,11 +59,11 @@ pub fn draw(f: &mut Frame, app: &App) {
                 let style = if i == c.pick { app.theme.selected(true) } else { app.theme.text() };
                 lines.push(Line::from(Span::styled(format!("  {name}"), style)));
             }
-            let keys = if c.successors.is_empty() {
-                "y or Enter: yes · any other key: no"
-            } else {
-                "j/k: pick who takes over · y or Enter: yes · any other key: no"
-            };
+            let mut keys: Vec<(&[Action], &str)> = vec![(&[Action::Yes], "yes")];
+            if !c.successors.is_empty() {
+                keys.insert(0, (&[Action::Down, Action::Up], "pick who takes over"));
+            }
+            let keys = format!("{} · any other key: no", app.keymap.hint(Context::Confirm, &keys));
             lines.push(Line::from(Span::styled(keys, app.theme.dim())));
             let h = lines.len() as u16 + 2;
             let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(0) + 6;
@@ -86,15 +86,18 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     } else {
         format!("{} ({})", app.scope_word(), app.resolved.label)
     };
+    // The counts are read behind the first frame: "…" until they are in, never a false 0.
+    let count = |n: i64| if app.loading() { "…".to_string() } else { n.to_string() };
     let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
     let follow = if narrow { "" } else { " follow-ups" };
-    let mut counts = vec![Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style)];
+    let mut counts =
+        vec![Span::styled(format!("  {} overdue{follow}", count(b.overdue_follow_ups as i64)), overdue_style)];
     if b.due_today > 0 {
         counts.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
     }
     let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
     let sla = if narrow { "" } else { "SLA " };
-    counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+    counts.push(Span::styled(format!(" · {} {sla}breached", count(b.breached)), breach_style));
     if let Some(team) = &app.team_line {
         let style = if team.contains("offline") || team.contains("conflict") { t.warn() } else { t.dim() };
         counts.push(Span::styled(format!(" · {team}"), style));
@@ -307,7 +310,11 @@ fn search(f: &mut Frame, app: &App, s: &Search) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines), list);
-    f.render_widget(Paragraph::new(Span::styled("↑↓ choose · Enter open · Esc back", app.theme.dim())), help);
+    let keys = app.keymap.hint(
+        Context::Search,
+        &[(&[Action::Up, Action::Down], "choose"), (&[Action::Open], "open"), (&[Action::Back], "back")],
+    );
+    f.render_widget(Paragraph::new(Span::styled(keys, app.theme.dim())), help);
 }
 
 fn palette(f: &mut Frame, app: &App, p: &Palette) {
@@ -355,20 +362,28 @@ fn help(f: &mut Frame, app: &App, scroll: usize) {
         sections.push(("Today keys (t opens it)".to_string(), Context::Today));
     }
     sections.push(("In record lists (C contacts, D deals, T targets, R reps)".to_string(), Context::List));
+    sections.push(("In the filter menu (f)".to_string(), Context::Filter));
+    sections.push(("Before a delete (any other key keeps the record)".to_string(), Context::Confirm));
+    sections.push(("In lookup (/): type to search, and".to_string(), Context::Search));
     sections.push(("Everywhere".to_string(), Context::Global));
     for (heading, c) in sections {
         lines.push(Line::from(Span::styled(heading, app.theme.title())));
-        for (action, keys) in app.keymap.entries(c) {
-            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let entries: Vec<(Action, String)> = app
+            .keymap
+            .entries(c)
+            .into_iter()
+            .map(|(a, keys)| (a, keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")))
+            .collect();
+        // A section whose keys run longer (a question's four ways to move) gets a wider column.
+        let w = entries.iter().map(|(_, k)| k.chars().count()).max().unwrap_or(0).max(16) + 2;
+        for (action, keys) in entries {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<18}", keys.join(", ")), app.theme.key()),
+                Span::styled(format!("  {keys:<w$}"), app.theme.key()),
                 Span::raw(action.description()),
             ]));
         }
         lines.push(Line::from(""));
     }
-    lines
-        .push(Line::from(Span::styled("In lookup: type to search, ↑↓ choose, Enter open, Esc back.", app.theme.dim())));
     let inner = popup(f, app, 76, lines.len() as u16 + 3, "Keys");
     let [body, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let max_scroll = lines.len().saturating_sub(body.height as usize);
@@ -385,7 +400,20 @@ fn help(f: &mut Frame, app: &App, scroll: usize) {
 }
 
 fn filter(f: &mut Frame, app: &App, flt: &Filter) {
-    let inner = popup(f, app, 52, flt.fields.len() as u16 + 4, &format!("Filter {}", flt.pane.title().to_lowercase()));
+    let keys = app.keymap.hint(
+        Context::Filter,
+        &[
+            (&[Action::Up, Action::Down], "field"),
+            (&[Action::PrevChoice, Action::NextChoice], "value"),
+            (&[Action::ClearFilter], "clear"),
+            (&[Action::Apply], "apply"),
+            (&[Action::Back], "cancel"),
+        ],
+    );
+    // As wide as its line of keys, which the config may make longer.
+    let w = (keys.chars().count() as u16 + 2).max(52);
+    let title = format!("Filter {}", flt.pane.title().to_lowercase());
+    let inner = popup(f, app, w, flt.fields.len() as u16 + 4, &title);
     let mut lines: Vec<Line> = flt
         .fields
         .iter()
@@ -404,7 +432,7 @@ fn filter(f: &mut Frame, app: &App, flt: &Filter) {
         })
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("↑↓ field · ←→ value · x clear · Enter apply · Esc cancel", app.theme.dim())));
+    lines.push(Line::from(Span::styled(keys, app.theme.dim())));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -417,8 +445,8 @@ fn detail(f: &mut Frame, app: &App, d: &Detail) {
 }
 
 /// What a valid field means, shown beside it: the contact picked, the date understood.
-fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<String> {
-    use super::form::FieldKind;
+fn field_hint(field: &super::widgets::form::Field, today: chrono::NaiveDate) -> Option<String> {
+    use super::widgets::form::FieldKind;
     if field.error.is_some() || field.text().is_empty() {
         return None;
     }
@@ -441,8 +469,8 @@ fn field_hint(field: &super::form::Field, today: chrono::NaiveDate) -> Option<St
     }
 }
 
-fn form_view(f: &mut Frame, app: &App, form: &super::edit::EditForm) {
-    use super::form::FieldKind;
+fn form_view(f: &mut Frame, app: &App, form: &super::forms::EditForm) {
+    use super::widgets::form::FieldKind;
     let t = app.theme;
     const WIDTH: u16 = 78;
     // The popup's inner width, known before its height: choices wrap to it.

@@ -339,7 +339,8 @@ pub fn ctrl(app: &mut rapport::tui::app::App, c: char) {
 
 /// The drawn screen as text, each line without its trailing blanks.
 pub fn screen(app: &rapport::tui::app::App) -> String {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size.width, app.size.height)).unwrap();
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.size().width, app.size().height)).unwrap();
     term.draw(|f| rapport::tui::view::draw(f, app)).unwrap();
     let buf = term.backend().buffer();
     (0..buf.area.height)
@@ -348,4 +349,29 @@ pub fn screen(app: &rapport::tui::app::App) -> String {
                 + "\n"
         })
         .collect()
+}
+
+/// The cockpit over the fixed book, `w`×`h`.
+pub fn app(w: u16, h: u16) -> (rapport::tui::app::App, Ids) {
+    let (store, ids) = store();
+    (app_over(store, w, h), ids)
+}
+
+/// The fixed book written to a new database file at `path`, for tests that
+/// run the built binary on it.
+pub fn seed_file(path: &std::path::Path) -> Ids {
+    let (store, _) = Store::open(path, OpenMode::Create).unwrap();
+    seed(&store.with_clock(clock()))
+}
+
+/// `seed_file` as `book.db` in `dir`.
+pub fn book_in(dir: &std::path::Path) -> (std::path::PathBuf, Ids) {
+    let path = dir.join("book.db");
+    let ids = seed_file(&path);
+    (path, ids)
+}
+
+/// What a finished command wrote to stdout, as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -194,6 +194,26 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Turns TLS on with this certificate and key (PEM, in the data folder
+    /// as server.crt and server.key) and restarts the server (our own cluster only).
+    pub fn enable_tls(&self, cert_pem: &str, key_pem: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, _) = self.own.as_ref().expect("TLS needs the tests' own cluster, not RAPPORT_TEST_PG");
+        let data = dir.join("data");
+        std::fs::write(data.join("server.crt"), cert_pem).unwrap();
+        std::fs::write(data.join("server.key"), key_pem).unwrap();
+        std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        if is_root() {
+            let mut c = Command::new("chown");
+            c.arg("postgres:postgres").arg(data.join("server.crt")).arg(data.join("server.key"));
+            run(c, "chown the server's certificate to postgres");
+        }
+        self.superuser("postgres").batch_execute("ALTER SYSTEM SET ssl = on").unwrap();
+        self.restart();
+    }
+}
+
 /// The password of the superuser, as libpq's PGPASSWORD would give it.
 pub fn secrets() -> rapport::team::connect::Secrets {
     rapport::team::connect::Secrets { env_password: Some(cluster().password.clone()), passfile: None, prompt: false }

@@ -9,7 +9,7 @@ use crate::domain::suggest::{Suggestion, SuggestionKind};
 use crate::domain::{sanitize, time, Money};
 use crate::store::{timestamp, Store};
 use crate::tui::app::{App, PaneId};
-use crate::tui::nav::Nav;
+use crate::tui::widgets::nav::Nav;
 use anyhow::Result;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
