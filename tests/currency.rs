@@ -99,8 +99,21 @@ fn every_json_document_names_the_books_currency_once_at_the_top() {
     assert_eq!(amounts.len(), 2, "{targets}");
     assert!(amounts.contains(&&serde_json::json!(500000.0)) && amounts.contains(&&serde_json::json!(12)), "{targets}");
 
+    // A renewal ahead: brief lists it, and suggests it, with its value in major units.
+    b.ok(&["edit", "account", &id, "--renewal", "+10d"]);
+    let brief = top(&["brief", "--scope", "all", "--json"]);
+    let renewals = brief["renewals"].as_array().unwrap();
+    let renewal = renewals.iter().find(|r| r["account"] == "Borealis Foods").unwrap_or_else(|| panic!("{brief}"));
+    assert_eq!(renewal["annual_value"], 6000.5, "{brief}");
+    for money in ["won", "forecast", "pipeline"] {
+        assert!(brief["quarter"][money].is_f64(), "quarter.{money} in major units: {brief}");
+    }
     let suggestions = top(&["suggest", "list", "--scope", "all", "--json"]);
-    assert!(suggestions["suggestions"].is_array(), "{suggestions}");
+    let list = suggestions["suggestions"].as_array().unwrap();
+    assert!(!list.is_empty(), "{suggestions}");
+    assert!(list.iter().all(|s| s["value"].is_f64()), "values in major units: {suggestions}");
+    let renewing = list.iter().find(|s| s["account"] == "Borealis Foods").unwrap_or_else(|| panic!("{suggestions}"));
+    assert_eq!(renewing["value"], 6000.5, "{renewing}");
     for report in ["quarterly", "forecast", "pipeline", "reps", "conflicts", "targets"] {
         let v = top(&["report", report, "--scope", "all", "--format", "json"]);
         let tables = v.as_object().unwrap();
@@ -112,7 +125,6 @@ fn every_json_document_names_the_books_currency_once_at_the_top() {
         &["find", "borealis", "--json"][..],
         &["list", "accounts", "--format", "json"],
         &["export", "accounts", "--format", "json"],
-        &["brief", "--scope", "all", "--json"],
     ] {
         top(args);
     }
