@@ -100,7 +100,16 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 [[ "$pid" =~ ^[0-9]+$ ]] || { echo "bench/budgets.sh: the cockpit did not start" >&2; exit 1; }
-sleep 4
+# Memory is read once the cockpit has settled: after Today's and the
+# health pass's background reading (seconds on this book), whose peak is
+# printed beside it as VmHWM. Settled = no processor time used for a second.
+cpu_of() { awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat"; }
+settled=0
+for _ in $(seq 120); do
+  a=$(cpu_of); sleep 1; b=$(cpu_of)
+  [ "$a" = "$b" ] && { settled=1; break; }
+done
+[ "$settled" = 1 ] || echo "bench/budgets.sh: the cockpit was still busy after 120 s; memory read anyway" >&2
 tmux -S "$sock" send-keys / ; sleep 0.5; tmux -S "$sock" send-keys -l "$q_surname"; sleep 3
 # A pause after Escape: under load, Escape and the next key read together are Alt+key.
 tmux -S "$sock" send-keys Escape; sleep 0.5; for _ in $(seq 40); do tmux -S "$sock" send-keys j; done; sleep 1
