@@ -6,8 +6,10 @@
 # they take, and keystrokes while and after), the cockpit's resident memory
 # (the release binary in tmux at 200x60), `rapport find` as a whole process
 # for name, surname, e-mail and phone queries, against sqlite3 scanning the
-# same names with LIKE, and `rapport brief --scope all` (the whole book's
-# suggestions) as a whole process: wall, CPU and peak resident memory.
+# same names with LIKE. Then our own aims, which DESIGN.md sets no budget
+# for, with "met" or "not met": how long Today and the whole book's health
+# take behind the first frame, and `rapport brief --scope all` (the whole
+# book's suggestions) as a whole process: wall, CPU and peak resident memory.
 #
 #   bench/budgets.sh [ACCOUNTS]      (default 100000; the database is reused)
 #
@@ -100,9 +102,19 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 [[ "$pid" =~ ^[0-9]+$ ]] || { echo "bench/budgets.sh: the cockpit did not start" >&2; exit 1; }
-sleep 4
+# Memory is read once the cockpit has settled: after Today's and the
+# health pass's background reading (seconds on this book), whose peak is
+# printed beside it as VmHWM. Settled = no processor time used for a second.
+cpu_of() { awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat"; }
+settled=0
+for _ in $(seq 120); do
+  a=$(cpu_of); sleep 1; b=$(cpu_of)
+  [ "$a" = "$b" ] && { settled=1; break; }
+done
+[ "$settled" = 1 ] || echo "bench/budgets.sh: the cockpit was still busy after 120 s; memory read anyway" >&2
 tmux -S "$sock" send-keys / ; sleep 0.5; tmux -S "$sock" send-keys -l "$q_surname"; sleep 3
-tmux -S "$sock" send-keys Escape; for _ in $(seq 40); do tmux -S "$sock" send-keys j; done; sleep 1
+# A pause after Escape: under load, Escape and the next key read together are Alt+key.
+tmux -S "$sock" send-keys Escape; sleep 0.5; for _ in $(seq 40); do tmux -S "$sock" send-keys j; done; sleep 1
 rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 hwm_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
 anon_kb=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status")
@@ -115,11 +127,17 @@ row() { # label figure unit limit
   verdict=$(awk -v f="$2" -v l="$4" 'BEGIN { print (f <= l) ? "PASS" : "FAIL" }')
   printf '%-44s %9.1f %-3s  budget %6s %-3s  %s\n' "$1" "$2" "$3" "$4" "$3" "$verdict"
 }
+aim() { # label figure unit limit: our own aim, not a budget of DESIGN.md
+  local verdict
+  verdict=$(awk -v f="$2" -v l="$4" 'BEGIN { print (f <= l) ? "met" : "not met" }')
+  printf '%-44s %9.1f %-3s  aim    %6s %-3s  %s\n' "$1" "$2" "$3" "$4" "$3" "$verdict"
+}
 worst_find=$(printf '%s\n' "${find_wall[@]}" | sort -g | tail -1)
 worst_find_cpu=$(printf '%s\n' "${find_cpu[@]}" | sort -g | tail -1)
 echo
 echo "budgets on $n accounts ($(date -u +%FT%TZ))"
 row "open the cockpit to the first full frame" "$(b open_first_frame)" ms 100
+row "  the same, processor time of the thread" "$(b open_first_frame_cpu)" ms 100
 row "search keystroke → frame, median" "$(b keystroke_median)" ms 16
 row "search keystroke → frame, p99" "$(b keystroke_p99)" ms 50
 row "select an account → timeline drawn" "$(b select_timeline)" ms 10
@@ -128,15 +146,17 @@ row "cockpit resident memory (VmRSS)" "$(awk -v k="$rss_kb" 'BEGIN {print k / 10
 row "rapport find, slowest kind's median (wall)" "$worst_find" ms 30
 row "rapport find, slowest kind's median (CPU)" "$worst_find_cpu" ms 30
 row "rapport find vs sqlite3 LIKE (wall)" "$worst_find" ms "$like_wall"
+echo "the same budgets while Today and every account's health are read behind the first frame:"
 row "with health: open to the first full frame" "$(b health_open_first_frame)" ms 100
 row "with health: search keystroke while read, median" "$(b health_keystroke_median_during)" ms 16
 row "with health: search keystroke after, median" "$(b health_keystroke_median)" ms 16
 row "with health: search keystroke after, p99" "$(b health_keystroke_p99)" ms 50
 row "with health: Today key → frame, median" "$(b health_today_key_median)" ms 16
-row "Today and health read behind the first frame" "$(b health_ready)" ms 2000
-row "rapport brief --scope all (wall, median)" "$brief_wall" ms 2000
-row "rapport brief --scope all (CPU, median)" "$brief_cpu" ms 2000
-row "rapport brief --scope all peak memory" "$(awk -v k="$brief_rss_kb" 'BEGIN {print k / 1024}')" MB 100
+echo "our own aims (DESIGN.md sets no budget for these):"
+aim "Today and health read behind the first frame" "$(b health_ready)" ms 2000
+aim "rapport brief --scope all (wall, median)" "$brief_wall" ms 2000
+aim "rapport brief --scope all (CPU, median)" "$brief_cpu" ms 2000
+aim "rapport brief --scope all peak memory" "$(awk -v k="$brief_rss_kb" 'BEGIN {print k / 1024}')" MB 100
 printf 'cockpit memory: VmRSS %.1f MB (of which anonymous %.1f MB), peak VmHWM %.1f MB\n' \
   "$(awk -v k="$rss_kb" 'BEGIN {print k / 1024}')" "$(awk -v k="$anon_kb" 'BEGIN {print k / 1024}')" \
   "$(awk -v k="$hwm_kb" 'BEGIN {print k / 1024}')"

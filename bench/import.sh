@@ -3,12 +3,13 @@
 # into a fresh database (with its reps and accounts in place), against
 # `sqlite3 .import` of the same CSV into a bare table. Prints both times.
 #
-#   bench/import.sh [ROWS]        (needs sqlite3 and python3; builds --release)
+#   bench/import.sh [ROWS]        (needs sqlite3, python3 and /usr/bin/time; builds --release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-100000}"
 command -v sqlite3 >/dev/null || { echo "bench/import.sh: sqlite3 is needed" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench/import.sh: python3 is needed" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench/import.sh: /usr/bin/time is needed" >&2; exit 1; }
 cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-$PWD/target}/release/rapport"
 work="$(mktemp -d)"
@@ -42,21 +43,25 @@ db="$work/book.db"
 "$bin" --db "$db" import accounts "$work/accounts.csv" >/dev/null
 
 now() { date +%s.%N; }
+# CPU time (user + system) as well as wall time: on a shared machine the
+# wall time mostly measures the others' load.
+cpu() { /usr/bin/time -f "%U %S" -o "$work/cpu.$1" "${@:2}"; }
 t0=$(now)
-"$bin" --db "$db" import deals "$work/deals.csv" | tail -n 2 | head -n 1
+cpu 1 "$bin" --db "$db" import deals "$work/deals.csv" | tail -n 2 | head -n 1
 t1=$(now)
-"$bin" --db "$db" import deals "$work/deals.csv" | tail -n 1
+cpu 2 "$bin" --db "$db" import deals "$work/deals.csv" | tail -n 1
 t2=$(now)
 t3=$(now)
-sqlite3 "$work/bare.db" ".mode csv" ".import $work/deals.csv deals"
+cpu 3 sqlite3 "$work/bare.db" ".mode csv" ".import $work/deals.csv deals"
 t4=$(now)
-python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$rows" <<'PY'
+python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$rows" "$work" <<'PY'
 import sys
 t0, t1, t2, t3, t4 = map(float, sys.argv[1:6])
-rows = int(sys.argv[6])
+rows, work = int(sys.argv[6]), sys.argv[7]
+cpu = [sum(map(float, open(f"{work}/cpu.{i}").read().split()[-2:])) for i in (1, 2, 3)]
 ours, again, theirs = t1 - t0, t2 - t1, t4 - t3
-print(f"rapport import deals ({rows} rows, first time):  {ours:.2f} s")
-print(f"rapport import deals (same file again):        {again:.2f} s")
-print(f"sqlite3 .import into a bare table:             {theirs:.2f} s")
-print(f"ratio: {ours / theirs:.1f}x sqlite3 .import")
+print(f"rapport import deals ({rows} rows, first time):  {ours:.2f} s  (CPU {cpu[0]:.2f} s)")
+print(f"rapport import deals (same file again):        {again:.2f} s  (CPU {cpu[1]:.2f} s)")
+print(f"sqlite3 .import into a bare table:             {theirs:.2f} s  (CPU {cpu[2]:.2f} s)")
+print(f"ratio: {ours / theirs:.1f}x sqlite3 .import (CPU {cpu[0] / cpu[2]:.1f}x)")
 PY

@@ -628,7 +628,7 @@ fn newcomer_moves_in_from_a_crm_export_and_sees_correct_quarterly_results() {
     let json: Value =
         serde_json::from_str(&b.ok(&["report", "quarterly", "--period", "2025", "--scope", "all", "--format", "json"]))
             .unwrap();
-    let rows = json.as_array().unwrap();
+    let rows = json["quarterly"].as_array().unwrap();
     for q in 0..4 {
         let row = &rows[q];
         assert_eq!(row["period"], format!("2025Q{}", q + 1));
@@ -696,6 +696,50 @@ fn many_deals(b: &Book, n: usize) -> String {
         ));
     }
     b.file("many.csv", text)
+}
+
+/// A file large enough to be written while it is still being read, a
+/// chunk at a time: a value error (found while reading) and a reference
+/// error (found while writing) in different chunks.
+#[test]
+fn a_file_written_while_it_is_read_keeps_all_or_nothing_file_order_and_skipping() {
+    let b = salesforce_book();
+    let file = many_deals(&b, 12_000);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Line 11,000: an amount that is no amount; line 4: an account nobody has.
+    lines[10_999] = lines[10_999].replace(".50,", "x,");
+    lines[3] = lines[3].replace("Nordwind Logistik GmbH", "Nobody Ltd");
+    let bad = b.file("chunks.csv", lines.join("\n"));
+    let before = b.sha();
+    let err = b.fails(&["import", "deals", &bad]);
+    let places: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.split_once("chunks.csv:").map(|(_, r)| r))
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(places.len(), 2, "{err}");
+    assert!(places[0].starts_with("4:Account Name: value 'Nobody Ltd'"), "{err}");
+    assert!(places[1].starts_with("11000:Amount: value '11098x'"), "{err}");
+    assert_eq!(b.sha(), before);
+
+    let dry = b.ok(&["import", "deals", &bad, "--skip-invalid", "--dry-run"]);
+    assert!(dry.contains("would create 11998, update 0, leave 0 unchanged, reject 2"), "{dry}");
+    assert_eq!(b.sha(), before);
+
+    let out = b.ok(&["import", "deals", &bad, "--skip-invalid"]);
+    assert!(out.contains("11998 created, 0 updated, 0 unchanged, 2 rejected"), "{out}");
+    let rejected = std::fs::read_to_string(format!("{bad}.rejected.csv")).unwrap();
+    let rows: Vec<&str> = rejected.lines().collect();
+    assert_eq!(rows.len(), 3, "{rejected}");
+    assert!(rows[1].starts_with("006B00000002,Bulk deal 2,Nobody Ltd,"), "{rejected}");
+    assert!(rows[2].starts_with("006B00010998,Bulk deal 10998,"), "{rejected}");
+    assert_eq!(b.count("SELECT count(*) FROM deals"), 11_998);
+    assert_eq!(b.count("SELECT count(*) FROM deals WHERE external_ref IN ('006B00000002', '006B00010998')"), 0);
+    // Each created deal has a uid of its own.
+    assert_eq!(b.count("SELECT count(DISTINCT uid) FROM deals"), 11_998);
+    let again = b.ok(&["import", "deals", &bad, "--skip-invalid"]);
+    assert!(again.contains("0 created, 0 updated, 11998 unchanged, 2 rejected"), "{again}");
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn target_set_adds_then_changes_and_list_shows_them() {
     assert!(lines[0].contains("period") && lines[0].contains("amount"), "{list}");
     assert!(lines[1].contains("Rae Lindqvist") && lines[1].contains("130,000.00"), "{list}");
     let all: Value = serde_json::from_str(&ok(dir.path(), &db, &["target", "list", "--json"])).unwrap();
-    assert_eq!(all.as_array().unwrap().len(), 6, "five seeded and the new one");
+    assert_eq!(all["targets"].as_array().unwrap().len(), 6, "five seeded and the new one");
 
     // The same checks as the form and `add target`; nothing is written.
     let before = log_size(&db);

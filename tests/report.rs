@@ -67,7 +67,8 @@ fn quarters_match_sql(book: &Book, cal: FiscalCalendar, year: i32) -> i64 {
         &["report", "quarterly", "--period", &fy, "--scope", "all", "--format", "json"],
     ))
     .unwrap();
-    let rows = rows.as_array().unwrap();
+    assert_eq!(rows["currency"], "USD", "the currency once at the top");
+    let rows = rows["quarterly"].as_array().unwrap();
     assert_eq!(rows.len(), 5, "four quarters and the year: {rows:?}");
     let mut total = 0;
     for (q, row) in (1..=4).zip(rows) {
@@ -154,7 +155,7 @@ fn csv_reads_back_in_python_with_the_same_figures() {
     let out = python.wait_with_output().unwrap();
     assert!(out.status.success());
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let (rows, json) = (rows.as_array().unwrap(), json.as_array().unwrap());
+    let (rows, json) = (rows.as_array().unwrap(), json["quarterly"].as_array().unwrap());
     assert_eq!(rows.len(), json.len());
     for (r, j) in rows.iter().zip(json) {
         assert_eq!(r["period"], j["period"]);
@@ -179,12 +180,12 @@ fn the_demo_makes_the_manager_me_and_reports_default_to_their_team() {
         conn.query_row("SELECT name FROM reps WHERE role = 'rep' ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
     ok(&book, &["config", "set", "me", &rep]);
     let rows: Value = serde_json::from_str(&ok(&book, &["report", "reps", "--format", "json"])).unwrap();
-    let names: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["rep"].as_str().unwrap()).collect();
+    let names: Vec<&str> = rows["reps"].as_array().unwrap().iter().map(|r| r["rep"].as_str().unwrap()).collect();
     assert_eq!(names, vec![rep.as_str()]);
     let all: Value =
         serde_json::from_str(&ok(&book, &["report", "reps", "--scope", "all", "--format", "json"])).unwrap();
     let count: i64 = conn.query_row("SELECT count(*) FROM reps", [], |r| r.get(0)).unwrap();
-    assert_eq!(all.as_array().unwrap().len() as i64, count);
+    assert_eq!(all["reps"].as_array().unwrap().len() as i64, count);
 }
 
 #[test]
@@ -204,7 +205,7 @@ fn every_report_and_format_runs() {
     }
     let out = ok(&book, &["report", "forecast", "--by", "rep", "--format", "json", "--scope", "all"]);
     let rows: Value = serde_json::from_str(&out).unwrap();
-    for row in rows.as_array().unwrap() {
+    for row in rows["forecast"].as_array().unwrap() {
         assert!(
             cents(&row["closed"]) <= cents(&row["commit"]) && cents(&row["commit"]) <= cents(&row["best_case"]),
             "{row}"

@@ -286,7 +286,7 @@ fn coverage(c: Coverage) -> Value {
 
 /// The tracker's table against `report reps` rows, figure by figure; the won cents checked.
 fn same_reps(reps: &Value, a: &App) -> i64 {
-    let reps = reps.as_array().unwrap();
+    let reps = reps["reps"].as_array().unwrap();
     assert_eq!(reps.len(), a.targets().reps.len());
     assert!(reps.len() > 3, "the demo has a team");
     let mut checked_won = 0;

@@ -116,7 +116,7 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
                 Some(id) => format!(", owned by {}", line(&store.require::<Rep>(id)?.name)),
                 None => String::new(),
             };
-            report(&out, &a, format!("added {} (#{}){owner}", line(&a.describe()), a.meta.id))
+            report(store, &out, &a, format!("added {} (#{}){owner}", line(&a.describe()), a.meta.id))
         }
         AddCommand::Contact { fields: f, allow_duplicate, out } => {
             need("account", &f.account, "contact")?;
@@ -125,7 +125,7 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             fields::apply_contact(store, &mut c, &f)?;
             store.allowing_duplicates(allow_duplicate, |s| s.insert(&mut c))?;
             let account = store.require::<Account>(c.account_id)?;
-            report(&out, &c, format!("added {} (#{}) to {}", line(&c.describe()), c.meta.id, on(&account)))
+            report(store, &out, &c, format!("added {} (#{}) to {}", line(&c.describe()), c.meta.id, on(&account)))
         }
         AddCommand::Deal { fields: f, out } => {
             need("account", &f.account, "deal")?;
@@ -148,6 +148,7 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             }
             store.insert(&mut d)?;
             report(
+                store,
                 &out,
                 &d,
                 format!(
@@ -173,6 +174,7 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             let c = store.open_conflict(c)?;
             let due = crate::domain::time::local_stamp(&c.sla_due_at, store.clock().zone());
             report(
+                store,
                 &out,
                 &c,
                 format!(
@@ -199,7 +201,12 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             fields::apply_target(store, &mut t, &f)?;
             store.insert(&mut t)?;
             let whom = target_whom(store, &t)?;
-            report(&out, &t, format!("added {}{whom} (#{}): {}", line(&t.describe()), t.meta.id, target_amount(&t)))
+            report(
+                store,
+                &out,
+                &t,
+                format!("added {}{whom} (#{}): {}", line(&t.describe()), t.meta.id, target_amount(&t)),
+            )
         }
         AddCommand::Rep { fields: f, allow_duplicate, out } => {
             need("name", &f.name, "rep")?;
@@ -207,6 +214,7 @@ fn run_checked(store: &Store, cmd: AddCommand) -> Result<ExitCode> {
             fields::apply_rep(store, &mut r, &f)?;
             store.allowing_duplicates(allow_duplicate, |s| s.insert(&mut r))?;
             report(
+                store,
                 &out,
                 &r,
                 format!("added {} (#{}), {}", line(&r.describe()), r.meta.id, r.role.label().to_lowercase()),
@@ -237,9 +245,9 @@ pub fn target_amount(t: &Target) -> String {
     }
 }
 
-fn report<T: Record>(out: &Output, rec: &T, text: String) -> Result<ExitCode> {
+fn report<T: Record>(store: &Store, out: &Output, rec: &T, text: String) -> Result<ExitCode> {
     if out.json {
-        super::print_json(rec)?;
+        super::print_json(&super::record_document(store, rec)?)?;
     } else {
         super::out::say(&text)?;
     }

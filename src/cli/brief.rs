@@ -42,12 +42,17 @@ const SUGGESTIONS: usize = 5;
 #[derive(Serialize)]
 struct Quarter {
     period: String,
+    #[serde(serialize_with = "crate::domain::money::serialize_major")]
     won: Money,
+    #[serde(serialize_with = "crate::domain::money::serialize_major_opt")]
     target: Option<Money>,
     attainment: Option<f64>,
+    #[serde(serialize_with = "crate::domain::money::serialize_major_opt")]
     expected_by_today: Option<Money>,
     on_pace: Option<bool>,
+    #[serde(serialize_with = "crate::domain::money::serialize_major")]
     forecast: Money,
+    #[serde(serialize_with = "crate::domain::money::serialize_major")]
     pipeline: Money,
 }
 
@@ -56,6 +61,7 @@ struct Renewal {
     account_id: i64,
     account: String,
     renewal_date: NaiveDate,
+    #[serde(serialize_with = "crate::domain::money::serialize_major")]
     annual_value: Money,
     owner: Option<String>,
 }
@@ -144,7 +150,7 @@ pub fn run(store: &Store, args: BriefArgs) -> Result<ExitCode> {
                 account: a.name,
                 renewal_date: d,
                 annual_value: a.annual_value,
-                owner: a.owner,
+                owner: a.owner.as_deref().map(str::to_string),
             })
         })
         .collect();

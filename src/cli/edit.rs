@@ -270,7 +270,7 @@ fn edit<'a, T: Record + Clone + DeserializeOwned>(
     })?;
     let changed = changes(store, &before, &after)?;
     if out.json {
-        super::print_json(&after)?;
+        super::print_json(&super::record_document(store, &after)?)?;
     } else if changed.is_empty() {
         super::out::say(&format!("no change to {} (#{id})", line(&after.describe())))?;
     } else {

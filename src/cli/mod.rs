@@ -464,6 +464,47 @@ pub fn money_document<T: serde::Serialize>(store: &Store, key: &str, value: &T) 
     Ok(serde_json::Value::Object(doc))
 }
 
+/// A record as `add`, `edit` and `target` print it: its fields, money in
+/// major units as in every other document, and the book's currency at the
+/// top beside them (`{"currency": "EUR", "annual_value": 5200.0, …}`).
+pub fn record_document<T: serde::Serialize>(store: &Store, rec: &T) -> Result<serde_json::Value> {
+    let mut doc = serde_json::to_value(rec)?;
+    if let serde_json::Value::Object(map) = &mut doc {
+        money_in_major_units(map);
+        map.insert("currency".into(), store.currency()?.code().into());
+    }
+    Ok(doc)
+}
+
+/// Records under `key`, each as `record_document` gives it, the currency once at the top.
+pub fn records_document<T: serde::Serialize>(store: &Store, key: &str, recs: &[T]) -> Result<serde_json::Value> {
+    let mut list = Vec::with_capacity(recs.len());
+    for rec in recs {
+        let mut v = serde_json::to_value(rec)?;
+        if let serde_json::Value::Object(map) = &mut v {
+            money_in_major_units(map);
+        }
+        list.push(v);
+    }
+    money_document(store, key, &list)
+}
+
+/// A record's money fields, stored in cents: an account's `annual_value`, a
+/// deal's `amount`, and a target's `amount` when it counts revenue (not deals).
+fn money_in_major_units(map: &mut serde_json::Map<String, serde_json::Value>) {
+    let money_amount = map.get("metric").is_none_or(|m| m == "won_revenue");
+    for key in ["annual_value", "amount"] {
+        if key == "amount" && !money_amount {
+            continue;
+        }
+        if let Some(v) = map.get_mut(key) {
+            if let Some(cents) = v.as_i64() {
+                *v = (cents as f64 / 100.0).into();
+            }
+        }
+    }
+}
+
 /// Prints a value as pretty JSON, escaped for the terminal.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     out::json(value)

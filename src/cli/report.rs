@@ -428,11 +428,11 @@ pub fn run(store: &Store, args: ReportArgs) -> Result<ExitCode> {
         "conflicts" => conflicts(&ctx, period.unwrap_or(quarter))?,
         _ => vec![targets(&ctx, period.unwrap_or(quarter))?],
     };
-    super::out::data(&render(&sections, format)?)?;
+    super::out::data(&render(&sections, format, store.currency()?.code())?)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn render(sections: &[Section], format: Format) -> Result<String> {
+fn render(sections: &[Section], format: Format, currency: &str) -> Result<String> {
     let mut out = String::new();
     match format {
         Format::Table => {
@@ -499,10 +499,11 @@ fn render(sections: &[Section], format: Format) -> Result<String> {
                     })
                     .collect()
             };
-            let value = match sections {
-                [one] => rows(one),
-                many => serde_json::Value::Object(many.iter().map(|s| (s.name.to_string(), rows(s))).collect()),
-            };
+            // Each table under its name, and the book's currency once at the top, as in every document.
+            let mut doc: serde_json::Map<String, serde_json::Value> =
+                sections.iter().map(|s| (s.name.to_string(), rows(s))).collect();
+            doc.insert("currency".into(), currency.into());
+            let value = serde_json::Value::Object(doc);
             out.push_str(&crate::domain::sanitize::escape_json(&serde_json::to_string_pretty(&value)?));
             out.push('\n');
         }

@@ -242,7 +242,11 @@ pub fn account(store: &Store, text: &str) -> Result<Account> {
     };
     let listed = |close: &[usize]| -> Result<Vec<(i64, String, Option<String>)>> {
         let ids: Vec<i64> = close.iter().map(|&i| hits[i].account_id).collect();
-        Ok(store.found_rows(&ids)?.into_iter().map(|r| (r.id, r.name, r.owner)).collect())
+        Ok(store
+            .found_rows(&ids)?
+            .into_iter()
+            .map(|r| (r.id, r.name, r.owner.as_deref().map(str::to_string)))
+            .collect())
     };
     match choice {
         Choice::One(i) => store.require::<Account>(hits[i].account_id),

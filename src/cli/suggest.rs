@@ -91,7 +91,8 @@ fn list(store: &Store, args: ListArgs) -> Result<ExitCode> {
     let mut all = store.suggestions(&resolved, store.clock().today())?;
     all.truncate(args.limit as usize);
     if args.json {
-        super::print_json(&all)?;
+        // Each suggestion's value as in `brief --json`; the currency once at the top.
+        super::print_json(&super::money_document(store, "suggestions", &all)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     if all.is_empty() {

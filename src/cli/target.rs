@@ -84,7 +84,7 @@ fn set(store: &Store, f: &TargetFields, json: bool) -> Result<ExitCode> {
         }
     };
     if json {
-        super::print_json(&t)?;
+        super::print_json(&super::record_document(store, &t)?)?;
     } else {
         let whom = target_whom(store, &t)?;
         say(&format!("{verb} {}{whom} (#{}): {}", line(&t.describe()), t.meta.id, target_amount(&t)))?;
@@ -102,7 +102,7 @@ fn list(store: &Store, period: Option<&str>, json: bool) -> Result<ExitCode> {
         .transpose()?;
     let targets = store.all_targets(period)?;
     if json {
-        super::print_json(&targets)?;
+        super::print_json(&super::records_document(store, "targets", &targets)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     if targets.is_empty() {

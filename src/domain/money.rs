@@ -14,6 +14,14 @@ pub fn serialize_major<S: serde::Serializer>(m: &Money, s: S) -> Result<S::Ok, S
     s.serialize_f64(m.cents() as f64 / 100.0)
 }
 
+/// `serialize_major` for an optional amount: `null` when there is none.
+pub fn serialize_major_opt<S: serde::Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => serialize_major(m, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// What `parse` accepts, quoted in its error messages.
 const EXPECTED: &str = "expected an amount like 1234, 1,234.50, $1,234.5, -50, 12.5k or 3m";
 

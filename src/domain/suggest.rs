@@ -77,7 +77,8 @@ pub struct Suggestion {
     pub action: String,
     /// Why, in one line with its numbers.
     pub reason: String,
-    /// The value at stake, which ranks it.
+    /// The value at stake, which ranks it (for other programs in major units).
+    #[serde(serialize_with = "crate::domain::money::serialize_major")]
     pub value: Money,
     /// Whom to call, when there is someone.
     pub contact_id: Option<i64>,

@@ -271,6 +271,11 @@ struct Parsed {
     /// The column each field came from, by index into the header.
     columns: Vec<(&'static str, usize)>,
     custom: BTreeMap<String, String>,
+    /// `custom` as the JSON a new record stores, made while reading, off
+    /// the thread that writes.
+    custom_json: Option<String>,
+    /// The uid the row's record gets if it is new, also made while reading.
+    uid: String,
 }
 
 impl Parsed {
@@ -327,36 +332,53 @@ impl Parsed {
 /// Errors by the index of their row, to keep them in file order.
 type RowErrors = Vec<(usize, String)>;
 
+/// How a file's values are read: its date order and its `--map-value`s.
+struct Reading {
+    order: DateOrder,
+    value_map: HashMap<(String, String), String>,
+}
+
+impl Reading {
+    fn of(p: &Prepared, opts: &Options) -> Result<Reading> {
+        let kind = p.kind;
+        let order = match &opts.date_format {
+            Some(f) => DateOrder::Format(f.clone()),
+            None => {
+                let dated: Vec<usize> = p
+                    .uses
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| matches!(u, Use::Field(f) if matches!(fields::field(kind, f).map(|f| f.ty), Some(Ty::Date | Ty::DateTime))))
+                    .map(|(i, _)| i)
+                    .collect();
+                let values =
+                    p.table.rows.iter().flat_map(|r| dated.iter().filter_map(|&i| r.cells.get(i).map(String::as_str)));
+                values::detect_order(values).map_err(|e| anyhow!("{}: {e}", p.shown))?
+            }
+        };
+        let value_map =
+            opts.mapping.map_value.iter().map(|(f, from, to)| ((f.clone(), fields::norm(from)), to.clone())).collect();
+        Ok(Reading { order, value_map })
+    }
+
+    fn rows(&self, p: &Prepared, opts: &Options, range: std::ops::Range<usize>) -> (Vec<Parsed>, RowErrors) {
+        parse_range(p, opts, &self.order, &self.value_map, range)
+    }
+}
+
 fn parse_rows(p: &Prepared, opts: &Options) -> Result<(Vec<Parsed>, RowErrors)> {
-    let kind = p.kind;
-    let order = match &opts.date_format {
-        Some(f) => DateOrder::Format(f.clone()),
-        None => {
-            let dated: Vec<usize> = p
-                .uses
-                .iter()
-                .enumerate()
-                .filter(|(_, u)| matches!(u, Use::Field(f) if matches!(fields::field(kind, f).map(|f| f.ty), Some(Ty::Date | Ty::DateTime))))
-                .map(|(i, _)| i)
-                .collect();
-            let values =
-                p.table.rows.iter().flat_map(|r| dated.iter().filter_map(|&i| r.cells.get(i).map(String::as_str)));
-            values::detect_order(values).map_err(|e| anyhow!("{}: {e}", p.shown))?
-        }
-    };
-    let value_map: HashMap<(String, String), String> =
-        opts.mapping.map_value.iter().map(|(f, from, to)| ((f.clone(), fields::norm(from)), to.clone())).collect();
+    let reading = Reading::of(p, opts)?;
     let rows = p.table.rows.len();
     // Rows are read independently of each other: a large file is read in
     // two halves at once, then put back in file order.
     if rows < PARALLEL_ROWS {
-        return Ok(parse_range(p, opts, &order, &value_map, 0..rows));
+        return Ok(reading.rows(p, opts, 0..rows));
     }
     let half = rows / 2;
-    let (order, value_map) = (&order, &value_map);
+    let reading = &reading;
     let (mut parsed, mut errors, (rest, rest_errors)) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| parse_range(p, opts, order, value_map, half..rows));
-        let (parsed, errors) = parse_range(p, opts, order, value_map, 0..half);
+        let second = scope.spawn(|| reading.rows(p, opts, half..rows));
+        let (parsed, errors) = reading.rows(p, opts, 0..half);
         (parsed, errors, second.join().expect("reading rows panicked"))
     });
     parsed.extend(rest);
@@ -385,6 +407,8 @@ fn parse_range(
             vals: Vals(Vec::with_capacity(p.uses.len())),
             columns: Vec::with_capacity(p.uses.len()),
             custom: BTreeMap::new(),
+            custom_json: None,
+            uid: String::new(),
         };
         let mut bad = false;
         for (col, ((cell, use_), header)) in row.cells.iter().zip(&p.uses).zip(&p.table.headers).enumerate() {
@@ -448,6 +472,10 @@ fn parse_range(
             }
         }
         if !bad {
+            if !out.custom.is_empty() {
+                out.custom_json = serde_json::to_string(&out.custom).ok();
+            }
+            out.uid = crate::store::new_uid();
             parsed.push(out);
         }
     }
@@ -505,12 +533,16 @@ fn name_key(s: &str) -> String {
     crate::domain::rules::name_key(s)
 }
 
+/// Record ids by a key. Looked up and filled once or twice per row, so a
+/// fast hash (still seeded per map) rather than SipHash.
+type Keys = HashMap<String, i64, foldhash::fast::RandomState>;
+
 /// Existing records by source id, by name (or another key) and by e-mail.
 #[derive(Default)]
 struct Index {
-    by_ref: HashMap<String, i64>,
-    by_key: HashMap<String, i64>,
-    by_email: HashMap<String, i64>,
+    by_ref: Keys,
+    by_key: Keys,
+    by_email: Keys,
     /// How many live rows the store held when the index was read.
     stored: usize,
 }
@@ -614,14 +646,65 @@ pub fn value_errors(p: &Prepared, opts: &Options) -> Result<Vec<String>> {
 /// Imports a prepared file. With `dry_run` everything is done and then
 /// rolled back, so the counts are exactly what a real run would give.
 pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usize)) -> Result<Report> {
-    let (parsed, mut errors) = parse_rows(p, opts)?;
-    let mut report = Report { rows: p.table.rows.len(), warnings: p.warnings.clone(), ..Report::default() };
-    let ordered = order_rows(p.kind, parsed);
+    let rows = p.table.rows.len();
+    let report = Report { rows, warnings: p.warnings.clone(), ..Report::default() };
     let entity = entity_of(p.kind);
     // Dropping the table's indexes and building them again pays when the
     // file brings more rows than the table holds; a re-import of a table's
     // own rows, mostly unchanged, would only rebuild them for nothing.
-    let large = (ordered.len() >= 20_000 && store.table_rows(entity)? < ordered.len()).then_some(entity);
+    let large = (rows >= 20_000 && store.table_rows(entity)? < rows).then_some(entity);
+    // Accounts and reps are written parents first, which needs every row
+    // read before the first is written.
+    if rows < PIPELINE_ROWS || matches!(p.kind, Kind::Accounts | Kind::Reps) {
+        let (parsed, errors) = parse_rows(p, opts)?;
+        let chunks = std::iter::once((order_rows(p.kind, parsed), errors));
+        return write(store, p, opts, large, report, chunks, || Ok(()), tick);
+    }
+    // Other kinds are read a chunk at a time on a second thread while the
+    // chunks before are written: the connection's thread only writes.
+    let reading = Reading::of(p, opts)?;
+    let reading = &reading;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(CHUNKS_AHEAD);
+        let reader = scope.spawn(move || {
+            for start in (0..rows).step_by(CHUNK_ROWS) {
+                if tx.send(reading.rows(p, opts, start..(start + CHUNK_ROWS).min(rows))).is_err() {
+                    break; // the writer stopped early and rolls back
+                }
+            }
+        });
+        // Every row must have been read before the import may commit.
+        let finished = move || reader.join().map_err(|_| anyhow!("{}: reading the rows failed", p.shown));
+        write(store, p, opts, large, report, rx.into_iter(), finished, tick)
+    })
+}
+
+/// Rows read and mapped, with the errors of those that were not.
+type Chunk = (Vec<Parsed>, RowErrors);
+
+/// Files with fewer rows are read whole before the first row is written.
+const PIPELINE_ROWS: usize = 5_000;
+/// Rows per chunk handed from the reading thread to the writing one.
+const CHUNK_ROWS: usize = 2_000;
+/// Chunks read ahead of the writer at most (bounds the memory they hold).
+const CHUNKS_AHEAD: usize = 8;
+
+/// Writes the rows as one transaction; `finished` says whether every chunk
+/// came, and is asked before anything is committed.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    store: &Store,
+    p: &Prepared,
+    opts: &Options,
+    large: Option<Entity>,
+    mut report: Report,
+    chunks: impl Iterator<Item = Chunk>,
+    finished: impl FnOnce() -> Result<()>,
+    tick: &mut dyn FnMut(usize),
+) -> Result<Report> {
+    let entity = entity_of(p.kind);
+    let rows = p.table.rows.len();
+    let mut errors: RowErrors = Vec::new();
     let outcome = store.import_write(large, |s| {
         let mut ctx = Ctx {
             store: s,
@@ -648,7 +731,7 @@ pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usi
             Entity::Contact => ctx.contacts.stored,
             _ => ctx.own.stored,
         };
-        if stored > 0 && ordered.len() * PREFETCH_SHARE >= stored {
+        if stored > 0 && rows * PREFETCH_SHARE >= stored {
             ctx.prefetched = match entity {
                 Entity::Rep => Prefetched::load::<Rep>(s)?,
                 Entity::Account => Prefetched::load::<Account>(s)?,
@@ -662,26 +745,32 @@ pub fn run(store: &Store, p: &Prepared, opts: &Options, tick: &mut dyn FnMut(usi
         }
         // Rows of the file itself, by their keys, so that a reference to a
         // row further down (a parent, a manager) waits for it.
-        for (n, row) in ordered.iter().enumerate() {
-            // With --skip-invalid each row is a savepoint, so a refused row
-            // leaves nothing behind; otherwise any refusal rolls back all.
-            let mark = ctx.created.mark();
-            let result = if opts.skip_invalid {
-                s.write(|_| ctx.write_row(row).map_err(|e| anyhow!(e)))
-            } else {
-                ctx.write_row(row).map_err(|e| anyhow!(e))
-            };
-            if result.is_err() {
-                ctx.created.back_to(mark);
+        let mut n = 0;
+        for (chunk, chunk_errors) in chunks {
+            errors.extend(chunk_errors);
+            for row in &chunk {
+                // With --skip-invalid each row is a savepoint, so a refused row
+                // leaves nothing behind; otherwise any refusal rolls back all.
+                let mark = ctx.created.mark();
+                let result = if opts.skip_invalid {
+                    s.write(|_| ctx.write_row(row).map_err(|e| anyhow!(e)))
+                } else {
+                    ctx.write_row(row).map_err(|e| anyhow!(e))
+                };
+                if result.is_err() {
+                    ctx.created.back_to(mark);
+                }
+                match result {
+                    Ok(Done::Created) => report.created += 1,
+                    Ok(Done::Updated) => report.updated += 1,
+                    Ok(Done::Unchanged) => report.unchanged += 1,
+                    Err(e) => errors.push((row.index, e.to_string())),
+                }
+                n += 1;
+                tick(n);
             }
-            match result {
-                Ok(Done::Created) => report.created += 1,
-                Ok(Done::Updated) => report.updated += 1,
-                Ok(Done::Unchanged) => report.unchanged += 1,
-                Err(e) => errors.push((row.index, e.to_string())),
-            }
-            tick(n + 1);
         }
+        finished()?;
         report.made = std::mem::take(&mut ctx.made);
         if !errors.is_empty() && !opts.skip_invalid {
             errors.sort_by_key(|(i, _)| *i);
@@ -802,7 +891,7 @@ impl Ctx<'_> {
 
     /// A rep named by a reference cell, created when allowed.
     fn rep_ref(&mut self, row: &Parsed, field: &str, create: bool) -> Result<Option<i64>, String> {
-        let cands = row.refs(field).to_vec();
+        let cands = row.refs(field);
         if cands.is_empty() {
             return Ok(None);
         }
@@ -826,7 +915,7 @@ impl Ctx<'_> {
 
     /// An account named by a reference cell, created from a name when allowed.
     fn account_ref(&mut self, row: &Parsed, field: &str) -> Result<Option<i64>, String> {
-        let cands = row.refs(field).to_vec();
+        let cands = row.refs(field);
         if cands.is_empty() {
             return Ok(None);
         }
@@ -846,8 +935,8 @@ impl Ctx<'_> {
     }
 
     fn contact_ref(&mut self, row: &Parsed, account: Option<i64>) -> Result<Option<i64>, String> {
-        let cands = row.refs("contact").to_vec();
-        for c in &cands {
+        let cands = row.refs("contact");
+        for c in cands {
             if let Some(id) =
                 self.contacts.by_ref.get(c.trim()).or_else(|| self.contacts.by_email.get(&c.trim().to_lowercase()))
             {
@@ -871,6 +960,11 @@ impl Ctx<'_> {
 
     /// Custom fields: the row's over what the record had.
     fn custom(&self, row: &Parsed, old: Option<&str>, extra: &[(&str, &str)]) -> Option<String> {
+        // A re-import of the same custom fields (the usual case) merges to
+        // what the record holds.
+        if extra.is_empty() && old.is_some() && old == row.custom_json.as_deref() {
+            return old.map(str::to_string);
+        }
         let mut map: BTreeMap<String, String> = old.and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
         map.extend(row.custom.iter().map(|(k, v)| (k.clone(), v.clone())));
         for (k, v) in extra {
@@ -919,11 +1013,20 @@ impl Ctx<'_> {
                 // so the store's own name check, a scan of the table for
                 // each row, would only repeat it.
                 let by_name = matches!(entity, Entity::Account | Entity::Rep);
-                let custom = self.custom(row, None, extra);
+                let built;
+                let custom = if extra.is_empty() {
+                    row.custom_json.as_deref()
+                } else {
+                    built = self.custom(row, None, extra);
+                    built.as_deref()
+                };
+                if rec.meta().uid.is_empty() {
+                    rec.meta_mut().uid = row.uid.clone();
+                }
                 let created = &mut self.created;
                 let id = self
                     .store
-                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec, ext, custom.as_deref(), created))
+                    .allowing_duplicates(by_name, |s| s.import_insert(&mut rec, ext, custom, created))
                     .map_err(|e| self.row_err(row, e))?;
                 Ok((Done::Created, id))
             }

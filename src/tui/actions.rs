@@ -530,7 +530,11 @@ impl App {
         if keep {
             self.overlay = overlay;
         } else if let Overlay::Search(_) = &overlay {
+            // A search's results and the pages it touched go back: between
+            // searches the cockpit holds only what it shows.
+            drop(overlay);
             self.release_lookup_pages();
+            super::give_back_freed_memory();
         }
         Ok(())
     }

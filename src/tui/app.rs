@@ -105,8 +105,9 @@ pub struct App {
     pub(crate) team_line: Option<String>,
     lookup: LookupSlot,
     data_version: i64,
-    /// The full portfolio and conflict queue, loading on a second connection.
-    pending: Option<std::sync::mpsc::Receiver<Result<FullLists>>>,
+    /// The full portfolio, the conflict queue and the header's counts, read
+    /// on a second connection behind the first frame.
+    pending: Behind,
     /// The tracker's figures, computed on a second connection: on a large
     /// book they take seconds, and the cockpit answers keys meanwhile.
     tracker_pending: Option<std::sync::mpsc::Receiver<Result<Targets>>>,
@@ -118,8 +119,18 @@ pub struct App {
     pub(super) insights_wanted: u64,
 }
 
-/// The whole portfolio and conflict queue, as the background load hands them over.
-type FullLists = (Vec<AccountRow>, Vec<ConflictRow>);
+/// The whole portfolio and conflict queue and the header's counts, as the background load hands them over.
+type FullLists = (Vec<AccountRow>, Vec<ConflictRow>, Badges);
+
+/// What the first frame leaves for later: the whole portfolio, the queue,
+/// the header's counts and the tracker. Started once the first frame is
+/// drawn (`load_behind`), so that frame has the processor to itself.
+enum Behind {
+    Done,
+    /// Not started yet: the second connection to read them on.
+    Waiting(Box<Store>),
+    Loading(std::sync::mpsc::Receiver<Result<FullLists>>),
+}
 
 /// The lookup index: read (from its file, or the book) on a second
 /// connection in the background after the first frame, so opening the
@@ -168,7 +179,7 @@ impl App {
             quit: false,
             db_name,
             lookup: LookupSlot::Empty,
-            pending: None,
+            pending: Behind::Done,
             tracker_pending: None,
             insights: None,
             insights_wanted: 0,
@@ -190,32 +201,52 @@ impl App {
     }
 
     /// What the first frame needs: a screenful of the portfolio and the
-    /// queue, the tracker and the counts. The rest loads on a second
-    /// connection (see `poll_loading`), so a large book opens at once.
+    /// queue. The rest (the whole lists, the header's counts, the tracker)
+    /// is read on a second connection once that frame is drawn (see
+    /// `load_behind` and `poll_loading`), so a large book opens at once.
     fn load_first_screen(&mut self, reader: Store) -> Result<()> {
         let rows = (self.size.height as usize).max(24) * 2;
         self.load_reps()?;
         self.portfolio.load_first(&self.store, rows)?;
         self.conflicts.load_first(&self.store, rows)?;
-        self.load_tracker()?;
-        self.load_badges()?;
+        self.targets.loading = true;
         self.relayout();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = tx.send((|| Ok((reader.account_rows()?, reader.open_conflicts()?)))());
-        });
-        self.pending = Some(rx);
+        self.pending = Behind::Waiting(Box::new(reader));
         Ok(())
     }
 
-    /// Whether the full lists are still loading.
+    /// Starts reading what the first frame left out, unless it is under way
+    /// or done: called once the first frame is drawn.
+    pub fn load_behind(&mut self) -> Result<()> {
+        let reader = match std::mem::replace(&mut self.pending, Behind::Done) {
+            Behind::Waiting(reader) => *reader,
+            other => {
+                self.pending = other;
+                return Ok(());
+            }
+        };
+        let (resolved, today, now) = (self.resolved.clone(), self.today, self.now);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let lists = || {
+                // The counts first: on a large book the whole lists take a while longer.
+                let badges = read_badges(&reader, &resolved, today, now)?;
+                Ok((reader.account_rows()?, reader.open_conflicts()?, badges))
+            };
+            let _ = tx.send(lists());
+        });
+        self.pending = Behind::Loading(rx);
+        self.load_tracker()
+    }
+
+    /// Whether the full lists (and the header's counts) are still loading.
     pub fn loading(&self) -> bool {
-        self.pending.is_some()
+        !matches!(self.pending, Behind::Done)
     }
 
     /// Whether the tracker's figures are still being computed.
     pub fn tracker_loading(&self) -> bool {
-        self.tracker_pending.is_some()
+        self.tracker_pending.is_some() || matches!(self.pending, Behind::Waiting(_))
     }
 
     /// Computes the tracker for its period and the scope: on a second
@@ -238,6 +269,7 @@ impl App {
 
     /// Takes in the tracker's figures if they are ready (or, with `wait`, once they are).
     pub fn poll_tracker(&mut self, wait: bool) -> Result<bool> {
+        self.load_behind()?;
         let Some(rx) = &self.tracker_pending else { return Ok(false) };
         let loaded = if wait {
             rx.recv().map_err(|_| anyhow::anyhow!("computing the tracker stopped"))?
@@ -263,7 +295,8 @@ impl App {
     }
 
     pub(super) fn poll_lists(&mut self, wait: bool) -> Result<bool> {
-        let Some(rx) = &self.pending else { return Ok(false) };
+        self.load_behind()?;
+        let Behind::Loading(rx) = &self.pending else { return Ok(false) };
         let loaded = if wait {
             rx.recv().map_err(|_| anyhow::anyhow!("loading the portfolio stopped"))?
         } else {
@@ -273,10 +306,11 @@ impl App {
                 Err(_) => Err(anyhow::anyhow!("loading the portfolio stopped")),
             }
         };
-        self.pending = None;
-        let (accounts, conflicts) = loaded?;
+        self.pending = Behind::Done;
+        let (accounts, conflicts, badges) = loaded?;
         self.portfolio.set_rows(accounts);
         self.conflicts.set_rows(conflicts);
+        self.badges = badges;
         if let Some(id) = self.current {
             let h = self.pane_rows(PaneId::Portfolio);
             self.portfolio.reveal(id, h);
@@ -349,19 +383,7 @@ impl App {
     }
 
     fn load_badges(&mut self) -> Result<()> {
-        let mut due = self.store.follow_ups_due(self.today)?;
-        due.retain(|f| self.resolved.includes(f.rep_id));
-        let breached = if self.resolved.reps.is_none() {
-            self.store.breached_conflicts(&timestamp(self.now))?
-        } else {
-            let by_owner = self.store.breached_conflicts_by_owner(&timestamp(self.now))?;
-            by_owner.iter().filter(|(owner, _)| self.resolved.includes(*owner)).map(|(_, n)| n).sum()
-        };
-        self.badges = Badges {
-            overdue_follow_ups: due.iter().filter(|f| f.due_on < self.today).count(),
-            due_today: due.iter().filter(|f| f.due_on == self.today).count(),
-            breached,
-        };
+        self.badges = read_badges(&self.store, &self.resolved, self.today, self.now)?;
         Ok(())
     }
 
@@ -436,7 +458,7 @@ impl App {
 
     /// Reads everything the panes show from the store again.
     pub fn reload(&mut self) -> Result<()> {
-        self.pending = None;
+        self.pending = Behind::Done;
         self.now = self.store.clock().now();
         self.today = self.store.clock().today();
         self.load_reps()?;
@@ -687,6 +709,23 @@ impl App {
 }
 
 /// Replaces `s` with its drawable form when it holds anything unsafe.
+/// The header's counts for `resolved`'s people.
+fn read_badges(store: &Store, resolved: &Resolved, today: NaiveDate, now: DateTime<Utc>) -> Result<Badges> {
+    let mut due = store.follow_ups_due(today)?;
+    due.retain(|f| resolved.includes(f.rep_id));
+    let breached = if resolved.reps.is_none() {
+        store.breached_conflicts(&timestamp(now))?
+    } else {
+        let by_owner = store.breached_conflicts_by_owner(&timestamp(now))?;
+        by_owner.iter().filter(|(owner, _)| resolved.includes(*owner)).map(|(_, n)| n).sum()
+    };
+    Ok(Badges {
+        overdue_follow_ups: due.iter().filter(|f| f.due_on < today).count(),
+        due_today: due.iter().filter(|f| f.due_on == today).count(),
+        breached,
+    })
+}
+
 pub fn sanitize_in_place(s: &mut String) {
     if let std::borrow::Cow::Owned(clean) = sanitize::line(s) {
         *s = clean;

@@ -68,7 +68,7 @@ impl App {
                 let _ = tx.send(Insight::Health(reader.account_health(None, req.today)));
             }
             drop(reader);
-            give_back_freed_memory();
+            super::give_back_freed_memory();
         });
         self.insights = Some((self.insights_wanted, rx));
         self.today_view.loading = true;
@@ -127,7 +127,7 @@ impl App {
                     let rows = self.pane_rows(PaneId::Portfolio);
                     self.portfolio.follow(rows);
                     // The reasons of the whole book were dropped just now.
-                    give_back_freed_memory();
+                    super::give_back_freed_memory();
                 }
                 Err(e) => self.message = Some(format!("could not read account health: {e:#}")),
             },
@@ -345,17 +345,5 @@ impl App {
             }
         }
         Ok(())
-    }
-}
-
-/// Hands freed heap back to the system. The whole-book pass peaks at about
-/// 100 MB on a 100,000-account book and frees nearly all of it, but glibc
-/// keeps freed arena pages mapped, so the cockpit would go on holding that
-/// peak for as long as it runs.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of malloc's own arenas.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }

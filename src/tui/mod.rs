@@ -127,6 +127,7 @@ fn event_loop(
     pending: &Mutex<Pending>,
 ) -> Result<()> {
     term.draw(|f| view::draw(f, app))?;
+    app.load_behind()?;
     app.prepare_lookup();
     app.read_insights_behind()?;
     while !app.quit && !terminal::stopped(stop) {
@@ -172,4 +173,16 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Hands freed heap back to the system. The whole-book pass peaks at about
+/// 100 MB on a 100,000-account book and frees nearly all of it, but glibc
+/// keeps freed arena pages mapped, so the cockpit would go on holding that
+/// peak for as long as it runs.
+pub(crate) fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of malloc's own arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

@@ -87,15 +87,18 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
         } else {
             format!("{} ({})", app.scope_word(), app.resolved.label)
         };
+        // The counts are read behind the first frame: "…" until they are in, never a false 0.
+        let count = |n: i64| if app.loading() { "…".to_string() } else { n.to_string() };
         let overdue_style = if b.overdue_follow_ups > 0 { t.bad() } else { t.dim() };
         let follow = if narrow { "" } else { " follow-ups" };
-        let mut counts = vec![Span::styled(format!("  {} overdue{follow}", b.overdue_follow_ups), overdue_style)];
+        let mut counts =
+            vec![Span::styled(format!("  {} overdue{follow}", count(b.overdue_follow_ups as i64)), overdue_style)];
         if b.due_today > 0 {
             counts.push(Span::styled(format!(" · {} due today", b.due_today), t.warn()));
         }
         let breach_style = if b.breached > 0 { t.bad() } else { t.dim() };
         let sla = if narrow { "" } else { "SLA " };
-        counts.push(Span::styled(format!(" · {} {sla}breached", b.breached), breach_style));
+        counts.push(Span::styled(format!(" · {} {sla}breached", count(b.breached)), breach_style));
         (date.to_string(), scope, counts)
     };
     let team_style = |team: &str| {

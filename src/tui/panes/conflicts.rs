@@ -169,9 +169,11 @@ fn title(app: &App, wide: bool) -> String {
     let shown: Vec<&ConflictRow> = c.view.iter().map(|&i| &c.rows[i as usize]).collect();
     let unresolved: Vec<&&ConflictRow> = shown.iter().filter(|r| r.status != ConflictStatus::Resolved).collect();
     // While only the first screenful is loaded, the counts come from the store.
+    // The breached count comes with the rest, behind the first frame: "…" until then.
     let (open, breached) = match c.total {
-        Some(total) => (total, app.badges.breached as usize),
-        None => (unresolved.len(), unresolved.iter().filter(|r| r.breached(&now_text)).count()),
+        Some(total) if app.loading() => (total, "…".to_string()),
+        Some(total) => (total, app.badges.breached.to_string()),
+        None => (unresolved.len(), unresolved.iter().filter(|r| r.breached(&now_text)).count().to_string()),
     };
     let unescalated = unresolved.iter().filter(|r| r.needs_escalation(&now_text)).count();
     let mut title = format!("Conflict queue · {open} open");

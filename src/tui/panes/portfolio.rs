@@ -22,21 +22,39 @@ pub struct Portfolio {
     pub nav: Nav,
     pub sort: AccountSort,
     pub filter: AccountFilter,
-    /// While only the first screenful is loaded: how many there are in all.
-    pub total: Option<usize>,
+    /// While only the first screenful is loaded: the rest, and the count of
+    /// all (which reads the whole table), follow behind the first frame.
+    pub partial: bool,
     /// Each account's score and band (no reasons), read in the background; empty until then.
-    pub health: std::collections::HashMap<i64, Health>,
+    pub health: std::collections::HashMap<i64, Mark>,
     /// Sorted by health, the worst first (`sort` is then the one before it).
     pub by_health: bool,
     /// The book's currency, named over the value column.
     pub currency: crate::domain::Currency,
 }
 
+/// An account's health as the portfolio keeps it for 100,000 accounts: the
+/// score and band, without the reasons (the card reads its account's when shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub score: u8,
+    pub band: Band,
+}
+
+impl From<&Health> for Mark {
+    fn from(h: &Health) -> Mark {
+        Mark { score: h.score, band: h.band }
+    }
+}
+
 fn sanitize_rows(rows: &mut [AccountRow]) {
     for r in rows {
         sanitize_in_place(&mut r.name);
-        if let Some(o) = &mut r.owner {
-            sanitize_in_place(o);
+        // Held once for many rows: replaced (for this row) only when unsafe.
+        if let Some(owner) = &mut r.owner {
+            if let std::borrow::Cow::Owned(clean) = crate::domain::sanitize::line(owner) {
+                *owner = clean.into();
+            }
         }
     }
 }
@@ -47,7 +65,7 @@ impl Portfolio {
         self.currency = store.currency()?;
         let mut rows = store.account_rows()?;
         sanitize_rows(&mut rows);
-        self.total = None;
+        self.partial = false;
         self.rows = rows;
         // The store hands them over by name already.
         if self.sort != AccountSort::Name || self.by_health {
@@ -66,7 +84,7 @@ impl Portfolio {
         self.currency = store.currency()?;
         let mut rows = store.account_rows_first(n)?;
         sanitize_rows(&mut rows);
-        self.total = Some(store.account_count()?);
+        self.partial = true;
         self.rows = rows;
         self.refilter(None);
         Ok(())
@@ -78,7 +96,7 @@ impl Portfolio {
         let nav = self.nav;
         sanitize_rows(&mut rows);
         self.rows = rows;
-        self.total = None;
+        self.partial = false;
         if self.sort != AccountSort::Name || self.by_health {
             self.apply_sort();
         }
@@ -121,7 +139,7 @@ impl Portfolio {
     pub fn set_health(&mut self, health: Vec<(i64, Health)>) {
         // Score and band only: the reasons of 100,000 accounts would cost tens
         // of megabytes; the card reads its account's when they are shown.
-        self.health = health.into_iter().map(|(id, h)| (id, Health { reasons: Vec::new(), ..h })).collect();
+        self.health = health.iter().map(|(id, h)| (*id, Mark::from(h))).collect();
         if self.by_health {
             let keep = self.selected_id();
             self.apply_sort();
@@ -131,7 +149,7 @@ impl Portfolio {
 
     /// One account's health, after a change to it.
     pub fn set_one_health(&mut self, id: i64, health: Health) {
-        self.health.insert(id, Health { reasons: Vec::new(), ..health });
+        self.health.insert(id, Mark::from(&health));
         if self.by_health {
             let keep = self.selected_id();
             self.apply_sort();
@@ -161,9 +179,9 @@ impl Portfolio {
         }
     }
 
-    /// How many accounts the title counts: all of them while loading.
-    pub fn count(&self) -> usize {
-        self.total.unwrap_or(self.view.len())
+    /// How many accounts the title counts; none while only the first screenful is in.
+    pub fn count(&self) -> Option<usize> {
+        (!self.partial).then_some(self.view.len())
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
@@ -267,7 +285,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     let p = &app.portfolio;
     let theme = app.theme;
     let focused = app.focus == PaneId::Portfolio;
-    let mut title = format!("Portfolio · {} accounts · by {}", p.count(), p.sort_label());
+    let count = p.count().map_or_else(|| "…".to_string(), |n| n.to_string());
+    let mut title = format!("Portfolio · {count} accounts · by {}", p.sort_label());
     if let Some(label) = p.filter_label(&app.reps) {
         title.push_str(&format!(" · {label}"));
     }
