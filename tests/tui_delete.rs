@@ -32,6 +32,22 @@ fn lookup(app: &mut App, query: &str) -> Vec<i64> {
     hits
 }
 
+/// At 80×24 the question is longer than the screen is wide: it wraps, and
+/// its end (what goes with the account, and how to take it back) stays on screen.
+#[test]
+fn a_long_delete_question_wraps_on_a_small_screen() {
+    let (mut app, ids) = common::app(80, 24);
+    app.set_current(ids.acme).unwrap();
+    press(&mut app, "d");
+    // The popup's text, its rows joined: what is between its side borders.
+    let screen = screen(&app);
+    let text: Vec<&str> =
+        screen.lines().filter_map(|l| Some(l.split('│').nth(1)?.trim())).filter(|t| !t.is_empty()).collect();
+    let clean = text.join(" ");
+    assert!(clean.contains("1 subsidiary (kept, without a parent)? (u undoes it)"), "{screen}");
+    assert!(screen.contains("y yes · any other key: no"), "{screen}");
+}
+
 #[test]
 fn deleting_an_account_names_what_goes_with_it_and_one_undo_brings_it_back() {
     let (mut app, ids) = app();

@@ -65,10 +65,14 @@ pub fn draw(f: &mut Frame, app: &App) {
             }
             let keys = format!("{} · any other key: no", app.keymap.hint(Context::Confirm, &keys));
             lines.push(Line::from(Span::styled(keys, app.theme.dim())));
-            let h = lines.len() as u16 + 2;
-            let w = lines.iter().map(|l| l.width() as u16).max().unwrap_or(0) + 6;
-            let inner = popup(f, app, w.max(40), h, "Confirm");
-            f.render_widget(Paragraph::new(lines), inner);
+            // A long question wraps inside the screen rather than losing its end.
+            let w = (lines.iter().map(|l| l.width() as u16).max().unwrap_or(0) + 6).max(40);
+            let text_w = w.min(f.area().width.saturating_sub(2)).saturating_sub(2).max(1) as usize;
+            let rows: usize = lines.iter().map(|l| l.width().div_ceil(text_w).max(1)).sum();
+            // Words wrap before the edge: a row more per wrapped line at most.
+            let wrapped = lines.iter().filter(|l| l.width() > text_w).count();
+            let inner = popup(f, app, w, (rows + wrapped) as u16 + 2, "Confirm");
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
     }
 }
