@@ -113,8 +113,11 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     // What gives way, in turn, so the counts and the scope stay: the
     // database's name, then the date, then the period; then the long
     // words; then the sync's words that need nothing of the user (see `team_variants`).
+    // Both forms once: the tries below only put them together.
+    let (wide_words, narrow_words) = (words(false), words(true));
     let line = |team: &str, narrow: bool, with_db: bool, with_date: bool, with_period: bool| {
-        let (date, scope, mut counts) = words(narrow);
+        let (date, scope, counts) = if narrow { &narrow_words } else { &wide_words };
+        let mut counts = counts.clone();
         if !team.is_empty() {
             counts.push(Span::styled(format!(" · {team}"), team_style(team)));
         }
@@ -123,7 +126,7 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
             spans.push(Span::styled(app.db_name.clone(), t.title()));
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(scope, t.title()));
+        spans.push(Span::styled(scope.clone(), t.title()));
         let when = match (with_period, with_date) {
             (true, true) => format!(" · {period} · {date}"),
             (true, false) => format!(" · {period}"),
