@@ -168,10 +168,8 @@ impl App {
             Ok(None) => format!("nothing to {}", if redo { "redo" } else { "undo" }),
             Err(e) => format!("cannot {}: {e:#}", if redo { "redo" } else { "undo" }),
         });
-        let message = self.message.take();
-        self.after_write(None)?;
-        self.message = message;
-        Ok(())
+        // `after_write` keeps the message it finds.
+        self.after_write(None)
     }
 
     /// Brings every pane up to date after this window wrote.

@@ -499,21 +499,25 @@ impl Keymap {
         keys
     }
 
+    /// The key a hint shows for `action`: its first in `ctx`, or where `ctx`
+    /// falls back and binds none, its first in the global table.
+    pub fn first_key(&self, ctx: Context, action: Action) -> Option<Key> {
+        let mut keys = self.keys_for(ctx, action);
+        if keys.is_empty() && ctx.falls_back() {
+            keys = self.keys_for(Context::Global, action);
+        }
+        keys.first().copied()
+    }
+
     /// The first key of each action in `ctx` (or, where it falls back, the
     /// global table), with its word, for an overlay's hint line: "y yes ·
     /// esc close". Actions given together share a word: "↑/↓ choose".
     pub fn hint(&self, ctx: Context, items: &[(&[Action], &str)]) -> String {
-        let first = |a: Action| {
-            let mut keys = self.keys_for(ctx, a);
-            if keys.is_empty() && ctx.falls_back() {
-                keys = self.keys_for(Context::Global, a);
-            }
-            keys.first().map(Key::short)
-        };
         items
             .iter()
             .filter_map(|(actions, word)| {
-                let keys: Vec<String> = actions.iter().filter_map(|a| first(*a)).collect();
+                let keys: Vec<String> =
+                    actions.iter().filter_map(|a| self.first_key(ctx, *a)).map(|k| k.short()).collect();
                 (!keys.is_empty()).then(|| format!("{} {word}", keys.join("/")))
             })
             .collect::<Vec<_>>()

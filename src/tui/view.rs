@@ -117,8 +117,11 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
     // What gives way, in turn, so the counts and the scope stay: the
     // database's name, then the date, then the period; then the long
     // words; then the sync's words that need nothing of the user (see `team_variants`).
+    // Both forms once: the tries below only put them together.
+    let (wide_words, narrow_words) = (words(false), words(true));
     let line = |team: &str, narrow: bool, with_db: bool, with_date: bool, with_period: bool| {
-        let (date, scope, mut counts) = words(narrow);
+        let (date, scope, counts) = if narrow { &narrow_words } else { &wide_words };
+        let mut counts = counts.clone();
         if !team.is_empty() {
             counts.push(Span::styled(format!(" · {team}"), team_style(team)));
         }
@@ -127,7 +130,7 @@ fn header(f: &mut Frame, area: Rect, app: &App) {
             spans.push(Span::styled(app.db_name.clone(), t.title()));
             spans.push(Span::raw("  "));
         }
-        spans.push(Span::styled(scope, t.title()));
+        spans.push(Span::styled(scope.clone(), t.title()));
         let when = match (with_period, with_date) {
             (true, true) => format!(" · {period} · {date}"),
             (true, false) => format!(" · {period}"),
@@ -188,13 +191,7 @@ fn footer(f: &mut Frame, area: Rect, app: &App) {
     };
     actions.extend(app.keymap.entries(ctx).into_iter().map(|(a, _)| a));
     actions.extend([Action::Search, Action::Open, Action::NextPane, Action::Zoom, Action::Palette]);
-    let key_of = |a: Action| {
-        let mut k = app.keymap.keys_for(ctx, a);
-        if k.is_empty() {
-            k = app.keymap.keys_for(Context::Global, a);
-        }
-        k.first().map(|k| format!(" {k} {}", short(a)))
-    };
+    let key_of = |a: Action| app.keymap.first_key(ctx, a).map(|k| format!(" {k} {}", short(a)));
     let tail: Vec<String> = [Action::Help, Action::Quit].into_iter().filter_map(key_of).collect();
     let mut room = (area.width as usize).saturating_sub(tail.iter().map(|s| s.chars().count()).sum());
     let mut items = Vec::new();
@@ -379,9 +376,7 @@ fn palette(f: &mut Frame, app: &App, p: &Palette) {
         .skip(start)
         .take(height)
         .map(|(i, (a, text))| {
-            let keys = app.keymap.keys_for(app.context(), *a);
-            let keys = if keys.is_empty() { app.keymap.keys_for(Context::Global, *a) } else { keys };
-            let key = keys.first().map(|k| k.to_string()).unwrap_or_default();
+            let key = app.keymap.first_key(app.context(), *a).map(|k| k.to_string()).unwrap_or_default();
             let line = Line::from(vec![Span::styled(format!("{key:>10}  "), app.theme.key()), Span::raw(text.clone())]);
             if i == selected {
                 line.style(app.theme.selected(true))
@@ -763,13 +758,7 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
     let keys: Vec<String> = list
         .keys
         .iter()
-        .filter_map(|(action, word)| {
-            let mut keys = app.keymap.keys_for(Context::List, *action);
-            if keys.is_empty() {
-                keys = app.keymap.keys_for(Context::Global, *action);
-            }
-            keys.first().map(|k| format!("{k} {word}"))
-        })
+        .filter_map(|(action, word)| app.keymap.first_key(Context::List, *action).map(|k| format!("{k} {word}")))
         .collect();
     f.render_widget(Paragraph::new(Span::styled(keys.join(" · "), t.dim())), hint);
 }
