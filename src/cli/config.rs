@@ -95,11 +95,7 @@ pub fn get(db: Option<PathBuf>, key: &str) -> Result<ExitCode> {
     let value = match key {
         "currency" => super::open_for_reading(db)?.currency()?.code().to_string(),
         // As a new book has it, January, when nobody set it.
-        "fiscal_start_month" => {
-            let store = super::open_for_reading(db)?;
-            let month = store.setting("fiscal_start_month")?.and_then(|v| v.parse::<u32>().ok());
-            month.filter(|m| (1..=12).contains(m)).unwrap_or(1).to_string()
-        }
+        "fiscal_start_month" => super::open_for_reading(db)?.book_fiscal_month()?.to_string(),
         "me" | "fiscal_year_start" => {
             let prefs = super::prefs()?;
             let value = if key == "me" { prefs.me } else { prefs.fiscal_year_start.map(|m| m.to_string()) };

@@ -468,9 +468,8 @@ pub fn money_document<T: serde::Serialize>(store: &Store, key: &str, value: &T) 
 /// major units as in every other document, and the book's currency at the
 /// top beside them (`{"currency": "EUR", "annual_value": 5200.0, …}`).
 pub fn record_document<T: serde::Serialize>(store: &Store, rec: &T) -> Result<serde_json::Value> {
-    let mut doc = serde_json::to_value(rec)?;
+    let mut doc = in_major_units(rec)?;
     if let serde_json::Value::Object(map) = &mut doc {
-        money_in_major_units(map);
         map.insert("currency".into(), store.currency()?.code().into());
     }
     Ok(doc)
@@ -478,20 +477,16 @@ pub fn record_document<T: serde::Serialize>(store: &Store, rec: &T) -> Result<se
 
 /// Records under `key`, each as `record_document` gives it, the currency once at the top.
 pub fn records_document<T: serde::Serialize>(store: &Store, key: &str, recs: &[T]) -> Result<serde_json::Value> {
-    let mut list = Vec::with_capacity(recs.len());
-    for rec in recs {
-        let mut v = serde_json::to_value(rec)?;
-        if let serde_json::Value::Object(map) = &mut v {
-            money_in_major_units(map);
-        }
-        list.push(v);
-    }
+    let list = recs.iter().map(in_major_units).collect::<Result<Vec<_>>>()?;
     money_document(store, key, &list)
 }
 
-/// A record's money fields, stored in cents: an account's `annual_value`, a
-/// deal's `amount`, and a target's `amount` when it counts revenue (not deals).
-fn money_in_major_units(map: &mut serde_json::Map<String, serde_json::Value>) {
+/// A record as JSON with its money fields, stored in cents, in major units:
+/// an account's `annual_value`, a deal's `amount`, and a target's `amount`
+/// when it counts revenue (not deals).
+fn in_major_units<T: serde::Serialize>(rec: &T) -> Result<serde_json::Value> {
+    let mut doc = serde_json::to_value(rec)?;
+    let serde_json::Value::Object(map) = &mut doc else { return Ok(doc) };
     let money_amount = map.get("metric").is_none_or(|m| m == "won_revenue");
     for key in ["annual_value", "amount"] {
         if key == "amount" && !money_amount {
@@ -503,6 +498,7 @@ fn money_in_major_units(map: &mut serde_json::Map<String, serde_json::Value>) {
             }
         }
     }
+    Ok(doc)
 }
 
 /// Prints a value as pretty JSON, escaped for the terminal.

@@ -89,6 +89,20 @@ fn date_text(d: NaiveDate) -> String {
     d.to_string()
 }
 
+/// A contact matched by the people rules, from a row of its id, uid,
+/// account, name, e-mail, role and whether anyone spoke with it lately.
+fn person_facts(r: &rusqlite::Row<'_>) -> rusqlite::Result<suggest::PersonFacts> {
+    Ok(suggest::PersonFacts {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        account_id: r.get(2)?,
+        name: r.get(3)?,
+        email: r.get(4)?,
+        role: r.get(5)?,
+        touched_90d: r.get(6)?,
+    })
+}
+
 impl Store {
     /// Reads the facts of the accounts `which`: with `health` every signal
     /// of health (else only those the suggestion rules read: the last
@@ -344,9 +358,8 @@ impl Store {
         scope: &Resolved,
         today: NaiveDate,
     ) -> Result<suggest::SuggestInputs> {
-        use crate::domain::suggest::{PersonFacts, SuggestInputs};
+        use crate::domain::suggest::SuggestInputs;
         use crate::domain::time::parse_timestamp;
-        use crate::domain::ContactRole;
         let mut book = self.read_book(Which::All, today, true, true)?;
         for (a, owner) in book.accounts.iter_mut().zip(&book.owners) {
             a.in_scope = scope.includes(*owner);
@@ -382,19 +395,7 @@ impl Store {
                AND (lower(trim(c.email)) IN e OR lower(trim(c.name)) IN n)
              ORDER BY c.id",
         )?;
-        let people = stmt
-            .query_map([&d90], |r| {
-                Ok(PersonFacts {
-                    id: r.get(0)?,
-                    uid: r.get(1)?,
-                    account_id: r.get(2)?,
-                    name: r.get(3)?,
-                    email: r.get(4)?,
-                    role: r.get::<_, ContactRole>(5)?,
-                    touched_90d: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let people = stmt.query_map([&d90], person_facts)?.collect::<rusqlite::Result<Vec<_>>>()?;
 
         Ok(SuggestInputs {
             now,

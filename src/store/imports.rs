@@ -132,7 +132,7 @@ impl Store {
 
     /// `import_extras` of every live row of an entity, by id, in one query.
     pub fn all_import_extras(&self, entity: Entity) -> Result<HashMap<i64, Extras>> {
-        let Some(table) = table_of(entity).filter(|_| sql(entity).2.is_some()) else { return Ok(HashMap::new()) };
+        let Some(table) = table_of(entity).filter(|_| carries_source_id(entity)) else { return Ok(HashMap::new()) };
         // The table name is one of the fixed names above.
         let sql = format!("SELECT id, external_ref, custom FROM {table} WHERE deleted_at IS NULL");
         let mut stmt = self.conn().prepare(&sql)?;
@@ -331,6 +331,12 @@ impl Store {
     pub fn save_mapping(&self, name: &str, json: &str) -> Result<()> {
         self.set_setting(&format!("import.mapping.{name}"), json)
     }
+}
+
+/// Whether an entity's table keeps a source system's id (`external_ref`)
+/// and custom fields: targets are imported by their keys only.
+pub(super) fn carries_source_id(entity: Entity) -> bool {
+    sql(entity).2.is_some()
 }
 
 /// The table of an entity an import writes.

@@ -324,11 +324,17 @@ impl Store {
     /// `fiscal_year_start`, else the database's `fiscal_start_month`, else January.
     pub fn fiscal_calendar(&self) -> Result<crate::domain::FiscalCalendar> {
         let start = match self.prefs.fiscal_year_start {
-            Some(m) => Some(m),
-            None => self.setting("fiscal_start_month")?.and_then(|v| v.parse::<u32>().ok()),
+            Some(m) => Some(m).filter(|m| (1..=12).contains(m)).unwrap_or(1),
+            None => self.book_fiscal_month()?,
         };
-        let start = start.filter(|m| (1..=12).contains(m)).unwrap_or(1);
         Ok(crate::domain::FiscalCalendar { start_month: start })
+    }
+
+    /// The database's own `fiscal_start_month`, for everyone on the book:
+    /// January when it is not set or no month.
+    pub fn book_fiscal_month(&self) -> Result<u32> {
+        let month = self.setting("fiscal_start_month")?.and_then(|v| v.parse::<u32>().ok());
+        Ok(month.filter(|m| (1..=12).contains(m)).unwrap_or(1))
     }
 
     /// The hours conflict SLAs are counted in (none: calendar hours).

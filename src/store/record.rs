@@ -304,8 +304,9 @@ impl Store {
     /// show it: the source system's id, else the record's uid. Usually one;
     /// two records imported from different sources may share a source id.
     pub fn ids_by_ref<T: Record>(&self, r: &str) -> Result<Vec<i64>> {
-        // Targets are never imported with a source id: only their uid names them.
-        let by = if T::TABLE == "targets" { "uid = ?1" } else { "(uid = ?1 OR external_ref = ?1)" };
+        // A record imported without a source id (a target) is named by its uid only.
+        let by =
+            if super::imports::carries_source_id(T::ENTITY) { "(uid = ?1 OR external_ref = ?1)" } else { "uid = ?1" };
         let sql = format!("SELECT id FROM {} WHERE {by} AND deleted_at IS NULL ORDER BY id LIMIT 10", T::TABLE);
         let mut st = self.conn().prepare_cached(&sql)?;
         let ids = st.query_map([r.trim()], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;

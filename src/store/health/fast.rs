@@ -5,7 +5,7 @@
 //! accounts alone. At 100,000 accounts reading every account's facts, and
 //! every contact who shares a common name, took most of half a minute.
 
-use super::{date_text, Which};
+use super::{date_text, person_facts, Which};
 use crate::domain::health::HealthConfig;
 use crate::domain::scope::Resolved;
 use crate::domain::suggest::{
@@ -13,7 +13,7 @@ use crate::domain::suggest::{
     NAME_GROUP_MAX, SIZE_BANDS,
 };
 use crate::domain::time::parse_timestamp;
-use crate::domain::{ContactRole, Money};
+use crate::domain::Money;
 use crate::store::Store;
 use anyhow::{anyhow, Result};
 use chrono::{Days, NaiveDate};
@@ -386,33 +386,14 @@ impl Store {
 
         // The matched people in full, and whether anyone spoke with them lately.
         let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.uid, c.account_id, c.name, c.email, c.role FROM contacts c
-             WHERE c.id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
+            "SELECT c.id, c.uid, c.account_id, c.name, c.email, c.role,
+                    EXISTS (SELECT 1 FROM activities t WHERE t.contact_id = c.id AND t.deleted_at IS NULL
+                            AND t.kind IN ('call', 'email', 'meeting') AND t.occurred_at >= ?2)
+             FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
         )?;
-        let mut people = stmt
-            .query_map([&list], |r| {
-                Ok(PersonFacts {
-                    id: r.get(0)?,
-                    uid: r.get(1)?,
-                    account_id: r.get(2)?,
-                    name: r.get(3)?,
-                    email: r.get(4)?,
-                    role: r.get::<_, ContactRole>(5)?,
-                    touched_90d: false,
-                })
-            })?
+        let people = stmt
+            .query_map(params![list, date_text(today - Days::new(90))], person_facts)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT contact_id FROM activities
-             WHERE contact_id IN (SELECT value FROM json_each(?1)) AND deleted_at IS NULL
-               AND kind IN ('call', 'email', 'meeting') AND occurred_at >= ?2",
-        )?;
-        let touched: HashSet<i64> = stmt
-            .query_map(params![list, date_text(today - Days::new(90))], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for p in &mut people {
-            p.touched_90d = touched.contains(&p.id);
-        }
 
         // The groups, by the rule's own keys, each only of those matched that way.
         let flags: HashMap<i64, (bool, bool)> = wanted.iter().map(|w| (w.0, (w.1, w.2))).collect();
