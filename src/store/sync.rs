@@ -365,7 +365,7 @@ impl Store {
     pub fn sync_mark_pushed(&self, pending: &Pending, device: &str) -> Result<()> {
         self.write(|s| {
             s.sync_mark_clocks(&pending.ops, device)?;
-            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+            s.set_setting(PUSHED_KEY, &pending.last_change.to_string())
         })
     }
 
@@ -390,7 +390,7 @@ impl Store {
     /// Ends a run of pushes: the change log is pushed up to `last_change`.
     pub fn sync_end_run(&self, last_change: i64) -> Result<()> {
         self.write(|s| {
-            s.put_setting(PUSHED_KEY, &last_change.to_string())?;
+            s.set_setting(PUSHED_KEY, &last_change.to_string())?;
             s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
             Ok(())
         })
@@ -401,7 +401,7 @@ impl Store {
     pub fn sync_rebase(&self, last_mutation: i64) -> Result<()> {
         self.write(|s| {
             let now = s.sync_mutation()?.max(last_mutation);
-            s.put_setting(MUTATION_KEY, &now.to_string())?;
+            s.set_setting(MUTATION_KEY, &now.to_string())?;
             s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
             Ok(())
         })
@@ -411,16 +411,6 @@ impl Store {
     /// numbers, a push was numbered by its last change-log row.
     pub fn sync_mutation(&self) -> Result<i64> {
         Ok(self.setting_i64(MUTATION_KEY)?.max(self.setting_i64(PUSHED_KEY)?))
-    }
-
-    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute([key, value])?;
-        Ok(())
     }
 
     /// Brings the clock past every clock seen, so later local edits are later.
@@ -828,7 +818,7 @@ impl Store {
     pub fn sync_mark_all_pushed(&self) -> Result<()> {
         self.write(|s| {
             let last: i64 = s.conn().query_row("SELECT coalesce(max(id), 0) FROM change_log", [], |r| r.get(0))?;
-            s.put_setting(PUSHED_KEY, &last.to_string())
+            s.set_setting(PUSHED_KEY, &last.to_string())
         })
     }
 
@@ -1007,7 +997,7 @@ impl Store {
             if !ids.contains(&id) {
                 ids.push(id);
             }
-            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
+            s.set_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
         })
     }
 
@@ -1023,7 +1013,7 @@ impl Store {
     pub fn sync_resolutions_sent(&self, sent: &[i64]) -> Result<()> {
         self.write(|s| {
             let left: Vec<i64> = s.sync_resolutions()?.into_iter().filter(|id| !sent.contains(id)).collect();
-            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
+            s.set_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
         })
     }
 
