@@ -55,6 +55,11 @@ pub fn synced(entity: &str) -> Option<&'static Synced> {
     SYNCED.iter().find(|s| s.entity == entity)
 }
 
+/// The spec of a shared entity, or an error naming it.
+fn shared(entity: &str) -> Result<&'static Synced> {
+    synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))
+}
+
 fn rank(entity: &str) -> usize {
     SYNCED.iter().position(|s| s.entity == entity).unwrap_or(usize::MAX)
 }
@@ -887,7 +892,7 @@ impl Store {
     /// The shared rows of one table as the team sees them, by uid, with
     /// references as uids: what convergence is checked on.
     pub fn sync_snapshot(&self, entity: &str) -> Result<BTreeMap<String, Map<String, Json>>> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let cols: Vec<String> = self.synced_columns(spec.table)?.into_iter().filter(|c| c != "updated_at").collect();
         let sql = format!("SELECT id FROM {} ORDER BY id", spec.table);
         let ids: Vec<i64> = self.conn().prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -943,7 +948,7 @@ impl Store {
 impl Store {
     /// The local id of a shared record, by its uid.
     pub fn sync_local_id(&self, entity: &str, uid: &str) -> Result<Option<i64>> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         self.id_of(spec.table, uid)
     }
 }
@@ -951,7 +956,7 @@ impl Store {
 impl Store {
     /// How a person names a shared record: "account Acme Ltd".
     pub fn sync_label(&self, entity: &str, uid: &str) -> Result<String> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let cols = self.synced_columns(spec.table)?;
         let col = ["name", "title", "summary", "period"].into_iter().find(|c| cols.iter().any(|x| x == c));
         let name: Option<String> = match col {
@@ -970,7 +975,7 @@ impl Store {
     /// Takes back a record the server refused to create: tombstoned here as
     /// it never existed for the team, outside the change log.
     pub fn sync_discard(&self, entity: &str, uid: &str) -> Result<()> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let sql = format!("UPDATE {} SET deleted_at = ?2 WHERE uid = ?1 AND deleted_at IS NULL", spec.table);
         self.write(|s| {
             s.conn().execute(&sql, [uid, &s.now_text()])?;
@@ -1034,7 +1039,7 @@ impl Store {
     /// pushed, undoable): how a sync conflict is resolved. `value` is as the
     /// server holds it (references as uids).
     pub fn sync_set_field(&self, entity: &str, uid: &str, field: &str, value: &Json) -> Result<()> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let id = self.id_of(spec.table, uid)?.ok_or_else(|| anyhow!("no {entity} {uid} on this laptop"))?;
         let value = match spec.refs.iter().find(|(c, _)| *c == field) {
             Some((_, target)) => match value.as_str() {
