@@ -861,6 +861,13 @@ impl Store {
         })
     }
 
+    /// How many sync conflicts are open here (the header's and status's count).
+    pub fn sync_conflict_count(&self) -> Result<usize> {
+        let n: i64 =
+            self.conn().query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// The sync conflicts known here, newest first.
     pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
         let mut stmt = self.conn().prepare_cached(

@@ -228,7 +228,7 @@ pub fn status(store: &Store) -> Result<Status> {
         device: store.setting(local::DEVICE_KEY)?,
         synced_at: store.setting(local::SYNCED_AT_KEY)?,
         waiting: store.sync_waiting()?,
-        conflicts: store.sync_conflicts()?.len(),
+        conflicts: store.sync_conflict_count()?,
         held: store.sync_held()?.len(),
     })
 }
