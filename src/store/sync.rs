@@ -870,29 +870,9 @@ impl Store {
 
     /// The sync conflicts known here, newest first.
     pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc,
-                    winner_device, loser_device, winner_login, loser_login, at
-             FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(SyncConflict {
-                id: r.get(0)?,
-                entity: r.get(1)?,
-                uid: r.get(2)?,
-                field: r.get(3)?,
-                winner_value: r.get(4)?,
-                loser_value: r.get(5)?,
-                winner_hlc: r.get(6)?,
-                loser_hlc: r.get(7)?,
-                winner_device: r.get(8)?,
-                loser_device: r.get(9)?,
-                winner_login: r.get(10)?,
-                loser_login: r.get(11)?,
-                at: r.get(12)?,
-                resolved_at: None,
-            })
-        })?;
+        let sql = format!("{OPEN_CONFLICTS} ORDER BY id DESC");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([], conflict_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -994,7 +974,8 @@ impl Store {
 impl Store {
     /// One sync conflict by its (server) id.
     pub fn sync_conflict(&self, id: i64) -> Result<Option<SyncConflict>> {
-        Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
+        let sql = format!("{OPEN_CONFLICTS} AND id = ?1");
+        Ok(self.conn().query_row(&sql, [id], conflict_row).optional()?)
     }
 
     /// Marks a sync conflict as dealt with on this laptop, and queues it
@@ -1097,4 +1078,28 @@ impl Store {
             .with_context(|| format!("cannot set {field} of {}", T::ENTITY.as_str()))?;
         self.update(&mut rec)
     }
+}
+
+/// The open sync conflicts, as `conflict_row` reads them.
+const OPEN_CONFLICTS: &str = "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc,
+        winner_device, loser_device, winner_login, loser_login, at
+     FROM sync_conflicts WHERE resolved_at IS NULL";
+
+fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncConflict> {
+    Ok(SyncConflict {
+        id: r.get(0)?,
+        entity: r.get(1)?,
+        uid: r.get(2)?,
+        field: r.get(3)?,
+        winner_value: r.get(4)?,
+        loser_value: r.get(5)?,
+        winner_hlc: r.get(6)?,
+        loser_hlc: r.get(7)?,
+        winner_device: r.get(8)?,
+        loser_device: r.get(9)?,
+        winner_login: r.get(10)?,
+        loser_login: r.get(11)?,
+        at: r.get(12)?,
+        resolved_at: None,
+    })
 }
