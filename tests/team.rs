@@ -715,20 +715,26 @@ fn play(t: &Team, s: &Step) {
     }
 }
 
+/// A team of two after `steps`, then two rounds of syncs for every laptop.
+fn played(steps: &[Step]) -> Team {
+    let t = team_of(2);
+    for s in steps {
+        play(&t, s);
+    }
+    for _ in 0..2 {
+        for l in &t.laptops {
+            sync(l);
+        }
+    }
+    t
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, failure_persistence: None, ..Default::default() })]
 
     #[test]
     fn any_interleaving_of_edits_syncs_and_lost_answers_converges(steps in proptest::collection::vec(step(), 1..24)) {
-        let t = team_of(2);
-        for s in &steps {
-            play(&t, s);
-        }
-        for _ in 0..2 {
-            for l in &t.laptops {
-                sync(l);
-            }
-        }
+        let t = played(&steps);
         let server = server_book(&t.db);
         for (i, l) in t.laptops.iter().enumerate() {
             proptest::prop_assert_eq!(&book(&l.store), &server, "laptop {} differs from the server", i);
@@ -742,15 +748,7 @@ proptest::proptest! {
 
     #[test]
     fn any_interleaving_with_deletes_purges_and_laptops_away_converges(steps in proptest::collection::vec(step_with_purges(), 1..24)) {
-        let t = team_of(2);
-        for s in &steps {
-            play(&t, s);
-        }
-        for _ in 0..2 {
-            for l in &t.laptops {
-                sync(l);
-            }
-        }
+        let t = played(&steps);
         // Purged tombstones stay tombstones on the laptops that had them.
         let server = live(server_book(&t.db));
         for (i, l) in t.laptops.iter().enumerate() {

@@ -55,6 +55,11 @@ pub fn synced(entity: &str) -> Option<&'static Synced> {
     SYNCED.iter().find(|s| s.entity == entity)
 }
 
+/// The spec of a shared entity, or an error naming it.
+fn shared(entity: &str) -> Result<&'static Synced> {
+    synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))
+}
+
 fn rank(entity: &str) -> usize {
     SYNCED.iter().position(|s| s.entity == entity).unwrap_or(usize::MAX)
 }
@@ -365,7 +370,7 @@ impl Store {
     pub fn sync_mark_pushed(&self, pending: &Pending, device: &str) -> Result<()> {
         self.write(|s| {
             s.sync_mark_clocks(&pending.ops, device)?;
-            s.put_setting(PUSHED_KEY, &pending.last_change.to_string())
+            s.set_setting(PUSHED_KEY, &pending.last_change.to_string())
         })
     }
 
@@ -390,7 +395,7 @@ impl Store {
     /// Ends a run of pushes: the change log is pushed up to `last_change`.
     pub fn sync_end_run(&self, last_change: i64) -> Result<()> {
         self.write(|s| {
-            s.put_setting(PUSHED_KEY, &last_change.to_string())?;
+            s.set_setting(PUSHED_KEY, &last_change.to_string())?;
             s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
             Ok(())
         })
@@ -401,7 +406,7 @@ impl Store {
     pub fn sync_rebase(&self, last_mutation: i64) -> Result<()> {
         self.write(|s| {
             let now = s.sync_mutation()?.max(last_mutation);
-            s.put_setting(MUTATION_KEY, &now.to_string())?;
+            s.set_setting(MUTATION_KEY, &now.to_string())?;
             s.conn().execute("DELETE FROM settings WHERE key = ?1", [RUN_KEY])?;
             Ok(())
         })
@@ -411,16 +416,6 @@ impl Store {
     /// numbers, a push was numbered by its last change-log row.
     pub fn sync_mutation(&self) -> Result<i64> {
         Ok(self.setting_i64(MUTATION_KEY)?.max(self.setting_i64(PUSHED_KEY)?))
-    }
-
-    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute([key, value])?;
-        Ok(())
     }
 
     /// Brings the clock past every clock seen, so later local edits are later.
@@ -828,7 +823,7 @@ impl Store {
     pub fn sync_mark_all_pushed(&self) -> Result<()> {
         self.write(|s| {
             let last: i64 = s.conn().query_row("SELECT coalesce(max(id), 0) FROM change_log", [], |r| r.get(0))?;
-            s.put_setting(PUSHED_KEY, &last.to_string())
+            s.set_setting(PUSHED_KEY, &last.to_string())
         })
     }
 
@@ -866,38 +861,25 @@ impl Store {
         })
     }
 
+    /// How many sync conflicts are open here (the header's and status's count).
+    pub fn sync_conflict_count(&self) -> Result<usize> {
+        let n: i64 =
+            self.conn().query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// The sync conflicts known here, newest first.
     pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc,
-                    winner_device, loser_device, winner_login, loser_login, at
-             FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(SyncConflict {
-                id: r.get(0)?,
-                entity: r.get(1)?,
-                uid: r.get(2)?,
-                field: r.get(3)?,
-                winner_value: r.get(4)?,
-                loser_value: r.get(5)?,
-                winner_hlc: r.get(6)?,
-                loser_hlc: r.get(7)?,
-                winner_device: r.get(8)?,
-                loser_device: r.get(9)?,
-                winner_login: r.get(10)?,
-                loser_login: r.get(11)?,
-                at: r.get(12)?,
-                resolved_at: None,
-            })
-        })?;
+        let sql = format!("{OPEN_CONFLICTS} ORDER BY id DESC");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([], conflict_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The shared rows of one table as the team sees them, by uid, with
     /// references as uids: what convergence is checked on.
     pub fn sync_snapshot(&self, entity: &str) -> Result<BTreeMap<String, Map<String, Json>>> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let cols: Vec<String> = self.synced_columns(spec.table)?.into_iter().filter(|c| c != "updated_at").collect();
         let sql = format!("SELECT id FROM {} ORDER BY id", spec.table);
         let ids: Vec<i64> = self.conn().prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -953,7 +935,7 @@ impl Store {
 impl Store {
     /// The local id of a shared record, by its uid.
     pub fn sync_local_id(&self, entity: &str, uid: &str) -> Result<Option<i64>> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         self.id_of(spec.table, uid)
     }
 }
@@ -961,7 +943,7 @@ impl Store {
 impl Store {
     /// How a person names a shared record: "account Acme Ltd".
     pub fn sync_label(&self, entity: &str, uid: &str) -> Result<String> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let cols = self.synced_columns(spec.table)?;
         let col = ["name", "title", "summary", "period"].into_iter().find(|c| cols.iter().any(|x| x == c));
         let name: Option<String> = match col {
@@ -980,7 +962,7 @@ impl Store {
     /// Takes back a record the server refused to create: tombstoned here as
     /// it never existed for the team, outside the change log.
     pub fn sync_discard(&self, entity: &str, uid: &str) -> Result<()> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let sql = format!("UPDATE {} SET deleted_at = ?2 WHERE uid = ?1 AND deleted_at IS NULL", spec.table);
         self.write(|s| {
             s.conn().execute(&sql, [uid, &s.now_text()])?;
@@ -992,7 +974,8 @@ impl Store {
 impl Store {
     /// One sync conflict by its (server) id.
     pub fn sync_conflict(&self, id: i64) -> Result<Option<SyncConflict>> {
-        Ok(self.sync_conflicts()?.into_iter().find(|c| c.id == id))
+        let sql = format!("{OPEN_CONFLICTS} AND id = ?1");
+        Ok(self.conn().query_row(&sql, [id], conflict_row).optional()?)
     }
 
     /// Marks a sync conflict as dealt with on this laptop, and queues it
@@ -1007,7 +990,7 @@ impl Store {
             if !ids.contains(&id) {
                 ids.push(id);
             }
-            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
+            s.set_setting(RESOLVED_KEY, &serde_json::to_string(&ids)?)
         })
     }
 
@@ -1023,7 +1006,7 @@ impl Store {
     pub fn sync_resolutions_sent(&self, sent: &[i64]) -> Result<()> {
         self.write(|s| {
             let left: Vec<i64> = s.sync_resolutions()?.into_iter().filter(|id| !sent.contains(id)).collect();
-            s.put_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
+            s.set_setting(RESOLVED_KEY, &serde_json::to_string(&left)?)
         })
     }
 
@@ -1044,7 +1027,7 @@ impl Store {
     /// pushed, undoable): how a sync conflict is resolved. `value` is as the
     /// server holds it (references as uids).
     pub fn sync_set_field(&self, entity: &str, uid: &str, field: &str, value: &Json) -> Result<()> {
-        let spec = synced(entity).ok_or_else(|| anyhow!("{entity} is not shared with the team"))?;
+        let spec = shared(entity)?;
         let id = self.id_of(spec.table, uid)?.ok_or_else(|| anyhow!("no {entity} {uid} on this laptop"))?;
         let value = match spec.refs.iter().find(|(c, _)| *c == field) {
             Some((_, target)) => match value.as_str() {
@@ -1095,4 +1078,28 @@ impl Store {
             .with_context(|| format!("cannot set {field} of {}", T::ENTITY.as_str()))?;
         self.update(&mut rec)
     }
+}
+
+/// The open sync conflicts, as `conflict_row` reads them.
+const OPEN_CONFLICTS: &str = "SELECT id, entity, uid, field, winner_value, loser_value, winner_hlc, loser_hlc,
+        winner_device, loser_device, winner_login, loser_login, at
+     FROM sync_conflicts WHERE resolved_at IS NULL";
+
+fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SyncConflict> {
+    Ok(SyncConflict {
+        id: r.get(0)?,
+        entity: r.get(1)?,
+        uid: r.get(2)?,
+        field: r.get(3)?,
+        winner_value: r.get(4)?,
+        loser_value: r.get(5)?,
+        winner_hlc: r.get(6)?,
+        loser_hlc: r.get(7)?,
+        winner_device: r.get(8)?,
+        loser_device: r.get(9)?,
+        winner_login: r.get(10)?,
+        loser_login: r.get(11)?,
+        at: r.get(12)?,
+        resolved_at: None,
+    })
 }

@@ -294,51 +294,17 @@ pub fn pgpass_lookup(path: &std::path::Path, host: &str, port: u16, db: &str, us
     None
 }
 
-/// TLS as libpq's `prefer` and `require` do it: encrypted, the certificate
-/// not checked against a CA (libpq checks only with verify-ca/verify-full).
+/// The checks libpq makes short of verify-full: with `chain`, the chain
+/// must lead to a CA of the root file (verify-ca) but the host name is not
+/// checked; without, nothing is (`prefer` and `require`: encrypted, the
+/// certificate not checked against a CA). Signatures are always checked.
 #[derive(Debug)]
-struct AnyCert(Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for AnyCert {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &rustls::pki_types::CertificateDer<'_>,
-        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+struct Lenient {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    chain: Option<Arc<rustls::client::WebPkiServerVerifier>>,
 }
 
-/// verify-ca: the chain must lead to a CA of the root file; the host name is not checked.
-#[derive(Debug)]
-struct CaOnly(Arc<rustls::client::WebPkiServerVerifier>);
-
-impl rustls::client::danger::ServerCertVerifier for CaOnly {
+impl rustls::client::danger::ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
         end_entity: &rustls::pki_types::CertificateDer<'_>,
@@ -348,8 +314,11 @@ impl rustls::client::danger::ServerCertVerifier for CaOnly {
         now: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
         use rustls::CertificateError::{NotValidForName, NotValidForNameContext};
+        let Some(chain) = &self.chain else {
+            return Ok(rustls::client::danger::ServerCertVerified::assertion());
+        };
         // The name is checked after the chain: this error means the chain held.
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(NotValidForName | NotValidForNameContext { .. })) => {
                 Ok(rustls::client::danger::ServerCertVerified::assertion())
             }
@@ -363,7 +332,7 @@ impl rustls::client::danger::ServerCertVerifier for CaOnly {
         cert: &rustls::pki_types::CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -372,11 +341,11 @@ impl rustls::client::danger::ServerCertVerifier for CaOnly {
         cert: &rustls::pki_types::CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -403,14 +372,14 @@ fn tls(mode: Tls, roots: Option<&std::path::Path>) -> Result<tokio_postgres_rust
             if store.is_empty() {
                 bail!("the root certificate file {shown} holds no certificate; expected the CA's, in PEM");
             }
-            let webpki =
-                rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider).build()?;
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+                .build()?;
             match mode {
                 Tls::VerifyFull => webpki,
-                _ => Arc::new(CaOnly(webpki)),
+                _ => Arc::new(Lenient { provider, chain: Some(webpki) }),
             }
         }
-        _ => Arc::new(AnyCert(provider)),
+        _ => Arc::new(Lenient { provider, chain: None }),
     };
     let config = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))

@@ -111,11 +111,6 @@ pub struct SyncReport {
     pub clamped_minutes: Option<i64>,
 }
 
-/// A conflict's value as kept locally: its JSON text (types survive for `resolve`).
-fn text_of(v: &Json) -> Option<String> {
-    Some(v.to_string())
-}
-
 /// A value of a conflict as a person reads it.
 pub fn shown(value: Option<&str>) -> String {
     match value.map(serde_json::from_str::<Json>) {
@@ -233,7 +228,7 @@ pub fn status(store: &Store) -> Result<Status> {
         device: store.setting(local::DEVICE_KEY)?,
         synced_at: store.setting(local::SYNCED_AT_KEY)?,
         waiting: store.sync_waiting()?,
-        conflicts: store.sync_conflicts()?.len(),
+        conflicts: store.sync_conflict_count()?,
         held: store.sync_held()?.len(),
     })
 }
@@ -428,8 +423,9 @@ fn read_conflicts(tx: &mut postgres::Transaction<'_>, after: i64) -> Result<Vec<
             entity: r.get(1),
             uid: r.get(2),
             field: r.get(3),
-            winner_value: r.get::<_, Option<Json>>(4).as_ref().and_then(text_of),
-            loser_value: r.get::<_, Option<Json>>(5).as_ref().and_then(text_of),
+            // Kept as JSON text, so types survive for `resolve`.
+            winner_value: r.get::<_, Option<Json>>(4).map(|v| v.to_string()),
+            loser_value: r.get::<_, Option<Json>>(5).map(|v| v.to_string()),
             winner_hlc: r.get(6),
             loser_hlc: r.get(7),
             winner_device: r.get(8),

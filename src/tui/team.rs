@@ -127,7 +127,7 @@ impl TeamSync {
                     let result = team::sync(&store, &secrets);
                     let waiting = store.sync_waiting().unwrap_or(0);
                     waiting_then = waiting;
-                    let conflicts = store.sync_conflicts().map(|c| c.len()).unwrap_or(0);
+                    let conflicts = store.sync_conflict_count().unwrap_or(0);
                     let mut s = st.lock().unwrap_or_else(|e| e.into_inner());
                     s.waiting = waiting;
                     s.conflicts = conflicts;
@@ -165,8 +165,8 @@ impl TeamSync {
     /// conflict resolved), without waiting for the next sync.
     pub fn recount(&self, store: &Store) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Ok(c) = store.sync_conflicts() {
-            s.conflicts = c.len();
+        if let Ok(c) = store.sync_conflict_count() {
+            s.conflicts = c;
         }
         if let Ok(w) = store.sync_waiting() {
             s.waiting = w;
