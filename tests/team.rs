@@ -135,6 +135,13 @@ fn an_unreachable_server_is_a_clear_error() {
 }
 
 #[test]
+fn an_empty_server_address_is_refused_rather_than_read_as_libpqs_defaults() {
+    for url in ["", "  "] {
+        refused(url, &pg::secrets(), "--server: the address is empty; expected postgres://USER@HOST:PORT/DATABASE");
+    }
+}
+
+#[test]
 fn a_wrong_password_is_a_clear_error() {
     let c = pg::cluster();
     let db = c.fresh_db();

@@ -421,6 +421,11 @@ fn tls_plan(mode: Option<String>, rootcert: Option<String>) -> Result<TlsPlan> {
 
 /// Connects to the server named by `url` (`postgres://user@host:port/db?sslmode=…`).
 pub fn connect(url: &str, secrets: &Secrets) -> Result<Server> {
+    // An empty address would reach libpq's defaults (a local socket, the
+    // login's own database): never the server anybody meant.
+    if url.trim().is_empty() {
+        bail!("--server: the address is empty; expected postgres://USER@HOST:PORT/DATABASE");
+    }
     let (rest, sslmode, rootcert) = take_tls_options(url);
     let plan = tls_plan(sslmode, rootcert)?;
     let mut config = Config::from_str(&rest).map_err(|e| {
