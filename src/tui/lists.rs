@@ -215,7 +215,12 @@ impl RecordList {
                         id: c.id,
                         account_id: None,
                         cells: vec![
-                            clean(&store.sync_label(&c.entity, &c.uid)?),
+                            // The record's name: the kind that leads the label
+                            // would crowd the name out at 80 columns.
+                            {
+                                let label = store.sync_label(&c.entity, &c.uid)?;
+                                clean(label.strip_prefix(&format!("{} ", c.entity)).unwrap_or(&label))
+                            },
                             clean(&c.field),
                             format!(
                                 "{} ({})",
