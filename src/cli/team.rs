@@ -149,7 +149,11 @@ pub fn run(db: Option<PathBuf>, cmd: TeamCommand) -> Result<ExitCode> {
                 .map(|t| (store.clock().now() - t.with_timezone(&chrono::Utc)).num_seconds().max(0));
             out::say(&format!("server: {}", line(&st.server)))?;
             out::say(&format!("login:  {}", line(st.login.as_deref().unwrap_or("?"))))?;
-            out::say(&crate::domain::hlc::sync_state(since, st.waiting, st.conflicts, true))?;
+            out::say(&crate::domain::hlc::sync_state(
+                crate::domain::hlc::Link::Reached(since),
+                st.waiting,
+                st.conflicts,
+            ))?;
             if st.held > 0 {
                 out::say(&format!(
                     "{} record(s) from the team cannot be applied here yet; they are tried again at every sync",

@@ -64,21 +64,29 @@ pub fn is_unseen_overwrite(base_hlc: i64, current: Option<&Stamp>) -> bool {
     current.is_some_and(|c| c.hlc != base_hlc)
 }
 
+/// How the last sync attempt went, as the header and `team status` tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link<'a> {
+    /// The server answered; seconds since the last completed sync, if any.
+    Reached(Option<i64>),
+    /// No network, or the server did not answer.
+    Offline,
+    /// A failure that waiting will not mend, in a few words.
+    Failed(&'a str),
+}
+
 /// The team state for a header or `team status`: "synced 2 min ago",
 /// "offline · 14 changes waiting", "2 sync conflicts".
-pub fn sync_state(since_sync_secs: Option<i64>, waiting: usize, conflicts: usize, reachable: bool) -> String {
-    let mut parts = Vec::new();
-    if !reachable {
-        parts.push("offline".to_string());
-    } else {
-        parts.push(match since_sync_secs {
-            None => "never synced".to_string(),
-            Some(s) if s < 60 => "synced just now".to_string(),
-            Some(s) if s < 3600 => format!("synced {} min ago", s / 60),
-            Some(s) if s < 86_400 => format!("synced {} h ago", s / 3600),
-            Some(s) => format!("synced {} days ago", s / 86_400),
-        });
-    }
+pub fn sync_state(link: Link<'_>, waiting: usize, conflicts: usize) -> String {
+    let mut parts = vec![match link {
+        Link::Offline => "offline".to_string(),
+        Link::Failed(why) => format!("sync failed: {why}"),
+        Link::Reached(None) => "never synced".to_string(),
+        Link::Reached(Some(s)) if s < 60 => "synced just now".to_string(),
+        Link::Reached(Some(s)) if s < 3600 => format!("synced {} min ago", s / 60),
+        Link::Reached(Some(s)) if s < 86_400 => format!("synced {} h ago", s / 3600),
+        Link::Reached(Some(s)) => format!("synced {} days ago", s / 86_400),
+    }];
     if waiting > 0 {
         parts.push(format!("{waiting} change{} waiting", if waiting == 1 { "" } else { "s" }));
     }
@@ -94,10 +102,14 @@ mod tests {
 
     #[test]
     fn sync_state_reads_as_a_sentence() {
-        assert_eq!(sync_state(Some(130), 0, 0, true), "synced 2 min ago");
-        assert_eq!(sync_state(Some(10), 14, 0, false), "offline · 14 changes waiting");
-        assert_eq!(sync_state(Some(10), 0, 2, true), "synced just now · 2 sync conflicts");
-        assert_eq!(sync_state(None, 1, 1, true), "never synced · 1 change waiting · 1 sync conflict");
+        assert_eq!(sync_state(Link::Reached(Some(130)), 0, 0), "synced 2 min ago");
+        assert_eq!(sync_state(Link::Offline, 14, 0), "offline · 14 changes waiting");
+        assert_eq!(sync_state(Link::Reached(Some(10)), 0, 2), "synced just now · 2 sync conflicts");
+        assert_eq!(sync_state(Link::Reached(None), 1, 1), "never synced · 1 change waiting · 1 sync conflict");
+        assert_eq!(
+            sync_state(Link::Failed("password refused"), 2, 0),
+            "sync failed: password refused · 2 changes waiting"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! waiting), while the cockpit keeps working on the local file. Offline is
 //! not an error here: the queue grows and the header says so.
 
+use crate::domain::hlc::{sync_state, Link};
 use crate::store::{OpenMode, Store};
 use crate::team::{self, connect::Secrets};
 use chrono::{DateTime, Utc};
@@ -79,12 +80,12 @@ impl TeamState {
     /// waiting", "sync failed: password refused · 2 changes waiting".
     pub fn line(&self, now: DateTime<Utc>) -> String {
         let since = self.last_sync.map(|t| (now - t).num_seconds().max(0));
-        let sync_state = |reachable| crate::domain::hlc::sync_state(since, self.waiting, self.conflicts, reachable);
-        match &self.failure {
-            // The counts as when offline, with the reason where "offline" would be.
-            Some(why) => sync_state(false).replacen("offline", &format!("sync failed: {why}"), 1),
-            None => sync_state(self.reachable),
-        }
+        let link = match &self.failure {
+            Some(why) => Link::Failed(why),
+            None if self.reachable => Link::Reached(since),
+            None => Link::Offline,
+        };
+        sync_state(link, self.waiting, self.conflicts)
     }
 }
 
