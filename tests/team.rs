@@ -944,7 +944,7 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
     let t = team_of(1);
     let a = &t.laptops[1];
     let acme = &t.accounts[0];
-    let sync = rapport::tui::team::TeamSync::start(a.path.clone());
+    let sync = rapport::tui::team::TeamSync::start(a.path.clone(), a.store.clock().source);
     wait_for("the first sync", || sync.state().syncs >= 1);
     edit_account(a, acme, |x| x.city = Some("Backgrounded".into()));
     let db = t.db.clone();
@@ -962,7 +962,7 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
     let offline = &t.laptops[0];
     offline.store.set_setting("team_server", "postgres://postgres@127.0.0.1:1/nowhere?sslmode=disable").unwrap();
     edit_account(offline, acme, |x| x.notes = Some("written offline".into()));
-    let sync = rapport::tui::team::TeamSync::start(offline.path.clone());
+    let sync = rapport::tui::team::TeamSync::start(offline.path.clone(), offline.store.clock().source);
     wait_for("a failed attempt", || !sync.state().reachable);
     assert_eq!(sync.line(chrono::Utc::now()), "offline · 1 change waiting");
     assert!(sync.state().error.unwrap().contains("cannot reach the server"));
@@ -1010,7 +1010,7 @@ fn the_background_sync_tells_a_refusal_once_and_a_wrong_password_as_sync_failed_
     let url = pg::cluster().url_for(&login, &t.db);
     let with_password = |password: &str| url.replacen(&format!("//{login}@"), &format!("//{login}:{password}@"), 1);
     rae.store.set_setting("team_server", &with_password("rae-secret")).unwrap();
-    let sync = rapport::tui::team::TeamSync::start(rae.path.clone());
+    let sync = rapport::tui::team::TeamSync::start(rae.path.clone(), rae.store.clock().source);
     wait_for("the first sync", || sync.state().syncs >= 1);
     let told = sync.take_message().expect("the refusal is news");
     assert!(told.contains("refused your change to account Acme Logistik GmbH (city)"), "{told}");
@@ -1019,7 +1019,7 @@ fn the_background_sync_tells_a_refusal_once_and_a_wrong_password_as_sync_failed_
     drop(sync);
 
     rae.store.set_setting("team_server", &with_password("wrong")).unwrap();
-    let sync = rapport::tui::team::TeamSync::start(rae.path.clone());
+    let sync = rapport::tui::team::TeamSync::start(rae.path.clone(), rae.store.clock().source);
     wait_for("a failed attempt", || sync.state().error.is_some());
     assert_eq!(sync.line(chrono::Utc::now()), "sync failed: password refused");
     let mut app = common::app_over(Store::open(&rae.path, OpenMode::Existing).unwrap().0, 160, 20);

@@ -82,7 +82,7 @@ pub fn run(mut store: Store, fresh_view: bool) -> Result<()> {
         let mut app = App::new(store, keymap, theme::Theme::from_env(), Rect::new(0, 0, size.width, size.height))?;
         let db = app.store.path().to_path_buf();
         if app.store.setting(crate::store::sync::SERVER_KEY)?.is_some() {
-            app.team = Some(team::TeamSync::start(db.clone()));
+            app.team = Some(team::TeamSync::start(db.clone(), app.store.clock().source));
             app.refresh_team_line();
         }
         if !fresh_view {

@@ -4,7 +4,7 @@
 //! not an error here: the queue grows and the header says so.
 
 use crate::domain::hlc::{sync_state, Link};
-use crate::store::{OpenMode, Store};
+use crate::store::{Clock, OpenMode, Store};
 use crate::team::{self, connect::Secrets};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -96,8 +96,9 @@ pub struct TeamSync {
 }
 
 impl TeamSync {
-    /// Starts syncing the team database at `path` in the background.
-    pub fn start(path: PathBuf) -> TeamSync {
+    /// Starts syncing the team database at `path` in the background, its
+    /// changes stamped and its syncs timed by `clock` (the cockpit's).
+    pub fn start(path: PathBuf, clock: Clock) -> TeamSync {
         let state = Arc::new(Mutex::new(TeamState { reachable: true, ..Default::default() }));
         let stop = Arc::new(AtomicBool::new(false));
         let (wake, woken) = channel::<()>();
@@ -106,6 +107,7 @@ impl TeamSync {
             // A terminal in raw mode cannot ask for a password: PGPASSWORD or ~/.pgpass only.
             let secrets = Secrets { prompt: false, ..Secrets::from_env() };
             let Ok((store, _)) = Store::open(&path, OpenMode::Existing) else { return };
+            let store = store.with_clock(clock);
             let mut last_try: Option<Instant> = None;
             let mut waiting_then = 0usize;
             while !halt.load(Ordering::Relaxed) {
@@ -132,7 +134,7 @@ impl TeamSync {
                     let mut s = st.lock().unwrap_or_else(|e| e.into_inner());
                     s.waiting = waiting;
                     s.conflicts = conflicts;
-                    s.record(&result, Utc::now());
+                    s.record(&result, store.clock().now());
                 } else if let Ok(mut s) = st.lock() {
                     s.waiting = waiting;
                 }
