@@ -1288,6 +1288,44 @@ fn a_purge_waits_until_every_device_has_pulled_past_a_deletion() {
 }
 
 #[test]
+fn a_managers_sync_purges_once_a_week_what_every_device_has_pulled_past() {
+    let t = team_of(1);
+    let (manager, a) = (&t.laptops[0], &t.laptops[1]);
+    let pat = new_contact(&t, a, "Pat Temp");
+    sync(a);
+    sync(manager);
+    delete_contact(a, &pat);
+    sync(a);
+    let on_server = || server_count(&t.db, &format!("SELECT count(*) FROM rapport.records WHERE uid = '{pat}'"));
+    // Within a week of the team's start: a sync only syncs.
+    assert!(sync(manager).purged.is_none());
+    assert_eq!(on_server(), 1);
+    // A week on, the manager's next sync purges (the command line, as the manager runs it).
+    manager.store.set_setting("team_purged_at", "2026-11-01T09:00:00Z").unwrap();
+    let out = rapport(&["--db", manager.path.to_str().unwrap(), "sync"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        said.contains("the weekly upkeep purged 1 deleted record every laptop had pulled past from the server"),
+        "{said}"
+    );
+    assert_eq!(on_server(), 0);
+    // And not again within the week: the next sync says nothing of it.
+    let out = rapport(&["--db", manager.path.to_str().unwrap(), "sync"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("purged"), "{out:?}");
+    for l in &t.laptops {
+        assert!(!sync(l).resynced, "nobody was behind");
+        assert_eq!(live(book(&l.store)), live(server_book(&t.db)));
+    }
+    // A rep's sync looks once a week too, and leaves the purge to the manager.
+    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
+    rae.store.set_setting("team_purged_at", "2026-11-01T09:00:00Z").unwrap();
+    let r = team::sync(&rae.store, &secrets).unwrap();
+    assert!(r.purged.is_none(), "{r:?}");
+    assert_ne!(rae.store.setting("team_purged_at").unwrap().as_deref(), Some("2026-11-01T09:00:00Z"));
+}
+
+#[test]
 fn a_device_away_longer_than_the_idle_days_pushes_then_resyncs_and_converges() {
     let t = team_of(2);
     let (manager, a, b) = (&t.laptops[0], &t.laptops[1], &t.laptops[2]);

@@ -54,6 +54,13 @@ pub fn run(store: &Store) -> Result<ExitCode> {
             report.held
         ));
     }
+    if let Some(p) = report.purged.as_ref().filter(|p| p.records > 0) {
+        text.push_str(&format!(
+            "; the weekly upkeep purged {} deleted record{} every laptop had pulled past from the server",
+            p.records,
+            plural(p.records as usize)
+        ));
+    }
     out::say(&text)?;
     Ok(ExitCode::SUCCESS)
 }

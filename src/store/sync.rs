@@ -156,6 +156,8 @@ pub const LOGIN_KEY: &str = "team_login";
 pub const CURSOR_KEY: &str = "team_cursor";
 pub const PUSHED_KEY: &str = "team_pushed";
 pub const SYNCED_AT_KEY: &str = "team_synced_at";
+/// When this laptop's syncs last looked whether to purge the team's deleted records.
+pub const PURGED_AT_KEY: &str = "team_purged_at";
 /// The last mutation id this laptop gave a push.
 pub const MUTATION_KEY: &str = "team_mutation";
 /// A run of pushes under way (JSON), so a backlog cut short goes on where it stopped.

@@ -109,6 +109,8 @@ pub struct SyncReport {
     pub refused: Vec<String>,
     /// This laptop's clock ran ahead of the server's by this many minutes and was clamped.
     pub clamped_minutes: Option<i64>,
+    /// The manager's weekly purge of the team's deleted records, when this sync ran it.
+    pub purged: Option<PurgeReport>,
 }
 
 /// A value of a conflict as a person reads it.
@@ -314,7 +316,10 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
         s.set_setting(local::LOGIN_KEY, &login)?;
         s.set_setting(local::CURSOR_KEY, &seq.to_string())?;
         // The upload is the book's first sync: status says so, not "never synced".
-        s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
+        let now = crate::store::timestamp(s.clock().now());
+        s.set_setting(local::SYNCED_AT_KEY, &now)?;
+        // Nothing to purge yet: the weekly purge starts a week from now.
+        s.set_setting(local::PURGED_AT_KEY, &now)?;
         s.sync_mark_all_pushed()
     })?;
     Ok(InitReport { place: server.place, login, records: n, member_role: role })
@@ -735,7 +740,37 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
             fields.join(", ")
         ));
     }
+    report.purged = weekly_purge(store, &mut server)?;
     Ok(report)
+}
+
+/// How long a manager's syncs leave between purges of the team's deleted records.
+const PURGE_EVERY_DAYS: i64 = 7;
+
+/// Once a week a manager's sync purges the deleted records every device has
+/// pulled past (as `rapport team purge` does), so tombstones do not pile up
+/// on the server for want of someone remembering. Upkeep, never a reason
+/// for a sync to fail: a purge the server refuses waits for next week.
+fn weekly_purge(store: &Store, server: &mut Server) -> Result<Option<PurgeReport>> {
+    let now = store.clock().now();
+    let last = store.setting(local::PURGED_AT_KEY)?.and_then(|t| crate::domain::time::parse_timestamp(&t));
+    if last.is_some_and(|t| (now.naive_utc() - t).num_days() < PURGE_EVERY_DAYS) {
+        return Ok(None);
+    }
+    store.set_setting(local::PURGED_AT_KEY, &crate::store::timestamp(now))?;
+    let manager = server
+        .client
+        .query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])
+        .ok()
+        .flatten()
+        .is_some_and(|r| r.get::<_, bool>(0));
+    if !manager {
+        return Ok(None);
+    }
+    Ok(match server.client.query_one("SELECT rapport.purge(NULL)", &[]) {
+        Ok(row) => serde_json::from_value(row.get::<_, Json>(0)).ok(),
+        Err(_) => None,
+    })
 }
 
 /// What `rapport team purge` did on the server.
