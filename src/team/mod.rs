@@ -480,7 +480,10 @@ pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) 
             s.set_setting(local::DEVICE_KEY, &device)?;
             s.set_setting(local::LOGIN_KEY, &login)?;
             s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
-            s.set_setting(local::SYNCED_AT_KEY, &crate::store::timestamp(s.clock().now()))?;
+            let now = crate::store::timestamp(s.clock().now());
+            s.set_setting(local::SYNCED_AT_KEY, &now)?;
+            // A new laptop starts the weekly purge's count, as `init` does.
+            s.set_setting(local::PURGED_AT_KEY, &now)?;
             if let Some(name) = match &snap.rep_uid {
                 Some(uid) => s.rep_name_by_uid(uid)?,
                 None => None,
