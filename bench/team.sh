@@ -31,6 +31,16 @@ as_pg "$bindir/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w start \
 export PGPASSWORD=bench RAPPORT_CONFIG="$work/config.toml"
 secs() { python3 -c "import time,sys; print(f'{time.time()-float(sys.argv[1]):.2f}')" "$1"; }
 now() { python3 -c 'import time; print(time.time())'; }
+# Runs a command, output dropped; prints "WALL_S PEAK_MB" (the whole process: wall time and peak resident memory).
+measured() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.time()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{time.time() - t:.2f} {peak:.0f}")
+PY
+}
 
 for n in "${sizes[@]}"; do
   data="target/bench-data/demo-$n.db"
@@ -41,10 +51,13 @@ for n in "${sizes[@]}"; do
   as_pg psql -q -h "$work" -p "$port" -U postgres -c "CREATE DATABASE $db" >/dev/null
   url="postgres://postgres@127.0.0.1:$port/$db?sslmode=disable"
   cp "$data" "$work/manager.db"
-  t=$(now); "$bin" --db "$work/manager.db" team init --server "$url" >/dev/null; init=$(secs "$t")
-  t=$(now); "$bin" --db "$work/rep.db" team join --server "$url" >/dev/null; join=$(secs "$t")
+  read -r init init_mb < <(measured "$bin" --db "$work/manager.db" team init --server "$url")
+  read -r join join_mb < <(measured "$bin" --db "$work/rep.db" team join --server "$url")
   accounts=$(sqlite3 "$work/rep.db" "SELECT count(*) FROM accounts" 2>/dev/null || echo "?")
-  echo "$n accounts: team init (upload) ${init} s · team join (initial sync, $accounts accounts) ${join} s"
+  records=$(as_pg psql -qAt -h "$work" -p "$port" -U postgres -d "$db" -c "SELECT count(*) FROM rapport.records")
+  server_mb=$(as_pg psql -qAt -h "$work" -p "$port" -U postgres -d "$db" -c "SELECT pg_database_size(current_database()) / 1048576")
+  echo "$n accounts ($records records, server database ${server_mb} MB):"
+  echo "  team init (upload) ${init} s, peak ${init_mb} MB · team join (initial sync, $accounts accounts) ${join} s, peak ${join_mb} MB"
   # A day's changes: calls logged and accounts edited on the manager's laptop.
   names=$(sqlite3 "$work/manager.db" "SELECT id FROM accounts WHERE deleted_at IS NULL LIMIT 120")
   for id in $names; do
@@ -61,6 +74,6 @@ PY
   t=$(now); "$bin" --db "$work/manager.db" sync >/dev/null; push=$(secs "$t")
   t=$(now); "$bin" --db "$work/rep.db" sync >/dev/null; pull=$(secs "$t")
   t=$(now); "$bin" --db "$work/rep.db" sync >/dev/null; idle=$(secs "$t")
-  echo "$n accounts: a day's changes (~$ops ops): sync push ${push} s · sync pull ${pull} s · a sync with nothing to do ${idle} s"
+  echo "  a day's changes (~$ops ops): sync push ${push} s · sync pull ${pull} s · a sync with nothing to do ${idle} s"
   rm -f "$work"/manager.db* "$work"/rep.db*
 done

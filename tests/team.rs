@@ -1813,6 +1813,35 @@ fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_
 }
 
 #[test]
+fn a_rep_on_an_older_server_is_told_the_owner_upgrades_it_and_nothing_changes() {
+    let c = pg::cluster();
+    let db = named_db("older");
+    let rep = format!("r{}_older", std::process::id());
+    old_style_team(&db, &rep);
+    let secrets = team::connect::Secrets { env_password: Some("rep-pw".into()), passfile: None, prompt: false };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rep.db");
+    let err = format!("{:#}", team::join(&path, &c.url_for(&rep, &db), &secrets).unwrap_err());
+    assert!(
+        err.contains("holds an older rapport schema (version 1; this build needs")
+            && err.contains("only its owner postgres can bring it up to date"),
+        "{err}"
+    );
+    assert!(!path.exists(), "no file is left behind");
+    let mut su = c.superuser(&db);
+    let v: String = su.query_one("SELECT value FROM rapport.meta WHERE key = 'schema_version'", &[]).unwrap().get(0);
+    assert_eq!(v, "1", "the server was not touched");
+    assert_eq!(
+        team::failure_reason(&anyhow::anyhow!("{err}")).as_deref(),
+        Some("server schema not upgraded yet"),
+        "the cockpit's header says it in a few words"
+    );
+    // The owner's connection brings it up to date.
+    let mut server = team::connect::connect(&c.url_for("postgres", &db), &pg::secrets()).unwrap();
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3]);
+}
+
+#[test]
 fn a_manager_edits_only_the_accounts_of_their_reporting_line_and_the_owner_edits_everything() {
     let t = team_of(0);
     let owner = &t.laptops[0];

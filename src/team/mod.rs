@@ -190,6 +190,7 @@ pub fn failure_reason(e: &anyhow::Error) -> Option<String> {
         ("refused the password", "password refused"),
         ("asks a password", "no password"),
         ("newer rapport schema", "newer server schema"),
+        ("older rapport schema", "server schema not upgraded yet"),
         ("is not a member of this team", "not a member"),
         ("does not let", "login refused"),
         ("holds no rapport team", "no rapport team"),
@@ -337,6 +338,23 @@ fn require_rapport(server: &mut Server) -> Result<()> {
             server.place
         ),
         schema::Found::Rapport(v) if v < schema::SERVER_LATEST => {
+            // Only the schema's owner (the manager who made the team) may
+            // change it; anyone else would fail half-way on rights.
+            let row = server.client.query_one(
+                "SELECT pg_get_userbyid(nspowner), pg_has_role(session_user, nspowner, 'USAGE')
+                 FROM pg_namespace WHERE nspname = 'rapport'",
+                &[],
+            )?;
+            let (owner, may): (String, bool) = (row.get(0), row.get(1));
+            if !may {
+                bail!(
+                    "the server at {} holds an older rapport schema (version {v}; this build needs {}), and only its owner \
+                     {owner} can bring it up to date: their next `rapport sync` does; nothing was changed, and your \
+                     changes wait here until then",
+                    server.place,
+                    schema::SERVER_LATEST
+                );
+            }
             schema::migrate(server).with_context(|| {
                 format!("the server's rapport schema ({v}) is older than this build's ({})", schema::SERVER_LATEST)
             })?;
@@ -386,26 +404,30 @@ fn stream_snapshot(
     let conflicts = read_conflicts(&mut tx, 0)?;
     let rep_uid: Option<String> =
         tx.query_opt("SELECT rep_uid FROM rapport.members WHERE login = $1", &[&login])?.and_then(|r| r.get(0));
-    let order: Vec<&str> = local::SYNCED.iter().map(|s| s.entity).collect();
-    let copy = format!(
-        "COPY (SELECT entity, uid, data::text, clocks::text FROM rapport.records
-               ORDER BY array_position(ARRAY[{}]::text[], entity), seq) TO STDOUT WITH (FORMAT csv)",
-        order.iter().map(|e| quote_literal(e)).collect::<Vec<_>>().join(", ")
-    );
-    let reader = tx.copy_out(copy.as_str())?;
     let size = size.max(1);
     let mut batch = Vec::with_capacity(size);
-    for row in csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::new(reader)).records() {
-        let row = row?;
-        batch.push(RemoteRecord {
-            entity: row[0].to_string(),
-            uid: row[1].to_string(),
-            data: parse_map(&row[2])?,
-            clocks: parse_map(&row[3])?,
-        });
-        if batch.len() == size {
-            apply(&mut batch)?;
-            batch.clear();
+    // One entity after another, in the order their links need (reps,
+    // accounts, contacts, …). A COPY each, read through the primary key's
+    // leading column: one ordered COPY of the whole book made the server
+    // sort all of it (13 GB of temporary files for a million accounts).
+    for spec in local::SYNCED {
+        let copy = format!(
+            "COPY (SELECT uid, data::text, clocks::text FROM rapport.records WHERE entity = {}) TO STDOUT WITH (FORMAT csv)",
+            quote_literal(spec.entity)
+        );
+        let reader = tx.copy_out(copy.as_str())?;
+        for row in csv::ReaderBuilder::new().has_headers(false).from_reader(std::io::BufReader::new(reader)).records() {
+            let row = row?;
+            batch.push(RemoteRecord {
+                entity: spec.entity.to_string(),
+                uid: row[0].to_string(),
+                data: parse_map(&row[1])?,
+                clocks: parse_map(&row[2])?,
+            });
+            if batch.len() == size {
+                apply(&mut batch)?;
+                batch.clear();
+            }
         }
     }
     apply(&mut batch)?;
