@@ -429,10 +429,9 @@ pub fn connect(url: &str, secrets: &Secrets) -> Result<Server> {
     let (rest, sslmode, rootcert) = take_tls_options(url);
     let plan = tls_plan(sslmode, rootcert)?;
     let mut config = Config::from_str(&rest).map_err(|e| {
-        anyhow!(
-            "--server: '{}' is not a PostgreSQL address ({e}); expected postgres://USER@HOST:PORT/DATABASE",
-            public_url(url)
-        )
+        // Neither form of address (no `://`, no `key=value`): nothing to hide, shown as typed.
+        let shown = if url.contains("://") || url.contains('=') { public_url(url) } else { url.trim().to_string() };
+        anyhow!("--server: '{shown}' is not a PostgreSQL address ({e}); expected postgres://USER@HOST:PORT/DATABASE")
     })?;
     if config.get_user().is_none() {
         if let Ok(user) = std::env::var("PGUSER").or_else(|_| std::env::var("USER")) {
@@ -563,6 +562,19 @@ impl std::error::Error for Unreachable {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_that_is_not_one_is_shown_as_typed_and_never_with_its_password() {
+        let err = |url: &str| connect(url, &Secrets::default()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            err("db.example.com team"),
+            "--server: 'db.example.com team' is not a PostgreSQL address (invalid connection string); \
+             expected postgres://USER@HOST:PORT/DATABASE"
+        );
+        let e = err("host=db password=hunter2 junk");
+        assert!(e.starts_with("--server: 'host=db"), "{e}");
+        assert!(!e.contains("hunter2"), "{e}");
+    }
 
     #[test]
     fn public_url_drops_the_password() {
