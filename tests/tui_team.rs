@@ -117,6 +117,11 @@ fn keep_theirs_settles_the_conflict_and_changes_nothing() {
     assert_eq!(app.store().sync_waiting().unwrap(), 0, "keeping the winner writes nothing");
     assert_eq!(app.store().sync_conflicts().unwrap().len(), 1);
     assert!(s.lines().next().unwrap().contains("1 sync conflict"), "{s}");
+    // The last one settled: the list says there are none, not "nothing yet".
+    press(&mut app, "t");
+    let s = screen(&app);
+    assert!(s.contains("No sync conflicts: this laptop agrees with the team."), "{s}");
+    assert!(!s.lines().next().unwrap().contains("sync conflict"), "{s}");
 }
 
 #[test]

@@ -259,6 +259,15 @@ impl RecordList {
         })
     }
 
+    /// What an empty list says: "yet" only where more may come.
+    pub fn empty_text(&self) -> &'static str {
+        match self.kind {
+            ListKind::Agenda => "No follow-ups due.",
+            ListKind::SyncConflicts => "No sync conflicts: this laptop agrees with the team.",
+            _ => "Nothing here yet.",
+        }
+    }
+
     pub fn selected(&self) -> Option<&ListRow> {
         self.rows.get(self.nav.selected)
     }

@@ -709,7 +709,7 @@ fn list_view(f: &mut Frame, app: &App, list: &super::lists::RecordList) {
     let inner = popup(f, app, area.width.saturating_sub(6).min(110), height, &list.title);
     let [table_area, hint] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     if list.rows.is_empty() {
-        f.render_widget(Paragraph::new(Span::styled("Nothing here yet.", t.dim())), table_area);
+        f.render_widget(Paragraph::new(Span::styled(list.empty_text(), t.dim())), table_area);
     } else {
         let visible = table_area.height.saturating_sub(1) as usize;
         let start = list.nav.selected.saturating_sub(visible.saturating_sub(1));
