@@ -142,6 +142,9 @@ pub struct Applied {
     /// Records that still could not be applied: kept in `sync_held` and tried
     /// again at every pull until they apply.
     pub held: usize,
+    /// Records that came back exactly as this laptop already had them (its
+    /// own push, returned by the pull): nothing new to tell.
+    pub echoed: usize,
 }
 
 /// References pulled before the record they name: (table, record uid,
@@ -506,6 +509,9 @@ impl Store {
                 let cols = &columns[spec.table];
                 let mine = dirty.get(&(rec.entity.clone(), rec.uid.clone()));
                 let mut local_clocks = s.local_clocks(&rec.entity, &rec.uid)?;
+                // Whether any field brings a stamp this laptop does not hold
+                // yet (a record without stamps is taken as news).
+                let mut news = rec.clocks.is_empty();
                 let mut sets: Vec<(String, Value)> = Vec::new();
                 for (field, value) in &rec.data {
                     if !cols.contains(field) {
@@ -525,11 +531,12 @@ impl Store {
                     }
                     match theirs {
                         Some(t) => {
-                            local_clocks
-                                .insert(field.clone(), Json::Array(vec![Json::from(t.hlc), Json::from(t.device)]));
+                            let stamp = Json::Array(vec![Json::from(t.hlc), Json::from(t.device)]);
+                            news |= local_clocks.get(field) != Some(&stamp);
+                            local_clocks.insert(field.clone(), stamp);
                         }
                         None => {
-                            local_clocks.remove(field);
+                            news |= local_clocks.remove(field).is_some();
                         }
                     }
                     let value = match spec.refs.iter().find(|(c, _)| c == field) {
@@ -578,6 +585,9 @@ impl Store {
                             applied.repaired += 1;
                         }
                     }
+                }
+                if exists && !news && done.is_ok() {
+                    applied.echoed += 1;
                 }
                 match done {
                     Ok(()) if exists => applied.updated += 1,

@@ -86,6 +86,8 @@ pub struct SyncReport {
     /// Ops of this push that lost to a later write of the same field (the
     /// rest of those not kept were refused, and are named in `refused`).
     pub lost: usize,
+    /// Records pulled that brought something this laptop did not have (its
+    /// own changes coming back are not counted).
     pub pulled: usize,
     pub conflicts: usize,
     /// The push had already been applied (its acknowledgement was lost before).
@@ -733,6 +735,8 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
         report.conflicts = conflicts.iter().filter(|c| c.resolved_at.is_none()).count();
         store.write(|s| {
             let applied = s.sync_apply(&mut records, &device)?.0;
+            // This laptop's own changes come back with the pull: not news.
+            report.pulled -= applied.echoed;
             report.held = applied.held;
             report.repaired = applied.repaired;
             s.sync_save_conflicts(&conflicts)?;
