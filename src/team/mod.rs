@@ -736,7 +736,7 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
         store.write(|s| {
             let applied = s.sync_apply(&mut records, &device)?.0;
             // This laptop's own changes come back with the pull: not news.
-            report.pulled -= applied.echoed;
+            report.pulled = report.pulled.saturating_sub(applied.echoed);
             report.held = applied.held;
             report.repaired = applied.repaired;
             s.sync_save_conflicts(&conflicts)?;
@@ -769,7 +769,7 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
             fields.join(", ")
         ));
     }
-    report.purged = weekly_purge(store, &mut server)?;
+    report.purged = weekly_purge(store, &mut server);
     Ok(report)
 }
 
@@ -780,13 +780,13 @@ const PURGE_EVERY_DAYS: i64 = 7;
 /// pulled past (as `rapport team purge` does), so tombstones do not pile up
 /// on the server for want of someone remembering. Upkeep, never a reason
 /// for a sync to fail: a purge the server refuses waits for next week.
-fn weekly_purge(store: &Store, server: &mut Server) -> Result<Option<PurgeReport>> {
+fn weekly_purge(store: &Store, server: &mut Server) -> Option<PurgeReport> {
     let now = store.clock().now();
-    let last = store.setting(local::PURGED_AT_KEY)?.and_then(|t| crate::domain::time::parse_timestamp(&t));
+    let last = store.setting(local::PURGED_AT_KEY).ok()?.and_then(|t| crate::domain::time::parse_timestamp(&t));
     if last.is_some_and(|t| (now.naive_utc() - t).num_days() < PURGE_EVERY_DAYS) {
-        return Ok(None);
+        return None;
     }
-    store.set_setting(local::PURGED_AT_KEY, &crate::store::timestamp(now))?;
+    store.set_setting(local::PURGED_AT_KEY, &crate::store::timestamp(now)).ok()?;
     let manager = server
         .client
         .query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])
@@ -794,12 +794,10 @@ fn weekly_purge(store: &Store, server: &mut Server) -> Result<Option<PurgeReport
         .flatten()
         .is_some_and(|r| r.get::<_, bool>(0));
     if !manager {
-        return Ok(None);
+        return None;
     }
-    Ok(match server.client.query_one("SELECT rapport.purge(NULL)", &[]) {
-        Ok(row) => serde_json::from_value(row.get::<_, Json>(0)).ok(),
-        Err(_) => None,
-    })
+    let row = server.client.query_one("SELECT rapport.purge(NULL)", &[]).ok()?;
+    serde_json::from_value(row.get::<_, Json>(0)).ok()
 }
 
 /// What `rapport team purge` did on the server.
