@@ -873,13 +873,83 @@ fn only_the_manager_adds_reps() {
     let t = team_of(0);
     let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
     let err = team::add_rep(&rae.store, "Sam Moreau", &format!("{}_sam", t.db), None, "x", &secrets).unwrap_err();
-    assert!(err.to_string().contains("only the team's manager adds reps"), "{err}");
+    assert!(err.to_string().contains("only the team's managers add reps ("), "{err}");
     let exists: bool = pg::cluster()
         .superuser("postgres")
         .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&format!("{}_sam", t.db)])
         .unwrap()
         .get(0);
     assert!(!exists);
+}
+
+#[test]
+fn a_manager_who_is_not_the_owner_gives_logins_to_reps_of_their_line_only() {
+    let t = team_of(0);
+    let (lee, secrets, lee_login) = rep_laptop(&t, "Lee Okafor", "lee");
+    let role_exists = |login: &str| -> bool {
+        pg::cluster()
+            .superuser("postgres")
+            .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&login])
+            .unwrap()
+            .get(0)
+    };
+    // A rep may not, even calling the server's function directly.
+    let mut as_lee = postgres::Config::new()
+        .host("127.0.0.1")
+        .port(pg::cluster().port)
+        .user(&lee_login)
+        .password("lee-secret")
+        .dbname(&t.db)
+        .connect(postgres::NoTls)
+        .unwrap();
+    let verifier = postgres_protocol::password::scram_sha_256(b"x");
+    let sneaky = format!("{}_sneaky", t.db);
+    let err = as_lee
+        .execute("SELECT rapport.add_member($1, $2, $3, NULL)", &[&sneaky, &verifier, &"no-such-rep"])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("only the team's managers add reps"), "{err:?}");
+    assert!(!role_exists(&sneaky));
+
+    pg::cluster()
+        .superuser(&t.db)
+        .execute("UPDATE rapport.members SET is_manager = true WHERE login = $1", &[&lee_login])
+        .unwrap();
+    // A new rep under Lee (Lee → Rae, Sam): a record in the book, a login on the server, and the rep signs in.
+    let kim = format!("{}_kim", t.db);
+    team::add_rep(&lee.store, "Kim Park", &kim, None, "kim-secret", &secrets).unwrap();
+    let row = pg::cluster()
+        .superuser(&t.db)
+        .query_one("SELECT manager_login, is_manager FROM rapport.members WHERE login = $1", &[&kim])
+        .unwrap();
+    assert_eq!((row.get::<_, String>(0), row.get::<_, bool>(1)), (lee_login.clone(), false));
+    let kim_secrets = team::connect::Secrets { env_password: Some("kim-secret".into()), passfile: None, prompt: false };
+    let path = t._dir.path().join("kim.db");
+    team::join(&path, &pg::cluster().url_for(&kim, &t.db), &kim_secrets).unwrap();
+    let kim_store = Store::open(&path, OpenMode::Existing).unwrap().0;
+    assert_eq!(kim_store.setting("me").unwrap().as_deref(), Some("Kim Park"));
+
+    // Outside Lee's line: a rep the owner put under themselves, or anyone under the owner.
+    let owner = &t.laptops[0];
+    let morgan_id = owner.store.sync_local_id("rep", &owner.store.rep_uid_by_name("Morgan Avery").unwrap().unwrap());
+    let mut nora = Rep { name: "Nora Field".into(), manager_id: morgan_id.unwrap(), ..Default::default() };
+    owner.store.insert(&mut nora).unwrap();
+    sync(owner);
+    let morgan = format!("{}_nora", t.db);
+    let err = team::add_rep(&lee.store, "Nora Field", &morgan, None, "n", &secrets).unwrap_err().to_string();
+    assert_eq!(err, "a manager gives logins only to reps of their reporting line; nothing was changed on the server");
+    let sam = format!("{}_sam", t.db);
+    let err =
+        team::add_rep(&lee.store, "Sam Moreau", &sam, Some("Morgan Avery"), "s", &secrets).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "a manager puts reps only under someone in their reporting line; nothing was changed on the server"
+    );
+    assert!(!role_exists(&morgan) && !role_exists(&sam));
+    // A rep who already signs in gets no second login.
+    let again = format!("{}_kim2", t.db);
+    let err = team::add_rep(&lee.store, "Kim Park", &again, None, "k", &secrets).unwrap_err().to_string();
+    assert_eq!(err, format!("that rep already signs in as {kim}; nothing was changed on the server"));
+    assert!(!role_exists(&again));
 }
 
 // ---- conflicts and status ---------------------------------------------------
@@ -1762,7 +1832,7 @@ fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_
     assert_eq!(old_style_team(&under, &format!("r{pid}_under")), old, "the old names collide");
 
     let mut server = team::connect::connect(&c.url_for("postgres", &dash), &pg::secrets()).unwrap();
-    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3]);
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3, 4]);
     let new = member_role(&dash);
     assert_ne!(new, old);
     let mut su = c.superuser(&dash);
@@ -1838,7 +1908,7 @@ fn a_rep_on_an_older_server_is_told_the_owner_upgrades_it_and_nothing_changes() 
     );
     // The owner's connection brings it up to date.
     let mut server = team::connect::connect(&c.url_for("postgres", &db), &pg::secrets()).unwrap();
-    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3]);
+    assert_eq!(team::schema::migrate(&mut server).unwrap(), [2, 3, 4]);
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub enum TeamCommand {
     Init(ServerArgs),
     /// Bring the team's book into a new (or empty) local file
     Join(ServerArgs),
-    /// Give a rep a login on the team's server (the manager only)
+    /// Give a rep a login on the team's server (a manager: the owner anyone, another manager reps of their line)
     AddRep(AddRepArgs),
     /// Sync conflicts: values that overwrote one their writer had not seen
     Conflicts {

@@ -280,6 +280,7 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
              EXECUTE format('GRANT SELECT ON rapport.meta, rapport.members, rapport.records, rapport.conflicts TO %I', {lit});
              EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push(text, bigint, jsonb), rapport.pulled(text, bigint), rapport.resolve(bigint[]) TO %I', {lit});
              EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.push_run(text, text, bigint, jsonb), rapport.purge(int) TO %I', {lit});
+             EXECUTE format('GRANT EXECUTE ON FUNCTION rapport.add_member(text, text, text, text) TO %I', {lit});
          END $$;",
         lit = quote_literal(&role)
     ))
@@ -904,13 +905,16 @@ pub fn add_rep(
         .query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])?
         .is_some_and(|r| r.get(0));
     if !is_manager {
-        bail!("only the team's manager adds reps ({} is not); nothing was changed", line(&me));
+        bail!("only the team's managers add reps ({} is not one); nothing was changed", line(&me));
     }
     let taken: bool =
         server.client.query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&login])?.get(0);
     if taken {
         bail!("the server already has a role named {}; nothing was changed — choose another --login", line(login));
     }
+    // The team's latest first: a rep added on another laptop is found by
+    // name here rather than made a second time.
+    sync(store, secrets)?;
     let boss_name = match manager {
         Some(m) => Some(m.to_string()),
         None => store.me()?,
@@ -931,33 +935,27 @@ pub fn add_rep(
             };
             let mut rep = crate::store::Rep { name: name.to_string(), manager_id, ..Default::default() };
             store.insert(&mut rep)?;
+            sync(store, secrets)?;
             rep.meta.uid
         }
     };
-    sync(store, secrets)?;
     let boss_login: Option<String> = match &boss_uid {
         Some(uid) => {
             server.client.query_opt("SELECT login FROM rapport.members WHERE rep_uid = $1", &[uid])?.map(|r| r.get(0))
         }
         None => None,
     };
-    let mut tx = server.client.transaction()?;
-    let role: String = tx.query_one("SELECT value FROM rapport.meta WHERE key = 'member_role'", &[])?.get(0);
     // Only a SCRAM verifier leaves this laptop: the server stores it as it
     // is, and no statement log or parameter dump there ever holds the password.
     let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
-    // Quoted by the server itself: identifiers and the verifier are never pasted raw.
-    let create: String = tx
-        .query_one(
-            "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
-            &[&login, &verifier, &role],
-        )?
-        .get(0);
-    tx.batch_execute(&create).context("cannot create the rep's role (the manager's login needs CREATEROLE)")?;
-    tx.execute(
-        "INSERT INTO rapport.members (login, rep_uid, is_manager, manager_login) VALUES ($1, $2, false, coalesce($3, session_user))",
-        &[&login, &rep_uid, &boss_login],
-    )?;
-    tx.commit()?;
+    // The server's function checks who may (server migration 0004) and
+    // makes the role with the owner's rights.
+    server
+        .client
+        .execute("SELECT rapport.add_member($1, $2, $3, $4)", &[&login, &verifier, &rep_uid, &boss_login])
+        .map_err(|e| match e.as_db_error() {
+            Some(db) => anyhow!("{}; nothing was changed on the server", db.message()),
+            None => anyhow::Error::new(e).context("cannot give the rep a login"),
+        })?;
     Ok(())
 }

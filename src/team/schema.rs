@@ -10,6 +10,7 @@ pub const SERVER_MIGRATIONS: &[(u32, &str, &str)] = &[
     (1, "0001_init", include_str!("server_migrations/0001_init.sql")),
     (2, "0002_roles", include_str!("server_migrations/0002_roles.sql")),
     (3, "0003_upkeep", include_str!("server_migrations/0003_upkeep.sql")),
+    (4, "0004_members", include_str!("server_migrations/0004_members.sql")),
 ];
 
 /// The server schema this build writes.
