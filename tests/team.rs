@@ -869,6 +869,22 @@ fn a_rep_edits_only_their_own_accounts_the_server_refuses_the_rest_and_the_lapto
 }
 
 #[test]
+fn a_login_that_does_not_type_well_is_refused_before_the_server_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, _) = manager_book(dir.path());
+    let long = "r".repeat(64);
+    for bad in ["\u{1b}[31mrae", "rae lind", "ra\u{202e}e", "rae;drop", long.as_str()] {
+        let err = team::add_rep(&store, "Rae Lindqvist", bad, None, "pw", &pg::secrets()).unwrap_err().to_string();
+        assert!(
+            err.contains("is not a login name; expected letters, digits and . _ - @, at most 63 characters"),
+            "{err}"
+        );
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{202e}'), "{err:?}");
+    }
+    assert_eq!(store.reps().unwrap().iter().filter(|r| r.name == "Rae Lindqvist").count(), 1, "nothing was added");
+}
+
+#[test]
 fn only_the_manager_adds_reps() {
     let t = team_of(0);
     let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");

@@ -896,6 +896,15 @@ pub fn add_rep(
     if login.trim().is_empty() || password.is_empty() {
         bail!("add-rep: expected a login and a password");
     }
+    // PostgreSQL takes nearly any role name once quoted; a login is typed
+    // in connection addresses and .pgpass, so it keeps to what types well.
+    let typable = |c: char| c.is_ascii_alphanumeric() || "._-@".contains(c);
+    if login.len() > 63 || !login.chars().all(typable) {
+        bail!(
+            "--login: '{}' is not a login name; expected letters, digits and . _ - @, at most 63 characters; nothing was changed",
+            line(&login.chars().take(80).collect::<String>())
+        );
+    }
     let url = server_url(store)?;
     let mut server = connect::connect(&url, secrets)?;
     require_rapport(&mut server)?;
