@@ -487,6 +487,36 @@ fn a_push_committed_but_not_acknowledged_is_not_applied_twice() {
 }
 
 #[test]
+fn two_syncs_of_one_laptop_at_once_push_its_changes_once_and_lose_nothing() {
+    let t = team_of(1);
+    let a = &t.laptops[0];
+    for (i, uid) in t.accounts.iter().enumerate() {
+        edit_account(a, uid, |x| x.notes = Some(format!("note {i}")));
+    }
+    let waiting = a.store.sync_waiting().unwrap();
+    // Two processes on the same file: the cockpit's thread and `rapport sync`, say.
+    let path = a.path.clone();
+    let reports: Vec<team::SyncReport> = std::thread::scope(|s| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let store = Store::open(&path, OpenMode::Existing).unwrap().0;
+                    team::sync(&store, &pg::secrets()).unwrap()
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let mut changes: Vec<usize> = reports.iter().map(|r| r.changes).collect();
+    changes.sort();
+    assert_eq!(changes, [0, waiting], "{reports:?}");
+    assert!(reports.iter().all(|r| r.lost == 0 && r.refused.is_empty()), "{reports:?}");
+    sync(&t.laptops[1]);
+    assert_eq!(book(&t.laptops[1].store), server_book(&t.db));
+    assert_eq!(book(&a.store), server_book(&t.db));
+}
+
+#[test]
 fn a_large_backlog_goes_in_several_pushes_and_resumes_where_it_stopped() {
     let t = team_of(1);
     let (manager, a) = (&t.laptops[0], &t.laptops[1]);

@@ -669,6 +669,7 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
         store.setting(local::DEVICE_KEY)?.ok_or_else(|| anyhow!("this database has no device id; join again"))?;
     let mut server = connect::connect(&url, secrets)?;
     require_rapport(&mut server)?;
+    one_sync_at_a_time(&mut server, &device)?;
     let mut report = SyncReport::default();
 
     // A clock far ahead of the server's would win every edit for as long as it is ahead.
@@ -772,6 +773,26 @@ pub fn sync_with(store: &Store, secrets: &Secrets, opts: &SyncOptions) -> Result
     }
     report.purged = weekly_purge(store, &mut server);
     Ok(report)
+}
+
+/// How long a second sync of the same laptop waits for the first.
+const SYNC_WAIT: &str = "60s";
+
+/// One sync at a time per laptop: the cockpit's thread and a `rapport sync`
+/// (or two of them) would otherwise push the same changes twice, the second
+/// told its values were lost. The second waits for the first, then finds its
+/// work done. A lock of the server session, so a killed sync never holds it.
+fn one_sync_at_a_time(server: &mut Server, device: &str) -> Result<()> {
+    server.client.batch_execute(&format!("SET lock_timeout = '{SYNC_WAIT}'"))?;
+    let locked = server.client.execute("SELECT pg_advisory_lock(7274617, hashtext($1))", &[&device]);
+    server.client.batch_execute("RESET lock_timeout")?;
+    match locked {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => bail!(
+            "another sync of this laptop has been running for over {SYNC_WAIT}; nothing was changed — try again when it ends"
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// How long a manager's syncs leave between purges of the team's deleted records.
