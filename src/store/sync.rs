@@ -955,6 +955,12 @@ impl Store {
 impl Store {
     /// How a person names a shared record: "account Acme Ltd".
     pub fn sync_label(&self, entity: &str, uid: &str) -> Result<String> {
+        Ok(format!("{entity} {}", self.sync_name(entity, uid)?))
+    }
+
+    /// A shared record's name as a person reads it (its uid when it has none
+    /// here), without its kind: where a column already says what it is.
+    pub fn sync_name(&self, entity: &str, uid: &str) -> Result<String> {
         let spec = shared(entity)?;
         let cols = self.synced_columns(spec.table)?;
         let col = ["name", "title", "summary", "period"].into_iter().find(|c| cols.iter().any(|x| x == c));
@@ -966,8 +972,8 @@ impl Store {
             None => None,
         };
         Ok(match name {
-            Some(n) => format!("{entity} {}", crate::domain::sanitize::line(&n)),
-            None => format!("{entity} {uid}"),
+            Some(n) => crate::domain::sanitize::line(&n).into_owned(),
+            None => uid.to_string(),
         })
     }
 

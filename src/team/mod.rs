@@ -320,13 +320,24 @@ pub fn init(store: &Store, url: &str, secrets: &Secrets) -> Result<InitReport> {
         s.set_setting(local::LOGIN_KEY, &login)?;
         s.set_setting(local::CURSOR_KEY, &seq.to_string())?;
         // The upload is the book's first sync: status says so, not "never synced".
-        let now = crate::store::timestamp(s.clock().now());
-        s.set_setting(local::SYNCED_AT_KEY, &now)?;
-        // Nothing to purge yet: the weekly purge starts a week from now.
-        s.set_setting(local::PURGED_AT_KEY, &now)?;
+        first_sync(s)?;
         s.sync_mark_all_pushed()
     })?;
     Ok(InitReport { place: server.place, login, records: n, member_role: role })
+}
+
+/// `init` and `join` count as a laptop's first sync, and start the weekly
+/// purge's count (nothing to purge in the first week).
+fn first_sync(s: &Store) -> Result<()> {
+    let now = crate::store::timestamp(s.clock().now());
+    s.set_setting(local::SYNCED_AT_KEY, &now)?;
+    s.set_setting(local::PURGED_AT_KEY, &now)
+}
+
+/// Whether this session's login is a manager of the team.
+fn is_manager(server: &mut Server) -> Result<bool> {
+    let row = server.client.query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])?;
+    Ok(row.is_some_and(|r| r.get(0)))
 }
 
 fn quote_literal(s: &str) -> String {
@@ -505,10 +516,7 @@ pub fn join_in_batches(path: &Path, url: &str, secrets: &Secrets, batch: usize) 
             s.set_setting(local::DEVICE_KEY, &device)?;
             s.set_setting(local::LOGIN_KEY, &login)?;
             s.set_setting(local::CURSOR_KEY, &snap.cursor.to_string())?;
-            let now = crate::store::timestamp(s.clock().now());
-            s.set_setting(local::SYNCED_AT_KEY, &now)?;
-            // A new laptop starts the weekly purge's count, as `init` does.
-            s.set_setting(local::PURGED_AT_KEY, &now)?;
+            first_sync(s)?;
             if let Some(name) = match &snap.rep_uid {
                 Some(uid) => s.rep_name_by_uid(uid)?,
                 None => None,
@@ -809,13 +817,7 @@ fn weekly_purge(store: &Store, server: &mut Server) -> Option<PurgeReport> {
         return None;
     }
     store.set_setting(local::PURGED_AT_KEY, &crate::store::timestamp(now)).ok()?;
-    let manager = server
-        .client
-        .query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])
-        .ok()
-        .flatten()
-        .is_some_and(|r| r.get::<_, bool>(0));
-    if !manager {
+    if !is_manager(server).unwrap_or(false) {
         return None;
     }
     let row = server.client.query_one("SELECT rapport.purge(NULL)", &[]).ok()?;
@@ -930,11 +932,7 @@ pub fn add_rep(
     let mut server = connect::connect(&url, secrets)?;
     require_rapport(&mut server)?;
     let me = server.login.clone();
-    let is_manager: bool = server
-        .client
-        .query_opt("SELECT is_manager FROM rapport.members WHERE login = session_user", &[])?
-        .is_some_and(|r| r.get(0));
-    if !is_manager {
+    if !is_manager(&mut server)? {
         bail!("only the team's managers add reps ({} is not one); nothing was changed", line(&me));
     }
     let taken: bool =

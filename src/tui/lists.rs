@@ -215,12 +215,8 @@ impl RecordList {
                         id: c.id,
                         account_id: None,
                         cells: vec![
-                            // The record's name: the kind that leads the label
-                            // would crowd the name out at 80 columns.
-                            {
-                                let label = store.sync_label(&c.entity, &c.uid)?;
-                                clean(label.strip_prefix(&format!("{} ", c.entity)).unwrap_or(&label))
-                            },
+                            // The name alone: its kind would crowd it out at 80 columns.
+                            clean(&store.sync_name(&c.entity, &c.uid)?),
                             clean(&c.field),
                             format!(
                                 "{} ({})",
