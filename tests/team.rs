@@ -61,11 +61,7 @@ fn init_uploads_the_book_and_join_brings_it_to_a_new_laptop() {
     assert_eq!(n as usize, report.records);
     let v: String = su.query_one("SELECT value FROM rapport.meta WHERE key = 'schema_version'", &[]).unwrap().get(0);
     assert_eq!(v, team::schema::SERVER_LATEST.to_string());
-    let role: bool = su
-        .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&report.member_role])
-        .unwrap()
-        .get(0);
-    assert!(role, "the team's group role exists");
+    assert!(role_exists(&report.member_role), "the team's group role exists");
     let manager_row: bool =
         su.query_one("SELECT is_manager FROM rapport.members WHERE login = 'postgres'", &[]).unwrap().get(0);
     assert!(manager_row);
@@ -807,6 +803,42 @@ fn uid_named(store: &Store, entity: &str, name: &str) -> String {
         .0
 }
 
+/// A connection of `login` to the team's database, as any PostgreSQL client would make it.
+fn connect_as(db: &str, login: &str, password: &str) -> postgres::Client {
+    postgres::Config::new()
+        .host("127.0.0.1")
+        .port(pg::cluster().port)
+        .user(login)
+        .password(password)
+        .dbname(db)
+        .connect(postgres::NoTls)
+        .unwrap()
+}
+
+fn role_exists(login: &str) -> bool {
+    pg::cluster()
+        .superuser("postgres")
+        .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&login])
+        .unwrap()
+        .get(0)
+}
+
+/// Rae's city of her account Acme Logistics, then the manager's 30 s later,
+/// which the manager syncs: Rae's next sync records the conflict. Her
+/// laptop, secrets and login, and the account's uid.
+fn rae_loses_a_city(t: &Team) -> (Laptop, team::connect::Secrets, String, String) {
+    let manager = &t.laptops[0];
+    let (rae, secrets, login) = rep_laptop(t, "Rae Lindqvist", "rae");
+    let own = uid_named(&rae.store, "account", "Acme Logistics");
+    let now = chrono::Utc::now();
+    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
+    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
+        a.city = Some("Breda".into())
+    });
+    sync(manager);
+    (rae, secrets, login, own)
+}
+
 /// A rep's laptop: a login made by the manager, then a join with it.
 fn rep_laptop(t: &Team, name: &str, short: &str) -> (Laptop, team::connect::Secrets, String) {
     let login = format!("{}_{short}", t.db);
@@ -880,15 +912,7 @@ fn a_rep_edits_only_their_own_accounts_the_server_refuses_the_rest_and_the_lapto
     edit_account(manager, &own, |a| a.owner_id = lee_id);
     let r = sync(manager);
     assert!(r.refused.is_empty(), "{:?}", r.refused);
-    let c = pg::cluster();
-    let mut as_rae = postgres::Config::new()
-        .host("127.0.0.1")
-        .port(c.port)
-        .user(&login)
-        .password("rae-secret")
-        .dbname(&t.db)
-        .connect(postgres::NoTls)
-        .unwrap();
+    let mut as_rae = connect_as(&t.db, &login, "rae-secret");
     let n: i64 = as_rae.query_one("SELECT count(*) FROM rapport.records", &[]).unwrap().get(0);
     assert!(n > 0, "a rep reads the team's book");
     let err = as_rae.execute("UPDATE rapport.records SET data = '{}'", &[]).unwrap_err();
@@ -920,34 +944,15 @@ fn only_the_manager_adds_reps() {
     let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
     let err = team::add_rep(&rae.store, "Sam Moreau", &format!("{}_sam", t.db), None, "x", &secrets).unwrap_err();
     assert!(err.to_string().contains("only the team's managers add reps ("), "{err}");
-    let exists: bool = pg::cluster()
-        .superuser("postgres")
-        .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&format!("{}_sam", t.db)])
-        .unwrap()
-        .get(0);
-    assert!(!exists);
+    assert!(!role_exists(&format!("{}_sam", t.db)));
 }
 
 #[test]
 fn a_manager_who_is_not_the_owner_gives_logins_to_reps_of_their_line_only() {
     let t = team_of(0);
     let (lee, secrets, lee_login) = rep_laptop(&t, "Lee Okafor", "lee");
-    let role_exists = |login: &str| -> bool {
-        pg::cluster()
-            .superuser("postgres")
-            .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&login])
-            .unwrap()
-            .get(0)
-    };
     // A rep may not, even calling the server's function directly.
-    let mut as_lee = postgres::Config::new()
-        .host("127.0.0.1")
-        .port(pg::cluster().port)
-        .user(&lee_login)
-        .password("lee-secret")
-        .dbname(&t.db)
-        .connect(postgres::NoTls)
-        .unwrap();
+    let mut as_lee = connect_as(&t.db, &lee_login, "lee-secret");
     let verifier = postgres_protocol::password::scram_sha_256(b"x");
     let sneaky = format!("{}_sneaky", t.db);
     let err = as_lee
@@ -1004,14 +1009,7 @@ fn a_manager_who_is_not_the_owner_gives_logins_to_reps_of_their_line_only() {
 fn a_sync_conflict_is_listed_and_keep_mine_writes_the_lost_value_again() {
     let t = team_of(0);
     let manager = &t.laptops[0];
-    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
-    let own = uid_named(&rae.store, "account", "Acme Logistics");
-    let now = chrono::Utc::now();
-    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
-    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
-        a.city = Some("Breda".into())
-    });
-    sync(manager);
+    let (rae, secrets, _, own) = rae_loses_a_city(&t);
     let r = team::sync(&rae.store, &secrets).unwrap();
     assert_eq!(r.conflicts, 1);
     assert_eq!(account(&rae, &own).city.as_deref(), Some("Breda"));
@@ -1089,14 +1087,7 @@ fn the_cockpit_syncs_in_the_background_after_a_write_and_the_header_says_how_it_
 fn keep_mine_in_the_cockpit_writes_my_value_again_and_the_sync_shares_it_with_the_team() {
     let t = team_of(0);
     let manager = &t.laptops[0];
-    let (rae, secrets, _) = rep_laptop(&t, "Rae Lindqvist", "rae");
-    let own = uid_named(&rae.store, "account", "Acme Logistics");
-    let now = chrono::Utc::now();
-    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
-    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
-        a.city = Some("Breda".into())
-    });
-    sync(manager);
+    let (rae, secrets, _, own) = rae_loses_a_city(&t);
     team::sync(&rae.store, &secrets).unwrap();
     assert_eq!(account(&rae, &own).city.as_deref(), Some("Breda"), "the manager's later edit won");
     assert_eq!(rae.store.sync_conflicts().unwrap().len(), 1);
@@ -1184,14 +1175,7 @@ fn an_import_reaches_the_team_and_its_undo_takes_it_back_there() {
 
 /// One push as `login` with ops made by hand, as a tampered client would send them.
 fn push_as(t: &Team, login: &str, password: &str, ops: serde_json::Value) -> serde_json::Value {
-    let mut client = postgres::Config::new()
-        .host("127.0.0.1")
-        .port(pg::cluster().port)
-        .user(login)
-        .password(password)
-        .dbname(&t.db)
-        .connect(postgres::NoTls)
-        .unwrap();
+    let mut client = connect_as(&t.db, login, password);
     let device = uuid::Uuid::now_v7().to_string();
     client.query_one("SELECT rapport.push($1, 1::bigint, $2)", &[&device, &ops]).unwrap().get(0)
 }
@@ -1752,14 +1736,7 @@ fn add_rep_sends_only_a_scram_verifier_and_the_rep_signs_in_with_the_password() 
 fn a_conflict_settled_on_one_laptop_is_settled_on_the_server_and_for_every_member() {
     let t = team_of(1);
     let (manager, other) = (&t.laptops[0], &t.laptops[1]);
-    let (rae, secrets, rae_login) = rep_laptop(&t, "Rae Lindqvist", "rae");
-    let own = uid_named(&rae.store, "account", "Acme Logistics");
-    let now = chrono::Utc::now();
-    edit_account(&at(&rae, Clock::Fixed(now)), &own, |a| a.city = Some("Haarlem".into()));
-    edit_account(&at(manager, Clock::Fixed(now + chrono::Duration::seconds(30))), &own, |a| {
-        a.city = Some("Breda".into())
-    });
-    sync(manager);
+    let (rae, secrets, rae_login, own) = rae_loses_a_city(&t);
     team::sync(&rae.store, &secrets).unwrap();
     sync(manager);
     sync(other);
@@ -1909,14 +1886,7 @@ fn a_team_made_with_the_old_group_role_name_moves_to_its_own_role_and_the_other_
     let member: bool = su.query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&dash_rep, &new]).unwrap().get(0);
     assert!(member);
     // The rep still reads the team's book and pushes, through the new role.
-    let mut rep = postgres::Config::new()
-        .host("127.0.0.1")
-        .port(c.port)
-        .user(&dash_rep)
-        .password("rep-pw")
-        .dbname(&dash)
-        .connect(postgres::NoTls)
-        .unwrap();
+    let mut rep = connect_as(&dash, &dash_rep, "rep-pw");
     rep.query("SELECT count(*) FROM rapport.records", &[]).unwrap();
     rep.execute("SELECT rapport.pulled('dev-1', 0)", &[]).unwrap();
     // The other database is not migrated yet: it keeps the old name, and its rights.
