@@ -987,19 +987,16 @@ fn a_manager_who_is_not_the_owner_gives_logins_to_reps_of_their_line_only() {
     sync(owner);
     let morgan = format!("{}_nora", t.db);
     let err = team::add_rep(&lee.store, "Nora Field", &morgan, None, "n", &secrets).unwrap_err().to_string();
-    assert_eq!(err, "a manager gives logins only to reps of their reporting line; nothing was changed on the server");
+    assert_eq!(err, "a manager gives logins only to reps of their reporting line; no login was made");
     let sam = format!("{}_sam", t.db);
     let err =
         team::add_rep(&lee.store, "Sam Moreau", &sam, Some("Morgan Avery"), "s", &secrets).unwrap_err().to_string();
-    assert_eq!(
-        err,
-        "a manager puts reps only under someone in their reporting line; nothing was changed on the server"
-    );
+    assert_eq!(err, "a manager puts reps only under someone in their reporting line; no login was made");
     assert!(!role_exists(&morgan) && !role_exists(&sam));
     // A rep who already signs in gets no second login.
     let again = format!("{}_kim2", t.db);
     let err = team::add_rep(&lee.store, "Kim Park", &again, None, "k", &secrets).unwrap_err().to_string();
-    assert_eq!(err, format!("that rep already signs in as {kim}; nothing was changed on the server"));
+    assert_eq!(err, format!("that rep already signs in as {kim}; no login was made"));
     assert!(!role_exists(&again));
 }
 

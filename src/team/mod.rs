@@ -982,7 +982,7 @@ pub fn add_rep(
         .client
         .execute("SELECT rapport.add_member($1, $2, $3, $4)", &[&login, &verifier, &rep_uid, &boss_login])
         .map_err(|e| match e.as_db_error() {
-            Some(db) => anyhow!("{}; nothing was changed on the server", db.message()),
+            Some(db) => anyhow!("{}; no login was made", db.message()),
             None => anyhow::Error::new(e).context("cannot give the rep a login"),
         })?;
     Ok(())
